@@ -1,0 +1,50 @@
+/**
+ * Worker threads for the parallel parts (hyperparameter search, Monte Carlo).
+ * Workers are TypeScript modules; when running from sources they are started
+ * with tsx's loader so the same file works under `mmm`, vitest and benchmarks.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** Number of worker threads to use by default: every core. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Starts a worker from a module URL (`new URL('./x-worker.ts', import.meta.url)`). */
+export function startWorker(moduleUrl: URL, workerData: unknown): Worker {
+  const path = fileURLToPath(moduleUrl);
+  const execArgv = path.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return new Worker(path, { workerData, execArgv });
+}
+
+/**
+ * Runs one task per item of `tasks` on up to `threads` workers (each worker
+ * handles one task: post `workerData`, receive one message) and returns the
+ * results in task order, so the outcome does not depend on scheduling.
+ */
+export async function runInWorkers<T, R>(moduleUrl: URL, tasks: T[], threads = defaultThreads()): Promise<R[]> {
+  const results = new Array<R>(tasks.length);
+  let next = 0;
+  const runOne = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await new Promise<R>((resolveP, reject) => {
+        const w = startWorker(moduleUrl, tasks[i]);
+        let done = false;
+        w.once('message', (m: R) => {
+          done = true;
+          resolveP(m);
+          void w.terminate();
+        });
+        w.once('error', (e) => reject(e));
+        w.once('exit', (code) => {
+          if (!done) reject(new Error(`worker exited with code ${code} before answering`));
+        });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(threads, tasks.length) }, runOne));
+  return results;
+}
