@@ -1,0 +1,431 @@
+/**
+ * `mmm ingest`: raw exports -> staging (rename, cast, dedupe on ids) -> the
+ * weekly star schema of ARCHITECTURE.md, written as Parquet by DuckDB.
+ *
+ * Every check runs in SQL over a varchar staging table whose `rowid` is the
+ * file's data-row order, so a bad value is reported with its file, row (data
+ * rows counted from 1; the header is not a row) and column. Nothing downstream
+ * runs on bad data: the artifact folder appears only when every table is written.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ValidationError, UsageError } from '../core/errors.ts';
+import { recordInputs, writeArtifact, type Manifest } from '../core/artifacts.ts';
+import { openDb, sqlIdent, sqlString, type Db } from './duckdb.ts';
+
+export const INGEST_VERSION = 'ingest@1';
+
+/** The star-schema tables the ingest writes (each `<name>.parquet`), with their grain. */
+export const STAR_TABLES = {
+  dim_channel: 'channel',
+  dim_week: 'ISO week (Monday start)',
+  fct_spend_weekly: 'week x channel',
+  fct_revenue_weekly: 'week',
+  fct_controls_weekly: 'week',
+  fct_transactions: 'order',
+  mmm_input: 'week',
+} as const;
+
+interface ColumnSpec {
+  name: string;
+  required: boolean;
+}
+interface SourceSpec {
+  name: 'spend' | 'events' | 'orders' | 'controls' | 'holidays' | 'channels';
+  required: boolean;
+  columns: ColumnSpec[];
+}
+
+const req = (name: string): ColumnSpec => ({ name, required: true });
+const opt = (name: string): ColumnSpec => ({ name, required: false });
+
+/** The raw-input format (README: "Bring your own data"). */
+export const RAW_SOURCES: SourceSpec[] = [
+  { name: 'spend', required: true, columns: [req('date'), req('channel'), opt('campaign'), req('spend'), opt('impressions'), opt('clicks')] },
+  { name: 'events', required: false, columns: [req('event_id'), req('timestamp'), req('customer_id'), req('channel'), req('type')] },
+  { name: 'orders', required: true, columns: [req('order_id'), req('customer_id'), req('timestamp'), req('amount'), req('currency')] },
+  { name: 'controls', required: false, columns: [req('date'), req('name'), req('value')] },
+  { name: 'holidays', required: false, columns: [req('date'), req('name')] },
+  { name: 'channels', required: false, columns: [req('channel'), req('kind'), opt('group')] },
+];
+
+const EXTENSIONS = ['.csv', '.csv.gz', '.parquet'];
+
+/** Finds `<dir>/<name>.csv|.csv.gz|.parquet`; two of them at once is ambiguous and an error. */
+export function findRawFile(dir: string, name: string): string | null {
+  const found = EXTENSIONS.map((e) => join(dir, name + e)).filter((p) => existsSync(p));
+  if (found.length > 1) throw new ValidationError(`more than one file for "${name}": ${found.map((f) => basename(f)).join(', ')}`, { file: dir });
+  return found[0] ?? null;
+}
+
+export interface IngestOptions {
+  raw: string;
+  out: string;
+  threads?: number;
+  memoryLimit?: string;
+  runId?: string;
+}
+
+export interface IngestResult {
+  dir: string;
+  manifest: Manifest;
+  skipped: boolean;
+}
+
+/** Runs the ingest from `opts.raw` into the artifact folder `opts.out`. */
+export async function ingest(opts: IngestOptions): Promise<IngestResult> {
+  if (!existsSync(opts.raw)) throw new UsageError(`raw input folder not found: ${opts.raw}`);
+  const files: Partial<Record<SourceSpec['name'], string>> = {};
+  for (const src of RAW_SOURCES) {
+    const f = findRawFile(opts.raw, src.name);
+    if (f) files[src.name] = f;
+    else if (src.required) throw new ValidationError(`required file missing (expected ${src.name}.csv, ${src.name}.csv.gz or ${src.name}.parquet)`, { file: join(opts.raw, src.name + '.csv') });
+  }
+  const inputs = await recordInputs(Object.entries(files).map(([, p]) => ({ path: p!, label: basename(p!) })));
+  const { manifest, skipped } = await writeArtifact({
+    dir: opts.out,
+    stage: 'ingest',
+    codeVersion: INGEST_VERSION,
+    params: {},
+    inputs,
+    runId: opts.runId,
+    build: async (tmp) => {
+      const db = await openDb(join(dirname(resolve(tmp)), `.${basename(tmp)}.duckdb`), { threads: opts.threads, memoryLimit: opts.memoryLimit });
+      try {
+        return await buildStarSchema(db, files, tmp);
+      } finally {
+        await db.close();
+      }
+    },
+  });
+  return { dir: opts.out, manifest, skipped };
+}
+
+/** Loads a raw file as an all-varchar table `raw_<name>` in file order, checking it is non-empty and has its columns. */
+async function loadRaw(db: Db, spec: SourceSpec, path: string): Promise<string[]> {
+  const st = await stat(path);
+  if (st.size === 0) throw new ValidationError('file is empty', { file: basename(path) });
+  const reader = path.endsWith('.parquet')
+    ? `read_parquet(${sqlString(path)})`
+    : `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true)`;
+  try {
+    await db.run(`CREATE TABLE raw_${spec.name} AS SELECT * FROM ${reader}`);
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    throw new ValidationError(`cannot be read as ${path.endsWith('.parquet') ? 'Parquet' : 'CSV'}: ${msg}`, { file: basename(path) });
+  }
+  const cols = (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE raw_${spec.name})`)).map((r) => r.column_name);
+  const trimmed = cols.map((c) => c.trim());
+  for (const c of spec.columns) {
+    if (c.required && !trimmed.includes(c.name)) {
+      throw new ValidationError(`missing column (found: ${trimmed.join(', ')})`, { file: basename(path), column: c.name });
+    }
+  }
+  const n = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw_${spec.name}`);
+  if (n[0].n === 0) throw new ValidationError('file is empty (a header but no data rows)', { file: basename(path) });
+  // Re-expose the columns as trimmed varchar so checks are uniform for CSV and Parquet.
+  const select = spec.columns
+    .map((c) => {
+      const j = trimmed.indexOf(c.name);
+      return j >= 0 ? `trim(CAST(${sqlIdent(cols[j])} AS VARCHAR)) AS ${sqlIdent(c.name)}` : `NULL::VARCHAR AS ${sqlIdent(c.name)}`;
+    })
+    .join(', ');
+  await db.run(`CREATE VIEW v_${spec.name} AS SELECT rowid + 1 AS _row, ${select} FROM raw_${spec.name}`);
+  return trimmed;
+}
+
+interface Check {
+  column: string;
+  /** SQL condition that is true on a bad row. */
+  bad: string;
+  detail: (value: string) => string;
+}
+
+/**
+ * Runs several checks in one scan and throws a ValidationError for the first
+ * failing check (in the order given) at its first row in file order.
+ */
+async function checkAll(db: Db, file: string, table: string, checks: Check[]): Promise<void> {
+  if (!checks.length) return;
+  const mins = checks.map((c, i) => `min(CASE WHEN ${c.bad} THEN _row END)::INTEGER AS c${i}`).join(', ');
+  const first = (await db.all<Record<string, number | null>>(`SELECT ${mins} FROM ${table}`))[0];
+  for (let i = 0; i < checks.length; i++) {
+    const row = first[`c${i}`];
+    if (row === null || row === undefined) continue;
+    const v = await db.all<{ v: string | null }>(`SELECT ${sqlIdent(checks[i].column)} AS v FROM ${table} WHERE _row = ${row}`);
+    throw new ValidationError(checks[i].detail(v[0]?.v ?? ''), { file, row, column: checks[i].column });
+  }
+}
+
+const DATE_RE = `'^\\d{4}-\\d{2}-\\d{2}$'`;
+const isBadDate = (c: string) => `(${c} IS NULL OR NOT regexp_full_match(${c}, ${DATE_RE}) OR TRY_CAST(${c} AS DATE) IS NULL)`;
+const isBadTimestamp = (c: string) => `(${c} IS NULL OR ${c} = '' OR NOT regexp_matches(${c}, '^\\d{4}-\\d{2}-\\d{2}') OR TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL)`;
+const isBadNumber = (c: string) => `(${c} IS NULL OR ${c} = '' OR NOT isfinite(TRY_CAST(${c} AS DOUBLE)) OR TRY_CAST(${c} AS DOUBLE) IS NULL)`;
+/** Money: parsed as a double (fast) and kept as an exact decimal with 6 places, so sums are exact. */
+const money = (c: string) => `CAST(CAST(${c} AS DOUBLE) AS DECIMAL(18,6))`;
+const isEmpty = (c: string) => `(${c} IS NULL OR ${c} = '')`;
+const NAME_RE = `'^[A-Za-z][A-Za-z0-9_ .-]{0,62}$'`;
+
+/**
+ * Checks ids: exact copies of a row (same id, same values) are dropped with a
+ * warning; an id reused for different content is an error. Returns the SQL
+ * filter that keeps the first copy (empty when there are no duplicates).
+ */
+async function dedupeOnId(db: Db, file: string, table: string, idCol: string, otherCols: string[], warnings: string[]): Promise<string> {
+  const dup = await db.all<{ n: number }>(`SELECT (count(*) - count(DISTINCT ${sqlIdent(idCol)}))::INTEGER AS n FROM ${table}`);
+  if (dup[0].n === 0) return '';
+  const payload = otherCols.map((c) => `coalesce(${sqlIdent(c)}, '')`).join(` || chr(31) || `);
+  const conflict = await db.all<{ _row: number; id: string; first: number }>(`
+    WITH d AS (SELECT ${sqlIdent(idCol)} AS id FROM ${table} GROUP BY 1 HAVING count(*) > 1),
+         r AS (SELECT t._row, t.${sqlIdent(idCol)} AS id, ${payload} AS payload FROM ${table} t SEMI JOIN d ON t.${sqlIdent(idCol)} = d.id),
+         f AS (SELECT _row, id, payload, min(_row) OVER (PARTITION BY id) AS first_row,
+                      first_value(payload) OVER (PARTITION BY id ORDER BY _row) AS first_payload FROM r)
+    SELECT _row::INTEGER AS _row, id, first_row::INTEGER AS first FROM f WHERE payload <> first_payload ORDER BY _row LIMIT 1`);
+  if (conflict.length) {
+    const c = conflict[0];
+    throw new ValidationError(`duplicate id "${c.id}" (first seen at row ${c.first}) with different values`, { file, row: c._row, column: idCol });
+  }
+  warnings.push(`${file}: dropped ${dup[0].n} exact duplicate row(s) (same ${idCol} and values)`);
+  return `QUALIFY row_number() OVER (PARTITION BY ${sqlIdent(idCol)} ORDER BY _row) = 1`;
+}
+
+/** Lower-case identifier for a wide-table column: `Paid Social` -> `paid_social`. */
+export function columnName(name: string): string {
+  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+async function buildStarSchema(db: Db, files: Partial<Record<SourceSpec['name'], string>>, outDir: string) {
+  const warnings: string[] = [];
+  const rows: Record<string, number> = {};
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
+  const name = (k: SourceSpec['name']) => basename(files[k]!);
+
+  // ---- staging: spend ----
+  let t = performance.now();
+  const spendCols = await loadRaw(db, RAW_SOURCES[0], files.spend!);
+  const sf = name('spend');
+  await checkAll(db, sf, 'v_spend', [
+    { column: 'date', bad: isBadDate('date'), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
+    { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}" (letters, digits, space, _ . -; starting with a letter)` },
+    { column: 'spend', bad: isBadNumber('spend'), detail: (v) => `not a number: "${v}"` },
+    { column: 'spend', bad: `TRY_CAST(spend AS DOUBLE) < 0`, detail: (v) => `negative spend ${v}` },
+  ]);
+  for (const c of ['impressions', 'clicks']) {
+    if (!spendCols.includes(c)) continue;
+    await checkAll(db, sf, 'v_spend', [
+      { column: c, bad: `${c} <> '' AND TRY_CAST(${c} AS DOUBLE) IS NULL`, detail: (v) => `not a number: "${v}"` },
+      { column: c, bad: `${c} <> '' AND TRY_CAST(${c} AS DOUBLE) < 0`, detail: (v) => `negative ${c} ${v}` },
+    ]);
+  }
+  await db.run(`CREATE TABLE stg_spend AS SELECT CAST(date AS DATE) AS date, channel, coalesce(campaign, '') AS campaign,
+      ${money('spend')} AS spend, coalesce(TRY_CAST(NULLIF(impressions, '') AS DOUBLE), 0) AS impressions,
+      coalesce(TRY_CAST(NULLIF(clicks, '') AS DOUBLE), 0) AS clicks FROM v_spend`);
+  lap('stg_spend', t);
+
+  // ---- staging: orders ----
+  t = performance.now();
+  await loadRaw(db, RAW_SOURCES[2], files.orders!);
+  const of = name('orders');
+  await checkAll(db, of, 'v_orders', [
+    { column: 'order_id', bad: isEmpty('order_id'), detail: () => 'empty order id' },
+    { column: 'customer_id', bad: isEmpty('customer_id'), detail: () => 'empty customer id' },
+    { column: 'timestamp', bad: isBadTimestamp('timestamp'), detail: (v) => `unparseable timestamp "${v}" (expected ISO 8601)` },
+    { column: 'amount', bad: isBadNumber('amount'), detail: (v) => `not a number: "${v}"` },
+    { column: 'amount', bad: `TRY_CAST(amount AS DOUBLE) < 0`, detail: (v) => `negative amount ${v} (refunds are not supported; net them out before ingest)` },
+    { column: 'currency', bad: isEmpty('currency'), detail: () => 'empty currency' },
+  ]);
+  const firstCurrency = (await db.all<{ c: string }>(`SELECT upper(currency) AS c FROM v_orders ORDER BY _row LIMIT 1`))[0].c;
+  await checkAll(db, of, 'v_orders', [
+    { column: 'currency', bad: `upper(currency) <> ${sqlString(firstCurrency)}`, detail: (v) => `mixed currencies: "${v}" but earlier rows are "${firstCurrency}" (one currency per run; convert first)` },
+  ]);
+  const keepOrders = await dedupeOnId(db, of, 'v_orders', 'order_id', ['customer_id', 'timestamp', 'amount', 'currency'], warnings);
+  await db.run(`CREATE TABLE stg_orders AS SELECT order_id, customer_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
+      ${money('amount')} AS amount, upper(currency) AS currency FROM v_orders ${keepOrders}`);
+  lap('stg_orders', t);
+
+  // ---- staging: events (optional) ----
+  t = performance.now();
+  if (files.events) {
+    await loadRaw(db, RAW_SOURCES[1], files.events);
+    const ef = name('events');
+    await checkAll(db, ef, 'v_events', [
+      { column: 'event_id', bad: isEmpty('event_id'), detail: () => 'empty event id' },
+      { column: 'timestamp', bad: isBadTimestamp('timestamp'), detail: (v) => `unparseable timestamp "${v}" (expected ISO 8601)` },
+      { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
+      { column: 'type', bad: `type IS NULL OR type NOT IN ('impression', 'click', 'session')`, detail: (v) => `unknown event type "${v}" (expected impression, click or session)` },
+    ]);
+    const keepEvents = await dedupeOnId(db, ef, 'v_events', 'event_id', ['timestamp', 'customer_id', 'channel', 'type'], warnings);
+    // Only touches with a known customer matter downstream (acquisition channel); anonymous ones are counted, not kept.
+    await db.run(`CREATE TABLE stg_events AS SELECT * FROM (SELECT event_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
+        customer_id, channel, type FROM v_events ${keepEvents}) WHERE customer_id IS NOT NULL AND customer_id <> ''`);
+    const n = await db.all<{ n: number }>(`SELECT count(*)::BIGINT::DOUBLE AS n FROM v_events`);
+    rows['events (raw)'] = n[0].n;
+    await db.run('DROP VIEW v_events');
+    await db.run('DROP TABLE raw_events');
+  } else {
+    warnings.push('no events file: every customer\'s acquisition channel is "none"');
+    await db.run(`CREATE TABLE stg_events (event_id VARCHAR, ts TIMESTAMP, customer_id VARCHAR, channel VARCHAR, type VARCHAR)`);
+  }
+  lap('stg_events', t);
+
+  // ---- staging: controls, holidays, channels (optional) ----
+  t = performance.now();
+  if (files.controls) {
+    await loadRaw(db, RAW_SOURCES[3], files.controls);
+    const cf = name('controls');
+    await checkAll(db, cf, 'v_controls', [
+      { column: 'date', bad: isBadDate('date'), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
+      { column: 'name', bad: `${isEmpty('name')} OR NOT regexp_full_match(name, ${NAME_RE})`, detail: (v) => `invalid control name "${v}"` },
+      { column: 'value', bad: isBadNumber('value'), detail: (v) => `not a number: "${v}"` },
+    ]);
+    await db.run(`CREATE TABLE stg_controls AS SELECT CAST(date AS DATE) AS date, name, CAST(value AS DOUBLE) AS value FROM v_controls`);
+  } else await db.run(`CREATE TABLE stg_controls (date DATE, name VARCHAR, value DOUBLE)`);
+  if (files.holidays) {
+    await loadRaw(db, RAW_SOURCES[4], files.holidays);
+    const hf = name('holidays');
+    await checkAll(db, hf, 'v_holidays', [
+      { column: 'date', bad: isBadDate('date'), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
+      { column: 'name', bad: isEmpty('name'), detail: () => 'empty holiday name' },
+    ]);
+    await db.run(`CREATE TABLE stg_holidays AS SELECT DISTINCT CAST(date AS DATE) AS date, name FROM v_holidays`);
+  } else await db.run(`CREATE TABLE stg_holidays (date DATE, name VARCHAR)`);
+  if (files.channels) {
+    await loadRaw(db, RAW_SOURCES[5], files.channels);
+    const chf = name('channels');
+    await checkAll(db, chf, 'v_channels', [
+      { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
+    ]);
+    const keepChannels = await dedupeOnId(db, chf, 'v_channels', 'channel', ['kind', 'group'], warnings);
+    await db.run(`CREATE TABLE stg_channels AS SELECT channel, lower(kind) AS kind, coalesce(NULLIF("group", ''), 'ungrouped') AS "group" FROM v_channels ${keepChannels}`);
+  } else await db.run(`CREATE TABLE stg_channels (channel VARCHAR, kind VARCHAR, "group" VARCHAR)`);
+  lap('stg_small', t);
+
+  // ---- dimensions ----
+  t = performance.now();
+  const paid = (await db.all<{ channel: string }>(`SELECT DISTINCT channel FROM stg_spend ORDER BY channel`)).map((r) => r.channel);
+  const cols = new Map<string, string>();
+  for (const ch of paid) {
+    const col = `${columnName(ch)}_spend`;
+    if (cols.has(col)) throw new ValidationError(`channels "${cols.get(col)}" and "${ch}" map to the same column ${col}`, { file: sf, column: 'channel' });
+    cols.set(col, ch);
+  }
+  const missingKind = (await db.all<{ channel: string }>(`SELECT DISTINCT s.channel FROM stg_spend s ANTI JOIN stg_channels c USING (channel) ORDER BY 1`)).map((r) => r.channel);
+  if (files.channels && missingKind.length) warnings.push(`${name('channels')}: no row for spend channel(s) ${missingKind.join(', ')}; treated as paid, ungrouped`);
+  await db.run(`CREATE TABLE dim_channel AS
+    WITH names AS (SELECT channel FROM stg_spend UNION SELECT channel FROM stg_events UNION SELECT channel FROM stg_channels)
+    SELECT n.channel,
+           CASE WHEN n.channel IN (SELECT channel FROM stg_spend) THEN lower(regexp_replace(regexp_replace(n.channel, '[^A-Za-z0-9]+', '_', 'g'), '^_+|_+$', '', 'g')) || '_spend' END AS spend_column,
+           coalesce(c.kind, CASE WHEN n.channel IN (SELECT channel FROM stg_spend) THEN 'paid' ELSE 'unknown' END) AS kind,
+           coalesce(c."group", 'ungrouped') AS "group",
+           n.channel IN (SELECT channel FROM stg_spend) AS has_spend
+    FROM names n LEFT JOIN stg_channels c USING (channel) ORDER BY n.channel`);
+  const range = await db.all<{ first: string; last: string }>(`
+    SELECT strftime(min(w), '%Y-%m-%d') AS first, strftime(max(w), '%Y-%m-%d') AS last FROM (
+      SELECT date_trunc('week', date) AS w FROM stg_spend UNION ALL SELECT date_trunc('week', ts) FROM stg_orders)`);
+  const { first, last } = range[0];
+  await db.run(`CREATE TABLE dim_week AS
+    WITH weeks AS (SELECT CAST(w AS DATE) AS week_start FROM generate_series(TIMESTAMP '${first}', TIMESTAMP '${last}', INTERVAL 7 DAY) g(w)),
+         hol AS (SELECT CAST(date_trunc('week', date) AS DATE) AS week_start, string_agg(name, '; ' ORDER BY date, name) AS names FROM stg_holidays GROUP BY 1)
+    SELECT w.week_start, CAST(w.week_start + INTERVAL 6 DAY AS DATE) AS week_end,
+           CAST(isoyear(w.week_start) AS INTEGER) AS iso_year, CAST(weekofyear(w.week_start) AS INTEGER) AS iso_week,
+           CAST(h.names IS NOT NULL AS INTEGER) AS holiday, coalesce(h.names, '') AS holiday_names
+    FROM weeks w LEFT JOIN hol h USING (week_start) ORDER BY w.week_start`);
+  lap('dims', t);
+
+  // ---- facts ----
+  t = performance.now();
+  await db.run(`CREATE TABLE fct_spend_weekly AS
+    WITH agg AS (SELECT CAST(date_trunc('week', date) AS DATE) AS week_start, channel, sum(spend) AS spend, sum(impressions) AS impressions, sum(clicks) AS clicks
+                 FROM stg_spend GROUP BY 1, 2)
+    SELECT w.week_start, c.channel, CAST(coalesce(a.spend, 0) AS DOUBLE) AS spend,
+           coalesce(a.impressions, 0) AS impressions, coalesce(a.clicks, 0) AS clicks
+    FROM dim_week w CROSS JOIN (SELECT channel FROM dim_channel WHERE has_spend) c
+    LEFT JOIN agg a ON a.week_start = w.week_start AND a.channel = c.channel
+    ORDER BY w.week_start, c.channel`);
+  // Acquisition channel: the customer's first touch at or before the first order (ties broken by event id).
+  await db.run(`CREATE TABLE fct_transactions AS
+    WITH first_order AS (SELECT customer_id, min(ts) AS first_ts FROM stg_orders GROUP BY 1),
+         touch AS (SELECT e.customer_id, e.channel, row_number() OVER (PARTITION BY e.customer_id ORDER BY e.ts, e.event_id) AS k
+                   FROM stg_events e JOIN first_order f ON e.customer_id = f.customer_id AND e.ts <= f.first_ts),
+         acq AS (SELECT customer_id, channel FROM touch WHERE k = 1)
+    SELECT o.order_id, o.customer_id, o.ts AS "timestamp", CAST(o.ts AS DATE) AS date, CAST(date_trunc('week', o.ts) AS DATE) AS week_start,
+           CAST(o.amount AS DOUBLE) AS amount, o.currency, coalesce(a.channel, 'none') AS acquisition_channel,
+           o.ts = f.first_ts AS is_first_order
+    FROM stg_orders o JOIN first_order f USING (customer_id) LEFT JOIN acq a USING (customer_id)
+    ORDER BY o.ts, o.order_id`);
+  await db.run(`CREATE TABLE fct_revenue_weekly AS
+    WITH agg AS (SELECT week_start, sum(amount) AS revenue, count(*) AS orders,
+                        count(DISTINCT CASE WHEN is_first_order THEN customer_id END) AS new_customers
+                 FROM (SELECT o.amount, o.customer_id, CAST(date_trunc('week', o.ts) AS DATE) AS week_start, o.ts = f.first_ts AS is_first_order
+                       FROM stg_orders o JOIN (SELECT customer_id, min(ts) AS first_ts FROM stg_orders GROUP BY 1) f USING (customer_id))
+                 GROUP BY 1)
+    SELECT w.week_start, CAST(coalesce(a.revenue, 0) AS DOUBLE) AS revenue, CAST(coalesce(a.orders, 0) AS INTEGER) AS orders,
+           CAST(coalesce(a.new_customers, 0) AS INTEGER) AS new_customers
+    FROM dim_week w LEFT JOIN agg a USING (week_start) ORDER BY w.week_start`);
+  const emptyWeeks = await db.all<{ w: string }>(`SELECT strftime(week_start, '%Y-%m-%d') AS w FROM fct_revenue_weekly WHERE orders = 0 ORDER BY 1`);
+  if (emptyWeeks.length) warnings.push(`${emptyWeeks.length} week(s) without any order: ${emptyWeeks.slice(0, 5).map((r) => r.w).join(', ')}${emptyWeeks.length > 5 ? ', ...' : ''}`);
+
+  const controlNames = (await db.all<{ name: string }>(`SELECT DISTINCT name FROM stg_controls ORDER BY name`)).map((r) => r.name);
+  const controlCols = controlNames.map((n) => ({ name: n, col: columnName(n) }));
+  for (const c of controlCols) {
+    if (cols.has(c.col) || ['date', 'revenue', 'orders', 'new_customers', 'holiday'].includes(c.col)) {
+      throw new ValidationError(`control "${c.name}" would collide with the column ${c.col}`, { file: name('controls'), column: 'name' });
+    }
+  }
+  const ctrlSelect = controlCols.length
+    ? controlCols
+        .map((c) => `last_value(avg(CASE WHEN s.name = ${sqlString(c.name)} THEN s.value END) IGNORE NULLS) OVER (ORDER BY w.week_start ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${sqlIdent(c.col)}`)
+        .join(', ')
+    : '';
+  await db.run(`CREATE TABLE fct_controls_weekly AS
+    SELECT w.week_start${ctrlSelect ? ', ' + ctrlSelect : ''}
+    FROM dim_week w LEFT JOIN stg_controls s ON CAST(date_trunc('week', s.date) AS DATE) = w.week_start
+    GROUP BY w.week_start ORDER BY w.week_start`);
+  for (const c of controlCols) {
+    const gaps = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM fct_controls_weekly WHERE ${sqlIdent(c.col)} IS NULL`);
+    if (gaps[0].n > 0) throw new ValidationError(`control "${c.name}" has no value before week ${first}; give a value for the first week`, { file: name('controls'), column: 'value' });
+    const carried = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM dim_week w ANTI JOIN (SELECT DISTINCT CAST(date_trunc('week', date) AS DATE) AS week_start FROM stg_controls WHERE name = ${sqlString(c.name)}) s USING (week_start)`);
+    if (carried[0].n > 0) warnings.push(`control "${c.name}": ${carried[0].n} week(s) without a value carried the previous week's value forward`);
+  }
+
+  const spendPivot = [...cols.entries()].map(([col, ch]) => `sum(CASE WHEN s.channel = ${sqlString(ch)} THEN s.spend END) AS ${sqlIdent(col)}`).join(', ');
+  await db.run(`CREATE TABLE mmm_input AS
+    WITH sp AS (SELECT s.week_start, ${spendPivot} FROM fct_spend_weekly s GROUP BY 1)
+    SELECT w.week_start AS date, r.revenue, r.orders, r.new_customers, ${[...cols.keys()].map((c) => `sp.${sqlIdent(c)}`).join(', ')}
+           ${controlCols.map((c) => `, c.${sqlIdent(c.col)}`).join('')}, w.holiday
+    FROM dim_week w JOIN fct_revenue_weekly r USING (week_start) JOIN sp USING (week_start) JOIN fct_controls_weekly c USING (week_start)
+    ORDER BY w.week_start`);
+  lap('facts', t);
+
+  // ---- write Parquet (and the wide table as CSV for users who start at the model) ----
+  t = performance.now();
+  for (const table of Object.keys(STAR_TABLES)) {
+    const path = join(outDir, `${table}.parquet`);
+    await db.run(`COPY (SELECT * FROM ${table}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)`);
+    rows[`${table}.parquet`] = (await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`))[0].n;
+  }
+  await db.run(`COPY (SELECT strftime(date, '%Y-%m-%d') AS date, * EXCLUDE (date) FROM mmm_input ORDER BY date) TO ${sqlString(join(outDir, 'mmm_input.csv'))} (FORMAT csv, HEADER true)`);
+  rows['mmm_input.csv'] = rows['mmm_input.parquet'];
+  lap('write', t);
+
+  const totals = await db.all<Record<string, number>>(`SELECT
+      (SELECT CAST(sum(spend) AS DOUBLE) FROM stg_spend) AS spend,
+      (SELECT CAST(sum(amount) AS DOUBLE) FROM stg_orders) AS revenue,
+      (SELECT count(*)::INTEGER FROM stg_orders) AS orders,
+      (SELECT count(DISTINCT customer_id)::INTEGER FROM stg_orders) AS customers,
+      (SELECT count(*)::INTEGER FROM dim_week) AS weeks`);
+  const metrics = {
+    ...totals[0],
+    firstWeek: first,
+    lastWeek: last,
+    currency: firstCurrency,
+    channels: paid,
+    controls: controlCols.map((c) => c.col),
+    rowsPerSecond: Math.round(((rows['events (raw)'] ?? 0) + totals[0].orders) / ((performance.now() - t0) / 1000)),
+  };
+  delete rows['events (raw)'];
+  return { metrics, warnings, rows, timingsMs: timings };
+}
