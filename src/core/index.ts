@@ -4,3 +4,4 @@ export * from './hash.ts';
 export * from './csv.ts';
 export * from './artifacts.ts';
 export * from './workers.ts';
+export * from './config.ts';

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError, UsageError } from '../core/errors.ts';
-import { recordInputs, writeArtifact, type Manifest } from '../core/artifacts.ts';
+import { recordInputs, writeArtifact, type BuildResult, type Manifest } from '../core/artifacts.ts';
 import { openDb, sqlIdent, sqlString, type Db } from './duckdb.ts';
 
 export const INGEST_VERSION = 'ingest@1';
@@ -73,16 +73,24 @@ export interface IngestResult {
   skipped: boolean;
 }
 
-/** Runs the ingest from `opts.raw` into the artifact folder `opts.out`. */
-export async function ingest(opts: IngestOptions): Promise<IngestResult> {
-  if (!existsSync(opts.raw)) throw new UsageError(`raw input folder not found: ${opts.raw}`);
-  const files: Partial<Record<SourceSpec['name'], string>> = {};
+/** The raw files present in a folder, by source name; a required file that is missing is an error. */
+export function rawInputFiles(raw: string): RawFiles {
+  if (!existsSync(raw)) throw new UsageError(`raw input folder not found: ${raw}`);
+  const files: RawFiles = {};
   for (const src of RAW_SOURCES) {
-    const f = findRawFile(opts.raw, src.name);
+    const f = findRawFile(raw, src.name);
     if (f) files[src.name] = f;
-    else if (src.required) throw new ValidationError(`required file missing (expected ${src.name}.csv, ${src.name}.csv.gz or ${src.name}.parquet)`, { file: join(opts.raw, src.name + '.csv') });
+    else if (src.required) throw new ValidationError(`required file missing (expected ${src.name}.csv, ${src.name}.csv.gz or ${src.name}.parquet)`, { file: join(raw, src.name + '.csv') });
   }
-  const inputs = await recordInputs(Object.entries(files).map(([, p]) => ({ path: p!, label: basename(p!) })));
+  return files;
+}
+
+export type RawFiles = Partial<Record<SourceSpec['name'], string>>;
+
+/** Runs the ingest from `opts.raw` into the artifact folder `opts.out` (the `mmm ingest` command). */
+export async function ingest(opts: IngestOptions): Promise<IngestResult> {
+  const files = rawInputFiles(opts.raw);
+  const inputs = await recordInputs(Object.values(files).map((p) => ({ path: p, label: basename(p) })));
   const { manifest, skipped } = await writeArtifact({
     dir: opts.out,
     stage: 'ingest',
@@ -90,16 +98,19 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
     params: {},
     inputs,
     runId: opts.runId,
-    build: async (tmp) => {
-      const db = await openDb(join(dirname(resolve(tmp)), `.${basename(tmp)}.duckdb`), { threads: opts.threads, memoryLimit: opts.memoryLimit });
-      try {
-        return await buildStarSchema(db, files, tmp);
-      } finally {
-        await db.close();
-      }
-    },
+    build: (tmp) => buildIngest(files, tmp, opts),
   });
   return { dir: opts.out, manifest, skipped };
+}
+
+/** Builds the star schema from raw files into `dir` (a temporary artifact folder). */
+export async function buildIngest(files: RawFiles, dir: string, opts: { threads?: number; memoryLimit?: string } = {}): Promise<BuildResult> {
+  const db = await openDb(join(dirname(resolve(dir)), `.${basename(dir)}.duckdb`), { threads: opts.threads, memoryLimit: opts.memoryLimit });
+  try {
+    return await buildStarSchema(db, files, dir);
+  } finally {
+    await db.close();
+  }
 }
 
 /** Loads a raw file as an all-varchar table `raw_<name>` in file order, checking it is non-empty and has its columns. */
@@ -195,7 +206,7 @@ export function columnName(name: string): string {
   return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
 }
 
-async function buildStarSchema(db: Db, files: Partial<Record<SourceSpec['name'], string>>, outDir: string) {
+async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise<BuildResult> {
   const warnings: string[] = [];
   const rows: Record<string, number> = {};
   const t0 = performance.now();

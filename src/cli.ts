@@ -1,0 +1,172 @@
+/**
+ * The `mmm` command. Each subcommand declares its options; parsing checks them
+ * (unknown option, missing value, bad number) before any work starts.
+ * Exit codes: 0 success, 2 bad input or usage, 1 any other failure.
+ */
+import { relative } from 'node:path';
+import { MmmError, UsageError } from './core/errors.ts';
+
+type OptionType = 'string' | 'int' | 'number' | 'list' | 'boolean';
+interface OptionSpec {
+  type: OptionType;
+  required?: boolean;
+  help: string;
+  metavar?: string;
+}
+type Parsed = Record<string, string | number | boolean | string[] | undefined>;
+interface Command {
+  summary: string;
+  options: Record<string, OptionSpec>;
+  run: (opts: Parsed) => Promise<number | void>;
+}
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+const rel = (p: string) => relative(process.cwd(), p) || '.';
+
+const COMMANDS: Record<string, Command> = {
+  weekly: {
+    summary: 'run the weekly pipeline (generates the sample data when the raw folder is missing)',
+    options: {
+      config: { type: 'string', help: 'config file (default ./mmm.config.json)', metavar: 'FILE' },
+      root: { type: 'string', help: 'project root; config paths stay inside it (default: the config file\'s folder)', metavar: 'DIR' },
+      quiet: { type: 'boolean', help: 'print only where the outputs are' },
+    },
+    run: async (o) => {
+      const { runWeekly } = await import('../pipelines/weekly.ts');
+      const log = o.quiet ? () => {} : (m: string) => err(m);
+      const r = await runWeekly({ config: o.config as string | undefined, root: o.root as string | undefined, log });
+      for (const s of r.stages) out(`${s.stage.padEnd(9)} ${s.skipped ? 'skipped ' : 'built   '} ${rel(s.dir)}`);
+      if (r.report) out(`report    ${rel(r.report)}`);
+      out(`run       ${rel(r.runRecord)}`);
+    },
+  },
+  generate: {
+    summary: 'write a seeded sample of raw inputs with its truth.json',
+    options: {
+      out: { type: 'string', required: true, help: 'output folder', metavar: 'DIR' },
+      seed: { type: 'int', required: true, help: 'random seed', metavar: 'N' },
+      weeks: { type: 'int', help: 'number of weeks (default 156)', metavar: 'N' },
+      scale: { type: 'number', help: 'multiplies events, orders and money (default 1)', metavar: 'X' },
+    },
+    run: async (o) => {
+      const { generateSample } = await import('./ingest/generate.ts');
+      const s = await generateSample({ out: o.out as string, seed: o.seed as number, weeks: o.weeks as number | undefined, scale: o.scale as number | undefined });
+      out(`${s.skipped ? 'unchanged' : 'wrote'} ${rel(s.out)}: ${s.weeks} weeks, ${s.events} events, ${s.orders} orders, ${s.customers} customers`);
+    },
+  },
+  ingest: {
+    summary: 'raw spend, events and orders -> weekly star schema (Parquet) on DuckDB',
+    options: {
+      raw: { type: 'string', required: true, help: 'folder with spend, events, orders (+ optional controls, holidays, channels) as .csv, .csv.gz or .parquet', metavar: 'DIR' },
+      out: { type: 'string', required: true, help: 'output folder (written atomically, with manifest.json)', metavar: 'DIR' },
+      threads: { type: 'int', help: 'DuckDB threads (default 2)', metavar: 'N' },
+      'memory-limit': { type: 'string', help: 'DuckDB memory limit (default 1GB)', metavar: 'SIZE' },
+    },
+    run: async (o) => {
+      const { ingest } = await import('./ingest/ingest.ts');
+      const r = await ingest({ raw: o.raw as string, out: o.out as string, threads: o.threads as number | undefined, memoryLimit: o['memory-limit'] as string | undefined });
+      const m = r.manifest.metrics as Record<string, unknown>;
+      out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.dir)}: ${m.weeks} weeks, ${m.orders} orders, channels ${(m.channels as string[]).join(', ')}`);
+      for (const w of r.manifest.warnings) err(`warning: ${w}`);
+    },
+  },
+};
+
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const w = Math.max(...names.map((n) => n.length));
+  return [
+    'usage: mmm <command> [options]   (mmm <command> --help for its options)',
+    '',
+    'commands:',
+    ...names.map((n) => `  ${n.padEnd(w)}  ${COMMANDS[n].summary}`),
+    '',
+    'exit codes: 0 success, 2 bad input or usage, 1 other failure',
+  ].join('\n');
+}
+
+function commandHelp(name: string, cmd: Command): string {
+  const lines = Object.entries(cmd.options).map(([k, o]) => {
+    const flag = `--${k}${o.type === 'boolean' ? '' : ' ' + (o.metavar ?? 'VALUE')}`;
+    return `  ${flag.padEnd(28)} ${o.required ? '(required) ' : ''}${o.help}`;
+  });
+  return [`usage: mmm ${name} [options]`, '', cmd.summary, '', 'options:', ...lines, `  ${'--help'.padEnd(28)} show this help`].join('\n');
+}
+
+/** Parses `--key value`, `--key=value` and boolean `--flag` against a command's option specs. */
+export function parseOptions(name: string, cmd: Command, argv: string[]): Parsed {
+  const parsed: Parsed = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new UsageError(`mmm ${name}: unexpected argument "${a}" (see mmm ${name} --help)`);
+    let key = a.slice(2);
+    let value: string | undefined;
+    const eq = key.indexOf('=');
+    if (eq >= 0) {
+      value = key.slice(eq + 1);
+      key = key.slice(0, eq);
+    }
+    const spec = cmd.options[key];
+    if (!spec) throw new UsageError(`mmm ${name}: unknown option --${key} (see mmm ${name} --help)`);
+    if (spec.type === 'boolean') {
+      if (value !== undefined) throw new UsageError(`mmm ${name}: --${key} takes no value`);
+      parsed[key] = true;
+      continue;
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`mmm ${name}: --${key} needs a value`);
+    }
+    if (spec.type === 'int' || spec.type === 'number') {
+      const v = Number(value);
+      if (value.trim() === '' || !Number.isFinite(v) || (spec.type === 'int' && !Number.isInteger(v))) {
+        throw new UsageError(`mmm ${name}: --${key} must be ${spec.type === 'int' ? 'an integer' : 'a number'}, got "${value}"`);
+      }
+      parsed[key] = v;
+    } else if (spec.type === 'list') {
+      parsed[key] = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    } else parsed[key] = value;
+  }
+  for (const [k, spec] of Object.entries(cmd.options)) {
+    if (spec.required && parsed[k] === undefined) throw new UsageError(`mmm ${name}: missing required option --${k} (see mmm ${name} --help)`);
+  }
+  return parsed;
+}
+
+/** Registers a subcommand (used by the stages that add their own commands). */
+export function registerCommand(name: string, cmd: Command): void {
+  COMMANDS[name] = cmd;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    out(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    err(`error: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(commandHelp(name, cmd));
+    return 0;
+  }
+  try {
+    const opts = parseOptions(name, cmd, rest);
+    const code = await cmd.run(opts);
+    return typeof code === 'number' ? code : 0;
+  } catch (e) {
+    if (e instanceof MmmError) {
+      err(`error: ${e.message.split('\n')[0]}`);
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    err(`error: unexpected failure: ${msg.split('\n')[0]}`);
+    if (process.env.MMM_DEBUG && e instanceof Error) err(e.stack ?? '');
+    return 1;
+  }
+}
