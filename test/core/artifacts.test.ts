@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataVersionOf, readManifest, resolveInside, writeArtifact, writeFileAtomic } from '../../src/core/artifacts.ts';
+import { canonicalJson, sha256 } from '../../src/core/hash.ts';
+import { resolveConfig } from '../../src/core/config.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+let cleanup: () => void = () => {};
+afterEach(() => cleanup());
+
+describe('writeArtifact', () => {
+  it('writes the files and a manifest with each output hash, then skips an unchanged data version', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const dir = join(t.dir, 'a');
+    const opts = {
+      dir,
+      stage: 'demo',
+      codeVersion: 'demo@1',
+      params: { b: 2, a: 1 },
+      inputs: [{ path: 'in.csv', sha256: sha256('x') }],
+      build: async (tmp: string) => {
+        writeFileSync(join(tmp, 'out.txt'), 'hello');
+        return { metrics: { n: 1 } };
+      },
+    };
+    const first = await writeArtifact(opts);
+    expect(first.skipped).toBe(false);
+    expect(first.manifest.outputs).toEqual([{ path: 'out.txt', sha256: sha256('hello'), bytes: 5 }]);
+    expect(first.manifest.dataVersion).toBe(dataVersionOf('demo@1', [sha256('x')], { a: 1, b: 2 }));
+    const bytes = readFileSync(join(dir, 'manifest.json'), 'utf8');
+    const second = await writeArtifact({ ...opts, build: async () => { throw new Error('must not run'); } });
+    expect(second.skipped).toBe(true);
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe(bytes);
+  });
+
+  it('leaves no folder and no manifest when the build fails, and keeps a previous output aside when replaced', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const dir = join(t.dir, 'b');
+    await expect(writeArtifact({ dir, stage: 's', codeVersion: '1', params: {}, inputs: [], build: async (tmp) => { writeFileSync(join(tmp, 'half.txt'), 'x'); throw new Error('boom'); } })).rejects.toThrow('boom');
+    expect(existsSync(dir)).toBe(false);
+    expect(readdirSync(t.dir)).toEqual([]);
+    await writeArtifact({ dir, stage: 's', codeVersion: '1', params: { v: 1 }, inputs: [], build: async (tmp) => { writeFileSync(join(tmp, 'f'), 'one'); return {}; } });
+    await writeArtifact({ dir, stage: 's', codeVersion: '1', params: { v: 2 }, inputs: [], build: async (tmp) => { writeFileSync(join(tmp, 'f'), 'two'); return {}; } });
+    expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('two');
+    const kept = readdirSync(t.dir).filter((n) => n.startsWith('b.prev-'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(t.dir, kept[0], 'f'), 'utf8')).toBe('one');
+    expect((await readManifest(join(t.dir, kept[0])))?.params).toEqual({ v: 1 });
+  });
+
+  it('writeFileAtomic keeps a different previous file and writes nothing for identical bytes', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const p = join(t.dir, 'x.json');
+    await writeFileAtomic(p, 'A', { keepPrevious: true });
+    await writeFileAtomic(p, 'A', { keepPrevious: true });
+    expect(readdirSync(t.dir)).toEqual(['x.json']);
+    await writeFileAtomic(p, 'B', { keepPrevious: true });
+    expect(readFileSync(p, 'utf8')).toBe('B');
+    expect(readdirSync(t.dir).sort()).toEqual(['x.json', `x.json.prev-${sha256('A').slice(0, 12)}`]);
+  });
+});
+
+describe('paths and config', () => {
+  it('refuses paths that leave the artifact store', () => {
+    expect(resolveInside('/srv/root', 'data/x')).toBe('/srv/root/data/x');
+    expect(() => resolveInside('/srv/root', '../etc', 'store')).toThrow('store "../etc" is outside the artifact store /srv/root');
+    expect(() => resolveInside('/srv/root', '/etc/passwd', 'raw')).toThrow('raw "/etc/passwd" is outside the artifact store /srv/root');
+  });
+
+  it('fills defaults and rejects unknown keys, wrong types and out-of-range values with the key path', () => {
+    const c = resolveConfig({}, '/r');
+    expect(c.mmm).toEqual({ trials: 5, iterations: 2000, bootstrap: 200, controls: null, threads: null });
+    expect(c.raw).toBe('/r/data/sample');
+    expect(() => resolveConfig({ mmm: { trails: 3 } }, '/r', 'c.json')).toThrow('c.json: mmm: unknown key "trails"');
+    expect(() => resolveConfig({ seed: 'x' }, '/r', 'c.json')).toThrow('c.json: seed: must be a number');
+    expect(() => resolveConfig({ simulate: { draws: 5 } }, '/r', 'c.json')).toThrow('c.json: simulate.draws: must be >= 100');
+    expect(() => resolveConfig({ reports: '../../tmp' }, '/r', 'c.json')).toThrow('reports "../../tmp" is outside the artifact store /r');
+  });
+
+  it('canonical JSON sorts keys at every depth and refuses non-finite numbers', () => {
+    expect(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] })).toBe('{"a":[2,{"c":4,"d":3}],"b":1}');
+    expect(() => canonicalJson({ x: Number.NaN })).toThrow('non-finite');
+  });
+});

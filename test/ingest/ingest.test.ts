@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { generateSample } from '../../src/ingest/generate.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { parseCsv } from '../../src/core/csv.ts';
+import { runCli, tempDir } from '../helpers/tmp.ts';
+
+const t = tempDir();
+const raw = join(t.dir, 'raw');
+const out = join(t.dir, 'star');
+
+async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  try {
+    return (await c.runAndReadAll(sql)).getRowObjects() as T[];
+  } finally {
+    c.closeSync();
+    inst.closeSync();
+  }
+}
+const pq = (name: string) => `'${join(out, name + '.parquet')}'`;
+
+beforeAll(async () => {
+  await generateSample({ out: raw, seed: 11, weeks: 20, scale: 0.05 });
+  await ingest({ raw, out });
+});
+afterAll(() => t.cleanup());
+
+describe('ingest totals', () => {
+  it('keeps spend per channel, revenue and order count exactly equal to the raw files', async () => {
+    const spend = parseCsv(readFileSync(join(raw, 'spend.csv'), 'utf8'), 'spend.csv');
+    const rawCents: Record<string, number> = {};
+    for (const r of spend.rows) rawCents[r[1]] = (rawCents[r[1]] ?? 0) + Math.round(Number(r[3]) * 100);
+    const star = await query<{ channel: string; cents: number }>(`SELECT channel, CAST(round(sum(spend) * 100) AS DOUBLE) AS cents FROM ${pq('fct_spend_weekly')} GROUP BY 1 ORDER BY 1`);
+    expect(Object.fromEntries(star.map((r) => [r.channel, r.cents]))).toEqual(rawCents);
+
+    const orders = parseCsv(readFileSync(join(raw, 'orders.csv'), 'utf8'), 'orders.csv');
+    const revenueCents = orders.rows.reduce((s, r) => s + Math.round(Number(r[3]) * 100), 0);
+    const rev = await query<{ cents: number; n: number }>(`SELECT CAST(round(sum(revenue) * 100) AS DOUBLE) AS cents, CAST(sum(orders) AS DOUBLE) AS n FROM ${pq('fct_revenue_weekly')}`);
+    expect(rev[0]).toEqual({ cents: revenueCents, n: orders.rows.length });
+    const tx = await query<{ n: number; cents: number }>(`SELECT count(*)::DOUBLE AS n, CAST(round(sum(amount) * 100) AS DOUBLE) AS cents FROM ${pq('fct_transactions')}`);
+    expect(tx[0]).toEqual({ n: orders.rows.length, cents: revenueCents });
+    // The wide modelling table carries the same totals.
+    const wide = await query<Record<string, number>>(`SELECT CAST(round(sum(revenue) * 100) AS DOUBLE) AS revenue, CAST(round(sum(tv_spend) * 100) AS DOUBLE) AS tv FROM ${pq('mmm_input')}`);
+    expect(wide[0]).toEqual({ revenue: revenueCents, tv: rawCents.tv });
+  });
+
+  it('uses ISO Monday weeks with no gaps and flags holiday weeks', async () => {
+    const weeks = await query<{ d: string; dow: number; iw: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, CAST(isodow(week_start) AS INTEGER) AS dow, iso_week AS iw FROM ${pq('dim_week')} ORDER BY week_start`);
+    expect(weeks).toHaveLength(20);
+    for (let i = 0; i < weeks.length; i++) {
+      expect(weeks[i].dow).toBe(1);
+      if (i > 0) expect(Date.parse(weeks[i].d) - Date.parse(weeks[i - 1].d)).toBe(7 * 86400000);
+    }
+    expect(weeks[0]).toEqual({ d: '2023-01-02', dow: 1, iw: 1 });
+    const wide = await query<{ n: number; h: number }>(`SELECT count(*)::INTEGER AS n, sum(holiday)::INTEGER AS h FROM ${pq('mmm_input')}`);
+    // 2023-01-02 .. 2023-05-21 holds Valentine's Day and Mother's Day (14 May); New Year's Day 2023 is a Sunday before the start.
+    expect(wide[0]).toEqual({ n: 20, h: 2 });
+  });
+
+  it("sets each customer's acquisition channel to the first touch before the first order", async () => {
+    // Independent computation from the raw files in plain JavaScript.
+    const events = parseCsv(readFileSync(join(raw, 'events.csv'), 'utf8'), 'events.csv');
+    const orders = parseCsv(readFileSync(join(raw, 'orders.csv'), 'utf8'), 'orders.csv');
+    const firstOrder = new Map<string, string>();
+    for (const r of orders.rows) if (!firstOrder.has(r[1]) || r[2] < firstOrder.get(r[1])!) firstOrder.set(r[1], r[2]);
+    const firstTouch = new Map<string, { ts: string; id: string; ch: string }>();
+    for (const [id, ts, cust, ch] of events.rows) {
+      if (!cust || !firstOrder.has(cust) || ts > firstOrder.get(cust)!) continue;
+      const cur = firstTouch.get(cust);
+      if (!cur || ts < cur.ts || (ts === cur.ts && id < cur.id)) firstTouch.set(cust, { ts, id, ch });
+    }
+    const star = await query<{ customer_id: string; ch: string }>(`SELECT customer_id, any_value(acquisition_channel) AS ch FROM ${pq('fct_transactions')} GROUP BY 1`);
+    expect(star.length).toBe(firstOrder.size);
+    let touched = 0;
+    for (const r of star) {
+      const expected = firstTouch.get(r.customer_id)?.ch ?? 'none';
+      if (expected !== 'none') touched++;
+      expect(r.ch, r.customer_id).toBe(expected);
+    }
+    expect(touched).toBeGreaterThan(star.length / 2);
+  });
+
+  it('records inputs, outputs and row counts in the manifest', () => {
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.stage).toBe('ingest');
+    expect(m.inputs.map((i: { path: string }) => i.path).sort()).toEqual(['channels.csv', 'controls.csv', 'events.csv', 'holidays.csv', 'orders.csv', 'spend.csv']);
+    const names = m.outputs.map((o: { path: string }) => o.path);
+    for (const table of ['dim_channel', 'dim_week', 'fct_spend_weekly', 'fct_revenue_weekly', 'fct_controls_weekly', 'fct_transactions', 'mmm_input']) {
+      expect(names).toContain(`${table}.parquet`);
+    }
+    expect(m.outputs.find((o: { path: string }) => o.path === 'mmm_input.parquet').rows).toBe(20);
+  });
+});
+
+describe('bad input', () => {
+  /** Copies the good sample, lets `edit` change one file, runs `mmm ingest`, and returns what it printed. */
+  function ingestWith(name: string, edit: (dir: string) => void) {
+    const dir = join(t.dir, `bad-${name}`);
+    mkdirSync(dir);
+    for (const f of readdirSync(raw)) if (f.endsWith('.csv')) copyFileSync(join(raw, f), join(dir, f));
+    edit(dir);
+    const target = join(t.dir, `bad-${name}-out`);
+    const r = runCli(['ingest', '--raw', dir, '--out', target]);
+    return { ...r, wrote: existsSync(target), leftovers: readdirSync(t.dir).filter((f) => f.startsWith(`.tmp-bad-${name}`) || f.includes(`bad-${name}-out.`)) };
+  }
+  const replaceLine = (file: string, line: number, fn: (l: string) => string) => {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[line] = fn(lines[line]);
+    writeFileSync(file, lines.join('\n'));
+  };
+
+  const cases: [string, (d: string) => void, string][] = [
+    ['missing-column', (d) => writeFileSync(join(d, 'spend.csv'), readFileSync(join(raw, 'spend.csv'), 'utf8').replace('date,channel,campaign,spend', 'day,channel,campaign,spend')), 'error: spend.csv column "date": missing column (found: day, channel, campaign, spend, impressions, clicks)'],
+    ['bad-date', (d) => replaceLine(join(d, 'spend.csv'), 3, (l) => l.replace(/^2023-01-02/, '2023-13-02')), 'error: spend.csv row 3 column "date": unparseable date "2023-13-02" (expected YYYY-MM-DD)'],
+    ['negative-spend', (d) => replaceLine(join(d, 'spend.csv'), 5, (l) => { const p = l.split(','); p[3] = '-12.50'; return p.join(','); }), 'error: spend.csv row 5 column "spend": negative spend -12.50'],
+    ['duplicate-id', (d) => replaceLine(join(d, 'orders.csv'), 9, (l) => { const p = l.split(','); p[0] = 'o00000003'; return p.join(','); }), 'error: orders.csv row 9 column "order_id": duplicate id "o00000003" (first seen at row 3) with different values'],
+    ['empty-file', (d) => writeFileSync(join(d, 'orders.csv'), ''), 'error: orders.csv: file is empty'],
+    ['header-only', (d) => writeFileSync(join(d, 'orders.csv'), 'order_id,customer_id,timestamp,amount,currency\n'), 'error: orders.csv: file is empty (a header but no data rows)'],
+    ['mixed-currency', (d) => replaceLine(join(d, 'orders.csv'), 7, (l) => l.replace(/USD$/, 'EUR')), 'error: orders.csv row 7 column "currency": mixed currencies: "EUR" but earlier rows are "USD" (one currency per run; convert first)'],
+    ['bad-timestamp', (d) => replaceLine(join(d, 'events.csv'), 4, (l) => { const p = l.split(','); p[1] = 'yesterday'; return p.join(','); }), 'error: events.csv row 4 column "timestamp": unparseable timestamp "yesterday" (expected ISO 8601)'],
+  ];
+  for (const [name, edit, message] of cases) {
+    it(`${name}: one clear line naming file, row and column, exit 2, no artifact`, () => {
+      const r = ingestWith(name, edit);
+      expect(r.stderr.trim()).toBe(message);
+      expect(r.code).toBe(2);
+      expect(r.wrote).toBe(false);
+      expect(r.leftovers).toEqual([]);
+    });
+  }
+
+  it('drops exact duplicate rows with a warning instead of failing', () => {
+    const r = ingestWith('exact-dup', (d) => {
+      const lines = readFileSync(join(d, 'orders.csv'), 'utf8').trimEnd().split('\n');
+      lines.push(lines[4]);
+      writeFileSync(join(d, 'orders.csv'), lines.join('\n') + '\n');
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: orders.csv: dropped 1 exact duplicate row(s) (same order_id and values)');
+  });
+});

@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { sha256 } from '../../src/core/hash.ts';
+import { runCli, tempDir } from '../helpers/tmp.ts';
+
+const t = tempDir('mmm-weekly-');
+afterAll(() => t.cleanup());
+
+/** sha256 of every file under a folder, by relative path. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = sha256(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A small but complete configuration, so the whole pipeline runs in seconds. */
+export const SMALL_CONFIG = {
+  seed: 3,
+  sample: { seed: 9, weeks: 60, scale: 0.1 },
+  mmm: { trials: 2, iterations: 150, bootstrap: 20 },
+  simulate: { draws: 500, horizonWeeks: 8 },
+};
+
+describe('mmm weekly', () => {
+  it('runs end to end from a fresh root, then a second run skips every stage and changes no byte', () => {
+    writeFileSync(join(t.dir, 'mmm.config.json'), JSON.stringify(SMALL_CONFIG));
+    const first = runCli(['weekly', '--config', join(t.dir, 'mmm.config.json')], t.dir);
+    expect(first.stderr).not.toContain('error');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^ingest +built +data\/artifacts\/ingest\/[0-9a-f]{16}$/m);
+    expect(first.stdout).toMatch(/^run +data\/runs\/[0-9a-f]{16}\.json$/m);
+    const before = snapshot(t.dir);
+    const second = runCli(['weekly', '--config', join(t.dir, 'mmm.config.json')], t.dir);
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toMatch(/ built /);
+    expect(second.stdout.match(/ skipped /g)?.length).toBe(first.stdout.match(/ built /g)?.length);
+    expect(snapshot(t.dir)).toEqual(before);
+    const run = JSON.parse(readFileSync(join(t.dir, second.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
+    expect(run.stages.map((s: { stage: string }) => s.stage)).toContain('ingest');
+  });
+
+  it('refuses a config with an unknown key or a path outside the root, with exit 2', () => {
+    writeFileSync(join(t.dir, 'bad.json'), JSON.stringify({ store: '../elsewhere' }));
+    const r = runCli(['weekly', '--config', join(t.dir, 'bad.json')], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`error: store "../elsewhere" is outside the artifact store ${t.dir}`);
+    writeFileSync(join(t.dir, 'bad2.json'), JSON.stringify({ mmm: { trails: 1 } }));
+    const r2 = runCli(['weekly', '--config', 'bad2.json'], t.dir);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr.trim()).toBe('error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads)');
+  });
+});
+
+describe('mmm command', () => {
+  it('prints help for every subcommand and exits 2 on usage errors', () => {
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const c of ['weekly', 'generate', 'ingest']) {
+      expect(help.stdout).toContain(`  ${c}`);
+      const h = runCli([c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toContain(`usage: mmm ${c} [options]`);
+    }
+    expect(runCli(['frobnicate']).code).toBe(2);
+    const missing = runCli(['generate', '--out', join(t.dir, 'g')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe('error: mmm generate: missing required option --seed (see mmm generate --help)');
+    const bad = runCli(['generate', '--out', join(t.dir, 'g'), '--seed', 'abc']);
+    expect(bad.stderr.trim()).toBe('error: mmm generate: --seed must be an integer, got "abc"');
+  });
+});
