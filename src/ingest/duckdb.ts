@@ -20,7 +20,7 @@ export async function openDb(scratchPath: string, opts: { threads?: number; memo
   await rm(scratchPath + '.wal', { force: true });
   const instance = await DuckDBInstance.create(scratchPath, {
     threads: String(opts.threads ?? 2),
-    memory_limit: opts.memoryLimit ?? '1GB',
+    memory_limit: opts.memoryLimit ?? '300MB',
     preserve_insertion_order: 'true',
     temp_directory: scratchPath + '.spill',
   });
