@@ -1,0 +1,77 @@
+/**
+ * Budget optimiser benchmark (figures only, never pass/fail):
+ *  1. 20 channels with S-shaped Hill curves and every constraint kind
+ *     (bounds, minIfActive, group cap and floor, ratio, ROAS floor), target < 200 ms;
+ *  2. 52 periods x 20 channels with seasonal concave curves and a stability
+ *     limit (maxChange), target < 2 s.
+ * Run: node bin/run-ts.mjs bench/optimise.bench.ts
+ */
+import { Rng } from '../src/core/rng.ts';
+import { allocateBudget, loadHighs } from '../src/optimise/index.ts';
+import type { AllocationProblem, ChannelSpec } from '../src/optimise/index.ts';
+
+function sCurveProblem(seed: number): AllocationProblem {
+  const rng = new Rng(seed);
+  const channels: ChannelSpec[] = Array.from({ length: 20 }, (_, i) => ({
+    name: `c${i}`,
+    response: { type: 'hill', beta: 5 + 10 * rng.uniform(), alpha: 1.5 + 1.5 * rng.uniform(), k: 2 + 4 * rng.uniform() },
+    max: 15,
+    ...(i % 4 === 0 ? { minIfActive: 2 } : {}),
+    ...(i % 5 === 1 ? { min: 1 } : {}),
+  }));
+  return {
+    budget: 80,
+    spendAll: true,
+    channels,
+    constraints: [
+      { type: 'group', channels: ['c0', 'c1', 'c2', 'c3', 'c4'], max: 20 },
+      { type: 'group', channels: ['c10', 'c11', 'c12'], min: 6 },
+      { type: 'ratio', left: ['c5'], right: ['c6', 'c7'], sense: '<=', factor: 0.5 },
+      { type: 'roasFloor', value: 1.2 },
+    ],
+  };
+}
+
+function multiPeriodProblem(seed: number): AllocationProblem {
+  const rng = new Rng(seed);
+  const base = Array.from({ length: 20 }, (_, i) => ({ name: `c${i}`, beta: 5 + 10 * rng.uniform(), k: 2 + 4 * rng.uniform(), log: i % 2 === 0 }));
+  return {
+    spendAll: true,
+    maxChange: 1.5,
+    channels: base.map((b) => ({ name: b.name, max: 15, response: { type: 'log', beta: 1, s: 1 } })),
+    periods: Array.from({ length: 52 }, (_, t) => {
+      const season = 1 + 0.3 * Math.sin((2 * Math.PI * t) / 52);
+      return {
+        budget: 80 * season,
+        channels: base.map((b, i) => ({
+          name: b.name,
+          response: b.log
+            ? { type: 'log' as const, beta: b.beta * (1 + 0.2 * Math.sin((2 * Math.PI * (t + i)) / 52)), s: b.k }
+            : { type: 'hill' as const, beta: b.beta * season, alpha: 0.8, k: b.k },
+        })),
+      };
+    }),
+  };
+}
+
+async function time<T>(label: string, runs: number, fn: () => Promise<T>): Promise<T> {
+  let last: T | undefined;
+  const ms: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    last = await fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`${label}: median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms, min ${ms[0].toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms over ${runs} runs`);
+  return last!;
+}
+
+const t0 = performance.now();
+await loadHighs();
+console.log(`HiGHS load (once per process): ${(performance.now() - t0).toFixed(1)} ms`);
+
+const s = await time('20 channels, S-curves, all constraint kinds', 5, () => allocateBudget(sCurveProblem(1)));
+console.log(`  status ${s.status}, objective ${s.objective?.toFixed(4)}, method ${s.solver?.method}, solves ${s.solver?.solves}, segments ${s.solver?.segments}, binaries ${s.solver?.binaries}, binding ${s.binding.length}`);
+const m = await time('52 periods x 20 channels, maxChange (joint + rolling)', 3, () => allocateBudget(multiPeriodProblem(2)));
+console.log(`  status ${m.status}, joint objective ${m.objective?.toFixed(4)}, rolling objective ${m.rolling?.objective?.toFixed(4)}, method ${m.solver?.method}, solves ${m.solver?.solves}, segments ${m.solver?.segments}`);

@@ -1,0 +1,415 @@
+/**
+ * BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy
+ * way", Marketing Science 24(2)): likelihood with analytic gradient, maximum
+ * likelihood fit over unique (x, t_x, T) patterns, and predictions.
+ * Time is in weeks.
+ */
+import { ConvergenceError, ValidationError } from '../core/errors.ts';
+import { asRfmPatterns } from './compress-rfm-patterns.ts';
+import { digamma, expm1OverX, logGamma } from './special-functions.ts';
+import { invertSymmetricPositiveDefinite, minimiseBfgs, numericalHessian } from './minimise-bfgs.ts';
+import type { BgNbdFit, BgNbdFitOptions, BgNbdParams, BgNbdPredictions, RfmColumns, RfmPatterns } from './types.ts';
+
+/** Index of each value in a table of its distinct values (readable form: `[...new Set(values)]` plus `indexOf`). */
+function distinctValues(values: Float64Array): { table: Float64Array; index: Int32Array } {
+  const seen = new Map<number, number>();
+  const index = new Int32Array(values.length);
+  const table: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let k = seen.get(v);
+    if (k === undefined) {
+      k = table.length;
+      seen.set(v, k);
+      table.push(v);
+    }
+    index[i] = k;
+  }
+  return { table: Float64Array.from(table), index };
+}
+
+/**
+ * The patterns prepared for repeated likelihood evaluations: tables of distinct x, t_x and T
+ * so the special functions and logarithms are computed once per distinct value, not per pattern.
+ */
+interface PreparedPatterns {
+  count: number;
+  weight: Float64Array;
+  totalWeight: number;
+  xValues: Float64Array;
+  xIndex: Int32Array;
+  /** Total weight per distinct x. */
+  xWeight: Float64Array;
+  tValues: Float64Array;
+  tIndex: Int32Array;
+  ageValues: Float64Array;
+  ageIndex: Int32Array;
+}
+
+function preparePatterns(patterns: RfmPatterns): PreparedPatterns {
+  const xs = distinctValues(patterns.frequency);
+  const ts = distinctValues(patterns.recency);
+  const ages = distinctValues(patterns.T);
+  const xWeight = new Float64Array(xs.table.length);
+  let totalWeight = 0;
+  for (let i = 0; i < patterns.count; i++) {
+    xWeight[xs.index[i]] += patterns.weight[i];
+    totalWeight += patterns.weight[i];
+  }
+  return {
+    count: patterns.count,
+    weight: patterns.weight,
+    totalWeight,
+    xValues: xs.table,
+    xIndex: xs.index,
+    xWeight,
+    tValues: ts.table,
+    tIndex: ts.index,
+    ageValues: ages.table,
+    ageIndex: ages.index,
+  };
+}
+
+/**
+ * Log-likelihood summed over patterns (weights = customers per pattern) and its gradient in
+ * (r, alpha, a, b). Per customer (FHL 2005 eq. 6, in log-sum-exp form):
+ *   ln L = ln Γ(r+x) - ln Γ(r) + r ln α + ln Γ(a+b) + ln Γ(b+x) - ln Γ(b) - ln Γ(a+b+x)
+ *        + logaddexp( -(r+x) ln(α+T),  [x>0] ln a - ln(b+x-1) - (r+x) ln(α+t_x) ).
+ * Writes the gradient into `gradient` (length 4) and returns the log-likelihood.
+ */
+function logLikelihoodWithGradient(params: BgNbdParams, data: PreparedPatterns, gradient: Float64Array): number {
+  const { r, alpha, a, b } = params;
+  const nx = data.xValues.length;
+  // Per distinct x: the parts that do not depend on t_x or T.
+  const c4 = new Float64Array(nx);
+  const dbOfA4 = new Float64Array(nx);
+  let ll = 0;
+  let gr = 0;
+  let galpha = 0;
+  let ga = 0;
+  let gb = 0;
+  const lnAlpha = Math.log(alpha);
+  const lgR = logGamma(r);
+  const lgB = logGamma(b);
+  const lgAB = logGamma(a + b);
+  const psiR = digamma(r);
+  const psiB = digamma(b);
+  const psiAB = digamma(a + b);
+  for (let k = 0; k < nx; k++) {
+    const x = data.xValues[k];
+    const w = data.xWeight[k];
+    const a1 = logGamma(r + x) - lgR + r * lnAlpha;
+    const a2 = lgAB + logGamma(b + x) - lgB - logGamma(a + b + x);
+    ll += w * (a1 + a2);
+    const psiABX = digamma(a + b + x);
+    gr += w * (digamma(r + x) - psiR + lnAlpha);
+    galpha += (w * r) / alpha;
+    ga += w * (psiAB - psiABX);
+    gb += w * (psiAB + digamma(b + x) - psiB - psiABX);
+    if (x > 0) {
+      c4[k] = Math.log(a) - Math.log(b + x - 1);
+      dbOfA4[k] = -1 / (b + x - 1);
+    }
+  }
+  // Per distinct T and t_x: logarithms and reciprocals.
+  const lnAgeTerm = new Float64Array(data.ageValues.length);
+  const invAgeTerm = new Float64Array(data.ageValues.length);
+  for (let j = 0; j < data.ageValues.length; j++) {
+    const s = alpha + data.ageValues[j];
+    lnAgeTerm[j] = Math.log(s);
+    invAgeTerm[j] = 1 / s;
+  }
+  const lnRecencyTerm = new Float64Array(data.tValues.length);
+  const invRecencyTerm = new Float64Array(data.tValues.length);
+  for (let j = 0; j < data.tValues.length; j++) {
+    const s = alpha + data.tValues[j];
+    lnRecencyTerm[j] = Math.log(s);
+    invRecencyTerm[j] = 1 / s;
+  }
+  const invA = 1 / a;
+  const { weight, xIndex, tIndex, ageIndex, xValues } = data;
+  for (let i = 0; i < data.count; i++) {
+    const w = weight[i];
+    const k = xIndex[i];
+    const x = xValues[k];
+    const jT = ageIndex[i];
+    const rx = r + x;
+    const lnAT = lnAgeTerm[jT];
+    if (x === 0) {
+      ll -= w * rx * lnAT;
+      gr -= w * lnAT;
+      galpha -= w * rx * invAgeTerm[jT];
+      continue;
+    }
+    const jt = tIndex[i];
+    const lnAt = lnRecencyTerm[jt];
+    const A3 = -rx * lnAT;
+    const A4 = c4[k] - rx * lnAt;
+    // logaddexp(A3, A4) with the weights w3, w4 of each term (softmax), from one exp.
+    let lse: number;
+    let w3: number;
+    let w4: number;
+    if (A4 > A3) {
+      const e = Math.exp(A3 - A4);
+      lse = A4 + Math.log1p(e);
+      w4 = 1 / (1 + e);
+      w3 = e * w4;
+    } else {
+      const e = Math.exp(A4 - A3);
+      lse = A3 + Math.log1p(e);
+      w3 = 1 / (1 + e);
+      w4 = e * w3;
+    }
+    ll += w * lse;
+    gr -= w * (w3 * lnAT + w4 * lnAt);
+    galpha -= w * rx * (w3 * invAgeTerm[jT] + w4 * invRecencyTerm[jt]);
+    ga += w * w4 * invA;
+    gb += w * w4 * dbOfA4[k];
+  }
+  gradient[0] = gr;
+  gradient[1] = galpha;
+  gradient[2] = ga;
+  gradient[3] = gb;
+  return ll;
+}
+
+function checkParams(params: BgNbdParams, what: string): void {
+  for (const key of ['r', 'alpha', 'a', 'b'] as const) {
+    const v = params[key];
+    if (!(v > 0) || !Number.isFinite(v)) throw new ValidationError(`${what}: BG/NBD parameter ${key} must be finite and > 0, got ${v}`);
+  }
+}
+
+/**
+ * BG/NBD log-likelihood summed over customers (FHL 2005 eq. 6), evaluated over unique patterns.
+ * @param params r, alpha, a, b > 0
+ * @param rfm per-customer frequency, recency and T in weeks (optionally weights)
+ * @throws ValidationError for invalid parameters or inputs
+ */
+export function bgNbdLogLikelihood(params: BgNbdParams, rfm: RfmColumns | RfmPatterns): number {
+  checkParams(params, 'bgNbdLogLikelihood');
+  const data = preparePatterns(asRfmPatterns(rfm));
+  return logLikelihoodWithGradient(params, data, new Float64Array(4));
+}
+
+/**
+ * Gradient of {@link bgNbdLogLikelihood} in (r, alpha, a, b), analytic (digamma terms and the
+ * softmax weights of the two log-sum-exp terms).
+ */
+export function bgNbdLogLikelihoodGradient(params: BgNbdParams, rfm: RfmColumns | RfmPatterns): BgNbdParams {
+  checkParams(params, 'bgNbdLogLikelihoodGradient');
+  const data = preparePatterns(asRfmPatterns(rfm));
+  const g = new Float64Array(4);
+  logLikelihoodWithGradient(params, data, g);
+  return { r: g[0], alpha: g[1], a: g[2], b: g[3] };
+}
+
+const fromVector = (u: Float64Array): BgNbdParams => ({ r: Math.exp(u[0]), alpha: Math.exp(u[1]), a: Math.exp(u[2]), b: Math.exp(u[3]) });
+
+/**
+ * Fits BG/NBD by maximum likelihood over unique (x, t_x, T) patterns with weights. Minimises
+ * -ln L / N + penalty * Σ θ² in log-parameters u = ln θ with BFGS; standard errors come from the
+ * numerical Hessian (central differences of the analytic gradient) of N times that objective in
+ * u, mapped to θ by the delta method: se(θ) = θ * sqrt([H⁻¹]_uu).
+ * @param rfm per-customer frequency, recency and T in weeks (weights optional)
+ * @throws ValidationError for invalid inputs, no customers, or no repeat purchase at all
+ * @throws ConvergenceError (with diagnostics) when BFGS does not converge or the optimum is not finite
+ */
+export function fitBgNbd(rfm: RfmColumns | RfmPatterns, options: BgNbdFitOptions = {}): BgNbdFit {
+  const penalty = options.penalty ?? 0;
+  if (!(penalty >= 0) || !Number.isFinite(penalty)) throw new ValidationError(`fitBgNbd: penalty must be finite and >= 0, got ${penalty}`);
+  const patterns = asRfmPatterns(rfm);
+  if (patterns.count === 0) throw new ValidationError('fitBgNbd: no customers to fit');
+  if (!patterns.frequency.some((x) => x > 0)) {
+    throw new ValidationError('no customer has a repeat purchase, so the BG/NBD purchase and dropout processes cannot be estimated');
+  }
+  const data = preparePatterns(patterns);
+  const N = data.totalWeight;
+  let initial = options.initial;
+  if (initial) checkParams(initial, 'fitBgNbd initial values');
+  else {
+    let sumT = 0;
+    let sumX = 0;
+    for (let i = 0; i < patterns.count; i++) {
+      sumT += patterns.weight[i] * patterns.T[i];
+      sumX += patterns.weight[i] * patterns.frequency[i];
+    }
+    initial = { r: 1, alpha: Math.max(sumT / Math.max(sumX, 1), 1e-3), a: 1, b: 1 };
+  }
+  const gradTheta = new Float64Array(4);
+  const objective = (u: Float64Array, gradient: Float64Array): number => {
+    const theta = fromVector(u);
+    const ll = logLikelihoodWithGradient(theta, data, gradTheta);
+    const values = [theta.r, theta.alpha, theta.a, theta.b];
+    let pen = 0;
+    for (let i = 0; i < 4; i++) {
+      pen += values[i] * values[i];
+      gradient[i] = (-values[i] * gradTheta[i]) / N + 2 * penalty * values[i] * values[i];
+    }
+    return -ll / N + penalty * pen;
+  };
+  const start = Float64Array.from([initial.r, initial.alpha, initial.a, initial.b].map(Math.log));
+  const run = minimiseBfgs(objective, start, { maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance });
+  const params = fromVector(run.u);
+  const diagnostics = {
+    converged: run.converged,
+    iterations: run.iterations,
+    evaluations: run.evaluations,
+    gradientNorm: run.gradientNorm,
+    reason: run.reason,
+  };
+  const finite = [params.r, params.alpha, params.a, params.b].every((v) => Number.isFinite(v) && v > 0);
+  if (!run.converged || !finite) {
+    throw new ConvergenceError(`BG/NBD fit did not converge: ${run.reason}`, { ...diagnostics, params, customers: N, patterns: patterns.count });
+  }
+  const logLikelihood = logLikelihoodWithGradient(params, data, gradTheta);
+  // Hessian of N * objective in log-parameters.
+  const scaled = (u: Float64Array, g: Float64Array): number => {
+    const f = objective(u, g);
+    for (let i = 0; i < 4; i++) g[i] *= N;
+    return f * N;
+  };
+  const covariance = invertSymmetricPositiveDefinite(numericalHessian(scaled, run.u));
+  const standardErrors = covariance
+    ? {
+        r: params.r * Math.sqrt(covariance[0][0]),
+        alpha: params.alpha * Math.sqrt(covariance[1][1]),
+        a: params.a * Math.sqrt(covariance[2][2]),
+        b: params.b * Math.sqrt(covariance[3][3]),
+      }
+    : null;
+  return { params, standardErrors, logLikelihood, penalty, customers: N, patterns: patterns.count, diagnostics };
+}
+
+/** ln(a / (b+x-1)) + (r+x) ln((α+T)/(α+t_x)): the log odds of "dead" against "alive" given x > 0. */
+function logOddsDead(params: BgNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = params;
+  return Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+}
+
+/**
+ * P(alive | x, t_x, T) = 1 / (1 + [x>0] a/(b+x-1) ((α+T)/(α+t_x))^(r+x)) (FHL 2005 eq. 13 / Hardie's note),
+ * computed as a logistic function of the log odds, so no overflow for large x.
+ * @example bgNbdProbabilityAlive({ r: 0.2425982, alpha: 4.4136842, a: 0.7929899, b: 2.4261667 }, 26, 30.857, 31); // ≈ 0.96885
+ */
+export function bgNbdProbabilityAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return 1;
+  const z = logOddsDead(params, x, tx, T);
+  return z > 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
+}
+
+/**
+ * [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))] / (a-1), the bracket of FHL 2005 eq. 10,
+ * after Euler's transformation (1-z)^(r+x) 2F1(r+x, b+x; c; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z) with
+ * c = a+b+x-1. Writing 2F1(A', a-1; c; z) = 1 + (a-1) S, S = Σ_{k>=1} (A')_k (a)_{k-1} / ((c)_k k!) z^k, gives
+ *   bracket = (1 - (1-z)^(a-1)) / (a-1) - (1-z)^(a-1) S,
+ * which has no singularity at a = 1, and whose series has small terms even for large x.
+ */
+function purchaseBracket(params: BgNbdParams, x: number, T: number, t: number): number {
+  if (t === 0) return 0;
+  const { r, alpha, a, b } = params;
+  const z = t / (alpha + T + t);
+  const lnOneMinusZ = -Math.log1p(t / (alpha + T));
+  const power = Math.exp((a - 1) * lnOneMinusZ);
+  const first = -lnOneMinusZ * expm1OverX((a - 1) * lnOneMinusZ);
+  const aPrime = a + b - 1 - r;
+  const c = a + b + x - 1;
+  let term = (aPrime * z) / c;
+  let sum = term;
+  const tailFactor = 1 / (1 - z);
+  for (let k = 1; k < 50_000_000; k++) {
+    const ratio = ((aPrime + k) * (a + k - 1) * z) / ((c + k) * (k + 1));
+    term *= ratio;
+    sum += term;
+    if (term === 0 || (Math.abs(ratio) < 1 && Math.abs(term) * tailFactor <= 1e-16 * Math.max(Math.abs(sum), Math.abs(first)))) {
+      return first - power * sum;
+    }
+  }
+  throw new Error(`BG/NBD expectation series did not converge (x=${x}, T=${T}, t=${t})`);
+}
+
+/**
+ * Expected purchases in the next t weeks of a customer with history (x, t_x, T) (FHL 2005 eq. 10):
+ *   E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1) [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))] · P(alive).
+ * Stable for large x and T (see the bracket's transformation) and at a = 1.
+ * @param t horizon in weeks, >= 0
+ * @example bgNbdConditionalExpectedPurchases({ r: 0.2425982, alpha: 4.4136842, a: 0.7929899, b: 2.4261667 }, 52, 26, 30.857, 31); // ≈ 25.7566
+ */
+export function bgNbdConditionalExpectedPurchases(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  return (params.a + params.b + x - 1) * purchaseBracket(params, x, T, t) * bgNbdProbabilityAlive(params, x, tx, T);
+}
+
+/**
+ * Expected purchases of a new customer in t weeks after the first purchase (FHL 2005 eq. 7):
+ *   E[X(t)] = (a+b-1)/(a-1) [1 - (α/(α+t))^r 2F1(r, b; a+b-1; t/(α+t))],
+ * which equals the conditional expectation at x = t_x = T = 0.
+ * @param t weeks, >= 0
+ */
+export function bgNbdExpectedPurchasesNewCustomer(params: BgNbdParams, t: number): number {
+  return (params.a + params.b - 1) * purchaseBracket(params, 0, 0, t);
+}
+
+/**
+ * Per-customer P(alive) and expected purchases in the next `horizonWeeks`, computed once per
+ * unique (x, t_x, T) pattern and copied to the customers.
+ * @throws ValidationError for invalid parameters, inputs or horizon
+ */
+export function predictBgNbd(params: BgNbdParams, rfm: RfmColumns | RfmPatterns, horizonWeeks: number): BgNbdPredictions {
+  checkParams(params, 'predictBgNbd');
+  if (!(horizonWeeks >= 0) || !Number.isFinite(horizonWeeks)) throw new ValidationError(`predictBgNbd: horizonWeeks must be finite and >= 0, got ${horizonWeeks}`);
+  const patterns = asRfmPatterns(rfm);
+  const patternAlive = new Float64Array(patterns.count);
+  const patternExpected = new Float64Array(patterns.count);
+  for (let p = 0; p < patterns.count; p++) {
+    const x = patterns.frequency[p];
+    const alive = bgNbdProbabilityAlive(params, x, patterns.recency[p], patterns.T[p]);
+    patternAlive[p] = alive;
+    patternExpected[p] = (params.a + params.b + x - 1) * purchaseBracket(params, x, patterns.T[p], horizonWeeks) * alive;
+  }
+  const n = patterns.patternOfCustomer.length;
+  const pAlive = new Float64Array(n);
+  const expectedPurchases = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = patterns.patternOfCustomer[i];
+    pAlive[i] = patternAlive[p];
+    expectedPurchases[i] = patternExpected[p];
+  }
+  return { pAlive, expectedPurchases };
+}
+
+/**
+ * Discounted expected purchases per customer, lifetimes' `_customer_lifetime_value` without the
+ * spend factor: Σ_{m=1..M} (E[Y(m·f)] - E[Y((m-1)·f)]) / (1 + d)^m with f weeks per month.
+ * Computed once per pattern.
+ * @returns per-customer discounted expected purchases (multiply by expected order value for CLV)
+ */
+export function bgNbdDiscountedPurchases(
+  params: BgNbdParams,
+  rfm: RfmColumns | RfmPatterns,
+  months: number,
+  monthlyDiscountRate: number,
+  weeksPerMonth: number,
+): Float64Array {
+  checkParams(params, 'bgNbdDiscountedPurchases');
+  if (!(months >= 0) || !Number.isInteger(months)) throw new ValidationError(`months must be a whole number >= 0, got ${months}`);
+  if (!(monthlyDiscountRate > -1) || !Number.isFinite(monthlyDiscountRate)) throw new ValidationError(`monthly discount rate must be finite and > -1, got ${monthlyDiscountRate}`);
+  if (!(weeksPerMonth > 0) || !Number.isFinite(weeksPerMonth)) throw new ValidationError(`weeks per month must be finite and > 0, got ${weeksPerMonth}`);
+  const patterns = asRfmPatterns(rfm);
+  const perPattern = new Float64Array(patterns.count);
+  for (let p = 0; p < patterns.count; p++) {
+    const x = patterns.frequency[p];
+    const T = patterns.T[p];
+    const scale = (params.a + params.b + x - 1) * bgNbdProbabilityAlive(params, x, patterns.recency[p], T);
+    let previous = 0;
+    let total = 0;
+    for (let m = 1; m <= months; m++) {
+      const current = purchaseBracket(params, x, T, m * weeksPerMonth);
+      total += (scale * (current - previous)) / Math.pow(1 + monthlyDiscountRate, m);
+      previous = current;
+    }
+    perPattern[p] = total;
+  }
+  const out = new Float64Array(patterns.patternOfCustomer.length);
+  for (let i = 0; i < out.length; i++) out[i] = perPattern[patterns.patternOfCustomer[i]];
+  return out;
+}

@@ -1,0 +1,450 @@
+/**
+ * fitMmm: the marketing-mix model end to end, on a weekly table in memory.
+ * check input -> baseline design -> hyperparameter search (workers) -> choose
+ * one candidate (error-led rule) -> refit on all weeks -> decomposition,
+ * metrics, ROAS/mROAS -> moving-block bootstrap draws and 90% intervals.
+ */
+import { UsageError, ValidationError } from '../core/errors.ts';
+import { Rng } from '../core/rng.ts';
+import { dayToIso } from '../core/csv.ts';
+import { defaultThreads } from '../core/workers.ts';
+import { adstockCode, fitRidgeRows, geometricAdstockInto, transformChannelInto } from './kernel.ts';
+import { baselineColumns, checkWeeklyData } from './design.ts';
+import { chooseCandidate, paretoFront, runSearch } from './search.ts';
+import type { SearchSpec } from './search.ts';
+import { mediaEffect } from './predict.ts';
+import type {
+  AdstockParams, BaselineTerm, BootstrapDraw, Candidate, ChannelRanges, ChannelResponse, ChannelSummary,
+  CoefficientSign, FitMetrics, FitOptions, MmmFit, MmmModel, Range, SaturationParams, WeeklyData,
+} from './types.ts';
+
+/** Options with every default filled in (see FitOptions for the meaning and defaults). */
+export type ResolvedFitOptions = Required<Omit<FitOptions, 'onProgress' | 'populationSize' | 'channelRanges' | 'ranges'>> & {
+  populationSize: number | null;
+  ranges: Required<ChannelRanges>;
+  channelRanges: Record<string, ChannelRanges>;
+  onProgress?: FitOptions['onProgress'];
+};
+
+/** Robyn's default ranges (theta by the widest medium guideline, alpha, gamma; Weibull per Robyn's docs). */
+export function defaultRanges(adstock: FitOptions['adstock'] = 'geometric'): Required<ChannelRanges> {
+  return { theta: [0, 0.8], shape: adstock === 'weibull_pdf' ? [0.0001, 10] : [0.0001, 2], scale: [0, 0.1], alpha: [0.5, 3], gamma: [0.3, 1] };
+}
+
+function checkInt(name: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`${name} must be an integer >= ${min}, got ${v}`);
+  return v;
+}
+
+function checkRange(name: string, r: Range, lo: number, hi: number): Range {
+  if (!Array.isArray(r) || r.length !== 2 || !(r[0] >= lo && r[1] <= hi && r[0] <= r[1])) {
+    throw new UsageError(`range ${name} must be [lo, hi] within [${lo}, ${hi}], got ${JSON.stringify(r)}`);
+  }
+  return r;
+}
+
+/** Fills defaults and checks option values. @throws UsageError for an invalid option */
+export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
+  const adstock = o.adstock ?? 'geometric';
+  adstockCode(adstock);
+  const def = defaultRanges(adstock);
+  const ranges = { ...def, ...(o.ranges ?? {}) };
+  const vf = o.validationFraction ?? 0.15;
+  if (!(vf > 0 && vf < 0.5)) throw new UsageError(`validationFraction must be in (0, 0.5), got ${vf}`);
+  const r: ResolvedFitOptions = {
+    seed: o.seed ?? 1,
+    trials: checkInt('trials', o.trials ?? 5, 1),
+    iterations: checkInt('iterations', o.iterations ?? 2000, 4),
+    adstock,
+    normalisedAdstock: o.normalisedAdstock ?? false,
+    saturation: o.saturation ?? 'hill',
+    validationFraction: vf,
+    folds: checkInt('folds', o.folds ?? 3, 1),
+    fourierOrder: checkInt('fourierOrder', o.fourierOrder ?? 2, 0),
+    seasonalityPeriod: o.seasonalityPeriod ?? 52.18,
+    trend: o.trend ?? true,
+    controlSigns: o.controlSigns ?? {},
+    ranges,
+    channelRanges: o.channelRanges ?? {},
+    log10LambdaRange: checkRange('log10LambdaRange', o.log10LambdaRange ?? [-5, -1], -12, 3),
+    selectionTolerance: o.selectionTolerance ?? 0.01,
+    bootstrapTolerance: o.bootstrapTolerance ?? 0.05,
+    populationSize: o.populationSize ?? null,
+    bootstrap: checkInt('bootstrap', o.bootstrap ?? 200, 0),
+    blockLength: checkInt('blockLength', o.blockLength ?? 6, 1),
+    intervalLevel: o.intervalLevel ?? 0.9,
+    threads: checkInt('threads', o.threads ?? defaultThreads(), 1),
+    onProgress: o.onProgress,
+  };
+  if (!Number.isFinite(r.seed)) throw new UsageError(`seed must be a finite number, got ${r.seed}`);
+  if (r.saturation !== 'hill' && r.saturation !== 'log') throw new UsageError(`unknown saturation "${r.saturation}"`);
+  if (!(r.seasonalityPeriod > 1)) throw new UsageError(`seasonalityPeriod must be > 1, got ${r.seasonalityPeriod}`);
+  if (!(r.intervalLevel > 0 && r.intervalLevel < 1)) throw new UsageError(`intervalLevel must be in (0, 1), got ${r.intervalLevel}`);
+  if (!(r.selectionTolerance >= 0)) throw new UsageError(`selectionTolerance must be >= 0, got ${r.selectionTolerance}`);
+  checkRange('theta', ranges.theta, 0, 0.999);
+  checkRange('alpha', ranges.alpha, 1e-6, 20);
+  checkRange('gamma', ranges.gamma, 1e-6, 1);
+  checkRange('shape', ranges.shape, 0, 50);
+  checkRange('scale', ranges.scale, 0, 1);
+  return r;
+}
+
+/** Names of one channel's hyperparameters in kernel order (adstock, then saturation). */
+export function channelParamNames(adstock: string, saturation: string): string[] {
+  return [...(adstock === 'geometric' ? ['theta'] : ['shape', 'scale']), ...(saturation === 'hill' ? ['alpha', 'gamma'] : ['gamma'])];
+}
+
+/** Sample quantile, R type 7 (linear interpolation); `sorted` ascending. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * Indices of a moving-block bootstrap sample (Kunsch 1989): ceil(n / L) blocks
+ * of L consecutive weeks with uniform random starts, concatenated and cut to n.
+ */
+export function movingBlockRows(n: number, blockLength: number, rng: Rng): Int32Array {
+  const L = Math.min(blockLength, n);
+  const rows = new Int32Array(n);
+  let k = 0;
+  while (k < n) {
+    const start = rng.int(n - L + 1);
+    for (let i = 0; i < L && k < n; i++) rows[k++] = start + i;
+  }
+  return rows;
+}
+
+/**
+ * Fits the marketing-mix model (see the module comment). Pure apart from the
+ * worker threads it may start; the same data, options and seed give the same
+ * result for any thread count.
+ * @throws ValidationError for bad data (see checkWeeklyData), UsageError for bad options
+ */
+export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promise<MmmFit> {
+  const o = resolveFitOptions(options);
+  const n = data.target.length;
+  const nc = data.channels.length;
+  const names = channelParamNames(o.adstock, o.saturation);
+  const perChannel = names.length;
+  const nValid = Math.max(2, Math.round(n * o.validationFraction));
+  const nTrain = n - nValid;
+  const nBaseMax = (o.trend ? 1 : 0) + 2 * o.fourierOrder + data.controls.length;
+  const parameterCount = 1 + nBaseMax + nc * (1 + perChannel) + 1;
+  const checked = checkWeeklyData(data, parameterCount, nTrain);
+  // Rolling-origin folds: the last validates the last nValid weeks; earlier ones the blocks before,
+  // as long as every fold still fits on at least as many weeks as there are coefficients + 2.
+  const coefCount = 1 + nBaseMax + nc;
+  let folds = o.folds;
+  while (folds > 1 && n - folds * nValid < coefCount + 2) folds--;
+  if (nTrain < coefCount + 2) {
+    throw new ValidationError(`${n} weeks leave ${nTrain} training weeks before the ${nValid} validation weeks, fewer than the ${coefCount} regression coefficients + 2`, { file: data.file });
+  }
+  const cuts = Int32Array.from({ length: folds }, (_, k) => n - (folds - k) * nValid);
+  const warnings = [...checked.warnings];
+  const firstDay = data.dates[0];
+  const base = baselineColumns(data.dates, firstDay, { trend: o.trend, fourierOrder: o.fourierOrder, period: o.seasonalityPeriod }, checked.controls, o.controlSigns as Record<string, CoefficientSign>);
+  for (const c of base) {
+    if (c.kind !== 'dummy' && c.kind !== 'control') continue;
+    let v = false;
+    for (let t = 1; t < cuts[0]; t++) if (c.values[t] !== c.values[0]) v = true;
+    if (!v) warnings.push(`control ${c.name} does not vary in the first ${cuts[0]} weeks (the first validation fold's training weeks)`);
+  }
+  const nb = base.length;
+  const y = Float64Array.from(data.target);
+  const spend = new Float64Array(nc * n);
+  data.channels.forEach((ch, j) => spend.set(ch.values, j * n));
+  const baseline = new Float64Array(nb * n);
+  base.forEach((c, j) => baseline.set(c.values, j * n));
+  const signCode = (s: CoefficientSign): number => (s === 'positive' ? 1 : s === 'negative' ? -1 : 0);
+
+  // Search space.
+  const dims = nc * perChannel + 1;
+  const lower = new Float64Array(dims);
+  const upper = new Float64Array(dims);
+  const logScale = new Uint8Array(dims);
+  data.channels.forEach((ch, j) => {
+    const rr = { ...o.ranges, ...(o.channelRanges[ch.name] ?? {}) } as Required<ChannelRanges>;
+    names.forEach((nm, k) => {
+      const range = checkRange(`${ch.name}.${nm}`, rr[nm as keyof ChannelRanges], 0, nm === 'shape' ? 50 : nm === 'alpha' ? 20 : 1);
+      lower[j * perChannel + k] = range[0];
+      upper[j * perChannel + k] = range[1];
+    });
+  });
+  lower[dims - 1] = o.log10LambdaRange[0];
+  upper[dims - 1] = o.log10LambdaRange[1];
+  logScale[dims - 1] = 1;
+  const spec: SearchSpec = {
+    nWeeks: n, cuts, horizon: nValid, nBase: nb, nChannels: nc, y, baseline, baseSign: Int8Array.from(base.map((b) => signCode(b.sign))), spend,
+    adstock: adstockCode(o.adstock), normalised: o.normalisedAdstock, saturation: o.saturation === 'hill' ? 0 : 1,
+    perChannel, dims, lower, upper, logScale,
+  };
+  const populationSize = o.populationSize ?? Math.min(o.iterations, Math.max(10, 2 * dims));
+  const threads = Math.max(1, Math.min(o.threads, o.trials * populationSize));
+  const search = await runSearch(spec, {
+    seed: o.seed, trials: o.trials, iterations: o.iterations, populationSize, threads,
+    onProgress: o.onProgress ? (d, t) => o.onProgress!('search', d, t) : undefined,
+  });
+  const count = o.trials * o.iterations;
+  const decode = (i: number): Float64Array => {
+    const hp = new Float64Array(dims);
+    for (let d = 0; d < dims; d++) {
+      const v = lower[d] + search.units[i * dims + d] * (upper[d] - lower[d]);
+      hp[d] = logScale[d] ? Math.pow(10, v) : v;
+    }
+    return hp;
+  };
+  const toCandidate = (i: number): Candidate => {
+    const hp = decode(i);
+    const hyperparameters: Record<string, Record<string, number>> = {};
+    data.channels.forEach((ch, j) => {
+      hyperparameters[ch.name] = Object.fromEntries(names.map((nm, k) => [nm, hp[j * perChannel + k]]));
+    });
+    return {
+      trial: Math.floor(i / o.iterations), index: i % o.iterations,
+      validationNrmse: search.scores[i * 3], decompRssd: search.scores[i * 3 + 1], trainNrmse: search.scores[i * 3 + 2],
+      lambda: hp[dims - 1], hyperparameters,
+    };
+  };
+  const front = paretoFront(search.scores, count);
+  const chosenIndex = chooseCandidate(search.scores, count, o.selectionTolerance);
+  const hp = decode(chosenIndex);
+  const lambda = hp[dims - 1];
+
+  // Transformed media on all weeks with the chosen hyperparameters; k fixed from the window.
+  const p = nb + nc;
+  const wbuf = new Float64Array(n);
+  const design = (h: Float64Array): { cols: Float64Array; ks: Float64Array } => {
+    const c = new Float64Array(p * n);
+    c.set(baseline, 0);
+    const k = new Float64Array(nc);
+    for (let j = 0; j < nc; j++) {
+      k[j] = transformChannelInto(spend, j * n, n, spec.adstock, o.normalisedAdstock, spec.saturation, h, j * perChannel, c, (nb + j) * n, wbuf);
+    }
+    return { cols: c, ks: k };
+  };
+  const { cols, ks } = design(hp);
+  const sign = new Int8Array(p);
+  for (let j = 0; j < nb; j++) sign[j] = spec.baseSign[j];
+  for (let j = 0; j < nc; j++) sign[nb + j] = 1;
+  const allRows = Int32Array.from({ length: n }, (_, i) => i);
+  const coef = new Float64Array(p);
+  const intercept = fitRidgeRows(p, n, cols, y, allRows, n, lambda, sign, coef);
+  const fitted = new Float64Array(n).fill(intercept);
+  for (let j = 0; j < p; j++) for (let t = 0; t < n; t++) fitted[t] += coef[j] * cols[j * n + t];
+
+  // Holdout: the same hyperparameters fitted on the training weeks only.
+  const coefTrain = new Float64Array(p);
+  const interceptTrain = fitRidgeRows(p, n, cols, y, allRows, nTrain, lambda, sign, coefTrain);
+  let holdoutApe = 0;
+  let holdoutCount = 0;
+  for (let t = nTrain; t < n; t++) {
+    let f = interceptTrain;
+    for (let j = 0; j < p; j++) f += coefTrain[j] * cols[j * n + t];
+    if (y[t] !== 0) {
+      holdoutApe += Math.abs((y[t] - f) / y[t]);
+      holdoutCount++;
+    }
+  }
+
+  // Channel responses and summaries.
+  const spendTotals = data.channels.map((ch) => ch.values.reduce((a, b) => a + b, 0));
+  const contribution = new Float64Array(nc);
+  for (let j = 0; j < nc; j++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += cols[(nb + j) * n + t];
+    contribution[j] = coef[nb + j] * s;
+  }
+  const totalContribution = contribution.reduce((a, b) => a + b, 0);
+  const totalSpend = spendTotals.reduce((a, b) => a + b, 0);
+  const responsesFor = (hpv: Float64Array, kv: Float64Array, coefs: Float64Array): ChannelResponse[] => data.channels.map((ch, j) => {
+    const h = hpv.subarray(j * perChannel, (j + 1) * perChannel);
+    const adstock: AdstockParams = o.adstock === 'geometric'
+      ? { kind: 'geometric', theta: h[0], normalised: o.normalisedAdstock }
+      : { kind: o.adstock, shape: h[0], scale: h[1], windowLength: n };
+    const g = h[perChannel - 1];
+    const saturation: SaturationParams = o.saturation === 'hill'
+      ? { kind: 'hill', alpha: h[perChannel - 2], gamma: g, k: kv[j], adstockMax: kv[j] / g }
+      : { kind: 'log', gamma: g, k: kv[j], adstockMax: kv[j] / g };
+    const last = o.adstock === 'geometric' ? geometricAdstockInto(ch.values, 0, n, h[0], false, 0, wbuf, 0) : 0;
+    const recent = Array.from(o.adstock === 'geometric' ? ch.values.subarray(Math.max(0, n - 8)) : ch.values);
+    return { name: ch.name, adstock, saturation, coef: coefs[nb + j], carry: { lastAdstock: last, recentSpend: recent } };
+  });
+  const responses = responsesFor(hp, ks, coef);
+  const mroas = responses.map((r, j) => {
+    const x = data.channels[j].values;
+    const up = mediaEffect(r, Array.from(x, (v) => v * 1.01), null);
+    const now = mediaEffect(r, x, null);
+    let d = 0;
+    for (let t = 0; t < n; t++) d += up[t] - now[t];
+    return spendTotals[j] > 0 ? d / (0.01 * spendTotals[j]) : 0;
+  });
+
+  // Bootstrap: each draw takes hyperparameters from the near-optimal set (candidates whose
+  // validation NRMSE is within (1 + bootstrapTolerance) x the best: the models the data cannot
+  // tell apart) and refits the coefficients on a moving-block resample of the weeks.
+  // Draw 0 keeps the chosen hyperparameters.
+  const draws: BootstrapDraw[] = [];
+  const rng = new Rng(o.seed, 0x6d6d6d);
+  const bestScore = search.scores[chosenIndex * 3] <= search.scores[0] ? search.scores[chosenIndex * 3] : Math.min(...Array.from({ length: count }, (_, i) => search.scores[i * 3]).filter(Number.isFinite));
+  const near: number[] = [];
+  for (let i = 0; i < count; i++) if (search.scores[i * 3] <= bestScore * (1 + o.bootstrapTolerance)) near.push(i);
+  for (let b = 0; b < o.bootstrap; b++) {
+    const pick = b === 0 || near.length === 0 ? chosenIndex : near[rng.int(near.length)];
+    const hpb = pick === chosenIndex ? hp : decode(pick);
+    const db = pick === chosenIndex ? { cols, ks } : design(hpb);
+    const rows = movingBlockRows(n, o.blockLength, rng);
+    const cb = new Float64Array(p);
+    const ib = fitRidgeRows(p, n, db.cols, y, rows, n, hpb[dims - 1], sign, cb);
+    let sseB = 0;
+    for (let r = 0; r < n; r++) {
+      const t = rows[r];
+      let f = ib;
+      for (let j = 0; j < p; j++) f += cb[j] * db.cols[j * n + t];
+      sseB += (y[t] - f) ** 2;
+    }
+    const contributionB = Array.from({ length: nc }, (_, j) => {
+      let sum = 0;
+      for (let t = 0; t < n; t++) sum += db.cols[(nb + j) * n + t];
+      return cb[nb + j] * sum;
+    });
+    draws.push({
+      draw: b, candidate: pick, intercept: ib, baselineCoefs: Array.from(cb.subarray(0, nb)), lambda: hpb[dims - 1],
+      residualSd: Math.sqrt(sseB / Math.max(1, n - p - 1)),
+      roas: contributionB.map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
+      contribution: contributionB,
+      channels: responsesFor(hpb, db.ks, cb),
+    });
+    o.onProgress?.('bootstrap', b + 1, o.bootstrap);
+  }
+  const qLo = (1 - o.intervalLevel) / 2;
+  const interval = (vals: number[]): [number, number] => {
+    const s = Float64Array.from(vals).sort();
+    return [quantileSorted(s, qLo), quantileSorted(s, 1 - qLo)];
+  };
+
+  const channels: ChannelSummary[] = responses.map((r, j) => {
+    const roas = spendTotals[j] > 0 ? contribution[j] / spendTotals[j] : 0;
+    const [roasLow, roasHigh] = draws.length ? interval(draws.map((d) => d.roas[j])) : [roas, roas];
+    const [contributionLow, contributionHigh] = draws.length ? interval(draws.map((d) => d.contribution[j])) : [contribution[j], contribution[j]];
+    return {
+      ...r, spend: spendTotals[j], spendShare: totalSpend > 0 ? spendTotals[j] / totalSpend : 0,
+      contribution: contribution[j], contributionShare: totalContribution > 0 ? contribution[j] / totalContribution : 0,
+      roas, roasLow, roasHigh, contributionLow, contributionHigh, mroas: mroas[j],
+    };
+  });
+
+  // Metrics.
+  let sse = 0;
+  let sst = 0;
+  let ape = 0;
+  let apeCount = 0;
+  let dwNum = 0;
+  let ac = 0;
+  const ybar = y.reduce((a, b) => a + b, 0) / n;
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  const residuals = new Array<number>(n);
+  for (let t = 0; t < n; t++) {
+    const e = y[t] - fitted[t];
+    residuals[t] = e;
+    sse += e * e;
+    sst += (y[t] - ybar) ** 2;
+    if (y[t] !== 0) {
+      ape += Math.abs(e / y[t]);
+      apeCount++;
+    }
+    if (t > 0) {
+      dwNum += (e - residuals[t - 1]) ** 2;
+      ac += e * residuals[t - 1];
+    }
+    ymin = Math.min(ymin, y[t]);
+    ymax = Math.max(ymax, y[t]);
+  }
+  let rssd = 0;
+  for (let j = 0; j < nc; j++) rssd += (channels[j].contributionShare - channels[j].spendShare) ** 2;
+  let activeCoefs = 0;
+  for (let j = 0; j < p; j++) if (coef[j] !== 0) activeCoefs++;
+  const metrics: FitMetrics = {
+    r2: sst > 0 ? 1 - sse / sst : 0,
+    nrmse: Math.sqrt(sse / n) / (ymax - ymin > 0 ? ymax - ymin : 1),
+    mape: apeCount ? ape / apeCount : 0,
+    holdoutMape: holdoutCount ? holdoutApe / holdoutCount : 0,
+    validationNrmse: search.scores[chosenIndex * 3],
+    decompRssd: Math.sqrt(rssd),
+    residualSd: Math.sqrt(sse / Math.max(1, n - activeCoefs - 1)),
+    durbinWatson: sse > 0 ? dwNum / sse : 0,
+  };
+
+  const baselineTerms: BaselineTerm[] = base.map((c, j) => {
+    const t: BaselineTerm = { name: c.name, kind: c.kind, coef: coef[j] };
+    if (c.order !== undefined) t.order = c.order;
+    if (c.fn !== undefined) t.fn = c.fn;
+    if (c.kind === 'control' || c.kind === 'dummy') {
+      const from = Math.max(0, n - 13);
+      let s = 0;
+      for (let i = from; i < n; i++) s += c.values[i];
+      t.recentMean = s / (n - from);
+    }
+    return t;
+  });
+  const chosen = toCandidate(chosenIndex);
+  const model: MmmModel = {
+    formatVersion: 1,
+    target: data.targetName,
+    window: { first: dayToIso(data.dates[0]), last: dayToIso(data.dates[n - 1]), firstDay, lastDay: data.dates[n - 1], weeks: n },
+    adstock: o.adstock,
+    saturation: o.saturation,
+    seasonalityPeriod: o.seasonalityPeriod,
+    fourierOrder: o.fourierOrder,
+    lambda,
+    intercept,
+    baseline: baselineTerms,
+    channels,
+    metrics,
+    residuals,
+    residualAutocorrelation: sse > 0 ? ac / sse : 0,
+    validation: { folds, horizon: nValid, cuts: Array.from(cuts) },
+    selection: {
+      rule: `lowest DECOMP.RSSD among candidates with validation NRMSE <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`,
+      trial: chosen.trial, candidate: chosen.index, validationNrmse: chosen.validationNrmse, decompRssd: chosen.decompRssd,
+    },
+    validationWeeks: nValid,
+  };
+
+  // Decomposition per week.
+  const header = ['actual', 'fitted', 'intercept'];
+  const hasTrend = base.some((c) => c.kind === 'trend');
+  if (hasTrend) header.push('trend');
+  if (o.fourierOrder > 0) header.push('seasonality');
+  const ctrlIdx = base.map((c, j) => (c.kind === 'control' || c.kind === 'dummy' ? j : -1)).filter((j) => j >= 0);
+  for (const j of ctrlIdx) header.push(base[j].name);
+  for (const ch of data.channels) header.push(ch.name);
+  const rows: number[][] = [];
+  for (let t = 0; t < n; t++) {
+    const row = [y[t], fitted[t], intercept];
+    let tr = 0;
+    let se = 0;
+    base.forEach((c, j) => {
+      if (c.kind === 'trend') tr += coef[j] * cols[j * n + t];
+      if (c.kind === 'fourier') se += coef[j] * cols[j * n + t];
+    });
+    if (hasTrend) row.push(tr);
+    if (o.fourierOrder > 0) row.push(se);
+    for (const j of ctrlIdx) row.push(coef[j] * cols[j * n + t]);
+    for (let j = 0; j < nc; j++) row.push(coef[nb + j] * cols[(nb + j) * n + t]);
+    rows.push(row);
+  }
+  return {
+    model,
+    decomposition: { header, rows, dates: Array.from(data.dates, (d) => dayToIso(d)) },
+    pareto: front.map(toCandidate),
+    draws,
+    warnings,
+    diagnostics: { candidates: count, trials: o.trials, iterations: o.iterations, populationSize: search.populationSize, threads },
+  };
+}

@@ -1,0 +1,632 @@
+/**
+ * The numerical kernel of the MMM: media transforms written into caller-owned
+ * buffers, the bound-constrained ridge solve, and the per-candidate evaluator
+ * of the hyperparameter search.
+ *
+ * This module has NO imports and only top-level `function` declarations that
+ * call each other and JavaScript globals. That is deliberate: the search ships
+ * the source text of these functions to plain worker threads (see
+ * `search-worker.ts`), which then start in ~40 ms instead of ~400 ms for a
+ * worker that has to load the TypeScript toolchain. Keep it that way: no
+ * imports, no module-level constants, no closures over module state.
+ *
+ * Public, allocating and argument-checking versions of these functions live in
+ * `transforms.ts` and `ridge.ts`; use those outside hot loops.
+ */
+
+/** Adstock kinds as small integers (kernel encoding). */
+export function adstockCode(kind: string): number {
+  if (kind === 'geometric') return 0;
+  if (kind === 'weibull_cdf') return 1;
+  if (kind === 'weibull_pdf') return 2;
+  throw new Error(`unknown adstock kind "${kind}"`);
+}
+
+/**
+ * Geometric adstock into `out`: d[t] = x[t] + theta * d[t-1], d[-1] = `carry`;
+ * if `normalised`, the written series is (1 - theta) * d. Returns the last
+ * unnormalised state d[n-1] (the carry for the following week).
+ */
+export function geometricAdstockInto(x: Float64Array, xOff: number, n: number, theta: number, normalised: boolean, carry: number, out: Float64Array, outOff: number): number {
+  let d = carry;
+  const f = normalised ? 1 - theta : 1;
+  for (let t = 0; t < n; t++) {
+    d = x[xOff + t] + theta * d;
+    out[outOff + t] = f * d;
+  }
+  return d;
+}
+
+/** R's round(): to nearest integer, halves to even (IEC 60559), as Robyn's `round(quantile(...), 0)`. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Weibull adstock weights for lags 0..windowLength-1, as Robyn's
+ * `adstock_weibull` (R/transformation.R): scaleTrans = round(quantile(1:L, scale))
+ * = round(1 + scale (L - 1)); CDF: w = cumprod(c(1, 1 - pweibull(1:(L-1), shape, scaleTrans)));
+ * PDF: w = min-max-normalised dweibull(1:L, shape, scaleTrans). shape = 0 gives all zeros.
+ */
+export function weibullWeightsInto(kind: number, shape: number, scale: number, windowLength: number, out: Float64Array): void {
+  const L = windowLength;
+  if (shape === 0) {
+    for (let l = 0; l < L; l++) out[l] = 0;
+    return;
+  }
+  const lambda = roundHalfEven(1 + scale * (L - 1));
+  if (kind === 1) {
+    // 1 - pweibull(i) = exp(-(i/lambda)^shape); cumulative product = exp(-sum of the powers).
+    let acc = 0;
+    out[0] = 1;
+    for (let l = 1; l < L; l++) {
+      acc += Math.pow(l / lambda, shape);
+      out[l] = Math.exp(-acc);
+    }
+    return;
+  }
+  // PDF: dweibull(x) = (k/lam) (x/lam)^(k-1) exp(-(x/lam)^k) at x = 1..L, then min-max normalised.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let l = 0; l < L; l++) {
+    const z = (l + 1) / lambda;
+    const v = (shape / lambda) * Math.pow(z, shape - 1) * Math.exp(-Math.pow(z, shape));
+    out[l] = v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = hi - lo;
+  if (!(range > 0)) {
+    out[0] = 1;
+    for (let l = 1; l < L; l++) out[l] = 0;
+    return;
+  }
+  for (let l = 0; l < L; l++) out[l] = (out[l] - lo) / range;
+}
+
+/**
+ * Convolution adstock: out[t] = sum_{l=0..t+h} w[l] x[t-l] where the series
+ * x has `h` weeks of history before offset xOff (x[xOff - h .. xOff - 1]), so
+ * spend before the written window still carries over. Lags beyond the weight
+ * vector's length contribute nothing.
+ */
+export function convolveAdstockInto(x: Float64Array, xOff: number, history: number, n: number, w: Float64Array, wLen: number, out: Float64Array, outOff: number): void {
+  for (let t = 0; t < n; t++) {
+    let s = 0;
+    const maxLag = Math.min(t + history, wLen - 1);
+    const base = xOff + t;
+    for (let l = 0; l <= maxLag; l++) s += w[l] * x[base - l];
+    out[outOff + t] = s;
+  }
+}
+
+/**
+ * Hill saturation in place: a -> a^alpha / (a^alpha + k^alpha) (0 for a <= 0),
+ * computed as 1 / (1 + exp(alpha (ln k - ln a))). k <= 0 gives 1 for a > 0.
+ */
+export function hillInPlace(a: Float64Array, off: number, n: number, alpha: number, k: number): void {
+  if (!(k > 0)) {
+    for (let t = 0; t < n; t++) a[off + t] = a[off + t] > 0 ? 1 : 0;
+    return;
+  }
+  const lk = Math.log(k);
+  for (let t = 0; t < n; t++) {
+    const v = a[off + t];
+    a[off + t] = v > 0 ? 1 / (1 + Math.exp(alpha * (lk - Math.log(v)))) : 0;
+  }
+}
+
+/** Log saturation in place: a -> log1p(a / s) for s > 0 (a >= 0). */
+export function logSaturationInPlace(a: Float64Array, off: number, n: number, s: number): void {
+  const inv = s > 0 ? 1 / s : 0;
+  for (let t = 0; t < n; t++) a[off + t] = Math.log1p(a[off + t] * inv);
+}
+
+/**
+ * Cholesky solve of the sub-system A[idx, idx] z = c[idx] (A row-major p x p,
+ * symmetric positive definite on the subset). `L` is scratch of size m*m.
+ * A pivot that is not positive (numerically singular subset) is replaced by a
+ * tiny positive number, which pins that coordinate near zero.
+ */
+export function choleskySubsetSolve(p: number, A: Float64Array, c: Float64Array, idx: Int32Array, m: number, L: Float64Array, z: Float64Array): void {
+  for (let i = 0; i < m; i++) {
+    const ii = idx[i];
+    for (let j = 0; j <= i; j++) {
+      let s = A[ii * p + idx[j]];
+      for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
+      if (i === j) {
+        L[i * m + i] = Math.sqrt(s > 1e-300 ? s : 1e-300);
+      } else {
+        L[i * m + j] = s / L[j * m + j];
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    let s = c[idx[i]];
+    for (let k = 0; k < i; k++) s -= L[i * m + k] * z[k];
+    z[i] = s / L[i * m + i];
+  }
+  for (let i = m - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < m; k++) s -= L[k * m + i] * z[k];
+    z[i] = s / L[i * m + i];
+  }
+}
+
+/**
+ * Exact minimiser of (1/2) x'Ax - c'x subject to sign bounds, A symmetric
+ * positive definite (p x p, row-major). sign[i] = 0: free; 1: x_i >= 0;
+ * -1: x_i <= 0. Method: the unconstrained solution if it is feasible, else the
+ * Lawson-Hanson active-set method (Lawson & Hanson 1974, ch. 23) generalised
+ * to a quadratic with free variables; it terminates in finitely many steps at
+ * the KKT point. Writes x; returns the number of active-set iterations.
+ * `work` needs p*p + 3p doubles, `iwork` 2p ints.
+ */
+export function solveBoundedQp(p: number, A: Float64Array, c: Float64Array, sign: Int8Array, x: Float64Array, work: Float64Array, iwork: Int32Array): number {
+  const L = work;
+  const z = work.subarray(p * p, p * p + p);
+  const cf = work.subarray(p * p + p, p * p + 2 * p);
+  const w = work.subarray(p * p + 2 * p, p * p + 3 * p);
+  const idx = iwork;
+  const passive = iwork.subarray(p, 2 * p); // 1 if in passive (free to move) set
+  // Flip columns with sign -1 so every bound reads x_i >= 0: A'_ij = s_i s_j A_ij, c'_i = s_i c_i.
+  // Done implicitly: cf holds flipped c; A entries are multiplied on use via sgn().
+  let anyNeg = false;
+  for (let i = 0; i < p; i++) {
+    if (sign[i] === -1) anyNeg = true;
+    cf[i] = sign[i] === -1 ? -c[i] : c[i];
+  }
+  let Af = A;
+  if (anyNeg) {
+    // Rare path (negative-signed controls): build the flipped matrix in w-sized pieces is not
+    // possible in place, so allocate once here.
+    Af = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) {
+      const si = sign[i] === -1 ? -1 : 1;
+      for (let j = 0; j < p; j++) Af[i * p + j] = si * (sign[j] === -1 ? -1 : 1) * A[i * p + j];
+    }
+  }
+  // 1) Unconstrained solve.
+  for (let i = 0; i < p; i++) idx[i] = i;
+  choleskySubsetSolve(p, Af, cf, idx, p, L, z);
+  let feasible = true;
+  for (let i = 0; i < p; i++) if (sign[i] !== 0 && z[i] < 0) feasible = false;
+  let iterations = 0;
+  if (feasible) {
+    for (let i = 0; i < p; i++) x[i] = z[i];
+  } else {
+    // 2) Lawson-Hanson: start with every bounded variable at its bound (0), free ones passive.
+    let m = 0;
+    for (let i = 0; i < p; i++) {
+      passive[i] = sign[i] === 0 ? 1 : 0;
+      x[i] = 0;
+      if (passive[i]) idx[m++] = i;
+    }
+    if (m > 0) {
+      choleskySubsetSolve(p, Af, cf, idx, m, L, z);
+      for (let k = 0; k < m; k++) x[idx[k]] = z[k];
+    }
+    let scale = 0;
+    for (let i = 0; i < p; i++) scale = Math.max(scale, Math.abs(cf[i]));
+    const tol = 1e-11 * (scale > 0 ? scale : 1);
+    const maxIter = 10 * p + 10;
+    while (iterations < maxIter) {
+      iterations++;
+      // Negative gradient w = c - A x on the bounded, active variables.
+      let best = -1;
+      let bestW = tol;
+      for (let i = 0; i < p; i++) {
+        if (passive[i]) continue;
+        let s = cf[i];
+        for (let j = 0; j < p; j++) s -= Af[i * p + j] * x[j];
+        w[i] = s;
+        if (s > bestW) {
+          bestW = s;
+          best = i;
+        }
+      }
+      if (best < 0) break;
+      passive[best] = 1;
+      for (let inner = 0; inner <= p; inner++) {
+        m = 0;
+        for (let i = 0; i < p; i++) if (passive[i]) idx[m++] = i;
+        choleskySubsetSolve(p, Af, cf, idx, m, L, z);
+        let alpha = 2;
+        for (let k = 0; k < m; k++) {
+          const i = idx[k];
+          if (sign[i] !== 0 && z[k] <= 0) {
+            const a = x[i] / (x[i] - z[k]);
+            if (a < alpha) alpha = a;
+          }
+        }
+        if (alpha === 2) {
+          for (let i = 0; i < p; i++) x[i] = 0;
+          for (let k = 0; k < m; k++) x[idx[k]] = z[k];
+          break;
+        }
+        // Step towards z until the first bounded variable hits zero; release those at zero.
+        const zk = w; // reuse: expand z to full length
+        for (let i = 0; i < p; i++) zk[i] = 0;
+        for (let k = 0; k < m; k++) zk[idx[k]] = z[k];
+        for (let i = 0; i < p; i++) {
+          if (!passive[i]) continue;
+          x[i] += alpha * (zk[i] - x[i]);
+          if (sign[i] !== 0 && x[i] <= 1e-15 * (1 + Math.abs(zk[i]))) {
+            x[i] = 0;
+            passive[i] = 0;
+          }
+        }
+      }
+    }
+  }
+  if (anyNeg) for (let i = 0; i < p; i++) if (sign[i] === -1) x[i] = -x[i];
+  return iterations;
+}
+
+/**
+ * Weighted standardised ridge with sign bounds on the rows listed in `rows`
+ * (a row may repeat: bootstrap). Columns are centred and scaled by their mean
+ * and standard deviation over those rows; the intercept is not penalised.
+ * Minimises (1/n)||y - b0 - Z b||^2 + lambda ||b||^2 over b with sign bounds.
+ * cols: nCols columns of length nWeeks, column-major. Writes coefficients in
+ * original units into coefRaw and returns the intercept (original units).
+ * A column with no variation over the rows gets coefficient 0.
+ */
+export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, lambda: number, sign: Int8Array, coefRaw: Float64Array): number {
+  const p = nCols;
+  const mean = new Float64Array(p);
+  const sd = new Float64Array(p);
+  let ybar = 0;
+  for (let r = 0; r < nRows; r++) ybar += y[rows[r]];
+  ybar /= nRows;
+  const active = new Int32Array(p);
+  let q = 0;
+  for (let j = 0; j < p; j++) {
+    const o = j * nWeeks;
+    let s = 0;
+    for (let r = 0; r < nRows; r++) s += cols[o + rows[r]];
+    const mu = s / nRows;
+    let ss = 0;
+    for (let r = 0; r < nRows; r++) {
+      const d = cols[o + rows[r]] - mu;
+      ss += d * d;
+    }
+    mean[j] = mu;
+    sd[j] = Math.sqrt(ss / nRows);
+    const scale = Math.max(Math.abs(mu), sd[j]);
+    if (sd[j] > 1e-10 * (scale > 0 ? scale : 1)) active[q++] = j;
+    coefRaw[j] = 0;
+  }
+  const A = new Float64Array(q * q);
+  const c = new Float64Array(q);
+  const sgn = new Int8Array(q);
+  for (let a = 0; a < q; a++) {
+    const ja = active[a];
+    const oa = ja * nWeeks;
+    sgn[a] = sign[ja];
+    let sc = 0;
+    for (let r = 0; r < nRows; r++) sc += (cols[oa + rows[r]] - mean[ja]) * (y[rows[r]] - ybar);
+    c[a] = sc / (nRows * sd[ja]);
+    for (let b = 0; b <= a; b++) {
+      const jb = active[b];
+      const ob = jb * nWeeks;
+      let s = 0;
+      for (let r = 0; r < nRows; r++) s += (cols[oa + rows[r]] - mean[ja]) * (cols[ob + rows[r]] - mean[jb]);
+      const v = s / (nRows * sd[ja] * sd[jb]);
+      A[a * q + b] = v;
+      A[b * q + a] = v;
+    }
+    A[a * q + a] += lambda;
+  }
+  const bStd = new Float64Array(q);
+  if (q > 0) solveBoundedQp(q, A, c, sgn, bStd, new Float64Array(q * q + 3 * q), new Int32Array(2 * q));
+  let intercept = ybar;
+  for (let a = 0; a < q; a++) {
+    const j = active[a];
+    coefRaw[j] = bStd[a] / sd[j];
+    intercept -= coefRaw[j] * mean[j];
+  }
+  return intercept;
+}
+
+/**
+ * Writes one channel's transformed media series (adstock then saturation) for
+ * the hyperparameters in `hp` (kernel layout: [theta] or [shape, scale], then
+ * [alpha, gamma] for Hill or [gamma] for log) into out[outOff..outOff+n).
+ * `inflexionOverride` > 0 fixes the saturation scale k (else k = gamma * max
+ * adstocked value over the n weeks). Returns k. `wbuf` holds >= n doubles.
+ */
+export function transformChannelInto(spend: Float64Array, sOff: number, n: number, adstock: number, normalised: boolean, saturation: number, hp: Float64Array, hOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
+  let h = hOff;
+  if (adstock === 0) {
+    geometricAdstockInto(spend, sOff, n, hp[h], normalised, 0, out, outOff);
+    h += 1;
+  } else {
+    weibullWeightsInto(adstock, hp[h], hp[h + 1], n, wbuf);
+    convolveAdstockInto(spend, sOff, 0, n, wbuf, n, out, outOff);
+    h += 2;
+  }
+  let mx = 0;
+  for (let t = 0; t < n; t++) if (out[outOff + t] > mx) mx = out[outOff + t];
+  if (saturation === 0) {
+    const k = hp[h + 1] * mx;
+    hillInPlace(out, outOff, n, hp[h], k);
+    return k;
+  }
+  const s = hp[h] * mx;
+  logSaturationInPlace(out, outOff, n, s);
+  return s;
+}
+
+/**
+ * Builds the reusable state of the candidate evaluator from a plain spec (see
+ * `SearchSpec` in search.ts). Columns are standardised over all weeks; column
+ * 0 of the system is the (unpenalised) intercept. The search scores a
+ * candidate by rolling-origin validation: fold k fits on weeks [0, cuts[k])
+ * and predicts weeks [cuts[k], cuts[k] + horizon). Everything that does not
+ * depend on the candidate (the baseline block of every prefix Gram matrix) is
+ * computed here once, and every buffer the evaluation needs is allocated here.
+ */
+export function createEvaluator(spec: any): any {
+  const n = spec.nWeeks;
+  const nb = spec.nBase;
+  const nc = spec.nChannels;
+  const q = 1 + nb + nc;
+  const K = spec.cuts.length;
+  const ends = new Int32Array(K + 1);
+  for (let k = 0; k < K; k++) ends[k] = spec.cuts[k];
+  ends[K] = n;
+  const y = spec.y;
+  let ybar = 0;
+  for (let t = 0; t < n; t++) ybar += y[t];
+  ybar /= n;
+  const yc = new Float64Array(n);
+  for (let t = 0; t < n; t++) yc[t] = y[t] - ybar;
+  // Standardised baseline columns over all weeks.
+  const zb = new Float64Array(nb * n);
+  for (let j = 0; j < nb; j++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += spec.baseline[j * n + t];
+    const mu = s / n;
+    let ss = 0;
+    for (let t = 0; t < n; t++) {
+      const d = spec.baseline[j * n + t] - mu;
+      ss += d * d;
+    }
+    const sd = Math.sqrt(ss / n);
+    const inv = sd > 0 ? 1 / sd : 0;
+    for (let t = 0; t < n; t++) zb[j * n + t] = (spec.baseline[j * n + t] - mu) * inv;
+  }
+  // Prefix sums of the intercept/baseline block: G[k] = sum_{t < ends[k]} z_t z_t', cy[k] = sum z_t yc_t.
+  const Gbase = new Float64Array((K + 1) * q * q);
+  const cyBase = new Float64Array((K + 1) * q);
+  for (let k = 0; k <= K; k++) {
+    const e = ends[k];
+    const G = k * q * q;
+    for (let a = 0; a <= nb; a++) {
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        if (a === 0) s = e;
+        else if (b === 0) for (let t = 0; t < e; t++) s += zb[(a - 1) * n + t];
+        else for (let t = 0; t < e; t++) s += zb[(a - 1) * n + t] * zb[(b - 1) * n + t];
+        Gbase[G + a * q + b] = s;
+        Gbase[G + b * q + a] = s;
+      }
+      let sc = 0;
+      if (a === 0) for (let t = 0; t < e; t++) sc += yc[t];
+      else for (let t = 0; t < e; t++) sc += zb[(a - 1) * n + t] * yc[t];
+      cyBase[k * q + a] = sc;
+    }
+  }
+  let vMin = Infinity;
+  let vMax = -Infinity;
+  for (let t = ends[0]; t < n; t++) {
+    if (y[t] < vMin) vMin = y[t];
+    if (y[t] > vMax) vMax = y[t];
+  }
+  let aMin = Infinity;
+  let aMax = -Infinity;
+  for (let t = 0; t < n; t++) {
+    if (y[t] < aMin) aMin = y[t];
+    if (y[t] > aMax) aMax = y[t];
+  }
+  const sign = new Int8Array(q);
+  for (let j = 0; j < nb; j++) sign[1 + j] = spec.baseSign[j];
+  for (let j = 0; j < nc; j++) sign[1 + nb + j] = 1;
+  const spendShare = new Float64Array(nc);
+  let spendTotal = 0;
+  for (let j = 0; j < nc; j++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += spec.spend[j * n + t];
+    spendShare[j] = s;
+    spendTotal += s;
+  }
+  for (let j = 0; j < nc; j++) spendShare[j] = spendTotal > 0 ? spendShare[j] / spendTotal : 0;
+  return {
+    n, nb, nc, q, K, ends, horizon: spec.horizon, yc, zb, Gbase, cyBase,
+    vRange: vMax - vMin > 0 ? vMax - vMin : 1,
+    aRange: aMax - aMin > 0 ? aMax - aMin : 1,
+    sign, spendShare,
+    spend: spec.spend,
+    adstock: spec.adstock, normalised: !!spec.normalised, saturation: spec.saturation,
+    perChannel: spec.perChannel,
+    lower: spec.lower, upper: spec.upper, logScale: spec.logScale, dims: spec.dims,
+    hp: new Float64Array(spec.dims),
+    media: new Float64Array(nc * n),
+    zm: new Float64Array(nc * n),
+    mSum: new Float64Array(nc),
+    mSd: new Float64Array(nc),
+    G: new Float64Array((K + 1) * q * q),
+    cy: new Float64Array((K + 1) * q),
+    run: new Float64Array(nc * (q + 1)),
+    A: new Float64Array(q * q),
+    c: new Float64Array(q),
+    b: new Float64Array(q),
+    work: new Float64Array(q * q + 3 * q),
+    iwork: new Int32Array(2 * q),
+    wbuf: new Float64Array(n),
+  };
+}
+
+/** Maps a point of the unit cube to hyperparameters (linear, or log10-linear where logScale[i] = 1). */
+export function decodeUnitInto(st: any, u: Float64Array, uOff: number, hp: Float64Array): void {
+  for (let i = 0; i < st.dims; i++) {
+    const v = st.lower[i] + u[uOff + i] * (st.upper[i] - st.lower[i]);
+    hp[i] = st.logScale[i] ? Math.pow(10, v) : v;
+  }
+}
+
+/** Solves the ridge system of prefix k (mean Gram + lambda on all but the intercept) into st.b. */
+export function solvePrefix(st: any, k: number, lambda: number): void {
+  const q = st.q;
+  const e = st.ends[k];
+  const G = st.G;
+  const A = st.A;
+  const c = st.c;
+  const inv = 1 / e;
+  const o = k * q * q;
+  for (let i = 0; i < q * q; i++) A[i] = G[o + i] * inv;
+  for (let i = 0; i < q; i++) c[i] = st.cy[k * q + i] * inv;
+  for (let i = 1; i < q; i++) A[i * q + i] += lambda;
+  solveBoundedQp(q, A, c, st.sign, st.b, st.work, st.iwork);
+}
+
+/** Prediction (centred units) of week t from the coefficients in st.b. */
+export function predictWeek(st: any, t: number): number {
+  const n = st.n;
+  const nb = st.nb;
+  const b = st.b;
+  let f = b[0];
+  for (let a = 0; a < nb; a++) f += b[1 + a] * st.zb[a * n + t];
+  for (let j = 0; j < st.nc; j++) f += b[1 + nb + j] * st.zm[j * n + t];
+  return f;
+}
+
+/**
+ * Scores one candidate (a point u of the unit cube; its last dimension is the
+ * ridge lambda). Writes out[oOff] = validation NRMSE: RMSE pooled over the
+ * rolling-origin validation weeks / range of the actuals over those weeks;
+ * out[oOff+1] = DECOMP.RSSD of the candidate fitted on all weeks: sqrt of the
+ * summed squared differences between each channel's share of media effect and
+ * its share of spend; out[oOff+2] = in-sample NRMSE of that all-weeks fit.
+ * Allocation-free.
+ */
+export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: Float64Array, oOff: number): void {
+  const n = st.n;
+  const nb = st.nb;
+  const nc = st.nc;
+  const q = st.q;
+  const K = st.K;
+  const hp = st.hp;
+  const media = st.media;
+  const zm = st.zm;
+  const zb = st.zb;
+  const yc = st.yc;
+  const G = st.G;
+  const cy = st.cy;
+  const run = st.run;
+  decodeUnitInto(st, u, uOff, hp);
+  const lambda = hp[st.dims - 1];
+  for (let j = 0; j < nc; j++) {
+    const o = j * n;
+    transformChannelInto(st.spend, o, n, st.adstock, st.normalised, st.saturation, hp, j * st.perChannel, media, o, st.wbuf);
+    let s = 0;
+    for (let t = 0; t < n; t++) s += media[o + t];
+    const mu = s / n;
+    let ss = 0;
+    for (let t = 0; t < n; t++) {
+      const d = media[o + t] - mu;
+      ss += d * d;
+    }
+    st.mSum[j] = s;
+    const sd = Math.sqrt(ss / n);
+    const ok = sd > 1e-12 * (mu > 0 ? mu : 1);
+    st.mSd[j] = ok ? sd : 0;
+    const inv = ok ? 1 / sd : 0;
+    for (let t = 0; t < n; t++) zm[o + t] = (media[o + t] - mu) * inv;
+  }
+  // Prefix Gram matrices: baseline block copied, media rows accumulated segment by segment.
+  G.set(st.Gbase);
+  cy.set(st.cyBase);
+  run.fill(0);
+  let start = 0;
+  // run layout per media j: [q entries: cross with intercept, baseline, media] then [y]
+  const stride = q + 1;
+  for (let k = 0; k <= K; k++) {
+    const end = st.ends[k];
+    for (let j = 0; j < nc; j++) {
+      const o = j * n;
+      const r = j * stride;
+      let s0 = 0;
+      let sy = 0;
+      for (let t = start; t < end; t++) {
+        s0 += zm[o + t];
+        sy += zm[o + t] * yc[t];
+      }
+      run[r] += s0;
+      run[r + q] += sy;
+      for (let a = 0; a < nb; a++) {
+        const oa = a * n;
+        let s = 0;
+        for (let t = start; t < end; t++) s += zm[o + t] * zb[oa + t];
+        run[r + 1 + a] += s;
+      }
+      for (let m = 0; m <= j; m++) {
+        const om = m * n;
+        let s = 0;
+        for (let t = start; t < end; t++) s += zm[o + t] * zm[om + t];
+        run[r + 1 + nb + m] += s;
+      }
+    }
+    const Go = k * q * q;
+    for (let j = 0; j < nc; j++) {
+      const row = 1 + nb + j;
+      const r = j * stride;
+      for (let a = 0; a <= 1 + nb + j; a++) {
+        G[Go + row * q + a] = run[r + a];
+        G[Go + a * q + row] = run[r + a];
+      }
+      cy[k * q + row] = run[r + q];
+      if (st.mSd[j] === 0) G[Go + row * q + row] = 1;
+    }
+    start = end;
+  }
+  // Rolling-origin folds.
+  let sse = 0;
+  let cnt = 0;
+  for (let k = 0; k < K; k++) {
+    solvePrefix(st, k, lambda);
+    const e = st.ends[k];
+    const to = Math.min(n, e + st.horizon);
+    for (let t = e; t < to; t++) {
+      const d = yc[t] - predictWeek(st, t);
+      sse += d * d;
+      cnt++;
+    }
+  }
+  // All-weeks fit: in-sample error and DECOMP.RSSD.
+  solvePrefix(st, K, lambda);
+  let sseAll = 0;
+  for (let t = 0; t < n; t++) {
+    const d = yc[t] - predictWeek(st, t);
+    sseAll += d * d;
+  }
+  const b = st.b;
+  let total = 0;
+  for (let j = 0; j < nc; j++) {
+    const sd = st.mSd[j];
+    const eff = sd > 0 ? (b[1 + nb + j] / sd) * st.mSum[j] : 0;
+    st.wbuf[j] = eff;
+    total += eff;
+  }
+  let rssd = 0;
+  for (let j = 0; j < nc; j++) {
+    const share = total > 0 ? st.wbuf[j] / total : 0;
+    const d = share - st.spendShare[j];
+    rssd += d * d;
+  }
+  out[oOff] = cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0;
+  out[oOff + 1] = Math.sqrt(rssd);
+  out[oOff + 2] = Math.sqrt(sseAll / n) / st.aRange;
+}

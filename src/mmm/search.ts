@@ -1,0 +1,214 @@
+/**
+ * Hyperparameter search: seeded differential evolution (our own code) over the
+ * unit cube of per-channel transform parameters plus the ridge lambda, scoring
+ * every candidate on two objectives (validation NRMSE, DECOMP.RSSD), keeping
+ * the Pareto front and choosing one model by an error-led rule.
+ */
+import { Rng } from '../core/rng.ts';
+import { createEvaluator, evaluateCandidate } from './kernel.ts';
+import { EvaluatorPool } from './search-worker.ts';
+
+/** Plain-data description of the search problem (structured-clone safe; sent to workers). */
+export interface SearchSpec {
+  nWeeks: number;
+  /** Rolling-origin fold starts (ascending): fold k fits weeks [0, cuts[k]) and validates the next `horizon` weeks. */
+  cuts: Int32Array;
+  horizon: number;
+  nBase: number;
+  nChannels: number;
+  /** Target, nWeeks values. */
+  y: Float64Array;
+  /** Baseline columns, column-major nBase x nWeeks. */
+  baseline: Float64Array;
+  /** Sign code per baseline column: 0 free, 1 >= 0, -1 <= 0. */
+  baseSign: Int8Array;
+  /** Spend, column-major nChannels x nWeeks. */
+  spend: Float64Array;
+  /** 0 geometric, 1 Weibull CDF, 2 Weibull PDF. */
+  adstock: number;
+  normalised: boolean;
+  /** 0 Hill, 1 log. */
+  saturation: number;
+  /** Hyperparameters per channel (adstock then saturation). */
+  perChannel: number;
+  /** Dimensions: nChannels * perChannel + 1 (lambda last). */
+  dims: number;
+  lower: Float64Array;
+  upper: Float64Array;
+  /** 1 where the dimension is searched on a log10 scale (lambda). */
+  logScale: Uint8Array;
+}
+
+/** Scores of every candidate of every trial, in (trial, evaluation order). */
+export interface SearchResult {
+  trials: number;
+  iterations: number;
+  populationSize: number;
+  dims: number;
+  /** Unit-cube points, (trials * iterations) x dims. */
+  units: Float64Array;
+  /** (validation NRMSE, DECOMP.RSSD, training NRMSE) per candidate. */
+  scores: Float64Array;
+}
+
+/** Search settings resolved by the caller. */
+export interface SearchSettings {
+  seed: number;
+  trials: number;
+  iterations: number;
+  populationSize: number;
+  threads: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs `trials` independent differential-evolution runs of `iterations`
+ * candidates each (trial i draws from Rng(seed, i), so results are the same
+ * for any thread count). Strategy DE/current-to-best/1/bin (Storn & Price
+ * 1997; Das & Suganthan 2011): v = x_i + F (x_best - x_i) + F (x_r1 - x_r2),
+ * F ~ U(0.5, 1) per vector, binomial crossover CR = 0.9, out-of-range genes
+ * bounce back halfway to the parent; greedy selection on validation NRMSE.
+ * Trials advance in lockstep so each generation's candidates of all trials
+ * form one batch shared across the worker threads.
+ */
+export async function runSearch(spec: SearchSpec, s: SearchSettings): Promise<SearchResult> {
+  const D = spec.dims;
+  const T = s.trials;
+  const I = s.iterations;
+  const NP = Math.max(4, Math.min(s.populationSize, I));
+  const units = new Float64Array(T * I * D);
+  const scores = new Float64Array(T * I * 3);
+  const rngs = Array.from({ length: T }, (_, t) => new Rng(s.seed, t));
+  const pop = Array.from({ length: T }, () => new Float64Array(NP * D));
+  const fit = Array.from({ length: T }, () => new Float64Array(NP));
+  const done = new Int32Array(T);
+  let pool: EvaluatorPool | null = null;
+  let local: unknown = null;
+  if (s.threads > 1) pool = await EvaluatorPool.start(spec, s.threads);
+  else local = createEvaluator(spec);
+  const evaluate = async (batch: Float64Array, count: number): Promise<Float64Array> => {
+    if (pool) return pool.evaluate(batch, count, D);
+    const out = new Float64Array(count * 3);
+    for (let i = 0; i < count; i++) evaluateCandidate(local, batch, i * D, out, i * 3);
+    return out;
+  };
+  try {
+    const batch = new Float64Array(T * NP * D);
+    const owner = new Int32Array(T * NP);
+    const member = new Int32Array(T * NP);
+    let generation = 0;
+    for (;;) {
+      let count = 0;
+      for (let t = 0; t < T; t++) {
+        const m = Math.min(NP, I - done[t]);
+        const rng = rngs[t];
+        const P = pop[t];
+        let best = 0;
+        if (generation > 0) for (let i = 1; i < NP; i++) if (fit[t][i] < fit[t][best]) best = i;
+        for (let i = 0; i < m; i++) {
+          const o = count * D;
+          if (generation === 0) {
+            for (let d = 0; d < D; d++) batch[o + d] = rng.uniform();
+          } else {
+            let r1 = rng.int(NP - 1);
+            if (r1 >= i) r1++;
+            let r2 = rng.int(NP - 1);
+            if (r2 >= i) r2++;
+            while (r2 === r1) {
+              r2 = rng.int(NP - 1);
+              if (r2 >= i) r2++;
+            }
+            const F = 0.5 + 0.5 * rng.uniform();
+            const jRand = rng.int(D);
+            for (let d = 0; d < D; d++) {
+              const xi = P[i * D + d];
+              if (d === jRand || rng.uniform() < 0.9) {
+                let v = xi + F * (P[best * D + d] - xi) + F * (P[r1 * D + d] - P[r2 * D + d]);
+                if (v < 0) v = xi / 2;
+                else if (v > 1) v = (xi + 1) / 2;
+                batch[o + d] = v;
+              } else batch[o + d] = xi;
+            }
+          }
+          owner[count] = t;
+          member[count] = i;
+          count++;
+        }
+      }
+      if (count === 0) break;
+      const res = await evaluate(batch.subarray(0, count * D), count);
+      for (let k = 0; k < count; k++) {
+        const t = owner[k];
+        const i = member[k];
+        const at = t * I + done[t] + i; // members of a trial are batched in order 0..m-1
+        units.set(batch.subarray(k * D, k * D + D), at * D);
+        scores[at * 3] = res[k * 3];
+        scores[at * 3 + 1] = res[k * 3 + 1];
+        scores[at * 3 + 2] = res[k * 3 + 2];
+        const f = Number.isFinite(res[k * 3]) ? res[k * 3] : Infinity;
+        if (generation === 0 || f <= fit[t][i]) {
+          fit[t][i] = f;
+          pop[t].set(batch.subarray(k * D, k * D + D), i * D);
+        }
+      }
+      let total = 0;
+      for (let t = 0; t < T; t++) {
+        done[t] += Math.min(NP, I - done[t]);
+        total += done[t];
+      }
+      generation++;
+      s.onProgress?.(total, T * I);
+    }
+  } finally {
+    if (pool) await pool.close();
+  }
+  return { trials: T, iterations: I, populationSize: NP, dims: D, units, scores };
+}
+
+/**
+ * Indices of the Pareto-optimal candidates (no other candidate is at least as
+ * good on both validation NRMSE and DECOMP.RSSD and better on one), sorted by
+ * validation NRMSE. Non-finite scores are never on the front.
+ */
+export function paretoFront(scores: Float64Array, count: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < count; i++) if (Number.isFinite(scores[i * 3]) && Number.isFinite(scores[i * 3 + 1])) idx.push(i);
+  idx.sort((a, b) => scores[a * 3] - scores[b * 3] || scores[a * 3 + 1] - scores[b * 3 + 1] || a - b);
+  const front: number[] = [];
+  let bestRssd = Infinity;
+  for (const i of idx) {
+    if (scores[i * 3 + 1] < bestRssd) {
+      front.push(i);
+      bestRssd = scores[i * 3 + 1];
+    }
+  }
+  return front;
+}
+
+/**
+ * The selection rule (error leads): let v* be the lowest validation NRMSE of
+ * all candidates; among candidates with validation NRMSE <= v* (1 + tolerance),
+ * take the lowest DECOMP.RSSD (ties: lower NRMSE, then earlier candidate).
+ * DECOMP.RSSD is only a tie-break: it pulls effect shares toward spend shares,
+ * which biases ROAS when the truth is not proportional to spend.
+ * @returns the index of the chosen candidate
+ * @throws Error when no candidate has a finite score
+ */
+export function chooseCandidate(scores: Float64Array, count: number, tolerance: number): number {
+  let best = -1;
+  for (let i = 0; i < count; i++) {
+    const v = scores[i * 3];
+    if (Number.isFinite(v) && (best < 0 || v < scores[best * 3])) best = i;
+  }
+  if (best < 0) throw new Error('chooseCandidate: no candidate has a finite validation error');
+  const limit = scores[best * 3] * (1 + tolerance);
+  let chosen = best;
+  for (let i = 0; i < count; i++) {
+    const v = scores[i * 3];
+    if (!(v <= limit)) continue;
+    const r = scores[i * 3 + 1];
+    const rc = scores[chosen * 3 + 1];
+    if (r < rc || (r === rc && v < scores[chosen * 3])) chosen = i;
+  }
+  return chosen;
+}

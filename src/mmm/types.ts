@@ -1,0 +1,248 @@
+/** Types of the marketing-mix model: its input, options, fitted model and draws. */
+
+/** One weekly series with a name (a column of the wide table). */
+export interface NamedSeries {
+  name: string;
+  values: Float64Array;
+}
+
+/**
+ * The weekly wide table the model is fitted on. All series have one value per
+ * week, in date order, one week apart.
+ */
+export interface WeeklyData {
+  /** Source file name, used in error messages (optional). */
+  file?: string;
+  /** Name of the date column, used in error messages (optional). */
+  dateName?: string;
+  /** Week start dates as days since 1970-01-01 (UTC), ascending, 7 days apart. */
+  dates: Int32Array;
+  /** Name of the target column (e.g. revenue). */
+  targetName: string;
+  /** Target values (currency per week). */
+  target: Float64Array;
+  /** Paid media spend per channel (currency per week, >= 0). */
+  channels: NamedSeries[];
+  /** Controls (price index, competitor spend, 0/1 holiday or event flags, ...). */
+  controls: NamedSeries[];
+}
+
+export type AdstockKind = 'geometric' | 'weibull_cdf' | 'weibull_pdf';
+export type SaturationKind = 'hill' | 'log';
+/** Sign constraint of a regression coefficient. */
+export type CoefficientSign = 'positive' | 'negative' | 'free';
+
+/** A closed range [lo, hi] of a hyperparameter. */
+export type Range = readonly [number, number];
+
+/** Per-channel hyperparameter ranges; any field left out takes the default. */
+export interface ChannelRanges {
+  /** Geometric decay theta (default [0, 0.8], Robyn's widest default by medium). */
+  theta?: Range;
+  /** Weibull shape (default [0.0001, 2] for CDF, [0.0001, 10] for PDF, Robyn's recommendation). */
+  shape?: Range;
+  /** Weibull scale as a fraction of the series length (default [0, 0.1], Robyn). */
+  scale?: Range;
+  /** Hill alpha (default [0.5, 3], Robyn). */
+  alpha?: Range;
+  /** Hill gamma: inflexion k = gamma * max adstocked value (default [0.3, 1], Robyn); for log saturation, s = gamma * max. */
+  gamma?: Range;
+}
+
+/** Options of {@link fitMmm}. Every field is optional; each doc states its default. */
+export interface FitOptions {
+  /** Random seed (default 1). Same seed, same data, same options: same bytes. */
+  seed?: number;
+  /** Independent optimiser runs, each seeded by its index (default 5, Robyn's default). */
+  trials?: number;
+  /** Candidate models evaluated per trial (default 2000, Robyn's default). */
+  iterations?: number;
+  /** Adstock family (default 'geometric'). */
+  adstock?: AdstockKind;
+  /** Multiply geometric adstock by (1 - theta) so it keeps the spend's total (default false). */
+  normalisedAdstock?: boolean;
+  /** Saturation family (default 'hill'). */
+  saturation?: SaturationKind;
+  /** Share of the weeks in each time-ordered validation block (default 0.15). */
+  validationFraction?: number;
+  /**
+   * Rolling-origin validation folds (default 3): fold k fits on the weeks before
+   * block k and predicts block k; the blocks are the last `folds` blocks of
+   * validationFraction x weeks, so with folds = 1 it is the plain last-15% split.
+   * More validated weeks make the out-of-sample error less easy to overfit by
+   * a search over 10,000 candidates. Reduced automatically if the first fold
+   * would have too few weeks.
+   */
+  folds?: number;
+  /** Fourier order of the yearly seasonality (default 2; 0 turns it off). */
+  fourierOrder?: number;
+  /** Seasonality period in weeks (default 52.18). */
+  seasonalityPeriod?: number;
+  /** Include a linear trend (default true). */
+  trend?: boolean;
+  /** Sign of each control's coefficient by name (default 'free' for every control). */
+  controlSigns?: Record<string, CoefficientSign>;
+  /** Hyperparameter ranges for every channel (defaults: see {@link ChannelRanges}). */
+  ranges?: ChannelRanges;
+  /** Hyperparameter ranges per channel name, overriding `ranges`. */
+  channelRanges?: Record<string, ChannelRanges>;
+  /** log10 range of the ridge penalty lambda on standardised features (default [-5, -1]). */
+  log10LambdaRange?: Range;
+  /**
+   * Selection rule tolerance (default 0.01): among candidates whose validation
+   * NRMSE is within (1 + tol) x the best, the one with the lowest DECOMP.RSSD is chosen.
+   */
+  selectionTolerance?: number;
+  /** Differential-evolution population size (default min(iterations, max(10, 2 * dims))). */
+  populationSize?: number;
+  /** Bootstrap refits for the uncertainty intervals (default 200; 0 turns it off). */
+  bootstrap?: number;
+  /**
+   * Hyperparameters of each bootstrap draw are drawn from the candidates whose
+   * validation NRMSE is within (1 + bootstrapTolerance) x the best (default 0.05),
+   * so the intervals include the uncertainty of the transforms, not only of the coefficients.
+   */
+  bootstrapTolerance?: number;
+  /** Moving-block length in weeks for the bootstrap (default 6). */
+  blockLength?: number;
+  /** Interval coverage (default 0.9: the 5th and 95th percentiles). */
+  intervalLevel?: number;
+  /** Worker threads for the search (default: every core; 1 = in this thread). */
+  threads?: number;
+  /** Progress callback: candidates evaluated so far and the total (search), then the bootstrap. */
+  onProgress?: (phase: 'search' | 'bootstrap', done: number, total: number) => void;
+}
+
+/** Adstock parameters of one channel. */
+export type AdstockParams =
+  | { kind: 'geometric'; theta: number; normalised: boolean }
+  | { kind: 'weibull_cdf' | 'weibull_pdf'; shape: number; scale: number; windowLength: number };
+
+/** Saturation parameters of one channel; `k` is fixed once fitted (spend units of the adstocked series). */
+export type SaturationParams =
+  | { kind: 'hill'; alpha: number; gamma: number; k: number; adstockMax: number }
+  | { kind: 'log'; gamma: number; k: number; adstockMax: number };
+
+/**
+ * State needed to continue a channel's adstock past the last observed week:
+ * the geometric state d[last] and the recent spend (for Weibull, the last
+ * windowLength weeks; for geometric, the last few weeks, informative only).
+ */
+export interface CarryState {
+  lastAdstock: number;
+  recentSpend: number[];
+}
+
+/** Everything needed to turn a channel's spend into a weekly revenue effect. */
+export interface ChannelResponse {
+  name: string;
+  adstock: AdstockParams;
+  saturation: SaturationParams;
+  /** Revenue per unit of saturated media (original units of the target). */
+  coef: number;
+  carry: CarryState;
+}
+
+/** Anything with channel responses: the fitted model or one bootstrap draw. */
+export interface MediaModel {
+  channels: ChannelResponse[];
+}
+
+/** One baseline regressor and its coefficient (original units). */
+export interface BaselineTerm {
+  name: string;
+  kind: 'trend' | 'fourier' | 'control' | 'dummy';
+  coef: number;
+  /** Fourier terms: harmonic order and function. */
+  order?: number;
+  fn?: 'sin' | 'cos';
+  /** Controls: mean over the last 13 weeks, used by the baseline forecast when a future value is not given. */
+  recentMean?: number;
+}
+
+/** Fit metrics; NRMSE = RMSE / (max - min of the actuals), MAPE in percent-free fractions. */
+export interface FitMetrics {
+  r2: number;
+  nrmse: number;
+  mape: number;
+  /** MAPE on the validation weeks of the model fitted on the training weeks only. */
+  holdoutMape: number;
+  /** Validation NRMSE of the chosen candidate (the search objective). */
+  validationNrmse: number;
+  /** DECOMP.RSSD of the final (all-weeks) model. */
+  decompRssd: number;
+  residualSd: number;
+  durbinWatson: number;
+}
+
+/** The per-channel summary written to model.json. */
+export interface ChannelSummary extends ChannelResponse {
+  spend: number;
+  contribution: number;
+  contributionShare: number;
+  spendShare: number;
+  roas: number;
+  roasLow: number;
+  roasHigh: number;
+  contributionLow: number;
+  contributionHigh: number;
+  mroas: number;
+}
+
+/** The fitted marketing-mix model: everything needed to rebuild its predictions. */
+export interface MmmModel extends MediaModel {
+  formatVersion: 1;
+  target: string;
+  /** First and last week start (ISO dates), number of weeks. */
+  window: { first: string; last: string; firstDay: number; lastDay: number; weeks: number };
+  adstock: AdstockKind;
+  saturation: SaturationKind;
+  seasonalityPeriod: number;
+  fourierOrder: number;
+  lambda: number;
+  intercept: number;
+  baseline: BaselineTerm[];
+  channels: ChannelSummary[];
+  metrics: FitMetrics;
+  /** Residuals (actual - fitted) per week, in date order. */
+  residuals: number[];
+  /** Lag-1 autocorrelation of the residuals (for the simulation's noise). */
+  residualAutocorrelation: number;
+  validation: { folds: number; horizon: number; cuts: number[] };
+  selection: { rule: string; trial: number; candidate: number; validationNrmse: number; decompRssd: number };
+  validationWeeks: number;
+}
+
+/** One candidate of the search, decoded. */
+export interface Candidate {
+  trial: number;
+  index: number;
+  validationNrmse: number;
+  decompRssd: number;
+  trainNrmse: number;
+  lambda: number;
+  hyperparameters: Record<string, Record<string, number>>;
+}
+
+/** One bootstrap draw: full coefficients and transform parameters. */
+export interface BootstrapDraw extends MediaModel {
+  draw: number;
+  /** Index (trial * iterations + evaluation) of the search candidate whose hyperparameters the draw uses. */
+  candidate: number;
+  lambda: number;
+  intercept: number;
+  baselineCoefs: number[];
+  residualSd: number;
+  roas: number[];
+  contribution: number[];
+}
+
+/** The output of {@link fitMmm}. */
+export interface MmmFit {
+  model: MmmModel;
+  decomposition: { header: string[]; rows: number[][]; dates: string[] };
+  pareto: Candidate[];
+  draws: BootstrapDraw[];
+  warnings: string[];
+  diagnostics: { candidates: number; trials: number; iterations: number; populationSize: number; threads: number };
+}

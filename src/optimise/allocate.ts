@@ -1,0 +1,609 @@
+/**
+ * The budget allocator: validated problem -> piecewise-linear LP/MIP (HiGHS)
+ * -> adaptive refinement of breakpoints around the solution -> polish on the
+ * true curves -> explanation (marginal ROI, binding constraints and shadow
+ * prices, change against the current plan), or a named conflict when the
+ * problem is infeasible.
+ *
+ * Accuracy: concave curves are solved as LPs on an inner PWL approximation
+ * (chords below the curve, so ROAS floors and revenue targets that hold on the
+ * PWL hold on the true curves), refined around the solution until the pieces
+ * next to every channel's spend are within `tolerance` (default 1e-4) of the
+ * curve in total. S-shaped curves and rising tiers are MIPs whose concave
+ * stretches start at that accuracy everywhere (convex stretches are coarse:
+ * their chords over-estimate, and refinement corrects wherever the MIP goes),
+ * so the global optimum is found, not a local one.
+ */
+import type { Highs } from 'highs';
+import { curveSupremum, inflectionPoint, isConcaveOn, marginalRoi, responseValue, saturationSpend, spendForResponse } from './curves.ts';
+import { buildBreakpoints, pwlValues, refineAround } from './breakpoints.ts';
+import type { ChannelCurves, ChannelPwl } from './breakpoints.ts';
+import { channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
+import { formulate } from './formulate.ts';
+import type { ModelMap } from './formulate.ts';
+import { polishPlan } from './polish.ts';
+import { loadHighs, solveLinearModel } from './solver.ts';
+import type { LinearModel, LinearSolution } from './solver.ts';
+import { resolveProblem } from './validate.ts';
+import { findConflict, simpleConflict } from './conflicts.ts';
+import type {
+  AllocationProblem,
+  AllocationResult,
+  BindingConstraint,
+  PeriodResult,
+  ResolvedChannel,
+  ResolvedProblem,
+  SolverDiagnostics,
+} from './types.ts';
+
+const isSmoothCurve = (c: ResolvedChannel) =>
+  c.revenue.type === 'hill' || c.revenue.type === 'log' || (c.clvCurve !== null && (c.clvCurve.type === 'hill' || c.clvCurve.type === 'log'));
+
+/** Result of the inner solve loop. */
+export interface CoreSolve {
+  status: 'optimal' | 'infeasible' | 'unbounded' | 'error';
+  message: string;
+  X: number[][];
+  pwls: ChannelPwl[][];
+  model: LinearModel | null;
+  map: ModelMap | null;
+  solution: LinearSolution | null;
+  solves: number;
+  linearisedObjective: number;
+  mip: boolean;
+}
+
+/** The spend range a channel's PWL covers, and whether it is an artificial cap. */
+function channelDomain(problem: ResolvedProblem, t: number, i: number, capScale: number): { upper: number; tail: boolean; softCap: boolean } {
+  const ch = problem.periods[t].channels[i];
+  if (Number.isFinite(ch.hi)) return { upper: Math.max(ch.hi, 0), tail: false, softCap: false };
+  const forced = Math.max(
+    ch.lo,
+    ch.minIfActive,
+    ...problem.constraints.map((c) => (c.kind === 'group' && c.channels.includes(i) && c.min !== null ? c.min : 0)),
+  );
+  if (!isSmoothCurve(ch)) {
+    const knots = [saturationSpend(ch.revenue), ch.clvCurve ? saturationSpend(ch.clvCurve) : 0].filter(Number.isFinite);
+    const kn = ch.revenue.type === 'tiers' || ch.revenue.type === 'points' ? lastKnot(ch) : 0;
+    return { upper: Math.max(forced, kn, ...knots, 1), tail: true, softCap: false };
+  }
+  let upper = Math.max(forced, capScale, (ch.current ?? 0) * 2);
+  for (const curve of [ch.revenue, ch.clvCurve]) {
+    if (!curve) continue;
+    if (curve.type === 'hill') upper = Math.max(upper, 4 * curve.k);
+    if (curve.type === 'log') upper = Math.max(upper, 4 * curve.s);
+  }
+  if (problem.targetRevenue !== null) {
+    const sup = curveSupremum(ch.revenue);
+    const reach = spendForResponse(ch.revenue, Math.min(problem.targetRevenue, Number.isFinite(sup) ? 0.9999 * sup : Infinity));
+    if (Number.isFinite(reach)) upper = Math.max(upper, reach);
+  }
+  return { upper, tail: true, softCap: true };
+}
+
+function lastKnot(ch: ResolvedChannel): number {
+  const c = ch.revenue;
+  if (c.type === 'points') return c.spend[c.spend.length - 1];
+  if (c.type === 'tiers') return c.tiers.reduce((s, t) => s + (t.width ?? 0), 0);
+  return 0;
+}
+
+function curvesOf(ch: ResolvedChannel): ChannelCurves {
+  return { revenue: ch.revenue, clvCurve: ch.clvCurve, clvPerRevenue: ch.clvPerRevenue };
+}
+
+/** Whether every channel's PWL needs no binaries (all concave where it matters) and no minIfActive. */
+function needsMip(problem: ResolvedProblem): boolean {
+  return problem.periods.some((p) =>
+    p.channels.some((ch) => ch.minIfActive > 0 || (ch.revenue.type === 'hill' && ch.revenue.alpha > 1) || (ch.clvCurve?.type === 'hill' && ch.clvCurve.alpha > 1) || nonConcavePiecewise(ch)),
+  );
+}
+
+function nonConcavePiecewise(ch: ResolvedChannel): boolean {
+  for (const c of [ch.revenue, ch.clvCurve]) {
+    if (!c || (c.type !== 'points' && c.type !== 'tiers')) continue;
+    let prev = Infinity;
+    const xs = c.type === 'points' ? [0, ...c.spend] : [0];
+    const ys = c.type === 'points' ? [0, ...c.response] : [0];
+    if (c.type === 'tiers') for (const t of c.tiers) {
+      xs.push(xs[xs.length - 1] + (t.width ?? 1));
+      ys.push(ys[ys.length - 1] + (t.width ?? 1) * t.roi);
+    }
+    for (let j = 1; j < xs.length; j++) {
+      if (xs[j] === xs[j - 1]) continue;
+      const s = (ys[j] - ys[j - 1]) / (xs[j] - xs[j - 1]);
+      if (s > prev + 1e-12) return true;
+      prev = s;
+    }
+  }
+  return false;
+}
+
+/** Initial PWLs: fine on concave stretches for MIPs (global optimum), coarse for LPs (refined locally). */
+function initialPwls(problem: ResolvedProblem, mip: boolean): ChannelPwl[][] {
+  const n = problem.channelNames.length;
+  const budgets = problem.periods.map((p) => p.budget).filter((b): b is number => b !== null);
+  const capScale = budgets.length ? Math.max(...budgets) : 0;
+  return problem.periods.map((p, t) =>
+    p.channels.map((ch, i) => {
+      const dom = channelDomain(problem, t, i, capScale);
+      const c = curvesOf(ch);
+      const fU = Math.max(Math.abs(responseValue(ch.revenue, dom.upper)), 1e-300);
+      const gU = ch.clvCurve ? Math.max(Math.abs(responseValue(ch.clvCurve, dom.upper)), 1e-300) : 1;
+      // relative chord tolerance per channel
+      const rel = mip ? problem.tolerance : 5e-3;
+      const tol = { concave: 1, convex: mip ? 5e-3 / rel : 1, revScale: 1 / (rel * fU), clvScale: ch.clvCurve ? 1 / (rel * gU) : 0 };
+      const extra = [ch.lo, ch.minIfActive, ch.current ?? 0];
+      return buildBreakpoints(c, dom.upper, tol, extra, dom.tail, dom.softCap);
+    }),
+  );
+}
+
+function extractPlan(problem: ResolvedProblem, map: ModelMap, sol: LinearSolution): number[][] {
+  return problem.periods.map((p, t) =>
+    p.channels.map((ch, i) => {
+      let v = sol.colValues[map.x[t][i]];
+      if (!(v > 0)) v = 0;
+      if (v < 1e-11 * Math.max(1, Number.isFinite(ch.hi) ? ch.hi : 1)) v = 0;
+      if (v < ch.lo) v = ch.lo;
+      if (v > ch.hi) v = ch.hi;
+      return v;
+    }),
+  );
+}
+
+/** Makes spend sum exactly to the budget where it must (removing solver round-off) without leaving the bounds. */
+function snapBudgets(problem: ResolvedProblem, X: number[][]): number[][] {
+  if (!problem.spendAll || problem.objective === 'efficiency' || problem.reinvestRate > 0) return X;
+  return X.map((row, t) => {
+    const budget = problem.periods[t].budget;
+    if (budget === null) return row;
+    const chans = problem.periods[t].channels;
+    const out = [...row];
+    let diff = budget - out.reduce((s, v) => s + v, 0);
+    if (Math.abs(diff) > 1e-7 * Math.max(1, budget)) return out;
+    // put the round-off on the largest channel that has room
+    const order = out.map((_, i) => i).sort((a, b) => out[b] - out[a]);
+    for (const i of order) {
+      if (diff === 0) break;
+      if (out[i] === 0) continue;
+      const next = Math.min(chans[i].hi, Math.max(chans[i].lo, out[i] + diff));
+      diff -= next - out[i];
+      out[i] = next;
+    }
+    return out;
+  });
+}
+
+/**
+ * The inner loop: solve the PWL model, refine breakpoints around the
+ * solution, repeat until the true objective stops improving and the pieces
+ * around the solution are accurate; keeps the best plan that satisfies every
+ * constraint on the true curves.
+ */
+export function solveCore(
+  highs: Highs,
+  problem: ResolvedProblem,
+  previous: { x: number[]; revenue: number } | null = null,
+  maxRounds = 12,
+): CoreSolve {
+  const mip = needsMip(problem);
+  let pwls = initialPwls(problem, mip);
+  let best: { X: number[][]; objective: number; model: LinearModel; map: ModelMap; solution: LinearSolution; pwls: ChannelPwl[][] } | null = null;
+  let lastObjective = NaN;
+  let lastX: number[][] | null = null;
+  let solves = 0;
+  let linearised = NaN;
+  const sign = problem.objective === 'efficiency' ? -1 : 1;
+  for (let round = 0; round < maxRounds; round++) {
+    const { model, map } = formulate(problem, pwls, { previous });
+    const sol = solveLinearModel(highs, model);
+    solves++;
+    if (sol.status !== 'optimal') {
+      if (best) break;
+      const status = sol.status === 'infeasible' ? 'infeasible' : sol.status === 'unbounded' ? 'unbounded' : 'error';
+      const message =
+        status === 'unbounded'
+          ? 'the objective is unbounded: spend can grow without limit (no budget and no max on a channel whose response keeps increasing)'
+          : status === 'infeasible'
+            ? 'no allocation satisfies all constraints'
+            : `solver stopped: ${sol.detail}`;
+      return { status, message, X: [], pwls, model, map, solution: sol, solves, linearisedObjective: NaN, mip };
+    }
+    linearised = sol.objective;
+    const X = extractPlan(problem, map, sol);
+    const objective = evaluatePlan(problem, X).objective;
+    const feasible = constraintViolations(problem, X, 1e-7, previous).length === 0;
+    if (feasible && (!best || sign * objective > sign * best.objective)) best = { X, objective, model, map, solution: sol, pwls };
+    // refine (and extend soft caps the solution ran into)
+    let changed = false;
+    let localErr = 0;
+    const next = pwls.map((row, t) =>
+      row.map((pwl, i) => {
+        const ch = problem.periods[t].channels[i];
+        const x = X[t][i];
+        const K = pwl.bp.length - 1;
+        if (pwl.softCap && x >= pwl.bp[K] * (1 - 1e-9)) {
+          changed = true;
+          const upper = Math.max(4 * pwl.bp[K], 2 * x);
+          const ext = buildBreakpoints(curvesOf(ch), upper, { concave: 1, convex: 1, revScale: 1 / (1e-3 * Math.max(responseValue(ch.revenue, upper), 1e-300)), clvScale: 0 }, [...pwl.bp, x], true, true);
+          return ext;
+        }
+        if (!isSmoothCurve(ch)) return pwl;
+        const pv = pwlValues(pwl, x);
+        const w = ch.weight * Math.max(problem.revenueCoef, 0) + (problem.targetRevenue !== null || problem.constraints.some((c) => c.kind === 'roasFloor') ? 1 : 0);
+        localErr += w * Math.abs(responseValue(ch.revenue, x) - pv.rev) + ch.weight * problem.clvCoef * Math.abs(curvesClv(ch, x) - pv.clv);
+        // local accuracy: error of the pieces next to x at their midpoints
+        localErr += w * neighbourError(ch, pwl, x);
+        const moved = lastX ? Math.abs(x - lastX[t][i]) : 0;
+        const r = refineAround(curvesOf(ch), pwl, x, 2 * moved);
+        if (r.changed) changed = true;
+        return r.pwl;
+      }),
+    );
+    const scale = Math.max(Math.abs(objective), 1e-12);
+    const stable = Number.isFinite(lastObjective) && Math.abs(objective - lastObjective) <= 0.05 * problem.tolerance * scale;
+    const accurate = localErr <= 0.25 * problem.tolerance * Math.max(scale, Math.abs(evaluatePlan(problem, X).revenue));
+    lastObjective = objective;
+    lastX = X;
+    if (!changed || (stable && accurate && feasible)) break;
+    pwls = next;
+  }
+  if (!best) {
+    return { status: 'error', message: 'no plan satisfying every constraint on the true curves was found (the piecewise-linear model was too coarse); try a smaller tolerance', X: [], pwls, model: null, map: null, solution: null, solves, linearisedObjective: linearised, mip };
+  }
+  return { status: 'optimal', message: 'optimal', X: snapBudgets(problem, best.X), pwls: best.pwls, model: best.model, map: best.map, solution: best.solution, solves, linearisedObjective: best.solution.objective, mip };
+}
+
+function curvesClv(ch: ResolvedChannel, x: number): number {
+  return ch.clvCurve ? responseValue(ch.clvCurve, x) : ch.clvPerRevenue * responseValue(ch.revenue, x);
+}
+
+/** Largest chord error (revenue) of the pieces on either side of x. */
+function neighbourError(ch: ResolvedChannel, pwl: ChannelPwl, x: number): number {
+  const bp = pwl.bp;
+  const K = bp.length - 1;
+  let j = 0;
+  while (j < K - 1 && bp[j + 1] <= x) j++;
+  let worst = 0;
+  for (const k of [j - 1, j, j + 1]) {
+    if (k < 0 || k >= K) continue;
+    const mid = 0.5 * (bp[k] + bp[k + 1]);
+    worst = Math.max(worst, Math.abs(responseValue(ch.revenue, mid) - 0.5 * (pwl.rev[k] + pwl.rev[k + 1])));
+  }
+  return worst;
+}
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function periodResult(problem: ResolvedProblem, X: number[][], t: number): PeriodResult {
+  const p = problem.periods[t];
+  const tot = evaluatePlan(problem, X).perPeriod[t];
+  return {
+    budget: p.budget,
+    allocation: Object.fromEntries(p.channels.map((ch, i) => [ch.name, X[t][i]])),
+    objective: tot.objective,
+    revenue: tot.revenue,
+    spend: tot.spend,
+    marginalRoi: Object.fromEntries(p.channels.map((ch, i) => [ch.name, finite(marginalRoi(ch.revenue, X[t][i]))])),
+  };
+}
+
+/** Shadow prices: LP duals of the final model (binaries fixed at the optimum for MIPs). */
+function shadowPrices(highs: Highs, core: CoreSolve): { rowDuals: Float64Array | null; colDuals: Float64Array | null; how: SolverDiagnostics['shadowPrices'] } {
+  if (!core.model || !core.map || !core.solution) return { rowDuals: null, colDuals: null, how: 'none' };
+  if (!core.mip || core.map.binaries.length === 0) {
+    return { rowDuals: core.solution.rowDuals, colDuals: core.solution.colDuals, how: core.solution.rowDuals ? 'lp-duals' : 'none' };
+  }
+  const fixed: LinearModel = { ...core.model, colLower: [...core.model.colLower], colUpper: [...core.model.colUpper], integer: core.model.integer.map(() => false) };
+  for (const j of core.map.binaries) {
+    const v = Math.round(core.solution.colValues[j]);
+    fixed.colLower[j] = v;
+    fixed.colUpper[j] = v;
+  }
+  const sol = solveLinearModel(highs, fixed);
+  if (sol.status !== 'optimal' || !sol.rowDuals) return { rowDuals: null, colDuals: null, how: 'none' };
+  return { rowDuals: sol.rowDuals, colDuals: sol.colDuals, how: 'fixed-binary-lp-duals' };
+}
+
+/**
+ * Reduced cost of each channel's spend on the TRUE curves: d objective / d x
+ * minus the priced rows' derivatives, sum_r y_r d row_r / d x (revenue rows
+ * use the true marginal ROI). This is the shadow price of a binding min/max.
+ */
+function trueReducedCosts(problem: ResolvedProblem, core: CoreSolve, X: number[][], rowDuals: Float64Array): number[][] {
+  const model = core.model!;
+  const map = core.map!;
+  const owner = new Map<number, { t: number; i: number; slope: number }>();
+  map.segStart.forEach((row, t) =>
+    row.forEach((start, i) => {
+      const pwl = core.pwls[t][i];
+      for (let k = 0; k < map.segCount[t][i]; k++) {
+        const slope = k < pwl.bp.length - 1 ? (pwl.rev[k + 1] - pwl.rev[k]) / (pwl.bp[k + 1] - pwl.bp[k]) : pwl.tail!.rev;
+        owner.set(start + k, { t, i, slope });
+      }
+    }),
+  );
+  const xOwner = new Map<number, { t: number; i: number }>();
+  map.x.forEach((row, t) => row.forEach((col, i) => xOwner.set(col, { t, i })));
+  const rc = problem.periods.map((p, t) => p.channels.map((ch, i) => (problem.objective === 'efficiency' ? 1 : channelMarginalValue(problem, ch, X[t][i]))));
+  map.rows.forEach((meta, r) => {
+    if (meta.internal || meta.item.startsWith('minIfActive') || rowDuals[r] === 0) return;
+    const seen = new Set<string>();
+    for (let q = model.rowStarts[r]; q < model.rowStarts[r + 1]; q++) {
+      const col = model.rowIndices[q];
+      const v = model.rowValues[q];
+      const xo = xOwner.get(col);
+      if (xo) {
+        rc[xo.t][xo.i] -= rowDuals[r] * v;
+        continue;
+      }
+      const so = owner.get(col);
+      if (so && so.slope !== 0 && !seen.has(`${so.t},${so.i}`)) {
+        seen.add(`${so.t},${so.i}`);
+        rc[so.t][so.i] -= rowDuals[r] * (v / so.slope) * marginalRoi(problem.periods[so.t].channels[so.i].revenue, X[so.t][so.i]);
+      }
+    }
+  });
+  return rc;
+}
+
+/** Binding constraints at the true plan, with shadow prices from the duals where rows match. */
+function bindingConstraints(problem: ResolvedProblem, core: CoreSolve, X: number[][], duals: ReturnType<typeof shadowPrices>): BindingConstraint[] {
+  const out: BindingConstraint[] = [];
+  const map = core.map!;
+  const totals = evaluatePlan(problem, X);
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  const rowDual = (id: string): number | null => {
+    if (!duals.rowDuals) return null;
+    let v: number | null = null;
+    map.rows.forEach((r, q) => {
+      if (!r.internal && (r.id === id || r.id === `${id}.relative`) && duals.rowDuals![q] !== 0) v = duals.rowDuals![q];
+    });
+    return v ?? 0;
+  };
+  const pfx = (t: number) => (problem.multiPeriod ? `periods[${t}].` : '');
+  const rc = duals.rowDuals ? trueReducedCosts(problem, core, X, duals.rowDuals) : null;
+  problem.periods.forEach((p, t) => {
+    const x = X[t];
+    p.channels.forEach((ch, i) => {
+      const colDual = rc ? rc[t][i] : null;
+      if (ch.lo > 0 && near(x[i], ch.lo)) out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${ch.lo}`, activity: x[i], limit: ch.lo, shadowPrice: colDual });
+      if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) {
+        out.push({ id: `${pfx(t)}channels[${ch.name}].max`, description: `${ch.name} at its maximum ${ch.hi}`, activity: x[i], limit: ch.hi, shadowPrice: colDual });
+      }
+      if (ch.minIfActive > 0 && ch.lo === 0 && near(x[i], ch.minIfActive)) {
+        out.push({ id: `${pfx(t)}channels[${ch.name}].minIfActive`, description: `${ch.name} active at its minimum active spend ${ch.minIfActive}`, activity: x[i], limit: ch.minIfActive, shadowPrice: rowDual(`${pfx(t)}channels[${ch.name}].minIfActive`) });
+      }
+    });
+    const spend = totals.perPeriod[t].spend;
+    const revenue = totals.perPeriod[t].revenue;
+    if (p.budget !== null) {
+      let budget = p.budget;
+      if (problem.reinvestRate > 0 && t > 0) budget += problem.reinvestRate * totals.perPeriod[t - 1].revenue;
+      if (near(spend, budget)) out.push({ id: `${pfx(t)}budget`, description: 'the budget is spent', activity: spend, limit: budget, shadowPrice: rowDual(`${pfx(t)}budget`) });
+    }
+    for (const c of problem.constraints) {
+      const id = `${pfx(t)}${c.id}`;
+      if (c.kind === 'group') {
+        const s = c.channels.reduce((a, i) => a + x[i], 0);
+        if (c.max !== null && near(s, c.max)) out.push({ id, description: `group at its cap ${c.max}`, activity: s, limit: c.max, shadowPrice: rowDual(id) });
+        else if (c.min !== null && near(s, c.min)) out.push({ id, description: `group at its floor ${c.min}`, activity: s, limit: c.min, shadowPrice: rowDual(id) });
+      } else if (c.kind === 'ratio') {
+        const l = c.left.reduce((a, i) => a + x[i], 0);
+        const r = c.factor * c.right.reduce((a, i) => a + x[i], 0);
+        if (Math.abs(l - r) <= 1e-6 * Math.max(1, l, r) && (l > 0 || r > 0)) out.push({ id, description: `ratio holds with equality (left ${l}, factor x right ${r})`, activity: l - r, limit: 0, shadowPrice: rowDual(id) });
+      } else {
+        const lhs = revenue - c.value * spend;
+        if (Math.abs(lhs) <= 1e-6 * Math.max(1, revenue)) out.push({ id, description: `ROAS at its floor ${c.value}`, activity: spend > 0 ? revenue / spend : 0, limit: c.value, shadowPrice: rowDual(id) });
+      }
+    }
+    if (problem.targetRevenue !== null && near(revenue, problem.targetRevenue)) {
+      out.push({ id: `${pfx(t)}target.revenue`, description: `revenue at its target ${problem.targetRevenue}`, activity: revenue, limit: problem.targetRevenue, shadowPrice: rowDual(`${pfx(t)}target.revenue`) });
+    }
+    if (t > 0) {
+      p.channels.forEach((ch, i) => {
+        const d = x[i] - X[t - 1][i];
+        const id = `${pfx(t)}maxChange[${ch.name}]`;
+        if (problem.maxChangeAbsolute !== null && near(Math.abs(d), problem.maxChangeAbsolute) && problem.maxChangeAbsolute > 0) {
+          out.push({ id, description: `${ch.name} changes by the most allowed`, activity: d, limit: problem.maxChangeAbsolute * Math.sign(d), shadowPrice: rowDual(id) });
+        } else if (problem.maxChangeRelative !== null && X[t - 1][i] > 0 && near(Math.abs(d), problem.maxChangeRelative * X[t - 1][i])) {
+          out.push({ id: `${id}.relative`, description: `${ch.name} changes by the most allowed (relative)`, activity: d, limit: problem.maxChangeRelative * X[t - 1][i] * Math.sign(d), shadowPrice: rowDual(id) });
+        }
+      });
+    }
+  });
+  return out.map((b) => ({ ...b, activity: b.activity, shadowPrice: b.shadowPrice === null ? null : finite(b.shadowPrice) }));
+}
+
+function emptyResult(problem: ResolvedProblem, status: AllocationResult['status'], message: string, warnings: string[]): AllocationResult {
+  return {
+    status,
+    message,
+    objectiveKind: problem.objective,
+    objective: null,
+    allocation: {},
+    marginalRoi: {},
+    marginalValue: {},
+    binding: [],
+    revenue: null,
+    clvValue: null,
+    spend: null,
+    roas: null,
+    warnings,
+  };
+}
+
+/**
+ * Intervals the polish may move each channel in: anywhere within its bounds
+ * for a concave curve; for an S-curve beyond its inflection point, the concave
+ * part; otherwise the pieces around its spend (so the MIP's discrete choices
+ * stay as they are).
+ */
+function pieceBounds(problem: ResolvedProblem, core: CoreSolve, X: number[][]): { lower: number[][]; upper: number[][] } {
+  const lower: number[][] = [];
+  const upper: number[][] = [];
+  problem.periods.forEach((p, t) => {
+    lower.push([]);
+    upper.push([]);
+    p.channels.forEach((ch, i) => {
+      const x = X[t][i];
+      const bp = core.pwls[t][i].bp;
+      let lo = 0;
+      let hi = Math.max(bp[bp.length - 1], x);
+      const concave = isConcaveOn(ch.revenue, Infinity) && (!ch.clvCurve || isConcaveOn(ch.clvCurve, Infinity));
+      const infl = Math.max(inflectionPoint(ch.revenue) ?? 0, ch.clvCurve ? inflectionPoint(ch.clvCurve) ?? 0 : 0);
+      if (concave) {
+        hi = ch.hi;
+      } else if (infl > 0 && x > infl && (ch.clvCurve === null || ch.clvCurve.type === 'hill') && ch.revenue.type === 'hill') {
+        lo = infl;
+        hi = ch.hi;
+      } else {
+        for (const b of bp) {
+          if (b < x * (1 - 1e-12) && b > lo) lo = b;
+          if (b > x * (1 + 1e-12) + 1e-300 && b < hi) hi = b;
+        }
+      }
+      // a channel switched off by minIfActive stays off; an active one stays >= minIfActive
+      if (ch.minIfActive > 0 && ch.lo === 0) {
+        if (x === 0) hi = 0;
+        else lo = Math.max(lo, ch.minIfActive);
+      }
+      lower[t].push(Math.max(ch.lo, Math.min(lo, x)));
+      upper[t].push(Math.min(ch.hi, Math.max(hi, x)));
+    });
+  });
+  return { lower, upper };
+}
+
+/**
+ * Solves a resolved problem with a loaded solver and explains the result.
+ * Infeasible problems get status "infeasible" and the conflicting constraints;
+ * never throws for a well-formed problem except on solver failure (status "error").
+ */
+export function allocateResolved(highs: Highs, problem: ResolvedProblem, warnings: string[] = []): AllocationResult {
+  const simple = simpleConflict(problem);
+  if (simple) return { ...emptyResult(problem, 'infeasible', `infeasible: ${simple.explanation}`, warnings), conflict: simple };
+  const core = solveCore(highs, problem);
+  if (core.status === 'infeasible') {
+    const conflict = findConflict(highs, problem, core.pwls);
+    return { ...emptyResult(problem, 'infeasible', `infeasible: ${conflict.explanation}`, warnings), conflict };
+  }
+  if (core.status !== 'optimal') return emptyResult(problem, core.status, core.message, warnings);
+
+  let X = core.X;
+  let polishGain = 0;
+  const N = problem.channelNames.length * problem.periods.length;
+  if (problem.objective !== 'efficiency' && problem.reinvestRate === 0 && N <= 200) {
+    const { lower, upper } = pieceBounds(problem, core, X);
+    const pol = polishPlan(problem, X, lower, upper);
+    if (pol.gain > 0 && constraintViolations(problem, pol.X, 1e-7).length === 0) {
+      X = snapBudgets(problem, pol.X);
+      polishGain = pol.gain;
+    }
+  }
+  const totals = evaluatePlan(problem, X);
+  const duals = shadowPrices(highs, core);
+  const binding = bindingConstraints(problem, core, X, duals);
+  const names = problem.channelNames;
+  const T = problem.periods.length;
+  const allocation = Object.fromEntries(names.map((nm, i) => [nm, X.reduce((s, row) => s + row[i], 0)]));
+  // marginal ROI: single period at the optimum; multi-period the spend-weighted mean over periods
+  const marginal = (fn: (ch: ResolvedChannel, x: number) => number) =>
+    Object.fromEntries(
+      names.map((nm, i) => {
+        if (T === 1) return [nm, finite(fn(problem.periods[0].channels[i], X[0][i]))];
+        const tot = X.reduce((s, row) => s + row[i], 0);
+        const v = tot > 0 ? X.reduce((s, row, t) => s + row[i] * fn(problem.periods[t].channels[i], row[i]), 0) / tot : fn(problem.periods[0].channels[i], 0);
+        return [nm, finite(v)];
+      }),
+    );
+  const segs = core.pwls.flat().reduce((s, p) => s + p.bp.length - 1 + (p.tail ? 1 : 0), 0);
+  const solver: SolverDiagnostics = {
+    method: core.mip ? 'mip' : 'lp',
+    solves: core.solves,
+    segments: segs,
+    binaries: core.map?.binaries.length ?? 0,
+    linearisedObjective: core.linearisedObjective,
+    linearisationGap: Math.abs(totals.objective - core.linearisedObjective) / Math.max(1, Math.abs(totals.objective)),
+    shadowPrices: duals.how,
+    polishGain,
+  };
+  const result: AllocationResult = {
+    status: 'optimal',
+    message: 'optimal',
+    objectiveKind: problem.objective,
+    objective: totals.objective,
+    allocation,
+    marginalRoi: marginal((ch, x) => marginalRoi(ch.revenue, x)),
+    marginalValue: marginal((ch, x) => channelMarginalValue(problem, ch, x)),
+    binding,
+    revenue: totals.revenue,
+    clvValue: totals.clv,
+    spend: totals.spend,
+    roas: totals.spend > 0 ? totals.revenue / totals.spend : null,
+    solver,
+    warnings,
+  };
+  if (problem.multiPeriod) {
+    result.periods = problem.periods.map((_, t) => periodResult(problem, X, t));
+    result.rolling = rollingPlan(highs, problem);
+  }
+  if (problem.current) {
+    const cur = problem.current;
+    const curTotals = evaluatePlan(problem, cur);
+    const curAlloc = Object.fromEntries(names.map((nm, i) => [nm, cur.reduce((s, row) => s + row[i], 0)]));
+    result.againstCurrent = {
+      current: curAlloc,
+      change: Object.fromEntries(names.map((nm) => [nm, allocation[nm] - curAlloc[nm]])),
+      changePct: Object.fromEntries(names.map((nm) => [nm, curAlloc[nm] > 0 ? (allocation[nm] - curAlloc[nm]) / curAlloc[nm] : null])),
+      currentObjective: curTotals.objective,
+      currentRevenue: curTotals.revenue,
+      uplift: totals.objective - curTotals.objective,
+      revenueUplift: totals.revenue - curTotals.revenue,
+    };
+    const curViol = constraintViolations(problem, cur, 1e-6);
+    if (curViol.length > 0) warnings.push(`the current plan breaks ${curViol.map((v) => v.id).join(', ')}`);
+  }
+  return result;
+}
+
+/** One period at a time: each period optimised alone given the previous period's plan (stability and reinvestment). */
+function rollingPlan(highs: Highs, problem: ResolvedProblem): NonNullable<AllocationResult['rolling']> {
+  const periods: PeriodResult[] = [];
+  let previous: { x: number[]; revenue: number } | null = null;
+  let objective = 0;
+  for (let t = 0; t < problem.periods.length; t++) {
+    const sub: ResolvedProblem = { ...problem, periods: [problem.periods[t]], multiPeriod: false, current: null };
+    const core = solveCore(highs, sub, previous);
+    if (core.status !== 'optimal') return { status: core.status, objective: null, periods };
+    const pr = periodResult(sub, core.X, 0);
+    periods.push(pr);
+    objective += pr.objective;
+    previous = { x: core.X[0], revenue: pr.revenue };
+  }
+  return { status: 'optimal', objective, periods };
+}
+
+/**
+ * Allocates a budget across channels (and periods) to maximise revenue, CLV
+ * value or a weighted mix, or to reach a revenue target with the least spend.
+ * See {@link AllocationProblem} for the JSON form and its defaults.
+ * `objective` in the result is the true curves' value at the allocation.
+ * @throws ValidationError for a malformed problem (message names the JSON path)
+ * @example
+ * await allocateBudget({ budget: 10, channels: [
+ *   { name: 'a', response: { type: 'log', beta: 1, s: 1 } },
+ *   { name: 'b', response: { type: 'log', beta: 1, s: 1 } }] });
+ * // => allocation { a: 5, b: 5 } (equal curves share equally)
+ */
+export async function allocateBudget(problem: AllocationProblem): Promise<AllocationResult> {
+  const { problem: resolved, warnings } = resolveProblem(problem);
+  const highs = await loadHighs();
+  return allocateResolved(highs, resolved, warnings);
+}
+
+/** Validates without solving; throws the same ValidationError as {@link allocateBudget}. */
+export function validateAllocationProblem(problem: unknown): ResolvedProblem {
+  return resolveProblem(problem).problem;
+}
