@@ -71,6 +71,88 @@ const COMMANDS: Record<string, Command> = {
       for (const w of r.manifest.warnings) err(`warning: ${w}`);
     },
   },
+  fit: {
+    summary: 'fit the marketing-mix model on a weekly wide CSV (adstock, saturation, ridge, search, bootstrap)',
+    options: {
+      weekly: { type: 'string', required: true, help: 'weekly CSV: a date column, the target, one spend column per channel, controls', metavar: 'FILE' },
+      'date-col': { type: 'string', help: 'date column (default date)', metavar: 'NAME' },
+      target: { type: 'string', required: true, help: 'target column, e.g. revenue', metavar: 'NAME' },
+      channels: { type: 'list', required: true, help: 'comma-separated spend columns', metavar: 'A,B,...' },
+      controls: { type: 'list', help: 'comma-separated control columns (0/1 columns are dummies, e.g. holiday)', metavar: 'A,B,...' },
+      out: { type: 'string', required: true, help: 'output folder (model.json, decomposition.csv, pareto.json, bootstrap.json)', metavar: 'DIR' },
+      seed: { type: 'int', help: 'random seed (default 1)', metavar: 'N' },
+      trials: { type: 'int', help: 'independent search runs (default 5)', metavar: 'N' },
+      iterations: { type: 'int', help: 'candidates per trial (default 2000)', metavar: 'N' },
+      bootstrap: { type: 'int', help: 'bootstrap refits for intervals (default 200)', metavar: 'N' },
+      threads: { type: 'int', help: 'worker threads (default: every core)', metavar: 'N' },
+    },
+    run: async (o) => {
+      const { runFitCommand } = await import('../pipelines/mmm.ts');
+      const r = await runFitCommand({
+        weekly: o.weekly as string, dateCol: (o['date-col'] as string) ?? 'date', target: o.target as string, channels: o.channels as string[],
+        controls: (o.controls as string[]) ?? [], out: o.out as string, seed: o.seed as number | undefined, trials: o.trials as number | undefined,
+        iterations: o.iterations as number | undefined, bootstrap: o.bootstrap as number | undefined, threads: o.threads as number | undefined,
+      });
+      const m = r.manifest.metrics as Record<string, number>;
+      out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`);
+      for (const w of r.manifest.warnings) err(`warning: ${w}`);
+    },
+  },
+  clv: {
+    summary: 'customer lifetime value: RFM summary, BG/NBD, Gamma-Gamma, CLV per customer and acquisition channel',
+    options: {
+      transactions: { type: 'string', required: true, help: 'transaction log CSV (one row per order)', metavar: 'FILE' },
+      'calibration-end': { type: 'string', required: true, help: 'last day of the calibration period; later orders are the holdout', metavar: 'YYYY-MM-DD' },
+      out: { type: 'string', required: true, help: 'output folder (clv.json, customers.csv)', metavar: 'DIR' },
+      'customer-col': { type: 'string', help: 'customer column (default customer_id)', metavar: 'NAME' },
+      'date-col': { type: 'string', help: 'date or ISO timestamp column (default date)', metavar: 'NAME' },
+      'amount-col': { type: 'string', help: 'amount column (default amount)', metavar: 'NAME' },
+      'channel-col': { type: 'string', help: 'acquisition channel column (default channel; optional)', metavar: 'NAME' },
+      'horizon-weeks': { type: 'int', help: 'horizon of expected_purchases in customers.csv (default 52)', metavar: 'N' },
+      'holdout-end': { type: 'string', help: 'ignore orders after this day (default: keep all)', metavar: 'YYYY-MM-DD' },
+    },
+    run: async (o) => {
+      const { runClvCommand } = await import('../pipelines/clv.ts');
+      const s = await runClvCommand({
+        transactions: o.transactions as string, calibrationEnd: o['calibration-end'] as string, out: o.out as string,
+        customerCol: o['customer-col'] as string | undefined, dateCol: o['date-col'] as string | undefined, amountCol: o['amount-col'] as string | undefined,
+        channelCol: o['channel-col'] as string | undefined, horizonWeeks: o['horizon-weeks'] as number | undefined, holdoutEnd: o['holdout-end'] as string | undefined,
+      });
+      out(`wrote ${rel(o.out as string)}: ${s.customers} customers, CLV total ${s.clvTotal.toFixed(2)}`);
+      for (const w of s.warnings ?? []) err(`warning: ${w}`);
+    },
+  },
+  optimise: {
+    summary: 'allocate a budget under business constraints (LP/MIP on HiGHS) and explain the result',
+    options: {
+      problem: { type: 'string', required: true, help: 'allocation problem JSON', metavar: 'FILE' },
+      out: { type: 'string', required: true, help: 'result JSON (a previous different file is kept as FILE.prev-<hash>)', metavar: 'FILE' },
+    },
+    run: async (o) => {
+      const { runOptimiseCommand } = await import('../pipelines/optimise.ts');
+      const r = await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
+      out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
+      return r.status === 'optimal' ? 0 : 1;
+    },
+  },
+  simulate: {
+    summary: 'Monte Carlo revenue bands (P5/P50/P95) for a spend plan from a mmm fit output',
+    options: {
+      model: { type: 'string', required: true, help: 'a mmm fit output folder', metavar: 'DIR' },
+      plan: { type: 'string', required: true, help: 'plan CSV: date (the weeks after the data) + one column per channel (+ controls)', metavar: 'FILE' },
+      out: { type: 'string', required: true, help: 'output folder (bands.json)', metavar: 'DIR' },
+      draws: { type: 'int', help: 'simulation draws (default 10000)', metavar: 'N' },
+      seed: { type: 'int', help: 'random seed (default 1)', metavar: 'N' },
+      compare: { type: 'string', help: 'a second plan CSV (e.g. the current plan); adds its bands and the probability the first beats it', metavar: 'FILE' },
+      threads: { type: 'int', help: 'worker threads (default: every core for large runs)', metavar: 'N' },
+    },
+    run: async (o) => {
+      const { runSimulateCommand } = await import('../pipelines/simulate.ts');
+      const r = await runSimulateCommand({ model: o.model as string, plan: o.plan as string, out: o.out as string, draws: o.draws as number | undefined, seed: o.seed as number | undefined, compare: o.compare as string | undefined, threads: o.threads as number | undefined });
+      const m = r.manifest.metrics as Record<string, number>;
+      out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(o.out as string)}/bands.json: total P50 ${m.p50.toFixed(0)} (P5 ${m.p5.toFixed(0)} – P95 ${m.p95.toFixed(0)})${m.probabilityBetter !== undefined ? `, P(better) ${m.probabilityBetter.toFixed(3)}` : ''}`);
+    },
+  },
 };
 
 function usage(): string {

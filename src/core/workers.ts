@@ -12,11 +12,18 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** Starts a worker from a module URL (`new URL('./x-worker.ts', import.meta.url)`). */
-export function startWorker(moduleUrl: URL, workerData: unknown): Worker {
+const TS_BOOTSTRAP = new URL('../../bin/ts-worker.mjs', import.meta.url);
+
+/**
+ * Starts a worker from a module URL (`new URL('./x-worker.ts', import.meta.url)`).
+ * A TypeScript module is loaded through `bin/ts-worker.mjs`, which registers
+ * tsx inside the worker thread (Node 20 ignores `--import` in a worker's
+ * execArgv); the module reads its own data from `workerData.data`.
+ */
+export function startWorker(moduleUrl: URL, data: unknown): Worker {
   const path = fileURLToPath(moduleUrl);
-  const execArgv = path.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  return new Worker(path, { workerData, execArgv });
+  if (path.endsWith('.ts')) return new Worker(fileURLToPath(TS_BOOTSTRAP), { workerData: { __module: moduleUrl.href, data } });
+  return new Worker(path, { workerData: { data } });
 }
 
 /**

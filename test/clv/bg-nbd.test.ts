@@ -5,6 +5,7 @@ import {
   bgNbdLogLikelihood,
   bgNbdLogLikelihoodGradient,
   bgNbdProbabilityAlive,
+  compressRfmPatterns,
   fitBgNbd,
   predictBgNbd,
   simulateCustomers,
@@ -33,7 +34,7 @@ describe('fitBgNbd on CDNOW (calibration end 1997-09-30)', () => {
   });
 
   it('has the standard errors of an independent inverse Hessian (scipy 1.17, second differences of ln L)', () => {
-    // /tmp check script: scipy Nelder-Mead MLE on the same summary, Hessian of -ln L by central second
+    // fixtures/reference-values.py: scipy Nelder-Mead MLE on the same summary, Hessian of -ln L by central second
     // differences in (r, alpha, a, b), numpy inverse: se = 0.01255737, 0.37822393, 0.18573231, 0.70540828
     const reference = { r: 0.01255737, alpha: 0.37822393, a: 0.18573231, b: 0.70540828 };
     const se = fit.standardErrors!;
@@ -48,6 +49,7 @@ describe('fitBgNbd on CDNOW (calibration end 1997-09-30)', () => {
   });
 });
 
+// 50-digit values below: fixtures/reference-values.py (mpmath 1.3).
 describe('BG/NBD predictions', () => {
   const i1516 = summary.customerIds.indexOf('1516');
 
@@ -118,6 +120,14 @@ describe('BG/NBD likelihood', () => {
       const numeric = (bgNbdLogLikelihood({ ...at, [key]: at[key] + h }, rfm) - bgNbdLogLikelihood({ ...at, [key]: at[key] - h }, rfm)) / (2 * h);
       expect(g[key] / numeric, key).toBeCloseTo(1, 6);
     }
+  });
+
+  it('gives the same fit from precompressed patterns as from per-customer columns', () => {
+    const patterns = compressRfmPatterns(summary);
+    expect(patterns.count).toBeLessThan(summary.customerIds.length);
+    expect(fitBgNbd(patterns).params).toEqual(fitBgNbd(summary).params);
+    const fromPatterns = predictBgNbd(BTYD_BGNBD, patterns, 10);
+    expect(Array.from(fromPatterns.expectedPurchases)).toEqual(Array.from(predictBgNbd(BTYD_BGNBD, summary, 10).expectedPurchases));
   });
 
   it('counts weights as repeated customers', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+// mpmath values below: fixtures/reference-values.py.
 import { digamma, expm1OverX, hyp2f1, logAddExp, logGamma } from '../../src/clv/index.ts';
 
 describe('logGamma', () => {

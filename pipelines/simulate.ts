@@ -1,0 +1,94 @@
+/**
+ * `mmm simulate`: Monte Carlo revenue bands for a spend plan (and optionally a
+ * second plan to compare with), from a `mmm fit` output folder.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseCsv } from '../src/core/csv.ts';
+import { UsageError, ValidationError } from '../src/core/errors.ts';
+import { recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../src/core/artifacts.ts';
+import { stableJson } from '../src/core/hash.ts';
+import { planFromTable, simulatePlans, type Plan, type SimulationResult } from '../src/simulate/index.ts';
+import type { BootstrapDraw, MmmModel } from '../src/mmm/types.ts';
+
+export const SIMULATE_CODE_VERSION = 'simulate@1';
+
+export interface SimulateCommandOptions {
+  model: string;
+  plan: string;
+  out: string;
+  draws?: number;
+  seed?: number;
+  /** A second plan (e.g. the current one) to compare with. */
+  compare?: string;
+  threads?: number;
+}
+
+/** Reads `model.json` and `bootstrap.json` of a fit folder. */
+export async function readFit(dir: string): Promise<{ model: MmmModel; draws: BootstrapDraw[]; files: string[] }> {
+  const modelPath = join(dir, 'model.json');
+  if (!existsSync(modelPath)) throw new UsageError(`${dir} is not a mmm fit output (no model.json)`);
+  let model: MmmModel;
+  try {
+    model = JSON.parse(await readFile(modelPath, 'utf8')) as MmmModel;
+  } catch (e) {
+    throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: modelPath });
+  }
+  if (model.formatVersion !== 1 || !Array.isArray(model.channels) || !Array.isArray(model.residuals)) {
+    throw new ValidationError('not a model written by mmm fit (formatVersion 1)', { file: modelPath });
+  }
+  const bootPath = join(dir, 'bootstrap.json');
+  const files = [modelPath];
+  let draws: BootstrapDraw[] = [];
+  if (existsSync(bootPath)) {
+    draws = (JSON.parse(await readFile(bootPath, 'utf8')) as { draws: BootstrapDraw[] }).draws ?? [];
+    files.push(bootPath);
+  }
+  return { model, draws, files };
+}
+
+/** Bands of the first plan in the contract's shape, plus the comparison when there is one. */
+export function bandsDocument(result: SimulationResult, labels: string[]): Record<string, unknown> {
+  const [first, second] = result.plans;
+  const doc: Record<string, unknown> = {
+    total: first.total,
+    weekly: first.weekly,
+    draws: result.draws,
+    parameterDraws: result.parameterDraws,
+    noise: { method: 'moving-block resample of the model residuals', blockLength: result.blockLength, scale: result.noiseScale },
+    plan: labels[0],
+  };
+  if (second) {
+    doc.compare = { plan: labels[1], total: second.total, weekly: second.weekly };
+    doc.probabilityBetter = result.probabilityFirstBeatsSecond;
+  }
+  return doc;
+}
+
+export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
+  const fit = await readFit(opts.model);
+  const planFiles = [opts.plan, ...(opts.compare ? [opts.compare] : [])];
+  const plans: Plan[] = [];
+  for (const f of planFiles) {
+    if (!existsSync(f)) throw new UsageError(`plan file not found: ${f}`);
+    plans.push(planFromTable(fit.model, parseCsv(await readFile(f, 'utf8'), f)));
+  }
+  if (plans.length === 2 && plans[1].dates.length !== plans[0].dates.length) {
+    throw new ValidationError(`covers ${plans[1].dates.length} weeks but ${opts.plan} covers ${plans[0].dates.length}`, { file: opts.compare });
+  }
+  const params = { draws: opts.draws ?? 10_000, seed: opts.seed ?? 1 };
+  const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: p.endsWith('model.json') ? 'model.json' : 'bootstrap.json' })), ...planFiles.map((p, i) => ({ path: p, label: i ? 'compare.csv' : 'plan.csv' }))]);
+  return writeArtifact({
+    dir: opts.out,
+    stage: 'simulate',
+    codeVersion: SIMULATE_CODE_VERSION,
+    params,
+    inputs,
+    build: async (tmp) => {
+      const r = await simulatePlans(fit.model, fit.draws, plans, { draws: params.draws, seed: params.seed, threads: opts.threads });
+      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, planFiles)));
+      return { metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
+    },
+  });
+}

@@ -1,0 +1,4 @@
+export * from './plan.ts';
+export * from './simulate.ts';
+export * from './quantiles.ts';
+export { CHUNK } from './sample.ts';
