@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { recordInputs, writeArtifact } from '../src/core/artifacts.ts';
+import { recordInputs, writeArtifact, type BuildResult } from '../src/core/artifacts.ts';
 import { dateColumn, numericColumn, parseCsv, parseDateToDay, requireColumn, toCsv } from '../src/core/csv.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { stableJson } from '../src/core/hash.ts';
@@ -125,7 +125,7 @@ async function readTransactions(opts: ClvCommandOptions, warnings: string[]) {
   return { customerIds, days, amounts, channels };
 }
 
-function toSummary(result: ClvResult, calibrationEnd: string, holdoutEnd: string | null, extraWarnings: string[]): ClvSummary {
+export function toSummary(result: ClvResult, calibrationEnd: string, holdoutEnd: string | null, extraWarnings: string[]): ClvSummary {
   const { bgNbd, gammaGamma } = result;
   const gg = gammaGamma.params;
   return {
@@ -226,38 +226,43 @@ export async function runClvCommand(opts: ClvCommandOptions): Promise<ClvSummary
       const holdoutEnd = effectiveHoldoutEnd === null ? null : new Date(effectiveHoldoutEnd * 86_400_000).toISOString().slice(0, 10);
       const summary = toSummary(result, opts.calibrationEnd, holdoutEnd, readWarnings);
       written.summary = summary;
-      await writeFile(join(tmpDir, 'clv.json'), stableJson(summary));
-      const s = result.summary;
-      const rows: (string | number)[][] = s.customerIds.map((id, i) => [
-        id,
-        s.frequency[i],
-        round6(s.recency[i]),
-        round6(s.T[i]),
-        round6(s.monetaryValue[i]),
-        round6(result.pAlive[i]),
-        round6(result.expectedPurchases[i]),
-        round6(result.clv[i]),
-      ]);
-      await writeFile(
-        join(tmpDir, 'customers.csv'),
-        toCsv(['customer_id', 'frequency', 'recency', 'T', 'monetary_value', 'p_alive', 'expected_purchases', 'clv'], rows),
-      );
-      return {
-        metrics: {
-          customers: summary.customers,
-          clvTotal: summary.clvTotal,
-          bgnbdLogLikelihood: summary.bgnbd.logLikelihood,
-          gammaGammaLogLikelihood: summary.gammaGamma.logLikelihood,
-        },
-        warnings: summary.warnings,
-        rows: { 'customers.csv': rows.length },
-      };
+      return writeClvFiles(result, summary, tmpDir);
     },
   });
   if (skipped || written.summary === undefined) {
     return JSON.parse(await readFile(join(opts.out, 'clv.json'), 'utf8')) as ClvSummary;
   }
   return written.summary;
+}
+
+/**
+ * Writes `clv.json` (the summary) and `customers.csv` (one row per customer)
+ * into an artifact folder; shared by `mmm clv` and the weekly pipeline's CLV stage.
+ */
+export async function writeClvFiles(result: ClvResult, summary: ClvSummary, dir: string): Promise<BuildResult> {
+  await writeFile(join(dir, 'clv.json'), stableJson(summary));
+  const s = result.summary;
+  const rows: (string | number)[][] = s.customerIds.map((id, i) => [
+    id,
+    s.frequency[i],
+    round6(s.recency[i]),
+    round6(s.T[i]),
+    round6(s.monetaryValue[i]),
+    round6(result.pAlive[i]),
+    round6(result.expectedPurchases[i]),
+    round6(result.clv[i]),
+  ]);
+  await writeFile(join(dir, 'customers.csv'), toCsv(['customer_id', 'frequency', 'recency', 'T', 'monetary_value', 'p_alive', 'expected_purchases', 'clv'], rows));
+  return {
+    metrics: {
+      customers: summary.customers,
+      clvTotal: summary.clvTotal,
+      bgnbdLogLikelihood: summary.bgnbd.logLikelihood,
+      gammaGammaLogLikelihood: summary.gammaGamma.logLikelihood,
+    },
+    warnings: summary.warnings,
+    rows: { 'customers.csv': rows.length },
+  };
 }
 
 /** Runs the analysis; a ValidationError about the data as a whole (no row) gets the file name. */

@@ -1,15 +1,27 @@
 /**
- * The scheduled job: `mmm weekly`. Runs every stage that exists in order over
- * the configured raw folder; unchanged stages are skipped by data version.
+ * The scheduled job: `mmm weekly`. Runs the stages in order over the
+ * configured raw folder:
+ *
+ *   ingest -> drift -> (mmm, when drift says refit) -> clv -> optimise -> simulate -> report
+ *
+ * Every stage is skipped when its data version already has a complete
+ * artifact, so re-running an unchanged week does no work and changes nothing.
+ * The model in use is recorded in `store/current.json`; the drift stage
+ * decides whether this week's data still fits it, and records why.
  */
+import { copyFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveConfig, type Config } from '../src/core/config.ts';
 import { UsageError } from '../src/core/errors.ts';
+import { writeFileAtomic } from '../src/core/artifacts.ts';
+import { stableJson } from '../src/core/hash.ts';
 import { generateSample } from '../src/ingest/generate.ts';
 import { INGEST_VERSION, buildIngest, rawInputFiles } from '../src/ingest/ingest.ts';
 import { runStage, writeRunRecord, type StageRun } from './runner.ts';
+import { MMM_CODE_VERSION } from './mmm.ts';
+import { CLV_CODE_VERSION } from './clv.ts';
+import { buildClv, buildDrift, buildMmm, buildOptimise, buildReport, buildSimulate, modelColumns, readMmmInput } from './stages.ts';
 
 export interface WeeklyOptions {
   /** Config file (default `<root>/mmm.config.json` when it exists). */
@@ -23,7 +35,8 @@ export interface WeeklyResult {
   runId: string;
   runRecord: string;
   stages: StageRun[];
-  report?: string;
+  report: string;
+  decision: { decision: string; reasons: string[] };
 }
 
 /** Loads and validates the config file. */
@@ -42,6 +55,8 @@ export async function loadConfig(opts: WeeklyOptions): Promise<Config> {
   return resolveConfig(parsed, root, relative(process.cwd(), file) || file);
 }
 
+const file = (dir: string, name: string, label = name) => ({ path: join(dir, name), label });
+
 /** Runs the weekly pipeline. */
 export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult> {
   const log = opts.log ?? (() => {});
@@ -52,19 +67,76 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
     await generateSample({ out: cfg.raw, seed: cfg.sample.seed, weeks: cfg.sample.weeks, scale: cfg.sample.scale });
   }
   const stages: StageRun[] = [];
-  const files = rawInputFiles(cfg.raw);
-  const ingest = await runStage(
-    cfg.store,
-    {
-      name: 'ingest',
-      codeVersion: INGEST_VERSION,
-      inputs: Object.values(files).map((p) => ({ path: p, label: relative(cfg.raw, p) })),
-      params: {},
-      build: (dir) => buildIngest(files, dir),
-    },
-    log,
-  );
+  const raw = rawInputFiles(cfg.raw);
+  const ingest = await runStage(cfg.store, { name: 'ingest', codeVersion: INGEST_VERSION, inputs: Object.values(raw).map((p) => ({ path: p, label: relative(cfg.raw, p) })), params: {}, build: (dir) => buildIngest(raw, dir) }, log);
   stages.push(ingest);
-  const { runId, path } = await writeRunRecord(cfg.store, stages, { raw: relative(cfg.root, cfg.raw) });
-  return { runId, runRecord: path, stages };
+
+  const cols = await modelColumns(ingest.dir, cfg);
+  const data = await readMmmInput(ingest.dir, cols);
+  const mmmParams = { seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, channels: cols.channels, controls: cols.controls };
+
+  // Drift: does this week's data still fit the model in use?
+  const pointer = join(cfg.store, 'current.json');
+  const current = existsSync(pointer) ? (JSON.parse(await readFile(pointer, 'utf8')) as { mmm: string }) : null;
+  const currentFit = current && existsSync(join(cfg.store, current.mmm, 'manifest.json')) ? join(cfg.store, current.mmm) : null;
+  const driftInputs = [file(ingest.dir, 'mmm_input.csv'), ...(currentFit ? [file(currentFit, 'model.json', 'current/model.json'), file(currentFit, 'decomposition.csv', 'current/decomposition.csv')] : [])];
+  let decision: WeeklyResult['decision'] = { decision: 'refit', reasons: [] };
+  const drift = await runStage(cfg.store, {
+    name: 'drift', codeVersion: 'drift@1', inputs: driftInputs, params: { thresholds: cfg.drift, channels: cols.channels, controls: cols.controls, mmm: mmmParams },
+    build: async (dir) => {
+      const r = await buildDrift(data, currentFit, cfg, dir);
+      return { ...r, decision: { decision: r.decision.decision, reasons: r.decision.reasons } };
+    },
+  }, log);
+  stages.push(drift);
+  decision = JSON.parse(await readFile(join(drift.dir, 'decision.json'), 'utf8'));
+  // A model fitted with other settings than the config's is refitted too.
+  const settingsChanged = currentFit !== null && JSON.stringify((JSON.parse(await readFile(join(currentFit, 'manifest.json'), 'utf8')) as { params: unknown }).params) !== JSON.stringify(mmmParams);
+  if (settingsChanged && decision.decision === 'reuse') decision = { decision: 'refit', reasons: ['the model settings in the config changed'] };
+  log(`  decision  ${decision.decision}: ${decision.reasons.join('; ')}`);
+
+  let fit: StageRun;
+  if (decision.decision === 'refit' || !currentFit) {
+    fit = await runStage(cfg.store, { name: 'mmm', codeVersion: MMM_CODE_VERSION, inputs: [file(ingest.dir, 'mmm_input.csv')], params: mmmParams, build: (dir) => buildMmm(data, cfg, dir) }, log);
+  } else {
+    const manifest = JSON.parse(await readFile(join(currentFit, 'manifest.json'), 'utf8'));
+    fit = { stage: 'mmm', dataVersion: manifest.dataVersion, dir: currentFit, skipped: true, manifest };
+    log(`  mmm       reused ${relative(cfg.store, currentFit)}`);
+  }
+  stages.push(fit);
+  await writeFileAtomic(pointer, stableJson({ mmm: relative(cfg.store, fit.dir) }));
+
+  const clv = await runStage(cfg.store, { name: 'clv', codeVersion: CLV_CODE_VERSION, inputs: [file(ingest.dir, 'fct_transactions.parquet')], params: cfg.clv, build: (dir) => buildClv(ingest.dir, cfg, dir) }, log);
+  stages.push(clv);
+  const optimise = await runStage(cfg.store, {
+    name: 'optimise', codeVersion: 'optimise-stage@1',
+    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(clv.dir, 'clv.json'), file(ingest.dir, 'mmm_input.csv'), file(ingest.dir, 'dim_channel.parquet')],
+    params: cfg.optimise,
+    build: (dir) => buildOptimise(fit.dir, clv.dir, data, cols.channelOf, cfg, dir),
+  }, log);
+  stages.push(optimise);
+  const simulate = await runStage(cfg.store, {
+    name: 'simulate', codeVersion: 'simulate-stage@1',
+    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(optimise.dir, 'plan.csv'), file(optimise.dir, 'current.csv')],
+    params: { draws: cfg.simulate.draws, seed: cfg.seed },
+    build: (dir) => buildSimulate(fit.dir, optimise.dir, cfg, dir),
+  }, log);
+  stages.push(simulate);
+
+  const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir), skipped: false }));
+  const runId = (await import('../src/core/hash.ts')).sha256(stableJson(lineage)).slice(0, 16);
+  const report = await runStage(cfg.store, {
+    name: 'report', codeVersion: 'report@1',
+    inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
+    params: { runId, lineage },
+    build: (dir) => buildReport({ ingestDir: ingest.dir, fitDir: fit.dir, clvDir: clv.dir, optimiseDir: optimise.dir, simulateDir: simulate.dir, driftDir: drift.dir, runId, lineage }, dir),
+  }, log);
+  stages.push(report);
+  const reportPath = join(cfg.reports, `weekly-${(ingest.manifest.metrics as { lastWeek: string }).lastWeek}.html`);
+  const html = await readFile(join(report.dir, 'report.html'));
+  await writeFileAtomic(reportPath, html, { keepPrevious: true });
+  await copyFile(join(report.dir, 'report.html'), join(cfg.reports, '.latest.tmp'));
+  await writeFileAtomic(join(cfg.reports, 'latest.html'), html);
+  const { path } = await writeRunRecord(cfg.store, stages, { raw: relative(cfg.root, cfg.raw), decision, report: relative(cfg.root, reportPath) });
+  return { runId, runRecord: path, stages, report: reportPath, decision };
 }

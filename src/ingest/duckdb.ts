@@ -50,3 +50,15 @@ export function sqlString(s: string): string {
 export function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
+
+/** Runs one query over files (e.g. `SELECT ... FROM read_parquet('x.parquet')`) on an in-memory DuckDB. */
+export async function queryFiles<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await instance.connect();
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjects() as T[];
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}

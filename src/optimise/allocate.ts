@@ -16,7 +16,7 @@
  */
 import type { Highs } from 'highs';
 import { curveSupremum, inflectionPoint, isConcaveOn, marginalRoi, responseValue, saturationSpend, spendForResponse } from './curves.ts';
-import { buildBreakpoints, pwlValues, refineAround } from './breakpoints.ts';
+import { buildBreakpoints, makePwl, pwlValues, refineAround } from './breakpoints.ts';
 import type { ChannelCurves, ChannelPwl } from './breakpoints.ts';
 import { channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
 import { formulate } from './formulate.ts';
@@ -51,6 +51,8 @@ export interface CoreSolve {
   solves: number;
   linearisedObjective: number;
   mip: boolean;
+  /** For MIPs solved in two stages: the problem restricted to the MIP's discrete choices (all concave), whose PWLs are `pwls`. */
+  localProblem?: ResolvedProblem;
 }
 
 /** The spend range a channel's PWL covers, and whether it is an artificial cap. */
@@ -119,6 +121,9 @@ function nonConcavePiecewise(ch: ResolvedChannel): boolean {
   return false;
 }
 
+/** Relative chord tolerance of the initial MIP grid's concave stretches (refined near the solution afterwards). */
+const MIP_INITIAL_REL = 1e-3;
+
 /** Initial PWLs: fine on concave stretches for MIPs (global optimum), coarse for LPs (refined locally). */
 function initialPwls(problem: ResolvedProblem, mip: boolean): ChannelPwl[][] {
   const n = problem.channelNames.length;
@@ -131,8 +136,8 @@ function initialPwls(problem: ResolvedProblem, mip: boolean): ChannelPwl[][] {
       const fU = Math.max(Math.abs(responseValue(ch.revenue, dom.upper)), 1e-300);
       const gU = ch.clvCurve ? Math.max(Math.abs(responseValue(ch.clvCurve, dom.upper)), 1e-300) : 1;
       // relative chord tolerance per channel
-      const rel = mip ? problem.tolerance : 5e-3;
-      const tol = { concave: 1, convex: mip ? 5e-3 / rel : 1, revScale: 1 / (rel * fU), clvScale: ch.clvCurve ? 1 / (rel * gU) : 0 };
+      const rel = mip ? Math.max(problem.tolerance, MIP_INITIAL_REL) : 5e-3;
+      const tol = { concave: 1, convex: mip ? 1e-2 / rel : 1, revScale: 1 / (rel * fU), clvScale: ch.clvCurve ? 1 / (rel * gU) : 0 };
       const extra = [ch.lo, ch.minIfActive, ch.current ?? 0];
       return buildBreakpoints(c, dom.upper, tol, extra, dom.tail, dom.softCap);
     }),
@@ -152,27 +157,36 @@ function extractPlan(problem: ResolvedProblem, map: ModelMap, sol: LinearSolutio
   );
 }
 
-/** Makes spend sum exactly to the budget where it must (removing solver round-off) without leaving the bounds. */
-function snapBudgets(problem: ResolvedProblem, X: number[][]): number[][] {
-  if (!problem.spendAll || problem.objective === 'efficiency' || problem.reinvestRate > 0) return X;
-  return X.map((row, t) => {
-    const budget = problem.periods[t].budget;
-    if (budget === null) return row;
+/**
+ * Makes spend sum exactly to the budget where it must, removing solver
+ * round-off and, with reinvestment, the gap between the linearised and the
+ * true revenue of the previous period; the difference goes to the channels
+ * with the highest marginal value that have room (bounds kept).
+ */
+function snapBudgets(problem: ResolvedProblem, X: number[][], previous: { x: number[]; revenue: number } | null = null): number[][] {
+  if (!problem.spendAll || problem.objective === 'efficiency') return X;
+  const out = X.map((row) => [...row]);
+  for (let t = 0; t < out.length; t++) {
+    let budget = problem.periods[t].budget;
+    if (budget === null) continue;
+    if (problem.reinvestRate > 0) {
+      const prevRevenue = t > 0 ? evaluatePlan(problem, out).perPeriod[t - 1].revenue : previous?.revenue ?? 0;
+      budget += problem.reinvestRate * prevRevenue;
+    }
     const chans = problem.periods[t].channels;
-    const out = [...row];
-    let diff = budget - out.reduce((s, v) => s + v, 0);
-    if (Math.abs(diff) > 1e-7 * Math.max(1, budget)) return out;
-    // put the round-off on the largest channel that has room
-    const order = out.map((_, i) => i).sort((a, b) => out[b] - out[a]);
+    const row = out[t];
+    let diff = budget - row.reduce((s, v) => s + v, 0);
+    if (Math.abs(diff) > (problem.reinvestRate > 0 ? 1e-2 : 1e-7) * Math.max(1, budget)) continue;
+    const order = row.map((_, i) => i).sort((a, b) => channelMarginalValue(problem, chans[b], row[b]) - channelMarginalValue(problem, chans[a], row[a]));
     for (const i of order) {
       if (diff === 0) break;
-      if (out[i] === 0) continue;
-      const next = Math.min(chans[i].hi, Math.max(chans[i].lo, out[i] + diff));
-      diff -= next - out[i];
-      out[i] = next;
+      if (row[i] === 0 && chans[i].minIfActive > 0) continue;
+      const next = Math.min(chans[i].hi, Math.max(chans[i].lo, row[i] + diff));
+      diff -= next - row[i];
+      row[i] = next;
     }
-    return out;
-  });
+  }
+  return out;
 }
 
 /**
@@ -187,6 +201,91 @@ export function solveCore(
   previous: { x: number[]; revenue: number } | null = null,
   maxRounds = 12,
 ): CoreSolve {
+  if (!needsMip(problem) || maxRounds <= 1) return refineLoop(highs, problem, previous, maxRounds);
+  // MIP: one global solve on the full grid decides the discrete structure (which channels are on,
+  // which side of each S-curve's inflection, which tier); the refinement then runs as LPs inside it.
+  const global = refineLoop(highs, problem, previous, 1, problem.tolerance);
+  if (global.status !== 'optimal') return global;
+  const localProblem = restrictAround(problem, global.X);
+  const local = refineLoop(highs, localProblem, previous, maxRounds - 1);
+  const sign = problem.objective === 'efficiency' ? -1 : 1;
+  if (local.status === 'optimal' && constraintViolations(problem, local.X, 1e-7, previous).length === 0 &&
+    sign * evaluatePlan(problem, local.X).objective >= sign * evaluatePlan(problem, global.X).objective) {
+    return { ...local, solves: local.solves + global.solves, mip: true, localProblem };
+  }
+  return global;
+}
+
+/**
+ * The problem restricted to the discrete choices of plan X: a channel at 0
+ * with a minIfActive rule stays off, an active one keeps spend >= minIfActive
+ * (as a plain minimum); an S-curve past its inflection stays on its concave
+ * part; any other non-concave curve stays within the piece around its spend.
+ * Inside these bounds every curve is concave, so the refinement runs as LPs.
+ */
+function restrictAround(problem: ResolvedProblem, X: number[][]): ResolvedProblem {
+  return {
+    ...problem,
+    periods: problem.periods.map((p, t) => ({
+      ...p,
+      channels: p.channels.map((ch, i) => {
+        const x = X[t][i];
+        let lo = ch.lo;
+        let hi = ch.hi;
+        if (ch.minIfActive > 0) {
+          if (x <= 0) hi = 0;
+          else lo = Math.max(lo, ch.minIfActive);
+        }
+        const concave = isConcaveOn(ch.revenue, Infinity) && (!ch.clvCurve || isConcaveOn(ch.clvCurve, Infinity));
+        if (!concave && hi > 0) {
+          const infl = Math.max(inflectionPoint(ch.revenue) ?? 0, ch.clvCurve ? inflectionPoint(ch.clvCurve) ?? 0 : 0);
+          const allHill = ch.revenue.type === 'hill' && (!ch.clvCurve || ch.clvCurve.type === 'hill');
+          if (allHill && x >= infl) lo = Math.max(lo, infl);
+          else {
+            const w = allHill ? infl : Infinity;
+            const kinks = [0, ...pieceKnots(ch), w].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+            let a = 0;
+            let b = Infinity;
+            for (const k of kinks) {
+              if (k <= x && k > a) a = k;
+              if (k > x && k < b) b = k;
+            }
+            if (x > 0 && kinks.includes(x)) {
+              // at a knot: keep both neighbouring pieces
+              a = Math.max(0, ...kinks.filter((k) => k < x));
+              b = Math.min(Infinity, ...kinks.filter((k) => k > x));
+            }
+            lo = Math.max(lo, Math.min(a, x));
+            hi = Math.min(hi, Math.max(b, x));
+          }
+        }
+        return { ...ch, lo: Math.min(lo, x), hi: Math.max(hi, x), minIfActive: 0 };
+      }),
+    })),
+  };
+}
+
+function pieceKnots(ch: ResolvedChannel): number[] {
+  const out: number[] = [];
+  for (const c of [ch.revenue, ch.clvCurve]) {
+    if (!c) continue;
+    if (c.type === 'points') out.push(...c.spend);
+    if (c.type === 'tiers') {
+      let acc = 0;
+      for (const t of c.tiers) if (t.width !== null && t.width !== undefined) out.push((acc += t.width));
+    }
+  }
+  return out;
+}
+
+/** The refinement loop proper (see {@link solveCore}). */
+function refineLoop(
+  highs: Highs,
+  problem: ResolvedProblem,
+  previous: { x: number[]; revenue: number } | null,
+  maxRounds: number,
+  mipRelGap = Math.max(1e-6, problem.tolerance / 20),
+): CoreSolve {
   const mip = needsMip(problem);
   let pwls = initialPwls(problem, mip);
   let best: { X: number[][]; objective: number; model: LinearModel; map: ModelMap; solution: LinearSolution; pwls: ChannelPwl[][] } | null = null;
@@ -197,7 +296,7 @@ export function solveCore(
   const sign = problem.objective === 'efficiency' ? -1 : 1;
   for (let round = 0; round < maxRounds; round++) {
     const { model, map } = formulate(problem, pwls, { previous });
-    const sol = solveLinearModel(highs, model);
+    const sol = solveLinearModel(highs, model, { mipRelGap });
     solves++;
     if (sol.status !== 'optimal') {
       if (best) break;
@@ -211,7 +310,7 @@ export function solveCore(
       return { status, message, X: [], pwls, model, map, solution: sol, solves, linearisedObjective: NaN, mip };
     }
     linearised = sol.objective;
-    const X = extractPlan(problem, map, sol);
+    const X = snapBudgets(problem, extractPlan(problem, map, sol), previous);
     const objective = evaluatePlan(problem, X).objective;
     const feasible = constraintViolations(problem, X, 1e-7, previous).length === 0;
     if (feasible && (!best || sign * objective > sign * best.objective)) best = { X, objective, model, map, solution: sol, pwls };
@@ -242,17 +341,17 @@ export function solveCore(
       }),
     );
     const scale = Math.max(Math.abs(objective), 1e-12);
-    const stable = Number.isFinite(lastObjective) && Math.abs(objective - lastObjective) <= 0.05 * problem.tolerance * scale;
-    const accurate = localErr <= 0.25 * problem.tolerance * Math.max(scale, Math.abs(evaluatePlan(problem, X).revenue));
+    const stable = Number.isFinite(lastObjective) && Math.abs(objective - lastObjective) <= 0.25 * problem.tolerance * scale;
+    const accurate = localErr <= 0.5 * problem.tolerance * Math.max(scale, Math.abs(evaluatePlan(problem, X).revenue));
     lastObjective = objective;
     lastX = X;
-    if (!changed || (stable && accurate && feasible)) break;
+    if (!changed || (stable && (accurate || !mip) && feasible)) break;
     pwls = next;
   }
   if (!best) {
     return { status: 'error', message: 'no plan satisfying every constraint on the true curves was found (the piecewise-linear model was too coarse); try a smaller tolerance', X: [], pwls, model: null, map: null, solution: null, solves, linearisedObjective: linearised, mip };
   }
-  return { status: 'optimal', message: 'optimal', X: snapBudgets(problem, best.X), pwls: best.pwls, model: best.model, map: best.map, solution: best.solution, solves, linearisedObjective: best.solution.objective, mip };
+  return { status: 'optimal', message: 'optimal', X: best.X, pwls: best.pwls, model: best.model, map: best.map, solution: best.solution, solves, linearisedObjective: best.solution.objective, mip };
 }
 
 function curvesClv(ch: ResolvedChannel, x: number): number {
@@ -289,21 +388,45 @@ function periodResult(problem: ResolvedProblem, X: number[][], t: number): Perio
   };
 }
 
-/** Shadow prices: LP duals of the final model (binaries fixed at the optimum for MIPs). */
-function shadowPrices(highs: Highs, core: CoreSolve): { rowDuals: Float64Array | null; colDuals: Float64Array | null; how: SolverDiagnostics['shadowPrices'] } {
-  if (!core.model || !core.map || !core.solution) return { rowDuals: null, colDuals: null, how: 'none' };
-  if (!core.mip || core.map.binaries.length === 0) {
-    return { rowDuals: core.solution.rowDuals, colDuals: core.solution.colDuals, how: core.solution.rowDuals ? 'lp-duals' : 'none' };
+/**
+ * Shadow prices: LP duals of a final model whose breakpoints sit tightly
+ * around the returned plan (so piece slopes equal the true marginal ROIs);
+ * for MIPs, the LP with the binaries fixed at their optimal values.
+ * Returns the model the duals belong to.
+ */
+function shadowPrices(highs: Highs, problem: ResolvedProblem, core: CoreSolve, X: number[][]): { core: CoreSolve; rowDuals: Float64Array | null; how: SolverDiagnostics['shadowPrices'] } {
+  const none = { core, rowDuals: null, how: 'none' as const };
+  if (!core.model || !core.map || !core.solution) return none;
+  const pwls = core.pwls.map((row, t) =>
+    row.map((pwl, i) => {
+      const ch = problem.periods[t].channels[i];
+      const x = X[t][i];
+      const K = pwl.bp.length - 1;
+      if (!isSmoothCurve(ch) || !(x > 0) || x >= pwl.bp[K]) return pwl;
+      const d = 1e-7 * Math.max(x, 1e-3);
+      const pts = new Set(pwl.bp.filter((b) => Math.abs(b - x) > 4 * d));
+      for (const v of [x - d, x, x + d]) if (v > 0 && v < pwl.bp[K]) pts.add(v);
+      return makePwl(curvesOf(ch), [...pts].sort((a, b) => a - b), pwl.tail ? pwl.bp[K] : null, pwl.softCap);
+    }),
+  );
+  // MIPs: the LP of the problem restricted to the MIP's discrete choices (binaries fixed)
+  const { model, map } = formulate(core.localProblem ?? problem, pwls);
+  let sol = solveLinearModel(highs, model, { mipRelGap: Math.max(1e-6, problem.tolerance / 20) });
+  if (sol.status !== 'optimal') return none;
+  let how: SolverDiagnostics['shadowPrices'] = core.mip ? 'fixed-binary-lp-duals' : 'lp-duals';
+  if (map.binaries.length > 0) {
+    const fixed: LinearModel = { ...model, colLower: [...model.colLower], colUpper: [...model.colUpper], integer: model.integer.map(() => false) };
+    for (const j of map.binaries) {
+      const v = Math.round(sol.colValues[j]);
+      fixed.colLower[j] = v;
+      fixed.colUpper[j] = v;
+    }
+    sol = solveLinearModel(highs, fixed);
+    if (sol.status !== 'optimal') return none;
+    how = 'fixed-binary-lp-duals';
   }
-  const fixed: LinearModel = { ...core.model, colLower: [...core.model.colLower], colUpper: [...core.model.colUpper], integer: core.model.integer.map(() => false) };
-  for (const j of core.map.binaries) {
-    const v = Math.round(core.solution.colValues[j]);
-    fixed.colLower[j] = v;
-    fixed.colUpper[j] = v;
-  }
-  const sol = solveLinearModel(highs, fixed);
-  if (sol.status !== 'optimal' || !sol.rowDuals) return { rowDuals: null, colDuals: null, how: 'none' };
-  return { rowDuals: sol.rowDuals, colDuals: sol.colDuals, how: 'fixed-binary-lp-duals' };
+  if (!sol.rowDuals) return none;
+  return { core: { ...core, pwls, model, map, solution: sol }, rowDuals: sol.rowDuals, how };
 }
 
 /**
@@ -349,8 +472,9 @@ function trueReducedCosts(problem: ResolvedProblem, core: CoreSolve, X: number[]
 }
 
 /** Binding constraints at the true plan, with shadow prices from the duals where rows match. */
-function bindingConstraints(problem: ResolvedProblem, core: CoreSolve, X: number[][], duals: ReturnType<typeof shadowPrices>): BindingConstraint[] {
+function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: ReturnType<typeof shadowPrices>): BindingConstraint[] {
   const out: BindingConstraint[] = [];
+  const core = duals.core;
   const map = core.map!;
   const totals = evaluatePlan(problem, X);
   const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
@@ -503,8 +627,8 @@ export function allocateResolved(highs: Highs, problem: ResolvedProblem, warning
     }
   }
   const totals = evaluatePlan(problem, X);
-  const duals = shadowPrices(highs, core);
-  const binding = bindingConstraints(problem, core, X, duals);
+  const duals = shadowPrices(highs, problem, core, X);
+  const binding = bindingConstraints(problem, X, duals);
   const names = problem.channelNames;
   const T = problem.periods.length;
   const allocation = Object.fromEntries(names.map((nm, i) => [nm, X.reduce((s, row) => s + row[i], 0)]));

@@ -97,7 +97,7 @@ export function findConflict(highs: Highs, problem: ResolvedProblem, pwls: Chann
     const s = solveLinearModel(highs, model, { timeLimit: 20 });
     return s.status === 'optimal' || s.status === 'unbounded';
   };
-  if (feasible(new Set(items.map((x) => x.item)))) {
+  if (!feasible(new Set(items.map((x) => x.item)))) {
     return { constraints: ['channels (non-negative spend)'], explanation: 'no allocation satisfies even the bare requirements of the problem' };
   }
   const omit = new Set<string>();

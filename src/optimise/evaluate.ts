@@ -4,7 +4,7 @@
  * linearised one), for feasibility checks of every returned allocation, and
  * by the robustness helper.
  */
-import { marginalRoi, responseValue } from './curves.ts';
+import { curvature, marginalRoi, responseValue } from './curves.ts';
 import { clvMarginal, clvValue } from './breakpoints.ts';
 import type { ResolvedChannel, ResolvedProblem } from './types.ts';
 
@@ -19,6 +19,13 @@ export function channelValue(problem: ResolvedProblem, ch: ResolvedChannel, x: n
 export function channelMarginalValue(problem: ResolvedProblem, ch: ResolvedChannel, x: number): number {
   const f = problem.revenueCoef !== 0 ? marginalRoi(ch.revenue, x) : 0;
   const g = problem.clvCoef !== 0 ? clvMarginal(ch, x) : 0;
+  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g);
+}
+
+/** d^2 channelValue / d x^2 (0 on piecewise-linear curves). */
+export function channelCurvature(problem: ResolvedProblem, ch: ResolvedChannel, x: number): number {
+  const f = curvature(ch.revenue, x);
+  const g = ch.clvCurve ? curvature(ch.clvCurve, x) : ch.clvPerRevenue * f;
   return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g);
 }
 

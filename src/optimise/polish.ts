@@ -6,7 +6,7 @@
  * (including nonlinear ROAS floors) satisfied, so the polish never makes a
  * plan worse or infeasible.
  */
-import { channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
+import { channelCurvature, channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
 import type { ResolvedProblem } from './types.ts';
 
 interface XRow {
@@ -54,14 +54,19 @@ function linearRows(problem: ResolvedProblem): XRow[] {
 
 const dot = (r: XRow, v: Float64Array) => r.idx.reduce((s, j, q) => s + r.val[q] * v[j], 0);
 
-/** Projects g onto the null space of the given rows (restricted to free coordinates) by modified Gram-Schmidt. */
-function project(g: Float64Array, rows: XRow[], free: boolean[]): Float64Array {
+/**
+ * Newton direction on the face of the given rows: maximises g.d - 1/2 sum h_j d_j^2
+ * subject to rows.d = 0 and d_j = 0 off the free set. With s_j = 1/sqrt(h_j)
+ * and d = s e this is the projection of s g onto the null space of (rows * s),
+ * done by modified Gram-Schmidt.
+ */
+function project(g: Float64Array, rows: XRow[], free: boolean[], s: Float64Array): Float64Array {
   const N = g.length;
   const basis: Float64Array[] = [];
   for (const r of rows) {
     const v = new Float64Array(N);
     r.idx.forEach((j, q) => {
-      if (free[j]) v[j] += r.val[q];
+      if (free[j]) v[j] += r.val[q] * s[j];
     });
     for (const b of basis) {
       let s = 0;
@@ -77,12 +82,13 @@ function project(g: Float64Array, rows: XRow[], free: boolean[]): Float64Array {
     }
   }
   const d = new Float64Array(N);
-  for (let j = 0; j < N; j++) d[j] = free[j] ? g[j] : 0;
+  for (let j = 0; j < N; j++) d[j] = free[j] ? g[j] * s[j] : 0;
   for (const b of basis) {
-    let s = 0;
-    for (let j = 0; j < N; j++) s += d[j] * b[j];
-    for (let j = 0; j < N; j++) d[j] -= s * b[j];
+    let dot = 0;
+    for (let j = 0; j < N; j++) dot += d[j] * b[j];
+    for (let j = 0; j < N; j++) d[j] -= dot * b[j];
   }
+  for (let j = 0; j < N; j++) d[j] *= s[j];
   return d;
 }
 
@@ -96,7 +102,7 @@ export function polishPlan(
   X: number[][],
   lower: number[][],
   upper: number[][],
-  maxIterations = 40,
+  maxIterations = 30,
 ): { X: number[][]; gain: number } {
   const n = problem.channelNames.length;
   const T = problem.periods.length;
@@ -113,6 +119,10 @@ export function polishPlan(
     const g = new Float64Array(N);
     for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) g[t * n + i] = channelMarginalValue(problem, problem.periods[t].channels[i], x[t * n + i]);
     if (g.some((v) => !Number.isFinite(v))) break;
+    const h = new Float64Array(N);
+    for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) h[t * n + i] = -channelCurvature(problem, problem.periods[t].channels[i], x[t * n + i]);
+    const hMax = Math.max(1e-300, ...Array.from(h));
+    const sc = Float64Array.from(h, (v) => 1 / Math.sqrt(Math.max(v, 1e-6 * hMax)));
     const scale = Math.max(1e-300, ...Array.from(g, Math.abs));
     const tolX = (j: number) => 1e-10 * Math.max(1, ub[j] === Infinity ? Math.abs(x[j]) : ub[j]);
     const activeRows: XRow[] = [];
@@ -149,7 +159,7 @@ export function polishPlan(
     });
     let improved = false;
     for (const cand of candidates) {
-      const d = project(g, cand.rows, cand.free);
+      const d = project(g, cand.rows, cand.free, sc);
       const slope = d.reduce((s, v, j) => s + v * g[j], 0);
       if (!(slope > 1e-14 * scale * scale)) continue;
       // a released row must be left towards its inside
@@ -164,14 +174,16 @@ export function polishPlan(
         if (d[j] > 0 && ub[j] !== Infinity) alphaMax = Math.min(alphaMax, (ub[j] - x[j]) / d[j]);
         if (d[j] < 0) alphaMax = Math.min(alphaMax, (lb[j] - x[j]) / d[j]);
       }
+      const kept = new Set(cand.rows);
       for (const r of rows) {
+        if (kept.has(r)) continue;
         const dr = dot(r, d);
         const a = dot(r, x);
         if (dr > 1e-15 && r.hi !== Infinity) alphaMax = Math.min(alphaMax, Math.max(0, (r.hi - a) / dr));
         if (dr < -1e-15 && r.lo !== -Infinity) alphaMax = Math.min(alphaMax, Math.max(0, (r.lo - a) / dr));
       }
       if (!(alphaMax > 0)) continue;
-      let alpha = Number.isFinite(alphaMax) ? alphaMax : 1 / scale;
+      let alpha = Math.min(1, alphaMax);
       for (let ls = 0; ls < 40; ls++, alpha *= 0.5) {
         const trial = new Float64Array(N);
         for (let j = 0; j < N; j++) trial[j] = Math.min(ub[j], Math.max(lb[j], x[j] + alpha * d[j]));

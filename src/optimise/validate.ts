@@ -142,6 +142,7 @@ function resolveChannel(
   budget: number | null,
   needsClv: boolean,
   currentOverride: number | undefined,
+  capAtBudget: boolean,
 ): ResolvedChannel {
   const name = entry.name as string;
   if (entry.response === undefined) fail(`${path}.response`, 'is required');
@@ -166,7 +167,7 @@ function resolveChannel(
   const userHi = max ?? (maxMultiple !== undefined ? maxMultiple * recent! : Infinity);
   if (lo > userHi) fail(path, `min ${lo} > max ${userHi} for channel "${name}"`);
   const minIfActive = optNumber(entry, 'minIfActive', path, { min: 0 }) ?? 0;
-  const hi = budget === null ? userHi : Math.min(userHi, budget);
+  const hi = budget === null || !capAtBudget ? userHi : Math.min(userHi, budget);
   if (minIfActive > userHi) fail(`${path}.minIfActive`, `${minIfActive} exceeds max ${userHi} of channel "${name}": it could never be active`);
   const weight = optNumber(entry, 'weight', path, { min: 0 }) ?? 1;
   const current = currentOverride ?? optNumber(entry, 'current', path, { min: 0 }) ?? recent ?? null;
@@ -304,7 +305,7 @@ export function resolveProblem(input: unknown): { problem: ResolvedProblem; warn
   if (currentTop) for (const name of Object.keys(currentTop)) if (!index.has(name)) fail(`current.${name}`, `unknown channel "${name}"`);
 
   const periods: ResolvedPeriod[] = rawPeriods.map((rp) => {
-    const channels = rp.entries.map((e) => resolveChannel(e.entry, e.path, rp.budget, needsClv, currentTop?.[e.name]));
+    const channels = rp.entries.map((e) => resolveChannel(e.entry, e.path, rp.budget, needsClv, currentTop?.[e.name], reinvestRate === 0));
     if (rp.budget !== null) {
       const sumMin = channels.reduce((s, c) => s + c.lo, 0);
       if (sumMin > rp.budget * (1 + 1e-12)) {

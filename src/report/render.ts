@@ -31,7 +31,7 @@ export interface ReportData {
   weekly?: { dates: string[]; actual: number[]; fitted?: number[]; baseline?: number[] };
   mmm?: { metrics: Record<string, number>; channels: ReportChannel[]; selection?: string };
   curves?: { channel: string; spend: number[]; response: number[]; current: number }[];
-  clv?: { customers: number; clvTotal: number; bgnbd: Record<string, number>; gammaGamma: Record<string, number>; byChannel: { channel: string; customers: number; meanClv: number; totalClv: number }[] };
+  clv?: { customers: number; clvTotal: number; bgnbd: { r: number; alpha: number; a: number; b: number }; gammaGamma: { p: number; q: number; v: number }; byChannel: { channel: string; customers: number; meanClv: number; totalClv: number }[] };
   allocation?: {
     status: string;
     horizonWeeks: number;
