@@ -129,10 +129,11 @@ const COMMANDS: Record<string, Command> = {
       out: { type: 'string', required: true, help: 'result JSON (a previous different file is kept as FILE.prev-<hash>)', metavar: 'FILE' },
     },
     run: async (o) => {
-      const { runOptimiseCommand } = await import('../pipelines/optimise.ts');
+      const { runOptimiseCommand, optimiseExitCode } = await import('../pipelines/optimise.ts');
       const r = await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
       out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
-      return r.status === 'optimal' ? 0 : 1;
+      if (r.status !== 'optimal') err(`${r.status}: ${r.message}`);
+      return optimiseExitCode(r);
     },
   },
   simulate: {

@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fitMmm, generateWeeklyData, steadyStateEffect } from '../../src/mmm/index.ts';
+import type { MmmFit, WeeklyData } from '../../src/mmm/types.ts';
+import { decideRefit } from '../../src/monitor/drift.ts';
+import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
+import { responseValue } from '../../src/optimise/index.ts';
+import { sliceWeekly } from '../../src/simulate/index.ts';
+
+const TH = { errorBandSigma: 2, recentWeeks: 4, spendRangeTolerance: 0.25, maxModelAgeWeeks: 13 };
+let full: WeeklyData;
+let fit: MmmFit;
+beforeAll(async () => {
+  full = generateWeeklyData({ seed: 8, weeks: 120, channels: 3 }).data;
+  fit = await fitMmm(sliceWeekly(full, 0, 110), { trials: 2, iterations: 300, bootstrap: 0, threads: 1, seed: 2 });
+});
+const actuals = () => Array.from(full.target.slice(0, 110));
+
+describe('decideRefit', () => {
+  it('refits when there is no model, and reuses it when no week is new', () => {
+    expect(decideRefit(null, full, null, TH)).toMatchObject({ decision: 'refit', reasons: ['no fitted model yet'] });
+    const same = decideRefit(fit.model, sliceWeekly(full, 0, 110), actuals(), TH);
+    expect(same.decision).toBe('reuse');
+    expect(same.reasons[0]).toBe(`no new weeks since the model's data (${fit.model.window.last})`);
+  });
+
+  it('reuses the model for new weeks from the same process, and says how far they are from the band', () => {
+    const d = decideRefit(fit.model, sliceWeekly(full, 0, 114), actuals(), TH);
+    expect(d.newWeeks).toBe(4);
+    expect(d.errorRms).toBeLessThan(TH.errorBandSigma);
+    expect(d.decision).toBe('reuse');
+    expect(d.weekly).toHaveLength(4);
+  });
+
+  it('refits when revenue shifts out of the error band', () => {
+    const shifted = sliceWeekly(full, 0, 114);
+    shifted.target = Float64Array.from(shifted.target, (y, t) => (t >= 110 ? y * 1.25 : y));
+    const d = decideRefit(fit.model, shifted, actuals(), TH);
+    expect(d.decision).toBe('refit');
+    expect(d.reasons[0]).toMatch(/^recent error left the band: RMS \d+\.\d\d residual sd over the last 4 week\(s\) > 2$/);
+  });
+
+  it('refits when spend leaves the range the model saw, when history is restated, and when the model is too old', () => {
+    const wild = sliceWeekly(full, 0, 112);
+    const ch = wild.channels[0];
+    const max = Math.max(...ch.values.slice(0, 110));
+    ch.values = Float64Array.from(ch.values, (v, t) => (t === 111 ? 3 * max : v));
+    expect(decideRefit(fit.model, wild, actuals(), TH).reasons.some((r) => r.startsWith(`spend of ${ch.name} in the week of`))).toBe(true);
+    const restated = sliceWeekly(full, 0, 112);
+    restated.target = Float64Array.from(restated.target, (y, t) => (t === 50 ? y * 1.1 : y));
+    expect(decideRefit(fit.model, restated, actuals(), TH).reasons[0]).toMatch(/^history restated: /);
+    const old = decideRefit(fit.model, full, actuals(), { ...TH, maxModelAgeWeeks: 5 });
+    expect(old.reasons).toContain('the model is 10 weeks old (limit 5)');
+  });
+});
+
+describe('response curves from the fitted model', () => {
+  it("equal the model's own steady-state weekly effect at every spend level", () => {
+    for (const ch of fit.model.channels) {
+      const curve = weeklyCurve(ch);
+      for (const x of [0, 100, 1000, 5000, 20000, 80000]) {
+        // Independent route: src/mmm's steadyStateEffect iterates the adstock fixed point.
+        expect(responseValue(curve, x)).toBeCloseTo(steadyStateEffect(ch, x), 6);
+      }
+    }
+  });
+});
