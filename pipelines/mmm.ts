@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { dateColumn, numericColumn, parseCsv, requireColumn, toCsv } from '../src/core/csv.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic } from '../src/core/artifacts.ts';
-import type { Manifest } from '../src/core/artifacts.ts';
+import type { BuildResult, Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { fitMmm } from '../src/mmm/index.ts';
 import type { FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
@@ -67,6 +67,28 @@ function progressReporter(): FitOptions['onProgress'] {
 }
 
 /**
+ * Writes a fit's files into an artifact folder: model.json, decomposition.csv,
+ * pareto.json and bootstrap.json. Shared by `mmm fit` and the weekly pipeline.
+ */
+export async function writeFitFiles(f: MmmFit, dir: string): Promise<BuildResult> {
+  await writeFileAtomic(join(dir, 'model.json'), stableJson(f.model));
+  const d = f.decomposition;
+  await writeFileAtomic(join(dir, 'decomposition.csv'), toCsv(['date', ...d.header], d.rows.map((r, i) => [d.dates[i], ...r])));
+  await writeFileAtomic(join(dir, 'pareto.json'), stableJson({ selection: f.model.selection, search: { candidates: f.diagnostics.candidates, trials: f.diagnostics.trials, iterations: f.diagnostics.iterations, populationSize: f.diagnostics.populationSize }, candidates: f.pareto }));
+  await writeFileAtomic(join(dir, 'bootstrap.json'), stableJson({
+    method: 'moving-block bootstrap of weeks; hyperparameters per draw from the near-optimal candidates; coefficients refitted',
+    residualSd: f.model.metrics.residualSd, residualAutocorrelation: f.model.residualAutocorrelation,
+    draws: f.draws,
+  }));
+  const m = f.model.metrics;
+  return {
+    metrics: { r2: m.r2, nrmse: m.nrmse, mape: m.mape, holdoutMape: m.holdoutMape, decompRssd: m.decompRssd, candidates: f.diagnostics.candidates },
+    warnings: f.warnings,
+    rows: { 'decomposition.csv': d.rows.length },
+  };
+}
+
+/**
  * Fits the model on a weekly CSV and writes the artifact folder `opts.out`.
  * @throws UsageError for missing flags, ValidationError for bad data
  */
@@ -94,24 +116,8 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
         seed: params.seed, trials: params.trials, iterations: params.iterations, bootstrap: params.bootstrap,
         threads: opts.threads, onProgress: progressReporter(),
       });
-      const tFit = performance.now() - t0;
-      const f = fit;
-      await writeFileAtomic(join(tmp, 'model.json'), stableJson(f.model));
-      const d = f.decomposition;
-      await writeFileAtomic(join(tmp, 'decomposition.csv'), toCsv(['date', ...d.header], d.rows.map((r, i) => [d.dates[i], ...r])));
-      await writeFileAtomic(join(tmp, 'pareto.json'), stableJson({ selection: f.model.selection, search: { candidates: f.diagnostics.candidates, trials: f.diagnostics.trials, iterations: f.diagnostics.iterations, populationSize: f.diagnostics.populationSize }, candidates: f.pareto }));
-      await writeFileAtomic(join(tmp, 'bootstrap.json'), stableJson({
-        method: 'moving-block bootstrap of weeks; hyperparameters per draw from the near-optimal candidates; coefficients refitted',
-        residualSd: f.model.metrics.residualSd, residualAutocorrelation: f.model.residualAutocorrelation,
-        draws: f.draws,
-      }));
-      const m = f.model.metrics;
-      return {
-        metrics: { r2: m.r2, nrmse: m.nrmse, mape: m.mape, holdoutMape: m.holdoutMape, decompRssd: m.decompRssd, candidates: f.diagnostics.candidates },
-        warnings: f.warnings,
-        rows: { 'decomposition.csv': d.rows.length },
-        timingsMs: { fit: Math.round(tFit) },
-      };
+      const written = await writeFitFiles(fit, tmp);
+      return { ...written, timingsMs: { fit: Math.round(performance.now() - t0) } };
     },
   });
   return { ...result, outDir: opts.out };

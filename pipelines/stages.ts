@@ -52,15 +52,16 @@ async function fitActuals(fitDir: string): Promise<number[] | null> {
 }
 
 /** Drift stage: compares the data with the current model and records the decision. */
-export async function buildDrift(data: WeeklyData, currentFitDir: string | null, cfg: Config, dir: string): Promise<BuildResult & { decision: DriftDecision }> {
+export async function buildDrift(data: WeeklyData, label: string | null, currentFitDir: string | null, settingsChanged: boolean, cfg: Config, dir: string): Promise<BuildResult & { decision: DriftDecision }> {
   let model: MmmModel | null = null;
   let actuals: number[] | null = null;
   if (currentFitDir && existsSync(join(currentFitDir, 'model.json'))) {
     model = (await readFit(currentFitDir)).model;
     actuals = await fitActuals(currentFitDir);
   }
-  const decision = decideRefit(model, data, actuals, cfg.drift);
-  await writeFile(join(dir, 'decision.json'), stableJson({ ...decision, currentModel: currentFitDir, thresholds: cfg.drift }));
+  let decision = decideRefit(model, data, actuals, cfg.drift);
+  if (settingsChanged && decision.decision === 'reuse') decision = { ...decision, decision: 'refit', reasons: ['the model settings in the config changed'] };
+  await writeFile(join(dir, 'decision.json'), stableJson({ ...decision, currentModel: label, thresholds: cfg.drift }));
   return { decision, metrics: { newWeeks: decision.newWeeks, errorRms: decision.errorRms }, };
 }
 
@@ -179,7 +180,10 @@ export async function buildOptimise(fitDir: string, clvDir: string, data: Weekly
       horizonWeeks: H,
       spend: spend.map((s) => round2(s * H)),
       response: spend.map((s) => round2(responseValue(curves[c.name], s) * H)),
-      marginalRoi: spend.map((s) => Math.round(marginalRoi(curves[c.name], s) * 1e6) / 1e6),
+      marginalRoi: spend.map((s) => {
+        const m = marginalRoi(curves[c.name], s);
+        return Number.isFinite(m) ? Math.round(m * 1e6) / 1e6 : null; // infinite at 0 for Hill alpha < 1
+      }),
       clvValue: spend.map((s) => round2(responseValue(curves[c.name], s) * H * clvPerRevenue[c.name])),
       current: round2(recent[c.name] * H),
       recommended: revenue.status === 'optimal' ? round2(revenue.allocation[c.name] * H) : null,

@@ -9,7 +9,7 @@
  * The model in use is recorded in `store/current.json`; the drift stage
  * decides whether this week's data still fits it, and records why.
  */
-import { copyFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveConfig, type Config } from '../src/core/config.ts';
@@ -75,33 +75,36 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const data = await readMmmInput(ingest.dir, cols);
   const mmmParams = { seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, channels: cols.channels, controls: cols.controls };
 
-  // Drift: does this week's data still fit the model in use?
+  // Drift: does this week's data still fit the model in use? The decision is made once per data
+  // version (against the model in use at that time, recorded in decision.json) and reused after.
   const pointer = join(cfg.store, 'current.json');
   const current = existsSync(pointer) ? (JSON.parse(await readFile(pointer, 'utf8')) as { mmm: string }) : null;
   const currentFit = current && existsSync(join(cfg.store, current.mmm, 'manifest.json')) ? join(cfg.store, current.mmm) : null;
-  const driftInputs = [file(ingest.dir, 'mmm_input.csv'), ...(currentFit ? [file(currentFit, 'model.json', 'current/model.json'), file(currentFit, 'decomposition.csv', 'current/decomposition.csv')] : [])];
-  let decision: WeeklyResult['decision'] = { decision: 'refit', reasons: [] };
   const drift = await runStage(cfg.store, {
-    name: 'drift', codeVersion: 'drift@1', inputs: driftInputs, params: { thresholds: cfg.drift, channels: cols.channels, controls: cols.controls, mmm: mmmParams },
+    name: 'drift', codeVersion: 'drift@1', inputs: [file(ingest.dir, 'mmm_input.csv')], params: { thresholds: cfg.drift, mmm: mmmParams },
     build: async (dir) => {
-      const r = await buildDrift(data, currentFit, cfg, dir);
+      let settingsChanged = false;
+      if (currentFit) {
+        const params = (JSON.parse(await readFile(join(currentFit, 'manifest.json'), 'utf8')) as { params: unknown }).params;
+        settingsChanged = stableJson(params) !== stableJson(mmmParams);
+      }
+      const r = await buildDrift(data, currentFit ? relative(cfg.store, currentFit) : null, currentFit, settingsChanged, cfg, dir);
       return { ...r, decision: { decision: r.decision.decision, reasons: r.decision.reasons } };
     },
   }, log);
   stages.push(drift);
-  decision = JSON.parse(await readFile(join(drift.dir, 'decision.json'), 'utf8'));
-  // A model fitted with other settings than the config's is refitted too.
-  const settingsChanged = currentFit !== null && JSON.stringify((JSON.parse(await readFile(join(currentFit, 'manifest.json'), 'utf8')) as { params: unknown }).params) !== JSON.stringify(mmmParams);
-  if (settingsChanged && decision.decision === 'reuse') decision = { decision: 'refit', reasons: ['the model settings in the config changed'] };
+  const recorded = JSON.parse(await readFile(join(drift.dir, 'decision.json'), 'utf8')) as { decision: string; reasons: string[]; currentModel: string | null };
+  const decision = { decision: recorded.decision, reasons: recorded.reasons };
   log(`  decision  ${decision.decision}: ${decision.reasons.join('; ')}`);
+  const reuseDir = recorded.currentModel ? join(cfg.store, recorded.currentModel) : null;
 
   let fit: StageRun;
-  if (decision.decision === 'refit' || !currentFit) {
+  if (decision.decision === 'refit' || !reuseDir || !existsSync(join(reuseDir, 'manifest.json'))) {
     fit = await runStage(cfg.store, { name: 'mmm', codeVersion: MMM_CODE_VERSION, inputs: [file(ingest.dir, 'mmm_input.csv')], params: mmmParams, build: (dir) => buildMmm(data, cfg, dir) }, log);
   } else {
-    const manifest = JSON.parse(await readFile(join(currentFit, 'manifest.json'), 'utf8'));
-    fit = { stage: 'mmm', dataVersion: manifest.dataVersion, dir: currentFit, skipped: true, manifest };
-    log(`  mmm       reused ${relative(cfg.store, currentFit)}`);
+    const manifest = JSON.parse(await readFile(join(reuseDir, 'manifest.json'), 'utf8'));
+    fit = { stage: 'mmm', dataVersion: manifest.dataVersion, dir: reuseDir, skipped: true, manifest };
+    log(`  mmm       reused ${relative(cfg.store, reuseDir)}`);
   }
   stages.push(fit);
   await writeFileAtomic(pointer, stableJson({ mmm: relative(cfg.store, fit.dir) }));
@@ -109,7 +112,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const clv = await runStage(cfg.store, { name: 'clv', codeVersion: CLV_CODE_VERSION, inputs: [file(ingest.dir, 'fct_transactions.parquet')], params: cfg.clv, build: (dir) => buildClv(ingest.dir, cfg, dir) }, log);
   stages.push(clv);
   const optimise = await runStage(cfg.store, {
-    name: 'optimise', codeVersion: 'optimise-stage@1',
+    name: 'optimise', codeVersion: 'optimise-stage@2',
     inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(clv.dir, 'clv.json'), file(ingest.dir, 'mmm_input.csv'), file(ingest.dir, 'dim_channel.parquet')],
     params: cfg.optimise,
     build: (dir) => buildOptimise(fit.dir, clv.dir, data, cols.channelOf, cfg, dir),
@@ -126,7 +129,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir), skipped: false }));
   const runId = (await import('../src/core/hash.ts')).sha256(stableJson(lineage)).slice(0, 16);
   const report = await runStage(cfg.store, {
-    name: 'report', codeVersion: 'report@1',
+    name: 'report', codeVersion: 'report@2',
     inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
     params: { runId, lineage },
     build: (dir) => buildReport({ ingestDir: ingest.dir, fitDir: fit.dir, clvDir: clv.dir, optimiseDir: optimise.dir, simulateDir: simulate.dir, driftDir: drift.dir, runId, lineage }, dir),
@@ -135,7 +138,6 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const reportPath = join(cfg.reports, `weekly-${(ingest.manifest.metrics as { lastWeek: string }).lastWeek}.html`);
   const html = await readFile(join(report.dir, 'report.html'));
   await writeFileAtomic(reportPath, html, { keepPrevious: true });
-  await copyFile(join(report.dir, 'report.html'), join(cfg.reports, '.latest.tmp'));
   await writeFileAtomic(join(cfg.reports, 'latest.html'), html);
   const { path } = await writeRunRecord(cfg.store, stages, { raw: relative(cfg.root, cfg.raw), decision, report: relative(cfg.root, reportPath) });
   return { runId, runRecord: path, stages, report: reportPath, decision };

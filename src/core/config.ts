@@ -22,7 +22,8 @@ export interface ConfigInput {
   mmm?: { trials?: number; iterations?: number; bootstrap?: number; controls?: string[]; threads?: number };
   clv?: { horizonWeeks?: number; discountRate?: number; holdoutWeeks?: number };
   optimise?: { horizonWeeks?: number; budget?: number | null; minMultiple?: number; maxMultiple?: number; constraints?: unknown[] };
-  simulate?: { draws?: number; horizonWeeks?: number };
+  /** Monte Carlo draws (default 10000); the horizon is the optimiser's. */
+  simulate?: { draws?: number };
   drift?: { errorBandSigma?: number; recentWeeks?: number; spendRangeTolerance?: number; maxModelAgeWeeks?: number };
 }
 
@@ -38,7 +39,7 @@ export interface Config {
   mmm: { trials: number; iterations: number; bootstrap: number; controls: string[] | null; threads: number | null };
   clv: { horizonWeeks: number; discountRate: number; holdoutWeeks: number };
   optimise: { horizonWeeks: number; budget: number | null; minMultiple: number; maxMultiple: number; constraints: unknown[] };
-  simulate: { draws: number; horizonWeeks: number };
+  simulate: { draws: number };
   drift: { errorBandSigma: number; recentWeeks: number; spendRangeTolerance: number; maxModelAgeWeeks: number };
 }
 
@@ -66,7 +67,7 @@ export const CONFIG_SCHEMA: Record<string, FieldSpec> = {
     type: 'object',
     fields: { horizonWeeks: int(1, 104), budget: { type: 'number', min: 0, max: 1e15, nullable: true }, minMultiple: num(0, 100), maxMultiple: num(0, 1000), constraints: { type: 'array' } },
   },
-  simulate: { type: 'object', fields: { draws: int(100, 1_000_000), horizonWeeks: int(1, 104) } },
+  simulate: { type: 'object', fields: { draws: int(100, 1_000_000) } },
   drift: { type: 'object', fields: { errorBandSigma: num(0.5, 10), recentWeeks: int(1, 52), spendRangeTolerance: num(0, 10), maxModelAgeWeeks: int(1, 520) } },
 };
 
@@ -125,7 +126,7 @@ export function resolveConfig(input: unknown, root: string, file = 'config'): Co
       maxMultiple: c.optimise?.maxMultiple ?? 2,
       constraints: c.optimise?.constraints ?? [],
     },
-    simulate: { draws: c.simulate?.draws ?? 10000, horizonWeeks: c.simulate?.horizonWeeks ?? 13 },
+    simulate: { draws: c.simulate?.draws ?? 10000 },
     drift: {
       errorBandSigma: c.drift?.errorBandSigma ?? 2,
       recentWeeks: c.drift?.recentWeeks ?? 4,

@@ -4,7 +4,22 @@
  * Every user-supplied string passes through `esc`.
  */
 import { esc, fmt, money, pct, table } from './html.ts';
-import { barChart, lineChart } from './svg.ts';
+import { barChart, lineChart, type Marker } from './svg.ts';
+
+/** Fractional index of x in an ascending grid (clamped to its ends). */
+function interpolateIndex(grid: number[], x: number): number {
+  if (x <= grid[0]) return 0;
+  for (let i = 1; i < grid.length; i++) if (x <= grid[i]) return i - 1 + (x - grid[i - 1]) / (grid[i] - grid[i - 1] || 1);
+  return grid.length - 1;
+}
+
+/** Linear interpolation of y at x on an ascending grid. */
+function interpolate(grid: number[], y: number[], x: number): number {
+  const f = interpolateIndex(grid, x);
+  const i = Math.min(Math.floor(f), y.length - 1);
+  const j = Math.min(i + 1, y.length - 1);
+  return y[i] + (f - i) * (y[j] - y[i]);
+}
 
 export interface ReportChannel {
   name: string;
@@ -30,7 +45,7 @@ export interface ReportData {
   warnings: string[];
   weekly?: { dates: string[]; actual: number[]; fitted?: number[]; baseline?: number[] };
   mmm?: { metrics: Record<string, number>; channels: ReportChannel[]; selection?: string };
-  curves?: { channel: string; spend: number[]; response: number[]; current: number }[];
+  curves?: { channel: string; spend: number[]; response: number[]; current: number; recommended?: number | null }[];
   clv?: { customers: number; clvTotal: number; bgnbd: { r: number; alpha: number; a: number; b: number }; gammaGamma: { p: number; q: number; v: number }; byChannel: { channel: string; customers: number; meanClv: number; totalClv: number }[] };
   allocation?: {
     status: string;
@@ -54,7 +69,8 @@ table{border-collapse:collapse;width:100%;background:#fff;margin:8px 0}th,td{bor
 th:first-child,td:first-child{text-align:left}th{background:#f3f4f8;font-weight:600}
 .chart{width:100%;height:auto;background:#fff;border:1px solid #e3e5ee;border-radius:8px}.chart text{font-size:11px;fill:#445}.grid{stroke:#eef0f5}
 .warn{background:#fff7e6;border:1px solid #f2d49b;border-radius:6px;padding:8px 12px}.up{color:#1c7c3c}.down{color:#b3261e}
-code{background:#eef0f5;padding:1px 4px;border-radius:3px}`;
+code{background:#eef0f5;padding:1px 4px;border-radius:3px}
+.grid2{display:grid;grid-template-columns:1fr 1fr;gap:10px}figure{margin:0}figcaption{font-weight:600;margin:4px 0}`;
 
 function kpi(label: string, value: string): string {
   return `<div class="kpi"><span class="muted">${esc(label)}</span><b>${value}</b></div>`;
@@ -92,10 +108,14 @@ export function renderReport(d: ReportData): string {
   }
 
   if (d.curves && d.curves.length) {
-    parts.push(`<h2>Response curves</h2><p class="muted">Incremental revenue over the planning horizon as a function of the channel's spend; the dot marks the current spend.</p>`);
+    parts.push(`<h2>Response curves</h2><p class="muted">Incremental revenue over the planning horizon against the channel's spend over the horizon (carryover included); dots mark the current and the recommended spend.</p><div class="grid2">`);
     for (const c of d.curves) {
-      parts.push(`<h3>${esc(c.channel)}</h3>${lineChart(`Response curve: ${c.channel}`, c.spend.map((s) => money(s)), [{ name: 'Incremental revenue', values: c.response, color: '#3b6ea8' }])}`);
+      const at = (x: number) => interpolateIndex(c.spend, x);
+      const markers: Marker[] = [{ at: at(c.current), value: interpolate(c.spend, c.response, c.current), color: '#7a8799', label: 'current' }];
+      if (c.recommended !== undefined && c.recommended !== null) markers.push({ at: at(c.recommended), value: interpolate(c.spend, c.response, c.recommended), color: '#1c7c3c', label: 'recommended' });
+      parts.push(`<figure><figcaption>${esc(c.channel)}</figcaption>${lineChart(`Response curve: ${c.channel}`, c.spend.map((s) => money(s)), [{ name: 'revenue', values: c.response, color: '#3b6ea8' }], undefined, markers, { width: 440, height: 220 })}</figure>`);
     }
+    parts.push('</div>');
   }
 
   if (d.allocation) {

@@ -11,8 +11,8 @@ export interface Series {
   dashed?: boolean;
 }
 
-const W = 760;
-const H = 260;
+const DEFAULT_W = 760;
+const DEFAULT_H = 260;
 const PAD = { l: 64, r: 16, t: 16, b: 36 };
 
 function extent(values: number[]): [number, number] {
@@ -28,7 +28,7 @@ function extent(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-function axes(x0: number, x1: number, y0: number, y1: number, xLabels: { at: number; text: string }[], title: string): string {
+function axes(W: number, H: number, x0: number, x1: number, y0: number, y1: number, xLabels: { at: number; text: string }[], title: string): string {
   const sy = (v: number) => PAD.t + (1 - (v - y0) / (y1 - y0)) * (H - PAD.t - PAD.b);
   const ticks = Array.from({ length: 5 }, (_, i) => y0 + ((y1 - y0) * i) / 4);
   return [
@@ -42,7 +42,17 @@ function axes(x0: number, x1: number, y0: number, y1: number, xLabels: { at: num
 }
 
 /** Line chart of several series over the same x positions (0..n-1), with an optional shaded band. */
-export function lineChart(title: string, xLabels: string[], series: Series[], band?: { lo: ArrayLike<number>; hi: ArrayLike<number>; color: string }): string {
+/** A point marked on a line chart: `at` is a fractional x position (0..n-1). */
+export interface Marker {
+  at: number;
+  value: number;
+  color: string;
+  label: string;
+}
+
+export function lineChart(title: string, xLabels: string[], series: Series[], band?: { lo: ArrayLike<number>; hi: ArrayLike<number>; color: string }, markers: Marker[] = [], size: { width?: number; height?: number } = {}): string {
+  const W = size.width ?? DEFAULT_W;
+  const H = size.height ?? DEFAULT_H;
   const n = xLabels.length;
   const all: number[] = [];
   for (const s of series) for (let i = 0; i < s.values.length; i++) all.push(s.values[i]);
@@ -52,20 +62,25 @@ export function lineChart(title: string, xLabels: string[], series: Series[], ba
   const y1 = hi * 1.05;
   const sx = (i: number) => PAD.l + (n > 1 ? i / (n - 1) : 0.5) * (W - PAD.l - PAD.r);
   const sy = (v: number) => PAD.t + (1 - (v - y0) / (y1 - y0)) * (H - PAD.t - PAD.b);
-  const step = Math.max(1, Math.ceil(n / 8));
+  const step = Math.max(1, Math.ceil(n / (W < 500 ? 4 : 8)));
   const labels = xLabels.map((text, at) => ({ at, text })).filter((l) => l.at % step === 0);
   const path = (v: ArrayLike<number>) => Array.from(v, (y, i) => `${i ? 'L' : 'M'}${sx(i).toFixed(1)},${sy(y).toFixed(1)}`).join('');
   const bandPath = band
     ? `<path d="${path(band.hi)}${Array.from(band.lo, (y, i) => [i, y] as const).reverse().map(([i, y]) => `L${sx(i).toFixed(1)},${sy(y).toFixed(1)}`).join('')}Z" fill="${band.color}" opacity="0.25"/>`
     : '';
   const lines = series.map((s) => `<path d="${path(s.values)}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`).join('');
-  const legend = series.map((s, i) => `<g transform="translate(${PAD.l + 10 + i * 150},${PAD.t + 6})"><rect width="12" height="3" y="4" fill="${s.color}"/><text x="18" y="10">${esc(s.name)}</text></g>`).join('');
-  return `<svg viewBox="0 0 ${W} ${H}" role="img" class="chart">${axes(0, n - 1, y0, y1, labels, title)}${bandPath}${lines}${legend}</svg>`;
+  const legendItems = [...series.map((s) => ({ name: s.name, color: s.color, dot: false })), ...markers.map((m) => ({ name: m.label, color: m.color, dot: true }))];
+  const legend = legendItems
+    .map((s, i) => `<g transform="translate(${PAD.l + 10 + i * (W < 500 ? 95 : 150)},${PAD.t + 6})">${s.dot ? `<circle cx="6" cy="5" r="4" fill="${s.color}"/>` : `<rect width="12" height="3" y="4" fill="${s.color}"/>`}<text x="16" y="10">${esc(s.name)}</text></g>`)
+    .join('');
+  const dots = markers.map((m) => `<circle cx="${sx(m.at).toFixed(1)}" cy="${sy(m.value).toFixed(1)}" r="5" fill="${m.color}" stroke="#fff" stroke-width="1.5"/>`).join('');
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" class="chart">${axes(W, H, 0, n - 1, y0, y1, labels, title)}${bandPath}${lines}${dots}${legend}</svg>`;
 }
 
 /** Horizontal bars with optional interval whiskers (e.g. ROAS with its 90% interval) and a reference marker (truth). */
 export function barChart(title: string, rows: { label: string; value: number; lo?: number; hi?: number }[], color = '#3b6ea8'): string {
   const rowH = 26;
+  const W = DEFAULT_W;
   const h = PAD.t + rows.length * rowH + 28;
   const max = Math.max(1e-9, ...rows.map((r) => Math.max(r.value, r.hi ?? 0)));
   const left = 150;

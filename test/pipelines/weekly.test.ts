@@ -26,7 +26,8 @@ export const SMALL_CONFIG = {
   seed: 3,
   sample: { seed: 9, weeks: 60, scale: 0.1 },
   mmm: { trials: 2, iterations: 150, bootstrap: 20 },
-  simulate: { draws: 500, horizonWeeks: 8 },
+  simulate: { draws: 500 },
+  optimise: { horizonWeeks: 8 },
 };
 
 describe('mmm weekly', () => {
@@ -35,8 +36,17 @@ describe('mmm weekly', () => {
     const first = runCli(['weekly', '--config', join(t.dir, 'mmm.config.json')], t.dir);
     expect(first.stderr).not.toContain('error');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^ingest +built +data\/artifacts\/ingest\/[0-9a-f]{16}$/m);
+    for (const stage of ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report']) {
+      expect(first.stdout).toMatch(new RegExp(`^${stage} +built +data/artifacts/${stage}/[0-9a-f]{16}$`, 'm'));
+    }
+    expect(first.stdout).toMatch(/^report +reports\/weekly-\d{4}-\d{2}-\d{2}\.html$/m);
     expect(first.stdout).toMatch(/^run +data\/runs\/[0-9a-f]{16}\.json$/m);
+    const report = readFileSync(join(t.dir, 'reports', 'latest.html'), 'utf8');
+    expect(report).toContain('>Recommended budget (8 weeks)<');
+    expect(report).toContain('no fitted model yet');
+    const bands = JSON.parse(readFileSync(join(t.dir, first.stdout.match(/^simulate +built +(\S+)$/m)![1], 'bands.json'), 'utf8'));
+    expect(bands.weekly).toHaveLength(8);
+    expect(bands.probabilityBetter).toBeGreaterThanOrEqual(0);
     const before = snapshot(t.dir);
     const second = runCli(['weekly', '--config', join(t.dir, 'mmm.config.json')], t.dir);
     expect(second.code).toBe(0);
@@ -44,7 +54,8 @@ describe('mmm weekly', () => {
     expect(second.stdout.match(/ skipped /g)?.length).toBe(first.stdout.match(/ built /g)?.length);
     expect(snapshot(t.dir)).toEqual(before);
     const run = JSON.parse(readFileSync(join(t.dir, second.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
-    expect(run.stages.map((s: { stage: string }) => s.stage)).toContain('ingest');
+    expect(run.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report']);
+    expect(run.decision).toEqual({ decision: 'refit', reasons: ['no fitted model yet'] });
   });
 
   it('refuses a config with an unknown key or a path outside the root, with exit 2', () => {
@@ -63,7 +74,7 @@ describe('mmm command', () => {
   it('prints help for every subcommand and exits 2 on usage errors', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const c of ['weekly', 'generate', 'ingest']) {
+    for (const c of ['weekly', 'generate', 'ingest', 'fit', 'clv', 'optimise', 'simulate']) {
       expect(help.stdout).toContain(`  ${c}`);
       const h = runCli([c, '--help']);
       expect(h.code).toBe(0);

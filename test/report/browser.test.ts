@@ -35,7 +35,7 @@ describe('the HTML report in Chromium', () => {
     page.on('request', (r) => r.url() !== pathToFileURL(file).href && requests.push(r.url()));
     await page.goto(pathToFileURL(file).href);
     expect(await page.title()).toBe('Weekly marketing-mix report');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);
     // The hostile channel name is shown as text.
