@@ -1,9 +1,12 @@
 /**
  * MMM search speed: the default search (5 trials x 2000 = 10,000 candidates) on
- * 156 weeks x 6 channels, timed end to end (worker start-up included), run twice
- * to check the output bytes are identical for the same seed; then the Python
- * peer (/work/shared/peers/mmm_sklearn.py: numpy + scikit-learn Ridge) on the
- * same data. Prints candidates/second for both and the ratio. No pass/fail.
+ * 156 weeks x 6 channels, timed end to end (bootstrap off; worker start-up
+ * included in the first run, the pool is kept between fits), with 1 thread
+ * and with every core, each run three times (best wall time reported, plus the
+ * CPU time of the process: this thread + workers) and checked for identical
+ * output bytes across runs and thread counts; then the Python peer
+ * (/work/shared/peers/mmm_sklearn.py: numpy + scikit-learn Ridge, 1 process)
+ * on the same data. Prints candidates/second for both and the ratio. No pass/fail.
  * usage: node bin/run-ts.mjs bench/mmm.bench.ts [--peer-candidates N]
  */
 import { execFileSync } from 'node:child_process';
@@ -18,28 +21,43 @@ import { fitMmm, generateWeeklyData, weeklyDataToCsvRows } from '../src/mmm/inde
 const peerIdx = process.argv.indexOf('--peer-candidates');
 const peerCandidates = peerIdx >= 0 ? Number(process.argv[peerIdx + 1]) : 2000;
 const s = generateWeeklyData({ seed: 1, channels: 6 });
-const threads = defaultThreads();
-const run = async (): Promise<{ ms: number; hash: string }> => {
+const cores = defaultThreads();
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const hashes = new Set<string>();
+const run = async (threads: number): Promise<{ ms: number; cpu: number }> => {
+  const c0 = cpuMs();
   const t0 = performance.now();
   const f = await fitMmm(s.data, { seed: 1, bootstrap: 0, threads });
   const ms = performance.now() - t0;
-  return { ms, hash: sha256(JSON.stringify({ m: f.model, p: f.pareto })) };
+  hashes.add(sha256(JSON.stringify({ m: f.model, p: f.pareto })));
+  return { ms, cpu: cpuMs() - c0 };
 };
-await run(); // warm-up (JIT)
-const a = await run();
-const b = await run();
-const ours = 10000 / (Math.min(a.ms, b.ms) / 1000);
-console.log(`ours: 10000 candidates, 156 weeks x 6 channels, ${threads} threads: ${a.ms.toFixed(0)} ms, ${b.ms.toFixed(0)} ms (${ours.toFixed(0)} candidates/s); identical output: ${a.hash === b.hash}`);
+const rows: { threads: number; best: number; all: number[]; cpu: number }[] = [];
+for (const threads of [...new Set([1, cores])]) {
+  const runs = [await run(threads), await run(threads), await run(threads)];
+  const best = Math.min(...runs.map((r) => r.ms));
+  rows.push({ threads, best, all: runs.map((r) => r.ms), cpu: Math.min(...runs.map((r) => r.cpu)) });
+}
+console.log('| threads | wall ms (3 runs) | best wall ms | candidates/s | CPU ms (all threads) | CPU us per candidate |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.threads} | ${r.all.map((v) => v.toFixed(0)).join(', ')} | ${r.best.toFixed(0)} | ${(10000 / (r.best / 1000)).toFixed(0)} | ${r.cpu.toFixed(0)} | ${(r.cpu / 10).toFixed(0)} |`);
+const top = rows[rows.length - 1];
+if (rows.length > 1) console.log(`thread scaling: ${(rows[0].best / top.best).toFixed(2)}x with ${top.threads} threads`);
+console.log(`identical output bytes across all runs and thread counts: ${hashes.size === 1}`);
+const ours = 10000 / (top.best / 1000);
 
 const dir = mkdtempSync(join(tmpdir(), 'mmm-bench-'));
-const { header, rows } = weeklyDataToCsvRows(s.data);
+const { header, rows: csvRows } = weeklyDataToCsvRows(s.data);
 const csv = join(dir, 'weekly.csv');
-writeFileSync(csv, toCsv(header, rows));
+writeFileSync(csv, toCsv(header, csvRows));
 try {
   const out = execFileSync('/usr/bin/python3', ['/work/shared/peers/mmm_sklearn.py', csv, String(peerCandidates), '1'], { encoding: 'utf8' });
   const m = /\((\d+)\/s\)/.exec(out);
   console.log(`peer (numpy + scikit-learn Ridge, 1 process): ${out.trim().split('\n')[0]}`);
-  if (m) console.log(`ratio: ${(ours / Number(m[1])).toFixed(1)}x`);
+  if (m) console.log(`ratio (ours with ${top.threads} threads / peer): ${(ours / Number(m[1])).toFixed(1)}x`);
 } catch (e) {
   console.log(`peer not run (${(e as Error).message.split('\n')[0]}); install python3-sklearn and run with /usr/bin/python3`);
 }

@@ -8,9 +8,9 @@ import { UsageError, ValidationError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { dayToIso } from '../core/csv.ts';
 import { defaultThreads } from '../core/workers.ts';
-import { adstockCode, fitRidgeRows, geometricAdstockInto, transformChannelInto } from './kernel.ts';
+import { adstockCode, createEvaluator, evaluateCandidate, fitRidgeRows, geometricAdstockInto, transformChannelInto } from './kernel.ts';
 import { baselineColumns, checkWeeklyData } from './design.ts';
-import { chooseCandidate, paretoFront, runSearch } from './search.ts';
+import { chooseCandidate, consensusCandidate, paretoFront, runSearch } from './search.ts';
 import type { SearchSpec } from './search.ts';
 import { mediaEffect } from './predict.ts';
 import type {
@@ -67,7 +67,8 @@ export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
     ranges,
     channelRanges: o.channelRanges ?? {},
     log10LambdaRange: checkRange('log10LambdaRange', o.log10LambdaRange ?? [-5, -1], -12, 3),
-    selectionTolerance: o.selectionTolerance ?? 0.01,
+    selection: o.selection ?? 'rssd',
+    selectionTolerance: o.selectionTolerance ?? ((o.selection ?? 'rssd') === 'consensus' ? 0.05 : 0.01),
     bootstrapTolerance: o.bootstrapTolerance ?? 0.05,
     populationSize: o.populationSize ?? null,
     bootstrap: checkInt('bootstrap', o.bootstrap ?? 200, 0),
@@ -77,6 +78,7 @@ export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
     onProgress: o.onProgress,
   };
   if (!Number.isFinite(r.seed)) throw new UsageError(`seed must be a finite number, got ${r.seed}`);
+  if (r.selection !== 'rssd' && r.selection !== 'consensus') throw new UsageError(`unknown selection rule "${r.selection}" (use rssd or consensus)`);
   if (r.saturation !== 'hill' && r.saturation !== 'log') throw new UsageError(`unknown saturation "${r.saturation}"`);
   if (!(r.seasonalityPeriod > 1)) throw new UsageError(`seasonalityPeriod must be > 1, got ${r.seasonalityPeriod}`);
   if (!(r.intervalLevel > 0 && r.intervalLevel < 1)) throw new UsageError(`intervalLevel must be in (0, 1), got ${r.intervalLevel}`);
@@ -211,7 +213,19 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     };
   };
   const front = paretoFront(search.scores, count);
-  const chosenIndex = chooseCandidate(search.scores, count, o.selectionTolerance);
+  let chosenIndex: number;
+  let nearSet: number[] = [];
+  if (o.selection === 'rssd') chosenIndex = chooseCandidate(search.scores, count, o.selectionTolerance);
+  else {
+    const ev = createEvaluator(spec);
+    const out = new Float64Array(3);
+    const r = consensusCandidate(search.scores, count, o.selectionTolerance, 1000, (i) => {
+      evaluateCandidate(ev, search.units, i * dims, out, 0);
+      return Float64Array.from(ev.contrib as Float64Array);
+    });
+    chosenIndex = r.chosen;
+    nearSet = r.members;
+  }
   const hp = decode(chosenIndex);
   const lambda = hp[dims - 1];
 
@@ -322,15 +336,20 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     o.onProgress?.('bootstrap', b + 1, o.bootstrap);
   }
   const qLo = (1 - o.intervalLevel) / 2;
-  const interval = (vals: number[]): [number, number] => {
+  // Percentile interval of the draws, recentred on the point estimate: [point - (median - q_lo),
+  // point + (q_hi - median)], floored at 0 (media coefficients are >= 0). The draws' spread is kept,
+  // and the point estimate always lies inside its own interval (a plain percentile interval can
+  // miss it when the near-best hyperparameters sit to one side of the chosen ones).
+  const interval = (vals: number[], point: number): [number, number] => {
     const s = Float64Array.from(vals).sort();
-    return [quantileSorted(s, qLo), quantileSorted(s, 1 - qLo)];
+    const med = quantileSorted(s, 0.5);
+    return [Math.max(0, point - (med - quantileSorted(s, qLo))), point + (quantileSorted(s, 1 - qLo) - med)];
   };
 
   const channels: ChannelSummary[] = responses.map((r, j) => {
     const roas = spendTotals[j] > 0 ? contribution[j] / spendTotals[j] : 0;
-    const [roasLow, roasHigh] = draws.length ? interval(draws.map((d) => d.roas[j])) : [roas, roas];
-    const [contributionLow, contributionHigh] = draws.length ? interval(draws.map((d) => d.contribution[j])) : [contribution[j], contribution[j]];
+    const [roasLow, roasHigh] = draws.length ? interval(draws.map((d) => d.roas[j]), roas) : [roas, roas];
+    const [contributionLow, contributionHigh] = draws.length ? interval(draws.map((d) => d.contribution[j]), contribution[j]) : [contribution[j], contribution[j]];
     return {
       ...r, spend: spendTotals[j], spendShare: totalSpend > 0 ? spendTotals[j] / totalSpend : 0,
       contribution: contribution[j], contributionShare: totalContribution > 0 ? contribution[j] / totalContribution : 0,
@@ -410,7 +429,9 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     residualAutocorrelation: sse > 0 ? ac / sse : 0,
     validation: { folds, horizon: nValid, cuts: Array.from(cuts) },
     selection: {
-      rule: `lowest DECOMP.RSSD among candidates with validation NRMSE <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`,
+      rule: o.selection === 'rssd'
+        ? `lowest DECOMP.RSSD among candidates with validation NRMSE <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`
+        : `medoid of the channel contributions of the ${nearSet.length} candidates with validation NRMSE <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`,
       trial: chosen.trial, candidate: chosen.index, validationNrmse: chosen.validationNrmse, decompRssd: chosen.decompRssd,
     },
     validationWeeks: nValid,

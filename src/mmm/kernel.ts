@@ -334,8 +334,8 @@ export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, 
  * Writes one channel's transformed media series (adstock then saturation) for
  * the hyperparameters in `hp` (kernel layout: [theta] or [shape, scale], then
  * [alpha, gamma] for Hill or [gamma] for log) into out[outOff..outOff+n).
- * `inflexionOverride` > 0 fixes the saturation scale k (else k = gamma * max
- * adstocked value over the n weeks). Returns k. `wbuf` holds >= n doubles.
+ * k = gamma * max adstocked value over the n weeks. Returns k. `wbuf` holds
+ * >= n doubles.
  */
 export function transformChannelInto(spend: Float64Array, sOff: number, n: number, adstock: number, normalised: boolean, saturation: number, hp: Float64Array, hOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
   let h = hOff;
@@ -419,6 +419,17 @@ export function createEvaluator(spec: any): any {
       cyBase[k * q + a] = sc;
     }
   }
+  // Sum of squared centred target per segment [ends[k-1], ends[k]) (segment 0 starts at week 0).
+  const yySeg = new Float64Array(K + 1);
+  for (let k = 0; k <= K; k++) {
+    let s = 0;
+    for (let t = k === 0 ? 0 : ends[k - 1]; t < ends[k]; t++) s += yc[t] * yc[t];
+    yySeg[k] = s;
+  }
+  // Validation blocks coincide with the segments between prefix cuts when horizon = cut spacing:
+  // then each fold's squared error comes from the Gram matrices, without a pass over the weeks.
+  let aligned = true;
+  for (let k = 0; k < K; k++) if (ends[k] + spec.horizon !== ends[k + 1]) aligned = false;
   let vMin = Infinity;
   let vMax = -Infinity;
   for (let t = ends[0]; t < n; t++) {
@@ -444,7 +455,7 @@ export function createEvaluator(spec: any): any {
   }
   for (let j = 0; j < nc; j++) spendShare[j] = spendTotal > 0 ? spendShare[j] / spendTotal : 0;
   return {
-    n, nb, nc, q, K, ends, horizon: spec.horizon, yc, zb, Gbase, cyBase,
+    n, nb, nc, q, K, ends, horizon: spec.horizon, yc, zb, Gbase, cyBase, yySeg, aligned,
     vRange: vMax - vMin > 0 ? vMax - vMin : 1,
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
     sign, spendShare,
@@ -466,6 +477,7 @@ export function createEvaluator(spec: any): any {
     work: new Float64Array(q * q + 3 * q),
     iwork: new Int32Array(2 * q),
     wbuf: new Float64Array(n),
+    contrib: new Float64Array(nc),
   };
 }
 
@@ -532,15 +544,16 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
     const o = j * n;
     transformChannelInto(st.spend, o, n, st.adstock, st.normalised, st.saturation, hp, j * st.perChannel, media, o, st.wbuf);
     let s = 0;
-    for (let t = 0; t < n; t++) s += media[o + t];
-    const mu = s / n;
-    let ss = 0;
+    let s2 = 0;
     for (let t = 0; t < n; t++) {
-      const d = media[o + t] - mu;
-      ss += d * d;
+      const v = media[o + t];
+      s += v;
+      s2 += v * v;
     }
+    const mu = s / n;
     st.mSum[j] = s;
-    const sd = Math.sqrt(ss / n);
+    const varm = s2 / n - mu * mu;
+    const sd = Math.sqrt(varm > 0 ? varm : 0);
     const ok = sd > 1e-12 * (mu > 0 ? mu : 1);
     st.mSd[j] = ok ? sd : 0;
     const inv = ok ? 1 / sd : 0;
@@ -595,34 +608,59 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
   // Rolling-origin folds.
   let sse = 0;
   let cnt = 0;
+  const b = st.b;
   for (let k = 0; k < K; k++) {
     solvePrefix(st, k, lambda);
     const e = st.ends[k];
-    const to = Math.min(n, e + st.horizon);
-    for (let t = e; t < to; t++) {
-      const d = yc[t] - predictWeek(st, t);
-      sse += d * d;
-      cnt++;
+    if (st.aligned) {
+      // Block [ends[k], ends[k+1]): SSE = y'y - 2 b'X'y + b'X'X b from the prefix differences.
+      const G1 = (k + 1) * q * q;
+      const G0 = k * q * q;
+      let quad = 0;
+      let lin = 0;
+      for (let i = 0; i < q; i++) {
+        let r = 0;
+        for (let j = 0; j < q; j++) r += (G[G1 + i * q + j] - G[G0 + i * q + j]) * b[j];
+        quad += b[i] * r;
+        lin += b[i] * (cy[(k + 1) * q + i] - cy[k * q + i]);
+      }
+      const blockSse = st.yySeg[k + 1] - 2 * lin + quad;
+      sse += blockSse > 0 ? blockSse : 0;
+      cnt += st.ends[k + 1] - e;
+    } else {
+      const to = Math.min(n, e + st.horizon);
+      for (let t = e; t < to; t++) {
+        const d = yc[t] - predictWeek(st, t);
+        sse += d * d;
+        cnt++;
+      }
     }
   }
-  // All-weeks fit: in-sample error and DECOMP.RSSD.
+  // All-weeks fit: in-sample error (from the Gram matrix) and DECOMP.RSSD.
   solvePrefix(st, K, lambda);
-  let sseAll = 0;
-  for (let t = 0; t < n; t++) {
-    const d = yc[t] - predictWeek(st, t);
-    sseAll += d * d;
+  let yyAll = 0;
+  for (let k = 0; k <= K; k++) yyAll += st.yySeg[k];
+  let quadAll = 0;
+  let linAll = 0;
+  const GK = K * q * q;
+  for (let i = 0; i < q; i++) {
+    let r = 0;
+    for (let j = 0; j < q; j++) r += G[GK + i * q + j] * b[j];
+    quadAll += b[i] * r;
+    linAll += b[i] * cy[K * q + i];
   }
-  const b = st.b;
+  const sseAllRaw = yyAll - 2 * linAll + quadAll;
+  const sseAll = sseAllRaw > 0 ? sseAllRaw : 0;
   let total = 0;
   for (let j = 0; j < nc; j++) {
     const sd = st.mSd[j];
     const eff = sd > 0 ? (b[1 + nb + j] / sd) * st.mSum[j] : 0;
-    st.wbuf[j] = eff;
+    st.contrib[j] = eff;
     total += eff;
   }
   let rssd = 0;
   for (let j = 0; j < nc; j++) {
-    const share = total > 0 ? st.wbuf[j] / total : 0;
+    const share = total > 0 ? st.contrib[j] / total : 0;
     const d = share - st.spendShare[j];
     rssd += d * d;
   }

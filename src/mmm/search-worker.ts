@@ -6,11 +6,17 @@
  * and `startWorker` from src/core/workers.ts does not register tsx inside
  * workers on Node 20.20). Results do not depend on the number of threads:
  * every candidate is a pure function of its hyperparameters.
+ *
+ * The pool is kept between fits (its workers are unref'ed while idle, so it
+ * never keeps the process alive): a fit sends its problem and shared buffers
+ * once; then each generation's batch is written to shared memory and this
+ * thread and the workers take candidates from an atomic counter (no message
+ * per generation, no straggler: `threads` = workers + 1).
  */
 import { Worker } from 'node:worker_threads';
 import * as kernel from './kernel.ts';
 
-/** Source text of a worker that builds the evaluator from `workerData` and scores batches of unit vectors. */
+/** Source text of a worker that builds an evaluator per `spec` message and scores batches of unit vectors. */
 export function searchWorkerSource(): string {
   const fns = Object.values(kernel).filter((f) => typeof f === 'function') as ((...a: never[]) => unknown)[];
   const body = fns.map((f) => f.toString()).join('\n');
@@ -18,66 +24,134 @@ export function searchWorkerSource(): string {
     if (!body.includes(`function ${f.name}(`)) throw new Error(`search worker: kernel function ${f.name} did not serialise as a declaration`);
   }
   return `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 ${body}
-const st = createEvaluator(workerData);
 parentPort.on('message', (m) => {
-  const out = new Float64Array(m.count * 3);
-  for (let i = 0; i < m.count; i++) evaluateCandidate(st, m.units, i * m.dims, out, i * 3);
-  parentPort.postMessage(out, [out.buffer]);
+  const st = createEvaluator(m.spec);
+  const units = new Float64Array(m.units);
+  const out = new Float64Array(m.out);
+  const ctrl = new Int32Array(m.ctrl);
+  const dims = m.dims;
+  let seen = Atomics.load(ctrl, 0);
+  parentPort.postMessage('ready');
+  for (;;) {
+    Atomics.wait(ctrl, 0, seen);
+    seen = Atomics.load(ctrl, 0);
+    if (Atomics.load(ctrl, 4) === 1) break;
+    const count = Atomics.load(ctrl, 2);
+    for (let i = Atomics.add(ctrl, 1, 1); i < count; i = Atomics.add(ctrl, 1, 1)) {
+      evaluateCandidate(st, units, i * dims, out, i * 3);
+      if (Atomics.add(ctrl, 3, 1) + 1 === count) Atomics.notify(ctrl, 3);
+    }
+  }
 });
-parentPort.postMessage('ready');
 `;
 }
 
-/** A fixed pool of evaluator workers; `evaluate` splits a batch into contiguous chunks, one per worker. */
+function reply<T>(w: Worker): Promise<T> {
+  return new Promise<T>((res, rej) => {
+    const onErr = (e: Error): void => rej(e);
+    w.once('error', onErr);
+    w.once('message', (r: T) => {
+      w.off('error', onErr);
+      res(r);
+    });
+  });
+}
+
+let idlePool: EvaluatorPool | null = null;
+
+/** A pool of evaluator workers sharing each batch with the calling thread through shared memory. */
 export class EvaluatorPool {
   private constructor(private readonly workers: Worker[]) {}
 
-  /** Starts `threads` workers for the given search spec and waits until each is ready. */
-  static async start(spec: unknown, threads: number): Promise<EvaluatorPool> {
-    const src = searchWorkerSource();
-    const workers: Worker[] = [];
+  /**
+   * A pool of `workers` workers loaded with the given search spec: the idle
+   * shared pool when it has enough workers (it is then taken until `release`),
+   * else a new one.
+   */
+  static async acquire(spec: unknown, workers: number, maxBatch: number, dims: number): Promise<EvaluatorPool> {
+    let pool: EvaluatorPool;
+    if (idlePool && idlePool.workers.length >= workers) {
+      pool = idlePool;
+      idlePool = null;
+    } else {
+      const src = searchWorkerSource();
+      const ws: Worker[] = [];
+      for (let i = 0; i < workers; i++) ws.push(new Worker(src, { eval: true }));
+      pool = new EvaluatorPool(ws);
+    }
+    pool.units = new Float64Array(new SharedArrayBuffer(maxBatch * dims * 8));
+    pool.out = new Float64Array(new SharedArrayBuffer(maxBatch * 3 * 8));
+    pool.ctrl = new Int32Array(new SharedArrayBuffer(5 * 4));
+    pool.active = workers;
     try {
-      for (let i = 0; i < threads; i++) workers.push(new Worker(src, { eval: true, workerData: spec }));
-      await Promise.all(workers.map((w) => new Promise<void>((res, rej) => {
-        w.once('message', () => res());
-        w.once('error', rej);
-      })));
+      await Promise.all(pool.workers.slice(0, workers).map((w) => {
+        w.ref();
+        const r = reply<string>(w);
+        w.postMessage({ spec, units: pool.units.buffer, out: pool.out.buffer, ctrl: pool.ctrl.buffer, dims });
+        return r;
+      }));
     } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await pool.close();
       throw e;
     }
-    return new EvaluatorPool(workers);
+    return pool;
   }
 
-  /** Scores `count` unit vectors of `dims` values; returns 3 numbers per candidate (see evaluateCandidate). */
-  async evaluate(units: Float64Array, count: number, dims: number): Promise<Float64Array> {
-    const out = new Float64Array(count * 3);
-    const k = Math.min(this.workers.length, count);
-    const jobs: Promise<void>[] = [];
-    for (let w = 0; w < k; w++) {
-      const from = Math.floor((w * count) / k);
-      const to = Math.floor(((w + 1) * count) / k);
-      const chunk = units.slice(from * dims, to * dims);
-      const worker = this.workers[w];
-      jobs.push(new Promise<void>((res, rej) => {
-        const onErr = (e: Error): void => rej(e);
-        worker.once('error', onErr);
-        worker.once('message', (r: Float64Array) => {
-          worker.off('error', onErr);
-          out.set(r, from * 3);
-          res();
-        });
-        worker.postMessage({ units: chunk, count: to - from, dims }, [chunk.buffer]);
-      }));
+  private units: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private out: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private ctrl: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** Candidates scored by this thread in the last fit (diagnostics). */
+  localCount = 0;
+  private active = 0;
+
+  /**
+   * Scores `count` unit vectors of `dims` values, 3 numbers per candidate (see
+   * evaluateCandidate). This thread and the workers take candidates one at a
+   * time from a shared counter (Atomics), so a thread slowed by other load
+   * simply takes fewer; this thread blocks (Atomics.wait) until all are done.
+   */
+  evaluate(units: Float64Array, count: number, dims: number, local: (units: Float64Array, from: number, to: number, out: Float64Array) => void): Float64Array {
+    const ctrl = this.ctrl;
+    this.units.set(units.subarray(0, count * dims));
+    Atomics.store(ctrl, 2, count);
+    Atomics.store(ctrl, 1, 0);
+    Atomics.store(ctrl, 3, 0);
+    Atomics.add(ctrl, 0, 1);
+    Atomics.notify(ctrl, 0);
+    for (let i = Atomics.add(ctrl, 1, 1); i < count; i = Atomics.add(ctrl, 1, 1)) {
+      local(this.units as Float64Array, i, i + 1, this.out as Float64Array);
+      this.localCount++;
+      Atomics.add(ctrl, 3, 1);
     }
-    await Promise.all(jobs);
-    return out;
+    for (let d = Atomics.load(ctrl, 3); d < count; d = Atomics.load(ctrl, 3)) Atomics.wait(ctrl, 3, d, 1000);
+    return (this.out as Float64Array).slice(0, count * 3);
+  }
+
+  /** Ends the workers' evaluation loops (they then wait for the next fit's problem). */
+  private stop(): void {
+    if (this.ctrl.length === 0) return;
+    Atomics.store(this.ctrl, 4, 1);
+    Atomics.add(this.ctrl, 0, 1);
+    Atomics.notify(this.ctrl, 0);
+  }
+
+  /** Gives the pool back for the next fit (its workers no longer keep the process alive). */
+  release(): void {
+    this.stop();
+    for (const w of this.workers) w.unref();
+    if (idlePool === null || idlePool.workers.length < this.workers.length) {
+      const old = idlePool;
+      idlePool = this;
+      if (old) void old.close();
+    } else void this.close();
   }
 
   /** Stops every worker. */
   async close(): Promise<void> {
+    this.stop();
+    if (idlePool === this) idlePool = null;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

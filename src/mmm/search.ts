@@ -69,7 +69,8 @@ export interface SearchSettings {
  * F ~ U(0.5, 1) per vector, binomial crossover CR = 0.9, out-of-range genes
  * bounce back halfway to the parent; greedy selection on validation NRMSE.
  * Trials advance in lockstep so each generation's candidates of all trials
- * form one batch shared across the worker threads.
+ * form one batch, scored by this thread and the workers of a pool kept
+ * between fits, through shared memory (see search-worker.ts).
  */
 export async function runSearch(spec: SearchSpec, s: SearchSettings): Promise<SearchResult> {
   const D = spec.dims;
@@ -82,17 +83,22 @@ export async function runSearch(spec: SearchSpec, s: SearchSettings): Promise<Se
   const pop = Array.from({ length: T }, () => new Float64Array(NP * D));
   const fit = Array.from({ length: T }, () => new Float64Array(NP));
   const done = new Int32Array(T);
+  const workers = s.threads - 1;
+  const poolReady = workers > 0 ? EvaluatorPool.acquire(spec, workers, T * NP, D) : null;
+  const local = createEvaluator(spec);
+  const evalLocal = (units: Float64Array, from: number, to: number, out: Float64Array): void => {
+    for (let i = from; i < to; i++) evaluateCandidate(local, units, i * D, out, i * 3);
+  };
   let pool: EvaluatorPool | null = null;
-  let local: unknown = null;
-  if (s.threads > 1) pool = await EvaluatorPool.start(spec, s.threads);
-  else local = createEvaluator(spec);
   const evaluate = async (batch: Float64Array, count: number): Promise<Float64Array> => {
-    if (pool) return pool.evaluate(batch, count, D);
+    if (pool) return pool.evaluate(batch, count, D, evalLocal);
     const out = new Float64Array(count * 3);
-    for (let i = 0; i < count; i++) evaluateCandidate(local, batch, i * D, out, i * 3);
+    evalLocal(batch, 0, count, out);
     return out;
   };
+  let failed = false;
   try {
+    if (poolReady) pool = await poolReady;
     const batch = new Float64Array(T * NP * D);
     const owner = new Int32Array(T * NP);
     const member = new Int32Array(T * NP);
@@ -159,8 +165,14 @@ export async function runSearch(spec: SearchSpec, s: SearchSettings): Promise<Se
       generation++;
       s.onProgress?.(total, T * I);
     }
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
-    if (pool) await pool.close();
+    if (pool) {
+      if (failed) await pool.close();
+      else pool.release();
+    }
   }
   return { trials: T, iterations: I, populationSize: NP, dims: D, units, scores };
 }
@@ -211,4 +223,53 @@ export function chooseCandidate(scores: Float64Array, count: number, tolerance: 
     if (r < rc || (r === rc && v < scores[chosen * 3])) chosen = i;
   }
   return chosen;
+}
+
+/**
+ * Consensus selection (error leads, the decomposition is stabilised): the
+ * near-best set is every candidate whose validation NRMSE is <= v* (1 +
+ * tolerance), v* the lowest; each member's channel contributions (all-weeks
+ * fit) come from `contributionsOf`; the chosen candidate is the member whose
+ * contributions are closest, in L1 distance, to the per-channel medians of
+ * the set (the set's medoid; ties: lower NRMSE, then earlier). A single best
+ * validation score over 10,000 candidates is partly luck; the models the data
+ * cannot tell apart agree on the median decomposition more than on any one
+ * extreme, and unlike DECOMP.RSSD the rule does not pull effect shares toward
+ * spend shares. Members beyond `maxMembers` (by validation NRMSE) are ignored.
+ * @returns the chosen candidate index and the near-best set (ascending NRMSE)
+ * @throws Error when no candidate has a finite score
+ */
+export function consensusCandidate(scores: Float64Array, count: number, tolerance: number, maxMembers: number, contributionsOf: (i: number) => Float64Array): { chosen: number; members: number[] } {
+  let best = -1;
+  for (let i = 0; i < count; i++) {
+    const v = scores[i * 3];
+    if (Number.isFinite(v) && (best < 0 || v < scores[best * 3])) best = i;
+  }
+  if (best < 0) throw new Error('consensusCandidate: no candidate has a finite validation error');
+  const limit = scores[best * 3] * (1 + tolerance);
+  const members: number[] = [];
+  for (let i = 0; i < count; i++) if (scores[i * 3] <= limit) members.push(i);
+  members.sort((a, b) => scores[a * 3] - scores[b * 3] || a - b);
+  if (members.length > maxMembers) members.length = maxMembers;
+  const contrib = members.map(contributionsOf);
+  const nc = contrib[0].length;
+  const median = new Float64Array(nc);
+  const col = new Float64Array(members.length);
+  for (let j = 0; j < nc; j++) {
+    for (let m = 0; m < members.length; m++) col[m] = contrib[m][j];
+    const sorted = Float64Array.from(col).sort();
+    const h = (sorted.length - 1) / 2;
+    median[j] = (sorted[Math.floor(h)] + sorted[Math.ceil(h)]) / 2;
+  }
+  let chosen = 0;
+  let bestD = Infinity;
+  for (let m = 0; m < members.length; m++) {
+    let d = 0;
+    for (let j = 0; j < nc; j++) d += Math.abs(contrib[m][j] - median[j]);
+    if (d < bestD) {
+      bestD = d;
+      chosen = m;
+    }
+  }
+  return { chosen: members[chosen], members };
 }

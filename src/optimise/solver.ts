@@ -32,6 +32,8 @@ export interface LinearModel {
   rowStarts: number[];
   rowIndices: number[];
   rowValues: number[];
+  /** Constant added to the objective (default 0). */
+  objectiveOffset?: number;
 }
 
 /** Builds a {@link LinearModel} column by column and row by row. */
@@ -78,6 +80,11 @@ export class LinearModelBuilder {
     this.m.rowLower.push(lower);
     this.m.rowUpper.push(upper);
     return this.m.rowNames.length - 1;
+  }
+
+  /** Adds a constant to the objective. */
+  addObjectiveOffset(v: number): void {
+    this.m.objectiveOffset = (this.m.objectiveOffset ?? 0) + v;
   }
 
   get numCols(): number {
@@ -127,6 +134,12 @@ export interface LinearSolution {
   rowDuals: Float64Array | null;
   /** Reduced costs: d objective / d column bound (LP only). */
   colDuals: Float64Array | null;
+  /**
+   * Proven bound on the optimum (offset included): for a MIP the dual bound
+   * HiGHS reports (>= the optimum when maximising, <= when minimising); for an
+   * LP the objective. NaN when not available.
+   */
+  bound: number;
 }
 
 /** Solve options. */
@@ -179,6 +192,7 @@ function runOnce(highs: Highs, model: LinearModel, opts: SolveOptions, presolve:
       indices: Int32Array.from(model.rowIndices),
       values: Float64Array.from(model.rowValues),
     },
+    ...(model.objectiveOffset ? { offset: model.objectiveOffset } : {}),
     ...(isMip ? { integrality: Int32Array.from(model.integer, (b) => (b ? 1 : 0)) } : {}),
   };
   const hm = highs.createModel(data);
@@ -188,7 +202,10 @@ function runOnce(highs: Highs, model: LinearModel, opts: SolveOptions, presolve:
       presolve,
       time_limit: opts.timeLimit ?? 120,
       random_seed: 0,
-      ...(isMip ? { mip_rel_gap: opts.mipRelGap ?? 1e-7, mip_abs_gap: 1e-9 } : {}),
+      // MIPs here are small, tight incremental PWL models solved at the root node: HiGHS presolve, symmetry
+      // detection and primal heuristics cost more than they save (measured 3x faster without them).
+      ...(isMip ? { mip_rel_gap: opts.mipRelGap ?? 1e-7, mip_abs_gap: 1e-9, mip_detect_symmetry: false, mip_heuristic_effort: 0 } : {}),
+      ...(isMip && presolve === 'choose' ? { presolve: 'off' } : {}),
     });
     const run = hm.run();
     const code = run.modelStatus as number;
@@ -205,17 +222,20 @@ function runOnce(highs: Highs, model: LinearModel, opts: SolveOptions, presolve:
     if (status === 'optimal' || (status === 'limit' && primalOk)) {
       const sol = hm.getSolution();
       const dualOk = !isMip && (hm.info.get('dual_solution_status') as number) === 2;
+      const objective = hm.getObjectiveValue();
+      const dualBound = isMip ? (hm.info.get('mip_dual_bound') as number | undefined) : objective;
       return {
         status: status === 'limit' && !primalOk ? 'error' : status,
         detail,
-        objective: hm.getObjectiveValue(),
+        objective,
+        bound: typeof dualBound === 'number' && Number.isFinite(dualBound) ? dualBound : NaN,
         colValues: Float64Array.from(sol.colValue),
         rowValues: Float64Array.from(sol.rowValue),
         rowDuals: dualOk ? Float64Array.from(sol.rowDual) : null,
         colDuals: dualOk ? Float64Array.from(sol.colDual) : null,
       };
     }
-    return { status: code === 9 ? 'error' : status, detail, objective: NaN, colValues: empty, rowValues: empty, rowDuals: null, colDuals: null };
+    return { status: code === 9 ? 'error' : status, detail, objective: NaN, colValues: empty, rowValues: empty, rowDuals: null, colDuals: null, bound: NaN };
   } finally {
     hm.dispose();
   }

