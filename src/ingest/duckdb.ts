@@ -4,6 +4,8 @@ import { rm } from 'node:fs/promises';
 
 export interface Db {
   conn: DuckDBConnection;
+  /** Threads the database was opened with. */
+  threads: number;
   /** Runs a statement. */
   run(sql: string): Promise<void>;
   /** Runs a query and returns its rows as plain objects (BIGINT as bigint: cast in SQL where a number is wanted). */
@@ -20,13 +22,14 @@ export async function openDb(scratchPath: string, opts: { threads?: number; memo
   await rm(scratchPath + '.wal', { force: true });
   const instance = await DuckDBInstance.create(scratchPath, {
     threads: String(opts.threads ?? 2),
-    memory_limit: opts.memoryLimit ?? '300MB',
+    memory_limit: opts.memoryLimit ?? '256MB',
     preserve_insertion_order: 'true',
     temp_directory: scratchPath + '.spill',
   });
   const conn = await instance.connect();
   return {
     conn,
+    threads: opts.threads ?? 2,
     run: async (sql) => {
       await conn.run(sql);
     },

@@ -113,28 +113,46 @@ export async function buildIngest(files: RawFiles, dir: string, opts: { threads?
   }
 }
 
-/** Loads a raw file as an all-varchar table `raw_<name>` in file order, checking it is non-empty and has its columns. */
-async function loadRaw(db: Db, spec: SourceSpec, path: string): Promise<string[]> {
+/**
+ * A raw file exposed as the view `v_<name>` of trimmed varchar columns.
+ * Small files are loaded into a table whose row order is the file's, so `_row`
+ * is the data-row number. A streamed file (the large event stream) is read
+ * through a view, scanned without being stored; its row numbers are computed
+ * only when an error or a duplicate id needs them ({@link numberedRelation}).
+ */
+interface RawSource {
+  spec: SourceSpec;
+  file: string;
+  path: string;
+  reader: string;
+  select: string;
+  columns: string[];
+  streamed: boolean;
+  /** Relation with `_row` (the view itself, or a numbered table made on demand). */
+  numbered: string | null;
+}
+
+async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { stream?: boolean } = {}): Promise<RawSource> {
   const st = await stat(path);
-  if (st.size === 0) throw new ValidationError('file is empty', { file: basename(path) });
+  const file = basename(path);
+  if (st.size === 0) throw new ValidationError('file is empty', { file });
   const reader = path.endsWith('.parquet')
     ? `read_parquet(${sqlString(path)})`
     : `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true)`;
+  const streamed = opts.stream === true;
   try {
-    await db.run(`CREATE TABLE raw_${spec.name} AS SELECT * FROM ${reader}`);
+    await db.run(`CREATE ${streamed ? 'VIEW' : 'TABLE'} raw_${spec.name} AS SELECT * FROM ${reader}`);
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0];
-    throw new ValidationError(`cannot be read as ${path.endsWith('.parquet') ? 'Parquet' : 'CSV'}: ${msg}`, { file: basename(path) });
+    throw new ValidationError(`cannot be read as ${path.endsWith('.parquet') ? 'Parquet' : 'CSV'}: ${msg}`, { file });
   }
   const cols = (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE raw_${spec.name})`)).map((r) => r.column_name);
   const trimmed = cols.map((c) => c.trim());
   for (const c of spec.columns) {
     if (c.required && !trimmed.includes(c.name)) {
-      throw new ValidationError(`missing column (found: ${trimmed.join(', ')})`, { file: basename(path), column: c.name });
+      throw new ValidationError(`missing column (found: ${trimmed.join(', ')})`, { file, column: c.name });
     }
   }
-  const n = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw_${spec.name}`);
-  if (n[0].n === 0) throw new ValidationError('file is empty (a header but no data rows)', { file: basename(path) });
   // Re-expose the columns as trimmed varchar so checks are uniform for CSV and Parquet.
   const select = spec.columns
     .map((c) => {
@@ -142,8 +160,31 @@ async function loadRaw(db: Db, spec: SourceSpec, path: string): Promise<string[]
       return j >= 0 ? `trim(CAST(${sqlIdent(cols[j])} AS VARCHAR)) AS ${sqlIdent(c.name)}` : `NULL::VARCHAR AS ${sqlIdent(c.name)}`;
     })
     .join(', ');
-  await db.run(`CREATE VIEW v_${spec.name} AS SELECT rowid + 1 AS _row, ${select} FROM raw_${spec.name}`);
-  return trimmed;
+  if (streamed) {
+    await db.run(`CREATE VIEW v_${spec.name} AS SELECT ${select} FROM raw_${spec.name}`);
+  } else {
+    const n = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw_${spec.name}`);
+    if (n[0].n === 0) throw new ValidationError('file is empty (a header but no data rows)', { file });
+    await db.run(`CREATE VIEW v_${spec.name} AS SELECT rowid + 1 AS _row, ${select} FROM raw_${spec.name}`);
+  }
+  return { spec, file, path, reader, select, columns: trimmed, streamed, numbered: streamed ? null : `v_${spec.name}` };
+}
+
+/**
+ * The source with data-row numbers `_row`. For a streamed file the rows are
+ * numbered by one single-threaded scan (so the order is the file's), stored in
+ * a table; only the error and duplicate paths need it.
+ */
+async function numberedRelation(db: Db, src: RawSource): Promise<string> {
+  if (src.numbered) return src.numbered;
+  await db.run('SET threads = 1');
+  try {
+    await db.run(`CREATE TABLE n_${src.spec.name} AS SELECT row_number() OVER () AS _row, ${src.select} FROM ${src.reader}`);
+  } finally {
+    await db.run(`SET threads = ${db.threads}`);
+  }
+  src.numbered = `n_${src.spec.name}`;
+  return src.numbered;
 }
 
 interface Check {
@@ -154,19 +195,20 @@ interface Check {
 }
 
 /**
- * Runs several checks in one scan and throws a ValidationError for the first
- * failing check (in the order given) at its first row in file order.
+ * Runs several checks in one scan (and, for a streamed source, the empty-file
+ * check) and throws a ValidationError for the first failing check (in the
+ * order given) at its first row in file order.
  */
-async function checkAll(db: Db, file: string, table: string, checks: Check[]): Promise<void> {
-  if (!checks.length) return;
-  const mins = checks.map((c, i) => `min(CASE WHEN ${c.bad} THEN _row END)::INTEGER AS c${i}`).join(', ');
-  const first = (await db.all<Record<string, number | null>>(`SELECT ${mins} FROM ${table}`))[0];
-  for (let i = 0; i < checks.length; i++) {
-    const row = first[`c${i}`];
-    if (row === null || row === undefined) continue;
-    const v = await db.all<{ v: string | null }>(`SELECT ${sqlIdent(checks[i].column)} AS v FROM ${table} WHERE _row = ${row}`);
-    throw new ValidationError(checks[i].detail(v[0]?.v ?? ''), { file, row, column: checks[i].column });
-  }
+async function checkAll(db: Db, src: RawSource, checks: Check[]): Promise<number> {
+  const flags = checks.map((c, i) => `bool_or(${c.bad}) AS c${i}`).join(', ');
+  const res = (await db.all<Record<string, number | boolean | null>>(`SELECT count(*)::DOUBLE AS n${flags ? ', ' + flags : ''} FROM v_${src.spec.name}`))[0];
+  if (res.n === 0) throw new ValidationError('file is empty (a header but no data rows)', { file: src.file });
+  const failing = checks.findIndex((_, i) => res[`c${i}`] === true);
+  if (failing < 0) return res.n as number;
+  const table = await numberedRelation(db, src);
+  const c = checks[failing];
+  const bad = await db.all<{ _row: number; v: string | null }>(`SELECT _row::INTEGER AS _row, ${sqlIdent(c.column)} AS v FROM ${table} WHERE ${c.bad} ORDER BY _row LIMIT 1`);
+  throw new ValidationError(c.detail(bad[0]?.v ?? ''), { file: src.file, row: bad[0]?._row, column: c.column });
 }
 
 const DATE_RE = `'^\\d{4}-\\d{2}-\\d{2}$'`;
@@ -180,12 +222,15 @@ const NAME_RE = `'^[A-Za-z][A-Za-z0-9_ .-]{0,62}$'`;
 
 /**
  * Checks ids: exact copies of a row (same id, same values) are dropped with a
- * warning; an id reused for different content is an error. Returns the SQL
- * filter that keeps the first copy (empty when there are no duplicates).
+ * warning; an id reused for different content is an error. Returns the
+ * relation to stage from: `v_<name>` when there are no duplicates, else a
+ * query over the numbered rows keeping each id's first copy.
  */
-async function dedupeOnId(db: Db, file: string, table: string, idCol: string, otherCols: string[], warnings: string[]): Promise<string> {
-  const dup = await db.all<{ n: number }>(`SELECT (count(*) - count(DISTINCT ${sqlIdent(idCol)}))::INTEGER AS n FROM ${table}`);
-  if (dup[0].n === 0) return '';
+async function dedupeOnId(db: Db, src: RawSource, idCol: string, otherCols: string[], warnings: string[]): Promise<string> {
+  const view = `v_${src.spec.name}`;
+  const dup = await db.all<{ n: number }>(`SELECT (count(*) - count(DISTINCT ${sqlIdent(idCol)}))::INTEGER AS n FROM ${view}`);
+  if (dup[0].n === 0) return view;
+  const table = await numberedRelation(db, src);
   const payload = otherCols.map((c) => `coalesce(${sqlIdent(c)}, '')`).join(` || chr(31) || `);
   const conflict = await db.all<{ _row: number; id: string; first: number }>(`
     WITH d AS (SELECT ${sqlIdent(idCol)} AS id FROM ${table} GROUP BY 1 HAVING count(*) > 1),
@@ -195,10 +240,10 @@ async function dedupeOnId(db: Db, file: string, table: string, idCol: string, ot
     SELECT _row::INTEGER AS _row, id, first_row::INTEGER AS first FROM f WHERE payload <> first_payload ORDER BY _row LIMIT 1`);
   if (conflict.length) {
     const c = conflict[0];
-    throw new ValidationError(`duplicate id "${c.id}" (first seen at row ${c.first}) with different values`, { file, row: c._row, column: idCol });
+    throw new ValidationError(`duplicate id "${c.id}" (first seen at row ${c.first}) with different values`, { file: src.file, row: c._row, column: idCol });
   }
-  warnings.push(`${file}: dropped ${dup[0].n} exact duplicate row(s) (same ${idCol} and values)`);
-  return `QUALIFY row_number() OVER (PARTITION BY ${sqlIdent(idCol)} ORDER BY _row) = 1`;
+  warnings.push(`${src.file}: dropped ${dup[0].n} exact duplicate row(s) (same ${idCol} and values)`);
+  return `(SELECT * FROM ${table} QUALIFY row_number() OVER (PARTITION BY ${sqlIdent(idCol)} ORDER BY _row) = 1)`;
 }
 
 /** Lower-case identifier for a wide-table column: `Paid Social` -> `paid_social`. */
@@ -216,9 +261,10 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
 
   // ---- staging: spend ----
   let t = performance.now();
-  const spendCols = await loadRaw(db, RAW_SOURCES[0], files.spend!);
+  const spendSrc = await loadRaw(db, RAW_SOURCES[0], files.spend!);
+  const spendCols = spendSrc.columns;
   const sf = name('spend');
-  await checkAll(db, sf, 'v_spend', [
+  await checkAll(db, spendSrc, [
     { column: 'date', bad: isBadDate('date'), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
     { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}" (letters, digits, space, _ . -; starting with a letter)` },
     { column: 'spend', bad: isBadNumber('spend'), detail: (v) => `not a number: "${v}"` },
@@ -226,7 +272,7 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
   ]);
   for (const c of ['impressions', 'clicks']) {
     if (!spendCols.includes(c)) continue;
-    await checkAll(db, sf, 'v_spend', [
+    await checkAll(db, spendSrc, [
       { column: c, bad: `${c} <> '' AND TRY_CAST(${c} AS DOUBLE) IS NULL`, detail: (v) => `not a number: "${v}"` },
       { column: c, bad: `${c} <> '' AND TRY_CAST(${c} AS DOUBLE) < 0`, detail: (v) => `negative ${c} ${v}` },
     ]);
@@ -238,9 +284,9 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
 
   // ---- staging: orders ----
   t = performance.now();
-  await loadRaw(db, RAW_SOURCES[2], files.orders!);
+  const ordersSrc = await loadRaw(db, RAW_SOURCES[2], files.orders!);
   const of = name('orders');
-  await checkAll(db, of, 'v_orders', [
+  await checkAll(db, ordersSrc, [
     { column: 'order_id', bad: isEmpty('order_id'), detail: () => 'empty order id' },
     { column: 'customer_id', bad: isEmpty('customer_id'), detail: () => 'empty customer id' },
     { column: 'timestamp', bad: isBadTimestamp('timestamp'), detail: (v) => `unparseable timestamp "${v}" (expected ISO 8601)` },
@@ -249,33 +295,29 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
     { column: 'currency', bad: isEmpty('currency'), detail: () => 'empty currency' },
   ]);
   const firstCurrency = (await db.all<{ c: string }>(`SELECT upper(currency) AS c FROM v_orders ORDER BY _row LIMIT 1`))[0].c;
-  await checkAll(db, of, 'v_orders', [
+  await checkAll(db, ordersSrc, [
     { column: 'currency', bad: `upper(currency) <> ${sqlString(firstCurrency)}`, detail: (v) => `mixed currencies: "${v}" but earlier rows are "${firstCurrency}" (one currency per run; convert first)` },
   ]);
-  const keepOrders = await dedupeOnId(db, of, 'v_orders', 'order_id', ['customer_id', 'timestamp', 'amount', 'currency'], warnings);
+  const ordersRel = await dedupeOnId(db, ordersSrc, 'order_id', ['customer_id', 'timestamp', 'amount', 'currency'], warnings);
   await db.run(`CREATE TABLE stg_orders AS SELECT order_id, customer_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
-      ${money('amount')} AS amount, upper(currency) AS currency FROM v_orders ${keepOrders}`);
+      ${money('amount')} AS amount, upper(currency) AS currency FROM ${ordersRel}`);
   lap('stg_orders', t);
 
   // ---- staging: events (optional) ----
   t = performance.now();
   if (files.events) {
-    await loadRaw(db, RAW_SOURCES[1], files.events);
-    const ef = name('events');
-    await checkAll(db, ef, 'v_events', [
+    const eventsSrc = await loadRaw(db, RAW_SOURCES[1], files.events, { stream: true });
+    const eventCount = await checkAll(db, eventsSrc, [
       { column: 'event_id', bad: isEmpty('event_id'), detail: () => 'empty event id' },
       { column: 'timestamp', bad: isBadTimestamp('timestamp'), detail: (v) => `unparseable timestamp "${v}" (expected ISO 8601)` },
       { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
       { column: 'type', bad: `type IS NULL OR type NOT IN ('impression', 'click', 'session')`, detail: (v) => `unknown event type "${v}" (expected impression, click or session)` },
     ]);
-    const keepEvents = await dedupeOnId(db, ef, 'v_events', 'event_id', ['timestamp', 'customer_id', 'channel', 'type'], warnings);
+    const eventsRel = await dedupeOnId(db, eventsSrc, 'event_id', ['timestamp', 'customer_id', 'channel', 'type'], warnings);
     // Only touches with a known customer matter downstream (acquisition channel); anonymous ones are counted, not kept.
-    await db.run(`CREATE TABLE stg_events AS SELECT * FROM (SELECT event_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
-        customer_id, channel, type FROM v_events ${keepEvents}) WHERE customer_id IS NOT NULL AND customer_id <> ''`);
-    const n = await db.all<{ n: number }>(`SELECT count(*)::BIGINT::DOUBLE AS n FROM v_events`);
-    rows['events (raw)'] = n[0].n;
-    await db.run('DROP VIEW v_events');
-    await db.run('DROP TABLE raw_events');
+    await db.run(`CREATE TABLE stg_events AS SELECT event_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
+        customer_id, channel, type FROM ${eventsRel} WHERE customer_id IS NOT NULL AND customer_id <> ''`);
+    rows['events (raw)'] = eventCount;
   } else {
     warnings.push('no events file: every customer\'s acquisition channel is "none"');
     await db.run(`CREATE TABLE stg_events (event_id VARCHAR, ts TIMESTAMP, customer_id VARCHAR, channel VARCHAR, type VARCHAR)`);
@@ -285,9 +327,8 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
   // ---- staging: controls, holidays, channels (optional) ----
   t = performance.now();
   if (files.controls) {
-    await loadRaw(db, RAW_SOURCES[3], files.controls);
     const cf = name('controls');
-    await checkAll(db, cf, 'v_controls', [
+    await checkAll(db, await loadRaw(db, RAW_SOURCES[3], files.controls), [
       { column: 'date', bad: isBadDate('date'), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
       { column: 'name', bad: `${isEmpty('name')} OR NOT regexp_full_match(name, ${NAME_RE})`, detail: (v) => `invalid control name "${v}"` },
       { column: 'value', bad: isBadNumber('value'), detail: (v) => `not a number: "${v}"` },
@@ -295,22 +336,19 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
     await db.run(`CREATE TABLE stg_controls AS SELECT CAST(date AS DATE) AS date, name, CAST(value AS DOUBLE) AS value FROM v_controls`);
   } else await db.run(`CREATE TABLE stg_controls (date DATE, name VARCHAR, value DOUBLE)`);
   if (files.holidays) {
-    await loadRaw(db, RAW_SOURCES[4], files.holidays);
-    const hf = name('holidays');
-    await checkAll(db, hf, 'v_holidays', [
+    await checkAll(db, await loadRaw(db, RAW_SOURCES[4], files.holidays), [
       { column: 'date', bad: isBadDate('date'), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
       { column: 'name', bad: isEmpty('name'), detail: () => 'empty holiday name' },
     ]);
     await db.run(`CREATE TABLE stg_holidays AS SELECT DISTINCT CAST(date AS DATE) AS date, name FROM v_holidays`);
   } else await db.run(`CREATE TABLE stg_holidays (date DATE, name VARCHAR)`);
   if (files.channels) {
-    await loadRaw(db, RAW_SOURCES[5], files.channels);
-    const chf = name('channels');
-    await checkAll(db, chf, 'v_channels', [
+    const chSrc = await loadRaw(db, RAW_SOURCES[5], files.channels);
+    await checkAll(db, chSrc, [
       { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
     ]);
-    const keepChannels = await dedupeOnId(db, chf, 'v_channels', 'channel', ['kind', 'group'], warnings);
-    await db.run(`CREATE TABLE stg_channels AS SELECT channel, lower(kind) AS kind, coalesce(NULLIF("group", ''), 'ungrouped') AS "group" FROM v_channels ${keepChannels}`);
+    const channelsRel = await dedupeOnId(db, chSrc, 'channel', ['kind', 'group'], warnings);
+    await db.run(`CREATE TABLE stg_channels AS SELECT channel, lower(kind) AS kind, coalesce(NULLIF("group", ''), 'ungrouped') AS "group" FROM ${channelsRel}`);
   } else await db.run(`CREATE TABLE stg_channels (channel VARCHAR, kind VARCHAR, "group" VARCHAR)`);
   lap('stg_small', t);
 
