@@ -33,7 +33,7 @@ import {
   weeklySpendPattern,
 } from './sample-truth.ts';
 
-export const GENERATOR_VERSION = 'generate@1';
+export const GENERATOR_VERSION = 'generate@2';
 
 export interface GenerateOptions {
   out: string;
@@ -57,7 +57,7 @@ export interface GenerateSummary {
 
 const DAY_MS = 86_400_000;
 const BGNBD = { r: 0.5, alpha: 12, a: 1.0, b: 2.5 };
-const GAMMA_GAMMA = { p: 8, q: 20, v: 270 };
+const GAMMA_GAMMA = { p: 10, q: 25, v: 275 };
 const EVENTS_PER_SCALE = 2_000_000;
 const ORGANIC = ['direct', 'organic_search'];
 
@@ -301,12 +301,13 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
         }
       }
       addOrder(cust, firstSec);
-      // BG/NBD: purchases at rate lambda (per week) while alive; after each purchase the customer drops out with probability p.
+      // BG/NBD (Fader, Hardie & Lee 2005): purchases at rate lambda (per week) while alive; after each
+      // repeat purchase the customer drops out with probability p (never right after the first purchase).
       const lambda = rng.gamma(BGNBD.r) / BGNBD.alpha;
       const pDrop = rng.beta(BGNBD.a, BGNBD.b);
       let tSec = firstSec;
-      for (;;) {
-        if (rng.uniform() < pDrop) break;
+      for (let repeat = 0; ; repeat++) {
+        if (repeat > 0 && rng.uniform() < pDrop) break;
         tSec += Math.max(1, Math.round((rng.exponential() / lambda) * 7 * 86400));
         if (!(tSec < endSec)) break;
         const bw = Math.floor((tSec - startSec) / (7 * 86400));
@@ -393,7 +394,7 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
       expectedRevenue: 'expected[t] = baseline[t] + sum_c media_c[t]',
       orders: 'orders in week t = round(expected[t] / meanOrderValue): repeat purchases due that week plus new customers for the rest; revenue[t] = sum of order amounts (realised), expected[t] + order-level noise',
       acquisition: 'a new customer of week t is acquired by paid channel c with probability media_c[t] / expected[t]; otherwise organic (direct 40%, organic_search 30%, no touch 30%); the first touch before the first order is on the acquisition channel',
-      repeatPurchases: 'BG/NBD: lambda ~ Gamma(r, rate alpha) per week, p ~ Beta(a, b); purchases arrive at rate lambda while alive; after each purchase the customer drops out with probability p',
+      repeatPurchases: 'BG/NBD: lambda ~ Gamma(r, rate alpha) per week, p ~ Beta(a, b); purchases arrive at rate lambda while alive; after each repeat purchase the customer drops out with probability p',
       orderValue: 'Gamma-Gamma: nu ~ Gamma(q, rate v) per customer; each order amount ~ Gamma(p, rate nu), rounded to cents (min 0.01)',
     },
     channels: scaledChannels.map((ch, c) => {
