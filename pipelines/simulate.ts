@@ -58,6 +58,7 @@ export function bandsDocument(result: SimulationResult, labels: string[]): Recor
     parameterDraws: result.parameterDraws,
     noise: { method: 'moving-block resample of the model residuals', blockLength: result.blockLength, scale: result.noiseScale },
     plan: labels[0],
+    warnings: result.warnings,
   };
   if (second) {
     doc.compare = { plan: labels[1], total: second.total, weekly: second.weekly };
@@ -88,7 +89,7 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
     build: async (tmp) => {
       const r = await simulatePlans(fit.model, fit.draws, plans, { draws: params.draws, seed: params.seed, threads: opts.threads });
       await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, planFiles)));
-      return { metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
+      return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
     },
   });
 }

@@ -213,7 +213,7 @@ export async function buildSimulate(fitDir: string, optimiseDir: string, cfg: Co
   const plans = [await read('plan.csv'), await read('current.csv')];
   const r = await simulatePlans(model, draws as BootstrapDraw[], plans, { draws: cfg.simulate.draws, seed: cfg.seed });
   await writeFile(join(dir, 'bands.json'), stableJson(bandsDocument(r, ['recommended', 'current'])));
-  return { metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
+  return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
 }
 
 /** Report stage: one self-contained HTML page from the stage outputs. */

@@ -152,6 +152,7 @@ const COMMANDS: Record<string, Command> = {
       const r = await runSimulateCommand({ model: o.model as string, plan: o.plan as string, out: o.out as string, draws: o.draws as number | undefined, seed: o.seed as number | undefined, compare: o.compare as string | undefined, threads: o.threads as number | undefined });
       const m = r.manifest.metrics as Record<string, number>;
       out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(o.out as string)}/bands.json: total P50 ${m.p50.toFixed(0)} (P5 ${m.p5.toFixed(0)} – P95 ${m.p95.toFixed(0)})${m.probabilityBetter !== undefined ? `, P(better) ${m.probabilityBetter.toFixed(3)}` : ''}`);
+      for (const w of r.manifest.warnings) err(`warning: ${w}`);
     },
   },
 };

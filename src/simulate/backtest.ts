@@ -23,6 +23,10 @@ export interface BacktestRow {
   expectedTotal?: number;
   /** (P50 total - expected total) / (noise sd x sqrt(horizon)): "within the noise" when |z| <= 2. */
   zTruth?: number;
+  /** Forecast weeks where some channel's spend exceeds 1.25 x the most it spent before the origin (extrapolation). */
+  extrapolatedWeeks: number;
+  /** Of those, the weeks inside [P5, P95]. */
+  extrapolatedCovered: number;
 }
 
 /** The weeks [from, to) of a weekly table. */
@@ -61,10 +65,18 @@ export async function rollingOriginBacktest(
     const bands = sim.plans[0];
     let covered = 0;
     let actualTotal = 0;
+    let extrapolatedWeeks = 0;
+    let extrapolatedCovered = 0;
+    const seenMax = data.channels.map((c) => c.values.slice(0, origin).reduce((m, v) => Math.max(m, v), 0));
     for (let t = 0; t < h; t++) {
       const y = future.target[t];
       actualTotal += y;
-      if (y >= bands.weekly[t].p5 && y <= bands.weekly[t].p95) covered++;
+      const inside = y >= bands.weekly[t].p5 && y <= bands.weekly[t].p95;
+      if (inside) covered++;
+      if (future.channels.some((c, j) => c.values[t] > 1.25 * seenMax[j])) {
+        extrapolatedWeeks++;
+        if (inside) extrapolatedCovered++;
+      }
     }
     const row: BacktestRow = {
       origin,
@@ -76,6 +88,8 @@ export async function rollingOriginBacktest(
       p5Total: bands.total.p5,
       p50Total: bands.total.p50,
       p95Total: bands.total.p95,
+      extrapolatedWeeks,
+      extrapolatedCovered,
     };
     if (opts.expected) {
       let e = 0;

@@ -13,7 +13,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { dayToIso } from '../core/csv.ts';
 import { defaultThreads, runInWorkers } from '../core/workers.ts';
-import { mediaEffect, predictBaseline } from '../mmm/predict.ts';
+import { adstockSeries, mediaEffect, predictBaseline } from '../mmm/predict.ts';
 import type { BootstrapDraw, MmmModel } from '../mmm/types.ts';
 import type { Plan } from './plan.ts';
 import { CHUNK, sampleDraws, type SampleSpec } from './sample.ts';
@@ -48,6 +48,27 @@ export interface SimulationResult {
   parameterDraws: number;
   noiseScale: number;
   blockLength: number;
+  /** Plans that take a channel beyond the adstocked spend the model saw (extrapolation: bands less reliable). */
+  warnings: string[];
+}
+
+/**
+ * Warnings for weeks where a plan drives a channel's adstocked spend above
+ * 1.25 x the most the model saw: the response there is extrapolated, and the
+ * bands do not include that model uncertainty.
+ */
+export function extrapolationWarnings(model: MmmModel, plan: Plan, label: string): string[] {
+  const out: string[] = [];
+  for (const ch of model.channels) {
+    const seen = ch.saturation.adstockMax;
+    if (!(seen > 0)) continue;
+    const a = adstockSeries(ch.adstock, plan.spend[ch.name], ch.carry);
+    let worst = 0;
+    let at = -1;
+    for (let t = 0; t < a.length; t++) if (a[t] / seen > worst) [worst, at] = [a[t] / seen, t];
+    if (worst > 1.25) out.push(`${label}: ${ch.name} reaches ${worst.toFixed(2)}x the adstocked spend the model saw (week of ${dayToIso(plan.dates[at])}); the response there is extrapolated`);
+  }
+  return out;
 }
 
 /** The model with a bootstrap draw's coefficients and transforms (for its baseline and media). */
@@ -133,7 +154,8 @@ export async function simulatePlans(model: MmmModel, paramDraws: BootstrapDraw[]
       return { date: dayToIso(plans[p].dates[t]), ...bandOf(column) };
     }),
   }));
-  const result: SimulationResult = { plans: bands, draws: N, parameterDraws: B, noiseScale, blockLength: L };
+  const warnings = plans.flatMap((p, i) => extrapolationWarnings(model, p, `plan ${i + 1}`));
+  const result: SimulationResult = { plans: bands, draws: N, parameterDraws: B, noiseScale, blockLength: L, warnings };
   if (plans.length >= 2) {
     let wins = 0;
     for (let i = 0; i < N; i++) if (totals[0][i] > totals[1][i]) wins++;

@@ -68,6 +68,15 @@ describe('simulatePlans', () => {
     expect(same.probabilityFirstBeatsSecond).toBe(0);
   });
 
+  it('warns when a plan takes a channel beyond the spend the model saw, and not otherwise', async () => {
+    const usual = planFromTable(fit.model, parseCsv(planCsv(6, (n) => recent(n)), 'usual.csv'));
+    const big = fit.model.channels[0].name;
+    const huge = planFromTable(fit.model, parseCsv(planCsv(6, (n) => (n === big ? 5 * fit.model.channels[0].saturation.adstockMax : recent(n))), 'huge.csv'));
+    const r = await simulatePlans(fit.model, fit.draws, [usual, huge], { draws: 200, seed: 1 });
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(new RegExp(`^plan 2: ${big} reaches \\d+\\.\\d\\dx the adstocked spend the model saw \\(week of \\d{4}-\\d{2}-\\d{2}\\); the response there is extrapolated$`));
+  });
+
   it('rejects plans with unknown channels, missing channels, gaps, or dates that do not follow the data', () => {
     const names = fit.model.channels.map((c) => c.name);
     const next = iso(fit.model.window.lastDay + 7);
