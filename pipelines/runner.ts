@@ -5,7 +5,7 @@
  * has a complete manifest, and otherwise builds it atomically (one artifact
  * writer: src/core/artifacts.ts).
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { dataVersionOf, readManifest, recordInputs, writeArtifact, writeFileAtomic, type BuildResult, type Manifest } from '../src/core/artifacts.ts';
 import { sha256, stableJson } from '../src/core/hash.ts';
 
@@ -45,14 +45,18 @@ export async function runStage(store: string, def: StageDef, log: (msg: string) 
   return { stage: def.name, dataVersion, dir, skipped, manifest };
 }
 
+/** The id of a run: a hash of the stage versions it used (the same week, unchanged, gets the same id). */
+export function runIdOf(runs: { stage: string; dataVersion: string }[]): string {
+  return sha256(stableJson(runs.map((r) => ({ stage: r.stage, dataVersion: r.dataVersion })))).slice(0, 16);
+}
+
 /**
  * Writes the run record `store/runs/<runId>.json`: the stage versions a run used.
- * The run id is a hash of those versions, so re-running an unchanged week
- * writes the same bytes to the same file (and so changes nothing).
+ * The run id is a hash of those versions (by default of all of them), so
+ * re-running an unchanged week writes the same bytes to the same file.
  */
-export async function writeRunRecord(store: string, runs: StageRun[], extra: Record<string, unknown> = {}): Promise<{ runId: string; path: string }> {
-  const stages = runs.map((r) => ({ stage: r.stage, dataVersion: r.dataVersion, dir: join('artifacts', r.stage, shortVersion(r.dataVersion)) }));
-  const runId = sha256(stableJson(stages)).slice(0, 16);
+export async function writeRunRecord(store: string, runs: StageRun[], extra: Record<string, unknown> = {}, runId = runIdOf(runs)): Promise<{ runId: string; path: string }> {
+  const stages = runs.map((r) => ({ stage: r.stage, dataVersion: r.dataVersion, dir: relative(store, r.dir) }));
   const path = join(store, 'runs', `${runId}.json`);
   await writeFileAtomic(path, stableJson({ runId, stages, ...extra }));
   return { runId, path };

@@ -20,7 +20,7 @@ import { decideRefit, type DriftDecision } from '../src/monitor/drift.ts';
 import { allocateBudget, defaultProblemFromCurves, evaluateUnderCurveDraws, resolveProblem, responseValue, marginalRoi } from '../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../src/optimise/types.ts';
 import { weeklyCurve } from '../src/optimise/mmm-curves.ts';
-import { simulatePlans, type Plan } from '../src/simulate/index.ts';
+import { planFromTable, simulatePlans, type Plan } from '../src/simulate/index.ts';
 import { renderReport, type ReportData } from '../src/report/index.ts';
 import { readWeeklyCsv, writeFitFiles } from './mmm.ts';
 import { toSummary, writeClvFiles, type ClvSummary } from './clv.ts';
@@ -208,7 +208,6 @@ export async function buildOptimise(fitDir: string, clvDir: string, data: Weekly
 /** Simulate stage: bands for the recommended and the current plan. */
 export async function buildSimulate(fitDir: string, optimiseDir: string, cfg: Config, dir: string): Promise<BuildResult> {
   const { model, draws } = await readFit(fitDir);
-  const { planFromTable } = await import('../src/simulate/index.ts');
   const read = async (name: string) => planFromTable(model, parseCsv(await readFile(join(optimiseDir, name), 'utf8'), name));
   const plans = [await read('plan.csv'), await read('current.csv')];
   const r = await simulatePlans(model, draws as BootstrapDraw[], plans, { draws: cfg.simulate.draws, seed: cfg.seed });

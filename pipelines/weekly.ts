@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { generateSample } from '../src/ingest/generate.ts';
 import { INGEST_VERSION, buildIngest, rawInputFiles } from '../src/ingest/ingest.ts';
-import { runStage, writeRunRecord, type StageRun } from './runner.ts';
+import { runIdOf, runStage, writeRunRecord, type StageRun } from './runner.ts';
 import { MMM_CODE_VERSION } from './mmm.ts';
 import { CLV_CODE_VERSION } from './clv.ts';
 import { buildClv, buildDrift, buildMmm, buildOptimise, buildReport, buildSimulate, modelColumns, readMmmInput } from './stages.ts';
@@ -126,10 +126,10 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   }, log);
   stages.push(simulate);
 
-  const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir), skipped: false }));
-  const runId = (await import('../src/core/hash.ts')).sha256(stableJson(lineage)).slice(0, 16);
+  const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir) }));
+  const runId = runIdOf(stages);
   const report = await runStage(cfg.store, {
-    name: 'report', codeVersion: 'report@2',
+    name: 'report', codeVersion: 'report@3',
     inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
     params: { runId, lineage },
     build: (dir) => buildReport({ ingestDir: ingest.dir, fitDir: fit.dir, clvDir: clv.dir, optimiseDir: optimise.dir, simulateDir: simulate.dir, driftDir: drift.dir, runId, lineage }, dir),
@@ -139,6 +139,6 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const html = await readFile(join(report.dir, 'report.html'));
   await writeFileAtomic(reportPath, html, { keepPrevious: true });
   await writeFileAtomic(join(cfg.reports, 'latest.html'), html);
-  const { path } = await writeRunRecord(cfg.store, stages, { raw: relative(cfg.root, cfg.raw), decision, report: relative(cfg.root, reportPath) });
+  const { path } = await writeRunRecord(cfg.store, stages, { raw: relative(cfg.root, cfg.raw), decision, report: relative(cfg.root, reportPath) }, runId);
   return { runId, runRecord: path, stages, report: reportPath, decision };
 }

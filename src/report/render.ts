@@ -40,7 +40,7 @@ export interface ReportBands {
 export interface ReportData {
   title: string;
   runId: string;
-  lineage: { stage: string; dataVersion: string; dir: string; skipped: boolean }[];
+  lineage: { stage: string; dataVersion: string; dir: string }[];
   data: { weeks: number; firstWeek: string; lastWeek: string; currency: string; channels: string[]; revenue: number; spend: number; orders: number; customers: number };
   warnings: string[];
   weekly?: { dates: string[]; actual: number[]; fitted?: number[]; baseline?: number[] };
@@ -154,6 +154,6 @@ export function renderReport(d: ReportData): string {
     parts.push(table(['Acquisition channel', 'Customers', 'Mean CLV', 'Total CLV'], c.byChannel.map((b) => [esc(b.channel), fmt(b.customers), fmt(b.meanClv, 2), money(b.totalClv)])));
   }
 
-  parts.push(`<h2>Lineage</h2>${table(['Stage', 'Data version', 'Folder', 'This run'], d.lineage.map((l) => [esc(l.stage), `<code>${esc(l.dataVersion.slice(0, 16))}</code>`, `<code>${esc(l.dir)}</code>`, l.skipped ? 'reused' : 'built']))}`);
+  parts.push(`<h2>Lineage</h2><p class="muted">The artifacts this report was made from; each folder has a manifest with its inputs, parameters and output hashes.</p>${table(['Stage', 'Data version', 'Folder'], d.lineage.map((l) => [esc(l.stage), `<code>${esc(l.dataVersion.slice(0, 16))}</code>`, `<code>${esc(l.dir)}</code>`]))}`);
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${esc(d.title)}</title><style>${CSS}</style></head><body>${parts.join('\n')}</body></html>\n`;
 }

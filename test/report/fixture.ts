@@ -10,7 +10,7 @@ export function reportFixture(): ReportData {
   return {
     title: 'Weekly marketing-mix report',
     runId: 'abc123',
-    lineage: [{ stage: 'ingest', dataVersion: 'f'.repeat(64), dir: `data/${EVIL}`, skipped: false }],
+    lineage: [{ stage: 'ingest', dataVersion: 'f'.repeat(64), dir: `data/${EVIL}` }],
     data: { weeks: 10, firstWeek: '2024-01-01', lastWeek: '2024-03-04', currency: 'USD', channels: [EVIL, 'search_spend'], revenue: 1e6, spend: 2e5, orders: 1234, customers: 999 },
     warnings: [`spend.csv: dropped 1 exact duplicate row(s) ${EVIL}`],
     weekly: { dates, actual: dates.map((_, i) => 100 + i), fitted: dates.map((_, i) => 101 + i), baseline: dates.map(() => 60) },
