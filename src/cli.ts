@@ -248,6 +248,12 @@ export async function main(argv: string[]): Promise<number> {
       err(`error: ${e.message.split('\n')[0]}`);
       return e.exitCode;
     }
+    const io = e as NodeJS.ErrnoException;
+    if (io && (io.code === 'ENOENT' || io.code === 'EACCES' || io.code === 'EISDIR' || io.code === 'ENOTDIR') && io.path) {
+      const why = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is not a folder' }[io.code];
+      err(`error: cannot read ${io.path}: ${why}`);
+      return 2;
+    }
     const msg = e instanceof Error ? e.message : String(e);
     err(`error: unexpected failure: ${msg.split('\n')[0]}`);
     if (process.env.MMM_DEBUG && e instanceof Error) err(e.stack ?? '');

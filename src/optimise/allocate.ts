@@ -16,7 +16,7 @@
  */
 import type { Highs } from 'highs';
 import { curveSupremum, inflectionPoint, isConcaveOn, marginalRoi, responseValue, saturationSpend, spendForResponse } from './curves.ts';
-import { buildBreakpoints, makePwl, pwlValues, refineAround } from './breakpoints.ts';
+import { buildBreakpoints, liftPwl, makePwl, pwlValues, refineAround } from './breakpoints.ts';
 import type { ChannelCurves, ChannelPwl } from './breakpoints.ts';
 import { channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
 import { formulate } from './formulate.ts';
@@ -53,6 +53,12 @@ export interface CoreSolve {
   mip: boolean;
   /** For MIPs solved in two stages: the problem restricted to the MIP's discrete choices (all concave), whose PWLs are `pwls`. */
   localProblem?: ResolvedProblem;
+  /**
+   * Proven bound on the true optimum (MIPs solved with upper-bounding PWLs):
+   * no feasible plan has a larger objective (smaller for "efficiency"). NaN
+   * when not computed (LPs, reinvestment, fallbacks).
+   */
+  bound: number;
 }
 
 /** The spend range a channel's PWL covers, and whether it is an artificial cap. */
@@ -97,35 +103,49 @@ function curvesOf(ch: ResolvedChannel): ChannelCurves {
 /** Whether every channel's PWL needs no binaries (all concave where it matters) and no minIfActive. */
 function needsMip(problem: ResolvedProblem): boolean {
   return problem.periods.some((p) =>
-    p.channels.some((ch) => ch.minIfActive > 0 || (ch.revenue.type === 'hill' && ch.revenue.alpha > 1) || (ch.clvCurve?.type === 'hill' && ch.clvCurve.alpha > 1) || nonConcavePiecewise(ch)),
+    p.channels.some(
+      (ch) =>
+        (ch.minIfActive > 0 && ch.lo === 0) ||
+        (ch.revenue.type === 'hill' && ch.revenue.alpha > 1 && ch.lo < inflectionPoint(ch.revenue)! && ch.hi > 0) ||
+        (ch.clvCurve?.type === 'hill' && ch.clvCurve.alpha > 1 && ch.lo < inflectionPoint(ch.clvCurve)! && ch.hi > 0) ||
+        (ch.hi > ch.lo && !(isConcaveOnRange(ch.revenue, ch.lo, ch.hi) && (!ch.clvCurve || isConcaveOnRange(ch.clvCurve, ch.lo, ch.hi)))),
+    ),
   );
 }
 
-function nonConcavePiecewise(ch: ResolvedChannel): boolean {
-  for (const c of [ch.revenue, ch.clvCurve]) {
-    if (!c || (c.type !== 'points' && c.type !== 'tiers')) continue;
-    let prev = Infinity;
-    const xs = c.type === 'points' ? [0, ...c.spend] : [0];
-    const ys = c.type === 'points' ? [0, ...c.response] : [0];
-    if (c.type === 'tiers') for (const t of c.tiers) {
-      xs.push(xs[xs.length - 1] + (t.width ?? 1));
-      ys.push(ys[ys.length - 1] + (t.width ?? 1) * t.roi);
-    }
-    for (let j = 1; j < xs.length; j++) {
-      if (xs[j] === xs[j - 1]) continue;
-      const s = (ys[j] - ys[j - 1]) / (xs[j] - xs[j - 1]);
-      if (s > prev + 1e-12) return true;
-      prev = s;
+/** Whether a points/tiers curve's slopes never rise on the pieces meeting (lo, hi); smooth curves: true (handled by the caller). */
+function isConcaveOnRange(c: ResolvedChannel['revenue'], lo: number, hi: number): boolean {
+  if (c.type !== 'points' && c.type !== 'tiers') return true;
+  const xs = c.type === 'points' ? [0, ...c.spend] : [0];
+  const ys = c.type === 'points' ? [0, ...c.response] : [0];
+  let tail = 0;
+  if (c.type === 'tiers') {
+    for (const t of c.tiers) {
+      if (t.width === undefined || t.width === null) {
+        tail = t.roi;
+        break;
+      }
+      xs.push(xs[xs.length - 1] + t.width);
+      ys.push(ys[ys.length - 1] + t.width * t.roi);
     }
   }
-  return false;
+  xs.push(Infinity);
+  let prev = Infinity;
+  for (let j = 1; j < xs.length; j++) {
+    if (xs[j] <= xs[j - 1]) continue;
+    if (xs[j] <= lo || xs[j - 1] >= hi) continue;
+    const s = xs[j] === Infinity ? tail : (ys[j] - ys[j - 1]) / (xs[j] - xs[j - 1]);
+    if (s > prev + 1e-12 * Math.max(1, Math.abs(prev))) return false;
+    prev = s;
+  }
+  return true;
 }
 
 /** Relative chord tolerance of the initial MIP grid's concave stretches (refined near the solution afterwards). */
 const MIP_INITIAL_REL = 1e-3;
 
 /** Initial PWLs: fine on concave stretches for MIPs (global optimum), coarse for LPs (refined locally). */
-function initialPwls(problem: ResolvedProblem, mip: boolean): ChannelPwl[][] {
+function initialPwls(problem: ResolvedProblem, mip: boolean, fromLower = false, relMip = MIP_INITIAL_REL, convexRel = 1e-2): ChannelPwl[][] {
   const n = problem.channelNames.length;
   const budgets = problem.periods.map((p) => p.budget).filter((b): b is number => b !== null);
   const capScale = budgets.length ? Math.max(...budgets) : 0;
@@ -136,10 +156,12 @@ function initialPwls(problem: ResolvedProblem, mip: boolean): ChannelPwl[][] {
       const fU = Math.max(Math.abs(responseValue(ch.revenue, dom.upper)), 1e-300);
       const gU = ch.clvCurve ? Math.max(Math.abs(responseValue(ch.clvCurve, dom.upper)), 1e-300) : 1;
       // relative chord tolerance per channel
-      const rel = mip ? Math.max(problem.tolerance, MIP_INITIAL_REL) : 5e-3;
-      const tol = { concave: 1, convex: mip ? 1e-2 / rel : 1, revScale: 1 / (rel * fU), clvScale: ch.clvCurve ? 1 / (rel * gU) : 0 };
+      const rel = mip ? Math.max(problem.tolerance, relMip) : 5e-3;
+      const tol = { concave: 1, convex: mip ? convexRel / rel : 1, revScale: 1 / (rel * fU), clvScale: ch.clvCurve ? 1 / (rel * gU) : 0 };
       const extra = [ch.lo, ch.minIfActive, ch.current ?? 0];
-      return buildBreakpoints(c, dom.upper, tol, extra, dom.tail, dom.softCap);
+      // the local stage's channels never go below lo (no minIfActive there): no pieces under it
+      const lower = fromLower && ch.minIfActive === 0 ? Math.min(Math.max(ch.lo, 0), dom.upper) : 0;
+      return buildBreakpoints(c, dom.upper, tol, extra, dom.tail, dom.softCap, lower);
     }),
   );
 }
@@ -189,11 +211,25 @@ function snapBudgets(problem: ResolvedProblem, X: number[][], previous: { x: num
   return out;
 }
 
+/** Relative chord tolerance of the first global MIP's concave stretches (refined around its solution afterwards). */
+const GLOBAL_INITIAL_REL = 5e-4;
+/** Relative gap between the proven bound and the returned plan at which the global search stops (the issue's 0.1%, tighter when the tolerance asks). */
+const GLOBAL_GAP = 1e-3;
+/** Chord tolerance (relative to the curve's top value) of the first global MIP's convex stretches: coarse, as chords there lie above the curve (sound for the bound) and each piece costs a binary. */
+const GLOBAL_CONVEX_REL = 5e-2;
+/** Global MIP rounds at most (each refines the bounding PWLs around the last MIP plan and the best plan). */
+const GLOBAL_ROUNDS = 6;
+
 /**
  * The inner loop: solve the PWL model, refine breakpoints around the
  * solution, repeat until the true objective stops improving and the pieces
  * around the solution are accurate; keeps the best plan that satisfies every
  * constraint on the true curves.
+ *
+ * Problems that need binaries (S-curves, rising tiers, minIfActive) are solved
+ * by a certified global search (see {@link globalSearch}); with reinvestment
+ * (revenue feeds the budget, so upper-bounding PWLs are no relaxation) by one
+ * global MIP on the fine grid followed by LP refinement inside its choices.
  */
 export function solveCore(
   highs: Highs,
@@ -202,18 +238,105 @@ export function solveCore(
   maxRounds = 12,
 ): CoreSolve {
   if (!needsMip(problem) || maxRounds <= 1) return refineLoop(highs, problem, previous, maxRounds);
-  // MIP: one global solve on the full grid decides the discrete structure (which channels are on,
+  if (problem.reinvestRate === 0) {
+    const g = globalSearch(highs, problem, previous, maxRounds);
+    if (g) return g;
+  }
+  // one global solve on the full grid decides the discrete structure (which channels are on,
   // which side of each S-curve's inflection, which tier); the refinement then runs as LPs inside it.
   const global = refineLoop(highs, problem, previous, 1, problem.tolerance);
   if (global.status !== 'optimal') return global;
-  const localProblem = restrictAround(problem, global.X);
-  const local = refineLoop(highs, localProblem, previous, maxRounds - 1);
-  const sign = problem.objective === 'efficiency' ? -1 : 1;
-  if (local.status === 'optimal' && constraintViolations(problem, local.X, 1e-7, previous).length === 0 &&
-    sign * evaluatePlan(problem, local.X).objective >= sign * evaluatePlan(problem, global.X).objective) {
-    return { ...local, solves: local.solves + global.solves, mip: true, localProblem };
+  const local = localSolve(highs, problem, global.X, previous, maxRounds - 1);
+  if (local && sign(problem) * local.value >= sign(problem) * evaluatePlan(problem, global.X).objective) {
+    return { ...local.core, solves: local.core.solves + global.solves, mip: true };
   }
   return global;
+}
+
+const sign = (problem: ResolvedProblem) => (problem.objective === 'efficiency' ? -1 : 1);
+
+/** LP refinement of the problem restricted to plan X's discrete choices; null unless it gives a plan feasible on the true curves. */
+function localSolve(
+  highs: Highs,
+  problem: ResolvedProblem,
+  X: number[][],
+  previous: { x: number[]; revenue: number } | null,
+  maxRounds: number,
+): { core: CoreSolve; value: number } | null {
+  const localProblem = restrictAround(problem, X);
+  const local = refineLoop(highs, localProblem, previous, maxRounds, undefined, true);
+  if (local.status !== 'optimal' || constraintViolations(problem, local.X, 1e-7, previous).length > 0) return null;
+  return { core: { ...local, localProblem }, value: evaluatePlan(problem, local.X).objective };
+}
+
+/**
+ * Certified global search for problems with binaries (no reinvestment):
+ *  1. a MIP on upper-bounding PWLs ({@link liftPwl}): a relaxation of the true
+ *     problem, so HiGHS's dual bound is a proven bound on the true optimum,
+ *     and its plan gives the discrete structure (channels on/off, S-curve
+ *     side of the inflection, tier);
+ *  2. LP refinement on the true curves inside that structure (channels left
+ *     in an S-curve's convex part stay where the MIP put them) gives a plan
+ *     feasible on the true curves;
+ *  3. stop when bound - value <= GLOBAL_GAP x |value| (provably within
+ *     0.1% of the global optimum); else refine the bounding PWLs around the
+ *     MIP plan and the best plan and repeat.
+ * Returns null when no round yields a feasible plan (the caller falls back).
+ */
+function globalSearch(
+  highs: Highs,
+  problem: ResolvedProblem,
+  previous: { x: number[]; revenue: number } | null,
+  maxRounds: number,
+): CoreSolve | null {
+  const sg = sign(problem);
+  let inner = initialPwls(problem, true, false, GLOBAL_INITIAL_REL, GLOBAL_CONVEX_REL);
+  let best: { core: CoreSolve; value: number } | null = null;
+  let bound = NaN;
+  let solves = 0;
+  const gapTarget = Math.max(Math.min(GLOBAL_GAP, problem.tolerance * 10), problem.tolerance);
+  for (let round = 0; round < GLOBAL_ROUNDS; round++) {
+    const upper = inner.map((row, t) => row.map((p, i) => liftPwl(curvesOf(problem.periods[t].channels[i]), p)));
+    const { model, map } = formulate(problem, upper, { previous });
+    const sol = solveLinearModel(highs, model, { mipRelGap: 1e-6 });
+    solves++;
+    if (sol.status !== 'optimal') break;
+    const b = Number.isFinite(sol.bound) ? sol.bound : sol.objective;
+    bound = Number.isFinite(bound) ? (sg > 0 ? Math.min(bound, b) : Math.max(bound, b)) : b;
+    const XG = extractPlan(problem, map, sol);
+    const local = localSolve(highs, problem, XG, previous, maxRounds - 1);
+    if (local) {
+      solves += local.core.solves;
+      if (!best || sg * local.value > sg * best.value) best = local;
+    }
+    if (best && sg * (bound - best.value) <= gapTarget * Math.max(Math.abs(best.value), 1e-12)) break;
+    // refine the bounding grids where the MIP went and where the best plan is
+    let changed = false;
+    // only where the bounding PWL is loose at the point (the gap is the sum of these looseness terms)
+    const loose = 0.02 * gapTarget * Math.max(Math.abs(best?.value ?? bound), 1e-12) / Math.max(1, problem.channelNames.length * problem.periods.length);
+    inner = inner.map((row, t) =>
+      row.map((p, i) => {
+        const ch = problem.periods[t].channels[i];
+        const c = curvesOf(ch);
+        let q = p;
+        for (const x of [XG[t][i], best ? best.core.X[t][i] : NaN]) {
+          if (!Number.isFinite(x)) continue;
+          const up = pwlValues(upper[t][i], x);
+          const excess = ch.weight * (problem.revenueCoef * (up.rev - responseValue(ch.revenue, x)) + problem.clvCoef * (up.clv - curvesClv(ch, x)));
+          if (!(excess > loose)) continue;
+          const r = refineAround(c, q, x);
+          if (r.changed) {
+            q = r.pwl;
+            changed = true;
+          }
+        }
+        return q;
+      }),
+    );
+    if (!changed) break;
+  }
+  if (!best) return null;
+  return { ...best.core, solves, mip: true, bound };
 }
 
 /**
@@ -241,7 +364,12 @@ function restrictAround(problem: ResolvedProblem, X: number[][]): ResolvedProble
           const infl = Math.max(inflectionPoint(ch.revenue) ?? 0, ch.clvCurve ? inflectionPoint(ch.clvCurve) ?? 0 : 0);
           const allHill = ch.revenue.type === 'hill' && (!ch.clvCurve || ch.clvCurve.type === 'hill');
           if (allHill && x >= infl) lo = Math.max(lo, infl);
-          else {
+          else if (allHill) {
+            // in the convex part: stays where the global MIP put it (its grid point is exact there;
+            // the certificate of the global search checks that nothing better was missed)
+            lo = x;
+            hi = x;
+          } else {
             const w = allHill ? infl : Infinity;
             const kinks = [0, ...pieceKnots(ch), w].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
             let a = 0;
@@ -285,9 +413,10 @@ function refineLoop(
   previous: { x: number[]; revenue: number } | null,
   maxRounds: number,
   mipRelGap = Math.max(1e-6, problem.tolerance / 20),
+  fromLower = false,
 ): CoreSolve {
   const mip = needsMip(problem);
-  let pwls = initialPwls(problem, mip);
+  let pwls = initialPwls(problem, mip, fromLower);
   let best: { X: number[][]; objective: number; model: LinearModel; map: ModelMap; solution: LinearSolution; pwls: ChannelPwl[][] } | null = null;
   let lastObjective = NaN;
   let lastX: number[][] | null = null;
@@ -307,7 +436,7 @@ function refineLoop(
           : status === 'infeasible'
             ? 'no allocation satisfies all constraints'
             : `solver stopped: ${sol.detail}`;
-      return { status, message, X: [], pwls, model, map, solution: sol, solves, linearisedObjective: NaN, mip };
+      return { status, message, X: [], pwls, model, map, solution: sol, solves, linearisedObjective: NaN, mip, bound: NaN };
     }
     linearised = sol.objective;
     const X = snapBudgets(problem, extractPlan(problem, map, sol), previous);
@@ -325,7 +454,7 @@ function refineLoop(
         if (pwl.softCap && x >= pwl.bp[K] * (1 - 1e-9)) {
           changed = true;
           const upper = Math.max(4 * pwl.bp[K], 2 * x);
-          const ext = buildBreakpoints(curvesOf(ch), upper, { concave: 1, convex: 1, revScale: 1 / (1e-3 * Math.max(responseValue(ch.revenue, upper), 1e-300)), clvScale: 0 }, [...pwl.bp, x], true, true);
+          const ext = buildBreakpoints(curvesOf(ch), upper, { concave: 1, convex: 1, revScale: 1 / (1e-3 * Math.max(responseValue(ch.revenue, upper), 1e-300)), clvScale: 0 }, [...pwl.bp, x], true, true, pwl.bp[0]);
           return ext;
         }
         if (!isSmoothCurve(ch)) return pwl;
@@ -349,9 +478,9 @@ function refineLoop(
     pwls = next;
   }
   if (!best) {
-    return { status: 'error', message: 'no plan satisfying every constraint on the true curves was found (the piecewise-linear model was too coarse); try a smaller tolerance', X: [], pwls, model: null, map: null, solution: null, solves, linearisedObjective: linearised, mip };
+    return { status: 'error', message: 'no plan satisfying every constraint on the true curves was found (the piecewise-linear model was too coarse); try a smaller tolerance', X: [], pwls, model: null, map: null, solution: null, solves, linearisedObjective: linearised, mip, bound: NaN };
   }
-  return { status: 'optimal', message: 'optimal', X: best.X, pwls: best.pwls, model: best.model, map: best.map, solution: best.solution, solves, linearisedObjective: best.solution.objective, mip };
+  return { status: 'optimal', message: 'optimal', X: best.X, pwls: best.pwls, model: best.model, map: best.map, solution: best.solution, solves, linearisedObjective: best.solution.objective, mip, bound: NaN };
 }
 
 function curvesClv(ch: ResolvedChannel, x: number): number {

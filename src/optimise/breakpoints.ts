@@ -39,7 +39,7 @@ export function clvMarginal(c: ChannelCurves, x: number): number {
 }
 
 /**
- * Builds breakpoints on [0, upper] (upper finite) for the curves, bisecting
+ * Builds breakpoints on [lower, upper] (upper finite, lower default 0) for the curves, bisecting
  * until the chord error of revenue (scaled by revScale) and CLV (by clvScale)
  * is at most tolConcave on concave stretches and tolConvex on convex ones.
  * `extra` points (bounds, current spend) are always breakpoints.
@@ -51,10 +51,11 @@ export function buildBreakpoints(
   extra: number[],
   tail: boolean,
   softCap: boolean,
+  lower = 0,
 ): ChannelPwl {
-  const pts = new Set<number>([0, upper]);
+  const pts = new Set<number>([lower, upper]);
   const add = (v: number) => {
-    if (v > 0 && v < upper && Number.isFinite(v)) pts.add(v);
+    if (v > lower && v < upper && Number.isFinite(v)) pts.add(v);
   };
   for (const v of extra) add(v);
   for (const v of kinksWithin(c.revenue, upper)) add(v);
@@ -220,4 +221,83 @@ export function maxChordError(c: ChannelCurves, p: ChannelPwl): number {
 /** Whether the curve bends at all (smooth); exported for the solver's convergence test. */
 export function isSmooth(c: ChannelCurves): boolean {
   return curvature(c.revenue, 1) !== 0 || c.revenue.type === 'hill' || c.revenue.type === 'log' || (c.clvCurve !== null && (c.clvCurve.type === 'hill' || c.clvCurve.type === 'log'));
+}
+
+/**
+ * Rigorous bound on how far a curve rises above its chord on [a, b]:
+ * 0 where the curve is convex (the chord lies above it) or piecewise linear
+ * between knots; on a concave stretch the gap between the chord and the lower
+ * of the two end tangents, at their intersection (a concave curve lies below
+ * each of its tangents). A piece that straddles an inflection point gets the
+ * coarse bound f(b) - f(a) (response curves increase).
+ */
+function chordLift(curve: CurveSpec, a: number, b: number): number {
+  if (curve.type === 'points' || curve.type === 'tiers' || !(b > a)) return 0;
+  const infl = inflectionPoint(curve);
+  if (infl !== null && b <= infl) return 0;
+  const fa = responseValue(curve, a);
+  const fb = responseValue(curve, b);
+  if (infl !== null && a < infl) return Math.max(0, fb - fa);
+  const s = (fb - fa) / (b - a);
+  const da = marginalRoi(curve, a);
+  const db = marginalRoi(curve, b);
+  let gap: number;
+  if (!Number.isFinite(da)) gap = fb - db * (b - a) - fa; // tangent at b, evaluated at a, minus the chord there
+  else if (da - db <= 1e-15 * Math.max(1, Math.abs(da))) gap = 0;
+  else {
+    const xc = Math.min(b, Math.max(a, (fb - fa + da * a - db * b) / (da - db)));
+    gap = fa + da * (xc - a) - (fa + s * (xc - a));
+  }
+  // round-off margin
+  return Math.max(0, gap) * (1 + 1e-9) + 1e-12 * Math.max(Math.abs(fa), Math.abs(fb));
+}
+
+/** Values at breakpoints lifted by the chord gaps of the adjacent pieces, then raised to their upper concave hull on every run of lifted (concave) pieces. */
+function liftValues(curve: CurveSpec, bp: number[], values: number[]): number[] {
+  const K = bp.length - 1;
+  const lift = bp.slice(0, K).map((a, k) => chordLift(curve, a, bp[k + 1]));
+  const u = values.map((v, j) => v + Math.max(j > 0 ? lift[j - 1] : 0, j < K ? lift[j] : 0));
+  let k = 0;
+  while (k < K) {
+    if (lift[k] === 0) {
+      k++;
+      continue;
+    }
+    let e = k;
+    while (e < K && lift[e] > 0) e++;
+    // upper concave hull of points k..e
+    const hull: number[] = [];
+    for (let j = k; j <= e; j++) {
+      while (hull.length >= 2) {
+        const p = hull[hull.length - 2];
+        const q = hull[hull.length - 1];
+        // q lies on or below the line p -> j: drop it
+        if ((u[q] - u[p]) * (bp[j] - bp[p]) <= (u[j] - u[p]) * (bp[q] - bp[p])) hull.pop();
+        else break;
+      }
+      hull.push(j);
+    }
+    for (let h = 0; h + 1 < hull.length; h++) {
+      const p = hull[h];
+      const q = hull[h + 1];
+      for (let j = p + 1; j < q; j++) u[j] = Math.max(u[j], u[p] + ((u[q] - u[p]) * (bp[j] - bp[p])) / (bp[q] - bp[p]));
+    }
+    k = e;
+  }
+  return u;
+}
+
+/**
+ * An upper-bounding PWL on the same breakpoints: every value is >= the true
+ * curve at every spend in [bp[0], bp[K]] (convex pieces: the chord; concave
+ * pieces: chord lifted by its rigorous gap bound, kept concave), and the tail
+ * (a tangent line of a concave curve, lifted) stays above the curve beyond.
+ * A MIP on lifted PWLs is a relaxation of the true problem when objective
+ * weights are >= 0 and revenue enters rows only as "revenue >= ...", so its
+ * optimum bounds the true optimum (the certificate of global optimality).
+ */
+export function liftPwl(c: ChannelCurves, p: ChannelPwl): ChannelPwl {
+  const rev = liftValues(c.revenue, p.bp, p.rev);
+  const clv = c.clvCurve ? liftValues(c.clvCurve, p.bp, p.clv) : rev.map((v) => c.clvPerRevenue * v);
+  return { ...p, rev, clv };
 }

@@ -9,6 +9,11 @@
  * y says "the stretch before is full", so pieces fill in order and the MIP
  * finds the global optimum of the PWL model. `minIfActive` m adds a binary z:
  * m z <= x <= M z.
+ *
+ * A PWL may start at bp[0] > 0 (a channel whose spend cannot fall below it)
+ * and with values rev[0], clv[0] != 0 there (upper-bounding PWLs): then
+ * x = bp[0] + sum_k d_k and the values at bp[0] enter as constants (objective
+ * offset, and on the right-hand side of revenue rows).
  */
 import { LinearModelBuilder } from './solver.ts';
 import type { LinearModel } from './solver.ts';
@@ -88,7 +93,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
   const map: ModelMap = { x: [], segStart: [], segCount: [], binaries: [], active: [], rows, numSegments: 0 };
   const pfx = (t: number) => (problem.multiPeriod ? `periods[${t}].` : '');
   // revenue terms per period (segment columns and slopes), for roas/target/reinvest rows
-  const revTerms: { idx: number[]; val: number[] }[] = [];
+  const revTerms: { idx: number[]; val: number[]; constant: number }[] = [];
 
   for (let t = 0; t < T; t++) {
     const period = problem.periods[t];
@@ -96,7 +101,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
     map.segStart.push([]);
     map.segCount.push([]);
     map.active.push([]);
-    const rt = { idx: [] as number[], val: [] as number[] };
+    const rt = { idx: [] as number[], val: [] as number[], constant: 0 };
     for (let i = 0; i < n; i++) {
       const ch = period.channels[i];
       const pwl = pwls[t][i];
@@ -137,7 +142,11 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
       map.segStart[t].push(first);
       map.segCount[t].push(lens.length);
       map.numSegments += lens.length;
-      addRow({ item: 'link', id: `link`, description: 'spend = sum of pieces', period: t, internal: true }, 0, 0, [xCol, ...segIdx], [1, ...segIdx.map(() => -1)]);
+      addRow({ item: 'link', id: `link`, description: 'spend = sum of pieces', period: t, internal: true }, pwl.bp[0], pwl.bp[0], [xCol, ...segIdx], [1, ...segIdx.map(() => -1)]);
+      if (pwl.rev[0] !== 0 || pwl.clv[0] !== 0) {
+        if (!efficiency && !opts.feasibilityOnly) b.addObjectiveOffset(ch.weight * (problem.revenueCoef * pwl.rev[0] + problem.clvCoef * pwl.clv[0]));
+        rt.constant += pwl.rev[0];
+      }
       // ordering binaries where slopes rise
       const watched: number[][] = [];
       if (!efficiency && !opts.feasibilityOnly) watched.push(objS);
@@ -189,6 +198,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
         if (t > 0) {
           idx.push(...revTerms[t - 1].idx);
           val.push(...revTerms[t - 1].val.map((v) => -problem.reinvestRate * v));
+          rhs += problem.reinvestRate * revTerms[t - 1].constant;
         } else if (opts.previous) {
           rhs += problem.reinvestRate * opts.previous.revenue;
         }
@@ -229,7 +239,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
       } else {
         addRow(
           { item, id, description: `revenue >= ${c.value} x spend`, period: t },
-          0,
+          -rt.constant,
           Infinity,
           [...rt.idx, ...xs],
           [...rt.val, ...xs.map(() => -c.value)],
@@ -237,7 +247,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
       }
     });
     if (problem.targetRevenue !== null && !omit.has('target.revenue')) {
-      addRow({ item: 'target.revenue', id: `${pfx(t)}target.revenue`, description: `revenue >= ${problem.targetRevenue}`, period: t }, problem.targetRevenue, Infinity, rt.idx, rt.val);
+      addRow({ item: 'target.revenue', id: `${pfx(t)}target.revenue`, description: `revenue >= ${problem.targetRevenue}`, period: t }, problem.targetRevenue - rt.constant, Infinity, rt.idx, rt.val);
     }
     // stability between consecutive periods
     if (!omit.has('maxChange') && (problem.maxChangeAbsolute !== null || problem.maxChangeRelative !== null)) {

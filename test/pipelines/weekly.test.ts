@@ -84,6 +84,11 @@ describe('mmm command', () => {
     const missing = runCli(['generate', '--out', join(t.dir, 'g')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe('error: mmm generate: missing required option --seed (see mmm generate --help)');
+    for (const args of [['fit', '--weekly', join(t.dir, 'none.csv'), '--target', 'revenue', '--channels', 'a', '--out', join(t.dir, 'f')], ['optimise', '--problem', join(t.dir, 'none.json'), '--out', join(t.dir, 'o.json')]]) {
+      const r = runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^error: cannot read .*none\.(csv|json): no such file or folder$/);
+    }
     const bad = runCli(['generate', '--out', join(t.dir, 'g'), '--seed', 'abc']);
     expect(bad.stderr.trim()).toBe('error: mmm generate: --seed must be an integer, got "abc"');
   });
