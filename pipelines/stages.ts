@@ -168,6 +168,9 @@ export async function buildOptimise(fitDir: string, clvDir: string, data: Weekly
       recommended: { ...rec, values: undefined },
       current: { ...cur, values: undefined },
       probabilityRecommendedBetter: wins / rec.values.length,
+      // The optimiser's curse: the plan was chosen on the point model, so under the other draws it returns less.
+      outOfSampleDrop: revenue.revenue ? (revenue.revenue - rec.mean) / revenue.revenue : null,
+      upliftUnderDraws: rec.mean - cur.mean,
     };
   }
   // Curves for the report: horizon spend -> horizon incremental revenue, with marginal ROI.
@@ -223,6 +226,8 @@ export async function buildReport(input: { ingestDir: string; fitDir: string; cl
   const clv = await j<ClvSummary>(join(input.clvDir, 'clv.json'));
   const alloc = await j<AllocationResult & { horizonWeeks: number }>(join(input.optimiseDir, 'allocation.json'));
   const curves = await j<{ channels: { channel: string; spend: number[]; response: number[]; current: number }[] }>(join(input.optimiseDir, 'curves.json'));
+  const clvAlloc = await j<AllocationResult>(join(input.optimiseDir, 'allocation-clv.json'));
+  const robust = await j<{ outOfSampleDrop: number | null; probabilityRecommendedBetter: number } | null>(join(input.optimiseDir, 'robustness.json'));
   const bands = await j<{ total: never; weekly: never; compare: { total: never; weekly: never }; probabilityBetter: number; draws: number }>(join(input.simulateDir, 'bands.json'));
   const drift = await j<DriftDecision>(join(input.driftDir, 'decision.json'));
   const decomp = parseCsv(await readFile(join(input.fitDir, 'decomposition.csv'), 'utf8'), 'decomposition.csv');
@@ -246,7 +251,14 @@ export async function buildReport(input: { ingestDir: string; fitDir: string; cl
       status: alloc.status,
       horizonWeeks: H,
       budget: (alloc.spend ?? 0) * H,
-      rows: Object.keys(alloc.allocation).map((c) => ({ channel: c, current: (alloc.againstCurrent?.current[c] ?? 0) * H, recommended: alloc.allocation[c] * H, marginalRoi: alloc.marginalRoi[c] ?? NaN })),
+      rows: Object.keys(alloc.allocation).map((c) => ({
+        channel: c,
+        current: (alloc.againstCurrent?.current[c] ?? 0) * H,
+        recommended: alloc.allocation[c] * H,
+        marginalRoi: alloc.marginalRoi[c] ?? NaN,
+        clvRecommended: clvAlloc.status === 'optimal' ? clvAlloc.allocation[c] * H : null,
+      })),
+      robustness: robust ? { outOfSampleDrop: robust.outOfSampleDrop, probabilityBetter: robust.probabilityRecommendedBetter } : null,
       binding: alloc.binding.map((b) => `${b.description}${b.shadowPrice !== null ? ` (shadow price ${b.shadowPrice.toFixed(3)})` : ''}`),
       expectedRevenue: (alloc.revenue ?? 0) * H,
       currentRevenue: (alloc.againstCurrent?.currentRevenue ?? 0) * H,

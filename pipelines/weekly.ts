@@ -112,7 +112,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const clv = await runStage(cfg.store, { name: 'clv', codeVersion: CLV_CODE_VERSION, inputs: [file(ingest.dir, 'fct_transactions.parquet')], params: cfg.clv, build: (dir) => buildClv(ingest.dir, cfg, dir) }, log);
   stages.push(clv);
   const optimise = await runStage(cfg.store, {
-    name: 'optimise', codeVersion: 'optimise-stage@2',
+    name: 'optimise', codeVersion: 'optimise-stage@3',
     inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(clv.dir, 'clv.json'), file(ingest.dir, 'mmm_input.csv'), file(ingest.dir, 'dim_channel.parquet')],
     params: cfg.optimise,
     build: (dir) => buildOptimise(fit.dir, clv.dir, data, cols.channelOf, cfg, dir),
@@ -129,8 +129,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir) }));
   const runId = runIdOf(stages);
   const report = await runStage(cfg.store, {
-    name: 'report', codeVersion: 'report@3',
-    inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
+    name: 'report', codeVersion: 'report@4',
+    inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'allocation-clv.json'), file(optimise.dir, 'robustness.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
     params: { runId, lineage },
     build: (dir) => buildReport({ ingestDir: ingest.dir, fitDir: fit.dir, clvDir: clv.dir, optimiseDir: optimise.dir, simulateDir: simulate.dir, driftDir: drift.dir, runId, lineage }, dir),
   }, log);

@@ -51,8 +51,10 @@ export interface ReportData {
     status: string;
     horizonWeeks: number;
     budget: number;
-    rows: { channel: string; current: number; recommended: number; marginalRoi: number }[];
+    rows: { channel: string; current: number; recommended: number; marginalRoi: number; clvRecommended?: number | null }[];
     binding: string[];
+    /** The recommended plan under the MMM's bootstrap draws. */
+    robustness?: { outOfSampleDrop: number | null; probabilityBetter: number } | null;
     expectedRevenue: number;
     currentRevenue: number;
   };
@@ -121,13 +123,25 @@ export function renderReport(d: ReportData): string {
   if (d.allocation) {
     const a = d.allocation;
     parts.push(`<h2>Recommended budget (${a.horizonWeeks} weeks)</h2><p>Status <b>${esc(a.status)}</b>. Budget ${money(a.budget)}. Expected media revenue ${money(a.expectedRevenue)} against ${money(a.currentRevenue)} for the current plan (${a.currentRevenue > 0 ? `<span class="${a.expectedRevenue >= a.currentRevenue ? 'up' : 'down'}">${pct(a.expectedRevenue / a.currentRevenue - 1)}</span>` : '–'}).</p>`);
+    const withClv = a.rows.some((r) => r.clvRecommended !== undefined && r.clvRecommended !== null);
     parts.push(
       table(
-        ['Channel', 'Current', 'Recommended', 'Change', 'Marginal ROI at optimum'],
-        a.rows.map((r) => [esc(r.channel), money(r.current), money(r.recommended), r.current > 0 ? `<span class="${r.recommended >= r.current ? 'up' : 'down'}">${pct(r.recommended / r.current - 1)}</span>` : '–', fmt(r.marginalRoi, 3)]),
+        ['Channel', 'Current', 'Recommended', 'Change', 'Marginal ROI at optimum', ...(withClv ? ['If maximising CLV value'] : [])],
+        a.rows.map((r) => [
+          esc(r.channel),
+          money(r.current),
+          money(r.recommended),
+          r.current > 0 ? `<span class="${r.recommended >= r.current ? 'up' : 'down'}">${pct(r.recommended / r.current - 1)}</span>` : '–',
+          fmt(r.marginalRoi, 3),
+          ...(withClv ? [money(r.clvRecommended)] : []),
+        ]),
       ),
     );
     if (a.binding.length) parts.push(`<p class="muted">Binding constraints: ${a.binding.map(esc).join('; ')}</p>`);
+    if (a.robustness && a.robustness.outOfSampleDrop !== null) {
+      const drop = a.robustness.outOfSampleDrop;
+      parts.push(`<p class="muted">Under the model's bootstrap draws the recommended plan's media revenue is on average ${pct(Math.abs(drop))} ${drop >= 0 ? 'below' : 'above'} what the point model promises${drop > 0 ? ' (the optimiser\'s curse)' : ''}, and the plan beats the current one in ${pct(a.robustness.probabilityBetter)} of the draws.</p>`);
+    }
   }
 
   if (d.simulation) {

@@ -17,7 +17,8 @@ export function reportFixture(): ReportData {
     mmm: { metrics: { r2: 0.95, nrmse: 0.05, mape: 0.03, holdoutMape: 0.04, decompRssd: 0.1 }, channels: [channel(EVIL, 2), channel('search_spend', 3)] },
     curves: [{ channel: EVIL, spend: [0, 1, 2], response: [0, 1.5, 2], current: 1 }],
     clv: { customers: 10, clvTotal: 500, bgnbd: { r: 0.24, alpha: 4.4, a: 0.79, b: 2.4 }, gammaGamma: { p: 6.25, q: 3.74, v: 15.44 }, byChannel: [{ channel: EVIL, customers: 10, meanClv: 50, totalClv: 500 }] },
-    allocation: { status: 'optimal', horizonWeeks: 13, budget: 2000, rows: [{ channel: EVIL, current: 1000, recommended: 1200, marginalRoi: 1.1 }], binding: [`${EVIL} at max`], expectedRevenue: 5000, currentRevenue: 4800 },
+    allocation: { status: 'optimal', horizonWeeks: 13, budget: 2000, rows: [{ channel: EVIL, current: 1000, recommended: 1200, marginalRoi: 1.1, clvRecommended: 900 }],
+      robustness: { outOfSampleDrop: 0.03, probabilityBetter: 0.9 }, binding: [`${EVIL} at max`], expectedRevenue: 5000, currentRevenue: 4800 },
     simulation: { recommended: bands, current: bands, probabilityBetter: 0.8, draws: 10000 },
     drift: { decision: 'Refitted the model', reasons: [EVIL] },
   };
