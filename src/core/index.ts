@@ -5,3 +5,4 @@ export * from './csv.ts';
 export * from './artifacts.ts';
 export * from './workers.ts';
 export * from './config.ts';
+export * from './quantile.ts';

@@ -3,6 +3,7 @@
  * curves (e.g. the MMM's bootstrap draws), summarised by mean and the 5th and
  * 95th percentiles.
  */
+import { quantileSorted } from '../core/quantile.ts';
 import { ValidationError } from '../core/errors.ts';
 import { evaluatePlan } from './evaluate.ts';
 import type { CurveSpec, ResolvedProblem } from './types.ts';
@@ -20,14 +21,7 @@ export interface RobustnessSummary {
   values: number[];
 }
 
-/** Quantile by linear interpolation between order statistics (R type 7). @example quantileSorted([1, 2, 3, 4], 0.5); // => 2.5 */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) throw new Error('quantileSorted requires at least one value');
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
+export { quantileSorted };
 
 /**
  * Evaluates a fixed allocation under each alternative curve set and
