@@ -264,7 +264,7 @@ export async function buildReport(input: { ingestDir: string; fitDir: string; cl
       currentRevenue: (alloc.againstCurrent?.currentRevenue ?? 0) * H,
     },
     simulation: { recommended: { total: bands.total, weekly: bands.weekly }, current: bands.compare, probabilityBetter: bands.probabilityBetter, draws: bands.draws },
-    drift: { decision: drift.decision === 'refit' ? 'Refitted the model' : 'Reused the current model', reasons: drift.reasons },
+    drift: { decision: drift.decision === 'refit' ? 'Refitted the model' : 'Reused the current model', reasons: drift.reasons, weekly: drift.weekly },
   };
   const html = renderReport(data);
   await writeFile(join(dir, 'report.html'), html);

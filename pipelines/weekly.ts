@@ -129,7 +129,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir) }));
   const runId = runIdOf(stages);
   const report = await runStage(cfg.store, {
-    name: 'report', codeVersion: 'report@4',
+    name: 'report', codeVersion: 'report@5',
     inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'allocation-clv.json'), file(optimise.dir, 'robustness.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
     params: { runId, lineage },
     build: (dir) => buildReport({ ingestDir: ingest.dir, fitDir: fit.dir, clvDir: clv.dir, optimiseDir: optimise.dir, simulateDir: simulate.dir, driftDir: drift.dir, runId, lineage }, dir),

@@ -59,7 +59,7 @@ export interface ReportData {
     currentRevenue: number;
   };
   simulation?: { recommended: ReportBands; current: ReportBands; probabilityBetter: number; draws: number };
-  drift?: { decision: string; reasons: string[] };
+  drift?: { decision: string; reasons: string[]; weekly?: { date: string; actual: number; predicted: number; scaledError: number }[] };
 }
 
 const CSS = `
@@ -87,6 +87,9 @@ export function renderReport(d: ReportData): string {
   parts.push(`<div class="kpis">${kpis.join('')}</div>`);
   if (d.drift) {
     parts.push(`<h2>Model decision</h2><p><b>${esc(d.drift.decision)}</b></p><ul>${d.drift.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`);
+    if (d.drift.weekly && d.drift.weekly.length) {
+      parts.push(`<p class="muted">New weeks against the model in use (error in residual standard deviations):</p>${table(['Week', 'Actual', 'Predicted', 'Error (sd)'], d.drift.weekly.map((w) => [esc(w.date), money(w.actual), money(w.predicted), fmt(w.scaledError, 2)]))}`);
+    }
   }
   if (d.warnings.length) parts.push(`<div class="warn"><b>Warnings</b><ul>${d.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`);
 

@@ -20,6 +20,6 @@ export function reportFixture(): ReportData {
     allocation: { status: 'optimal', horizonWeeks: 13, budget: 2000, rows: [{ channel: EVIL, current: 1000, recommended: 1200, marginalRoi: 1.1, clvRecommended: 900 }],
       robustness: { outOfSampleDrop: 0.03, probabilityBetter: 0.9 }, binding: [`${EVIL} at max`], expectedRevenue: 5000, currentRevenue: 4800 },
     simulation: { recommended: bands, current: bands, probabilityBetter: 0.8, draws: 10000 },
-    drift: { decision: 'Refitted the model', reasons: [EVIL] },
+    drift: { decision: 'Refitted the model', reasons: [EVIL], weekly: [{ date: '2024-03-11', actual: 100, predicted: 98, scaledError: 0.7 }] },
   };
 }
