@@ -10,6 +10,7 @@
  * through the ingest into bench/out/mmm-recovery/).
  * usage: node bin/run-ts.mjs bench/mmm-recovery.ts [--trials N] [--iterations N] [--seeds 1,2,3] [--bootstrap N]
  *        [--selection rssd|consensus] [--tol X] [--opts JSON] [--no-foundation]
+ * (--opts passes any FitOptions, e.g. '{"alphaPrior":0}' for the search without the alpha prior.)
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,7 +103,7 @@ async function foundationCase(): Promise<Case> {
 const cases: Case[] = seeds.map(syntheticCase);
 if (foundation) cases.push(await foundationCase());
 
-console.log(`## MMM recovery (${trials} trials x ${iterations} candidates, selection ${selection}, ${bootstrap} bootstrap refits, 156 weeks, noise about 2% of mean weekly revenue)\n`);
+console.log(`## MMM recovery (${trials} trials x ${iterations} candidates, selection ${selection}, alpha prior ${extra.alphaPrior ?? 0.1}, ${bootstrap} bootstrap refits, 156 weeks, noise about 2% of mean weekly revenue)\n`);
 console.log('| data | channel | true ROAS | oracle ROAS | fitted ROAS [90% interval] | ROAS error | true share | fitted share | share error (pp) | in interval |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 const summary: string[] = [];

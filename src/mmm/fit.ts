@@ -8,7 +8,7 @@ import { UsageError, ValidationError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { dayToIso } from '../core/csv.ts';
 import { defaultThreads } from '../core/workers.ts';
-import { adstockCode, createEvaluator, evaluateCandidate, fitRidgeRows, geometricAdstockInto, transformChannelInto } from './kernel.ts';
+import { adstockCode, alphaPriorTerm, createEvaluator, evaluateCandidate, fitRidgeRows, geometricAdstockInto, transformChannelInto } from './kernel.ts';
 import { baselineColumns, checkWeeklyData } from './design.ts';
 import { chooseCandidate, consensusCandidate, paretoFront, runSearch } from './search.ts';
 import type { SearchSpec } from './search.ts';
@@ -67,6 +67,7 @@ export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
     ranges,
     channelRanges: o.channelRanges ?? {},
     log10LambdaRange: checkRange('log10LambdaRange', o.log10LambdaRange ?? [-5, -1], -12, 3),
+    alphaPrior: o.alphaPrior ?? 0.1,
     selection: o.selection ?? 'rssd',
     selectionTolerance: o.selectionTolerance ?? ((o.selection ?? 'rssd') === 'consensus' ? 0.05 : 0.01),
     bootstrapTolerance: o.bootstrapTolerance ?? 0.05,
@@ -82,6 +83,7 @@ export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
   if (r.saturation !== 'hill' && r.saturation !== 'log') throw new UsageError(`unknown saturation "${r.saturation}"`);
   if (!(r.seasonalityPeriod > 1)) throw new UsageError(`seasonalityPeriod must be > 1, got ${r.seasonalityPeriod}`);
   if (!(r.intervalLevel > 0 && r.intervalLevel < 1)) throw new UsageError(`intervalLevel must be in (0, 1), got ${r.intervalLevel}`);
+  if (!(r.alphaPrior >= 0 && Number.isFinite(r.alphaPrior))) throw new UsageError(`alphaPrior must be a finite number >= 0, got ${r.alphaPrior}`);
   if (!(r.selectionTolerance >= 0)) throw new UsageError(`selectionTolerance must be >= 0, got ${r.selectionTolerance}`);
   checkRange('theta', ranges.theta, 0, 0.999);
   checkRange('alpha', ranges.alpha, 1e-6, 20);
@@ -183,7 +185,7 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
   const spec: SearchSpec = {
     nWeeks: n, cuts, horizon: nValid, nBase: nb, nChannels: nc, y, baseline, baseSign: Int8Array.from(base.map((b) => signCode(b.sign))), spend,
     adstock: adstockCode(o.adstock), normalised: o.normalisedAdstock, saturation: o.saturation === 'hill' ? 0 : 1,
-    perChannel, dims, lower, upper, logScale,
+    perChannel, dims, lower, upper, logScale, alphaPrior: o.saturation === 'hill' ? o.alphaPrior : 0,
   };
   const populationSize = o.populationSize ?? Math.min(o.iterations, Math.max(10, 2 * dims));
   const threads = Math.max(1, Math.min(o.threads, o.trials * populationSize));
@@ -200,6 +202,8 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     }
     return hp;
   };
+  // The search objective is validation NRMSE x (1 + alphaPrior x alphaPriorTerm); undo the factor to report the error itself.
+  const priorFactor = (h: Float64Array): number => 1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, nc, perChannel, lower, upper) : 0);
   const toCandidate = (i: number): Candidate => {
     const hp = decode(i);
     const hyperparameters: Record<string, Record<string, number>> = {};
@@ -208,7 +212,7 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     });
     return {
       trial: Math.floor(i / o.iterations), index: i % o.iterations,
-      validationNrmse: search.scores[i * 3], decompRssd: search.scores[i * 3 + 1], trainNrmse: search.scores[i * 3 + 2],
+      objective: search.scores[i * 3], validationNrmse: search.scores[i * 3] / priorFactor(hp), decompRssd: search.scores[i * 3 + 1], trainNrmse: search.scores[i * 3 + 2],
       lambda: hp[dims - 1], hyperparameters,
     };
   };
@@ -393,7 +397,7 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     nrmse: Math.sqrt(sse / n) / (ymax - ymin > 0 ? ymax - ymin : 1),
     mape: apeCount ? ape / apeCount : 0,
     holdoutMape: holdoutCount ? holdoutApe / holdoutCount : 0,
-    validationNrmse: search.scores[chosenIndex * 3],
+    validationNrmse: search.scores[chosenIndex * 3] / priorFactor(hp),
     decompRssd: Math.sqrt(rssd),
     residualSd: Math.sqrt(sse / Math.max(1, n - activeCoefs - 1)),
     durbinWatson: sse > 0 ? dwNum / sse : 0,
@@ -430,9 +434,10 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     validation: { folds, horizon: nValid, cuts: Array.from(cuts) },
     selection: {
       rule: o.selection === 'rssd'
-        ? `lowest DECOMP.RSSD among candidates with validation NRMSE <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`
-        : `medoid of the channel contributions of the ${nearSet.length} candidates with validation NRMSE <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`,
-      trial: chosen.trial, candidate: chosen.index, validationNrmse: chosen.validationNrmse, decompRssd: chosen.decompRssd,
+        ? `lowest DECOMP.RSSD among candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`
+        : `medoid of the channel contributions of the ${nearSet.length} candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`,
+      objective: `validation NRMSE x (1 + ${spec.alphaPrior} x sum over channels of (ln(alpha / geometric middle of its range) / ln(sqrt(hi / lo)))^2)`,
+      trial: chosen.trial, candidate: chosen.index, validationNrmse: chosen.validationNrmse, objectiveValue: chosen.objective, decompRssd: chosen.decompRssd,
     },
     validationWeeks: nValid,
   };

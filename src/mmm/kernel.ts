@@ -360,6 +360,27 @@ export function transformChannelInto(spend: Float64Array, sOff: number, n: numbe
 }
 
 /**
+ * Weak prior on the Hill alphas, as a relative penalty on the validation error:
+ * sum over channels of z^2, z = ln(alpha / c) / ln(sqrt(hi / lo)), c = sqrt(lo hi)
+ * the geometric middle of the channel's alpha range [lo, hi] (z = -1 and 1 at
+ * its ends). hp holds nChannels blocks of `perChannel` values with alpha
+ * second to last (Hill layout); lower/upper are the search bounds. Channels
+ * with a fixed or non-positive alpha range contribute 0.
+ */
+export function alphaPriorTerm(hp: Float64Array, nChannels: number, perChannel: number, lower: Float64Array, upper: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < nChannels; j++) {
+    const d = j * perChannel + perChannel - 2;
+    const lo = lower[d];
+    const hi = upper[d];
+    if (!(hi > lo) || !(lo > 0)) continue;
+    const z = Math.log(hp[d] / Math.sqrt(lo * hi)) / Math.log(Math.sqrt(hi / lo));
+    s += z * z;
+  }
+  return s;
+}
+
+/**
  * Builds the reusable state of the candidate evaluator from a plain spec (see
  * `SearchSpec` in search.ts). Columns are standardised over all weeks; column
  * 0 of the system is the (unpenalised) intercept. The search scores a
@@ -458,7 +479,7 @@ export function createEvaluator(spec: any): any {
     n, nb, nc, q, K, ends, horizon: spec.horizon, yc, zb, Gbase, cyBase, yySeg, aligned,
     vRange: vMax - vMin > 0 ? vMax - vMin : 1,
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
-    sign, spendShare,
+    sign, spendShare, alphaPrior: spec.saturation === 0 && spec.alphaPrior > 0 ? spec.alphaPrior : 0,
     spend: spec.spend,
     adstock: spec.adstock, normalised: !!spec.normalised, saturation: spec.saturation,
     perChannel: spec.perChannel,
@@ -517,8 +538,9 @@ export function predictWeek(st: any, t: number): number {
 
 /**
  * Scores one candidate (a point u of the unit cube; its last dimension is the
- * ridge lambda). Writes out[oOff] = validation NRMSE: RMSE pooled over the
- * rolling-origin validation weeks / range of the actuals over those weeks;
+ * ridge lambda). Writes out[oOff] = the search objective: validation NRMSE
+ * (RMSE pooled over the rolling-origin validation weeks / range of the actuals
+ * over those weeks) x (1 + alphaPrior x alphaPriorTerm), see alphaPriorTerm;
  * out[oOff+1] = DECOMP.RSSD of the candidate fitted on all weeks: sqrt of the
  * summed squared differences between each channel's share of media effect and
  * its share of spend; out[oOff+2] = in-sample NRMSE of that all-weeks fit.
@@ -664,7 +686,8 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
     const d = share - st.spendShare[j];
     rssd += d * d;
   }
-  out[oOff] = cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0;
+  const prior = st.alphaPrior > 0 ? st.alphaPrior * alphaPriorTerm(hp, nc, st.perChannel, st.lower, st.upper) : 0;
+  out[oOff] = (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior);
   out[oOff + 1] = Math.sqrt(rssd);
   out[oOff + 2] = Math.sqrt(sseAll / n) / st.aRange;
 }

@@ -1,7 +1,7 @@
 /**
  * Hyperparameter search: seeded differential evolution (our own code) over the
  * unit cube of per-channel transform parameters plus the ridge lambda, scoring
- * every candidate on two objectives (validation NRMSE, DECOMP.RSSD), keeping
+ * every candidate on two objectives (validation NRMSE x the alpha prior's factor, DECOMP.RSSD), keeping
  * the Pareto front and choosing one model by an error-led rule.
  */
 import { Rng } from '../core/rng.ts';
@@ -37,6 +37,8 @@ export interface SearchSpec {
   upper: Float64Array;
   /** 1 where the dimension is searched on a log10 scale (lambda). */
   logScale: Uint8Array;
+  /** Weight of the Hill-alpha prior in the objective (0 = plain validation NRMSE; see alphaPriorTerm in kernel.ts). */
+  alphaPrior: number;
 }
 
 /** Scores of every candidate of every trial, in (trial, evaluation order). */
@@ -47,7 +49,7 @@ export interface SearchResult {
   dims: number;
   /** Unit-cube points, (trials * iterations) x dims. */
   units: Float64Array;
-  /** (validation NRMSE, DECOMP.RSSD, training NRMSE) per candidate. */
+  /** (objective = validation NRMSE x (1 + alpha prior), DECOMP.RSSD, training NRMSE) per candidate. */
   scores: Float64Array;
 }
 
@@ -67,7 +69,8 @@ export interface SearchSettings {
  * for any thread count). Strategy DE/current-to-best/1/bin (Storn & Price
  * 1997; Das & Suganthan 2011): v = x_i + F (x_best - x_i) + F (x_r1 - x_r2),
  * F ~ U(0.5, 1) per vector, binomial crossover CR = 0.9, out-of-range genes
- * bounce back halfway to the parent; greedy selection on validation NRMSE.
+ * bounce back halfway to the parent; greedy selection on the objective
+ * (validation NRMSE x (1 + alpha prior), scores[i * 3]).
  * Trials advance in lockstep so each generation's candidates of all trials
  * form one batch, scored by this thread and the workers of a pool kept
  * between fits, through shared memory (see search-worker.ts).
@@ -179,8 +182,8 @@ export async function runSearch(spec: SearchSpec, s: SearchSettings): Promise<Se
 
 /**
  * Indices of the Pareto-optimal candidates (no other candidate is at least as
- * good on both validation NRMSE and DECOMP.RSSD and better on one), sorted by
- * validation NRMSE. Non-finite scores are never on the front.
+ * good on both objective (scores[i * 3]) and DECOMP.RSSD and better on one), sorted by
+ * objective. Non-finite scores are never on the front.
  */
 export function paretoFront(scores: Float64Array, count: number): number[] {
   const idx: number[] = [];
@@ -198,8 +201,9 @@ export function paretoFront(scores: Float64Array, count: number): number[] {
 }
 
 /**
- * The selection rule (error leads): let v* be the lowest validation NRMSE of
- * all candidates; among candidates with validation NRMSE <= v* (1 + tolerance),
+ * The selection rule (error leads): let v* be the lowest objective (validation
+ * NRMSE x the alpha prior's factor, scores[i * 3]) of all candidates; among
+ * candidates with objective <= v* (1 + tolerance),
  * take the lowest DECOMP.RSSD (ties: lower NRMSE, then earlier candidate).
  * DECOMP.RSSD is only a tie-break: it pulls effect shares toward spend shares,
  * which biases ROAS when the truth is not proportional to spend.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
-import { createEvaluator, evaluateCandidate, predictWeek, solvePrefix } from '../../src/mmm/kernel.ts';
+import { alphaPriorTerm, createEvaluator, evaluateCandidate, predictWeek, solvePrefix } from '../../src/mmm/kernel.ts';
 import type { SearchSpec } from '../../src/mmm/search.ts';
 
 /** A small random search problem: 3 baseline columns, 3 channels, 3 rolling folds of 10 weeks. */
-function spec(seed: number): SearchSpec {
+function spec(seed: number, alphaPrior = 0): SearchSpec {
   const n = 80;
   const nb = 3;
   const nc = 3;
@@ -25,7 +25,7 @@ function spec(seed: number): SearchSpec {
   logScale[dims - 1] = 1;
   return {
     nWeeks: n, cuts: Int32Array.from([50, 60, 70]), horizon: 10, nBase: nb, nChannels: nc, y, baseline,
-    baseSign: new Int8Array(nb), spend, adstock: 0, normalised: false, saturation: 0, perChannel: 3, dims, lower, upper, logScale,
+    baseSign: new Int8Array(nb), spend, adstock: 0, normalised: false, saturation: 0, perChannel: 3, dims, lower, upper, logScale, alphaPrior,
   };
 }
 
@@ -56,6 +56,40 @@ describe('search kernel', () => {
       for (let t = 0; t < 80; t++) sseAll += (st.yc[t] - predictWeek(st, t)) ** 2;
       expect(out[0]).toBeCloseTo(Math.sqrt(sse / cnt) / st.vRange, 9);
       expect(out[2]).toBeCloseTo(Math.sqrt(sseAll / 80) / st.aRange, 9);
+    }
+  });
+});
+
+describe('alpha prior', () => {
+  it('is 0 at the geometric middle of the alpha range and 1 per channel at either end', () => {
+    // two channels, layout [theta, alpha, gamma]; alpha range [0.5, 2]: middle sqrt(0.5 * 2) = 1
+    const lower = Float64Array.from([0, 0.5, 0.3, 0, 0.5, 0.3]);
+    const upper = Float64Array.from([0.8, 2, 1, 0.8, 2, 1]);
+    const at = (a1: number, a2: number): number => alphaPriorTerm(Float64Array.from([0.2, a1, 0.5, 0.2, a2, 0.5]), 2, 3, lower, upper);
+    expect(at(1, 1)).toBeCloseTo(0, 14);
+    expect(at(2, 1)).toBeCloseTo(1, 14);
+    expect(at(0.5, 2)).toBeCloseTo(2, 14);
+    // z = ln(a) / ln(2): a = sqrt(2) gives z = 1/2
+    expect(at(Math.SQRT2, 1)).toBeCloseTo(0.25, 14);
+    // a fixed alpha (lo = hi) adds nothing
+    expect(alphaPriorTerm(Float64Array.from([0.2, 3, 0.5]), 1, 3, Float64Array.from([0, 3, 0.3]), Float64Array.from([0.8, 3, 1]))).toBe(0);
+  });
+  it('scales the validation NRMSE by (1 + w x term) and leaves the other scores alone', () => {
+    const w = 0.1;
+    const plain = createEvaluator(spec(7));
+    const withPrior = createEvaluator(spec(7, w));
+    const rng = new Rng(3, 0);
+    const u = new Float64Array(10);
+    const a = new Float64Array(3);
+    const b = new Float64Array(3);
+    for (let trial = 0; trial < 10; trial++) {
+      for (let d = 0; d < 10; d++) u[d] = rng.uniform();
+      evaluateCandidate(plain, u, 0, a, 0);
+      evaluateCandidate(withPrior, u, 0, b, 0);
+      const term = alphaPriorTerm(withPrior.hp, 3, 3, withPrior.lower, withPrior.upper);
+      expect(b[0]).toBeCloseTo(a[0] * (1 + w * term), 14);
+      expect(b[1]).toBe(a[1]);
+      expect(b[2]).toBe(a[2]);
     }
   });
 });
