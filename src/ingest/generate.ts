@@ -33,7 +33,7 @@ import {
   weeklySpendPattern,
 } from './sample-truth.ts';
 
-export const GENERATOR_VERSION = 'generate@2';
+export const GENERATOR_VERSION = 'generate@3';
 
 export interface GenerateOptions {
   out: string;
@@ -56,7 +56,7 @@ export interface GenerateSummary {
 }
 
 const DAY_MS = 86_400_000;
-const BGNBD = { r: 0.5, alpha: 12, a: 1.0, b: 2.5 };
+const BGNBD = { r: 0.5, alpha: 14, a: 1.2, b: 2.5 };
 const GAMMA_GAMMA = { p: 10, q: 25, v: 275 };
 const EVENTS_PER_SCALE = 2_000_000;
 const ORGANIC = ['direct', 'organic_search'];
@@ -259,8 +259,9 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
   for (let w = 0; w < weeks; w++) {
     const target = Math.max(0, Math.round(expected[w] / meanOrderValue));
     const due = repeatBuckets[w];
-    const fresh = Math.max(0, target - due.length / 2);
-    newPerWeek[w] = fresh;
+    // New customers fill the week up to its target order count; repeat purchases that new customers
+    // make within the same week count toward it, so realised revenue is unbiased against expected.
+    let ordersThisWeek = due.length / 2;
     for (let i = 0; i < due.length; i += 2) {
       const cust = due[i];
       const sec = due[i + 1];
@@ -268,7 +269,8 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
       linked.push({ sec: Math.max(startSec, sec - 60 - rng.int(3600)), cust, channel: allChannelNames[rng.int(allChannelNames.length)], type: 'session' });
       addOrder(cust, sec);
     }
-    for (let n = 0; n < fresh; n++) {
+    while (ordersThisWeek < target) {
+      newPerWeek[w]++;
       const cust = custNu.length;
       custNu.push(rng.gamma(GAMMA_GAMMA.q) / GAMMA_GAMMA.v);
       // Acquisition channel in proportion to this week's media effects; the baseline share is organic.
@@ -301,6 +303,7 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
         }
       }
       addOrder(cust, firstSec);
+      ordersThisWeek++;
       // BG/NBD (Fader, Hardie & Lee 2005): purchases at rate lambda (per week) while alive; after each
       // repeat purchase the customer drops out with probability p (never right after the first purchase).
       const lambda = rng.gamma(BGNBD.r) / BGNBD.alpha;
@@ -315,6 +318,7 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
           // Due in the current week: place it now so the bucket already read is not missed.
           linked.push({ sec: Math.max(startSec, tSec - 60 - rng.int(3600)), cust, channel: allChannelNames[rng.int(allChannelNames.length)], type: 'session' });
           addOrder(cust, tSec);
+          ordersThisWeek++;
         } else repeatBuckets[bw].push(cust, tSec);
       }
     }
@@ -392,7 +396,7 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
       media: 'media_c[t] = beta_c * hill_c[t]',
       baseline: `baseline[t] = intercept + trend*t + seasonSin*sin(2*pi*t/${SEASON_PERIOD_WEEKS}) + seasonCos*cos(2*pi*t/${SEASON_PERIOD_WEEKS}) + holidayEffect*holiday[t] + priceEffect*(priceIndex[t]-1) + competitorEffect*competitorSpend[t]`,
       expectedRevenue: 'expected[t] = baseline[t] + sum_c media_c[t]',
-      orders: 'orders in week t = round(expected[t] / meanOrderValue): repeat purchases due that week plus new customers for the rest; revenue[t] = sum of order amounts (realised), expected[t] + order-level noise',
+      orders: 'orders in week t = round(expected[t] / meanOrderValue): repeat purchases due that week, then new customers (and their same-week repeats) until the count is reached; revenue[t] = sum of order amounts (realised) = expected[t] + order-level noise',
       acquisition: 'a new customer of week t is acquired by paid channel c with probability media_c[t] / expected[t]; otherwise organic (direct 40%, organic_search 30%, no touch 30%); the first touch before the first order is on the acquisition channel',
       repeatPurchases: 'BG/NBD: lambda ~ Gamma(r, rate alpha) per week, p ~ Beta(a, b); purchases arrive at rate lambda while alive; after each repeat purchase the customer drops out with probability p',
       orderValue: 'Gamma-Gamma: nu ~ Gamma(q, rate v) per customer; each order amount ~ Gamma(p, rate nu), rounded to cents (min 0.01)',

@@ -1,4 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSample } from '../../src/ingest/generate.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { readWeeklyCsv } from '../../pipelines/mmm.ts';
 import { fitMmm, generateWeeklyData } from '../../src/mmm/index.ts';
 import type { MmmFit } from '../../src/mmm/types.ts';
 import { parseCsv } from '../../src/core/csv.ts';
@@ -96,17 +102,26 @@ describe('simulatePlans', () => {
 });
 
 describe('calibration', () => {
-  it('covers about 90% of actual weekly revenue with the P5-P95 band in a rolling-origin backtest', async () => {
-    // Known truth, 2% noise; 6 origins x 13 weeks = 78 forecast weeks (binomial sd of the coverage ~3.4 points).
-    const s = generateWeeklyData({ seed: 4, weeks: 182, channels: 4 });
-    const expected = Float64Array.from(s.truth.baseline, (b, t) => b + s.truth.channels.reduce((sum, c) => sum + c.effect[t], 0));
-    const rows = await rollingOriginBacktest(s.data, { origins: [104, 117, 130, 143, 156, 169], horizon: 13, fit: SMALL_FIT, draws: 2000, seed: 5, expected, noiseSd: s.truth.noiseSd });
-    const covered = rows.reduce((a, r) => a + r.covered, 0);
-    const weeks = rows.reduce((a, r) => a + r.horizon, 0);
-    expect(weeks).toBe(78);
-    expect(covered / weeks).toBeGreaterThanOrEqual(0.8);
-    expect(covered / weeks).toBeLessThanOrEqual(0.98);
-    // The P50 of the horizon total stays within the noise of the noise-free truth.
-    for (const r of rows) expect(Math.abs(r.zTruth!)).toBeLessThan(3);
+  it('covers about 90% of actual weekly revenue with the P5-P95 band in a rolling-origin backtest on the foundation generator', async () => {
+    // Raw events -> ingest -> weekly table, the truth from truth.json; 6 origins x 13 weeks = 78 forecast weeks
+    // (binomial sd of the coverage ~3.4 points). Small search budget: the full-budget table is in README.
+    const dir = mkdtempSync(join(tmpdir(), 'mmm-calib-'));
+    try {
+      await generateSample({ out: join(dir, 'raw'), seed: 5, weeks: 182, scale: 0.5 });
+      await ingest({ raw: join(dir, 'raw'), out: join(dir, 'star') });
+      const truth = JSON.parse(readFileSync(join(dir, 'raw', 'truth.json'), 'utf8'));
+      const data = await readWeeklyCsv(join(dir, 'star', 'mmm_input.csv'), 'date', 'revenue', truth.channels.map((c: { column: string }) => c.column), ['price_index', 'competitor_spend', 'holiday']);
+      const expected = Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue);
+      const rows = await rollingOriginBacktest(data, { origins: [104, 117, 130, 143, 156, 169], horizon: 13, fit: { trials: 3, iterations: 1000, bootstrap: 40, threads: 1 }, draws: 2000, seed: 5, expected, noiseSd: truth.totals.noiseSd });
+      const covered = rows.reduce((a, r) => a + r.covered, 0);
+      const weeks = rows.reduce((a, r) => a + r.horizon, 0);
+      expect(weeks).toBe(78);
+      expect(covered / weeks).toBeGreaterThanOrEqual(0.8);
+      expect(covered / weeks).toBeLessThanOrEqual(0.98);
+      // The P50 of the horizon total stays within the noise of the noise-free truth.
+      for (const r of rows) expect(Math.abs(r.zTruth!), `origin ${r.origin}`).toBeLessThan(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
