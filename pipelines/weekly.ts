@@ -57,6 +57,9 @@ export async function loadConfig(opts: WeeklyOptions): Promise<Config> {
 
 const file = (dir: string, name: string, label = name) => ({ path: join(dir, name), label });
 
+/** Code versions of the stages defined here; bump one when its outputs change for the same inputs. */
+const VERSIONS = { drift: 'drift@1', optimise: 'optimise-stage@3', simulate: 'simulate-stage@1', report: 'report@5' };
+
 /** Runs the weekly pipeline. */
 export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult> {
   const log = opts.log ?? (() => {});
@@ -81,7 +84,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const current = existsSync(pointer) ? (JSON.parse(await readFile(pointer, 'utf8')) as { mmm: string }) : null;
   const currentFit = current && existsSync(join(cfg.store, current.mmm, 'manifest.json')) ? join(cfg.store, current.mmm) : null;
   const drift = await runStage(cfg.store, {
-    name: 'drift', codeVersion: 'drift@1', inputs: [file(ingest.dir, 'mmm_input.csv')], params: { thresholds: cfg.drift, mmm: mmmParams },
+    name: 'drift', codeVersion: VERSIONS.drift, inputs: [file(ingest.dir, 'mmm_input.csv')], params: { thresholds: cfg.drift, mmm: mmmParams },
     build: async (dir) => {
       let settingsChanged = false;
       if (currentFit) {
@@ -112,14 +115,14 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const clv = await runStage(cfg.store, { name: 'clv', codeVersion: CLV_CODE_VERSION, inputs: [file(ingest.dir, 'fct_transactions.parquet')], params: cfg.clv, build: (dir) => buildClv(ingest.dir, cfg, dir) }, log);
   stages.push(clv);
   const optimise = await runStage(cfg.store, {
-    name: 'optimise', codeVersion: 'optimise-stage@3',
+    name: 'optimise', codeVersion: VERSIONS.optimise,
     inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(clv.dir, 'clv.json'), file(ingest.dir, 'mmm_input.csv'), file(ingest.dir, 'dim_channel.parquet')],
     params: cfg.optimise,
     build: (dir) => buildOptimise(fit.dir, clv.dir, data, cols.channelOf, cfg, dir),
   }, log);
   stages.push(optimise);
   const simulate = await runStage(cfg.store, {
-    name: 'simulate', codeVersion: 'simulate-stage@1',
+    name: 'simulate', codeVersion: VERSIONS.simulate,
     inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(optimise.dir, 'plan.csv'), file(optimise.dir, 'current.csv')],
     params: { draws: cfg.simulate.draws, seed: cfg.seed },
     build: (dir) => buildSimulate(fit.dir, optimise.dir, cfg, dir),
@@ -129,7 +132,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir) }));
   const runId = runIdOf(stages);
   const report = await runStage(cfg.store, {
-    name: 'report', codeVersion: 'report@5',
+    name: 'report', codeVersion: VERSIONS.report,
     inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'allocation-clv.json'), file(optimise.dir, 'robustness.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
     params: { runId, lineage },
     build: (dir) => buildReport({ ingestDir: ingest.dir, fitDir: fit.dir, clvDir: clv.dir, optimiseDir: optimise.dir, simulateDir: simulate.dir, driftDir: drift.dir, runId, lineage }, dir),
