@@ -33,7 +33,7 @@ import {
   weeklySpendPattern,
 } from './sample-truth.ts';
 
-export const GENERATOR_VERSION = 'generate@3';
+export const GENERATOR_VERSION = 'generate@4';
 
 export interface GenerateOptions {
   out: string;

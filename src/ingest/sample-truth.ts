@@ -71,8 +71,8 @@ export function defaultBaseline(): BaselineTruth {
 
 /**
  * Weekly spend of one channel for `weeks` weeks, by its pattern:
- * flighted = bursts of 3-6 weeks on and 3-8 weeks off; always-on = steady with
- * seasonal swing; pulsed = alternating high/low fortnights; steady = slow drift.
+ * flighted = bursts of 3-6 weeks on and 3-8 weeks off; always-on = every week,
+ * with a seasonal swing on a quarterly budget; pulsed = alternating high/low fortnights; steady = slow drift.
  */
 export function weeklySpendPattern(ch: ChannelTruth, weeks: number, rng: Rng): Float64Array {
   const out = new Float64Array(weeks);
@@ -85,9 +85,12 @@ export function weeklySpendPattern(ch: ChannelTruth, weeks: number, rng: Rng): F
       t += 3 + rng.int(6);
     }
   } else if (ch.pattern === 'always-on') {
+    // Follows demand through the year, on a budget that is re-planned every quarter (13 weeks).
+    let budget = 1;
     for (let t = 0; t < weeks; t++) {
+      if (t % 13 === 0) budget = 0.55 + 0.9 * rng.uniform();
       const season = 1 + 0.25 * Math.sin((2 * Math.PI * (t + 6)) / SEASON_PERIOD_WEEKS);
-      out[t] = ch.weeklySpend * season * (0.8 + 0.4 * rng.uniform());
+      out[t] = ch.weeklySpend * budget * season * (0.8 + 0.4 * rng.uniform());
     }
   } else if (ch.pattern === 'pulsed') {
     for (let t = 0; t < weeks; t++) {
