@@ -11,7 +11,7 @@ import { dateColumn, numericColumn, parseCsv, parseDateToDay, requireColumn, toC
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { analyseClv, bgNbdExpectedPurchasesNewCustomer } from '../src/clv/index.ts';
-import type { ClvGroup, ClvResult, FitDiagnostics, ValidationRow } from '../src/clv/index.ts';
+import type { BgNbdParams, ClvGroup, ClvResult, FitDiagnostics, GammaGammaParams, ValidationRow } from '../src/clv/index.ts';
 
 /** Version of this command's code; part of the artifact's data version. */
 export const CLV_CODE_VERSION = 'clv-1';
@@ -56,6 +56,7 @@ export interface ClvSummary {
     /** E[X(horizonWeeks)] for a newly acquired customer. */
     newCustomerExpectedPurchases: number;
     diagnostics: FitDiagnostics;
+    constantDropout: { p: number; standardError: number | null } | null;
   };
   gammaGamma: {
     p: number;
@@ -74,6 +75,8 @@ export interface ClvSummary {
   byChannel: (ClvGroup & { channel: string })[];
   byCohort: (ClvGroup & { cohort: string })[];
   validation: { holdoutWeeks: number; rows: ValidationRow[] } | null;
+  /** The weekly pipeline's validation refit (calibration ends `holdoutWeeks` before the data). */
+  holdoutFit?: { calibrationEnd: string; bgnbd: BgNbdParams; gammaGamma: GammaGammaParams; warnings: string[] };
   warnings: string[];
   settings: {
     calibrationEnd: string;
@@ -137,6 +140,8 @@ export function toSummary(result: ClvResult, calibrationEnd: string, holdoutEnd:
       patterns: bgNbd.patterns,
       newCustomerExpectedPurchases: bgNbdExpectedPurchasesNewCustomer(bgNbd.params, result.settings.horizonWeeks),
       diagnostics: bgNbd.diagnostics,
+      /** Set when a and b diverge: the dropout probability is the same for every customer. */
+      constantDropout: bgNbd.constantDropout,
     },
     gammaGamma: {
       ...gg,

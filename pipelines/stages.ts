@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { BuildResult } from '../src/core/artifacts.ts';
 import type { Config } from '../src/core/config.ts';
 import { dayToIso, parseCsv, toCsv } from '../src/core/csv.ts';
+import { MmmError } from '../src/core/errors.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { queryFiles, sqlString } from '../src/ingest/duckdb.ts';
 import { holidayCalendar } from '../src/ingest/generate.ts';
@@ -85,14 +86,17 @@ export async function buildClv(ingestDir: string, cfg: Config, dir: string): Pro
   const full = analyseClv(tx, { ...opts, calibrationEndDay: lastDay });
   const summary: ClvSummary = toSummary(full, dayToIso(lastDay), null, []);
   if (cfg.clv.holdoutWeeks > 0) {
-    const held = analyseClv(tx, { ...opts, calibrationEndDay: lastDay - 7 * cfg.clv.holdoutWeeks });
-    summary.validation = held.validation;
-    summary.settings = { ...summary.settings, holdoutEnd: dayToIso(lastDay) };
-    (summary as ClvSummary & { holdoutFit: unknown }).holdoutFit = {
-      calibrationEnd: dayToIso(lastDay - 7 * cfg.clv.holdoutWeeks),
-      bgnbd: held.bgNbd.params,
-      gammaGamma: held.gammaGamma.params,
-    };
+    // The holdout fit only validates; if it cannot be fitted the CLV itself stands, with a warning.
+    const calibrationEnd = dayToIso(lastDay - 7 * cfg.clv.holdoutWeeks);
+    try {
+      const held = analyseClv(tx, { ...opts, calibrationEndDay: lastDay - 7 * cfg.clv.holdoutWeeks });
+      summary.validation = held.validation;
+      summary.settings = { ...summary.settings, holdoutEnd: dayToIso(lastDay) };
+      summary.holdoutFit = { calibrationEnd, bgnbd: held.bgNbd.params, gammaGamma: held.gammaGamma.params, warnings: held.warnings };
+    } catch (e) {
+      if (!(e instanceof MmmError)) throw e;
+      summary.warnings.push(`holdout validation (calibration end ${calibrationEnd}) could not be fitted: ${e.message}`);
+    }
   }
   return writeClvFiles(full, summary, dir);
 }

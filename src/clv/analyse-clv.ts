@@ -45,6 +45,7 @@ export function analyseClv(transactions: ClvTransactions, options: AnalyseClvOpt
   if (summary.ordersAfterHoldout > 0) warnings.push(`${summary.ordersAfterHoldout} order(s) after the holdout end were ignored`);
   const patterns = compressRfmPatterns(summary);
   const bgNbd = fitBgNbd(patterns, options.bgNbd);
+  warnings.push(...bgNbd.warnings);
   const gammaGamma = fitGammaGamma(summary.frequency, summary.monetaryValue, options.gammaGamma);
   warnings.push(...gammaGamma.warnings);
   const { pAlive, expectedPurchases } = predictBgNbd(bgNbd.params, patterns, horizonWeeks);

@@ -278,7 +278,38 @@ export function fitBgNbd(rfm: RfmColumns | RfmPatterns, options: BgNbdFitOptions
         b: params.b * Math.sqrt(covariance[3][3]),
       }
     : null;
-  return { params, standardErrors, logLikelihood, penalty, customers: N, patterns: patterns.count, diagnostics };
+  const constantDropout = constantDropoutLimit(params, covariance);
+  const warnings: string[] = [];
+  if (constantDropout) {
+    const p = constantDropout.p;
+    const se = constantDropout.standardError;
+    warnings.push(
+      `BG/NBD dropout heterogeneity not identified: a and b diverge (a = ${params.a.toPrecision(3)}, b = ${params.b.toPrecision(3)}) ` +
+        `with a/(a+b) = ${p.toFixed(3)}${se === null ? '' : ` (se ${se.toPrecision(2)})`}, so the Beta dropout distribution is a point mass ` +
+        `and predictions are those of the constant-dropout-probability limit p = ${p.toFixed(3)}; the standard errors of a and b are meaningless ` +
+        `(the optional bgNbd.penalty keeps them finite, at the cost of shrinking all four parameters)`,
+    );
+  }
+  return { params, standardErrors, logLikelihood, penalty, customers: N, patterns: patterns.count, diagnostics, constantDropout, warnings };
+}
+
+/**
+ * a + b above which a fit is reported as the constant-dropout limit: the Beta(a, b) dropout
+ * distribution then has a standard deviation sqrt(p(1-p)/(a+b+1)) < 0.005, i.e. no heterogeneity
+ * left, and an MLE this far out means the likelihood kept rising towards a, b -> infinity.
+ */
+const DIVERGED_DROPOUT_CONCENTRATION = 1e4;
+
+/**
+ * The constant-dropout limit p = a/(a+b) with its delta-method standard error
+ * (dp/d ln a = p(1-p) = -dp/d ln b) when a + b > 1e4, else null.
+ */
+function constantDropoutLimit(params: BgNbdParams, covariance: Float64Array[] | null): BgNbdFit['constantDropout'] {
+  if (!(params.a + params.b > DIVERGED_DROPOUT_CONCENTRATION)) return null;
+  const p = params.a / (params.a + params.b);
+  if (!covariance) return { p, standardError: null };
+  const variance = (p * (1 - p)) ** 2 * (covariance[2][2] + covariance[3][3] - 2 * covariance[2][3]);
+  return { p, standardError: variance >= 0 && Number.isFinite(variance) ? Math.sqrt(variance) : null };
 }
 
 /** ln(a / (b+x-1)) + (r+x) ln((α+T)/(α+t_x)): the log odds of "dead" against "alive" given x > 0. */
@@ -298,18 +329,84 @@ export function bgNbdProbabilityAlive(params: BgNbdParams, x: number, tx: number
   return z > 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
 }
 
+/** Rescaling step of the large-a series below: sums are kept as value * e^offset so (1-z)^(-s) cannot overflow. */
+const RESCALE_ABOVE = 1e200;
+const LN_RESCALE = Math.log(RESCALE_ABOVE);
+/** Largest number of terms of the large-a series (reached only for z within ~1e-6 of 1 with p tiny). */
+const MAX_LARGE_A_TERMS = 50_000_000;
+
 /**
- * [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))] / (a-1), the bracket of FHL 2005 eq. 10,
- * after Euler's transformation (1-z)^(r+x) 2F1(r+x, b+x; c; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z) with
- * c = a+b+x-1. Writing 2F1(A', a-1; c; z) = 1 + (a-1) S, S = Σ_{k>=1} (A')_k (a)_{k-1} / ((c)_k k!) z^k, gives
+ * The bracket of FHL 2005 eq. 10 times (a-1), G = 1 - (1-z)^s 2F1(s, B; C; z) with s = r+x, B = b+x,
+ * C = a+b+x-1 = B + (a-1), for a > 1 large enough that the Euler-transformed series of
+ * {@link purchaseBracket} would need about a·z terms (a, b -> infinity at a fixed a/(a+b) is the
+ * constant-dropout-probability limit, reached by boundary fits). Two exact series, both with
+ * positive terms and ratios bounded by z·max(1, (s+k)/(k+1)), so independent of a and b:
+ *
+ * - z <= 0.9, difference form: with u_k = (s)_k z^k / k! (the binomial series of (1-z)^(-s)) and
+ *   ρ_k = (B)_k/(C)_k = Π_{j<k} (1 - (a-1)/(C+j)), 2F1(s, B; C; z) = Σ u_k ρ_k, so
+ *   G = (1-z)^s Σ_{k>=1} u_k (1 - ρ_k), and 1 - ρ_k = -expm1(Σ_{j<k} log1p(-(a-1)/(C+j))):
+ *   no subtraction anywhere, relative error a few hundred ulps at most.
+ * - z > 0.9: G = -expm1(s ln(1-z) + ln 2F1(s, B; C; z)) with the Gauss series (terms fall like
+ *   ((1-p) z)^k while k << C). The two logarithms cancel only partly; for a concentrated Beta
+ *   (the case this path serves) the relative error is about 2 eps / (1 - ln(1-(1-p)z) / ln(1-z)),
+ *   p = a/(a+b): at most ~1e-13 for p >= 1e-3 and ~1e-10 for p = 1e-6.
+ * Each sum stops when the geometric bound on its tail, term·q/(1-q) with q the ratio bound, is
+ * below 1e-17 of the sum.
+ */
+function largeABracketTimesAMinusOne(s: number, B: number, C: number, aMinusOne: number, z: number, lnOneMinusZ: number): number {
+  if (z <= 0.9) {
+    let term = 1; // u_k scaled by e^(-offset)
+    let offset = 0;
+    let sum = 0;
+    let lnRho = 0;
+    for (let k = 1; k < MAX_LARGE_A_TERMS; k++) {
+      term *= ((s + k - 1) / k) * z;
+      lnRho += Math.log1p(-aMinusOne / (C + k - 1));
+      sum += term * -Math.expm1(lnRho);
+      if (term > RESCALE_ABOVE) {
+        term /= RESCALE_ABOVE;
+        sum /= RESCALE_ABOVE;
+        offset += LN_RESCALE;
+      }
+      const q = z * Math.max(1, (s + k) / (k + 1));
+      if (q < 1 && (term * q) / (1 - q) <= 1e-17 * sum) return sum * Math.exp(offset + s * lnOneMinusZ);
+    }
+  } else {
+    let term = 1; // c_k z^k of the Gauss series, scaled by e^(-offset)
+    let offset = 0;
+    let sum = 1;
+    for (let k = 0; k < MAX_LARGE_A_TERMS; k++) {
+      term *= (((s + k) * (B + k)) / ((C + k) * (k + 1))) * z;
+      sum += term;
+      if (term > RESCALE_ABOVE) {
+        term /= RESCALE_ABOVE;
+        sum /= RESCALE_ABOVE;
+        offset += LN_RESCALE;
+      }
+      const q = z * Math.max(1, (s + k + 1) / (k + 2));
+      if (q < 1 && (term * q) / (1 - q) <= 1e-17 * sum) return -Math.expm1(s * lnOneMinusZ + offset + Math.log(sum));
+    }
+  }
+  throw new Error(`BG/NBD expectation series did not converge (s=${s}, a-1=${aMinusOne}, z=${z})`);
+}
+
+/**
+ * [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))] / (a-1), the bracket of FHL 2005 eq. 10.
+ *
+ * When (a-1) z <= 8 (always for a <= 1, e.g. CDNOW's a = 0.79): Euler's transformation
+ * (1-z)^(r+x) 2F1(r+x, b+x; c; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z) with c = a+b+x-1. Writing
+ * 2F1(A', a-1; c; z) = 1 + (a-1) S, S = Σ_{k>=1} (A')_k (a)_{k-1} / ((c)_k k!) z^k, gives
  *   bracket = (1 - (1-z)^(a-1)) / (a-1) - (1-z)^(a-1) S,
  * which has no singularity at a = 1, and whose series has small terms even for large x.
+ * Otherwise (large a, e.g. a boundary fit with a, b in the millions, where that series needs ~a·z
+ * terms, overflows and ends in NaN): {@link largeABracketTimesAMinusOne}, whose cost does not depend on a or b.
  */
 function purchaseBracket(params: BgNbdParams, x: number, T: number, t: number): number {
   if (t === 0) return 0;
   const { r, alpha, a, b } = params;
   const z = t / (alpha + T + t);
   const lnOneMinusZ = -Math.log1p(t / (alpha + T));
+  if ((a - 1) * z > 8) return largeABracketTimesAMinusOne(r + x, b + x, a + b + x - 1, a - 1, z, lnOneMinusZ) / (a - 1);
   const power = Math.exp((a - 1) * lnOneMinusZ);
   const first = -lnOneMinusZ * expm1OverX((a - 1) * lnOneMinusZ);
   const aPrime = a + b - 1 - r;

@@ -75,6 +75,14 @@ export interface BgNbdFit {
   /** Number of unique (frequency, recency, T) patterns the likelihood was evaluated on. */
   patterns: number;
   diagnostics: FitDiagnostics;
+  /**
+   * Set when the fit ran off to the boundary a, b -> infinity (a + b > 1e4): the dropout probability is
+   * then the same for every customer, p = a/(a+b), with its delta-method standard error (null without a
+   * covariance). Predictions at the fitted a, b are those of this limit. Null otherwise.
+   */
+  constantDropout: { p: number; standardError: number | null } | null;
+  /** Human-readable problems with the fit (e.g. the boundary above); empty when none. */
+  warnings: string[];
 }
 
 /** Options of {@link fitGammaGamma}. */
