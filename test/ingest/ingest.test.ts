@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { generateSample } from '../../src/ingest/generate.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
+import { queryFiles } from '../../src/ingest/duckdb.ts';
 import { parseCsv } from '../../src/core/csv.ts';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 
@@ -11,16 +11,7 @@ const t = tempDir();
 const raw = join(t.dir, 'raw');
 const out = join(t.dir, 'star');
 
-async function query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-  const inst = await DuckDBInstance.create(':memory:');
-  const c = await inst.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowObjects() as T[];
-  } finally {
-    c.closeSync();
-    inst.closeSync();
-  }
-}
+const query = queryFiles;
 const pq = (name: string) => `'${join(out, name + '.parquet')}'`;
 
 beforeAll(async () => {
