@@ -36,6 +36,9 @@ import type {
   SolverDiagnostics,
 } from './types.ts';
 
+/** A number for a message: six significant digits (the exact value is in the result's `limit`). */
+const short = (v: number | null): number | null => (v === null ? null : Number(v.toPrecision(6)));
+
 const isSmoothCurve = (c: ResolvedChannel) =>
   c.revenue.type === 'hill' || c.revenue.type === 'log' || (c.clvCurve !== null && (c.clvCurve.type === 'hill' || c.clvCurve.type === 'log'));
 
@@ -621,12 +624,12 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
     const x = X[t];
     p.channels.forEach((ch, i) => {
       const colDual = rc ? rc[t][i] : null;
-      if (ch.lo > 0 && near(x[i], ch.lo)) out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${ch.lo}`, activity: x[i], limit: ch.lo, shadowPrice: colDual });
+      if (ch.lo > 0 && near(x[i], ch.lo)) out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${short(ch.lo)}`, activity: x[i], limit: ch.lo, shadowPrice: colDual });
       if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) {
-        out.push({ id: `${pfx(t)}channels[${ch.name}].max`, description: `${ch.name} at its maximum ${ch.hi}`, activity: x[i], limit: ch.hi, shadowPrice: colDual });
+        out.push({ id: `${pfx(t)}channels[${ch.name}].max`, description: `${ch.name} at its maximum ${short(ch.hi)}`, activity: x[i], limit: ch.hi, shadowPrice: colDual });
       }
       if (ch.minIfActive > 0 && ch.lo === 0 && near(x[i], ch.minIfActive)) {
-        out.push({ id: `${pfx(t)}channels[${ch.name}].minIfActive`, description: `${ch.name} active at its minimum active spend ${ch.minIfActive}`, activity: x[i], limit: ch.minIfActive, shadowPrice: rowDual(`${pfx(t)}channels[${ch.name}].minIfActive`) });
+        out.push({ id: `${pfx(t)}channels[${ch.name}].minIfActive`, description: `${ch.name} active at its minimum active spend ${short(ch.minIfActive)}`, activity: x[i], limit: ch.minIfActive, shadowPrice: rowDual(`${pfx(t)}channels[${ch.name}].minIfActive`) });
       }
     });
     const spend = totals.perPeriod[t].spend;
@@ -640,19 +643,19 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
       const id = `${pfx(t)}${c.id}`;
       if (c.kind === 'group') {
         const s = c.channels.reduce((a, i) => a + x[i], 0);
-        if (c.max !== null && near(s, c.max)) out.push({ id, description: `group at its cap ${c.max}`, activity: s, limit: c.max, shadowPrice: rowDual(id) });
-        else if (c.min !== null && near(s, c.min)) out.push({ id, description: `group at its floor ${c.min}`, activity: s, limit: c.min, shadowPrice: rowDual(id) });
+        if (c.max !== null && near(s, c.max)) out.push({ id, description: `group at its cap ${short(c.max)}`, activity: s, limit: c.max, shadowPrice: rowDual(id) });
+        else if (c.min !== null && near(s, c.min)) out.push({ id, description: `group at its floor ${short(c.min)}`, activity: s, limit: c.min, shadowPrice: rowDual(id) });
       } else if (c.kind === 'ratio') {
         const l = c.left.reduce((a, i) => a + x[i], 0);
         const r = c.factor * c.right.reduce((a, i) => a + x[i], 0);
-        if (Math.abs(l - r) <= 1e-6 * Math.max(1, l, r) && (l > 0 || r > 0)) out.push({ id, description: `ratio holds with equality (left ${l}, factor x right ${r})`, activity: l - r, limit: 0, shadowPrice: rowDual(id) });
+        if (Math.abs(l - r) <= 1e-6 * Math.max(1, l, r) && (l > 0 || r > 0)) out.push({ id, description: `ratio holds with equality (left ${short(l)}, factor x right ${short(r)})`, activity: l - r, limit: 0, shadowPrice: rowDual(id) });
       } else {
         const lhs = revenue - c.value * spend;
         if (Math.abs(lhs) <= 1e-6 * Math.max(1, revenue)) out.push({ id, description: `ROAS at its floor ${c.value}`, activity: spend > 0 ? revenue / spend : 0, limit: c.value, shadowPrice: rowDual(id) });
       }
     }
     if (problem.targetRevenue !== null && near(revenue, problem.targetRevenue)) {
-      out.push({ id: `${pfx(t)}target.revenue`, description: `revenue at its target ${problem.targetRevenue}`, activity: revenue, limit: problem.targetRevenue, shadowPrice: rowDual(`${pfx(t)}target.revenue`) });
+      out.push({ id: `${pfx(t)}target.revenue`, description: `revenue at its target ${short(problem.targetRevenue)}`, activity: revenue, limit: problem.targetRevenue, shadowPrice: rowDual(`${pfx(t)}target.revenue`) });
     }
     if (t > 0) {
       p.channels.forEach((ch, i) => {
