@@ -5,7 +5,10 @@
  * has a complete manifest, and otherwise builds it atomically (one artifact
  * writer: src/core/artifacts.ts).
  */
-import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dataVersionOf, readManifest, recordInputs, writeArtifact, writeFileAtomic, type BuildResult, type Manifest } from '../src/core/artifacts.ts';
 import { sha256, stableJson } from '../src/core/hash.ts';
 
@@ -26,13 +29,43 @@ export interface StageRun {
   manifest: Manifest;
 }
 
+let fingerprint: Promise<string> | null = null;
+
+/**
+ * A hash of the project's code (every file under src/ and pipelines/, and
+ * package-lock.json), added to each stage's declared code version, so a code
+ * change can never reuse an artifact made by older code, even if nobody bumped
+ * the stage's version. Computed once per process.
+ */
+export function codeFingerprint(): Promise<string> {
+  fingerprint ??= (async () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const files: string[] = [];
+    const walk = async (dir: string) => {
+      for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (e.isFile()) files.push(p);
+      }
+    };
+    await walk(join(root, 'src'));
+    await walk(join(root, 'pipelines'));
+    files.push(join(root, 'package-lock.json'));
+    const h = createHash('sha256');
+    for (const f of files) h.update(relative(root, f).split(sep).join('/') + '\0').update(await readFile(f)).update('\0');
+    return h.digest('hex').slice(0, 16);
+  })();
+  return fingerprint;
+}
+
 /** Short form of a data version used in folder names. */
 export const shortVersion = (v: string) => v.slice(0, 16);
 
 /** Runs (or skips) one stage in the store. */
 export async function runStage(store: string, def: StageDef, log: (msg: string) => void = () => {}): Promise<StageRun> {
   const inputs = await recordInputs(def.inputs);
-  const dataVersion = dataVersionOf(def.codeVersion, inputs.map((i) => i.sha256), def.params);
+  const codeVersion = `${def.codeVersion}+${await codeFingerprint()}`;
+  const dataVersion = dataVersionOf(codeVersion, inputs.map((i) => i.sha256), def.params);
   const dir = join(store, 'artifacts', def.name, shortVersion(dataVersion));
   const existing = await readManifest(dir);
   if (existing && existing.dataVersion === dataVersion) {
@@ -40,7 +73,7 @@ export async function runStage(store: string, def: StageDef, log: (msg: string) 
     return { stage: def.name, dataVersion, dir, skipped: true, manifest: existing };
   }
   const t0 = performance.now();
-  const { manifest, skipped } = await writeArtifact({ dir, stage: def.name, codeVersion: def.codeVersion, params: def.params, inputs, build: def.build, runId: shortVersion(dataVersion) });
+  const { manifest, skipped } = await writeArtifact({ dir, stage: def.name, codeVersion, params: def.params, inputs, build: def.build, runId: shortVersion(dataVersion) });
   log(`  ${def.name.padEnd(9)} built ${shortVersion(dataVersion)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { stage: def.name, dataVersion, dir, skipped, manifest };
 }
