@@ -27,6 +27,8 @@ export async function openDb(scratchPath: string, opts: { threads?: number; memo
     temp_directory: scratchPath + '.spill',
   });
   const conn = await instance.connect();
+  // Timestamps with offsets are converted to UTC whatever the machine's time zone.
+  await conn.run("SET TimeZone = 'UTC'");
   return {
     conn,
     threads: opts.threads ?? 2,
@@ -59,6 +61,7 @@ export async function queryFiles<T = Record<string, unknown>>(sql: string): Prom
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const conn = await instance.connect();
   try {
+    await conn.run("SET TimeZone = 'UTC'");
     return (await conn.runAndReadAll(sql)).getRowObjects() as T[];
   } finally {
     conn.closeSync();

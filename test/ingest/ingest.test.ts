@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { generateSample } from '../../src/ingest/generate.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { queryFiles } from '../../src/ingest/duckdb.ts';
@@ -132,5 +133,24 @@ describe('bad input', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: orders.csv: dropped 1 exact duplicate row(s) (same order_id and values)');
+  });
+});
+
+describe('time zones', () => {
+  it('puts an order with a UTC offset in the ISO week of its UTC time, whatever the machine time zone', () => {
+    const dir = join(t.dir, 'tz');
+    mkdirSync(dir);
+    for (const f of readdirSync(raw)) if (f.endsWith('.csv')) copyFileSync(join(raw, f), join(dir, f));
+    // Sunday 2023-01-08 23:30 in New York is Monday 2023-01-09 04:30 UTC: week of 2023-01-09.
+    const orders = readFileSync(join(dir, 'orders.csv'), 'utf8').trimEnd().split('\n');
+    orders.push('o99999999,c9999999,2023-01-08T23:30:00-05:00,100.00,USD');
+    writeFileSync(join(dir, 'orders.csv'), orders.join('\n') + '\n');
+    const out2 = join(t.dir, 'tz-out');
+    for (const tz of ['Asia/Tokyo', 'America/New_York']) {
+      const r = spawnSync(process.execPath, [new URL('../../bin/mmm.mjs', import.meta.url).pathname, 'ingest', '--raw', dir, '--out', `${out2}-${tz.replace('/', '-')}`], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const a = readFileSync(join(`${out2}-Asia-Tokyo`, 'mmm_input.csv'), 'utf8');
+    expect(readFileSync(join(`${out2}-America-New_York`, 'mmm_input.csv'), 'utf8')).toBe(a);
   });
 });
