@@ -21,7 +21,7 @@ import { decideRefit, type DriftDecision } from '../src/monitor/drift.ts';
 import { allocateBudget, defaultProblemFromCurves, evaluateUnderCurveDraws, resolveProblem, responseValue, marginalRoi } from '../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../src/optimise/types.ts';
 import { weeklyCurve } from '../src/optimise/mmm-curves.ts';
-import { planFromTable, simulatePlans, type Plan } from '../src/simulate/index.ts';
+import { planFromTable, rollForward, simulatePlans, type Plan } from '../src/simulate/index.ts';
 import { renderReport, type ReportData } from '../src/report/index.ts';
 import { readWeeklyCsv, writeFitFiles } from './mmm.ts';
 import { toSummary, writeClvFiles, type ClvSummary } from './clv.ts';
@@ -134,7 +134,9 @@ const round2 = (v: number) => Math.round(v * 100) / 100;
  * and robustness under the bootstrap draws, and the two plans to simulate.
  */
 export async function buildOptimise(fitDir: string, clvDir: string, data: WeeklyData, channelOf: Record<string, string>, cfg: Config, dir: string): Promise<BuildResult> {
-  const { model, draws } = await readFit(fitDir);
+  // A model kept by the drift stage is carried forward over the weeks seen since its fit: plans start after the newest week.
+  const fit = await readFit(fitDir);
+  const { model, draws } = rollForward(fit.model, fit.draws, data);
   const clv = JSON.parse(await readFile(join(clvDir, 'clv.json'), 'utf8')) as ClvSummary;
   const H = cfg.optimise.horizonWeeks;
   const recent = recentWeeklySpend(data, H);
@@ -213,8 +215,9 @@ export async function buildOptimise(fitDir: string, clvDir: string, data: Weekly
 }
 
 /** Simulate stage: bands for the recommended and the current plan. */
-export async function buildSimulate(fitDir: string, optimiseDir: string, cfg: Config, dir: string): Promise<BuildResult> {
-  const { model, draws } = await readFit(fitDir);
+export async function buildSimulate(fitDir: string, optimiseDir: string, data: WeeklyData, cfg: Config, dir: string): Promise<BuildResult> {
+  const fit = await readFit(fitDir);
+  const { model, draws } = rollForward(fit.model, fit.draws, data);
   const read = async (name: string) => planFromTable(model, parseCsv(await readFile(join(optimiseDir, name), 'utf8'), name));
   const plans = [await read('plan.csv'), await read('current.csv')];
   const r = await simulatePlans(model, draws as BootstrapDraw[], plans, { draws: cfg.simulate.draws, seed: cfg.seed });

@@ -123,9 +123,9 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   stages.push(optimise);
   const simulate = await runStage(cfg.store, {
     name: 'simulate', codeVersion: VERSIONS.simulate,
-    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(optimise.dir, 'plan.csv'), file(optimise.dir, 'current.csv')],
+    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(optimise.dir, 'plan.csv'), file(optimise.dir, 'current.csv'), file(ingest.dir, 'mmm_input.csv')],
     params: { draws: cfg.simulate.draws, seed: cfg.seed },
-    build: (dir) => buildSimulate(fit.dir, optimise.dir, cfg, dir),
+    build: (dir) => buildSimulate(fit.dir, optimise.dir, data, cfg, dir),
   }, log);
   stages.push(simulate);
 

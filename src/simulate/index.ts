@@ -3,3 +3,4 @@ export * from './simulate.ts';
 export * from './quantiles.ts';
 export { CHUNK } from './sample.ts';
 export * from './backtest.ts';
+export * from './roll-forward.ts';

@@ -47,6 +47,11 @@ describe('weekly runs over new weeks', () => {
     expect(second.run.decision.reasons[0]).toMatch(/^5 new week\(s\) within the error band \(RMS \d+\.\d\d residual sd\)/);
     expect(second.mmm).toBe(first.mmm);
     expect(second.stdout).toMatch(/^ingest +built /m);
+    // The kept model is carried forward: the forecast starts the week after the newest data, not after the model's.
+    const simDir = second.run.stages.find((s: { stage: string }) => s.stage === 'simulate').dir;
+    const bands = JSON.parse(readFileSync(join(t.dir, 'data', simDir, 'bands.json'), 'utf8'));
+    expect(bands.weekly[0].date).toBe('2024-03-25');
+    expect(bands.weekly).toHaveLength(4);
 
     // The same weeks judged with a tight band: the error leaves it, so the model is refitted on all 64 weeks.
     const third = weekly({ ...base, drift: { ...loose, errorBandSigma: 0.5 } });

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { generateSample } from '../../src/ingest/generate.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { readWeeklyCsv } from '../../pipelines/mmm.ts';
-import { fitMmm, generateWeeklyData } from '../../src/mmm/index.ts';
+import { fitMmm, generateWeeklyData, mediaEffect } from '../../src/mmm/index.ts';
 import type { MmmFit } from '../../src/mmm/types.ts';
 import { parseCsv } from '../../src/core/csv.ts';
-import { bandOf, planFromTable, quantileSorted, rollingOriginBacktest, simulatePlans, type Plan } from '../../src/simulate/index.ts';
+import { bandOf, planFromTable, quantileSorted, rollForward, rollingOriginBacktest, simulatePlans, type Plan } from '../../src/simulate/index.ts';
 
 const SMALL_FIT = { trials: 2, iterations: 300, bootstrap: 40, threads: 1 };
 let fit: MmmFit;
@@ -98,6 +98,25 @@ describe('simulatePlans', () => {
       `p.csv row 1 column "date": date ${iso(fit.model.window.lastDay + 14)} does not follow: the model's data ends with the week of ${fit.model.window.last}, so the plan must start on ${next}`,
     );
     expect(() => planFromTable(fit.model, parseCsv(planCsv(2, () => -5), 'p.csv'))).toThrow(`p.csv row 1 column "${names[0]}": negative spend -5`);
+  });
+});
+
+describe('rollForward', () => {
+  it('carries the adstock through new weeks exactly as one continuous plan would, and moves the window', () => {
+    const extra = generateWeeklyData({ seed: 21, weeks: 136, channels: 4 }).data; // the same process, 6 weeks longer
+    const rolled = rollForward(fit.model, fit.draws, extra);
+    expect(rolled.weeks).toBe(6);
+    expect(rolled.model.window.lastDay).toBe(extra.dates[135]);
+    const future = new Float64Array(5).fill(1000);
+    for (const [j, ch] of fit.model.channels.entries()) {
+      const newSpend = extra.channels.find((c) => c.name === ch.name)!.values.slice(130);
+      const continuous = mediaEffect(ch, Float64Array.from([...newSpend, ...future])).slice(6);
+      const afterRoll = mediaEffect(rolled.model.channels[j], future);
+      for (let t = 0; t < 5; t++) expect(afterRoll[t]).toBeCloseTo(continuous[t], 8);
+    }
+    // Plans must now start after the newest week.
+    expect(() => planFromTable(rolled.model, parseCsv(planCsv(2, () => 1), 'p.csv'))).toThrow('does not follow');
+    expect(rollForward(fit.model, fit.draws, synth.data).weeks).toBe(0);
   });
 });
 
