@@ -42,7 +42,11 @@ export async function readFit(dir: string): Promise<{ model: MmmModel; draws: Bo
   const files = [modelPath];
   let draws: BootstrapDraw[] = [];
   if (existsSync(bootPath)) {
-    draws = (JSON.parse(await readFile(bootPath, 'utf8')) as { draws: BootstrapDraw[] }).draws ?? [];
+    try {
+      draws = (JSON.parse(await readFile(bootPath, 'utf8')) as { draws: BootstrapDraw[] }).draws ?? [];
+    } catch (e) {
+      throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: bootPath });
+    }
     files.push(bootPath);
   }
   return { model, draws, files };
@@ -88,7 +92,7 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
     inputs,
     build: async (tmp) => {
       const r = await simulatePlans(fit.model, fit.draws, plans, { draws: params.draws, seed: params.seed, threads: opts.threads });
-      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, planFiles)));
+      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, planFiles.map((_, i) => (i ? 'compare.csv' : 'plan.csv')))));
       return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
     },
   });

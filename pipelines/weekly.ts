@@ -13,8 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveConfig, type Config } from '../src/core/config.ts';
-import { UsageError } from '../src/core/errors.ts';
-import { writeFileAtomic } from '../src/core/artifacts.ts';
+import { UsageError, ValidationError } from '../src/core/errors.ts';
+import { resolveInside, writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { generateSample } from '../src/ingest/generate.ts';
 import { INGEST_VERSION, buildIngest, rawInputFiles } from '../src/ingest/ingest.ts';
@@ -81,8 +81,18 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   // Drift: does this week's data still fit the model in use? The decision is made once per data
   // version (against the model in use at that time, recorded in decision.json) and reused after.
   const pointer = join(cfg.store, 'current.json');
-  const current = existsSync(pointer) ? (JSON.parse(await readFile(pointer, 'utf8')) as { mmm: string }) : null;
-  const currentFit = current && existsSync(join(cfg.store, current.mmm, 'manifest.json')) ? join(cfg.store, current.mmm) : null;
+  let currentFit: string | null = null;
+  if (existsSync(pointer)) {
+    let current: { mmm?: unknown };
+    try {
+      current = JSON.parse(await readFile(pointer, 'utf8'));
+    } catch (e) {
+      throw new ValidationError(`not valid JSON: ${(e as Error).message} (delete it to refit from scratch)`, { file: pointer });
+    }
+    if (typeof current.mmm !== 'string') throw new ValidationError('"mmm" must name a model folder in the store', { file: pointer });
+    const dir = resolveInside(cfg.store, current.mmm, 'current model');
+    if (existsSync(join(dir, 'manifest.json'))) currentFit = dir;
+  }
   const drift = await runStage(cfg.store, {
     name: 'drift', codeVersion: VERSIONS.drift, inputs: [file(ingest.dir, 'mmm_input.csv')], params: { thresholds: cfg.drift, mmm: mmmParams },
     build: async (dir) => {
@@ -99,7 +109,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const recorded = JSON.parse(await readFile(join(drift.dir, 'decision.json'), 'utf8')) as { decision: string; reasons: string[]; currentModel: string | null };
   const decision = { decision: recorded.decision, reasons: recorded.reasons };
   log(`  decision  ${decision.decision}: ${decision.reasons.join('; ')}`);
-  const reuseDir = recorded.currentModel ? join(cfg.store, recorded.currentModel) : null;
+  const reuseDir = recorded.currentModel ? resolveInside(cfg.store, recorded.currentModel, 'current model') : null;
 
   let fit: StageRun;
   if (decision.decision === 'refit' || !reuseDir || !existsSync(join(reuseDir, 'manifest.json'))) {

@@ -197,7 +197,7 @@ export function resolveInside(root: string, userPath: string, what = 'path'): st
   const absRoot = resolve(root);
   const p = isAbsolute(userPath) ? resolve(userPath) : resolve(absRoot, userPath);
   const rel = relative(absRoot, p);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
+  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
     throw new UsageError(`${what} "${userPath}" is outside the artifact store ${absRoot}`);
   }
   return p;

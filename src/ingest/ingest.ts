@@ -215,6 +215,9 @@ const DATE_RE = `'^\\d{4}-\\d{2}-\\d{2}$'`;
 const isBadDate = (c: string) => `(${c} IS NULL OR NOT regexp_full_match(${c}, ${DATE_RE}) OR TRY_CAST(${c} AS DATE) IS NULL)`;
 const isBadTimestamp = (c: string) => `(${c} IS NULL OR ${c} = '' OR NOT regexp_matches(${c}, '^\\d{4}-\\d{2}-\\d{2}') OR TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL)`;
 const isBadNumber = (c: string) => `(${c} IS NULL OR ${c} = '' OR NOT isfinite(TRY_CAST(${c} AS DOUBLE)) OR TRY_CAST(${c} AS DOUBLE) IS NULL)`;
+/** Money beyond this does not fit the exact decimal (18 digits, 6 after the point). */
+const MONEY_MAX = 1e12;
+const isBadMoneyRange = (c: string) => `abs(TRY_CAST(${c} AS DOUBLE)) >= ${MONEY_MAX}`;
 /** Money: parsed as a double (fast) and kept as an exact decimal with 6 places, so sums are exact. */
 const money = (c: string) => `CAST(CAST(${c} AS DOUBLE) AS DECIMAL(18,6))`;
 const isEmpty = (c: string) => `(${c} IS NULL OR ${c} = '')`;
@@ -269,6 +272,7 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
     { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}" (letters, digits, space, _ . -; starting with a letter)` },
     { column: 'spend', bad: isBadNumber('spend'), detail: (v) => `not a number: "${v}"` },
     { column: 'spend', bad: `TRY_CAST(spend AS DOUBLE) < 0`, detail: (v) => `negative spend ${v}` },
+    { column: 'spend', bad: isBadMoneyRange('spend'), detail: (v) => `spend ${v} is too large (at most ${MONEY_MAX})` },
   ]);
   for (const c of ['impressions', 'clicks']) {
     if (!spendCols.includes(c)) continue;
@@ -292,6 +296,7 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
     { column: 'timestamp', bad: isBadTimestamp('timestamp'), detail: (v) => `unparseable timestamp "${v}" (expected ISO 8601)` },
     { column: 'amount', bad: isBadNumber('amount'), detail: (v) => `not a number: "${v}"` },
     { column: 'amount', bad: `TRY_CAST(amount AS DOUBLE) < 0`, detail: (v) => `negative amount ${v} (refunds are not supported; net them out before ingest)` },
+    { column: 'amount', bad: isBadMoneyRange('amount'), detail: (v) => `amount ${v} is too large (at most ${MONEY_MAX})` },
     { column: 'currency', bad: isEmpty('currency'), detail: () => 'empty currency' },
   ]);
   const firstCurrency = (await db.all<{ c: string }>(`SELECT upper(currency) AS c FROM v_orders ORDER BY _row LIMIT 1`))[0].c;
@@ -419,10 +424,13 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
 
   const controlNames = (await db.all<{ name: string }>(`SELECT DISTINCT name FROM stg_controls ORDER BY name`)).map((r) => r.name);
   const controlCols = controlNames.map((n) => ({ name: n, col: columnName(n) }));
+  const seenControl = new Map<string, string>();
   for (const c of controlCols) {
-    if (cols.has(c.col) || ['date', 'revenue', 'orders', 'new_customers', 'holiday'].includes(c.col)) {
-      throw new ValidationError(`control "${c.name}" would collide with the column ${c.col}`, { file: name('controls'), column: 'name' });
+    const other = seenControl.get(c.col);
+    if (other !== undefined || cols.has(c.col) || ['date', 'week_start', 'revenue', 'orders', 'new_customers', 'holiday'].includes(c.col)) {
+      throw new ValidationError(`control "${c.name}" would collide with the column ${c.col}${other !== undefined ? ` of control "${other}"` : ''}`, { file: name('controls'), column: 'name' });
     }
+    seenControl.set(c.col, c.name);
   }
   const ctrlSelect = controlCols.length
     ? controlCols

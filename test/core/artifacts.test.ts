@@ -67,6 +67,8 @@ describe('writeArtifact', () => {
 describe('paths and config', () => {
   it('refuses paths that leave the artifact store', () => {
     expect(resolveInside('/srv/root', 'data/x')).toBe('/srv/root/data/x');
+    expect(resolveInside('/srv/root', '..data/x')).toBe('/srv/root/..data/x');
+    expect(() => resolveInside('/srv/root', 'a/../../x', 'reports')).toThrow('reports "a/../../x" is outside the artifact store /srv/root');
     expect(() => resolveInside('/srv/root', '../etc', 'store')).toThrow('store "../etc" is outside the artifact store /srv/root');
     expect(() => resolveInside('/srv/root', '/etc/passwd', 'raw')).toThrow('raw "/etc/passwd" is outside the artifact store /srv/root');
   });

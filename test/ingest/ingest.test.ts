@@ -113,6 +113,8 @@ describe('bad input', () => {
     ['empty-file', (d) => writeFileSync(join(d, 'orders.csv'), ''), 'error: orders.csv: file is empty'],
     ['header-only', (d) => writeFileSync(join(d, 'orders.csv'), 'order_id,customer_id,timestamp,amount,currency\n'), 'error: orders.csv: file is empty (a header but no data rows)'],
     ['mixed-currency', (d) => replaceLine(join(d, 'orders.csv'), 7, (l) => l.replace(/USD$/, 'EUR')), 'error: orders.csv row 7 column "currency": mixed currencies: "EUR" but earlier rows are "USD" (one currency per run; convert first)'],
+    ['huge-amount', (d) => replaceLine(join(d, 'orders.csv'), 6, (l) => { const p = l.split(','); p[3] = '1e13'; return p.join(','); }), 'error: orders.csv row 6 column "amount": amount 1e13 is too large (at most 1000000000000)'],
+    ['control-collision', (d) => writeFileSync(join(d, 'controls.csv'), readFileSync(join(d, 'controls.csv'), 'utf8') + '2023-01-02,Price Index,1\n'), 'error: controls.csv column "name": control "price_index" would collide with the column price_index of control "Price Index"'],
     ['bad-timestamp', (d) => replaceLine(join(d, 'events.csv'), 4, (l) => { const p = l.split(','); p[1] = 'yesterday'; return p.join(','); }), 'error: events.csv row 4 column "timestamp": unparseable timestamp "yesterday" (expected ISO 8601)'],
   ];
   for (const [name, edit, message] of cases) {
