@@ -249,6 +249,11 @@ async function dedupeOnId(db: Db, src: RawSource, idCol: string, otherCols: stri
   return `(SELECT * FROM ${table} QUALIFY row_number() OVER (PARTITION BY ${sqlIdent(idCol)} ORDER BY _row) = 1)`;
 }
 
+/** `YYYY-MM-DD` plus `days` days. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86400000).toISOString().slice(0, 10);
+}
+
 /** Lower-case identifier for a wide-table column: `Paid Social` -> `paid_social`. */
 export function columnName(name: string): string {
   return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
@@ -376,10 +381,18 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
            coalesce(c."group", 'ungrouped') AS "group",
            n.channel IN (SELECT channel FROM stg_spend) AS has_spend
     FROM names n LEFT JOIN stg_channels c USING (channel) ORDER BY n.channel`);
-  const range = await db.all<{ first: string; last: string }>(`
-    SELECT strftime(min(w), '%Y-%m-%d') AS first, strftime(max(w), '%Y-%m-%d') AS last FROM (
-      SELECT date_trunc('week', date) AS w FROM stg_spend UNION ALL SELECT date_trunc('week', ts) FROM stg_orders)`);
-  const { first, last } = range[0];
+  // Weeks are complete ISO weeks: a first week the data start after Monday, or a last week they end
+  // before Sunday, is left out of the weekly tables (with a warning) until it is complete.
+  const range = await db.all<{ d0: string; d1: string; first: string; last: string }>(`
+    WITH d AS (SELECT min(x) AS d0, max(x) AS d1 FROM (SELECT date AS x FROM stg_spend UNION ALL SELECT CAST(ts AS DATE) FROM stg_orders))
+    SELECT strftime(d0, '%Y-%m-%d') AS d0, strftime(d1, '%Y-%m-%d') AS d1,
+           strftime(CASE WHEN isodow(d0) = 1 THEN d0 ELSE date_trunc('week', d0) + INTERVAL 7 DAY END, '%Y-%m-%d') AS first,
+           strftime(CASE WHEN isodow(d1) = 7 THEN date_trunc('week', d1) ELSE date_trunc('week', d1) - INTERVAL 7 DAY END, '%Y-%m-%d') AS last
+    FROM d`);
+  const { d0, d1, first, last } = range[0];
+  if (first > last) throw new ValidationError(`the data (${d0} to ${d1}) hold no complete ISO week (Monday to Sunday)`, { file: sf });
+  if (first !== d0) warnings.push(`the data start on ${d0}, not a Monday: that partial week is left out of the weekly tables`);
+  if (d1 !== addDays(last, 6)) warnings.push(`the data end on ${d1}, not a Sunday: the partial week from ${addDays(last, 7)} is left out of the weekly tables until it is complete`);
   await db.run(`CREATE TABLE dim_week AS
     WITH weeks AS (SELECT CAST(w AS DATE) AS week_start FROM generate_series(TIMESTAMP '${first}', TIMESTAMP '${last}', INTERVAL 7 DAY) g(w)),
          hol AS (SELECT CAST(date_trunc('week', date) AS DATE) AS week_start, string_agg(name, '; ' ORDER BY date, name) AS names FROM stg_holidays GROUP BY 1)

@@ -127,6 +127,21 @@ describe('bad input', () => {
     });
   }
 
+  it('leaves a partial last week out of the weekly tables, with a warning', async () => {
+    const r = ingestWith('partial-week', (d) => {
+      // Keep orders and spend only up to Wednesday 2023-05-17 of the last week (2023-05-15 .. 21).
+      for (const f of ['orders.csv', 'spend.csv']) {
+        const [header, ...rows] = readFileSync(join(d, f), 'utf8').trimEnd().split('\n');
+        const col = f === 'orders.csv' ? 2 : 0;
+        writeFileSync(join(d, f), [header, ...rows.filter((l) => l.split(',')[col].slice(0, 10) <= '2023-05-17')].join('\n') + '\n');
+      }
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: the data end on 2023-05-17, not a Sunday: the partial week from 2023-05-15 is left out of the weekly tables until it is complete');
+    const weeks = await query<{ n: number; last: string }>(`SELECT count(*)::INTEGER AS n, strftime(max(date), '%Y-%m-%d') AS last FROM read_parquet('${join(t.dir, 'bad-partial-week-out', 'mmm_input.parquet')}')`);
+    expect(weeks[0]).toEqual({ n: 19, last: '2023-05-08' });
+  });
+
   it('drops exact duplicate rows with a warning instead of failing', () => {
     const r = ingestWith('exact-dup', (d) => {
       const lines = readFileSync(join(d, 'orders.csv'), 'utf8').trimEnd().split('\n');
