@@ -108,17 +108,31 @@ export function recentWeeklySpend(data: WeeklyData, weeks: number): Record<strin
   return Object.fromEntries(data.channels.map((c) => [c.name, c.values.slice(from).reduce((s, v) => s + v, 0) / (n - from)]));
 }
 
-/** The future weeks after the data, with the holiday flag from the built-in calendar when the model has a `holiday` dummy. */
-function futureWeeks(model: MmmModel, weeks: number): { dates: Int32Array; controls: Record<string, Float64Array> } {
+/**
+ * The future weeks after the data, with the holiday flag when the model has a
+ * `holiday` dummy: from the user's holiday dates when a holidays file was
+ * given (list the coming year's dates there), else from the built-in US retail
+ * calendar (`holidayCalendar`).
+ */
+function futureWeeks(model: MmmModel, weeks: number, holidayDates: string[] | null): { dates: Int32Array; controls: Record<string, Float64Array> } {
   const dates = Int32Array.from({ length: weeks }, (_, i) => model.window.lastDay + 7 * (i + 1));
   const controls: Record<string, Float64Array> = {};
   if (model.baseline.some((b) => b.name === 'holiday' && b.kind === 'dummy')) {
     const start = dates[0] * 86400000;
+    const end = start + weeks * 7 * 86400000;
+    const days = holidayDates ? holidayDates.map((d) => Date.parse(`${d}T00:00:00Z`)) : holidayCalendar(start, end).map((h) => h.ms);
     const flags = new Float64Array(weeks);
-    for (const h of holidayCalendar(start, start + weeks * 7 * 86400000)) flags[Math.floor((h.ms - start) / (7 * 86400000))] = 1;
+    for (const ms of days) if (ms >= start && ms < end) flags[Math.floor((ms - start) / (7 * 86400000))] = 1;
     controls.holiday = flags;
   }
   return { dates, controls };
+}
+
+/** The dates of a raw holidays file (CSV, CSV.gz or Parquet), as YYYY-MM-DD. */
+export async function readHolidayDates(path: string): Promise<string[]> {
+  const reader = path.endsWith('.parquet') ? `read_parquet(${sqlString(path)})` : `read_csv(${sqlString(path)}, header = true, all_varchar = true)`;
+  const rows = await queryFiles<{ d: string }>(`SELECT DISTINCT strftime(CAST(trim(CAST(date AS VARCHAR)) AS DATE), '%Y-%m-%d') AS d FROM ${reader} ORDER BY 1`);
+  return rows.map((r) => r.d);
 }
 
 function planCsv(plan: Plan): string {
@@ -133,7 +147,7 @@ const round2 = (v: number) => Math.round(v * 100) / 100;
  * default (or configured) allocation problem, its solution with explanation
  * and robustness under the bootstrap draws, and the two plans to simulate.
  */
-export async function buildOptimise(fitDir: string, clvDir: string, data: WeeklyData, channelOf: Record<string, string>, cfg: Config, dir: string): Promise<BuildResult> {
+export async function buildOptimise(fitDir: string, clvDir: string, data: WeeklyData, channelOf: Record<string, string>, holidaysFile: string | null, cfg: Config, dir: string): Promise<BuildResult> {
   // A model kept by the drift stage is carried forward over the weeks seen since its fit: plans start after the newest week.
   const fit = await readFit(fitDir);
   const { model, draws } = rollForward(fit.model, fit.draws, data);
@@ -198,7 +212,7 @@ export async function buildOptimise(fitDir: string, clvDir: string, data: Weekly
       recommended: revenue.status === 'optimal' ? round2(revenue.allocation[c.name] * H) : null,
     };
   });
-  const fw = futureWeeks(model, H);
+  const fw = futureWeeks(model, H, holidaysFile ? await readHolidayDates(holidaysFile) : null);
   const weeklyPlan = (alloc: Record<string, number>): Plan => ({ dates: fw.dates, controls: fw.controls, spend: Object.fromEntries(model.channels.map((c) => [c.name, new Float64Array(H).fill(alloc[c.name] ?? 0)])) });
   const recommendedPlan = weeklyPlan(revenue.status === 'optimal' ? revenue.allocation : recent);
   await writeFile(join(dir, 'problem.json'), stableJson(problem));

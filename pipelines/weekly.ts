@@ -126,9 +126,9 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   stages.push(clv);
   const optimise = await runStage(cfg.store, {
     name: 'optimise', codeVersion: VERSIONS.optimise,
-    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(clv.dir, 'clv.json'), file(ingest.dir, 'mmm_input.csv'), file(ingest.dir, 'dim_channel.parquet')],
+    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(clv.dir, 'clv.json'), file(ingest.dir, 'mmm_input.csv'), file(ingest.dir, 'dim_channel.parquet'), ...(raw.holidays ? [{ path: raw.holidays, label: relative(cfg.raw, raw.holidays) }] : [])],
     params: cfg.optimise,
-    build: (dir) => buildOptimise(fit.dir, clv.dir, data, cols.channelOf, cfg, dir),
+    build: (dir) => buildOptimise(fit.dir, clv.dir, data, cols.channelOf, raw.holidays ?? null, cfg, dir),
   }, log);
   stages.push(optimise);
   const simulate = await runStage(cfg.store, {

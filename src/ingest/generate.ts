@@ -33,7 +33,7 @@ import {
   weeklySpendPattern,
 } from './sample-truth.ts';
 
-export const GENERATOR_VERSION = 'generate@4';
+export const GENERATOR_VERSION = 'generate@5';
 
 export interface GenerateOptions {
   out: string;
@@ -209,9 +209,10 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
     controls.line(`${date},competitor_spend,${competitor[w].toFixed(2)}`);
   }
   controls.close();
-  const holidays = holidayCalendar(startMs, endMs);
+  // The holiday calendar runs a year past the data, as a team's planning calendar does.
+  const holidays = holidayCalendar(startMs, endMs + 52 * 7 * DAY_MS);
   const holidayWeek = new Uint8Array(weeks);
-  for (const h of holidays) holidayWeek[Math.floor((h.ms - startMs) / (7 * DAY_MS))] = 1;
+  for (const h of holidays) if (h.ms < endMs) holidayWeek[Math.floor((h.ms - startMs) / (7 * DAY_MS))] = 1;
   const hw = new LineWriter(join(dir, 'holidays.csv'), 'date,name');
   for (const h of holidays) hw.line(`${h.date},${h.name.includes(',') ? `"${h.name}"` : h.name}`);
   hw.close();
