@@ -132,7 +132,7 @@ const COMMANDS: Record<string, Command> = {
       const { runOptimiseCommand, optimiseExitCode } = await import('../pipelines/optimise.ts');
       const r = await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
       out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
-      if (r.status !== 'optimal') err(`${r.status}: ${r.message}`);
+      if (r.status !== 'optimal') err(r.message.startsWith(r.status) ? r.message : `${r.status}: ${r.message}`);
       return optimiseExitCode(r);
     },
   },
