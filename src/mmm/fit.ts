@@ -4,6 +4,7 @@
  * one candidate (error-led rule) -> refit on all weeks -> decomposition,
  * metrics, ROAS/mROAS -> moving-block bootstrap draws and 90% intervals.
  */
+import { quantileSorted } from '../core/quantile.ts';
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { dayToIso } from '../core/csv.ts';
@@ -98,15 +99,8 @@ export function channelParamNames(adstock: string, saturation: string): string[]
   return [...(adstock === 'geometric' ? ['theta'] : ['shape', 'scale']), ...(saturation === 'hill' ? ['alpha', 'gamma'] : ['gamma'])];
 }
 
-/** Sample quantile, R type 7 (linear interpolation); `sorted` ascending. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
+/** Sample quantile, R type 7: the project's one quantile function (src/core/quantile.ts). */
+export { quantileSorted };
 
 /**
  * Indices of a moving-block bootstrap sample (Kunsch 1989): ceil(n / L) blocks
