@@ -61,7 +61,7 @@ const COMMANDS: Record<string, Command> = {
       raw: { type: 'string', required: true, help: 'folder with spend, events, orders (+ optional controls, holidays, channels) as .csv, .csv.gz or .parquet', metavar: 'DIR' },
       out: { type: 'string', required: true, help: 'output folder (written atomically, with manifest.json)', metavar: 'DIR' },
       threads: { type: 'int', help: 'DuckDB threads (default 2)', metavar: 'N' },
-      'memory-limit': { type: 'string', help: 'DuckDB memory limit (default 256MB)', metavar: 'SIZE' },
+      'memory-limit': { type: 'string', help: 'DuckDB memory limit (default 128MB; past it, work spills to disk)', metavar: 'SIZE' },
     },
     run: async (o) => {
       const { ingest } = await import('./ingest/ingest.ts');

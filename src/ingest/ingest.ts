@@ -8,7 +8,7 @@
  * runs on bad data: the artifact folder appears only when every table is written.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError, UsageError } from '../core/errors.ts';
 import { recordInputs, writeArtifact, type BuildResult, type Manifest } from '../core/artifacts.ts';
@@ -128,17 +128,16 @@ interface RawSource {
   select: string;
   columns: string[];
   streamed: boolean;
-  /** Relation with `_row` (the view itself, or a numbered table made on demand). */
-  numbered: string | null;
 }
 
 async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { stream?: boolean } = {}): Promise<RawSource> {
   const st = await stat(path);
   const file = basename(path);
   if (st.size === 0) throw new ValidationError('file is empty', { file });
+  // 4 MB CSV buffers (DuckDB's default is 32 MB per thread): the same speed here, and the largest fixed part of the ingest's memory.
   const reader = path.endsWith('.parquet')
     ? `read_parquet(${sqlString(path)})`
-    : `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true)`;
+    : `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304)`;
   const streamed = opts.stream === true;
   try {
     await db.run(`CREATE ${streamed ? 'VIEW' : 'TABLE'} raw_${spec.name} AS SELECT * FROM ${reader}`);
@@ -167,24 +166,27 @@ async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { stream?: 
     if (n[0].n === 0) throw new ValidationError('file is empty (a header but no data rows)', { file });
     await db.run(`CREATE VIEW v_${spec.name} AS SELECT rowid + 1 AS _row, ${select} FROM raw_${spec.name}`);
   }
-  return { spec, file, path, reader, select, columns: trimmed, streamed, numbered: streamed ? null : `v_${spec.name}` };
+  return { spec, file, path, reader, select, columns: trimmed, streamed };
 }
 
 /**
- * The source with data-row numbers `_row`. For a streamed file the rows are
- * numbered by one single-threaded scan (so the order is the file's), stored in
- * a table; only the error and duplicate paths need it.
+ * The source with data-row numbers `_row`, as a relation. For a streamed file
+ * the rows are numbered as one single-threaded scan reads them (so the order is
+ * the file's); nothing is stored. Run queries over it with {@link inFileOrder}.
  */
-async function numberedRelation(db: Db, src: RawSource): Promise<string> {
-  if (src.numbered) return src.numbered;
+function numberedRelation(src: RawSource): string {
+  return src.streamed ? `(SELECT row_number() OVER () AS _row, ${src.select} FROM ${src.reader})` : `v_${src.spec.name}`;
+}
+
+/** Runs `fn` single-threaded when `src` is streamed, so its row numbers follow the file. */
+async function inFileOrder<T>(db: Db, src: RawSource, fn: () => Promise<T>): Promise<T> {
+  if (!src.streamed) return fn();
   await db.run('SET threads = 1');
   try {
-    await db.run(`CREATE TABLE n_${src.spec.name} AS SELECT row_number() OVER () AS _row, ${src.select} FROM ${src.reader}`);
+    return await fn();
   } finally {
     await db.run(`SET threads = ${db.threads}`);
   }
-  src.numbered = `n_${src.spec.name}`;
-  return src.numbered;
 }
 
 interface Check {
@@ -205,9 +207,10 @@ async function checkAll(db: Db, src: RawSource, checks: Check[]): Promise<number
   if (res.n === 0) throw new ValidationError('file is empty (a header but no data rows)', { file: src.file });
   const failing = checks.findIndex((_, i) => res[`c${i}`] === true);
   if (failing < 0) return res.n as number;
-  const table = await numberedRelation(db, src);
   const c = checks[failing];
-  const bad = await db.all<{ _row: number; v: string | null }>(`SELECT _row::INTEGER AS _row, ${sqlIdent(c.column)} AS v FROM ${table} WHERE ${c.bad} ORDER BY _row LIMIT 1`);
+  const bad = await inFileOrder(db, src, () =>
+    db.all<{ _row: number; v: string | null }>(`SELECT _row::INTEGER AS _row, ${sqlIdent(c.column)} AS v FROM ${numberedRelation(src)} WHERE ${c.bad} ORDER BY _row LIMIT 1`),
+  );
   throw new ValidationError(c.detail(bad[0]?.v ?? ''), { file: src.file, row: bad[0]?._row, column: c.column });
 }
 
@@ -223,30 +226,56 @@ const money = (c: string) => `CAST(CAST(${c} AS DOUBLE) AS DECIMAL(18,6))`;
 const isEmpty = (c: string) => `(${c} IS NULL OR ${c} = '')`;
 const NAME_RE = `'^[A-Za-z][A-Za-z0-9_ .-]{0,62}$'`;
 
+/** Ids per hash partition in the duplicate-id check (see {@link dedupeOnId}). */
+const IDS_PER_PARTITION = 1_000_000;
+
 /**
  * Checks ids: exact copies of a row (same id, same values) are dropped with a
  * warning; an id reused for different content is an error. Returns the
- * relation to stage from: `v_<name>` when there are no duplicates, else a
- * query over the numbered rows keeping each id's first copy.
+ * relation to stage from: `v_<name>` when there are no duplicates.
+ *
+ * Out of core: one scan writes each row's 64-bit id hash to Parquet files, one
+ * per hash partition of about {@link IDS_PER_PARTITION} rows, and each
+ * partition is grouped on its own, so memory does not grow with the file.
+ * Hashes seen more than once are a superset of the duplicated ids (equal ids
+ * hash equal); only the rows with those hashes are then numbered and compared.
  */
-async function dedupeOnId(db: Db, src: RawSource, idCol: string, otherCols: string[], warnings: string[]): Promise<string> {
+async function dedupeOnId(db: Db, src: RawSource, idCol: string, otherCols: string[], rowCount: number, warnings: string[]): Promise<string> {
   const view = `v_${src.spec.name}`;
-  const dup = await db.all<{ n: number }>(`SELECT (count(*) - count(DISTINCT ${sqlIdent(idCol)}))::INTEGER AS n FROM ${view}`);
-  if (dup[0].n === 0) return view;
-  const table = await numberedRelation(db, src);
+  const id = sqlIdent(idCol);
+  const parts = Math.max(1, Math.ceil(rowCount / IDS_PER_PARTITION));
+  const dir = join(db.scratchDir, src.spec.name);
+  const dupHashes = `dup_hash_${src.spec.name}`;
+  await db.run(`COPY (SELECT hash(${id}) AS h, hash(${id}) % ${parts} AS p FROM ${view}) TO ${sqlString(dir)} (FORMAT parquet, PARTITION_BY (p))`);
+  await db.run(`CREATE TABLE ${dupHashes} (h UBIGINT)`);
+  for (let p = 0; p < parts; p++) {
+    const part = join(dir, `p=${p}`);
+    if (!existsSync(part)) continue;
+    await db.run(`INSERT INTO ${dupHashes} SELECT h FROM read_parquet(${sqlString(join(part, '*.parquet'))}) GROUP BY h HAVING count(*) > 1`);
+  }
+  await rm(dir, { recursive: true, force: true });
+  if ((await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${dupHashes}`))[0].n === 0) return view;
+
+  const candidates = `dup_rows_${src.spec.name}`;
+  await inFileOrder(db, src, () =>
+    db.run(`CREATE TABLE ${candidates} AS SELECT * FROM ${numberedRelation(src)} WHERE hash(${id}) IN (SELECT h FROM ${dupHashes})`),
+  );
   const payload = otherCols.map((c) => `coalesce(${sqlIdent(c)}, '')`).join(` || chr(31) || `);
   const conflict = await db.all<{ _row: number; id: string; first: number }>(`
-    WITH d AS (SELECT ${sqlIdent(idCol)} AS id FROM ${table} GROUP BY 1 HAVING count(*) > 1),
-         r AS (SELECT t._row, t.${sqlIdent(idCol)} AS id, ${payload} AS payload FROM ${table} t SEMI JOIN d ON t.${sqlIdent(idCol)} = d.id),
-         f AS (SELECT _row, id, payload, min(_row) OVER (PARTITION BY id) AS first_row,
-                      first_value(payload) OVER (PARTITION BY id ORDER BY _row) AS first_payload FROM r)
+    WITH f AS (SELECT _row, ${id} AS id, ${payload} AS payload, min(_row) OVER (PARTITION BY ${id}) AS first_row,
+                      first_value(${payload}) OVER (PARTITION BY ${id} ORDER BY _row) AS first_payload FROM ${candidates})
     SELECT _row::INTEGER AS _row, id, first_row::INTEGER AS first FROM f WHERE payload <> first_payload ORDER BY _row LIMIT 1`);
   if (conflict.length) {
     const c = conflict[0];
     throw new ValidationError(`duplicate id "${c.id}" (first seen at row ${c.first}) with different values`, { file: src.file, row: c._row, column: idCol });
   }
-  warnings.push(`${src.file}: dropped ${dup[0].n} exact duplicate row(s) (same ${idCol} and values)`);
-  return `(SELECT * FROM ${table} QUALIFY row_number() OVER (PARTITION BY ${sqlIdent(idCol)} ORDER BY _row) = 1)`;
+  const dropped = (await db.all<{ n: number }>(`SELECT (count(*) - count(DISTINCT ${id}))::INTEGER AS n FROM ${candidates}`))[0].n;
+  if (dropped === 0) return view; // only hash collisions
+  warnings.push(`${src.file}: dropped ${dropped} exact duplicate row(s) (same ${idCol} and values)`);
+  const cols = [idCol, ...otherCols].map(sqlIdent).join(', ');
+  return `(SELECT ${cols} FROM ${view} ANTI JOIN ${dupHashes} d ON hash(${view}.${id}) = d.h
+           UNION ALL
+           SELECT ${cols} FROM ${candidates} QUALIFY row_number() OVER (PARTITION BY ${id} ORDER BY _row) = 1)`;
 }
 
 /** `YYYY-MM-DD` plus `days` days. */
@@ -293,9 +322,9 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
 
   // ---- staging: orders ----
   t = performance.now();
-  const ordersSrc = await loadRaw(db, RAW_SOURCES[2], files.orders!);
+  const ordersSrc = await loadRaw(db, RAW_SOURCES[2], files.orders!, { stream: true });
   const of = name('orders');
-  await checkAll(db, ordersSrc, [
+  const orderCount = await checkAll(db, ordersSrc, [
     { column: 'order_id', bad: isEmpty('order_id'), detail: () => 'empty order id' },
     { column: 'customer_id', bad: isEmpty('customer_id'), detail: () => 'empty customer id' },
     { column: 'timestamp', bad: isBadTimestamp('timestamp'), detail: (v) => `unparseable timestamp "${v}" (expected ISO 8601)` },
@@ -304,11 +333,11 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
     { column: 'amount', bad: isBadMoneyRange('amount'), detail: (v) => `amount ${v} is too large (at most ${MONEY_MAX})` },
     { column: 'currency', bad: isEmpty('currency'), detail: () => 'empty currency' },
   ]);
-  const firstCurrency = (await db.all<{ c: string }>(`SELECT upper(currency) AS c FROM v_orders ORDER BY _row LIMIT 1`))[0].c;
+  const firstCurrency = (await inFileOrder(db, ordersSrc, () => db.all<{ c: string }>(`SELECT upper(currency) AS c FROM ${numberedRelation(ordersSrc)} WHERE _row = 1`)))[0].c;
   await checkAll(db, ordersSrc, [
     { column: 'currency', bad: `upper(currency) <> ${sqlString(firstCurrency)}`, detail: (v) => `mixed currencies: "${v}" but earlier rows are "${firstCurrency}" (one currency per run; convert first)` },
   ]);
-  const ordersRel = await dedupeOnId(db, ordersSrc, 'order_id', ['customer_id', 'timestamp', 'amount', 'currency'], warnings);
+  const ordersRel = await dedupeOnId(db, ordersSrc, 'order_id', ['customer_id', 'timestamp', 'amount', 'currency'], orderCount, warnings);
   await db.run(`CREATE TABLE stg_orders AS SELECT order_id, customer_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
       ${money('amount')} AS amount, upper(currency) AS currency FROM ${ordersRel}`);
   lap('stg_orders', t);
@@ -323,7 +352,7 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
       { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
       { column: 'type', bad: `type IS NULL OR type NOT IN ('impression', 'click', 'session')`, detail: (v) => `unknown event type "${v}" (expected impression, click or session)` },
     ]);
-    const eventsRel = await dedupeOnId(db, eventsSrc, 'event_id', ['timestamp', 'customer_id', 'channel', 'type'], warnings);
+    const eventsRel = await dedupeOnId(db, eventsSrc, 'event_id', ['timestamp', 'customer_id', 'channel', 'type'], eventCount, warnings);
     // Only touches with a known customer matter downstream (acquisition channel); anonymous ones are counted, not kept.
     await db.run(`CREATE TABLE stg_events AS SELECT event_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
         customer_id, channel, type FROM ${eventsRel} WHERE customer_id IS NOT NULL AND customer_id <> ''`);
@@ -354,10 +383,10 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
   } else await db.run(`CREATE TABLE stg_holidays (date DATE, name VARCHAR)`);
   if (files.channels) {
     const chSrc = await loadRaw(db, RAW_SOURCES[5], files.channels);
-    await checkAll(db, chSrc, [
+    const channelCount = await checkAll(db, chSrc, [
       { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
     ]);
-    const channelsRel = await dedupeOnId(db, chSrc, 'channel', ['kind', 'group'], warnings);
+    const channelsRel = await dedupeOnId(db, chSrc, 'channel', ['kind', 'group'], channelCount, warnings);
     await db.run(`CREATE TABLE stg_channels AS SELECT channel, lower(kind) AS kind, coalesce(NULLIF("group", ''), 'ungrouped') AS "group" FROM ${channelsRel}`);
   } else await db.run(`CREATE TABLE stg_channels (channel VARCHAR, kind VARCHAR, "group" VARCHAR)`);
   lap('stg_small', t);
@@ -412,23 +441,22 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
     FROM dim_week w CROSS JOIN (SELECT channel FROM dim_channel WHERE has_spend) c
     LEFT JOIN agg a ON a.week_start = w.week_start AND a.channel = c.channel
     ORDER BY w.week_start, c.channel`);
-  // Acquisition channel: the customer's first touch at or before the first order (ties broken by event id).
+  // Acquisition channel: the customer's first touch at or before the first order (ties broken by event id),
+  // as grouped minima rather than a window, so it spills like any aggregate.
+  await db.run(`CREATE TABLE first_order AS SELECT customer_id, min(ts) AS first_ts FROM stg_orders GROUP BY 1`);
+  await db.run(`CREATE TABLE customer_first AS
+    WITH acq AS (SELECT e.customer_id, min({'ts': e.ts, 'id': e.event_id, 'channel': e.channel}).channel AS channel
+                 FROM stg_events e JOIN first_order f ON e.customer_id = f.customer_id AND e.ts <= f.first_ts GROUP BY 1)
+    SELECT f.customer_id, f.first_ts, coalesce(a.channel, 'none') AS channel FROM first_order f LEFT JOIN acq a USING (customer_id)`);
   await db.run(`CREATE TABLE fct_transactions AS
-    WITH first_order AS (SELECT customer_id, min(ts) AS first_ts FROM stg_orders GROUP BY 1),
-         touch AS (SELECT e.customer_id, e.channel, row_number() OVER (PARTITION BY e.customer_id ORDER BY e.ts, e.event_id) AS k
-                   FROM stg_events e JOIN first_order f ON e.customer_id = f.customer_id AND e.ts <= f.first_ts),
-         acq AS (SELECT customer_id, channel FROM touch WHERE k = 1)
     SELECT o.order_id, o.customer_id, o.ts AS "timestamp", CAST(o.ts AS DATE) AS date, CAST(date_trunc('week', o.ts) AS DATE) AS week_start,
-           CAST(o.amount AS DOUBLE) AS amount, o.currency, coalesce(a.channel, 'none') AS acquisition_channel,
-           o.ts = f.first_ts AS is_first_order
-    FROM stg_orders o JOIN first_order f USING (customer_id) LEFT JOIN acq a USING (customer_id)
+           CAST(o.amount AS DOUBLE) AS amount, o.currency, c.channel AS acquisition_channel, o.ts = c.first_ts AS is_first_order
+    FROM stg_orders o JOIN customer_first c USING (customer_id)
     ORDER BY o.ts, o.order_id`);
   await db.run(`CREATE TABLE fct_revenue_weekly AS
-    WITH agg AS (SELECT week_start, sum(amount) AS revenue, count(*) AS orders,
-                        count(DISTINCT CASE WHEN is_first_order THEN customer_id END) AS new_customers
-                 FROM (SELECT o.amount, o.customer_id, CAST(date_trunc('week', o.ts) AS DATE) AS week_start, o.ts = f.first_ts AS is_first_order
-                       FROM stg_orders o JOIN (SELECT customer_id, min(ts) AS first_ts FROM stg_orders GROUP BY 1) f USING (customer_id))
-                 GROUP BY 1)
+    WITH agg AS (SELECT CAST(date_trunc('week', o.ts) AS DATE) AS week_start, sum(o.amount) AS revenue, count(*) AS orders,
+                        count(DISTINCT o.customer_id) FILTER (WHERE o.ts = f.first_ts) AS new_customers
+                 FROM stg_orders o JOIN first_order f USING (customer_id) GROUP BY 1)
     SELECT w.week_start, CAST(coalesce(a.revenue, 0) AS DOUBLE) AS revenue, CAST(coalesce(a.orders, 0) AS INTEGER) AS orders,
            CAST(coalesce(a.new_customers, 0) AS INTEGER) AS new_customers
     FROM dim_week w LEFT JOIN agg a USING (week_start) ORDER BY w.week_start`);
@@ -474,7 +502,7 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
   t = performance.now();
   for (const table of Object.keys(STAR_TABLES)) {
     const path = join(outDir, `${table}.parquet`);
-    await db.run(`COPY (SELECT * FROM ${table}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)`);
+    await db.run(`COPY (SELECT * FROM ${table}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`);
     rows[`${table}.parquet`] = (await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`))[0].n;
   }
   await db.run(`COPY (SELECT strftime(date, '%Y-%m-%d') AS date, * EXCLUDE (date) FROM mmm_input ORDER BY date) TO ${sqlString(join(outDir, 'mmm_input.csv'))} (FORMAT csv, HEADER true)`);

@@ -115,6 +115,7 @@ describe('bad input', () => {
     ['mixed-currency', (d) => replaceLine(join(d, 'orders.csv'), 7, (l) => l.replace(/USD$/, 'EUR')), 'error: orders.csv row 7 column "currency": mixed currencies: "EUR" but earlier rows are "USD" (one currency per run; convert first)'],
     ['huge-amount', (d) => replaceLine(join(d, 'orders.csv'), 6, (l) => { const p = l.split(','); p[3] = '1e13'; return p.join(','); }), 'error: orders.csv row 6 column "amount": amount 1e13 is too large (at most 1000000000000)'],
     ['control-collision', (d) => writeFileSync(join(d, 'controls.csv'), readFileSync(join(d, 'controls.csv'), 'utf8') + '2023-01-02,Price Index,1\n'), 'error: controls.csv column "name": control "price_index" would collide with the column price_index of control "Price Index"'],
+    ['duplicate-event-id', (d) => replaceLine(join(d, 'events.csv'), 2001, (l) => { const p = l.split(','); p[0] = 'e000000017'; return p.join(','); }), 'error: events.csv row 2001 column "event_id": duplicate id "e000000017" (first seen at row 17) with different values'],
     ['bad-timestamp', (d) => replaceLine(join(d, 'events.csv'), 4, (l) => { const p = l.split(','); p[1] = 'yesterday'; return p.join(','); }), 'error: events.csv row 4 column "timestamp": unparseable timestamp "yesterday" (expected ISO 8601)'],
   ];
   for (const [name, edit, message] of cases) {
@@ -150,6 +151,25 @@ describe('bad input', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: orders.csv: dropped 1 exact duplicate row(s) (same order_id and values)');
+  });
+
+  it('drops exact copies of events (streamed, never stored) and builds the same tables as without them', async () => {
+    const r = ingestWith('exact-dup-events', (d) => {
+      const lines = readFileSync(join(d, 'events.csv'), 'utf8').trimEnd().split('\n');
+      // Three copies of customer-linked touches, one of them twice, scattered through the file.
+      const linked = lines.map((l, i) => [l, i] as const).filter(([l, i]) => i > 0 && l.split(',')[2] !== '').slice(0, 3);
+      lines.splice(lines.length - 5, 0, linked[0][0], linked[1][0]);
+      lines.push(linked[2][0], linked[0][0]);
+      writeFileSync(join(d, 'events.csv'), lines.join('\n') + '\n');
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: events.csv: dropped 4 exact duplicate row(s) (same event_id and values)');
+    const dupOut = join(t.dir, 'bad-exact-dup-events-out');
+    expect(readFileSync(join(dupOut, 'mmm_input.csv'), 'utf8')).toBe(readFileSync(join(out, 'mmm_input.csv'), 'utf8'));
+    for (const table of ['fct_transactions', 'dim_channel']) {
+      const rows = (dir: string) => query(`SELECT * FROM read_parquet('${join(dir, table + '.parquet')}') ORDER BY ALL`);
+      expect(await rows(dupOut), table).toEqual(await rows(out));
+    }
   });
 });
 
