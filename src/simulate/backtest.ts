@@ -5,6 +5,7 @@
  */
 import type { FitOptions, WeeklyData } from '../mmm/types.ts';
 import { fitMmm } from '../mmm/fit.ts';
+import { oracleForecast } from '../mmm/oracle.ts';
 import { simulatePlans } from './simulate.ts';
 import type { Plan } from './plan.ts';
 
@@ -23,6 +24,10 @@ export interface BacktestRow {
   expectedTotal?: number;
   /** (P50 total - expected total) / (noise sd x sqrt(horizon)): "within the noise" when |z| <= 2. */
   zTruth?: number;
+  /** The oracle's forecast of the horizon total (least squares on the true media series, fitted on the same weeks), when the truth is given. */
+  oracleTotal?: number;
+  /** (oracle total - expected total) / (noise sd x sqrt(horizon)): the error the data's noise alone leaves. */
+  zOracle?: number;
   /** Forecast weeks where some channel's spend exceeds 1.25 x the most it spent before the origin (extrapolation). */
   extrapolatedWeeks: number;
   /** Of those, the weeks inside [P5, P95]. */
@@ -44,10 +49,15 @@ export function sliceWeekly(data: WeeklyData, from: number, to: number): WeeklyD
  * Runs the backtest at each origin.
  * @param expected noise-free truth per week (optional), for the P50-vs-truth check
  * @param noiseSd the truth's noise sd per week (optional), for zTruth
+ * @param trueMedia each channel's true weekly media effect (optional), for the oracle's forecast
+ * @param period the seasonal period the oracle's Fourier terms use (default 52.18 weeks)
  */
 export async function rollingOriginBacktest(
   data: WeeklyData,
-  opts: { origins: number[]; horizon: number; fit: FitOptions; draws: number; seed: number; expected?: ArrayLike<number>; noiseSd?: number },
+  opts: {
+    origins: number[]; horizon: number; fit: FitOptions; draws: number; seed: number;
+    expected?: ArrayLike<number>; noiseSd?: number; trueMedia?: ArrayLike<number>[]; period?: number;
+  },
 ): Promise<BacktestRow[]> {
   const rows: BacktestRow[] = [];
   for (const origin of opts.origins) {
@@ -96,6 +106,13 @@ export async function rollingOriginBacktest(
       for (let t = origin; t < end; t++) e += opts.expected[t];
       row.expectedTotal = e;
       if (opts.noiseSd) row.zTruth = (bands.total.p50 - e) / (opts.noiseSd * Math.sqrt(h));
+      if (opts.trueMedia) {
+        const oracle = oracleForecast(data, opts.trueMedia, origin, { fourierOrder: opts.fit.fourierOrder, period: opts.period });
+        let o = 0;
+        for (let t = origin; t < end; t++) o += oracle[t];
+        row.oracleTotal = o;
+        if (opts.noiseSd) row.zOracle = (o - e) / (opts.noiseSd * Math.sqrt(h));
+      }
     }
     rows.push(row);
   }

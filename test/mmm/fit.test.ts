@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsv } from '../../src/core/csv.ts';
 import { ValidationError } from '../../src/core/errors.ts';
-import { fitMmm, generateWeeklyData, oracleFit, predictBaseline, predictMedia, steadyStateEffect, weeklyDataToCsvRows } from '../../src/mmm/index.ts';
+import { fitMmm, generateWeeklyData, oracleFit, oracleForecast, predictBaseline, predictMedia, steadyStateEffect, weeklyDataToCsvRows } from '../../src/mmm/index.ts';
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 
@@ -13,6 +13,26 @@ const small = { trials: 2, iterations: 400, bootstrap: 40, threads: 1 };
 function clone(d: WeeklyData): WeeklyData {
   return { ...d, dates: Int32Array.from(d.dates), target: Float64Array.from(d.target), channels: d.channels.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })), controls: d.controls.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })) };
 }
+
+describe('oracleForecast', () => {
+  it('predicts noise-free weeks it was not fitted on exactly (the design holds the truth), and fits the noise otherwise', () => {
+    const exact = generateWeeklyData({ seed: 3, channels: 5, noise: 0 });
+    const media = exact.truth.channels.map((c) => c.effect);
+    const pred = oracleForecast(exact.data, media, 100);
+    const expected = (t: number) => exact.truth.baseline[t] + exact.truth.channels.reduce((a, c) => a + c.effect[t], 0);
+    // Targets are rounded to cents; the forecast weeks 100..155 follow to within a few cents.
+    for (let t = 100; t < exact.data.target.length; t++) expect(Math.abs(pred[t] - expected(t))).toBeLessThan(0.05);
+    const noisy = generateWeeklyData({ seed: 3, channels: 5 });
+    const p2 = oracleForecast(noisy.data, noisy.truth.channels.map((c) => c.effect), 100);
+    let sse = 0;
+    for (let t = 100; t < noisy.data.target.length; t++) sse += (p2[t] - expected(t)) ** 2;
+    // With noise the forecast is off, by less than the noise itself (it is averaged over 100 fitting weeks).
+    const rmse = Math.sqrt(sse / (noisy.data.target.length - 100));
+    expect(rmse).toBeGreaterThan(0);
+    expect(rmse).toBeLessThan(noisy.truth.noiseSd);
+    expect(() => oracleForecast(exact.data, media.slice(1), 100)).toThrow(RangeError);
+  });
+});
 
 describe('recovery on synthetic data with a known truth (default budget 5 x 2000, in-process)', () => {
   // A fixed, pre-declared set: seeds 1-6 of src/mmm/synthetic.ts with 4, 5, 6, 4, 5, 6 channels, all

@@ -131,7 +131,11 @@ describe('calibration', () => {
       const truth = JSON.parse(readFileSync(join(dir, 'raw', 'truth.json'), 'utf8'));
       const data = await readWeeklyCsv(join(dir, 'star', 'mmm_input.csv'), 'date', 'revenue', truth.channels.map((c: { column: string }) => c.column), ['price_index', 'competitor_spend', 'holiday']);
       const expected = Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue);
-      const rows = await rollingOriginBacktest(data, { origins: [104, 117, 130, 143, 156, 169], horizon: 13, fit: { trials: 3, iterations: 1000, bootstrap: 40, threads: 1 }, draws: 2000, seed: 5, expected, noiseSd: truth.totals.noiseSd });
+      const trueMedia = truth.channels.map((c: { name: string }) => Float64Array.from(truth.weekly, (w: { media: Record<string, number> }) => w.media[c.name]));
+      const rows = await rollingOriginBacktest(data, {
+        origins: [104, 117, 130, 143, 156, 169], horizon: 13, fit: { trials: 3, iterations: 1000, bootstrap: 40, threads: 1 }, draws: 2000, seed: 5,
+        expected, noiseSd: truth.totals.noiseSd, trueMedia, period: truth.seasonPeriodWeeks,
+      });
       const covered = rows.reduce((a, r) => a + r.covered, 0);
       const weeks = rows.reduce((a, r) => a + r.horizon, 0);
       expect(weeks).toBe(78);
@@ -139,6 +143,10 @@ describe('calibration', () => {
       expect(covered / weeks).toBeLessThanOrEqual(0.98);
       // The P50 of the horizon total stays within the noise of the noise-free truth.
       for (const r of rows) expect(Math.abs(r.zTruth!), `origin ${r.origin}`).toBeLessThan(3);
+      // ... and errs about as much as the oracle (true transforms fitted on the same weeks): the noise's share of the error.
+      const rms = (k: 'zTruth' | 'zOracle') => Math.sqrt(rows.reduce((a, r) => a + r[k]! ** 2, 0) / rows.length);
+      expect(rows.every((r) => Number.isFinite(r.zOracle))).toBe(true);
+      expect(rms('zTruth')).toBeLessThan(rms('zOracle') + 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
