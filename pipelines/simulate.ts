@@ -91,8 +91,9 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
     params,
     inputs,
     build: async (tmp) => {
-      const r = await simulatePlans(fit.model, fit.draws, plans, { draws: params.draws, seed: params.seed, threads: opts.threads });
-      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, planFiles.map((_, i) => (i ? 'compare.csv' : 'plan.csv')))));
+      const labels = planFiles.map((_, i) => (i ? 'compare.csv' : 'plan.csv'));
+      const r = await simulatePlans(fit.model, fit.draws, plans, { draws: params.draws, seed: params.seed, threads: opts.threads, labels });
+      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, labels)));
       return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
     },
   });

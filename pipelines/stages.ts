@@ -234,9 +234,20 @@ export async function buildSimulate(fitDir: string, optimiseDir: string, data: W
   const { model, draws } = rollForward(fit.model, fit.draws, data);
   const read = async (name: string) => planFromTable(model, parseCsv(await readFile(join(optimiseDir, name), 'utf8'), name));
   const plans = [await read('plan.csv'), await read('current.csv')];
-  const r = await simulatePlans(model, draws as BootstrapDraw[], plans, { draws: cfg.simulate.draws, seed: cfg.seed });
-  await writeFile(join(dir, 'bands.json'), stableJson(bandsDocument(r, ['recommended', 'current'])));
+  const labels = ['recommended', 'current'];
+  const r = await simulatePlans(model, draws as BootstrapDraw[], plans, { draws: cfg.simulate.draws, seed: cfg.seed, labels: labels.map((l) => `${l} plan`) });
+  await writeFile(join(dir, 'bands.json'), stableJson(bandsDocument(r, labels)));
   return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
+}
+
+/** Every stage's recorded warnings, each prefixed with its stage (`forecast: plan 1 ...`), in pipeline order. */
+async function stageWarnings(stages: [label: string, dir: string][]): Promise<string[]> {
+  const out: string[] = [];
+  for (const [label, dir] of stages) {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { warnings?: string[] };
+    for (const w of manifest.warnings ?? []) out.push(`${label}: ${w}`);
+  }
+  return out;
 }
 
 /** Report stage: one self-contained HTML page from the stage outputs. */
@@ -263,7 +274,9 @@ export async function buildReport(input: { ingestDir: string; fitDir: string; cl
     runId: input.runId,
     lineage: input.lineage,
     data: m,
-    warnings: [...ingest.warnings, ...clv.warnings],
+    warnings: await stageWarnings([
+      ['ingest', input.ingestDir], ['model', input.fitDir], ['clv', input.clvDir], ['allocation', input.optimiseDir], ['forecast', input.simulateDir],
+    ]),
     weekly: { dates: decomp.rows.map((r) => r[0]), actual: col('actual') ?? [], fitted: col('fitted'), baseline: col('baseline') },
     mmm: { metrics: model.metrics as unknown as Record<string, number>, channels: model.channels, selection: `Selection: ${model.selection.rule}.` },
     curves: curves.channels,

@@ -32,6 +32,8 @@ export interface SimulateOptions {
    * The result does not depend on it.
    */
   threads?: number;
+  /** Names of the plans in warnings (default `plan 1`, `plan 2`, ...). */
+  labels?: string[];
 }
 
 export interface Bands {
@@ -154,7 +156,7 @@ export async function simulatePlans(model: MmmModel, paramDraws: BootstrapDraw[]
       return { date: dayToIso(plans[p].dates[t]), ...bandOf(column) };
     }),
   }));
-  const warnings = plans.flatMap((p, i) => extrapolationWarnings(model, p, `plan ${i + 1}`));
+  const warnings = plans.flatMap((p, i) => extrapolationWarnings(model, p, opts.labels?.[i] ?? `plan ${i + 1}`));
   const result: SimulationResult = { plans: bands, draws: N, parameterDraws: B, noiseScale, blockLength: L, warnings };
   if (plans.length >= 2) {
     let wins = 0;

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sha256 } from '../../src/core/hash.ts';
+import { esc } from '../../src/report/html.ts';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-weekly-');
@@ -56,6 +57,27 @@ describe('mmm weekly', () => {
     const run = JSON.parse(readFileSync(join(t.dir, second.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
     expect(run.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report']);
     expect(run.decision).toEqual({ decision: 'refit', reasons: ['no fitted model yet'] });
+  });
+
+  it("puts every stage's warnings in the report, e.g. a recommended plan beyond the spend the model saw", () => {
+    // Four times the recent budget, up to 10x a channel's recent spend: the plan leaves the seen range.
+    const dir = join(t.dir, 'big-budget');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...SMALL_CONFIG, optimise: { horizonWeeks: 8, budget: 130000, maxMultiple: 10 } }));
+    const r = runCli(['weekly', '--config', 'mmm.config.json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const report = readFileSync(join(dir, 'reports', 'latest.html'), 'utf8');
+    const labels = { ingest: 'ingest', mmm: 'model', clv: 'clv', optimise: 'allocation', simulate: 'forecast' };
+    let count = 0;
+    for (const [stage, label] of Object.entries(labels)) {
+      const stageDir = r.stdout.match(new RegExp(`^${stage} +built +(\\S+)$`, 'm'))![1];
+      for (const w of JSON.parse(readFileSync(join(dir, stageDir, 'manifest.json'), 'utf8')).warnings) {
+        expect(report).toContain(esc(`${label}: ${w}`));
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThan(0);
+    expect(report).toMatch(/forecast: recommended plan: [a-z_]+ reaches \d+\.\d\dx the adstocked spend the model saw/);
   });
 
   it('refuses a config with an unknown key or a path outside the root, with exit 2', () => {
