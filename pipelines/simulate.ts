@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseCsv } from '../src/core/csv.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../src/core/artifacts.ts';
@@ -12,7 +12,7 @@ import { stableJson } from '../src/core/hash.ts';
 import { planFromTable, simulatePlans, type Plan, type SimulationResult } from '../src/simulate/index.ts';
 import type { BootstrapDraw, MmmModel } from '../src/mmm/types.ts';
 
-export const SIMULATE_CODE_VERSION = 'simulate@1';
+export const SIMULATE_CODE_VERSION = 'simulate@2';
 
 export interface SimulateCommandOptions {
   model: string;
@@ -91,9 +91,10 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
     params,
     inputs,
     build: async (tmp) => {
-      const labels = planFiles.map((_, i) => (i ? 'compare.csv' : 'plan.csv'));
-      const r = await simulatePlans(fit.model, fit.draws, plans, { draws: params.draws, seed: params.seed, threads: opts.threads, labels });
-      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, labels)));
+      const r = await simulatePlans(fit.model, fit.draws, plans, {
+        draws: params.draws, seed: params.seed, threads: opts.threads, labels: planFiles.map((f, i) => `${i ? 'compare' : 'plan'} (${basename(f)})`),
+      });
+      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, planFiles.map((_, i) => (i ? 'compare.csv' : 'plan.csv')))));
       return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
     },
   });

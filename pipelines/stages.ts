@@ -240,7 +240,7 @@ export async function buildSimulate(fitDir: string, optimiseDir: string, data: W
   return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
 }
 
-/** Every stage's recorded warnings, each prefixed with its stage (`forecast: plan 1 ...`), in pipeline order. */
+/** Every stage's recorded warnings, each prefixed with its stage (`forecast: recommended plan: ...`), in pipeline order. */
 async function stageWarnings(stages: [label: string, dir: string][]): Promise<string[]> {
   const out: string[] = [];
   for (const [label, dir] of stages) {

@@ -1,12 +1,13 @@
 /** The DuckDB connection the ingest runs on: file-backed, bounded memory, UTC. */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { UsageError } from '../core/errors.ts';
 
 export interface Db {
   conn: DuckDBConnection;
   /** Threads the database was opened with. */
   threads: number;
-  /** A scratch folder for intermediate files, removed on close. */
+  /** A scratch folder for intermediate files (made by whoever needs it first), removed on close. */
   scratchDir: string;
   /** Runs a statement. */
   run(sql: string): Promise<void>;
@@ -29,21 +30,32 @@ export interface Db {
  * instead of piling up per thread (bench/ingest.bench.ts).
  */
 export async function openDb(scratchPath: string, opts: { threads?: number; memoryLimit?: string } = {}): Promise<Db> {
-  await rm(scratchPath, { force: true });
-  await rm(scratchPath + '.wal', { force: true });
-  await rm(scratchPath + '.parts', { recursive: true, force: true });
-  await mkdir(scratchPath + '.parts');
-  const instance = await DuckDBInstance.create(scratchPath, {
-    threads: String(opts.threads ?? 2),
-    memory_limit: opts.memoryLimit ?? '128MB',
-    preserve_insertion_order: 'true',
-    temp_directory: scratchPath + '.spill',
-    allocator_flush_threshold: '8MB',
-    allocator_background_threads: 'true',
-  });
-  const conn = await instance.connect();
-  // Timestamps with offsets are converted to UTC whatever the machine's time zone.
-  await conn.run("SET TimeZone = 'UTC'");
+  const memoryLimit = opts.memoryLimit ?? '128MB';
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) throw new UsageError(`memory limit must be a size such as 128MB or 1GB, got "${memoryLimit}"`);
+  const removeScratch = async () => {
+    for (const suffix of ['', '.wal', '.spill', '.parts']) await rm(scratchPath + suffix, { recursive: true, force: true });
+  };
+  await removeScratch();
+  let instance: DuckDBInstance | undefined;
+  let conn: DuckDBConnection;
+  try {
+    instance = await DuckDBInstance.create(scratchPath, {
+      threads: String(opts.threads ?? 2),
+      memory_limit: memoryLimit,
+      preserve_insertion_order: 'true',
+      temp_directory: scratchPath + '.spill',
+      allocator_flush_threshold: '8MB',
+      allocator_background_threads: 'true',
+    });
+    conn = await instance.connect();
+    // Timestamps with offsets are converted to UTC whatever the machine's time zone.
+    await conn.run("SET TimeZone = 'UTC'");
+  } catch (e) {
+    instance?.closeSync();
+    await removeScratch();
+    throw e;
+  }
+  const opened = instance;
   return {
     conn,
     threads: opts.threads ?? 2,
@@ -54,11 +66,8 @@ export async function openDb(scratchPath: string, opts: { threads?: number; memo
     all: async <T>(sql: string) => (await conn.runAndReadAll(sql)).getRowObjects() as T[],
     close: async () => {
       conn.closeSync();
-      instance.closeSync();
-      await rm(scratchPath, { force: true });
-      await rm(scratchPath + '.wal', { force: true });
-      await rm(scratchPath + '.spill', { recursive: true, force: true });
-      await rm(scratchPath + '.parts', { recursive: true, force: true });
+      opened.closeSync();
+      await removeScratch();
     },
   };
 }

@@ -8,7 +8,7 @@
  * runs on bad data: the artifact folder appears only when every table is written.
  */
 import { existsSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError, UsageError } from '../core/errors.ts';
 import { recordInputs, writeArtifact, type BuildResult, type Manifest } from '../core/artifacts.ts';
@@ -134,16 +134,12 @@ async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { stream?: 
   const st = await stat(path);
   const file = basename(path);
   if (st.size === 0) throw new ValidationError('file is empty', { file });
-  // 4 MB CSV buffers (DuckDB's default is 32 MB per thread): the same speed here, and the largest fixed part of the ingest's memory.
-  const reader = path.endsWith('.parquet')
-    ? `read_parquet(${sqlString(path)})`
-    : `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304)`;
+  const reader = path.endsWith('.parquet') ? `read_parquet(${sqlString(path)})` : csvReader(path);
   const streamed = opts.stream === true;
   try {
     await db.run(`CREATE ${streamed ? 'VIEW' : 'TABLE'} raw_${spec.name} AS SELECT * FROM ${reader}`);
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    throw new ValidationError(`cannot be read as ${path.endsWith('.parquet') ? 'Parquet' : 'CSV'}: ${msg}`, { file });
+    throw await readError(db, e, file, path);
   }
   const cols = (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE raw_${spec.name})`)).map((r) => r.column_name);
   const trimmed = cols.map((c) => c.trim());
@@ -167,6 +163,43 @@ async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { stream?: 
     await db.run(`CREATE VIEW v_${spec.name} AS SELECT rowid + 1 AS _row, ${select} FROM raw_${spec.name}`);
   }
   return { spec, file, path, reader, select, columns: trimmed, streamed };
+}
+
+/**
+ * DuckDB's CSV reader as the ingest uses it: every column as text (types are
+ * checked row by row), RFC 4180 quoting, strict about the field count. 4 MB
+ * buffers (DuckDB's default is 32 MB per thread): the same speed here, and
+ * the largest fixed part of the ingest's memory. `extra` adds options.
+ */
+function csvReader(path: string, extra = ''): string {
+  return `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304${extra ? ', ' + extra : ''})`;
+}
+
+let rejectTables = 0;
+
+/**
+ * A DuckDB failure to read a raw file as the input error it is, in one line
+ * naming the file and, for CSV, the data row: the file is read again with
+ * DuckDB's reject store, which records the first malformed line even where
+ * the dialect sniffer gave up (DuckDB counts the header as line 1), e.g.
+ * `orders.csv row 9: cannot be read as CSV: expected 5 columns, found 6`.
+ */
+async function readError(db: Db, e: unknown, file: string, path: string): Promise<ValidationError> {
+  const first = (e as Error).message.split('\n')[0];
+  if (path.endsWith('.parquet')) return new ValidationError(`cannot be read as Parquet: ${first}`, { file });
+  const table = `csv_rejects_${++rejectTables}`;
+  try {
+    await db.run(`SELECT count(*) FROM ${csvReader(path, `store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan'`)}`);
+    const bad = await db.all<{ line: number; message: string }>(`SELECT line::DOUBLE AS line, error_message AS message FROM ${table} ORDER BY line LIMIT 1`);
+    if (bad.length) {
+      const cols = /^Expected Number of Columns: (\d+) Found: (\d+)/.exec(bad[0].message);
+      const reason = cols ? `expected ${cols[1]} columns, found ${cols[2]}` : bad[0].message.split('\n')[0];
+      return new ValidationError(`cannot be read as CSV: ${reason}`, { file, row: bad[0].line - 1 });
+    }
+  } catch {
+    // Not even readable with rejects stored: report DuckDB's own first line.
+  }
+  return new ValidationError(`cannot be read as CSV: ${first}`, { file });
 }
 
 /**
@@ -203,7 +236,13 @@ interface Check {
  */
 async function checkAll(db: Db, src: RawSource, checks: Check[]): Promise<number> {
   const flags = checks.map((c, i) => `bool_or(${c.bad}) AS c${i}`).join(', ');
-  const res = (await db.all<Record<string, number | boolean | null>>(`SELECT count(*)::DOUBLE AS n${flags ? ', ' + flags : ''} FROM v_${src.spec.name}`))[0];
+  // A streamed file is read whole for the first time here: a malformed row past DuckDB's sniffing sample fails now.
+  let res: Record<string, number | boolean | null>;
+  try {
+    res = (await db.all<Record<string, number | boolean | null>>(`SELECT count(*)::DOUBLE AS n${flags ? ', ' + flags : ''} FROM v_${src.spec.name}`))[0];
+  } catch (e) {
+    throw await readError(db, e, src.file, src.path);
+  }
   if (res.n === 0) throw new ValidationError('file is empty (a header but no data rows)', { file: src.file });
   const failing = checks.findIndex((_, i) => res[`c${i}`] === true);
   if (failing < 0) return res.n as number;
@@ -246,12 +285,14 @@ async function dedupeOnId(db: Db, src: RawSource, idCol: string, otherCols: stri
   const parts = Math.max(1, Math.ceil(rowCount / IDS_PER_PARTITION));
   const dir = join(db.scratchDir, src.spec.name);
   const dupHashes = `dup_hash_${src.spec.name}`;
+  await mkdir(db.scratchDir, { recursive: true });
   await db.run(`COPY (SELECT hash(${id}) AS h, hash(${id}) % ${parts} AS p FROM ${view}) TO ${sqlString(dir)} (FORMAT parquet, PARTITION_BY (p))`);
+  const hashes = `read_parquet(${sqlString(join(dir, '**', '*.parquet'))}, hive_partitioning = true)`;
+  const written = (await db.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${hashes}`))[0].n;
+  if (written !== rowCount) throw new Error(`duplicate-id check: ${written} id hashes written for ${rowCount} rows of ${src.file}`);
   await db.run(`CREATE TABLE ${dupHashes} (h UBIGINT)`);
   for (let p = 0; p < parts; p++) {
-    const part = join(dir, `p=${p}`);
-    if (!existsSync(part)) continue;
-    await db.run(`INSERT INTO ${dupHashes} SELECT h FROM read_parquet(${sqlString(join(part, '*.parquet'))}) GROUP BY h HAVING count(*) > 1`);
+    await db.run(`INSERT INTO ${dupHashes} SELECT h FROM ${hashes} WHERE p = ${p} GROUP BY h HAVING count(*) > 1`);
   }
   await rm(dir, { recursive: true, force: true });
   if ((await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${dupHashes}`))[0].n === 0) return view;
@@ -333,7 +374,7 @@ async function buildStarSchema(db: Db, files: RawFiles, outDir: string): Promise
     { column: 'amount', bad: isBadMoneyRange('amount'), detail: (v) => `amount ${v} is too large (at most ${MONEY_MAX})` },
     { column: 'currency', bad: isEmpty('currency'), detail: () => 'empty currency' },
   ]);
-  const firstCurrency = (await inFileOrder(db, ordersSrc, () => db.all<{ c: string }>(`SELECT upper(currency) AS c FROM ${numberedRelation(ordersSrc)} WHERE _row = 1`)))[0].c;
+  const firstCurrency = (await inFileOrder(db, ordersSrc, () => db.all<{ c: string }>(`SELECT upper(currency) AS c FROM ${numberedRelation(ordersSrc)} LIMIT 1`)))[0].c;
   await checkAll(db, ordersSrc, [
     { column: 'currency', bad: `upper(currency) <> ${sqlString(firstCurrency)}`, detail: (v) => `mixed currencies: "${v}" but earlier rows are "${firstCurrency}" (one currency per run; convert first)` },
   ]);

@@ -50,7 +50,8 @@ export function sliceWeekly(data: WeeklyData, from: number, to: number): WeeklyD
  * @param expected noise-free truth per week (optional), for the P50-vs-truth check
  * @param noiseSd the truth's noise sd per week (optional), for zTruth
  * @param trueMedia each channel's true weekly media effect (optional), for the oracle's forecast
- * @param period the seasonal period the oracle's Fourier terms use (default 52.18 weeks)
+ * @param period the seasonal period of the oracle's Fourier terms (default 52.18 weeks; its order is 2,
+ *   which holds both generators' seasonality, whatever the model's fourierOrder)
  */
 export async function rollingOriginBacktest(
   data: WeeklyData,
@@ -107,7 +108,7 @@ export async function rollingOriginBacktest(
       row.expectedTotal = e;
       if (opts.noiseSd) row.zTruth = (bands.total.p50 - e) / (opts.noiseSd * Math.sqrt(h));
       if (opts.trueMedia) {
-        const oracle = oracleForecast(data, opts.trueMedia, origin, { fourierOrder: opts.fit.fourierOrder, period: opts.period });
+        const oracle = oracleForecast(data, opts.trueMedia, origin, { period: opts.period });
         let o = 0;
         for (let t = origin; t < end; t++) o += oracle[t];
         row.oracleTotal = o;

@@ -116,6 +116,8 @@ describe('bad input', () => {
     ['huge-amount', (d) => replaceLine(join(d, 'orders.csv'), 6, (l) => { const p = l.split(','); p[3] = '1e13'; return p.join(','); }), 'error: orders.csv row 6 column "amount": amount 1e13 is too large (at most 1000000000000)'],
     ['control-collision', (d) => writeFileSync(join(d, 'controls.csv'), readFileSync(join(d, 'controls.csv'), 'utf8') + '2023-01-02,Price Index,1\n'), 'error: controls.csv column "name": control "price_index" would collide with the column price_index of control "Price Index"'],
     ['duplicate-event-id', (d) => replaceLine(join(d, 'events.csv'), 2001, (l) => { const p = l.split(','); p[0] = 'e000000017'; return p.join(','); }), 'error: events.csv row 2001 column "event_id": duplicate id "e000000017" (first seen at row 17) with different values'],
+    ['extra-field', (d) => replaceLine(join(d, 'orders.csv'), 9, (l) => `${l},oops`), 'error: orders.csv row 9: cannot be read as CSV: expected 5 columns, found 6'],
+    ['extra-field-events', (d) => replaceLine(join(d, 'events.csv'), 3000, (l) => `${l},oops`), 'error: events.csv row 3000: cannot be read as CSV: expected 5 columns, found 6'],
     ['bad-timestamp', (d) => replaceLine(join(d, 'events.csv'), 4, (l) => { const p = l.split(','); p[1] = 'yesterday'; return p.join(','); }), 'error: events.csv row 4 column "timestamp": unparseable timestamp "yesterday" (expected ISO 8601)'],
   ];
   for (const [name, edit, message] of cases) {
@@ -127,6 +129,14 @@ describe('bad input', () => {
       expect(r.leftovers).toEqual([]);
     });
   }
+
+  it('refuses a memory limit that is not a size, with exit 2 and no scratch files', () => {
+    const target = join(t.dir, 'bad-memory-out');
+    const r = runCli(['ingest', '--raw', raw, '--out', target, '--memory-limit', 'bogus']);
+    expect(r.stderr.trim()).toBe('error: memory limit must be a size such as 128MB or 1GB, got "bogus"');
+    expect(r.code).toBe(2);
+    expect(readdirSync(t.dir).filter((f) => f.includes('bad-memory-out'))).toEqual([]);
+  });
 
   it('leaves a partial last week out of the weekly tables, with a warning', async () => {
     const r = ingestWith('partial-week', (d) => {

@@ -81,6 +81,8 @@ describe('simulatePlans', () => {
     const r = await simulatePlans(fit.model, fit.draws, [usual, huge], { draws: 200, seed: 1 });
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(new RegExp(`^plan 2: ${big} reaches \\d+\\.\\d\\dx the adstocked spend the model saw \\(week of \\d{4}-\\d{2}-\\d{2}\\); the response there is extrapolated$`));
+    const named = await simulatePlans(fit.model, fit.draws, [usual, huge], { draws: 200, seed: 1, labels: ['usual', 'q3 push'] });
+    expect(named.warnings[0].startsWith(`q3 push: ${big} reaches`)).toBe(true);
   });
 
   it('rejects plans with unknown channels, missing channels, gaps, or dates that do not follow the data', () => {
