@@ -184,8 +184,10 @@ let rejectTables = 0;
  * the dialect sniffer gave up (DuckDB counts the header as line 1), e.g.
  * `orders.csv row 9: cannot be read as CSV: expected 5 columns, found 6`.
  */
-async function readError(db: Db, e: unknown, file: string, path: string): Promise<ValidationError> {
+async function readError(db: Db, e: unknown, file: string, path: string): Promise<Error> {
   const first = (e as Error).message.split('\n')[0];
+  // Anything but a failure to read the input (e.g. running out of memory) stays what it is.
+  if (!/^(Invalid Input Error|IO Error|Conversion Error|Invalid Error)/.test(first)) return e as Error;
   if (path.endsWith('.parquet')) return new ValidationError(`cannot be read as Parquet: ${first}`, { file });
   const table = `csv_rejects_${++rejectTables}`;
   try {
