@@ -8,7 +8,8 @@
  * the same z of the oracle's forecast (least squares on the true media series,
  * fitted on the same weeks): what noise in the fitting weeks alone costs a
  * model whose every transform is right. Prints the markdown table of the README.
- *   node bin/run-ts.mjs bench/simulate-backtest.ts
+ *   node bin/run-ts.mjs bench/simulate-backtest.ts [--foundation-seeds 42,7,11] [--synthetic-seeds 1,2,3] [--opts JSON]
+ * (--opts passes any FitOptions, e.g. '{"bootstrapTolerance":0.5}'.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,13 @@ import { generateSample } from '../src/ingest/generate.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { readWeeklyCsv } from '../pipelines/mmm.ts';
 
-const FIT = { trials: 5, iterations: 2000, bootstrap: 200 };
+const arg = (name: string, def: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+const foundationSeeds = arg('foundation-seeds', '42,7,11').split(',').filter(Boolean).map(Number);
+const syntheticSeeds = arg('synthetic-seeds', '1,2,3').split(',').filter(Boolean).map(Number);
+const FIT = { trials: 5, iterations: 2000, bootstrap: 200, ...(JSON.parse(arg('opts', '{}')) as Record<string, unknown>) };
 const root = join(process.cwd(), 'bench', 'out');
 const truthInside = (rows: BacktestRow[]) => `${rows.filter((r) => r.expectedTotal! >= r.p5Total && r.expectedTotal! <= r.p95Total).length}/${rows.length}`;
 type ZKey = 'zTruth' | 'zOracle';
@@ -35,7 +42,7 @@ const zColumns = (rows: BacktestRow[]) =>
 const cases: { name: string; data: WeeklyData; expected: Float64Array; noiseSd: number; trueMedia: Float64Array[]; period: number }[] = [];
 
 // The foundation's generator: raw events -> ingest -> mmm_input.csv; the truth from truth.json.
-for (const seed of [42, 7, 11]) {
+for (const seed of foundationSeeds) {
   const raw = join(root, `backtest-sample-${seed}`);
   if (!existsSync(join(raw, 'manifest.json'))) await generateSample({ out: raw, seed, weeks: 182 });
   const star = join(root, `backtest-star-${seed}`);
@@ -48,7 +55,7 @@ for (const seed of [42, 7, 11]) {
   cases.push({ name: `foundation generator, seed ${seed}`, data, expected: Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue), noiseSd: truth.totals.noiseSd, trueMedia, period: truth.seasonPeriodWeeks });
 }
 // src/mmm's synthetic generator: budgets drift over an order of magnitude, so forecasts often leave the spend range seen in training.
-for (const seed of [1, 2, 3]) {
+for (const seed of syntheticSeeds) {
   const s = generateWeeklyData({ seed, weeks: 182, channels: 5 });
   const expected = Float64Array.from(s.truth.baseline, (b, t) => b + s.truth.channels.reduce((sum, c) => sum + c.effect[t], 0));
   cases.push({ name: `synthetic (drifting budgets), seed ${seed}`, data: s.data, expected, noiseSd: s.truth.noiseSd, trueMedia: s.truth.channels.map((c) => c.effect), period: 52.18 });

@@ -14,7 +14,7 @@ import { ValidationError, UsageError } from '../core/errors.ts';
 import { recordInputs, writeArtifact, type BuildResult, type Manifest } from '../core/artifacts.ts';
 import { openDb, sqlIdent, sqlString, type Db } from './duckdb.ts';
 
-export const INGEST_VERSION = 'ingest@1';
+export const INGEST_VERSION = 'ingest@2';
 
 /** The star-schema tables the ingest writes (each `<name>.parquet`), with their grain. */
 export const STAR_TABLES = {

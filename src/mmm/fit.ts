@@ -71,7 +71,7 @@ export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
     alphaPrior: o.alphaPrior ?? 0.1,
     selection: o.selection ?? 'rssd',
     selectionTolerance: o.selectionTolerance ?? ((o.selection ?? 'rssd') === 'consensus' ? 0.05 : 0.01),
-    bootstrapTolerance: o.bootstrapTolerance ?? 0.5,
+    bootstrapTolerance: o.bootstrapTolerance ?? 1.5,
     populationSize: o.populationSize ?? null,
     bootstrap: checkInt('bootstrap', o.bootstrap ?? 200, 0),
     blockLength: checkInt('blockLength', o.blockLength ?? 6, 1),
