@@ -103,7 +103,7 @@ async function foundationCase(): Promise<Case> {
 const cases: Case[] = seeds.map(syntheticCase);
 if (foundation) cases.push(await foundationCase());
 
-console.log(`## MMM recovery (${trials} trials x ${iterations} candidates, selection ${selection}, alpha prior ${extra.alphaPrior ?? 0.1}, ${bootstrap} bootstrap refits, 156 weeks, noise about 2% of mean weekly revenue)\n`);
+console.log(`## MMM recovery (${trials} trials x ${iterations} candidates, selection ${selection}, alpha prior ${extra.alphaPrior ?? 0.1}, ${bootstrap} bootstrap refits with hyperparameters from candidates within ${1 + Number(extra.bootstrapTolerance ?? 1.5)}x the best objective, 156 weeks, noise about 2% of mean weekly revenue)\n`);
 console.log('| data | channel | true ROAS | oracle ROAS | fitted ROAS [90% interval] | ROAS error | true share | fitted share | share error (pp) | in interval |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 const summary: string[] = [];
