@@ -19,11 +19,8 @@ import { ingest } from '../src/ingest/ingest.ts';
 import { fitMmm, generateWeeklyData, oracleFit } from '../src/mmm/index.ts';
 import type { MmmFit, SyntheticData, WeeklyData } from '../src/mmm/index.ts';
 import { readWeeklyCsv } from '../pipelines/mmm.ts';
+import { arg } from './args.ts';
 
-const arg = (name: string, def: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 const trials = Number(arg('trials', '5'));
 const iterations = Number(arg('iterations', '2000'));
 const bootstrap = Number(arg('bootstrap', '200'));

@@ -19,11 +19,9 @@ import { rollingOriginBacktest, type BacktestRow } from '../src/simulate/index.t
 import { generateSample } from '../src/ingest/generate.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { readWeeklyCsv } from '../pipelines/mmm.ts';
+import { arg } from './args.ts';
+import { quantileSorted } from '../src/core/quantile.ts';
 
-const arg = (name: string, def: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 const foundationSeeds = arg('foundation-seeds', '42,7,11').split(',').filter(Boolean).map(Number);
 const syntheticSeeds = arg('synthetic-seeds', '1,2,3').split(',').filter(Boolean).map(Number);
 const FIT = { trials: 5, iterations: 2000, bootstrap: 200, ...(JSON.parse(arg('opts', '{}')) as Record<string, unknown>) };
@@ -31,10 +29,7 @@ const root = join(process.cwd(), 'bench', 'out');
 const truthInside = (rows: BacktestRow[]) => `${rows.filter((r) => r.expectedTotal! >= r.p5Total && r.expectedTotal! <= r.p95Total).length}/${rows.length}`;
 type ZKey = 'zTruth' | 'zOracle';
 const maxAbsZ = (rows: BacktestRow[], k: ZKey) => Math.max(...rows.map((r) => Math.abs(r[k]!)));
-const medianAbsZ = (rows: BacktestRow[], k: ZKey) => {
-  const z = rows.map((r) => Math.abs(r[k]!)).sort((a, b) => a - b);
-  return z.length % 2 ? z[(z.length - 1) / 2] : (z[z.length / 2 - 1] + z[z.length / 2]) / 2;
-};
+const medianAbsZ = (rows: BacktestRow[], k: ZKey) => quantileSorted(rows.map((r) => Math.abs(r[k]!)).sort((a, b) => a - b), 0.5);
 const within2 = (rows: BacktestRow[], k: ZKey) => rows.filter((r) => Math.abs(r[k]!) <= 2).length;
 /** P50 total against the truth, the model's figure with the oracle's in brackets. */
 const zColumns = (rows: BacktestRow[]) =>

@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildResult } from '../src/core/artifacts.ts';
+import { readManifest, type BuildResult } from '../src/core/artifacts.ts';
 import type { Config } from '../src/core/config.ts';
 import { dayToIso, parseCsv, toCsv } from '../src/core/csv.ts';
 import { MmmError } from '../src/core/errors.ts';
@@ -240,20 +240,17 @@ export async function buildSimulate(fitDir: string, optimiseDir: string, data: W
   return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
 }
 
-/** Every stage's recorded warnings, each prefixed with its stage (`forecast: recommended plan: ...`), in pipeline order. */
-async function stageWarnings(stages: [label: string, dir: string][]): Promise<string[]> {
-  const out: string[] = [];
-  for (const [label, dir] of stages) {
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { warnings?: string[] };
-    for (const w of manifest.warnings ?? []) out.push(`${label}: ${w}`);
-  }
-  return out;
-}
-
 /** Report stage: one self-contained HTML page from the stage outputs. */
 export async function buildReport(input: { ingestDir: string; fitDir: string; clvDir: string; optimiseDir: string; simulateDir: string; driftDir: string; runId: string; lineage: ReportData['lineage'] }, dir: string): Promise<BuildResult> {
   const j = async <T>(p: string): Promise<T> => JSON.parse(await readFile(p, 'utf8')) as T;
-  const ingest = await j<{ metrics: Record<string, unknown>; warnings: string[] }>(join(input.ingestDir, 'manifest.json'));
+  // Every upstream stage's manifest: the ingest's metrics, and each stage's warnings labelled by stage, in pipeline order.
+  const stages: [label: string, dir: string][] = [['ingest', input.ingestDir], ['model', input.fitDir], ['clv', input.clvDir], ['allocation', input.optimiseDir], ['forecast', input.simulateDir]];
+  const manifests = await Promise.all(stages.map(async ([label, d]) => {
+    const m = await readManifest(d);
+    if (!m) throw new MmmError(`report: the ${label} stage has no complete artifact in ${d}`);
+    return m;
+  }));
+  const ingest = manifests[0];
   const model = await j<MmmModel>(join(input.fitDir, 'model.json'));
   const clv = await j<ClvSummary>(join(input.clvDir, 'clv.json'));
   const alloc = await j<AllocationResult & { horizonWeeks: number }>(join(input.optimiseDir, 'allocation.json'));
@@ -274,9 +271,7 @@ export async function buildReport(input: { ingestDir: string; fitDir: string; cl
     runId: input.runId,
     lineage: input.lineage,
     data: m,
-    warnings: await stageWarnings([
-      ['ingest', input.ingestDir], ['model', input.fitDir], ['clv', input.clvDir], ['allocation', input.optimiseDir], ['forecast', input.simulateDir],
-    ]),
+    warnings: stages.flatMap(([label], i) => manifests[i].warnings.map((w) => `${label}: ${w}`)),
     weekly: { dates: decomp.rows.map((r) => r[0]), actual: col('actual') ?? [], fitted: col('fitted'), baseline: col('baseline') },
     mmm: { metrics: model.metrics as unknown as Record<string, number>, channels: model.channels, selection: `Selection: ${model.selection.rule}.` },
     curves: curves.channels,

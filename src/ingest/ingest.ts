@@ -175,8 +175,6 @@ function csvReader(path: string, extra = ''): string {
   return `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304${extra ? ', ' + extra : ''})`;
 }
 
-let rejectTables = 0;
-
 /**
  * A DuckDB failure to read a raw file as the input error it is, in one line
  * naming the file and, for CSV, the data row: the file is read again with
@@ -189,7 +187,7 @@ async function readError(db: Db, e: unknown, file: string, path: string): Promis
   // Anything but a failure to read the input (e.g. running out of memory) stays what it is.
   if (!/^(Invalid Input Error|IO Error|Conversion Error|Invalid Error)/.test(first)) return e as Error;
   if (path.endsWith('.parquet')) return new ValidationError(`cannot be read as Parquet: ${first}`, { file });
-  const table = `csv_rejects_${++rejectTables}`;
+  const table = 'csv_rejects'; // one per database: the first read error ends the ingest
   try {
     await db.run(`SELECT count(*) FROM ${csvReader(path, `store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan'`)}`);
     const bad = await db.all<{ line: number; message: string }>(`SELECT line::DOUBLE AS line, error_message AS message FROM ${table} ORDER BY line LIMIT 1`);
