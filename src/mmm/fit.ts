@@ -117,13 +117,36 @@ export function movingBlockRows(n: number, blockLength: number, rng: Rng): Int32
   return rows;
 }
 
+/** The search problem of a fit: checked input, baseline design, validation folds and search space. */
+interface SearchProblem {
+  o: ResolvedFitOptions;
+  n: number;
+  nc: number;
+  names: string[];
+  perChannel: number;
+  nValid: number;
+  nTrain: number;
+  folds: number;
+  cuts: Int32Array;
+  warnings: string[];
+  base: ReturnType<typeof baselineColumns>;
+  nb: number;
+  y: Float64Array;
+  spend: Float64Array;
+  baseline: Float64Array;
+  dims: number;
+  lower: Float64Array;
+  upper: Float64Array;
+  logScale: Uint8Array;
+  spec: SearchSpec;
+}
+
 /**
- * Fits the marketing-mix model (see the module comment). Pure apart from the
- * worker threads it may start; the same data, options and seed give the same
- * result for any thread count.
- * @throws ValidationError for bad data (see checkWeeklyData), UsageError for bad options
+ * Checks the data and options and builds what the search scores candidates on
+ * (used by fitMmm and scoreHyperparameters, so both score alike).
+ * @throws ValidationError for bad data, UsageError for bad options
  */
-export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promise<MmmFit> {
+function searchProblem(data: WeeklyData, options: FitOptions): SearchProblem {
   const o = resolveFitOptions(options);
   const n = data.target.length;
   const nc = data.channels.length;
@@ -181,6 +204,64 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     adstock: adstockCode(o.adstock), normalised: o.normalisedAdstock, saturation: o.saturation === 'hill' ? 0 : 1,
     perChannel, dims, lower, upper, logScale, alphaPrior: o.saturation === 'hill' ? o.alphaPrior : 0,
   };
+  return { o, n, nc, names, perChannel, nValid, nTrain, folds, cuts, warnings, base, nb, y, spend, baseline, dims, lower, upper, logScale, spec };
+}
+
+/** Scores of one set of hyperparameters by the search's own objectives (see scoreHyperparameters). */
+export interface HyperparameterScore {
+  /** The search objective: validation NRMSE x the alpha prior's factor (lower is better). */
+  objective: number;
+  /** Rolling-origin validation NRMSE. */
+  validationNrmse: number;
+  /** DECOMP.RSSD of the fit on all weeks. */
+  decompRssd: number;
+  /** In-sample NRMSE of the fit on all weeks. */
+  trainNrmse: number;
+}
+
+/**
+ * Scores given hyperparameters exactly as the search scores a candidate (same
+ * checks, design, folds and objective as fitMmm with these options). Used to
+ * ask whether a model the search did not choose, e.g. the true transforms of
+ * synthetic data, would have won: if the truth's objective is worse than the
+ * chosen model's, no search for that objective could have picked it.
+ * @param hyperparameters per channel name, every parameter of the adstock and saturation families (e.g. theta, alpha, gamma)
+ * @param lambda ridge penalty on standardised features
+ * @throws UsageError when a channel or parameter is missing; ValidationError for bad data
+ */
+export function scoreHyperparameters(data: WeeklyData, options: FitOptions, hyperparameters: Record<string, Record<string, number>>, lambda: number): HyperparameterScore {
+  const pr = searchProblem(data, options);
+  const u = new Float64Array(pr.dims);
+  data.channels.forEach((ch, j) => {
+    const h = hyperparameters[ch.name];
+    if (!h) throw new UsageError(`scoreHyperparameters: no hyperparameters for channel ${ch.name}`);
+    pr.names.forEach((nm, k) => {
+      const v = h[nm];
+      if (!Number.isFinite(v)) throw new UsageError(`scoreHyperparameters: ${ch.name}.${nm} must be a finite number`);
+      const d = j * pr.perChannel + k;
+      // Values outside the search range decode correctly (the map is affine), so they are scored too.
+      u[d] = pr.upper[d] > pr.lower[d] ? (v - pr.lower[d]) / (pr.upper[d] - pr.lower[d]) : 0;
+    });
+  });
+  if (!(lambda > 0)) throw new UsageError(`scoreHyperparameters: lambda must be > 0, got ${lambda}`);
+  const d = pr.dims - 1;
+  u[d] = pr.upper[d] > pr.lower[d] ? (Math.log10(lambda) - pr.lower[d]) / (pr.upper[d] - pr.lower[d]) : 0;
+  const ev = createEvaluator(pr.spec);
+  const out = new Float64Array(3);
+  evaluateCandidate(ev, u, 0, out, 0);
+  const prior = pr.spec.alphaPrior > 0 ? pr.spec.alphaPrior * alphaPriorTerm(ev.hp as Float64Array, pr.nc, pr.perChannel, pr.lower, pr.upper) : 0;
+  return { objective: out[0], validationNrmse: out[0] / (1 + prior), decompRssd: out[1], trainNrmse: out[2] };
+}
+
+/**
+ * Fits the marketing-mix model (see the module comment). Pure apart from the
+ * worker threads it may start; the same data, options and seed give the same
+ * result for any thread count.
+ * @throws ValidationError for bad data (see checkWeeklyData), UsageError for bad options
+ */
+export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promise<MmmFit> {
+  const { o, n, nc, names, perChannel, nValid, nTrain, folds, cuts, warnings, base, nb, y, spend, baseline, dims, lower, upper, logScale, spec } = searchProblem(data, options);
+  const firstDay = data.dates[0];
   const populationSize = o.populationSize ?? Math.min(o.iterations, Math.max(10, 2 * dims));
   const threads = Math.max(1, Math.min(o.threads, o.trials * populationSize));
   const search = await runSearch(spec, {

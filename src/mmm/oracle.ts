@@ -52,3 +52,72 @@ export function oracleForecast(data: WeeklyData, media: ArrayLike<number>[], fit
   });
   return out;
 }
+
+/** Options of {@link profileRoas}. */
+export interface ProfileOptions {
+  /** Grid of each hyperparameter of the profiled channel (defaults: the search's default ranges, Robyn's). */
+  theta?: readonly number[];
+  alpha?: readonly number[];
+  gamma?: readonly number[];
+  /** Fourier order and period of the baseline (as in oracleFit). */
+  fourierOrder?: number;
+  period?: number;
+  /** Likelihood-ratio cut-off 2 (max LL - LL) of the interval (default 3.84: 95%, one degree of freedom). */
+  cutoff?: number;
+}
+
+const steps = (lo: number, hi: number, step: number): number[] => Array.from({ length: Math.round((hi - lo) / step) + 1 }, (_, i) => Math.min(hi, lo + i * step));
+
+/**
+ * How well the data alone determine one channel's ROAS, in the most favourable
+ * case: every other channel's transform is the TRUE one and the baseline has
+ * the true form; only channel j's adstock theta and Hill alpha and gamma are
+ * unknown. Each point of a grid over them is fitted by least squares (all
+ * coefficients profiled out, Gaussian noise of unknown sd: log-likelihood
+ * -(n/2) ln SSE); the profile-likelihood interval of the ROAS is the range of
+ * ROAS over the grid points within `cutoff` / 2 of the best log-likelihood.
+ * If that interval is wider than a tolerance around the truth, no estimator
+ * that uses only these data can promise that tolerance (it needs prior
+ * information, e.g. a lift test).
+ * @returns the ROAS at the best grid point (the maximum-likelihood estimate) and the interval
+ */
+export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = {}): { mle: number; low: number; high: number; points: number } {
+  const d = s.data;
+  const n = d.target.length;
+  if (!(j >= 0 && j < d.channels.length)) throw new RangeError(`profileRoas: channel index ${j} out of range`);
+  const controls = d.controls.map((c) => ({ ...c, dummy: c.values.every((v) => v === 0 || v === 1) }));
+  const base = baselineColumns(d.dates, d.dates[0], { trend: true, fourierOrder: opts.fourierOrder ?? 2, period: opts.period ?? 52.18 }, controls, {});
+  const media = s.truth.channels.map((c, k) => hillSaturation(geometricAdstock(d.channels[k].values, c.theta), c.alpha, c.gamma));
+  const signs: CoefficientSign[] = [...base.map(() => 'free' as const), ...media.map(() => 'positive' as const)];
+  const spend = d.channels[j].values.reduce((a, b) => a + b, 0);
+  const cutoff = opts.cutoff ?? 3.84;
+  const pts: { ll: number; roas: number }[] = [];
+  for (const theta of opts.theta ?? steps(0, 0.8, 0.05)) {
+    const ad = geometricAdstock(d.channels[j].values, theta);
+    for (const alpha of opts.alpha ?? steps(0.5, 3, 0.1)) {
+      for (const gamma of opts.gamma ?? steps(0.3, 1, 0.05)) {
+        const m = hillSaturation(ad, alpha, gamma);
+        const cols = [...base.map((b) => b.values), ...media.map((x, k) => (k === j ? m : x))];
+        const fit = fitSignedRidge(cols, d.target, 1e-9, signs);
+        let sse = 0;
+        for (let t = 0; t < n; t++) {
+          let f = fit.intercept;
+          for (let c = 0; c < cols.length; c++) f += fit.coefficients[c] * cols[c][t];
+          sse += (d.target[t] - f) ** 2;
+        }
+        const contribution = fit.coefficients[base.length + j] * m.reduce((a, b) => a + b, 0);
+        pts.push({ ll: -(n / 2) * Math.log(sse), roas: contribution / spend });
+      }
+    }
+  }
+  let best = pts[0];
+  for (const p of pts) if (p.ll > best.ll) best = p;
+  let low = Infinity;
+  let high = -Infinity;
+  for (const p of pts) {
+    if (2 * (best.ll - p.ll) > cutoff) continue;
+    low = Math.min(low, p.roas);
+    high = Math.max(high, p.roas);
+  }
+  return { mle: best.roas, low, high, points: pts.length };
+}

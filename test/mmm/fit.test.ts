@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsv } from '../../src/core/csv.ts';
 import { ValidationError } from '../../src/core/errors.ts';
-import { fitMmm, generateWeeklyData, oracleFit, oracleForecast, predictBaseline, predictMedia, steadyStateEffect, weeklyDataToCsvRows } from '../../src/mmm/index.ts';
+import { fitMmm, generateWeeklyData, oracleFit, oracleForecast, predictBaseline, predictMedia, profileRoas, scoreHyperparameters, steadyStateEffect, weeklyDataToCsvRows } from '../../src/mmm/index.ts';
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 
@@ -31,6 +31,38 @@ describe('oracleForecast', () => {
     expect(rmse).toBeGreaterThan(0);
     expect(rmse).toBeLessThan(noisy.truth.noiseSd);
     expect(() => oracleForecast(exact.data, media.slice(1), 100)).toThrow(RangeError);
+  });
+});
+
+describe('profileRoas', () => {
+  // A small grid around each truth keeps the test fast; the truth itself is a grid point.
+  const grid = (v: number, step: number, lo: number, hi: number) => [v - 2 * step, v - step, v, v + step, v + 2 * step].filter((x) => x >= lo && x <= hi);
+  const opts = (c: { theta: number; alpha: number; gamma: number }) => ({ theta: grid(c.theta, 0.05, 0, 0.8), alpha: grid(c.alpha, 0.1, 0.5, 3), gamma: grid(c.gamma, 0.05, 0.3, 1) });
+  it('on noise-free data finds the true ROAS and an interval of that point alone', () => {
+    const exact = generateWeeklyData({ seed: 3, channels: 4, noise: 0 });
+    const j = exact.truth.channels.findIndex((c) => c.name === 'search_spend');
+    const o = opts(exact.truth.channels[j]);
+    const p = profileRoas(exact, j, o);
+    expect(p.points).toBe(o.theta.length * o.alpha.length * o.gamma.length);
+    // Revenue is rounded to cents, so the truth is exact to about 1e-6.
+    expect(p.mle / exact.truth.channels[j].roas - 1).toBeCloseTo(0, 5);
+    expect(p.low).toBe(p.mle);
+    expect(p.high).toBe(p.mle);
+  });
+  it('with noise the interval holds the estimate and is wider than with less noise', () => {
+    const width = (noise: number) => {
+      const s = generateWeeklyData({ seed: 3, channels: 4, noise });
+      const j = s.truth.channels.findIndex((c) => c.name === 'search_spend');
+      const p = profileRoas(s, j, opts(s.truth.channels[j]));
+      expect(p.low).toBeLessThanOrEqual(p.mle);
+      expect(p.high).toBeGreaterThanOrEqual(p.mle);
+      return p.high - p.low;
+    };
+    const narrow = width(0.005);
+    const wide = width(0.02);
+    expect(narrow).toBeGreaterThan(0);
+    expect(wide).toBeGreaterThan(narrow);
+    expect(() => profileRoas(generateWeeklyData({ seed: 3, channels: 4 }), 9)).toThrow(RangeError);
   });
 });
 
@@ -93,6 +125,23 @@ describe('fitMmm invariants', () => {
     const b = await fitMmm(s.data, { ...small, threads: 2 });
     expect(JSON.stringify(b.model)).toBe(JSON.stringify(a.model));
     expect(JSON.stringify(b.pareto)).toBe(JSON.stringify(a.pareto));
+  });
+  it('scoreHyperparameters gives the chosen candidate the scores the search gave it; a candidate away from it scores worse', async () => {
+    const f = await fitMmm(s.data, small);
+    const hp = Object.fromEntries(f.model.channels.map((c) => {
+      if (c.adstock.kind !== 'geometric' || c.saturation.kind !== 'hill') throw new Error('default families expected');
+      return [c.name, { theta: c.adstock.theta, alpha: c.saturation.alpha, gamma: c.saturation.gamma }];
+    }));
+    const sc = scoreHyperparameters(s.data, small, hp, f.model.lambda);
+    expect(sc.objective).toBeCloseTo(f.model.selection.objectiveValue, 12);
+    expect(sc.validationNrmse).toBeCloseTo(f.model.metrics.validationNrmse, 12);
+    expect(sc.decompRssd).toBeCloseTo(f.model.selection.decompRssd, 12);
+    // The search's in-sample NRMSE uses the same all-weeks fit as the model's metric.
+    expect(sc.trainNrmse).toBeCloseTo(f.model.metrics.nrmse, 9);
+    // Every channel made nearly linear and memoryless: a model the search would not pick.
+    const flat = Object.fromEntries(f.model.channels.map((c) => [c.name, { theta: 0, alpha: 0.5, gamma: 1 }]));
+    expect(scoreHyperparameters(s.data, small, flat, f.model.lambda).objective).toBeGreaterThan(sc.objective);
+    expect(() => scoreHyperparameters(s.data, small, { [s.data.channels[0].name]: hp[s.data.channels[0].name] }, 1e-3)).toThrow(/no hyperparameters for channel/);
   });
   it('decomposes every week exactly: intercept + baseline parts + channels = fitted; contributions sum the channel columns', async () => {
     const f = await fitMmm(s.data, small);
