@@ -12,9 +12,15 @@
  *        [--selection rssd|consensus] [--tol X] [--opts JSON] [--no-foundation] [--brief]
  * (--seeds also takes a range, e.g. 13-42; --brief prints the per-data-set table and the criteria only.)
  * (--opts passes any FitOptions, e.g. '{"alphaPrior":0}' for the search without the alpha prior.)
+ * --lift CHANNEL[:WEEKS] calibrates every data set that has the channel on one lift study of it: the
+ * WEEKS (default 8) weeks in the middle of the data, its lift the channel's true effect over them
+ * times (1 + e), e ~ N(0, --lift-noise, default 0.1: a test with a 10% standard error), seeded by
+ * the data set's seed.
  */
+import { Rng } from '../src/core/rng.ts';
+import { dayToIso } from '../src/core/csv.ts';
 import { fitMmm, scoreHyperparameters } from '../src/mmm/index.ts';
-import type { MmmFit } from '../src/mmm/index.ts';
+import type { CalibrationStudy, MmmFit } from '../src/mmm/index.ts';
 import { arg } from './args.ts';
 import { foundationCase, parseSeeds, syntheticCase } from './recovery-cases.ts';
 import type { Case } from './recovery-cases.ts';
@@ -28,6 +34,22 @@ const selection = arg('selection', 'rssd') as 'consensus' | 'rssd';
 const tol = arg('tol', '');
 const extra = JSON.parse(arg('opts', '{}')) as Record<string, unknown>;
 const foundation = !process.argv.includes('--no-foundation');
+const [liftChannel, liftWeeksText] = arg('lift', '').split(':');
+const liftWeeks = Number(liftWeeksText ?? 8);
+const liftNoise = Number(arg('lift-noise', '0.1'));
+
+/** The lift study of --lift for a data set (none when it lacks the channel). */
+function liftStudies(c: Case, seed: number): CalibrationStudy[] {
+  const j = c.truth.findIndex((t) => t.name === liftChannel);
+  if (!liftChannel || j < 0) return [];
+  const n = c.data.dates.length;
+  const from = Math.floor(n / 2) - Math.floor(liftWeeks / 2);
+  const to = from + liftWeeks - 1;
+  let effect = 0;
+  for (let t = from; t <= to; t++) effect += c.effects[j][t];
+  const e = liftNoise * new Rng(seed, 0x6c696674).normal();
+  return [{ channel: liftChannel, from: dayToIso(c.data.dates[from]), to: dayToIso(c.data.dates[to]), lift: effect * (1 + e) }];
+}
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 const pp = (v: number): string => `${(100 * v).toFixed(1)}`;
 const f2 = (v: number): string => v.toFixed(2);
@@ -35,7 +57,7 @@ const f2 = (v: number): string => v.toFixed(2);
 const cases: Case[] = seeds.map(syntheticCase);
 if (foundation) cases.push(await foundationCase());
 
-console.log(`## MMM recovery (${trials} trials x ${iterations} candidates, selection ${selection}, alpha prior ${extra.alphaPrior ?? 0.1}, ${bootstrap} bootstrap refits with hyperparameters from candidates within ${1 + Number(extra.bootstrapTolerance ?? 1.5)}x the best objective, 156 weeks, noise about 2% of mean weekly revenue)\n`);
+console.log(`## MMM recovery (${trials} trials x ${iterations} candidates, selection ${selection}, alpha prior ${extra.alphaPrior ?? 0.1}, ${bootstrap} bootstrap refits with hyperparameters from candidates within ${1 + Number(extra.bootstrapTolerance ?? 1.5)}x the best objective, 156 weeks, noise about 2% of mean weekly revenue${liftChannel ? `; calibrated on one ${liftWeeks}-week lift study of ${liftChannel} with ${100 * liftNoise}% noise` : ''})\n`);
 if (!brief) console.log('| data | channel | true ROAS | oracle ROAS | fitted ROAS [90% interval] | ROAS error | true share | fitted share | share error (pp) | in interval |');
 if (!brief) console.log('|---|---|---|---|---|---|---|---|---|---|');
 const summary: string[] = [];
@@ -52,7 +74,8 @@ let oracleTotalMiss = 0;
 let oracleFavoured = 0;
 for (const c of cases) {
   const seed = Number(/seed (\d+)/.exec(c.label)?.[1] ?? 1);
-  const options = { seed, trials, iterations, bootstrap, selection, ...(tol ? { selectionTolerance: Number(tol) } : {}), ...extra };
+  const calibration = liftStudies(c, seed);
+  const options = { seed, trials, iterations, bootstrap, selection, ...(tol ? { selectionTolerance: Number(tol) } : {}), ...(calibration.length ? { calibration } : {}), ...extra };
   const fit: MmmFit = await fitMmm(c.data, options);
   // The true transforms scored by the search's own objective (with the chosen lambda): above 1, the
   // objective prefers the chosen model to the truth, so no search for it could have found the truth.

@@ -34,6 +34,8 @@ export interface Case {
   synthetic: SyntheticData;
   /** Seasonality period of the truth's baseline in weeks. */
   period: number;
+  /** True weekly effect of each channel (revenue), in channel order: what a perfect lift test would measure. */
+  effects: Float64Array[];
 }
 
 /** Synthetic data of one seed with its truth and oracle fit. */
@@ -48,6 +50,7 @@ export function syntheticCase(seed: number): Case {
     oracle: { roas: o.roas, share: o.contributionShare, total: o.total },
     synthetic: s,
     period: 52.18,
+    effects: s.truth.channels.map((c) => c.effect),
   };
 }
 
@@ -62,6 +65,7 @@ export async function foundationCase(): Promise<Case> {
   const truth = JSON.parse(readFileSync(join(raw, 'truth.json'), 'utf8')) as {
     channels: { name: string; column: string; roas: number; contribution: number; contributionShare: number; theta: number; alpha: number; gamma: number }[];
     totals: { mediaContribution: number };
+    weekly: { media: Record<string, number> }[];
   };
   const csv = join(star, 'mmm_input.csv');
   const header = readFileSync(csv, 'utf8').split('\n', 1)[0].split(',');
@@ -90,5 +94,6 @@ export async function foundationCase(): Promise<Case> {
     oracle: { roas: o.roas, share: o.contributionShare, total: o.total },
     synthetic: s,
     period: 52.1775,
+    effects: t.map((c) => Float64Array.from(truth.weekly, (w) => w.media[c.name])),
   };
 }

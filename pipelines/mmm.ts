@@ -6,12 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dateColumn, numericColumn, parseCsv, requireColumn, toCsv } from '../src/core/csv.ts';
-import { UsageError } from '../src/core/errors.ts';
+import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic } from '../src/core/artifacts.ts';
 import type { BuildResult, Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { fitMmm } from '../src/mmm/index.ts';
-import type { FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
+import type { CalibrationStudy, FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
 
 /** Code version of the MMM stage (bump when outputs change for the same inputs). */
 export const MMM_CODE_VERSION = 'mmm-fit-2';
@@ -31,6 +31,26 @@ export interface FitCommandOptions {
   holidays?: string[];
   bootstrap?: number;
   threads?: number;
+  /** Lift-study CSV (channel,from,to,lift) to calibrate on. */
+  calibration?: string;
+}
+
+/**
+ * Reads lift studies from a CSV with the columns channel, from, to, lift (one
+ * study per row; see CalibrationStudy). `aliases` maps other names of a
+ * channel (e.g. "search") to its spend column. Dates and channels are checked
+ * against the data by the fit, naming this file's row and column.
+ * @throws ValidationError naming the file, row and column
+ */
+export async function readCalibrationCsv(path: string, aliases: Record<string, string> = {}): Promise<CalibrationStudy[]> {
+  const table = parseCsv(await readFile(path, 'utf8'), path);
+  const cols = ['channel', 'from', 'to'].map((c) => requireColumn(table, c));
+  const lift = numericColumn(table, 'lift');
+  if (table.rows.length === 0) throw new ValidationError('no lift studies (expected a header channel,from,to,lift and one row per study)', { file: path });
+  return table.rows.map((r, i) => {
+    const [channel, from, to] = cols.map((j) => r[j].trim());
+    return { channel: aliases[channel] ?? channel, from, to, lift: lift[i], source: { file: path, row: i + 1 } };
+  });
 }
 
 /** Reads a weekly CSV into WeeklyData; errors name the file, row and column. */
@@ -98,11 +118,12 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   if (!opts.channels?.length) throw new UsageError('mmm fit: --channels needs at least one spend column');
   const controls = [...(opts.controls ?? []), ...(opts.holidays ?? []).filter((h) => !(opts.controls ?? []).includes(h))];
   const data = await readWeeklyCsv(opts.weekly, opts.dateCol ?? 'date', opts.target, opts.channels, controls);
+  const calibration = opts.calibration ? await readCalibrationCsv(opts.calibration) : [];
   const params = {
     dateCol: opts.dateCol, target: opts.target, channels: opts.channels, controls, seed: opts.seed ?? 1,
     trials: opts.trials ?? 5, iterations: opts.iterations ?? 2000, bootstrap: opts.bootstrap ?? 200,
   };
-  const inputs = await recordInputs([{ path: opts.weekly }]);
+  const inputs = await recordInputs([{ path: opts.weekly }, ...(opts.calibration ? [{ path: opts.calibration }] : [])]);
   let fit: MmmFit | null = null;
   const result = await writeArtifact({
     dir: opts.out,
@@ -114,7 +135,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
       const t0 = performance.now();
       fit = await fitMmm(data, {
         seed: params.seed, trials: params.trials, iterations: params.iterations, bootstrap: params.bootstrap,
-        threads: opts.threads, onProgress: progressReporter(),
+        threads: opts.threads, onProgress: progressReporter(), ...(calibration.length ? { calibration } : {}),
       });
       const written = await writeFitFiles(fit, tmp);
       return { ...written, timingsMs: { fit: Math.round(performance.now() - t0) } };

@@ -16,7 +16,7 @@ import { queryFiles, sqlString } from '../src/ingest/duckdb.ts';
 import { holidayCalendar } from '../src/ingest/generate.ts';
 import { analyseClv } from '../src/clv/index.ts';
 import { fitMmm } from '../src/mmm/index.ts';
-import type { BootstrapDraw, MmmModel, WeeklyData } from '../src/mmm/types.ts';
+import type { BootstrapDraw, CalibrationStudy, MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { decideRefit, type DriftDecision } from '../src/monitor/drift.ts';
 import { allocateBudget, defaultProblemFromCurves, evaluateUnderCurveDraws, resolveProblem, responseValue, marginalRoi } from '../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../src/optimise/types.ts';
@@ -61,15 +61,15 @@ export async function buildDrift(data: WeeklyData, label: string | null, current
     actuals = await fitActuals(currentFitDir);
   }
   let decision = decideRefit(model, data, actuals, cfg.drift);
-  if (settingsChanged && decision.decision === 'reuse') decision = { ...decision, decision: 'refit', reasons: ['the model settings in the config changed'] };
+  if (settingsChanged && decision.decision === 'reuse') decision = { ...decision, decision: 'refit', reasons: ['the model settings (config or calibration.csv) changed'] };
   await writeFile(join(dir, 'decision.json'), stableJson({ ...decision, currentModel: label, thresholds: cfg.drift }));
   return { decision, metrics: { newWeeks: decision.newWeeks, errorRms: decision.errorRms }, };
 }
 
 /** MMM stage: fits the model on the wide table (same code and files as `mmm fit`). */
-export async function buildMmm(data: WeeklyData, cfg: Config, dir: string): Promise<BuildResult> {
+export async function buildMmm(data: WeeklyData, cfg: Config, dir: string, calibration: CalibrationStudy[] = []): Promise<BuildResult> {
   const t0 = performance.now();
-  const fit = await fitMmm(data, { seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, threads: cfg.mmm.threads ?? undefined });
+  const fit = await fitMmm(data, { seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, threads: cfg.mmm.threads ?? undefined, ...(calibration.length ? { calibration } : {}) });
   const result = await writeFitFiles(fit, dir);
   return { ...result, timingsMs: { ...(result.timingsMs ?? {}), fit: Math.round(performance.now() - t0) } };
 }
@@ -273,7 +273,7 @@ export async function buildReport(input: { ingestDir: string; fitDir: string; cl
     data: m,
     warnings: stages.flatMap(([label], i) => manifests[i].warnings.map((w) => `${label}: ${w}`)),
     weekly: { dates: decomp.rows.map((r) => r[0]), actual: col('actual') ?? [], fitted: col('fitted'), baseline: col('baseline') },
-    mmm: { metrics: model.metrics as unknown as Record<string, number>, channels: model.channels, selection: `Selection: ${model.selection.rule}.` },
+    mmm: { metrics: model.metrics as unknown as Record<string, number>, channels: model.channels, selection: `Selection: ${model.selection.rule}.`, ...(model.calibration ? { calibration: model.calibration.studies } : {}) },
     curves: curves.channels,
     clv,
     allocation: {

@@ -19,7 +19,7 @@ import { stableJson } from '../src/core/hash.ts';
 import { generateSample } from '../src/ingest/generate.ts';
 import { INGEST_VERSION, buildIngest, rawInputFiles } from '../src/ingest/ingest.ts';
 import { runIdOf, runStage, writeRunRecord, type StageRun } from './runner.ts';
-import { MMM_CODE_VERSION } from './mmm.ts';
+import { MMM_CODE_VERSION, readCalibrationCsv } from './mmm.ts';
 import { CLV_CODE_VERSION } from './clv.ts';
 import { buildClv, buildDrift, buildMmm, buildOptimise, buildReport, buildSimulate, modelColumns, readMmmInput } from './stages.ts';
 
@@ -76,7 +76,16 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
 
   const cols = await modelColumns(ingest.dir, cfg);
   const data = await readMmmInput(ingest.dir, cols);
-  const mmmParams = { seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, channels: cols.channels, controls: cols.controls };
+  // Lift studies in the raw folder's calibration.csv (optional; channels by name or spend column). They
+  // are model settings: a changed file refits through the drift stage's settings check.
+  const calibrationFile = join(cfg.raw, 'calibration.csv');
+  const calibration = existsSync(calibrationFile)
+    ? await readCalibrationCsv(calibrationFile, Object.fromEntries(Object.entries(cols.channelOf).map(([column, channel]) => [channel, column])))
+    : [];
+  const mmmParams = {
+    seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, channels: cols.channels, controls: cols.controls,
+    ...(calibration.length ? { calibration: calibration.map(({ channel, from, to, lift }) => ({ channel, from, to, lift })) } : {}),
+  };
 
   // Drift: does this week's data still fit the model in use? The decision is made once per data
   // version (against the model in use at that time, recorded in decision.json) and reused after.
@@ -113,7 +122,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
 
   let fit: StageRun;
   if (decision.decision === 'refit' || !reuseDir || !existsSync(join(reuseDir, 'manifest.json'))) {
-    fit = await runStage(cfg.store, { name: 'mmm', codeVersion: MMM_CODE_VERSION, inputs: [file(ingest.dir, 'mmm_input.csv')], params: mmmParams, build: (dir) => buildMmm(data, cfg, dir) }, log);
+    const inputs = [file(ingest.dir, 'mmm_input.csv'), ...(calibration.length ? [{ path: calibrationFile, label: 'calibration.csv' }] : [])];
+    fit = await runStage(cfg.store, { name: 'mmm', codeVersion: MMM_CODE_VERSION, inputs, params: mmmParams, build: (dir) => buildMmm(data, cfg, dir, calibration) }, log);
   } else {
     const manifest = JSON.parse(await readFile(join(reuseDir, 'manifest.json'), 'utf8'));
     fit = { stage: 'mmm', dataVersion: manifest.dataVersion, dir: reuseDir, skipped: true, manifest };

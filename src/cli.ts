@@ -85,6 +85,7 @@ const COMMANDS: Record<string, Command> = {
       iterations: { type: 'int', help: 'candidates per trial (default 2000)', metavar: 'N' },
       bootstrap: { type: 'int', help: 'bootstrap refits for intervals (default 200)', metavar: 'N' },
       threads: { type: 'int', help: 'worker threads (default: every core)', metavar: 'N' },
+      calibration: { type: 'string', help: 'lift studies to calibrate on: CSV with channel,from,to,lift (see README)', metavar: 'FILE' },
     },
     run: async (o) => {
       const { runFitCommand } = await import('../pipelines/mmm.ts');
@@ -92,6 +93,7 @@ const COMMANDS: Record<string, Command> = {
         weekly: o.weekly as string, dateCol: (o['date-col'] as string) ?? 'date', target: o.target as string, channels: o.channels as string[],
         controls: (o.controls as string[]) ?? [], out: o.out as string, seed: o.seed as number | undefined, trials: o.trials as number | undefined,
         iterations: o.iterations as number | undefined, bootstrap: o.bootstrap as number | undefined, threads: o.threads as number | undefined,
+        calibration: o.calibration as string | undefined,
       });
       const m = r.manifest.metrics as Record<string, number>;
       out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`);

@@ -7,7 +7,7 @@
 import { quantileSorted } from '../core/quantile.ts';
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
-import { dayToIso } from '../core/csv.ts';
+import { dayToIso, parseDateToDay } from '../core/csv.ts';
 import { defaultThreads } from '../core/workers.ts';
 import { adstockCode, alphaPriorTerm, createEvaluator, evaluateCandidate, fitRidgeRows, geometricAdstockInto, transformChannelInto } from './kernel.ts';
 import { baselineColumns, checkWeeklyData } from './design.ts';
@@ -15,7 +15,7 @@ import { chooseCandidate, consensusCandidate, paretoFront, runSearch } from './s
 import type { SearchSpec } from './search.ts';
 import { mediaEffect } from './predict.ts';
 import type {
-  AdstockParams, BaselineTerm, BootstrapDraw, Candidate, ChannelRanges, ChannelResponse, ChannelSummary,
+  AdstockParams, BaselineTerm, BootstrapDraw, CalibrationStudy, Candidate, ChannelRanges, ChannelResponse, ChannelSummary,
   CoefficientSign, FitMetrics, FitOptions, MmmFit, MmmModel, Range, SaturationParams, WeeklyData,
 } from './types.ts';
 
@@ -72,6 +72,8 @@ export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
     selection: o.selection ?? 'rssd',
     selectionTolerance: o.selectionTolerance ?? ((o.selection ?? 'rssd') === 'consensus' ? 0.05 : 0.01),
     bootstrapTolerance: o.bootstrapTolerance ?? 1.5,
+    calibration: o.calibration ?? [],
+    calibrationWeight: o.calibrationWeight ?? 1,
     populationSize: o.populationSize ?? null,
     bootstrap: checkInt('bootstrap', o.bootstrap ?? 200, 0),
     blockLength: checkInt('blockLength', o.blockLength ?? 6, 1),
@@ -85,6 +87,7 @@ export function resolveFitOptions(o: FitOptions = {}): ResolvedFitOptions {
   if (!(r.seasonalityPeriod > 1)) throw new UsageError(`seasonalityPeriod must be > 1, got ${r.seasonalityPeriod}`);
   if (!(r.intervalLevel > 0 && r.intervalLevel < 1)) throw new UsageError(`intervalLevel must be in (0, 1), got ${r.intervalLevel}`);
   if (!(r.alphaPrior >= 0 && Number.isFinite(r.alphaPrior))) throw new UsageError(`alphaPrior must be a finite number >= 0, got ${r.alphaPrior}`);
+  if (!(r.calibrationWeight >= 0 && Number.isFinite(r.calibrationWeight))) throw new UsageError(`calibrationWeight must be a finite number >= 0, got ${r.calibrationWeight}`);
   if (!(r.selectionTolerance >= 0)) throw new UsageError(`selectionTolerance must be >= 0, got ${r.selectionTolerance}`);
   checkRange('theta', ranges.theta, 0, 0.999);
   checkRange('alpha', ranges.alpha, 1e-6, 20);
@@ -117,6 +120,50 @@ export function movingBlockRows(n: number, blockLength: number, rng: Rng): Int32
   return rows;
 }
 
+/** Calibration studies resolved to channel indices and inclusive week ranges (kernel layout). */
+interface ResolvedCalibration {
+  channel: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  lift: Float64Array;
+}
+
+/**
+ * Checks lift studies against the data and maps each to its channel and weeks
+ * (those whose start date falls in [from, to]).
+ * @throws ValidationError naming the study's file, row and column (when it came from a file)
+ */
+export function resolveCalibration(studies: CalibrationStudy[], data: WeeklyData): ResolvedCalibration {
+  const k = studies.length;
+  const r: ResolvedCalibration = { channel: new Int32Array(k), from: new Int32Array(k), to: new Int32Array(k), lift: new Float64Array(k) };
+  const n = data.dates.length;
+  studies.forEach((st, i) => {
+    const where = (column: string) => (st.source ? { file: st.source.file, row: st.source.row, column } : { column });
+    const label = st.source ? '' : `calibration study ${i + 1}: `;
+    const j = data.channels.findIndex((c) => c.name === st.channel);
+    if (j < 0) throw new ValidationError(`${label}"${st.channel}" is not a channel of the model (channels: ${data.channels.map((c) => c.name).join(', ')})`, where('channel'));
+    const from = parseDateToDay(String(st.from));
+    if (Number.isNaN(from)) throw new ValidationError(`${label}unparseable date "${st.from}" (expected YYYY-MM-DD)`, where('from'));
+    const to = parseDateToDay(String(st.to));
+    if (Number.isNaN(to)) throw new ValidationError(`${label}unparseable date "${st.to}" (expected YYYY-MM-DD)`, where('to'));
+    if (to < from) throw new ValidationError(`${label}the study ends (${st.to}) before it starts (${st.from})`, where('to'));
+    if (!(Number.isFinite(st.lift) && st.lift > 0)) throw new ValidationError(`${label}lift must be a number > 0 (the revenue the channel added), got ${st.lift}`, where('lift'));
+    let a = -1;
+    let b = -1;
+    for (let t = 0; t < n; t++) {
+      if (data.dates[t] < from || data.dates[t] > to) continue;
+      if (a < 0) a = t;
+      b = t;
+    }
+    if (a < 0) throw new ValidationError(`${label}no week of the data (${dayToIso(data.dates[0])} to ${dayToIso(data.dates[n - 1])}) starts between ${st.from} and ${st.to}`, where('from'));
+    r.channel[i] = j;
+    r.from[i] = a;
+    r.to[i] = b;
+    r.lift[i] = st.lift;
+  });
+  return r;
+}
+
 /** The search problem of a fit: checked input, baseline design, validation folds and search space. */
 interface SearchProblem {
   o: ResolvedFitOptions;
@@ -139,6 +186,7 @@ interface SearchProblem {
   upper: Float64Array;
   logScale: Uint8Array;
   spec: SearchSpec;
+  cal: ResolvedCalibration;
 }
 
 /**
@@ -199,17 +247,19 @@ function searchProblem(data: WeeklyData, options: FitOptions): SearchProblem {
   lower[dims - 1] = o.log10LambdaRange[0];
   upper[dims - 1] = o.log10LambdaRange[1];
   logScale[dims - 1] = 1;
+  const cal = resolveCalibration(o.calibration, data);
   const spec: SearchSpec = {
     nWeeks: n, cuts, horizon: nValid, nBase: nb, nChannels: nc, y, baseline, baseSign: Int8Array.from(base.map((b) => signCode(b.sign))), spend,
     adstock: adstockCode(o.adstock), normalised: o.normalisedAdstock, saturation: o.saturation === 'hill' ? 0 : 1,
     perChannel, dims, lower, upper, logScale, alphaPrior: o.saturation === 'hill' ? o.alphaPrior : 0,
+    calChannel: cal.channel, calFrom: cal.from, calTo: cal.to, calLift: cal.lift, calWeight: o.calibrationWeight,
   };
-  return { o, n, nc, names, perChannel, nValid, nTrain, folds, cuts, warnings, base, nb, y, spend, baseline, dims, lower, upper, logScale, spec };
+  return { o, n, nc, names, perChannel, nValid, nTrain, folds, cuts, warnings, base, nb, y, spend, baseline, dims, lower, upper, logScale, spec, cal };
 }
 
 /** Scores of one set of hyperparameters by the search's own objectives (see scoreHyperparameters). */
 export interface HyperparameterScore {
-  /** The search objective: validation NRMSE x the alpha prior's factor (lower is better). */
+  /** The search objective: validation NRMSE x the alpha prior's factor [x the calibration factor] (lower is better). */
   objective: number;
   /** Rolling-origin validation NRMSE. */
   validationNrmse: number;
@@ -217,6 +267,8 @@ export interface HyperparameterScore {
   decompRssd: number;
   /** In-sample NRMSE of the fit on all weeks. */
   trainNrmse: number;
+  /** MAPE.LIFT against the calibration studies (only when there are studies). */
+  mapeLift?: number;
 }
 
 /**
@@ -250,7 +302,10 @@ export function scoreHyperparameters(data: WeeklyData, options: FitOptions, hype
   const out = new Float64Array(3);
   evaluateCandidate(ev, u, 0, out, 0);
   const prior = pr.spec.alphaPrior > 0 ? pr.spec.alphaPrior * alphaPriorTerm(ev.hp as Float64Array, pr.nc, pr.perChannel, pr.lower, pr.upper) : 0;
-  return { objective: out[0], validationNrmse: out[0] / (1 + prior), decompRssd: out[1], trainNrmse: out[2] };
+  const calFactor = pr.cal.channel.length > 0 ? 1 + pr.o.calibrationWeight * (ev.mapeLift as number) : 1;
+  const score: HyperparameterScore = { objective: out[0], validationNrmse: out[0] / ((1 + prior) * calFactor), decompRssd: out[1], trainNrmse: out[2] };
+  if (pr.cal.channel.length > 0) score.mapeLift = ev.mapeLift as number;
+  return score;
 }
 
 /**
@@ -260,7 +315,7 @@ export function scoreHyperparameters(data: WeeklyData, options: FitOptions, hype
  * @throws ValidationError for bad data (see checkWeeklyData), UsageError for bad options
  */
 export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promise<MmmFit> {
-  const { o, n, nc, names, perChannel, nValid, nTrain, folds, cuts, warnings, base, nb, y, spend, baseline, dims, lower, upper, logScale, spec } = searchProblem(data, options);
+  const { o, n, nc, names, perChannel, nValid, nTrain, folds, cuts, warnings, base, nb, y, spend, baseline, dims, lower, upper, logScale, spec, cal } = searchProblem(data, options);
   const firstDay = data.dates[0];
   const populationSize = o.populationSize ?? Math.min(o.iterations, Math.max(10, 2 * dims));
   const threads = Math.max(1, Math.min(o.threads, o.trials * populationSize));
@@ -277,19 +332,29 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     }
     return hp;
   };
-  // The search objective is validation NRMSE x (1 + alphaPrior x alphaPriorTerm); undo the factor to report the error itself.
-  const priorFactor = (h: Float64Array): number => 1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, nc, perChannel, lower, upper) : 0);
+  // The search objective is validation NRMSE x (1 + alphaPrior x alphaPriorTerm) [x (1 + calibrationWeight x MAPE.LIFT)];
+  // undo the factors to report the error itself. MAPE.LIFT is not kept per candidate: re-scored for the few reported.
+  const calibrated = cal.channel.length > 0;
+  const calEv = calibrated ? createEvaluator(spec) : null;
+  const calOut = new Float64Array(3);
+  const mapeLiftOf = (i: number): number => {
+    evaluateCandidate(calEv, search.units, i * dims, calOut, 0);
+    return calEv.mapeLift as number;
+  };
+  const objectiveFactor = (i: number, h: Float64Array): number => (1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, nc, perChannel, lower, upper) : 0)) * (calibrated ? 1 + o.calibrationWeight * mapeLiftOf(i) : 1);
   const toCandidate = (i: number): Candidate => {
     const hp = decode(i);
     const hyperparameters: Record<string, Record<string, number>> = {};
     data.channels.forEach((ch, j) => {
       hyperparameters[ch.name] = Object.fromEntries(names.map((nm, k) => [nm, hp[j * perChannel + k]]));
     });
-    return {
+    const c: Candidate = {
       trial: Math.floor(i / o.iterations), index: i % o.iterations,
-      objective: search.scores[i * 3], validationNrmse: search.scores[i * 3] / priorFactor(hp), decompRssd: search.scores[i * 3 + 1], trainNrmse: search.scores[i * 3 + 2],
+      objective: search.scores[i * 3], validationNrmse: search.scores[i * 3] / objectiveFactor(i, hp), decompRssd: search.scores[i * 3 + 1], trainNrmse: search.scores[i * 3 + 2],
       lambda: hp[dims - 1], hyperparameters,
     };
+    if (calibrated) c.mapeLift = mapeLiftOf(i);
+    return c;
   };
   const front = paretoFront(search.scores, count);
   let chosenIndex: number;
@@ -472,7 +537,7 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     nrmse: Math.sqrt(sse / n) / (ymax - ymin > 0 ? ymax - ymin : 1),
     mape: apeCount ? ape / apeCount : 0,
     holdoutMape: holdoutCount ? holdoutApe / holdoutCount : 0,
-    validationNrmse: search.scores[chosenIndex * 3] / priorFactor(hp),
+    validationNrmse: search.scores[chosenIndex * 3] / objectiveFactor(chosenIndex, hp),
     decompRssd: Math.sqrt(rssd),
     residualSd: Math.sqrt(sse / Math.max(1, n - activeCoefs - 1)),
     durbinWatson: sse > 0 ? dwNum / sse : 0,
@@ -511,11 +576,22 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
       rule: o.selection === 'rssd'
         ? `lowest DECOMP.RSSD among candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`
         : `medoid of the channel contributions of the ${nearSet.length} candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`,
-      objective: `validation NRMSE x (1 + ${spec.alphaPrior} x sum over channels of (ln(alpha / geometric middle of its range) / ln(sqrt(hi / lo)))^2)`,
+      objective: `validation NRMSE x (1 + ${spec.alphaPrior} x sum over channels of (ln(alpha / geometric middle of its range) / ln(sqrt(hi / lo)))^2)${calibrated ? ` x (1 + ${o.calibrationWeight} x MAPE.LIFT over ${cal.channel.length} lift ${cal.channel.length === 1 ? 'study' : 'studies'})` : ''}`,
       trial: chosen.trial, candidate: chosen.index, validationNrmse: chosen.validationNrmse, objectiveValue: chosen.objective, decompRssd: chosen.decompRssd,
     },
     validationWeeks: nValid,
   };
+  if (calibrated) {
+    // Each study against the final model: the channel's effect over the study's weeks.
+    const studies = o.calibration.map((st, k) => {
+      const j = cal.channel[k];
+      let m = 0;
+      for (let t = cal.from[k]; t <= cal.to[k]; t++) m += cols[(nb + j) * n + t];
+      const modelled = coef[nb + j] * m;
+      return { channel: st.channel, from: String(st.from), to: String(st.to), weeks: cal.to[k] - cal.from[k] + 1, lift: st.lift, modelled, error: (modelled - st.lift) / st.lift };
+    });
+    model.calibration = { weight: o.calibrationWeight, mapeLift: studies.reduce((a, st) => a + Math.abs(st.error), 0) / studies.length, studies };
+  }
 
   // Decomposition per week.
   const header = ['actual', 'fitted', 'intercept'];

@@ -480,6 +480,8 @@ export function createEvaluator(spec: any): any {
     vRange: vMax - vMin > 0 ? vMax - vMin : 1,
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
     sign, spendShare, alphaPrior: spec.saturation === 0 && spec.alphaPrior > 0 ? spec.alphaPrior : 0,
+    calChannel: spec.calChannel ?? new Int32Array(0), calFrom: spec.calFrom ?? new Int32Array(0), calTo: spec.calTo ?? new Int32Array(0),
+    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calChannel && spec.calChannel.length > 0 ? spec.calWeight : 0, mapeLift: 0,
     spend: spec.spend,
     adstock: spec.adstock, normalised: !!spec.normalised, saturation: spec.saturation,
     perChannel: spec.perChannel,
@@ -540,7 +542,10 @@ export function predictWeek(st: any, t: number): number {
  * Scores one candidate (a point u of the unit cube; its last dimension is the
  * ridge lambda). Writes out[oOff] = the search objective: validation NRMSE
  * (RMSE pooled over the rolling-origin validation weeks / range of the actuals
- * over those weeks) x (1 + alphaPrior x alphaPriorTerm), see alphaPriorTerm;
+ * over those weeks) x (1 + alphaPrior x alphaPriorTerm), see alphaPriorTerm,
+ * x (1 + calWeight x MAPE.LIFT) when lift studies are given (MAPE.LIFT, the
+ * mean absolute percentage error of the all-weeks fit's channel effect over
+ * each study's weeks against the study's measured lift, is left in st.mapeLift);
  * out[oOff+1] = DECOMP.RSSD of the candidate fitted on all weeks: sqrt of the
  * summed squared differences between each channel's share of media effect and
  * its share of spend; out[oOff+2] = in-sample NRMSE of that all-weeks fit.
@@ -687,7 +692,24 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
     rssd += d * d;
   }
   const prior = st.alphaPrior > 0 ? st.alphaPrior * alphaPriorTerm(hp, nc, st.perChannel, st.lower, st.upper) : 0;
-  out[oOff] = (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior);
+  // Lift-test calibration (MAPE.LIFT, as Robyn's calibration): each study's measured lift against
+  // the channel's effect over the study's weeks in the all-weeks fit.
+  let cal = 0;
+  const nCal = st.calChannel.length;
+  if (st.calWeight > 0) {
+    let e = 0;
+    for (let k = 0; k < nCal; k++) {
+      const j = st.calChannel[k];
+      const sd = st.mSd[j];
+      let m = 0;
+      for (let t = st.calFrom[k]; t <= st.calTo[k]; t++) m += media[j * n + t];
+      const eff = sd > 0 ? (b[1 + nb + j] / sd) * m : 0;
+      e += Math.abs(eff - st.calLift[k]) / st.calLift[k];
+    }
+    st.mapeLift = e / nCal;
+    cal = st.calWeight * st.mapeLift;
+  }
+  out[oOff] = (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior) * (1 + cal);
   out[oOff + 1] = Math.sqrt(rssd);
   out[oOff + 2] = Math.sqrt(sseAll / n) / st.aRange;
 }

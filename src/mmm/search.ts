@@ -39,6 +39,13 @@ export interface SearchSpec {
   logScale: Uint8Array;
   /** Weight of the Hill-alpha prior in the objective (0 = plain validation NRMSE; see alphaPriorTerm in kernel.ts). */
   alphaPrior: number;
+  /** Lift studies (may be empty): channel index, first and last week index (inclusive), measured lift. */
+  calChannel: Int32Array;
+  calFrom: Int32Array;
+  calTo: Int32Array;
+  calLift: Float64Array;
+  /** Weight of MAPE.LIFT in the objective (objective x (1 + calWeight x MAPE.LIFT)). */
+  calWeight: number;
 }
 
 /** Scores of every candidate of every trial, in (trial, evaluation order). */

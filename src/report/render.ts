@@ -44,7 +44,13 @@ export interface ReportData {
   data: { weeks: number; firstWeek: string; lastWeek: string; currency: string; channels: string[]; revenue: number; spend: number; orders: number; customers: number };
   warnings: string[];
   weekly?: { dates: string[]; actual: number[]; fitted?: number[]; baseline?: number[] };
-  mmm?: { metrics: Record<string, number>; channels: ReportChannel[]; selection?: string };
+  mmm?: {
+    metrics: Record<string, number>;
+    channels: ReportChannel[];
+    selection?: string;
+    /** Lift studies the model was calibrated on, each against the model's effect over its weeks. */
+    calibration?: { channel: string; from: string; to: string; lift: number; modelled: number; error: number }[];
+  };
   curves?: { channel: string; spend: number[]; response: number[]; current: number; recommended?: number | null }[];
   clv?: { customers: number; clvTotal: number; bgnbd: { r: number; alpha: number; a: number; b: number }; gammaGamma: { p: number; q: number; v: number }; byChannel: { channel: string; customers: number; meanClv: number; totalClv: number }[] };
   allocation?: {
@@ -110,6 +116,10 @@ export function renderReport(d: ReportData): string {
         d.mmm.channels.map((c) => [esc(c.name), money(c.spend), money(c.contribution), pct(c.contributionShare), fmt(c.roas, 2), `${fmt(c.roasLow, 2)} – ${fmt(c.roasHigh, 2)}`, fmt(c.mroas, 2)]),
       ),
     );
+    if (d.mmm.calibration?.length) {
+      parts.push(`<p class="muted">Calibrated on ${d.mmm.calibration.length} lift ${d.mmm.calibration.length === 1 ? 'study' : 'studies'}: the measured lift against the model's effect of the channel over the study's weeks.</p>`);
+      parts.push(table(['Channel', 'From', 'To', 'Measured lift', 'Model', 'Difference'], d.mmm.calibration.map((c) => [esc(c.channel), esc(c.from), esc(c.to), money(c.lift), money(c.modelled), pct(c.error)])));
+    }
   }
 
   if (d.curves && d.curves.length) {

@@ -273,3 +273,83 @@ describe('mmm fit command', () => {
     expect(csv.length).toBe(157 + 1);
   });
 });
+
+describe('lift-test calibration', () => {
+  // Synthetic seed 1: the always-on search channel whose ROAS the weekly data do not determine
+  // (README, "What the data can identify"); uncalibrated, the default search puts it 37% low.
+  const s = generateWeeklyData({ seed: 1, channels: 4 });
+  const j = s.truth.channels.findIndex((c) => c.name === 'search_spend');
+  const iso = (t: number) => new Date(s.data.dates[t] * 86400000).toISOString().slice(0, 10);
+  const lift = (from: number, to: number) => {
+    let e = 0;
+    for (let t = from; t <= to; t++) e += s.truth.channels[j].effect[t];
+    return e;
+  };
+  it('an exact 8-week lift study of the search channel brings its ROAS within 5% of the truth; the model reports the study against its own effect', async () => {
+    const study = { channel: 'search_spend', from: iso(74), to: iso(81), lift: lift(74, 81) };
+    const f = await fitMmm(s.data, { seed: 1, bootstrap: 0, calibration: [study] });
+    const m = f.model.channels[j];
+    expect(Math.abs(m.roas / s.truth.channels[j].roas - 1)).toBeLessThan(0.05);
+    const total = f.model.channels.reduce((a, c) => a + c.contribution, 0);
+    expect(Math.abs(total / s.truth.totalContribution - 1)).toBeLessThan(0.1);
+    const cal = f.model.calibration!;
+    expect(cal.studies).toHaveLength(1);
+    expect(cal.studies[0].weeks).toBe(8);
+    // modelled = the channel's decomposition column summed over the study's weeks.
+    const col = f.decomposition.header.indexOf('search_spend');
+    let sum = 0;
+    for (let t = 74; t <= 81; t++) sum += f.decomposition.rows[t][col];
+    expect(cal.studies[0].modelled).toBeCloseTo(sum, 6);
+    expect(cal.studies[0].error).toBeCloseTo((sum - study.lift) / study.lift, 12);
+    expect(cal.mapeLift).toBeCloseTo(Math.abs(cal.studies[0].error), 12);
+    expect(Math.abs(cal.studies[0].error)).toBeLessThan(0.02);
+    expect(f.model.selection.objective).toMatch(/MAPE\.LIFT over 1 lift study/);
+    // The search's objective of the chosen model, re-scored: validation NRMSE x prior x (1 + MAPE.LIFT).
+    const hp = Object.fromEntries(f.model.channels.map((c) => [c.name, { theta: (c.adstock as { theta: number }).theta, alpha: (c.saturation as { alpha: number }).alpha, gamma: (c.saturation as { gamma: number }).gamma }]));
+    const sc = scoreHyperparameters(s.data, { calibration: [study] }, hp, f.model.lambda);
+    expect(sc.objective).toBeCloseTo(f.model.selection.objectiveValue, 12);
+    expect(sc.mapeLift).toBeCloseTo(cal.mapeLift, 9);
+    expect(sc.validationNrmse).toBeCloseTo(f.model.metrics.validationNrmse, 12);
+    // Without studies the output has no calibration block (model.json unchanged for uncalibrated fits).
+    expect((await fitMmm(s.data, { ...small, bootstrap: 0 })).model.calibration).toBeUndefined();
+  });
+  it('rejects a study that does not fit the data, naming the file, row and column when it came from one', async () => {
+    const base = { channel: 'search_spend', from: iso(74), to: iso(81), lift: 1000 };
+    const src = { file: 'calibration.csv', row: 3 };
+    const fails = async (study: object, re: RegExp) => {
+      const e = await fitMmm(s.data, { ...small, calibration: [{ ...base, ...study, source: src }] }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as Error).message).toMatch(re);
+    };
+    await fails({ channel: 'tv' }, /calibration\.csv row 3 column "channel".*not a channel of the model/);
+    await fails({ from: '2021-02-30' }, /row 3 column "from".*unparseable date/);
+    await fails({ to: iso(70) }, /row 3 column "to".*ends .* before it starts/);
+    await fails({ lift: 0 }, /row 3 column "lift".*> 0/);
+    await fails({ from: '2030-01-01', to: '2030-03-01' }, /row 3 column "from".*no week of the data/);
+    // From the API (no file): the study's number instead.
+    await expect(fitMmm(s.data, { ...small, calibration: [{ ...base, lift: -5 }] })).rejects.toThrow(/calibration study 1: lift must be/);
+    await expect(fitMmm(s.data, { ...small, calibration: [base], calibrationWeight: -1 })).rejects.toThrow(/calibrationWeight/);
+  });
+  it('mmm fit --calibration: a bad row is an input error naming the file, row and column, and leaves no output folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mmm-cal-'));
+    const { header, rows } = weeklyDataToCsvRows(s.data);
+    const weekly = join(dir, 'weekly.csv');
+    await writeFile(weekly, toCsv(header, rows));
+    const calibration = join(dir, 'calibration.csv');
+    await writeFile(calibration, `channel,from,to,lift\nsearch_spend,${iso(74)},${iso(81)},${lift(74, 81)}\nsearch,${iso(10)},${iso(13)},500\n`);
+    const opts = { weekly, dateCol: 'date', target: 'revenue', channels: s.data.channels.map((c) => c.name), controls: ['price_index', 'competitor_spend', 'holiday'], ...small, calibration, out: join(dir, 'out') };
+    const e = await runFitCommand(opts).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).exitCode).toBe(2);
+    expect((e as Error).message).toContain(`${calibration} row 2 column "channel"`);
+    await expect(readFile(join(dir, 'out', 'manifest.json'), 'utf8')).rejects.toThrow();
+    await writeFile(calibration, `channel,from,to,lift\nsearch_spend,${iso(74)},${iso(81)},lots\n`);
+    await expect(runFitCommand(opts)).rejects.toThrow(`${calibration} row 1 column "lift"`);
+    await writeFile(calibration, `channel,from,to,lift\nsearch_spend,${iso(74)},${iso(81)},${lift(74, 81)}\n`);
+    await runFitCommand(opts);
+    const model = JSON.parse(await readFile(join(dir, 'out', 'model.json'), 'utf8'));
+    expect(model.calibration.studies[0]).toMatchObject({ channel: 'search_spend', weeks: 8 });
+    const manifest = JSON.parse(await readFile(join(dir, 'out', 'manifest.json'), 'utf8'));
+    expect(JSON.stringify(manifest.inputs)).toContain('calibration.csv');
+  });
+});

@@ -26,6 +26,7 @@ function spec(seed: number, alphaPrior = 0): SearchSpec {
   return {
     nWeeks: n, cuts: Int32Array.from([50, 60, 70]), horizon: 10, nBase: nb, nChannels: nc, y, baseline,
     baseSign: new Int8Array(nb), spend, adstock: 0, normalised: false, saturation: 0, perChannel: 3, dims, lower, upper, logScale, alphaPrior,
+    calChannel: new Int32Array(0), calFrom: new Int32Array(0), calTo: new Int32Array(0), calLift: new Float64Array(0), calWeight: 0,
   };
 }
 

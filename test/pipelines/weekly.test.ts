@@ -80,6 +80,32 @@ describe('mmm weekly', () => {
     expect(report).toMatch(/forecast: recommended plan: [a-z_]+ reaches \d+\.\d\dx the adstocked spend the model saw/);
   });
 
+  it('calibrates on the raw folder\'s calibration.csv (channels by name), refits when it appears and shows the studies in the report', () => {
+    const dir = join(t.dir, 'calibrated');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify(SMALL_CONFIG));
+    expect(runCli(['weekly', '--config', 'mmm.config.json'], dir).code).toBe(0);
+    // A perfect 6-week lift test of search, from the generator's truth.
+    const truth = JSON.parse(readFileSync(join(dir, 'data', 'sample', 'truth.json'), 'utf8')) as { weekly: { week: string; media: Record<string, number> }[] };
+    const weeks = truth.weekly.slice(20, 26);
+    const lift = weeks.reduce((a, w) => a + w.media.search, 0);
+    writeFileSync(join(dir, 'data', 'sample', 'calibration.csv'), `channel,from,to,lift\nsearch,${weeks[0].week},${weeks[5].week},${lift}\n`);
+    const r = runCli(['weekly', '--config', 'mmm.config.json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/decision +refit: the model settings \(config or calibration\.csv\) changed/);
+    const fitDir = r.stdout.match(/^mmm +built +(\S+)$/m)![1];
+    const model = JSON.parse(readFileSync(join(dir, fitDir, 'model.json'), 'utf8'));
+    expect(model.calibration.studies).toHaveLength(1);
+    expect(model.calibration.studies[0]).toMatchObject({ channel: 'search_spend', from: weeks[0].week, to: weeks[5].week, weeks: 6 });
+    const report = readFileSync(join(dir, 'reports', 'latest.html'), 'utf8');
+    expect(report).toContain('Calibrated on 1 lift study');
+    // A bad study is an input error naming calibration.csv's row and column.
+    writeFileSync(join(dir, 'data', 'sample', 'calibration.csv'), `channel,from,to,lift\nsearch,${weeks[0].week},${weeks[5].week},-1\n`);
+    const bad = runCli(['weekly', '--config', 'mmm.config.json'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/calibration\.csv row 1 column "lift"/);
+  });
+
   it('refuses a config with an unknown key or a path outside the root, with exit 2', () => {
     writeFileSync(join(t.dir, 'bad.json'), JSON.stringify({ store: '../elsewhere' }));
     const r = runCli(['weekly', '--config', join(t.dir, 'bad.json')], t.dir);
