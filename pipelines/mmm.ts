@@ -47,8 +47,13 @@ export async function readCalibrationCsv(path: string, aliases: Record<string, s
   const cols = ['channel', 'from', 'to'].map((c) => requireColumn(table, c));
   const lift = numericColumn(table, 'lift');
   if (table.rows.length === 0) throw new ValidationError('no lift studies (expected a header channel,from,to,lift and one row per study)', { file: path });
+  const known = new Set([...Object.keys(aliases), ...Object.values(aliases)]);
   return table.rows.map((r, i) => {
     const [channel, from, to] = cols.map((j) => r[j].trim());
+    if (known.size > 0 && !known.has(channel)) {
+      const list = Object.entries(aliases).map(([name, column]) => `${name} (${column})`).join(', ');
+      throw new ValidationError(`"${channel}" is not a channel with spend (channels: ${list})`, { file: path, row: i + 1, column: 'channel' });
+    }
     return { channel: aliases[channel] ?? channel, from, to, lift: lift[i], source: { file: path, row: i + 1 } };
   });
 }

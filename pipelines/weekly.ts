@@ -20,6 +20,7 @@ import { generateSample } from '../src/ingest/generate.ts';
 import { INGEST_VERSION, buildIngest, rawInputFiles } from '../src/ingest/ingest.ts';
 import { runIdOf, runStage, writeRunRecord, type StageRun } from './runner.ts';
 import { MMM_CODE_VERSION, readCalibrationCsv } from './mmm.ts';
+import { resolveCalibration } from '../src/mmm/fit.ts';
 import { CLV_CODE_VERSION } from './clv.ts';
 import { buildClv, buildDrift, buildMmm, buildOptimise, buildReport, buildSimulate, modelColumns, readMmmInput } from './stages.ts';
 
@@ -71,6 +72,9 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   }
   const stages: StageRun[] = [];
   const raw = rawInputFiles(cfg.raw);
+  for (const other of ['calibration.csv.gz', 'calibration.parquet']) {
+    if (existsSync(join(cfg.raw, other))) throw new ValidationError('lift studies are read from calibration.csv (a plain CSV) only', { file: join(cfg.raw, other) });
+  }
   const ingest = await runStage(cfg.store, { name: 'ingest', codeVersion: INGEST_VERSION, inputs: Object.values(raw).map((p) => ({ path: p, label: relative(cfg.raw, p) })), params: {}, build: (dir) => buildIngest(raw, dir) }, log);
   stages.push(ingest);
 
@@ -82,6 +86,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const calibration = existsSync(calibrationFile)
     ? await readCalibrationCsv(calibrationFile, Object.fromEntries(Object.entries(cols.channelOf).map(([column, channel]) => [channel, column])))
     : [];
+  // Checked against the data now, before any stage is built on them.
+  resolveCalibration(calibration, data);
   const mmmParams = {
     seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, channels: cols.channels, controls: cols.controls,
     ...(calibration.length ? { calibration: calibration.map(({ channel, from, to, lift }) => ({ channel, from, to, lift })) } : {}),

@@ -148,6 +148,11 @@ export function resolveCalibration(studies: CalibrationStudy[], data: WeeklyData
     if (Number.isNaN(to)) throw new ValidationError(`${label}unparseable date "${st.to}" (expected YYYY-MM-DD)`, where('to'));
     if (to < from) throw new ValidationError(`${label}the study ends (${st.to}) before it starts (${st.from})`, where('to'));
     if (!(Number.isFinite(st.lift) && st.lift > 0)) throw new ValidationError(`${label}lift must be a number > 0 (the revenue the channel added), got ${st.lift}`, where('lift'));
+    // The lift was measured over the whole window: a window the weekly data do not cover would be
+    // compared with part of it.
+    const lastDay = data.dates[n - 1] + 6;
+    if (from < data.dates[0]) throw new ValidationError(`${label}the study starts (${st.from}) before the data (first week ${dayToIso(data.dates[0])})`, where('from'));
+    if (to > lastDay) throw new ValidationError(`${label}the study ends (${st.to}) after the data (last week ends ${dayToIso(lastDay)})`, where('to'));
     let a = -1;
     let b = -1;
     for (let t = 0; t < n; t++) {
@@ -155,7 +160,15 @@ export function resolveCalibration(studies: CalibrationStudy[], data: WeeklyData
       if (a < 0) a = t;
       b = t;
     }
-    if (a < 0) throw new ValidationError(`${label}no week of the data (${dayToIso(data.dates[0])} to ${dayToIso(data.dates[n - 1])}) starts between ${st.from} and ${st.to}`, where('from'));
+    if (a < 0) throw new ValidationError(`${label}no week of the data starts between ${st.from} and ${st.to} (weeks start on ${dayToIso(data.dates[0])} and every 7 days after)`, where('from'));
+    let spent = 0;
+    for (let t = a; t <= b; t++) spent += data.channels[j].values[t];
+    if (!(spent > 0)) throw new ValidationError(`${label}${st.channel} has no spend in the study's weeks (${dayToIso(data.dates[a])} to ${dayToIso(data.dates[b])}), so the study cannot measure it`, where('from'));
+    for (let e = 0; e < i; e++) {
+      if (r.channel[e] !== j || r.to[e] < a || r.from[e] > b) continue;
+      const other = studies[e].source ? `row ${studies[e].source!.row}` : `study ${e + 1}`;
+      throw new ValidationError(`${label}overlaps ${other}, a study of the same channel over some of the same weeks (each week of a channel can be measured once)`, where('from'));
+    }
     r.channel[i] = j;
     r.from[i] = a;
     r.to[i] = b;
@@ -588,7 +601,7 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
       let m = 0;
       for (let t = cal.from[k]; t <= cal.to[k]; t++) m += cols[(nb + j) * n + t];
       const modelled = coef[nb + j] * m;
-      return { channel: st.channel, from: String(st.from), to: String(st.to), weeks: cal.to[k] - cal.from[k] + 1, lift: st.lift, modelled, error: (modelled - st.lift) / st.lift };
+      return { channel: st.channel, from: dayToIso(parseDateToDay(String(st.from))), to: dayToIso(parseDateToDay(String(st.to))), weeks: cal.to[k] - cal.from[k] + 1, lift: st.lift, modelled, error: (modelled - st.lift) / st.lift };
     });
     model.calibration = { weight: o.calibrationWeight, mapeLift: studies.reduce((a, st) => a + Math.abs(st.error), 0) / studies.length, studies };
   }

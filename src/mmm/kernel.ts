@@ -481,7 +481,7 @@ export function createEvaluator(spec: any): any {
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
     sign, spendShare, alphaPrior: spec.saturation === 0 && spec.alphaPrior > 0 ? spec.alphaPrior : 0,
     calChannel: spec.calChannel ?? new Int32Array(0), calFrom: spec.calFrom ?? new Int32Array(0), calTo: spec.calTo ?? new Int32Array(0),
-    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calChannel && spec.calChannel.length > 0 ? spec.calWeight : 0, mapeLift: 0,
+    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0,
     spend: spec.spend,
     adstock: spec.adstock, normalised: !!spec.normalised, saturation: spec.saturation,
     perChannel: spec.perChannel,
@@ -696,7 +696,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
   // the channel's effect over the study's weeks in the all-weeks fit.
   let cal = 0;
   const nCal = st.calChannel.length;
-  if (st.calWeight > 0) {
+  if (nCal > 0) {
     let e = 0;
     for (let k = 0; k < nCal; k++) {
       const j = st.calChannel[k];

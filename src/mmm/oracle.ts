@@ -4,7 +4,7 @@
  * data's (noise, collinearity with the baseline) rather than the search's.
  */
 import { baselineColumns } from './design.ts';
-import { fitSignedRidge } from './ridge.ts';
+import { fitSignedRidge, solveSignBoundedQuadratic } from './ridge.ts';
 import { geometricAdstock, hillSaturation } from './transforms.ts';
 import type { SyntheticData } from './synthetic.ts';
 import type { CoefficientSign, WeeklyData } from './types.ts';
@@ -55,10 +55,12 @@ export function oracleForecast(data: WeeklyData, media: ArrayLike<number>[], fit
 
 /** Options of {@link profileRoas}. */
 export interface ProfileOptions {
-  /** Grid of each hyperparameter of the profiled channel (defaults: the search's default ranges, Robyn's). */
+  /** Starting grid of each hyperparameter of the profiled channel (defaults: the search's default ranges, Robyn's). */
   theta?: readonly number[];
   alpha?: readonly number[];
   gamma?: readonly number[];
+  /** Refinements (default 4): each halves the steps around every point near the best. */
+  refinements?: number;
   /** Fourier order and period of the baseline (as in oracleFit). */
   fourierOrder?: number;
   period?: number;
@@ -72,52 +74,132 @@ const steps = (lo: number, hi: number, step: number): number[] => Array.from({ l
  * How well the data alone determine one channel's ROAS, in the most favourable
  * case: every other channel's transform is the TRUE one and the baseline has
  * the true form; only channel j's adstock theta and Hill alpha and gamma are
- * unknown. Each point of a grid over them is fitted by least squares (all
- * coefficients profiled out, Gaussian noise of unknown sd: log-likelihood
- * -(n/2) ln SSE); the profile-likelihood interval of the ROAS is the range of
- * ROAS over the grid points within `cutoff` / 2 of the best log-likelihood.
- * If that interval is wider than a tolerance around the truth, no estimator
- * that uses only these data can promise that tolerance (it needs prior
- * information, e.g. a lift test).
- * @returns the ROAS at the best grid point (the maximum-likelihood estimate) and the interval
+ * unknown (within theta [0, 0.8], alpha [0.5, 3], gamma [0.3, 1]). Each point
+ * is fitted by least squares (all coefficients profiled out, media ones >= 0;
+ * Gaussian noise of unknown sd: log-likelihood -(n/2) ln SSE). The search
+ * starts on a grid and then refines `refinements` times, halving the steps
+ * (from the default grid's 0.05, 0.1, 0.05 for theta, alpha, gamma):
+ * the 25 best points and the 25 of lowest and of highest ROAS among those
+ * within (cutoff + 1)/2 of the best log-likelihood get their 26 neighbours at
+ * the new step, so the maximum and both ends of the interval are sampled
+ * finely. The profile-likelihood interval of the ROAS is the range of ROAS
+ * over the points within cutoff/2 of the best. If it reaches beyond a
+ * tolerance around the truth, no estimator that uses only these data can
+ * promise that tolerance (it needs prior information, e.g. a lift test).
+ * @returns the ROAS at the best point (the maximum-likelihood estimate), the interval, the best log-likelihood and the points evaluated
  */
-export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = {}): { mle: number; low: number; high: number; points: number } {
+export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = {}): { mle: number; low: number; high: number; logLik: number; points: number } {
   const d = s.data;
   const n = d.target.length;
   if (!(j >= 0 && j < d.channels.length)) throw new RangeError(`profileRoas: channel index ${j} out of range`);
   const controls = d.controls.map((c) => ({ ...c, dummy: c.values.every((v) => v === 0 || v === 1) }));
   const base = baselineColumns(d.dates, d.dates[0], { trend: true, fourierOrder: opts.fourierOrder ?? 2, period: opts.period ?? 52.18 }, controls, {});
-  const media = s.truth.channels.map((c, k) => hillSaturation(geometricAdstock(d.channels[k].values, c.theta), c.alpha, c.gamma));
-  const signs: CoefficientSign[] = [...base.map(() => 'free' as const), ...media.map(() => 'positive' as const)];
+  const others = s.truth.channels.map((c, k) => (k === j ? null : hillSaturation(geometricAdstock(d.channels[k].values, c.theta), c.alpha, c.gamma))).filter((m): m is Float64Array => m !== null);
+  // Fixed design: baseline and the other channels' true media, centred and scaled (the free intercept
+  // is then the means' business); the profiled channel last, standardised the same way per point.
+  const standardise = (v: ArrayLike<number>): { z: Float64Array; sd: number } => {
+    let mu = 0;
+    for (let t = 0; t < n; t++) mu += v[t] / n;
+    let ss = 0;
+    for (let t = 0; t < n; t++) ss += (v[t] - mu) ** 2;
+    const sd = Math.sqrt(ss / n);
+    const z = new Float64Array(n);
+    if (sd > 0) for (let t = 0; t < n; t++) z[t] = (v[t] - mu) / sd;
+    return { z, sd };
+  };
+  const fixed = [...base.map((b) => b.values), ...others].map((v) => standardise(v).z);
+  const p0 = fixed.length;
+  const p = p0 + 1;
+  const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? 'positive' as const : 'free' as const)), 'positive'];
+  const y = standardise(d.target).z;
+  const ySd = standardise(d.target).sd;
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let v = 0;
+    for (let t = 0; t < n; t++) v += a[t] * b[t];
+    return v;
+  };
+  const A = new Float64Array(p * p);
+  const c = new Float64Array(p);
+  for (let a = 0; a < p0; a++) {
+    for (let b = 0; b <= a; b++) A[a * p + b] = A[b * p + a] = dot(fixed[a], fixed[b]);
+    // A column without variation (e.g. a constant control) gets a unit diagonal and coefficient 0.
+    if (A[a * p + a] === 0) A[a * p + a] = 1;
+    c[a] = dot(fixed[a], y);
+  }
+  const yy = dot(y, y);
   const spend = d.channels[j].values.reduce((a, b) => a + b, 0);
+  const adstocked = new Map<number, Float64Array>();
+  const seen = new Map<string, { ll: number; roas: number }>();
+  const lo = [0, 0.5, 0.3];
+  const hi = [0.8, 3, 1];
+  const evaluate = (theta: number, alpha: number, gamma: number): { ll: number; roas: number } => {
+    const key = `${theta.toFixed(9)},${alpha.toFixed(9)},${gamma.toFixed(9)}`;
+    const hit = seen.get(key);
+    if (hit) return hit;
+    let ad = adstocked.get(theta);
+    if (!ad) adstocked.set(theta, (ad = geometricAdstock(d.channels[j].values, theta)));
+    const raw = hillSaturation(ad, alpha, gamma);
+    const { z: m, sd } = standardise(raw);
+    for (let a = 0; a < p0; a++) A[a * p + p0] = A[p0 * p + a] = dot(fixed[a], m);
+    A[p0 * p + p0] = sd > 0 ? dot(m, m) : 1;
+    c[p0] = dot(m, y);
+    const b = solveSignBoundedQuadratic(A, c, signs);
+    let quad = 0;
+    let lin = 0;
+    for (let a = 0; a < p; a++) {
+      let r = 0;
+      for (let k = 0; k < p; k++) r += A[a * p + k] * b[k];
+      quad += b[a] * r;
+      lin += b[a] * c[a];
+    }
+    const sse = Math.max(yy - 2 * lin + quad, 1e-300) * ySd * ySd;
+    const coef = sd > 0 ? (b[p0] * ySd) / sd : 0;
+    const r = { ll: -(n / 2) * Math.log(sse), roas: (coef * raw.reduce((x, v) => x + v, 0)) / spend };
+    seen.set(key, r);
+    return r;
+  };
   const cutoff = opts.cutoff ?? 3.84;
-  const pts: { ll: number; roas: number }[] = [];
-  for (const theta of opts.theta ?? steps(0, 0.8, 0.05)) {
-    const ad = geometricAdstock(d.channels[j].values, theta);
-    for (const alpha of opts.alpha ?? steps(0.5, 3, 0.1)) {
-      for (const gamma of opts.gamma ?? steps(0.3, 1, 0.05)) {
-        const m = hillSaturation(ad, alpha, gamma);
-        const cols = [...base.map((b) => b.values), ...media.map((x, k) => (k === j ? m : x))];
-        const fit = fitSignedRidge(cols, d.target, 1e-9, signs);
-        let sse = 0;
-        for (let t = 0; t < n; t++) {
-          let f = fit.intercept;
-          for (let c = 0; c < cols.length; c++) f += fit.coefficients[c] * cols[c][t];
-          sse += (d.target[t] - f) ** 2;
-        }
-        const contribution = fit.coefficients[base.length + j] * m.reduce((a, b) => a + b, 0);
-        pts.push({ ll: -(n / 2) * Math.log(sse), roas: contribution / spend });
+  let pts: [number, number, number][] = [];
+  for (const theta of opts.theta ?? steps(0, 0.8, 0.05)) for (const alpha of opts.alpha ?? steps(0.5, 3, 0.1)) for (const gamma of opts.gamma ?? steps(0.3, 1, 0.05)) pts.push([theta, alpha, gamma]);
+  let best = -Infinity;
+  const all: [number, number, number][] = [];
+  for (const q of pts) {
+    best = Math.max(best, evaluate(q[0], q[1], q[2]).ll);
+    all.push(q);
+  }
+  let step = [0.05, 0.1, 0.05];
+  for (let r = 0; r < (opts.refinements ?? 4); r++) {
+    step = step.map((v) => v / 2);
+    // What decides the interval: the best point and the points of lowest and highest ROAS in the
+    // region. Refine around the K of each (K = 25), not the whole region (it can hold thousands).
+    const region = all.filter((q) => 2 * (best - evaluate(q[0], q[1], q[2]).ll) <= cutoff + 1);
+    const by = (f: (q: [number, number, number]) => number) => [...region].sort((x, y) => f(x) - f(y)).slice(0, 25);
+    const near = new Set([...by((q) => -evaluate(q[0], q[1], q[2]).ll), ...by((q) => evaluate(q[0], q[1], q[2]).roas), ...by((q) => -evaluate(q[0], q[1], q[2]).roas)]);
+    pts = [];
+    for (const q of near) {
+      for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let g = -1; g <= 1; g++) {
+        const v: [number, number, number] = [q[0] + a * step[0], q[1] + b * step[1], q[2] + g * step[2]];
+        if (v.some((x, k) => x < lo[k] - 1e-12 || x > hi[k] + 1e-12)) continue;
+        for (let k = 0; k < 3; k++) v[k] = Math.min(hi[k], Math.max(lo[k], v[k]));
+        const key = `${v[0].toFixed(9)},${v[1].toFixed(9)},${v[2].toFixed(9)}`;
+        if (seen.has(key)) continue;
+        pts.push(v);
       }
     }
+    for (const q of pts) {
+      best = Math.max(best, evaluate(q[0], q[1], q[2]).ll);
+      all.push(q);
+    }
   }
-  let best = pts[0];
-  for (const p of pts) if (p.ll > best.ll) best = p;
+  let mle = NaN;
   let low = Infinity;
   let high = -Infinity;
-  for (const p of pts) {
-    if (2 * (best.ll - p.ll) > cutoff) continue;
-    low = Math.min(low, p.roas);
-    high = Math.max(high, p.roas);
+  for (const q of all) {
+    const e = evaluate(q[0], q[1], q[2]);
+    if (e.ll === best) mle = e.roas;
+    if (2 * (best - e.ll) > cutoff) continue;
+    low = Math.min(low, e.roas);
+    high = Math.max(high, e.roas);
   }
-  return { mle: best.roas, low, high, points: pts.length };
+  return { mle, low, high, logLik: best, points: seen.size };
 }

@@ -42,7 +42,7 @@ describe('profileRoas', () => {
     const exact = generateWeeklyData({ seed: 3, channels: 4, noise: 0 });
     const j = exact.truth.channels.findIndex((c) => c.name === 'search_spend');
     const o = opts(exact.truth.channels[j]);
-    const p = profileRoas(exact, j, o);
+    const p = profileRoas(exact, j, { ...o, refinements: 0 });
     expect(p.points).toBe(o.theta.length * o.alpha.length * o.gamma.length);
     // Revenue is rounded to cents, so the truth is exact to about 1e-6.
     expect(p.mle / exact.truth.channels[j].roas - 1).toBeCloseTo(0, 5);
@@ -58,6 +58,15 @@ describe('profileRoas', () => {
       expect(p.high).toBeGreaterThanOrEqual(p.mle);
       return p.high - p.low;
     };
+    // The refined search finds a maximum at least as high as the truth's own likelihood.
+    const s2 = generateWeeklyData({ seed: 3, channels: 4 });
+    const j2 = s2.truth.channels.findIndex((c) => c.name === 'search_spend');
+    const t2 = s2.truth.channels[j2];
+    const atTruth = profileRoas(s2, j2, { theta: [t2.theta], alpha: [t2.alpha], gamma: [t2.gamma], refinements: 0 });
+    const coarse = profileRoas(s2, j2, { theta: [0, 0.4, 0.8], alpha: [0.5, 1.5, 3], gamma: [0.3, 0.65, 1], refinements: 0 });
+    const refined = profileRoas(s2, j2, { theta: [0, 0.4, 0.8], alpha: [0.5, 1.5, 3], gamma: [0.3, 0.65, 1], refinements: 6 });
+    expect(refined.logLik).toBeGreaterThan(coarse.logLik);
+    expect(refined.logLik).toBeGreaterThanOrEqual(atTruth.logLik);
     const narrow = width(0.005);
     const wide = width(0.02);
     expect(narrow).toBeGreaterThan(0);
@@ -310,6 +319,10 @@ describe('lift-test calibration', () => {
     expect(sc.objective).toBeCloseTo(f.model.selection.objectiveValue, 12);
     expect(sc.mapeLift).toBeCloseTo(cal.mapeLift, 9);
     expect(sc.validationNrmse).toBeCloseTo(f.model.metrics.validationNrmse, 12);
+    // Weight 0: the studies are still measured against, they just do not steer the search.
+    const w0 = scoreHyperparameters(s.data, { calibration: [study], calibrationWeight: 0 }, hp, f.model.lambda);
+    expect(w0.mapeLift).toBeCloseTo(cal.mapeLift, 9);
+    expect(w0.objective).toBeCloseTo(scoreHyperparameters(s.data, {}, hp, f.model.lambda).objective, 14);
     // Without studies the output has no calibration block (model.json unchanged for uncalibrated fits).
     expect((await fitMmm(s.data, { ...small, bootstrap: 0 })).model.calibration).toBeUndefined();
   });
@@ -325,7 +338,19 @@ describe('lift-test calibration', () => {
     await fails({ from: '2021-02-30' }, /row 3 column "from".*unparseable date/);
     await fails({ to: iso(70) }, /row 3 column "to".*ends .* before it starts/);
     await fails({ lift: 0 }, /row 3 column "lift".*> 0/);
-    await fails({ from: '2030-01-01', to: '2030-03-01' }, /row 3 column "from".*no week of the data/);
+    await fails({ from: '2030-01-01', to: '2030-03-01' }, /row 3 column "to".*after the data/);
+    await fails({ from: '2020-12-01' }, /row 3 column "from".*before the data/);
+    const mid = s.data.dates[10];
+    const day = (d: number) => new Date(d * 86400000).toISOString().slice(0, 10);
+    await fails({ from: day(mid + 1), to: day(mid + 5) }, /row 3 column "from".*no week of the data starts/);
+    // A flighted channel's dark weeks: nothing to measure.
+    const print = s.data.channels.find((c) => c.name === 'print_spend')!.values;
+    const dark = Array.from(print).findIndex((v, t) => v === 0 && print[t + 1] === 0);
+    expect(dark).toBeGreaterThanOrEqual(0);
+    await fails({ channel: 'print_spend', from: iso(dark), to: iso(dark + 1) }, /row 3 column "from".*no spend in the study's weeks/);
+    // Two studies of one channel over shared weeks.
+    const overlap = await fitMmm(s.data, { ...small, calibration: [{ ...base, source: { file: 'calibration.csv', row: 1 } }, { ...base, from: iso(80), to: iso(90), source: src }] }).catch((x: unknown) => x);
+    expect((overlap as Error).message).toMatch(/calibration\.csv row 3 column "from".*overlaps row 1/);
     // From the API (no file): the study's number instead.
     await expect(fitMmm(s.data, { ...small, calibration: [{ ...base, lift: -5 }] })).rejects.toThrow(/calibration study 1: lift must be/);
     await expect(fitMmm(s.data, { ...small, calibration: [base], calibrationWeight: -1 })).rejects.toThrow(/calibrationWeight/);

@@ -99,11 +99,19 @@ describe('mmm weekly', () => {
     expect(model.calibration.studies[0]).toMatchObject({ channel: 'search_spend', from: weeks[0].week, to: weeks[5].week, weeks: 6 });
     const report = readFileSync(join(dir, 'reports', 'latest.html'), 'utf8');
     expect(report).toContain('Calibrated on 1 lift study');
-    // A bad study is an input error naming calibration.csv's row and column.
+    // A bad study is an input error naming calibration.csv's row and column, found before any stage
+    // after the ingest is built.
+    const drifts = () => readdirSync(join(dir, 'data', 'artifacts', 'drift')).length;
+    const before = drifts();
     writeFileSync(join(dir, 'data', 'sample', 'calibration.csv'), `channel,from,to,lift\nsearch,${weeks[0].week},${weeks[5].week},-1\n`);
     const bad = runCli(['weekly', '--config', 'mmm.config.json'], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/calibration\.csv row 1 column "lift"/);
+    writeFileSync(join(dir, 'data', 'sample', 'calibration.csv'), `channel,from,to,lift\nfacebook,${weeks[0].week},${weeks[5].week},100\n`);
+    const unknown = runCli(['weekly', '--config', 'mmm.config.json'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/calibration\.csv row 1 column "channel": "facebook" is not a channel with spend \(channels: .*search \(search_spend\)/);
+    expect(drifts()).toBe(before);
   });
 
   it('refuses a config with an unknown key or a path outside the root, with exit 2', () => {
