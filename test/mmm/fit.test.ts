@@ -49,6 +49,20 @@ describe('profileRoas', () => {
     expect(p.low).toBe(p.mle);
     expect(p.high).toBe(p.mle);
   });
+  it("synthetic seed 1 (README): the data determine TV's ROAS within 20% but not the always-on search channel's", () => {
+    const s1 = generateWeeklyData({ seed: 1, channels: 4 });
+    const at = (name: string) => {
+      const k = s1.truth.channels.findIndex((c) => c.name === name);
+      const p = profileRoas(s1, k);
+      return { lo: p.low / s1.truth.channels[k].roas - 1, hi: p.high / s1.truth.channels[k].roas - 1 };
+    };
+    const tv = at('tv_spend');
+    expect(tv.lo).toBeGreaterThan(-0.2);
+    expect(tv.hi).toBeLessThan(0.2);
+    const search = at('search_spend');
+    expect(search.lo).toBeLessThan(-0.4);
+    expect(search.hi).toBeGreaterThan(0.8);
+  });
   it('with noise the interval holds the estimate and is wider than with less noise', () => {
     const width = (noise: number) => {
       const s = generateWeeklyData({ seed: 3, channels: 4, noise });
