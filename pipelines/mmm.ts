@@ -14,7 +14,7 @@ import { fitMmm } from '../src/mmm/index.ts';
 import type { CalibrationStudy, FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
 
 /** Code version of the MMM stage (bump when outputs change for the same inputs). */
-export const MMM_CODE_VERSION = 'mmm-fit-2';
+export const MMM_CODE_VERSION = 'mmm-fit-3';
 
 /** Options of {@link runFitCommand} (the `mmm fit` flags). */
 export interface FitCommandOptions {
