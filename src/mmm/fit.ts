@@ -354,19 +354,20 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     evaluateCandidate(calEv, search.units, i * dims, calOut, 0);
     return calEv.mapeLift as number;
   };
-  const objectiveFactor = (i: number, h: Float64Array): number => (1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, nc, perChannel, lower, upper) : 0)) * (calibrated ? 1 + o.calibrationWeight * mapeLiftOf(i) : 1);
+  const objectiveFactor = (h: Float64Array, mapeLift: number): number => (1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, nc, perChannel, lower, upper) : 0)) * (1 + o.calibrationWeight * mapeLift);
   const toCandidate = (i: number): Candidate => {
     const hp = decode(i);
     const hyperparameters: Record<string, Record<string, number>> = {};
     data.channels.forEach((ch, j) => {
       hyperparameters[ch.name] = Object.fromEntries(names.map((nm, k) => [nm, hp[j * perChannel + k]]));
     });
+    const mapeLift = calibrated ? mapeLiftOf(i) : 0;
     const c: Candidate = {
       trial: Math.floor(i / o.iterations), index: i % o.iterations,
-      objective: search.scores[i * 3], validationNrmse: search.scores[i * 3] / objectiveFactor(i, hp), decompRssd: search.scores[i * 3 + 1], trainNrmse: search.scores[i * 3 + 2],
+      objective: search.scores[i * 3], validationNrmse: search.scores[i * 3] / objectiveFactor(hp, mapeLift), decompRssd: search.scores[i * 3 + 1], trainNrmse: search.scores[i * 3 + 2],
       lambda: hp[dims - 1], hyperparameters,
     };
-    if (calibrated) c.mapeLift = mapeLiftOf(i);
+    if (calibrated) c.mapeLift = mapeLift;
     return c;
   };
   const front = paretoFront(search.scores, count);
@@ -558,12 +559,13 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
   for (let j = 0; j < nc; j++) rssd += (channels[j].contributionShare - channels[j].spendShare) ** 2;
   let activeCoefs = 0;
   for (let j = 0; j < p; j++) if (coef[j] !== 0) activeCoefs++;
+  const chosen = toCandidate(chosenIndex);
   const metrics: FitMetrics = {
     r2: sst > 0 ? 1 - sse / sst : 0,
     nrmse: Math.sqrt(sse / n) / (ymax - ymin > 0 ? ymax - ymin : 1),
     mape: apeCount ? ape / apeCount : 0,
     holdoutMape: holdoutCount ? holdoutApe / holdoutCount : 0,
-    validationNrmse: search.scores[chosenIndex * 3] / objectiveFactor(chosenIndex, hp),
+    validationNrmse: chosen.validationNrmse,
     decompRssd: Math.sqrt(rssd),
     residualSd: Math.sqrt(sse / Math.max(1, n - activeCoefs - 1)),
     durbinWatson: sse > 0 ? dwNum / sse : 0,
@@ -581,7 +583,6 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     }
     return t;
   });
-  const chosen = toCandidate(chosenIndex);
   const model: MmmModel = {
     formatVersion: 1,
     target: data.targetName,

@@ -4,17 +4,28 @@
  * data's (noise, collinearity with the baseline) rather than the search's.
  */
 import { baselineColumns } from './design.ts';
+import { defaultRanges } from './fit.ts';
 import { fitSignedRidge, solveSignBoundedQuadratic } from './ridge.ts';
 import { geometricAdstock, hillSaturation } from './transforms.ts';
 import type { SyntheticData } from './synthetic.ts';
 import type { CoefficientSign, WeeklyData } from './types.ts';
 
+/** The baseline design of the truth's form: trend, Fourier seasonality, the controls (0/1 ones as dummies). */
+function truthBaseline(d: WeeklyData, opts: { fourierOrder?: number; period?: number }) {
+  const controls = d.controls.map((c) => ({ ...c, dummy: Array.from(c.values).every((v) => v === 0 || v === 1) }));
+  return baselineColumns(d.dates, d.dates[0], { trend: true, fourierOrder: opts.fourierOrder ?? 2, period: opts.period ?? 52.18 }, controls, {});
+}
+
+/** Each channel's media series under its TRUE transforms. */
+function trueMedia(s: SyntheticData): Float64Array[] {
+  return s.truth.channels.map((c, j) => hillSaturation(geometricAdstock(s.data.channels[j].values, c.theta), c.alpha, c.gamma));
+}
+
 /** Per-channel ROAS and contribution of the oracle fit, in the truth's channel order. */
 export function oracleFit(s: SyntheticData, opts: { fourierOrder?: number; period?: number; lambda?: number } = {}): { roas: number[]; contribution: number[]; contributionShare: number[]; total: number } {
   const d = s.data;
-  const controls = d.controls.map((c) => ({ ...c, dummy: c.values.every((v) => v === 0 || v === 1) }));
-  const base = baselineColumns(d.dates, d.dates[0], { trend: true, fourierOrder: opts.fourierOrder ?? 2, period: opts.period ?? 52.18 }, controls, {});
-  const media = s.truth.channels.map((c, j) => hillSaturation(geometricAdstock(d.channels[j].values, c.theta), c.alpha, c.gamma));
+  const base = truthBaseline(d, opts);
+  const media = trueMedia(s);
   const signs: CoefficientSign[] = [...base.map(() => 'free' as const), ...media.map(() => 'positive' as const)];
   const fit = fitSignedRidge([...base.map((b) => b.values), ...media], d.target, opts.lambda ?? 1e-9, signs);
   const contribution = media.map((m, j) => fit.coefficients[base.length + j] * m.reduce((a, b) => a + b, 0));
@@ -41,8 +52,7 @@ export function oracleForecast(data: WeeklyData, media: ArrayLike<number>[], fit
   const n = data.target.length;
   if (media.length !== data.channels.length) throw new RangeError(`oracleForecast: ${media.length} media series for ${data.channels.length} channels`);
   if (!(fitWeeks > 0 && fitWeeks <= n)) throw new RangeError(`oracleForecast: fitWeeks must be in 1..${n}, got ${fitWeeks}`);
-  const controls = data.controls.map((c) => ({ ...c, dummy: Array.from(c.values).every((v) => v === 0 || v === 1) }));
-  const base = baselineColumns(data.dates, data.dates[0], { trend: true, fourierOrder: opts.fourierOrder ?? 2, period: opts.period ?? 52.18 }, controls, {});
+  const base = truthBaseline(data, opts);
   const columns = [...base.map((b) => b.values), ...media];
   const signs: CoefficientSign[] = [...base.map(() => 'free' as const), ...media.map(() => 'positive' as const)];
   const fit = fitSignedRidge(columns, data.target, 1e-9, signs, Int32Array.from({ length: fitWeeks }, (_, i) => i));
@@ -59,7 +69,7 @@ export interface ProfileOptions {
   theta?: readonly number[];
   alpha?: readonly number[];
   gamma?: readonly number[];
-  /** Refinements (default 4): each halves the steps around every point near the best. */
+  /** Refinements (default 4): each halves the steps around the best point and the ends of the interval (see profileRoas). */
   refinements?: number;
   /** Fourier order and period of the baseline (as in oracleFit). */
   fourierOrder?: number;
@@ -92,9 +102,8 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
   const d = s.data;
   const n = d.target.length;
   if (!(j >= 0 && j < d.channels.length)) throw new RangeError(`profileRoas: channel index ${j} out of range`);
-  const controls = d.controls.map((c) => ({ ...c, dummy: c.values.every((v) => v === 0 || v === 1) }));
-  const base = baselineColumns(d.dates, d.dates[0], { trend: true, fourierOrder: opts.fourierOrder ?? 2, period: opts.period ?? 52.18 }, controls, {});
-  const others = s.truth.channels.map((c, k) => (k === j ? null : hillSaturation(geometricAdstock(d.channels[k].values, c.theta), c.alpha, c.gamma))).filter((m): m is Float64Array => m !== null);
+  const base = truthBaseline(d, opts);
+  const others = trueMedia(s).filter((_, k) => k !== j);
   // Fixed design: baseline and the other channels' true media, centred and scaled (the free intercept
   // is then the means' business); the profiled channel last, standardised the same way per point.
   const standardise = (v: ArrayLike<number>): { z: Float64Array; sd: number } => {
@@ -111,8 +120,7 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
   const p0 = fixed.length;
   const p = p0 + 1;
   const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? 'positive' as const : 'free' as const)), 'positive'];
-  const y = standardise(d.target).z;
-  const ySd = standardise(d.target).sd;
+  const { z: y, sd: ySd } = standardise(d.target);
   const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
     let v = 0;
     for (let t = 0; t < n; t++) v += a[t] * b[t];
@@ -129,13 +137,18 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
   const yy = dot(y, y);
   const spend = d.channels[j].values.reduce((a, b) => a + b, 0);
   const adstocked = new Map<number, Float64Array>();
-  const seen = new Map<string, { ll: number; roas: number }>();
-  const lo = [0, 0.5, 0.3];
-  const hi = [0.8, 3, 1];
-  const evaluate = (theta: number, alpha: number, gamma: number): { ll: number; roas: number } => {
-    const key = `${theta.toFixed(9)},${alpha.toFixed(9)},${gamma.toFixed(9)}`;
-    const hit = seen.get(key);
-    if (hit) return hit;
+  type Point = { q: number[]; ll: number; roas: number };
+  const seen = new Map<string, Point>();
+  const keyOf = (q: number[]): string => q.map((v) => v.toFixed(9)).join(',');
+  const r0 = defaultRanges('geometric');
+  const lo = [r0.theta[0], r0.alpha[0], r0.gamma[0]];
+  const hi = [r0.theta[1], r0.alpha[1], r0.gamma[1]];
+  let best = -Infinity;
+  /** Fits the point [theta, alpha, gamma] (once) and records it. */
+  const evaluate = (q: number[]): void => {
+    const key = keyOf(q);
+    if (seen.has(key)) return;
+    const [theta, alpha, gamma] = q;
     let ad = adstocked.get(theta);
     if (!ad) adstocked.set(theta, (ad = geometricAdstock(d.channels[j].values, theta)));
     const raw = hillSaturation(ad, alpha, gamma);
@@ -154,48 +167,34 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
     }
     const sse = Math.max(yy - 2 * lin + quad, 1e-300) * ySd * ySd;
     const coef = sd > 0 ? (b[p0] * ySd) / sd : 0;
-    const r = { ll: -(n / 2) * Math.log(sse), roas: (coef * raw.reduce((x, v) => x + v, 0)) / spend };
-    seen.set(key, r);
-    return r;
+    const point = { q, ll: -(n / 2) * Math.log(sse), roas: (coef * raw.reduce((x, v) => x + v, 0)) / spend };
+    seen.set(key, point);
+    if (point.ll > best) best = point.ll;
   };
   const cutoff = opts.cutoff ?? 3.84;
-  let pts: [number, number, number][] = [];
-  for (const theta of opts.theta ?? steps(0, 0.8, 0.05)) for (const alpha of opts.alpha ?? steps(0.5, 3, 0.1)) for (const gamma of opts.gamma ?? steps(0.3, 1, 0.05)) pts.push([theta, alpha, gamma]);
-  let best = -Infinity;
-  const all: [number, number, number][] = [];
-  for (const q of pts) {
-    best = Math.max(best, evaluate(q[0], q[1], q[2]).ll);
-    all.push(q);
-  }
+  for (const theta of opts.theta ?? steps(lo[0], hi[0], 0.05)) for (const alpha of opts.alpha ?? steps(lo[1], hi[1], 0.1)) for (const gamma of opts.gamma ?? steps(lo[2], hi[2], 0.05)) evaluate([theta, alpha, gamma]);
   let step = [0.05, 0.1, 0.05];
   for (let r = 0; r < (opts.refinements ?? 4); r++) {
     step = step.map((v) => v / 2);
     // What decides the interval: the best point and the points of lowest and highest ROAS in the
     // region. Refine around the K of each (K = 25), not the whole region (it can hold thousands).
-    const region = all.filter((q) => 2 * (best - evaluate(q[0], q[1], q[2]).ll) <= cutoff + 1);
-    const by = (f: (q: [number, number, number]) => number) => [...region].sort((x, y) => f(x) - f(y)).slice(0, 25);
-    const near = new Set([...by((q) => -evaluate(q[0], q[1], q[2]).ll), ...by((q) => evaluate(q[0], q[1], q[2]).roas), ...by((q) => -evaluate(q[0], q[1], q[2]).roas)]);
-    pts = [];
-    for (const q of near) {
+    const region = [...seen.values()].filter((e) => 2 * (best - e.ll) <= cutoff + 1);
+    const by = (f: (e: Point) => number) => [...region].sort((x, z) => f(x) - f(z)).slice(0, 25);
+    const near = new Set([...by((e) => -e.ll), ...by((e) => e.roas), ...by((e) => -e.roas)]);
+    const next: number[][] = [];
+    for (const { q } of near) {
       for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let g = -1; g <= 1; g++) {
-        const v: [number, number, number] = [q[0] + a * step[0], q[1] + b * step[1], q[2] + g * step[2]];
+        const v = [q[0] + a * step[0], q[1] + b * step[1], q[2] + g * step[2]];
         if (v.some((x, k) => x < lo[k] - 1e-12 || x > hi[k] + 1e-12)) continue;
-        for (let k = 0; k < 3; k++) v[k] = Math.min(hi[k], Math.max(lo[k], v[k]));
-        const key = `${v[0].toFixed(9)},${v[1].toFixed(9)},${v[2].toFixed(9)}`;
-        if (seen.has(key)) continue;
-        pts.push(v);
+        next.push(v.map((x, k) => Math.min(hi[k], Math.max(lo[k], x))));
       }
     }
-    for (const q of pts) {
-      best = Math.max(best, evaluate(q[0], q[1], q[2]).ll);
-      all.push(q);
-    }
+    for (const v of next) evaluate(v);
   }
   let mle = NaN;
   let low = Infinity;
   let high = -Infinity;
-  for (const q of all) {
-    const e = evaluate(q[0], q[1], q[2]);
+  for (const e of seen.values()) {
     if (e.ll === best) mle = e.roas;
     if (2 * (best - e.ll) > cutoff) continue;
     low = Math.min(low, e.roas);
