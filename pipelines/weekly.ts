@@ -1,173 +1,236 @@
 /**
- * The scheduled job: `mmm weekly`. Runs the stages in order over the
- * configured raw folder:
+ * The scheduled job: `mmm weekly`. Under the store's lock it finishes or
+ * cleans up after any killed run, declares the stages the input allows
  *
- *   ingest -> drift -> (mmm, when drift says refit) -> clv -> optimise -> simulate -> report
+ *   ingest -> drift -> mmm (refit, or the model in use) -> clv -> optimise -> simulate -> report
  *
- * Every stage is skipped when its data version already has a complete
- * artifact, so re-running an unchanged week does no work and changes nothing.
- * The model in use is recorded in `store/current.json`; the drift stage
- * decides whether this week's data still fits it, and records why.
+ * runs them (pipelines/runner.ts), and commits the run's pointers together at
+ * its end: current.json, the reports and the run record (pipelines/store.ts).
+ * A stage that fails on its data makes the run partial (exit 3); bad input
+ * stops it before anything moves (exit 2).
  */
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveConfig, type Config } from '../src/core/config.ts';
-import { UsageError, ValidationError } from '../src/core/errors.ts';
-import { resolveInside, writeFileAtomic } from '../src/core/artifacts.ts';
+import { MmmError, UsageError, ValidationError } from '../src/core/errors.ts';
+import { resolveInside } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
+import { constraintChannels } from '../src/optimise/schema.ts';
 import { generateSample } from '../src/ingest/generate.ts';
-import { INGEST_VERSION, buildIngest, rawInputFiles } from '../src/ingest/ingest.ts';
-import { runIdOf, runStage, writeRunRecord, type StageRun } from './runner.ts';
-import { MMM_CODE_VERSION, readCalibrationCsv } from './mmm.ts';
-import { resolveCalibration } from '../src/mmm/fit.ts';
-import { CLV_CODE_VERSION } from './clv.ts';
-import { buildClv, buildDrift, buildMmm, buildOptimise, buildReport, buildSimulate, modelColumns, readMmmInput } from './stages.ts';
+import { queryFiles, sqlString } from '../src/ingest/duckdb.ts';
+import { rawInputFiles } from '../src/ingest/ingest.ts';
+import { alertsFor, postAlerts } from './alerts.ts';
+import { lockStore } from './lock.ts';
+import { silentLog, type Log } from './log.ts';
+import { runStages, type Stage, type StageOutcome, type StageOutput } from './runner.ts';
+import { currentSchema, readDecision, readJson, runRecordSchema, type Alert, type CurrentFile, type RunRecord } from './schemas.ts';
+import { commitFiles, recoverStore } from './store.ts';
+import { clvStage } from './stages/clv.ts';
+import { driftStage } from './stages/drift.ts';
+import { ingestStage } from './stages/ingest.ts';
+import { mmmStage } from './stages/mmm.ts';
+import { optimiseStage } from './stages/optimise.ts';
+import { reportStage } from './stages/report.ts';
+import { simulateStage } from './stages/simulate.ts';
 
 export interface WeeklyOptions {
-  /** Config file (default `<root>/mmm.config.json` when it exists). */
+  /** Config file (default `<root>/mmm.config.json`; it must exist). */
   config?: string;
   /** Project root; config paths resolve inside it (default: the config's folder, else the current folder). */
   root?: string;
-  log?: (msg: string) => void;
+  /** The run's as-of date (YYYY-MM-DD, default today): input dated after it is refused. */
+  asOf?: string;
+  log?: Log;
+  /** Clock (tests). */
+  now?: () => Date;
 }
 
 export interface WeeklyResult {
   runId: string;
   runRecord: string;
-  stages: StageRun[];
-  report: string;
-  decision: { decision: string; reasons: string[] };
+  record: RunRecord;
+  outcomes: StageOutcome[];
+  /** The report written by this run (absolute path), or null. */
+  report: string | null;
+  /** 0 ok, 3 partial (a stage failed on its data). */
+  exitCode: number;
 }
 
-/** Loads and validates the config file. */
-export async function loadConfig(opts: WeeklyOptions): Promise<Config> {
+/** Exit code of a run some of whose stages failed on their data (documented in the README). */
+export const EXIT_PARTIAL = 3;
+
+/** Loads and checks the config file; a run without one is refused (it would otherwise model the sample by accident). */
+export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root'>): Promise<Config> {
   const root = resolve(opts.root ?? (opts.config ? dirname(opts.config) : '.'));
   const file = opts.config ?? join(root, 'mmm.config.json');
-  if (opts.config && !existsSync(file)) throw new UsageError(`config file not found: ${file}`);
-  let parsed: unknown = {};
-  if (existsSync(file)) {
-    try {
-      parsed = JSON.parse(await readFile(file, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
-    }
+  const shown = relative(process.cwd(), file) || file;
+  if (!existsSync(file)) throw new UsageError(`no config file ${shown} (run from the project folder, or give --config FILE or --root DIR)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${shown}: not valid JSON: ${(e as Error).message}`);
   }
-  return resolveConfig(parsed, root, relative(process.cwd(), file) || file);
+  return resolveConfig(parsed, root, shown);
 }
 
-const file = (dir: string, name: string, label = name) => ({ path: join(dir, name), label });
+/** A run id that sorts by start time: `20261130T051530123Z-<pid>`. */
+export const runIdAt = (t: Date) => `${t.toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
 
-/** Code versions of the stages defined here; bump one when its outputs change for the same inputs. */
-const VERSIONS = { drift: 'drift@1', optimise: 'optimise-stage@4', simulate: 'simulate-stage@1', report: 'report@5' };
+function checkAsOf(asOf: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
+  return asOf;
+}
 
-/** Runs the weekly pipeline. */
-export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult> {
-  const log = opts.log ?? (() => {});
-  const cfg = await loadConfig(opts);
-  if (!existsSync(cfg.raw)) {
-    if (!cfg.rawIsSample) throw new UsageError(`raw input folder not found: ${cfg.raw}`);
-    log(`generating the sample data into ${relative(cfg.root, cfg.raw)} (seed ${cfg.sample.seed}) ...`);
-    await generateSample({ out: cfg.raw, seed: cfg.sample.seed, weeks: cfg.sample.weeks, scale: cfg.sample.scale });
+/** The raw events folder, generating the seeded sample when the default sample folder is missing. */
+async function rawFolder(cfg: Config, log: Log): Promise<string> {
+  const raw = cfg.raw!;
+  if (!existsSync(raw)) {
+    if (!cfg.rawIsSample) throw new UsageError(`raw input folder not found: ${relative(cfg.root, raw)}`);
+    log.info(`generating the sample data into ${relative(cfg.root, raw)} (seed ${cfg.sample.seed})`);
+    await generateSample({ out: raw, seed: cfg.sample.seed, weeks: cfg.sample.weeks, scale: cfg.sample.scale });
   }
-  const stages: StageRun[] = [];
-  const raw = rawInputFiles(cfg.raw);
   for (const other of ['calibration.csv.gz', 'calibration.parquet']) {
-    if (existsSync(join(cfg.raw, other))) throw new ValidationError('lift studies are read from calibration.csv (a plain CSV) only', { file: join(cfg.raw, other) });
+    if (existsSync(join(raw, other))) throw new ValidationError('lift studies are read from calibration.csv (a plain CSV) only', { file: join(raw, other) });
   }
-  const ingest = await runStage(cfg.store, { name: 'ingest', codeVersion: INGEST_VERSION, inputs: Object.values(raw).map((p) => ({ path: p, label: relative(cfg.raw, p) })), params: {}, build: (dir) => buildIngest(raw, dir) }, log);
-  stages.push(ingest);
+  return raw;
+}
 
-  const cols = await modelColumns(ingest.dir, cfg);
-  const data = await readMmmInput(ingest.dir, cols);
-  // Lift studies in the raw folder's calibration.csv (optional; channels by name or spend column). They
-  // are model settings: a changed file refits through the drift stage's settings check.
-  const calibrationFile = join(cfg.raw, 'calibration.csv');
-  const calibration = existsSync(calibrationFile)
-    ? await readCalibrationCsv(calibrationFile, Object.fromEntries(Object.entries(cols.channelOf).map(([column, channel]) => [channel, column])))
-    : [];
-  // Checked against the data now, before any stage is built on them.
-  resolveCalibration(calibration, data);
-  const mmmParams = {
-    seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, channels: cols.channels, controls: cols.controls,
-    ...(calibration.length ? { calibration: calibration.map(({ channel, from, to, lift }) => ({ channel, from, to, lift })) } : {}),
+/** The stages this input allows, each declared with what it reads. */
+function weeklyStages(cfg: Config, rawDir: string, currentFit: string | null): Stage[] {
+  const raw = rawInputFiles(rawDir);
+  const stages: Stage[] = [
+    ingestStage(rawDir, raw), driftStage(cfg, rawDir, currentFit), mmmStage(cfg, rawDir, currentFit),
+    ...(raw.orders ? [clvStage(cfg)] : []),
+    optimiseStage(cfg, raw.holidays ?? null), simulateStage(cfg), reportStage(cfg.root),
+  ];
+  return stages;
+}
+
+/** After ingest: the config's constraints name channels the data have (the config key path in the error). */
+async function checkConstraintChannels(cfg: Config, configFile: string, ingest: StageOutput): Promise<void> {
+  if (!cfg.optimise.constraints.length) return;
+  const rows = await queryFiles<{ channel: string; spend_column: string }>(`SELECT channel, spend_column FROM read_parquet(${sqlString(join(ingest.dir, 'dim_channel.parquet'))}) WHERE has_spend ORDER BY spend_column`);
+  const known = new Set(rows.flatMap((r) => [r.channel, r.spend_column]));
+  cfg.optimise.constraints.forEach((c, i) => {
+    const unknown = constraintChannels(c).find((n) => !known.has(n));
+    if (unknown) throw new UsageError(`${configFile}: optimise.constraints[${i}]: unknown channel "${unknown}" (channels: ${rows.map((r) => r.spend_column).join(', ')})`);
+  });
+}
+
+async function readCurrent(store: string): Promise<{ file: CurrentFile; fit: string | null }> {
+  const pointer = join(store, 'current.json');
+  if (!existsSync(pointer)) return { file: {}, fit: null };
+  const file = await readJson(currentSchema, pointer);
+  const fit = file.mmm ? resolveInside(store, file.mmm, 'current model') : null;
+  return { file, fit: fit && existsSync(join(fit, 'manifest.json')) ? fit : null };
+}
+
+/** The most recent committed run record, if any (for the CLV-drop alert). */
+async function previousRecord(store: string): Promise<RunRecord | null> {
+  const dir = join(store, 'runs');
+  if (!existsSync(dir)) return null;
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort().reverse();
+  for (const n of names) {
+    const r = runRecordSchema.safeParse(JSON.parse(await readFile(join(dir, n), 'utf8')));
+    if (r.success && r.data.status !== 'failed') return r.data;
+  }
+  return null;
+}
+
+const out = (o: StageOutcome) => ('dir' in o ? o : null);
+
+async function alertInputs(outcomes: Map<string, StageOutcome>, store: string): Promise<Parameters<typeof alertsFor>[0]> {
+  const drift = out(outcomes.get('drift')!);
+  const mmm = outcomes.get('mmm') && out(outcomes.get('mmm')!);
+  const clv = outcomes.get('clv') && out(outcomes.get('clv')!);
+  const decision = drift?.action === 'built' ? await readDecision(join(drift.dir, 'decision.json')) : null;
+  const roas = mmm ? (JSON.parse(await readFile(join(mmm.dir, 'model.json'), 'utf8')) as { channels: { name: string; roas: number }[] }).channels : null;
+  const byChannel = async (dir: string) => (JSON.parse(await readFile(join(dir, 'clv.json'), 'utf8')) as { byChannel: { channel: string; meanClv: number }[] }).byChannel;
+  const prevClv = (await previousRecord(store))?.stages.find((s) => s.stage === 'clv' && s.dir);
+  const prevDir = prevClv?.dir ? join(store, prevClv.dir) : null;
+  return {
+    decision: decision && { ...decision, hadModel: decision.currentModel !== null },
+    roas,
+    clv: clv ? { now: await byChannel(clv.dir), before: prevDir && existsSync(join(prevDir, 'clv.json')) ? await byChannel(prevDir) : null } : null,
   };
+}
 
-  // Drift: does this week's data still fit the model in use? The decision is made once per data
-  // version (against the model in use at that time, recorded in decision.json) and reused after.
-  const pointer = join(cfg.store, 'current.json');
-  let currentFit: string | null = null;
-  if (existsSync(pointer)) {
-    let current: { mmm?: unknown };
+function decisionsOf(outcomes: Map<string, StageOutcome>, driftDecision: { decision: 'refit' | 'reuse'; reasons: string[] } | null): RunRecord['decisions'] {
+  const d: RunRecord['decisions'] = [];
+  if (driftDecision) d.push({ model: 'mmm', action: driftDecision.decision, reason: driftDecision.reasons.join('; ') });
+  const clv = outcomes.get('clv');
+  if (clv && 'dir' in clv) d.push({ model: 'clv', action: clv.action === 'built' ? 'refit' : 'reuse', reason: clv.action === 'built' ? 'new or changed transactions or settings' : 'transactions and settings unchanged' });
+  return d;
+}
+
+/** Runs the weekly pipeline (see the module comment). */
+export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult> {
+  const log = opts.log ?? silentLog;
+  const now = opts.now ?? (() => new Date());
+  const cfg = await loadConfig(opts);
+  const configFile = relative(process.cwd(), opts.config ?? join(cfg.root, 'mmm.config.json'));
+  const asOf = checkAsOf(opts.asOf ?? now().toISOString().slice(0, 10));
+  if (!cfg.raw) throw new UsageError(`${configFile}: input: a weekly table as the pipeline's input is not available yet; use raw`);
+  const lock = await lockStore(cfg.store, log, now);
+  const startedAt = now();
+  const runId = runIdAt(startedAt);
+  const recordPath = join(cfg.store, 'runs', `${runId}.json`);
+  const base = { runId, asOf, startedAt: startedAt.toISOString(), input: relative(cfg.root, cfg.raw) };
+  try {
+    await recoverStore(cfg.store, cfg.reports, log);
+    const rawDir = await rawFolder(cfg, log);
+    const current = await readCurrent(cfg.store);
+    let outcomes: StageOutcome[];
     try {
-      current = JSON.parse(await readFile(pointer, 'utf8'));
+      outcomes = await runStages(weeklyStages(cfg, rawDir, current.fit), cfg.store, runId, log, {
+        ingest: (o) => checkConstraintChannels(cfg, configFile, o),
+        drift: async (o) => {
+          const d = await readDecision(join(o.dir, 'decision.json'));
+          log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });
+        },
+      });
     } catch (e) {
-      throw new ValidationError(`not valid JSON: ${(e as Error).message} (delete it to refit from scratch)`, { file: pointer });
+      // Nothing moves; the failed run is still on record.
+      const record: RunRecord = { ...base, endedAt: now().toISOString(), status: 'failed', stages: [], decisions: [], warnings: [], alerts: [], report: null, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+      if (!lock.compromised()) await commitFiles(cfg.store, [{ path: recordPath, data: stableJson(record) }]);
+      throw e;
     }
-    if (typeof current.mmm !== 'string') throw new ValidationError('"mmm" must name a model folder in the store', { file: pointer });
-    const dir = resolveInside(cfg.store, current.mmm, 'current model');
-    if (existsSync(join(dir, 'manifest.json'))) currentFit = dir;
+    return await finishRun(cfg, outcomes, current, base, recordPath, lock.compromised, log, now);
+  } finally {
+    await lock.release();
   }
-  const drift = await runStage(cfg.store, {
-    name: 'drift', codeVersion: VERSIONS.drift, inputs: [file(ingest.dir, 'mmm_input.csv')], params: { thresholds: cfg.drift, mmm: mmmParams },
-    build: async (dir) => {
-      let settingsChanged = false;
-      if (currentFit) {
-        const params = (JSON.parse(await readFile(join(currentFit, 'manifest.json'), 'utf8')) as { params: unknown }).params;
-        settingsChanged = stableJson(params) !== stableJson(mmmParams);
-      }
-      const r = await buildDrift(data, currentFit ? relative(cfg.store, currentFit) : null, currentFit, settingsChanged, cfg, dir);
-      return { ...r, decision: { decision: r.decision.decision, reasons: r.decision.reasons } };
-    },
-  }, log);
-  stages.push(drift);
-  const recorded = JSON.parse(await readFile(join(drift.dir, 'decision.json'), 'utf8')) as { decision: string; reasons: string[]; currentModel: string | null };
-  const decision = { decision: recorded.decision, reasons: recorded.reasons };
-  log(`  decision  ${decision.decision}: ${decision.reasons.join('; ')}`);
-  const reuseDir = recorded.currentModel ? resolveInside(cfg.store, recorded.currentModel, 'current model') : null;
+}
 
-  let fit: StageRun;
-  if (decision.decision === 'refit' || !reuseDir || !existsSync(join(reuseDir, 'manifest.json'))) {
-    const inputs = [file(ingest.dir, 'mmm_input.csv'), ...(calibration.length ? [{ path: calibrationFile, label: 'calibration.csv' }] : [])];
-    fit = await runStage(cfg.store, { name: 'mmm', codeVersion: MMM_CODE_VERSION, inputs, params: mmmParams, build: (dir) => buildMmm(data, cfg, dir, calibration) }, log);
-  } else {
-    const manifest = JSON.parse(await readFile(join(reuseDir, 'manifest.json'), 'utf8'));
-    fit = { stage: 'mmm', dataVersion: manifest.dataVersion, dir: reuseDir, skipped: true, manifest };
-    log(`  mmm       reused ${relative(cfg.store, reuseDir)}`);
-  }
-  stages.push(fit);
-  await writeFileAtomic(pointer, stableJson({ mmm: relative(cfg.store, fit.dir) }));
-
-  const clv = await runStage(cfg.store, { name: 'clv', codeVersion: CLV_CODE_VERSION, inputs: [file(ingest.dir, 'fct_transactions.parquet')], params: cfg.clv, build: (dir) => buildClv(ingest.dir, cfg, dir) }, log);
-  stages.push(clv);
-  const optimise = await runStage(cfg.store, {
-    name: 'optimise', codeVersion: VERSIONS.optimise,
-    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(clv.dir, 'clv.json'), file(ingest.dir, 'mmm_input.csv'), file(ingest.dir, 'dim_channel.parquet'), ...(raw.holidays ? [{ path: raw.holidays, label: relative(cfg.raw, raw.holidays) }] : [])],
-    params: cfg.optimise,
-    build: (dir) => buildOptimise(fit.dir, clv.dir, data, cols.channelOf, raw.holidays ?? null, cfg, dir),
-  }, log);
-  stages.push(optimise);
-  const simulate = await runStage(cfg.store, {
-    name: 'simulate', codeVersion: VERSIONS.simulate,
-    inputs: [file(fit.dir, 'model.json'), file(fit.dir, 'bootstrap.json'), file(optimise.dir, 'plan.csv'), file(optimise.dir, 'current.csv'), file(ingest.dir, 'mmm_input.csv')],
-    params: { draws: cfg.simulate.draws, seed: cfg.seed },
-    build: (dir) => buildSimulate(fit.dir, optimise.dir, data, cfg, dir),
-  }, log);
-  stages.push(simulate);
-
-  const lineage = stages.map((s) => ({ stage: s.stage, dataVersion: s.dataVersion, dir: relative(cfg.root, s.dir) }));
-  const runId = runIdOf(stages);
-  const report = await runStage(cfg.store, {
-    name: 'report', codeVersion: VERSIONS.report,
-    inputs: [file(ingest.dir, 'manifest.json', 'ingest/manifest.json'), file(fit.dir, 'model.json'), file(fit.dir, 'decomposition.csv'), file(clv.dir, 'clv.json'), file(optimise.dir, 'allocation.json'), file(optimise.dir, 'allocation-clv.json'), file(optimise.dir, 'robustness.json'), file(optimise.dir, 'curves.json'), file(simulate.dir, 'bands.json'), file(drift.dir, 'decision.json')],
-    params: { runId, lineage },
-    build: (dir) => buildReport({ ingestDir: ingest.dir, fitDir: fit.dir, clvDir: clv.dir, optimiseDir: optimise.dir, simulateDir: simulate.dir, driftDir: drift.dir, runId, lineage }, dir),
-  }, log);
-  stages.push(report);
-  const reportPath = join(cfg.reports, `weekly-${(ingest.manifest.metrics as { lastWeek: string }).lastWeek}.html`);
-  const html = await readFile(join(report.dir, 'report.html'));
-  await writeFileAtomic(reportPath, html, { keepPrevious: true });
-  await writeFileAtomic(join(cfg.reports, 'latest.html'), html);
-  const { path } = await writeRunRecord(cfg.store, stages, { raw: relative(cfg.root, cfg.raw), decision, report: relative(cfg.root, reportPath) }, runId);
-  return { runId, runRecord: path, stages, report: reportPath, decision };
+async function finishRun(cfg: Config, list: StageOutcome[], current: { file: CurrentFile; fit: string | null }, base: Pick<RunRecord, 'runId' | 'asOf' | 'startedAt' | 'input'>, recordPath: string, compromised: () => boolean, log: Log, now: () => Date): Promise<WeeklyResult> {
+  const outcomes = new Map(list.map((o) => [o.stage, o]));
+  const drift = out(outcomes.get('drift')!);
+  const driftDecision = drift ? await readDecision(join(drift.dir, 'decision.json')) : null;
+  const alerts: Alert[] = alertsFor(await alertInputs(outcomes, cfg.store), cfg.alerts);
+  for (const a of alerts) log.warn(`alert: ${a.message}`, { alert: a.kind });
+  const report = out(outcomes.get('report')!);
+  const ingest = out(outcomes.get('ingest')!)!;
+  const reportPath = report ? join(cfg.reports, `weekly-${(ingest.manifest.metrics as { lastWeek: string }).lastWeek}.html`) : null;
+  const mmm = out(outcomes.get('mmm')!);
+  const record: RunRecord = {
+    ...base,
+    endedAt: now().toISOString(),
+    status: list.some((o) => o.action === 'failed' || o.action === 'not-run') ? 'partial' : 'ok',
+    stages: list.map((o) => ('dir' in o ? { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) } : o.action === 'failed' ? { stage: o.stage, action: o.action, error: o.error } : { stage: o.stage, action: o.action, error: o.reason })),
+    decisions: decisionsOf(outcomes, driftDecision),
+    warnings: list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : [])),
+    alerts,
+    report: reportPath ? relative(cfg.root, reportPath) : null,
+  };
+  if (compromised()) throw new MmmError('the store lock was taken over during the run; nothing was committed', 75);
+  const html = report ? await readFile(join(report.dir, 'report.html')) : null;
+  const pointer: CurrentFile = { ...current.file, ...(mmm ? { mmm: relative(cfg.store, mmm.dir) } : {}), ...(reportPath ? { report: relative(cfg.root, reportPath) } : {}) };
+  await commitFiles(cfg.store, [
+    { path: join(cfg.store, 'current.json'), data: stableJson(pointer) },
+    ...(html && reportPath ? [{ path: reportPath, data: html, keepPrevious: true }, { path: join(cfg.reports, 'latest.html'), data: html }] : []),
+    { path: recordPath, data: stableJson(record) },
+  ]);
+  if (cfg.alerts.webhook && alerts.length) await postAlerts(cfg.alerts.webhook, { runId: record.runId, status: record.status, report: record.report, alerts }, log);
+  return { runId: record.runId, runRecord: recordPath, record, outcomes: list, report: reportPath, exitCode: record.status === 'ok' ? 0 : EXIT_PARTIAL };
 }

@@ -3,7 +3,7 @@
  * (unknown option, missing value, bad number) before any work starts.
  * Exit codes: 0 success, 2 bad input or usage, 1 any other failure.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { MmmError, UsageError } from './core/errors.ts';
 
 type OptionType = 'string' | 'int' | 'number' | 'list' | 'boolean';
@@ -20,25 +20,64 @@ interface Command {
   run: (opts: Parsed) => Promise<number | void>;
 }
 
+/** Exit code of `mmm weekly --fail-on-alert` when the run raised an alert. */
+const EXIT_ALERT = 4;
+
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 
 const COMMANDS: Record<string, Command> = {
   weekly: {
-    summary: 'run the weekly pipeline (generates the sample data when the raw folder is missing)',
+    summary: 'run the weekly pipeline under the store\'s lock (generates the sample data when the default raw folder is missing)',
     options: {
-      config: { type: 'string', help: 'config file (default ./mmm.config.json)', metavar: 'FILE' },
+      config: { type: 'string', help: 'config file (default ./mmm.config.json; required)', metavar: 'FILE' },
       root: { type: 'string', help: 'project root; config paths stay inside it (default: the config file\'s folder)', metavar: 'DIR' },
-      quiet: { type: 'boolean', help: 'print only where the outputs are' },
+      'as-of': { type: 'string', help: 'the run\'s date: input dated after it is refused (default today; set it to replay a past week)', metavar: 'YYYY-MM-DD' },
+      'fail-on-alert': { type: 'boolean', help: `exit ${EXIT_ALERT} when the run raised an alert (for schedulers that should page someone)` },
+      quiet: { type: 'boolean', help: 'log warnings and errors only' },
     },
     run: async (o) => {
       const { runWeekly } = await import('../pipelines/weekly.ts');
-      const log = o.quiet ? () => {} : (m: string) => err(m);
-      const r = await runWeekly({ config: o.config as string | undefined, root: o.root as string | undefined, log });
-      for (const s of r.stages) out(`${s.stage.padEnd(9)} ${s.skipped ? 'skipped ' : 'built   '} ${rel(s.dir)}`);
-      if (r.report) out(`report    ${rel(r.report)}`);
+      const { cliLog } = await import('../pipelines/log.ts');
+      const r = await runWeekly({ config: o.config as string | undefined, root: o.root as string | undefined, asOf: o['as-of'] as string | undefined, log: cliLog({ quiet: o.quiet === true }) });
+      for (const s of r.outcomes) out(`${s.stage.padEnd(9)} ${s.action.padEnd(8)} ${'dir' in s ? rel(s.dir) : s.action === 'failed' ? s.error : s.reason}`);
       out(`run       ${rel(r.runRecord)}`);
+      if (r.report) out(`report    ${rel(r.report)}`);
+      if (r.exitCode === 0 && o['fail-on-alert'] && r.record.alerts.length) return EXIT_ALERT;
+      return r.exitCode;
+    },
+  },
+  runs: {
+    summary: 'list the runs of a store, oldest first (status, stages built and skipped, decisions, alerts, report)',
+    options: {
+      store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
+      json: { type: 'boolean', help: 'print the run records as one JSON array' },
+    },
+    run: async (o) => {
+      const { listRuns, formatRuns } = await import('../pipelines/runs.ts');
+      const { runs, unreadable } = await listRuns(resolve((o.store as string | undefined) ?? 'data'));
+      if (o.json) out(JSON.stringify(runs, null, 2));
+      else for (const line of formatRuns(runs)) out(line);
+      for (const n of unreadable) err(`warning: ${n} is not a run record of this version; skipped`);
+    },
+  },
+  gc: {
+    summary: 'retire old artifacts and .prev-* copies (keeps what the current model, the current report and the last N runs use)',
+    options: {
+      keep: { type: 'int', required: true, help: 'keep the artifacts of the last N runs', metavar: 'N' },
+      config: { type: 'string', help: 'config file naming the store and reports folder (default ./mmm.config.json)', metavar: 'FILE' },
+      root: { type: 'string', help: 'project root (default: the config file\'s folder)', metavar: 'DIR' },
+      'dry-run': { type: 'boolean', help: 'list what would be removed, remove nothing' },
+    },
+    run: async (o) => {
+      const { loadConfig } = await import('../pipelines/weekly.ts');
+      const { collectGarbage } = await import('../pipelines/runs.ts');
+      const { cliLog } = await import('../pipelines/log.ts');
+      const cfg = await loadConfig({ config: o.config as string | undefined, root: o.root as string | undefined });
+      const r = await collectGarbage({ store: cfg.store, reports: cfg.reports, root: cfg.root, keep: o.keep as number, dryRun: o['dry-run'] === true, log: cliLog() });
+      for (const p of r.removed) out(`${o['dry-run'] ? 'would remove' : 'removed'} ${p}`);
+      out(`${o['dry-run'] ? 'would free' : 'freed'} ${(r.bytes / 1e6).toFixed(1)} MB; kept ${r.kept.length} artifact folder(s)`);
     },
   },
   generate: {
@@ -168,7 +207,8 @@ function usage(): string {
     'commands:',
     ...names.map((n) => `  ${n.padEnd(w)}  ${COMMANDS[n].summary}`),
     '',
-    'exit codes: 0 success, 2 bad input or usage, 1 other failure',
+    'exit codes: 0 success, 1 other failure, 2 bad input or usage, 3 partial weekly run (a stage failed on its data),',
+    `  ${EXIT_ALERT} an alert with --fail-on-alert, 75 another run holds the store's lock`,
   ].join('\n');
 }
 

@@ -87,6 +87,8 @@ export interface WriteArtifactOptions {
   runId?: string;
   /** Fills the temporary folder it is given. Throwing aborts: no artifact appears. */
   build: (tmpDir: string) => Promise<BuildResult>;
+  /** Files the build must write (relative paths); a missing one is a bug and aborts. */
+  outputs?: readonly string[];
   /** Clock for startedAt/endedAt (injectable for tests). */
   now?: () => Date;
 }
@@ -113,6 +115,8 @@ export async function writeArtifact(opts: WriteArtifactOptions): Promise<{ manif
   try {
     const result = await opts.build(tmp);
     const outputs = await recordOutputs(tmp, result.rows ?? {});
+    const missing = (opts.outputs ?? []).filter((f) => !outputs.some((o) => o.path === f));
+    if (missing.length) throw new Error(`${opts.stage}: declared outputs not written: ${missing.join(', ')}`);
     const manifest: Manifest = {
       stage: opts.stage,
       codeVersion: opts.codeVersion,
@@ -129,12 +133,35 @@ export async function writeArtifact(opts: WriteArtifactOptions): Promise<{ manif
       ...(result.decision !== undefined ? { decision: result.decision } : {}),
     };
     await writeFileAtomic(join(tmp, 'manifest.json'), stableJson(manifest));
-    if (existsSync(opts.dir)) await moveAside(opts.dir, existing?.dataVersion);
-    await rename(tmp, opts.dir);
-    return { manifest, skipped: false };
+    const placed = await placeFolder(tmp, opts.dir, opts.stage, dataVersion);
+    return placed ? { manifest: placed, skipped: true } : { manifest, skipped: false };
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/**
+ * Renames a finished temporary folder to its final name. Another writer may
+ * get there first (two commands writing one folder): if it wrote the same
+ * data version, ours is dropped and its manifest returned; otherwise its
+ * folder is moved aside and the rename retried.
+ */
+async function placeFolder(tmp: string, dir: string, stage: string, dataVersion: string): Promise<Manifest | null> {
+  for (let attempt = 0; ; attempt++) {
+    const there = await readManifest(dir);
+    if (there && there.dataVersion === dataVersion && there.stage === stage) {
+      await rm(tmp, { recursive: true, force: true });
+      return there;
+    }
+    try {
+      if (existsSync(dir)) await moveAside(dir, there?.dataVersion);
+      await rename(tmp, dir);
+      return null;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (attempt >= 8 || !(code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT')) throw e;
+    }
   }
 }
 
@@ -171,6 +198,21 @@ async function moveAside(path: string, tag?: string): Promise<string> {
   return target;
 }
 
+let tmpCounter = 0;
+
+/**
+ * Before `path` gets `next`: if it holds different bytes they are moved to
+ * `<path>.prev-<hash>` (kept, never deleted). Returns 'same' when the file
+ * already holds exactly `next`, 'moved' or 'absent' otherwise.
+ */
+export async function keepAside(path: string, next: string | Uint8Array): Promise<'same' | 'moved' | 'absent'> {
+  if (!existsSync(path)) return 'absent';
+  const old = await readFile(path);
+  if (old.equals(Buffer.from(next))) return 'same';
+  await moveAside(path, sha256(old).slice(0, 12));
+  return 'moved';
+}
+
 /**
  * Writes a file atomically (temporary name in the same folder, then rename).
  * If a different file already exists there it is kept as `<path>.prev-<hash>`;
@@ -178,13 +220,8 @@ async function moveAside(path: string, tag?: string): Promise<string> {
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { keepPrevious?: boolean } = {}): Promise<void> {
   await mkdir(dirname(resolve(path)), { recursive: true });
-  if (opts.keepPrevious && existsSync(path)) {
-    const old = await readFile(path);
-    const next = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
-    if (old.equals(next)) return;
-    await moveAside(path, sha256(old).slice(0, 12));
-  }
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  if (opts.keepPrevious && (await keepAside(path, data)) === 'same') return;
+  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${(tmpCounter++).toString(36)}`;
   await writeFile(tmp, data);
   await rename(tmp, path);
 }

@@ -1,137 +1,134 @@
 /**
- * The one configuration schema of the weekly pipeline (`mmm.config.json`).
- * Every field is optional; {@link resolveConfig} checks types and ranges,
- * refuses unknown keys, fills defaults, and resolves paths inside the root so
- * a config can never point the pipeline outside its artifact store.
+ * The configuration of the weekly pipeline (`mmm.config.json`), as one zod
+ * schema: every key optional, unknown keys refused, ranges checked, defaults
+ * filled, and every path resolved inside the project root, so a config can
+ * never point the pipeline outside its artifact store. Errors name the file
+ * and the key path (`mmm.config.json: mmm.trials: must be <= 100`).
  */
-import { UsageError } from './errors.ts';
+import { z } from 'zod';
 import { resolveInside } from './artifacts.ts';
+import { UsageError } from './errors.ts';
+import { parseWith } from './schema.ts';
+import { constraintSchema } from '../optimise/schema.ts';
 
-/** The config as written by a user (every field optional). */
-export interface ConfigInput {
-  /** Folder of raw inputs, relative to the root (default "data/sample"). Generated from `sample` when missing and equal to the default. */
-  raw?: string;
-  /** Artifact store, relative to the root (default "data"). */
-  store?: string;
-  /** Report folder, relative to the root (default "reports"). */
-  reports?: string;
-  /** Master seed of every random stage (default 1). */
-  seed?: number;
-  /** Sample generator settings, used when the raw folder is missing (defaults: seed 42, 156 weeks, scale 1). */
-  sample?: { seed?: number; weeks?: number; scale?: number };
-  mmm?: { trials?: number; iterations?: number; bootstrap?: number; controls?: string[]; threads?: number };
-  clv?: { horizonWeeks?: number; discountRate?: number; holdoutWeeks?: number };
-  optimise?: { horizonWeeks?: number; budget?: number | null; minMultiple?: number; maxMultiple?: number; constraints?: unknown[] };
-  /** Monte Carlo draws (default 10000); the horizon is the optimiser's. */
-  simulate?: { draws?: number };
-  drift?: { errorBandSigma?: number; recentWeeks?: number; spendRangeTolerance?: number; maxModelAgeWeeks?: number };
-}
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.number().min(min).max(max);
+const name = z.string().min(1);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const names = z.array(name);
+
+/** A weekly table as the pipeline's input (the alternative to `raw`): Robyn's and PyMC-Marketing's format. */
+export const weeklyInputSchema = z.strictObject({
+  /** The weekly CSV, relative to the root. */
+  weekly: name,
+  /** Date column (default "date"): one row per week, 7 days apart, any weekday. */
+  dateCol: name.default('date'),
+  /** Target column (e.g. revenue). */
+  target: name,
+  /** Spend columns, one per paid channel. */
+  channels: names.min(1),
+  /** Context variables (free sign), e.g. competitor_sales_B. */
+  controls: names.default([]),
+  /** Categorical columns (strings such as "na" are levels), one-hot coded against the most frequent level. */
+  factors: names.default([]),
+  /** Organic activity without spend (e.g. newsletter): adstocked and saturated like media. */
+  organic: names.default([]),
+  /** Exposure columns (impressions, clicks) shown beside spend, not modelled. */
+  exposures: names.default([]),
+  /** Holidays: a country's public holidays (date-holidays) or a file with date,name. */
+  holidays: z.union([z.strictObject({ country: z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code') }), z.strictObject({ file: name })]).optional(),
+  /** Modelling window; weeks before `start` warm up the adstock. */
+  window: z.strictObject({ start: isoDate.optional(), end: isoDate.optional() }).optional(),
+  /** A transaction log (customer_id, date, amount[, channel]) for the CLV stage; without it there is no CLV. */
+  transactions: name.optional(),
+});
+
+const alertsSchema = z.strictObject({
+  /** Alert when the drift stage refits the model (default true). */
+  onRefit: z.boolean().default(true),
+  /** Alert when a channel's ROAS falls below this (default null: off). */
+  roasFloor: z.number().min(0).nullable().default(null),
+  /** Alert when an acquisition channel's mean CLV falls by more than this fraction against the previous run (default null: off). */
+  clvDrop: num(0, 1).nullable().default(null),
+  /** POST each run's alerts as JSON to this URL (default null: none). */
+  webhook: z.url({ protocol: /^https?$/ }).nullable().default(null),
+});
+
+/** The config as written by a user; parsing fills every default. */
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Raw input folder, relative to the root (default "data/sample", generated from `sample` when missing). */
+  raw: name.optional(),
+  /** A weekly table instead of raw events (see {@link weeklyInputSchema}). */
+  input: weeklyInputSchema.optional(),
+  /** Artifact store (default "data"). */
+  store: name.default('data'),
+  /** Report folder (default "reports"). */
+  reports: name.default('reports'),
+  /** Seed of every random stage (default 1). */
+  seed: int(0, 2 ** 31 - 1).default(1),
+  sample: z.strictObject({ seed: int(0, 2 ** 31 - 1).default(42), weeks: int(8, 1040).default(156), scale: num(0.01, 100).default(1) }).prefault({}),
+  mmm: z.strictObject({
+    trials: int(1, 100).default(5),
+    iterations: int(10, 100000).default(2000),
+    bootstrap: int(0, 10000).default(200),
+    /** Control columns of the modelling table (default: every non-channel column). */
+    controls: names.nullable().default(null),
+    threads: int(1, 256).nullable().default(null),
+  }).prefault({}),
+  clv: z.strictObject({ horizonWeeks: int(1, 520).default(52), discountRate: num(0, 1).default(0.01), holdoutWeeks: int(0, 260).default(26) }).prefault({}),
+  optimise: z.strictObject({
+    horizonWeeks: int(1, 104).default(13),
+    /** Total budget over the horizon; null = the last horizonWeeks weeks' spend (Robyn's default). */
+    budget: num(0, 1e15).nullable().default(null),
+    minMultiple: num(0, 100).default(0.5),
+    maxMultiple: num(0, 1000).default(2),
+    /** Extra constraints in the problem format, money per week. */
+    constraints: z.array(constraintSchema).default([]),
+  }).prefault({}),
+  simulate: z.strictObject({ draws: int(100, 1_000_000).default(10000) }).prefault({}),
+  drift: z.strictObject({
+    errorBandSigma: num(0.5, 10).default(2),
+    recentWeeks: int(1, 52).default(4),
+    spendRangeTolerance: num(0, 10).default(0.25),
+    maxModelAgeWeeks: int(1, 520).default(13),
+  }).prefault({}),
+  alerts: alertsSchema.prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
 
 /** The config with defaults filled and paths absolute. */
-export interface Config {
+export interface Config extends Omit<Parsed, 'raw' | '$schema' | 'input'> {
   root: string;
-  raw: string;
+  /** Raw events folder (null when the input is a weekly table). */
+  raw: string | null;
   rawIsSample: boolean;
-  store: string;
-  reports: string;
-  seed: number;
-  sample: { seed: number; weeks: number; scale: number };
-  mmm: { trials: number; iterations: number; bootstrap: number; controls: string[] | null; threads: number | null };
-  clv: { horizonWeeks: number; discountRate: number; holdoutWeeks: number };
-  optimise: { horizonWeeks: number; budget: number | null; minMultiple: number; maxMultiple: number; constraints: unknown[] };
-  simulate: { draws: number };
-  drift: { errorBandSigma: number; recentWeeks: number; spendRangeTolerance: number; maxModelAgeWeeks: number };
+  /** The weekly-table input with its file paths absolute (null for raw events). */
+  input: (Omit<NonNullable<Parsed['input']>, 'weekly' | 'transactions' | 'holidays'> & { weekly: string; transactions: string | null; holidays: { country: string } | { file: string } | null }) | null;
 }
 
-type FieldSpec =
-  | { type: 'string' }
-  | { type: 'number'; min?: number; max?: number; integer?: boolean; nullable?: boolean }
-  | { type: 'stringArray' }
-  | { type: 'array' }
-  | { type: 'object'; fields: Record<string, FieldSpec> };
-
-const int = (min: number, max: number): FieldSpec => ({ type: 'number', integer: true, min, max });
-const num = (min: number, max: number): FieldSpec => ({ type: 'number', min, max });
-
-/** The schema: every key a config may have, with its type and range. */
-export const CONFIG_SCHEMA: Record<string, FieldSpec> = {
-  $schema: { type: 'string' },
-  raw: { type: 'string' },
-  store: { type: 'string' },
-  reports: { type: 'string' },
-  seed: int(0, 2 ** 31 - 1),
-  sample: { type: 'object', fields: { seed: int(0, 2 ** 31 - 1), weeks: int(8, 1040), scale: num(0.01, 100) } },
-  mmm: { type: 'object', fields: { trials: int(1, 100), iterations: int(10, 100000), bootstrap: int(0, 10000), controls: { type: 'stringArray' }, threads: int(1, 256) } },
-  clv: { type: 'object', fields: { horizonWeeks: int(1, 520), discountRate: num(0, 1), holdoutWeeks: int(0, 260) } },
-  optimise: {
-    type: 'object',
-    fields: { horizonWeeks: int(1, 104), budget: { type: 'number', min: 0, max: 1e15, nullable: true }, minMultiple: num(0, 100), maxMultiple: num(0, 1000), constraints: { type: 'array' } },
-  },
-  simulate: { type: 'object', fields: { draws: int(100, 1_000_000) } },
-  drift: { type: 'object', fields: { errorBandSigma: num(0.5, 10), recentWeeks: int(1, 52), spendRangeTolerance: num(0, 10), maxModelAgeWeeks: int(1, 520) } },
-};
-
-function validate(value: unknown, spec: FieldSpec, path: string, file: string): void {
-  const fail = (msg: string) => {
-    throw new UsageError(`${file}: ${path}: ${msg}`);
-  };
-  switch (spec.type) {
-    case 'string':
-      if (typeof value !== 'string' || value === '') fail('must be a non-empty string');
-      break;
-    case 'number':
-      if (value === null && spec.nullable) return;
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail('must be a number');
-      if (spec.integer && !Number.isInteger(value)) fail('must be an integer');
-      if (spec.min !== undefined && (value as number) < spec.min) fail(`must be >= ${spec.min}`);
-      if (spec.max !== undefined && (value as number) > spec.max) fail(`must be <= ${spec.max}`);
-      break;
-    case 'stringArray':
-      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail('must be an array of strings');
-      break;
-    case 'array':
-      if (!Array.isArray(value)) fail('must be an array');
-      break;
-    case 'object': {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) fail('must be an object');
-      for (const [k, v] of Object.entries(value as object)) {
-        const sub = spec.fields[k];
-        if (!sub) fail(`unknown key "${k}" (allowed: ${Object.keys(spec.fields).join(', ')})`);
-        validate(v, sub, path === '$' ? k : `${path}.${k}`, file);
-      }
-    }
-  }
-}
-
-/** Checks a parsed config against {@link CONFIG_SCHEMA}, fills defaults, and resolves paths inside `root`. */
+/** Checks a parsed config, fills defaults, and resolves paths inside `root`. @throws UsageError naming the file and key path */
 export function resolveConfig(input: unknown, root: string, file = 'config'): Config {
-  validate(input ?? {}, { type: 'object', fields: CONFIG_SCHEMA }, '$', file);
-  const c = (input ?? {}) as ConfigInput;
-  const raw = c.raw ?? 'data/sample';
-  const store = resolveInside(root, c.store ?? 'data', 'store');
+  const c = parseWith(configSchema, input ?? {}, file);
+  if (c.raw !== undefined && c.input) throw new UsageError(`${file}: raw and input: give one input, raw events or a weekly table`);
+  const inside = (p: string, what: string) => resolveInside(root, p, what);
+  const { $schema: _schema, raw, input: weekly, ...rest } = c;
   return {
+    ...rest,
     root,
-    raw: resolveInside(root, raw, 'raw'),
-    rawIsSample: c.raw === undefined || c.raw === 'data/sample',
-    store,
-    reports: resolveInside(root, c.reports ?? 'reports', 'reports'),
-    seed: c.seed ?? 1,
-    sample: { seed: c.sample?.seed ?? 42, weeks: c.sample?.weeks ?? 156, scale: c.sample?.scale ?? 1 },
-    mmm: { trials: c.mmm?.trials ?? 5, iterations: c.mmm?.iterations ?? 2000, bootstrap: c.mmm?.bootstrap ?? 200, controls: c.mmm?.controls ?? null, threads: c.mmm?.threads ?? null },
-    clv: { horizonWeeks: c.clv?.horizonWeeks ?? 52, discountRate: c.clv?.discountRate ?? 0.01, holdoutWeeks: c.clv?.holdoutWeeks ?? 26 },
-    optimise: {
-      horizonWeeks: c.optimise?.horizonWeeks ?? 13,
-      budget: c.optimise?.budget ?? null,
-      minMultiple: c.optimise?.minMultiple ?? 0.5,
-      maxMultiple: c.optimise?.maxMultiple ?? 2,
-      constraints: c.optimise?.constraints ?? [],
-    },
-    simulate: { draws: c.simulate?.draws ?? 10000 },
-    drift: {
-      errorBandSigma: c.drift?.errorBandSigma ?? 2,
-      recentWeeks: c.drift?.recentWeeks ?? 4,
-      spendRangeTolerance: c.drift?.spendRangeTolerance ?? 0.25,
-      maxModelAgeWeeks: c.drift?.maxModelAgeWeeks ?? 13,
-    },
+    raw: weekly ? null : inside(raw ?? 'data/sample', 'raw'),
+    rawIsSample: !weekly && (raw === undefined || raw === 'data/sample'),
+    store: inside(c.store, 'store'),
+    reports: inside(c.reports, 'reports'),
+    input: weekly
+      ? {
+          ...weekly,
+          weekly: inside(weekly.weekly, 'input.weekly'),
+          transactions: weekly.transactions ? inside(weekly.transactions, 'input.transactions') : null,
+          holidays: !weekly.holidays ? null : 'file' in weekly.holidays ? { file: inside(weekly.holidays.file, 'input.holidays.file') } : weekly.holidays,
+        }
+      : null,
   };
 }

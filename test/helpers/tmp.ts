@@ -16,3 +16,11 @@ export function runCli(args: string[], cwd?: string): { code: number; stdout: st
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The JSON log lines a command wrote to stderr (its log when stderr is not a terminal). */
+export function logLines(stderr: string): { level: string; timestamp: string; stage?: string; message: string; fields?: Record<string, unknown> }[] {
+  return stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
+/** The `error: ...` line a command printed, if any. */
+export const errorLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('error: ')) ?? '';

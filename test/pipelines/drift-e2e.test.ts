@@ -37,14 +37,14 @@ describe('weekly runs over new weeks', () => {
     const loose = { errorBandSigma: 10, recentWeeks: 4, spendRangeTolerance: 10, maxModelAgeWeeks: 13 };
 
     const first = weekly({ ...base, drift: loose });
-    expect(first.run.decision).toEqual({ decision: 'refit', reasons: ['no fitted model yet'] });
+    expect(first.run.decisions[0]).toEqual({ model: 'mmm', action: 'refit', reason: 'no fitted model yet' });
 
     // Five more weeks arrive.
     rmSync(raw, { recursive: true });
     cpSync(full, raw, { recursive: true });
     const second = weekly({ ...base, drift: loose });
-    expect(second.run.decision.decision).toBe('reuse');
-    expect(second.run.decision.reasons[0]).toMatch(/^5 new week\(s\) within the error band \(RMS \d+\.\d\d residual sd\)/);
+    expect(second.run.decisions[0].action).toBe('reuse');
+    expect(second.run.decisions[0].reason).toMatch(/^5 new week\(s\) within the error band \(RMS \d+\.\d\d residual sd\)/);
     expect(second.mmm).toBe(first.mmm);
     expect(second.stdout).toMatch(/^ingest +built /m);
     // The kept model is carried forward: the forecast starts the week after the newest data, not after the model's.
@@ -55,11 +55,13 @@ describe('weekly runs over new weeks', () => {
 
     // The same weeks judged with a tight band: the error leaves it, so the model is refitted on all 64 weeks.
     const third = weekly({ ...base, drift: { ...loose, errorBandSigma: 0.5 } });
-    expect(third.run.decision.decision).toBe('refit');
-    expect(third.run.decision.reasons[0]).toMatch(/^recent error left the band: RMS \d+\.\d\d residual sd over the last 4 week\(s\) > 0\.5$/);
+    expect(third.run.decisions[0].action).toBe('refit');
+    expect(third.run.decisions[0].reason).toMatch(/^recent error left the band: RMS \d+\.\d\d residual sd over the last 4 week\(s\) > 0\.5$/);
+    // A refit of a model in use is an alert (on by default), in the run record.
+    expect(third.run.alerts.map((a: { kind: string }) => a.kind)).toEqual(['refit']);
     expect(third.mmm).not.toBe(first.mmm);
     const model = JSON.parse(readFileSync(join(t.dir, 'data', third.mmm, 'model.json'), 'utf8'));
     expect(model.window.weeks).toBe(64);
-    expect(JSON.parse(readFileSync(join(t.dir, 'data', 'current.json'), 'utf8'))).toEqual({ mmm: third.mmm });
+    expect(JSON.parse(readFileSync(join(t.dir, 'data', 'current.json'), 'utf8'))).toMatchObject({ mmm: third.mmm });
   });
 });

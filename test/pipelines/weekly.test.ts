@@ -40,8 +40,9 @@ describe('mmm weekly', () => {
     for (const stage of ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report']) {
       expect(first.stdout).toMatch(new RegExp(`^${stage} +built +data/artifacts/${stage}/[0-9a-f]{16}$`, 'm'));
     }
-    expect(first.stdout).toMatch(/^report +reports\/weekly-\d{4}-\d{2}-\d{2}\.html$/m);
-    expect(first.stdout).toMatch(/^run +data\/runs\/[0-9a-f]{16}\.json$/m);
+    // The report's path is the last line (issue 11); the run record the one before.
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toMatch(/^report +reports\/weekly-\d{4}-\d{2}-\d{2}\.html$/);
+    expect(first.stdout).toMatch(/^run +data\/runs\/\d{8}T\d{9}Z-\d+\.json$/m);
     const report = readFileSync(join(t.dir, 'reports', 'latest.html'), 'utf8');
     expect(report).toContain('>Recommended budget (8 weeks)<');
     expect(report).toContain('no fitted model yet');
@@ -53,10 +54,21 @@ describe('mmm weekly', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).not.toMatch(/ built /);
     expect(second.stdout.match(/ skipped /g)?.length).toBe(first.stdout.match(/ built /g)?.length);
-    expect(snapshot(t.dir)).toEqual(before);
-    const run = JSON.parse(readFileSync(join(t.dir, second.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
-    expect(run.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report']);
-    expect(run.decision).toEqual({ decision: 'refit', reasons: ['no fitted model yet'] });
+    // No artifact, report or pointer byte changes; the run adds its own record to the history.
+    const after = snapshot(t.dir);
+    const added = Object.keys(after).filter((k) => !(k in before));
+    expect(added).toEqual([second.stdout.match(/^run +(\S+)$/m)![1]]);
+    for (const k of added) delete after[k];
+    expect(after).toEqual(before);
+    const run = JSON.parse(readFileSync(join(t.dir, added[0]), 'utf8'));
+    expect(run.status).toBe('ok');
+    expect(run.stages.map((s: { stage: string; action: string }) => `${s.stage} ${s.action}`)).toEqual(['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'].map((s) => `${s} skipped`));
+    expect(run.decisions).toEqual([
+      { model: 'mmm', action: 'refit', reason: 'no fitted model yet' },
+      { model: 'clv', action: 'reuse', reason: 'transactions and settings unchanged' },
+    ]);
+    expect(run.alerts).toEqual([]);
+    expect(run.report).toMatch(/^reports\/weekly-\d{4}-\d{2}-\d{2}\.html$/);
   });
 
   it("puts every stage's warnings in the report, e.g. a recommended plan beyond the spend the model saw", () => {
@@ -130,7 +142,7 @@ describe('mmm command', () => {
   it('prints help for every subcommand and exits 2 on usage errors', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const c of ['weekly', 'generate', 'ingest', 'fit', 'clv', 'optimise', 'simulate']) {
+    for (const c of ['weekly', 'runs', 'gc', 'generate', 'ingest', 'fit', 'clv', 'optimise', 'simulate']) {
       expect(help.stdout).toContain(`  ${c}`);
       const h = runCli([c, '--help']);
       expect(h.code).toBe(0);

@@ -1,0 +1,53 @@
+/**
+ * Drift stage: does this week's data still fit the model in use? The decision
+ * is made once per data version, against the model in use at that time
+ * (recorded in decision.json), and reused after.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Config } from '../../src/core/config.ts';
+import { parseCsv } from '../../src/core/csv.ts';
+import { readManifest } from '../../src/core/artifacts.ts';
+import { stableJson } from '../../src/core/hash.ts';
+import { decideRefit } from '../../src/monitor/drift.ts';
+import type { MmmModel } from '../../src/mmm/types.ts';
+import type { Stage } from '../runner.ts';
+import { readFit } from '../simulate.ts';
+import { STAGE_VERSIONS } from '../versions.ts';
+import { calibrationFiles, modelSettings, SETTINGS_READS } from './model-settings.ts';
+
+/** The fit folder's actual target values (decomposition.csv), to detect restated history. */
+async function fitActuals(fitDir: string): Promise<number[] | null> {
+  const p = join(fitDir, 'decomposition.csv');
+  if (!existsSync(p)) return null;
+  const t = parseCsv(await readFile(p, 'utf8'), p);
+  const j = t.header.indexOf('actual');
+  return j < 0 ? null : t.rows.map((r) => Number(r[j]));
+}
+
+/** @param currentFit the model in use (its folder in the store), or null before the first fit */
+export function driftStage(cfg: Config, rawDir: string, currentFit: string | null): Stage<{ thresholds: Config['drift']; mmm: Record<string, unknown> }> {
+  return {
+    name: 'drift', version: STAGE_VERSIONS.drift, module: import.meta.url,
+    needs: ['ingest'], reads: { ingest: SETTINGS_READS }, outputs: ['decision.json'],
+    files: () => calibrationFiles(rawDir),
+    params: async (inputs) => ({ thresholds: cfg.drift, mmm: (await modelSettings(inputs, cfg, rawDir)).mmmParams }),
+    run: async (ctx) => {
+      const { data } = await modelSettings(ctx, cfg, rawDir);
+      let model: MmmModel | null = null;
+      let actuals: number[] | null = null;
+      let settingsChanged = false;
+      if (currentFit) {
+        model = (await readFit(currentFit)).model;
+        actuals = await fitActuals(currentFit);
+        settingsChanged = stableJson((await readManifest(currentFit))?.params ?? null) !== stableJson(ctx.params.mmm);
+      }
+      let decision = decideRefit(model, data, actuals, cfg.drift);
+      if (settingsChanged && decision.decision === 'reuse') decision = { ...decision, decision: 'refit', reasons: ['the model settings (config or calibration.csv) changed'] };
+      const currentModel = currentFit ? relative(cfg.store, currentFit) : null;
+      await writeFile(join(ctx.dir, 'decision.json'), stableJson({ ...decision, currentModel, thresholds: cfg.drift }));
+      return { decision: { decision: decision.decision, reasons: decision.reasons }, metrics: { newWeeks: decision.newWeeks, errorRms: decision.errorRms } };
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The one table of stage code versions. Bump a stage's entry when its outputs
+ * change for the same inputs in a way its code fingerprint (the files it
+ * imports, pipelines/fingerprint.ts) would not show, e.g. a changed default
+ * read from data. Commands that write the same artifacts (`mmm fit`, `mmm clv`,
+ * `mmm simulate`, `mmm ingest`) use the same entries.
+ */
+export const STAGE_VERSIONS = {
+  ingest: 'ingest@2',
+  drift: 'drift@2',
+  mmm: 'mmm-fit-3',
+  clv: 'clv-1',
+  optimise: 'optimise-stage@5',
+  simulate: 'simulate-stage@2',
+  report: 'report@6',
+} as const;
+
+export type StageName = keyof typeof STAGE_VERSIONS;

@@ -1,0 +1,94 @@
+/**
+ * The one schema layer: every config, option set, problem and artifact file
+ * that crosses a boundary is parsed with a zod schema, whose inferred type the
+ * writer and the reader share. Failures become one line naming the file and
+ * the key path: `mmm.config.json: optimise.constraints[0].sense: must be one of "<=", ">=", "="`.
+ */
+import { z } from 'zod';
+import { UsageError, ValidationError } from './errors.ts';
+
+type Issue = z.core.$ZodIssue;
+
+/** `a.b[2].c` from a zod path. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '$';
+}
+
+/** The object schema at a path of a schema, unwrapping optional/nullable/default/array wrappers (for "allowed keys" lists). */
+function objectAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject | null {
+  let s: z.ZodType | undefined = schema;
+  const unwrap = () => {
+    for (;;) {
+      const def: { type: string; innerType?: z.ZodType; in?: z.ZodType } = (s as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
+      if (def.innerType) s = def.innerType;
+      else if (def.type === 'pipe' && def.in) s = def.in;
+      else break;
+    }
+  };
+  unwrap();
+  for (const p of path) {
+    if (!s) return null;
+    const def: { type: string; element?: z.ZodType } = (s as unknown as { def: { type: string; element?: z.ZodType } }).def;
+    if (def.type === 'array' && typeof p === 'number') s = def.element;
+    else if (s instanceof z.ZodObject) s = s.shape[String(p)] as z.ZodType | undefined;
+    else return null;
+    unwrap();
+  }
+  return s instanceof z.ZodObject ? s : null;
+}
+
+/** The value at a key path of a parsed input (undefined where there is none). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+/** One zod issue in plain words; `input` is the value that was parsed (to tell a missing key from a wrong one). */
+export function describeIssue(issue: Issue, schema?: z.ZodType, input?: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (valueAt(input, issue.path) === undefined) return 'is required';
+      return issue.expected === 'int' ? 'must be an integer' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `must have at least ${issue.minimum} entries` : issue.origin === 'string' ? 'must be a non-empty string' : `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `must have at most ${issue.maximum} entries` : `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+    case 'unrecognized_keys': {
+      const obj = schema ? objectAt(schema, issue.path) : null;
+      const allowed = obj ? ` (allowed: ${Object.keys(obj.shape).filter((k) => k !== '$schema').join(', ')})` : '';
+      return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}${allowed}`;
+    }
+    case 'invalid_value':
+      return `must be ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}`;
+    case 'invalid_union': {
+      const v = valueAt(input, issue.path);
+      return v === undefined ? 'is required' : `${JSON.stringify(v)} is none of the allowed forms`;
+    }
+    case 'invalid_format':
+      return issue.format === 'regex' ? issue.message : `must be a valid ${issue.format}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** The first issue of a failed parse as `path: words`. */
+export function describeError(error: z.ZodError, schema?: z.ZodType, input?: unknown): string {
+  const issue = error.issues[0];
+  return `${keyPath(issue.path)}: ${describeIssue(issue, schema, input)}`;
+}
+
+/**
+ * Parses a value with a schema.
+ * @param where the file (or option) the value came from, named in the error
+ * @param kind 'usage' for configuration and options (UsageError), 'data' for files a stage reads (ValidationError)
+ * @throws UsageError or ValidationError (exit 2): `<where>: <key path>: <what is wrong>`
+ */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string, kind: 'usage' | 'data' = 'usage'): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const msg = describeError(r.error, schema, value);
+  throw kind === 'usage' ? new UsageError(`${where}: ${msg}`) : new ValidationError(msg, { file: where });
+}
