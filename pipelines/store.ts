@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { keepAside, writeFileAtomic } from '../src/core/artifacts.ts';
 import type { Log } from './log.ts';
 import { pidAlive } from './lock.ts';
+import { testPause } from './test-hooks.ts';
 
 /** A file the commit puts in place; `keepPrevious` keeps different old content as `<path>.prev-<hash>`. */
 export interface CommitFile {
@@ -44,6 +45,7 @@ export async function commitFiles(store: string, files: CommitFile[]): Promise<v
     moves.push({ from: tmp, to: f.path, keepPrevious: !!f.keepPrevious });
   }
   await writeFileAtomic(journalPath(store), JSON.stringify({ moves } satisfies Journal));
+  await testPause('commit', store);
   await applyMoves(moves);
   await rm(journalPath(store), { force: true });
 }

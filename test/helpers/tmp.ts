@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'mmm-test-'): { dir: string; cleanup: () => void } {
@@ -24,3 +24,23 @@ export function logLines(stderr: string): { level: string; timestamp: string; st
 
 /** The `error: ...` line a command printed, if any. */
 export const errorLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('error: ')) ?? '';
+
+/** Starts the real `mmm` command without waiting; `done` resolves when it exits. */
+export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+/** Waits until a file exists (polling; the generous limit only stops a hung test). */
+export async function waitForFile(path: string, limitMs = 300_000): Promise<void> {
+  const t0 = Date.now();
+  while (!existsSync(path)) {
+    if (Date.now() - t0 > limitMs) throw new Error(`waitForFile: ${path} did not appear`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

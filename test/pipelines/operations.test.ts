@@ -1,0 +1,242 @@
+/**
+ * Safe to schedule (issue 13), with real processes: one run at a time per
+ * store, a kill inside any stage or the commit leaves the previous state
+ * whole and the next run cleans up, partial runs, run history, alerts to a
+ * webhook, garbage collection.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, relative } from 'node:path';
+import { sha256 } from '../../src/core/hash.ts';
+import { errorLine, logLines, runCli, startCli, tempDir, waitForFile } from '../helpers/tmp.ts';
+
+const t = tempDir('mmm-ops-');
+afterAll(() => t.cleanup());
+
+/** The smallest configuration that runs every stage. */
+const TINY = { seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
+const STAGES = ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'];
+
+function project(name: string, config: object = TINY): string {
+  const dir = join(t.dir, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify(config));
+  return dir;
+}
+
+/** Every path under a folder whose name marks a temporary file or folder. */
+function temps(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (f.includes('.tmp-')) out.push(relative(dir, p));
+      else if (statSync(p).isDirectory()) walk(p);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** Checks every manifest's output hashes against the files beside it. */
+function manifestsHold(store: string): number {
+  let n = 0;
+  for (const stage of readdirSync(join(store, 'artifacts'))) {
+    for (const v of readdirSync(join(store, 'artifacts', stage))) {
+      const dir = join(store, 'artifacts', stage, v);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { outputs: { path: string; sha256: string }[] };
+      for (const o of manifest.outputs) expect(sha256(readFileSync(join(dir, o.path))), `${stage}/${v}/${o.path}`).toBe(o.sha256);
+      n++;
+    }
+  }
+  return n;
+}
+
+const pointers = (dir: string) => ({
+  current: readFileSync(join(dir, 'data', 'current.json'), 'utf8'),
+  latest: readFileSync(join(dir, 'reports', 'latest.html'), 'utf8'),
+  runs: readdirSync(join(dir, 'data', 'runs')).filter((f) => f.endsWith('.json')).length,
+});
+
+describe('one run at a time', () => {
+  it('a second run exits 75 naming the holder; a lock left by a killed run is taken over with a warning', async () => {
+    const dir = project('lock');
+    const mark = join(t.dir, 'lock.mark');
+    const first = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'mmm', MMM_TEST_PAUSE_MARK: mark });
+    await waitForFile(mark);
+    const second = runCli(['weekly'], dir);
+    expect(second.code).toBe(75);
+    expect(errorLine(second.stderr)).toMatch(new RegExp(`^error: another run holds the store .*data: pid ${first.child.pid} on ${hostname()}, started \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$`));
+    expect(second.stdout).toBe('');
+    // The refused run built nothing: only the paused run's ingest and drift are complete, its mmm still temporary.
+    const complete = (s: string) => readdirSync(join(dir, 'data', 'artifacts', s)).filter((v) => !v.startsWith('.tmp-'));
+    expect(readdirSync(join(dir, 'data', 'artifacts')).sort()).toEqual(['drift', 'ingest', 'mmm']);
+    expect([complete('ingest').length, complete('drift').length, complete('mmm').length]).toEqual([1, 1, 0]);
+    first.child.kill('SIGKILL');
+    await first.done;
+    const third = runCli(['weekly'], dir);
+    expect(third.code, third.stderr).toBe(0);
+    const warnings = logLines(third.stderr).filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings.some((w) => w.startsWith(`took over the lock of a run that is no longer running (pid ${first.child.pid} on ${hostname()}`))).toBe(true);
+    expect(temps(dir)).toEqual([]);
+  });
+});
+
+describe('a killed run', () => {
+  it('kill -9 inside each stage or the commit leaves the previous report and pointers whole; the next run finishes cleanly', async () => {
+    const dir = project('kill');
+    const base = runCli(['weekly'], dir);
+    expect(base.code, base.stderr).toBe(0);
+    for (const stage of [...STAGES, 'commit']) {
+      // Make this stage and every later one build again; the earlier ones are skipped.
+      const from = STAGES.indexOf(stage);
+      for (const s of from < 0 ? [] : STAGES.slice(from)) rmSync(join(dir, 'data', 'artifacts', s), { recursive: true, force: true });
+      if (stage === 'commit') writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...TINY, simulate: { draws: 300 } }));
+      const before = pointers(dir);
+      const mark = join(t.dir, `kill-${stage}.mark`);
+      const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: stage, MMM_TEST_PAUSE_MARK: mark });
+      await waitForFile(mark);
+      run.child.kill('SIGKILL');
+      expect((await run.done).signal).toBe('SIGKILL');
+      // Nothing moved: the previous report, current.json and the history are as they were.
+      expect(pointers(dir), stage).toEqual(before);
+      if (stage !== 'commit') {
+        expect(temps(dir).some((p) => p.startsWith(join('data', 'artifacts', stage, '.tmp-'))), stage).toBe(true);
+        expect(existsSync(join(dir, 'data', 'artifacts', stage)) ? readdirSync(join(dir, 'data', 'artifacts', stage)).filter((v) => !v.startsWith('.tmp-')) : [], stage).toEqual([]);
+      }
+      const next = runCli(['weekly'], dir);
+      expect(next.code, `${stage}: ${next.stderr}`).toBe(0);
+      const warnings = logLines(next.stderr).filter((l) => l.level === 'warn').map((l) => l.message);
+      expect(warnings.some((w) => w.startsWith('took over the lock')), stage).toBe(true);
+      if (stage === 'commit') expect(warnings).toContain('finished the commit of a run that was killed while committing');
+      else expect(warnings.some((w) => /^removed \d+ temporary file\(s\) or folder\(s\) left by killed runs$/.test(w)), stage).toBe(true);
+      expect(temps(dir), stage).toEqual([]);
+      expect(manifestsHold(join(dir, 'data'))).toBeGreaterThanOrEqual(STAGES.length);
+      expect(readdirSync(join(dir, 'data', 'runs')).length).toBe(before.runs + (stage === 'commit' ? 2 : 1));
+    }
+  });
+});
+
+describe('what an operator sees', () => {
+  it('a run from a folder without a config, or with a wrong --root, exits 2 and generates nothing', () => {
+    const empty = join(t.dir, 'empty');
+    mkdirSync(empty);
+    const r = runCli(['weekly'], empty);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toBe('error: no config file mmm.config.json (run from the project folder, or give --config FILE or --root DIR)');
+    const wrong = runCli(['weekly', '--root', join(empty, 'nowhere')], empty);
+    expect(wrong.code).toBe(2);
+    expect(errorLine(wrong.stderr)).toBe('error: no config file nowhere/mmm.config.json (run from the project folder, or give --config FILE or --root DIR)');
+    expect(readdirSync(empty)).toEqual([]);
+  });
+
+  it('logs JSON lines with timestamp, level, stage and message when stderr is not a terminal; --quiet keeps warnings only', () => {
+    const dir = project('logs');
+    const r = runCli(['weekly'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = logLines(r.stderr);
+    expect(lines.length).toBe(r.stderr.trim().split('\n').length);
+    for (const l of lines) {
+      expect(l.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(['info', 'warn', 'error']).toContain(l.level);
+    }
+    expect(lines.filter((l) => l.level === 'info' && / built [0-9a-f]{16} in /.test(l.message)).map((l) => l.stage)).toEqual(STAGES);
+    // Every stage's warnings reach the console (here: the model's uncertain channels).
+    const mmmDir = r.stdout.match(/^mmm +built +(\S+)$/m)![1];
+    for (const w of JSON.parse(readFileSync(join(dir, mmmDir, 'manifest.json'), 'utf8')).warnings) expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', stage: 'mmm', message: w }));
+    const quiet = runCli(['weekly', '--quiet'], dir);
+    expect(logLines(quiet.stderr).filter((l) => l.level === 'info')).toEqual([]);
+    expect(logLines(quiet.stderr).some((l) => l.level === 'warn')).toBe(true);
+  });
+
+  it('a stage that fails on its data makes a partial run (exit 3): the others finish, the report says why, the run record holds it', () => {
+    const dir = project('partial', { ...TINY, raw: 'raw' });
+    // Every customer orders once: the Gamma-Gamma spend model has no repeat buyer to fit.
+    const sample = join(t.dir, 'partial-sample');
+    expect(runCli(['generate', '--out', sample, '--seed', '9', '--weeks', '40', '--scale', '0.05']).code).toBe(0);
+    cpSync(sample, join(dir, 'raw'), { recursive: true });
+    const orders = readFileSync(join(sample, 'orders.csv'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(dir, 'raw', 'orders.csv'), [orders[0], ...orders.slice(1).map((row) => { const c = row.split(','); c[1] = `c-${c[0]}`; return c.join(','); })].join('\n') + '\n');
+    const r = runCli(['weekly'], dir);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/^clv +failed +.*repeat/m);
+    for (const s of ['ingest', 'drift', 'mmm', 'optimise', 'simulate', 'report']) expect(r.stdout).toMatch(new RegExp(`^${s} +built `, 'm'));
+    const record = JSON.parse(readFileSync(join(dir, r.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
+    expect(record.status).toBe('partial');
+    expect(record.stages.find((s: { stage: string }) => s.stage === 'clv')).toMatchObject({ action: 'failed', error: expect.stringMatching(/repeat/) });
+    const report = readFileSync(join(dir, 'reports', 'latest.html'), 'utf8');
+    expect(report).toMatch(/customer lifetime value section missing: the clv stage failed: [^<]*repeat/);
+    expect(report).toContain('What each channel returned');
+    // The model succeeded, so it is the one in use.
+    expect(JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm).toBe(relative(join(dir, 'data'), join(dir, r.stdout.match(/^mmm +built +(\S+)$/m)![1])));
+  });
+
+  it('keeps every run in `mmm runs`, sends alerts to a webhook, and --fail-on-alert exits 4', async () => {
+    const received: unknown[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        received.push({ method: req.method, url: req.url, type: req.headers['content-type'], body: JSON.parse(body) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const dir = project('alerts', { ...TINY, alerts: { roasFloor: 1000, webhook: `http://127.0.0.1:${port}/hook` } });
+      const first = await startCli(['weekly'], dir).done;
+      expect(first.code, first.stderr).toBe(0);
+      const second = await startCli(['weekly', '--fail-on-alert'], dir).done;
+      expect(second.code).toBe(4);
+      expect(received).toHaveLength(2);
+      const hook = received[1] as { method: string; url: string; type: string; body: { runId: string; status: string; alerts: { kind: string; message: string }[]; report: string } };
+      expect(hook).toMatchObject({ method: 'POST', url: '/hook', type: 'application/json', body: { status: 'ok' } });
+      const channels = (JSON.parse(readFileSync(join(dir, 'data', JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm, 'model.json'), 'utf8')) as { channels: unknown[] }).channels.length;
+      expect(hook.body.alerts.map((a) => a.kind)).toEqual(Array(channels).fill('roas-floor'));
+      expect(hook.body.alerts[0].message).toMatch(/^[a-z_]+: ROAS \d+\.\d\d is below the floor 1000$/);
+      const runs = runCli(['runs', '--store', join(dir, 'data'), '--json']);
+      expect(runs.code).toBe(0);
+      const history = JSON.parse(runs.stdout) as { runId: string; status: string; stages: { action: string }[]; alerts: unknown[] }[];
+      expect(history.map((h) => h.runId)).toEqual([...history.map((h) => h.runId)].sort());
+      expect(history.map((h) => h.runId).slice(-1)[0]).toBe(hook.body.runId);
+      expect(history).toHaveLength(2);
+      expect(history.map((h) => h.stages.filter((s) => s.action === 'built').length)).toEqual([7, 0]);
+      expect(history.every((h) => h.status === 'ok' && h.alerts.length === channels)).toBe(true);
+      const text = runCli(['runs', '--store', join(dir, 'data')]);
+      expect(text.stdout.trim().split('\n')).toHaveLength(2);
+      expect(text.stdout).toMatch(new RegExp(` ok +\\d{4}-.*built 7, skipped 0 +mmm refit +${channels} alert\\(s\\) +reports/weekly-`));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('mmm gc --keep 1 retires old artifacts and .prev copies, never what the current model, report and last run use', () => {
+    const dir = project('gc');
+    expect(runCli(['weekly'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...TINY, simulate: { draws: 300 } }));
+    expect(runCli(['weekly'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'reports', 'latest.html.prev-0123456789ab'), 'old');
+    const dry = runCli(['gc', '--keep', '1', '--dry-run'], dir);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^would remove data\/artifacts\/simulate\/[0-9a-f]{16}$/m);
+    expect(dry.stdout).toMatch(/^would remove reports\/latest\.html\.prev-0123456789ab$/m);
+    // The first run's simulate and report, the first weekly report (kept as .prev when the second replaced it) and the planted copy.
+    expect(dry.stdout.split('\n').filter((l) => l.startsWith('would remove')).sort()).toEqual([
+      expect.stringMatching(/^would remove data\/artifacts\/report\/[0-9a-f]{16}$/),
+      expect.stringMatching(/^would remove data\/artifacts\/simulate\/[0-9a-f]{16}$/),
+      'would remove reports/latest.html.prev-0123456789ab',
+      expect.stringMatching(/^would remove reports\/weekly-\d{4}-\d\d-\d\d\.html\.prev-[0-9a-f]{12}$/),
+    ]);
+    const gc = runCli(['gc', '--keep', '1'], dir);
+    expect(gc.code).toBe(0);
+    expect(existsSync(join(dir, 'reports', 'latest.html.prev-0123456789ab'))).toBe(false);
+    // What the last run used is intact, so an unchanged re-run still builds nothing.
+    const again = runCli(['weekly'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toMatch(/ built /);
+    expect(manifestsHold(join(dir, 'data'))).toBe(7);
+  });
+});
