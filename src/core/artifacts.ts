@@ -13,6 +13,9 @@ import { basename, dirname, join, relative, resolve, sep, isAbsolute } from 'nod
 import { canonicalJson, sha256, sha256File, stableJson } from './hash.ts';
 import { UsageError } from './errors.ts';
 
+/** Distinguishes temporary names made by one process within one millisecond. */
+let tmpCounter = 0;
+
 /** One file a stage read or wrote, by content. */
 export interface FileRecord {
   path: string;
@@ -107,7 +110,7 @@ export async function writeArtifact(opts: WriteArtifactOptions): Promise<{ manif
   }
   const parent = dirname(resolve(opts.dir));
   await mkdir(parent, { recursive: true });
-  const tmp = join(parent, `.tmp-${basename(opts.dir)}-${process.pid}-${Date.now().toString(36)}`);
+  const tmp = join(parent, `.tmp-${basename(opts.dir)}-${process.pid}-${Date.now().toString(36)}${(tmpCounter++).toString(36)}`);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   const startedAt = now();
@@ -197,8 +200,6 @@ async function moveAside(path: string, tag?: string): Promise<string> {
   await rename(path, target);
   return target;
 }
-
-let tmpCounter = 0;
 
 /**
  * Before `path` gets `next`: if it holds different bytes they are moved to

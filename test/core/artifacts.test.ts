@@ -51,6 +51,38 @@ describe('writeArtifact', () => {
     expect((await readManifest(join(t.dir, kept[0])))?.params).toEqual({ v: 1 });
   });
 
+  it('two writers finishing the same folder at once: the same version is written once, a different one is kept aside (no ENOTEMPTY)', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const dir = join(t.dir, 'race');
+    // Both builds finish only when both have started, so both reach the final rename together.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const build = (text: string) => async (tmp: string) => {
+      writeFileSync(join(tmp, 'f'), text);
+      if (++started === 2) release();
+      await gate;
+      return {};
+    };
+    const same = await Promise.all([0, 1].map(() => writeArtifact({ dir, stage: 's', codeVersion: '1', params: {}, inputs: [], build: build('x') })));
+    expect(same.map((r) => r.skipped).sort()).toEqual([false, true]);
+    expect(readdirSync(t.dir)).toEqual(['race']);
+    started = 0;
+    const gate2 = new Promise<void>((r) => (release = r));
+    const build2 = (v: number) => async (tmp: string) => {
+      writeFileSync(join(tmp, 'f'), String(v));
+      if (++started === 2) release();
+      await gate2;
+      return {};
+    };
+    const differ = await Promise.all([1, 2].map((v) => writeArtifact({ dir: join(t.dir, 'race2'), stage: 's', codeVersion: '1', params: { v }, inputs: [], build: build2(v) })));
+    expect(differ.every((r) => !r.skipped)).toBe(true);
+    const kept = readdirSync(t.dir).filter((n) => n.startsWith('race2.prev-'));
+    expect(kept).toHaveLength(1);
+    expect([readFileSync(join(t.dir, 'race2', 'f'), 'utf8'), readFileSync(join(t.dir, kept[0], 'f'), 'utf8')].sort()).toEqual(['1', '2']);
+  });
+
   it('writeFileAtomic keeps a different previous file and writes nothing for identical bytes', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
