@@ -1,7 +1,8 @@
 /**
  * `mmm optimise --problem FILE.json --out FILE.json`: reads an allocation
  * problem, solves it with {@link allocateBudget}, writes the result atomically
- * (a previous output is kept as `<out>.prev-<hash>`).
+ * (a previous output is kept as `<out>.prev-<hash>`). `mmm optimise --model
+ * DIR` builds the problem from a fit instead.
  *
  * Exit codes (for the CLI): malformed problem -> ValidationError (exit 2, no
  * output written); infeasible -> the output file IS written with status
@@ -10,7 +11,12 @@
  * Use {@link optimiseExitCode} for the mapping.
  */
 import { readFile } from 'node:fs/promises';
-import { ValidationError } from '../src/core/errors.ts';
+import { z } from 'zod';
+import { UsageError, ValidationError } from '../src/core/errors.ts';
+import { parseWith } from '../src/core/schema.ts';
+import { constraintChannels, constraintSchema, type ConstraintInput } from '../src/optimise/schema.ts';
+import { recentWeeklySpend, weeklyProblem } from './allocation.ts';
+import { readFit, readFitInput } from './simulate.ts';
 import { writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { allocateBudget } from '../src/optimise/index.ts';
@@ -45,4 +51,54 @@ export async function runOptimiseCommand(opts: { problem: string; out: string })
   }
   await writeFileAtomic(opts.out, stableJson(result), { keepPrevious: true });
   return result;
+}
+
+/** Options of `mmm optimise --model DIR`. */
+export interface OptimiseFromModelOptions {
+  /** A `mmm fit` output folder (or a weekly pipeline mmm artifact). */
+  model: string;
+  out: string;
+  /** Total budget over the horizon (default: the last horizonWeeks weeks' spend, Robyn's default). */
+  budget?: number;
+  /** Planning horizon in weeks (default 13). */
+  horizonWeeks?: number;
+  /** A JSON file with an array of constraints in the problem format (money per week). */
+  constraints?: string;
+}
+
+/**
+ * `mmm optimise --model DIR`: the allocation problem of a fit, built with the
+ * same curves and defaults as the weekly pipeline's optimise stage (recent
+ * spend from the weeks the model was fitted on), solved and written like the
+ * stage's allocation.json. Exit code as {@link optimiseExitCode}.
+ */
+export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Promise<OptimiseResult & { horizonWeeks: number }> {
+  const { model } = await readFit(opts.model);
+  const data = await readFitInput(opts.model, model);
+  const H = opts.horizonWeeks ?? 13;
+  if (!Number.isInteger(H) || H < 1 || H > 104) throw new UsageError(`--horizon-weeks must be a whole number from 1 to 104, got ${opts.horizonWeeks}`);
+  if (opts.budget !== undefined && !(opts.budget >= 0)) throw new UsageError(`--budget must be >= 0, got ${opts.budget}`);
+  const constraints = opts.constraints ? await readConstraints(opts.constraints, model.channels.map((c) => c.name)) : [];
+  const problem = weeklyProblem(model, recentWeeklySpend(data, H), {}, { horizonWeeks: H, budget: opts.budget ?? null, minMultiple: 0.5, maxMultiple: 2, constraints });
+  const result = await allocateBudget(problem);
+  const doc = { ...result, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' };
+  await writeFileAtomic(opts.out, stableJson(doc), { keepPrevious: true });
+  return doc;
+}
+
+/** A constraints file: a JSON array of constraints naming the model's channels. @throws ValidationError naming the file and entry */
+async function readConstraints(path: string, channels: string[]): Promise<ConstraintInput[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) throw e;
+    throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: path });
+  }
+  const list = parseWith(z.array(constraintSchema), parsed, path, 'data');
+  list.forEach((c, i) => {
+    const unknown = constraintChannels(c).find((n) => !channels.includes(n));
+    if (unknown) throw new ValidationError(`[${i}]: unknown channel "${unknown}" (channels: ${channels.join(', ')})`, { file: path });
+  });
+  return list;
 }

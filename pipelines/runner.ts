@@ -201,6 +201,18 @@ export async function runStages(stages: readonly Stage[], store: string, runId: 
   return [...outcomes.values()];
 }
 
+/**
+ * Runs one stage given the outcomes of earlier stages (e.g. from a run
+ * record, to render a report again from its artifacts).
+ */
+export async function runStageAfter(stage: Stage, earlier: StageOutcome[], store: string, runId: string, log: Log): Promise<StageOutcome> {
+  const outcomes = new Map(earlier.map((o) => [o.stage, o]));
+  const t0 = performance.now();
+  const outcome = await runOne(stage, store, outcomes, runId, log);
+  reportOutcome(outcome, performance.now() - t0, log);
+  return outcome;
+}
+
 function reportOutcome(o: StageOutcome, ms: number, log: Log): void {
   const l = log.child({ stage: o.stage });
   if (o.action === 'failed') l.error(`${o.stage} failed: ${o.error}`, { action: o.action });

@@ -23,6 +23,15 @@ export const decisionSchema = z.object({
 });
 export type DecisionFile = z.infer<typeof decisionSchema>;
 
+/** The parts of an allocation file (`allocation.json` of the optimise stage, `mmm optimise --out`) that plans are made from. */
+export const allocationFileSchema = z.looseObject({
+  status: z.string(),
+  horizonWeeks: z.number().int().min(1),
+  allocation: z.record(z.string(), z.number().min(0)),
+  againstCurrent: z.looseObject({ current: z.record(z.string(), z.number().min(0)) }).nullable().optional(),
+});
+export type AllocationFile = z.infer<typeof allocationFileSchema>;
+
 /** current.json: what the last committed run left in use (folders relative to the store, report relative to the root). */
 export const currentSchema = z.object({
   mmm: z.string().optional(),

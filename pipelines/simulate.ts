@@ -10,13 +10,19 @@ import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { planFromTable, simulatePlans, type Plan, type SimulationResult } from '../src/simulate/index.ts';
-import type { BootstrapDraw, MmmModel } from '../src/mmm/types.ts';
+import type { BootstrapDraw, MmmModel, WeeklyData } from '../src/mmm/types.ts';
+import { readWeeklyCsv } from './mmm.ts';
+import { constantPlan, futureWeeks } from './allocation.ts';
+import { allocationFileSchema, readJson } from './schemas.ts';
 
 export const SIMULATE_CODE_VERSION = 'simulate@2';
 
 export interface SimulateCommandOptions {
   model: string;
-  plan: string;
+  /** A plan CSV (one of plan and allocation). */
+  plan?: string;
+  /** An allocation (`mmm optimise` output): its plan is simulated against the current plan it was compared with. */
+  allocation?: string;
   out: string;
   draws?: number;
   seed?: number;
@@ -52,6 +58,19 @@ export async function readFit(dir: string): Promise<{ model: MmmModel; draws: Bo
   return { model, draws, files };
 }
 
+/**
+ * The weekly table a fit was made on (`input.csv` in its folder), for what
+ * needs the data beside the model: recent spend for a default allocation,
+ * restated history for the drift check.
+ * @throws UsageError when the folder has no input.csv (a fit made before it was kept)
+ */
+export async function readFitInput(dir: string, model: MmmModel): Promise<WeeklyData> {
+  const path = join(dir, 'input.csv');
+  if (!existsSync(path)) throw new UsageError(`${dir} has no input.csv (the weekly table of the fit); refit it with this version of mmm`);
+  const controls = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy').map((b) => b.name);
+  return readWeeklyCsv(path, 'date', model.target, model.channels.map((c) => c.name), controls);
+}
+
 /** Bands of the first plan in the contract's shape, plus the comparison when there is one. */
 export function bandsDocument(result: SimulationResult, labels: string[]): Record<string, unknown> {
   const [first, second] = result.plans;
@@ -71,19 +90,40 @@ export function bandsDocument(result: SimulationResult, labels: string[]): Recor
   return doc;
 }
 
-export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
-  const fit = await readFit(opts.model);
-  const planFiles = [opts.plan, ...(opts.compare ? [opts.compare] : [])];
+/** The plans of a command: the plan CSV (+ compare CSV), or an allocation's plan and the current plan it was compared with. */
+async function commandPlans(model: MmmModel, opts: SimulateCommandOptions): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
+  if ((opts.plan === undefined) === (opts.allocation === undefined)) throw new UsageError('mmm simulate: give either --plan FILE.csv or --allocation FILE.json');
+  if (opts.allocation) {
+    if (opts.compare) throw new UsageError('mmm simulate: --compare goes with --plan; an allocation is compared with its current plan');
+    const alloc = await readJson(allocationFileSchema, opts.allocation);
+    if (alloc.status !== 'optimal') throw new ValidationError(`the allocation is ${alloc.status}, not a plan`, { file: opts.allocation });
+    const missing = model.channels.find((c) => alloc.allocation[c.name] === undefined);
+    if (missing) throw new ValidationError(`no spend for the model's channel "${missing.name}" (an allocation of another model?)`, { file: opts.allocation });
+    const future = futureWeeks(model, alloc.horizonWeeks, null);
+    const current = alloc.againstCurrent?.current ?? {};
+    return {
+      plans: [constantPlan(model, future, alloc.allocation), constantPlan(model, future, current)],
+      labels: ['recommended', 'current'],
+      files: [{ path: opts.allocation, label: 'allocation.json' }],
+    };
+  }
+  const planFiles = [opts.plan!, ...(opts.compare ? [opts.compare] : [])];
   const plans: Plan[] = [];
   for (const f of planFiles) {
     if (!existsSync(f)) throw new UsageError(`plan file not found: ${f}`);
-    plans.push(planFromTable(fit.model, parseCsv(await readFile(f, 'utf8'), f)));
+    plans.push(planFromTable(model, parseCsv(await readFile(f, 'utf8'), f)));
   }
   if (plans.length === 2 && plans[1].dates.length !== plans[0].dates.length) {
     throw new ValidationError(`covers ${plans[1].dates.length} weeks but ${opts.plan} covers ${plans[0].dates.length}`, { file: opts.compare });
   }
+  return { plans, labels: planFiles.map((f, i) => `${i ? 'compare' : 'plan'} (${basename(f)})`), files: planFiles.map((p, i) => ({ path: p, label: i ? 'compare.csv' : 'plan.csv' })) };
+}
+
+export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
+  const fit = await readFit(opts.model);
+  const { plans, labels, files } = await commandPlans(fit.model, opts);
   const params = { draws: opts.draws ?? 10_000, seed: opts.seed ?? 1 };
-  const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: p.endsWith('model.json') ? 'model.json' : 'bootstrap.json' })), ...planFiles.map((p, i) => ({ path: p, label: i ? 'compare.csv' : 'plan.csv' }))]);
+  const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: p.endsWith('model.json') ? 'model.json' : 'bootstrap.json' })), ...files]);
   return writeArtifact({
     dir: opts.out,
     stage: 'simulate',
@@ -92,9 +132,9 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
     inputs,
     build: async (tmp) => {
       const r = await simulatePlans(fit.model, fit.draws, plans, {
-        draws: params.draws, seed: params.seed, threads: opts.threads, labels: planFiles.map((f, i) => `${i ? 'compare' : 'plan'} (${basename(f)})`),
+        draws: params.draws, seed: params.seed, threads: opts.threads, labels,
       });
-      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, planFiles.map((_, i) => (i ? 'compare.csv' : 'plan.csv')))));
+      await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, files.length === 1 && opts.allocation ? ['recommended', 'current'] : files.map((f) => f.label))));
       return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
     },
   });

@@ -166,12 +166,20 @@ const COMMANDS: Record<string, Command> = {
   optimise: {
     summary: 'allocate a budget under business constraints (LP/MIP on HiGHS) and explain the result',
     options: {
-      problem: { type: 'string', required: true, help: 'allocation problem JSON', metavar: 'FILE' },
+      problem: { type: 'string', help: 'allocation problem JSON (or --model)', metavar: 'FILE' },
+      model: { type: 'string', help: 'a mmm fit output folder: the problem is built from its curves as the weekly pipeline does (or --problem)', metavar: 'DIR' },
+      budget: { type: 'number', help: 'with --model: total budget over the horizon (default: the last horizon\'s spend)', metavar: 'X' },
+      'horizon-weeks': { type: 'int', help: 'with --model: planning horizon in weeks (default 13)', metavar: 'N' },
+      constraints: { type: 'string', help: 'with --model: JSON array of constraints (money per week; see README)', metavar: 'FILE' },
       out: { type: 'string', required: true, help: 'result JSON (a previous different file is kept as FILE.prev-<hash>)', metavar: 'FILE' },
     },
     run: async (o) => {
-      const { runOptimiseCommand, optimiseExitCode } = await import('../pipelines/optimise.ts');
-      const r = await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
+      const { runOptimiseCommand, runOptimiseFromModel, optimiseExitCode } = await import('../pipelines/optimise.ts');
+      if ((o.problem === undefined) === (o.model === undefined)) throw new UsageError('mmm optimise: give either --problem FILE.json or --model DIR');
+      if (o.problem !== undefined && (o.budget !== undefined || o['horizon-weeks'] !== undefined || o.constraints !== undefined)) throw new UsageError('mmm optimise: --budget, --horizon-weeks and --constraints go with --model (a problem file holds its own)');
+      const r = o.model
+        ? await runOptimiseFromModel({ model: o.model as string, out: o.out as string, budget: o.budget as number | undefined, horizonWeeks: o['horizon-weeks'] as number | undefined, constraints: o.constraints as string | undefined })
+        : await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
       out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
       if (r.status !== 'optimal') err(r.message.startsWith(r.status) ? r.message : `${r.status}: ${r.message}`);
       return optimiseExitCode(r);
@@ -181,7 +189,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Monte Carlo revenue bands (P5/P50/P95) for a spend plan from a mmm fit output',
     options: {
       model: { type: 'string', required: true, help: 'a mmm fit output folder', metavar: 'DIR' },
-      plan: { type: 'string', required: true, help: 'plan CSV: date (the weeks after the data) + one column per channel (+ controls)', metavar: 'FILE' },
+      plan: { type: 'string', help: 'plan CSV: date (the weeks after the data) + one column per channel (+ controls); or --allocation', metavar: 'FILE' },
+      allocation: { type: 'string', help: 'an allocation from mmm optimise --model: its plan against the current plan (or --plan)', metavar: 'FILE' },
       out: { type: 'string', required: true, help: 'output folder (bands.json)', metavar: 'DIR' },
       draws: { type: 'int', help: 'simulation draws (default 10000)', metavar: 'N' },
       seed: { type: 'int', help: 'random seed (default 1)', metavar: 'N' },
@@ -190,10 +199,24 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (o) => {
       const { runSimulateCommand } = await import('../pipelines/simulate.ts');
-      const r = await runSimulateCommand({ model: o.model as string, plan: o.plan as string, out: o.out as string, draws: o.draws as number | undefined, seed: o.seed as number | undefined, compare: o.compare as string | undefined, threads: o.threads as number | undefined });
+      const r = await runSimulateCommand({ model: o.model as string, plan: o.plan as string | undefined, allocation: o.allocation as string | undefined, out: o.out as string, draws: o.draws as number | undefined, seed: o.seed as number | undefined, compare: o.compare as string | undefined, threads: o.threads as number | undefined });
       const m = r.manifest.metrics as Record<string, number>;
       out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(o.out as string)}/bands.json: total P50 ${m.p50.toFixed(0)} (P5 ${m.p5.toFixed(0)} – P95 ${m.p95.toFixed(0)})${m.probabilityBetter !== undefined ? `, P(better) ${m.probabilityBetter.toFixed(3)}` : ''}`);
       for (const w of r.manifest.warnings) err(`warning: ${w}`);
+    },
+  },
+  report: {
+    summary: 'render a run\'s report again from its artifacts (default: the newest run with a report)',
+    options: {
+      store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
+      run: { type: 'string', help: 'run id (see mmm runs)', metavar: 'ID' },
+      out: { type: 'string', help: 'where to write the page (default <store>/../reports/report-<run id>.html)', metavar: 'FILE' },
+    },
+    run: async (o) => {
+      const { renderRunReport } = await import('../pipelines/report-command.ts');
+      const { cliLog } = await import('../pipelines/log.ts');
+      const r = await renderRunReport({ store: (o.store as string | undefined) ?? 'data', run: o.run as string | undefined, out: o.out as string | undefined, log: cliLog({ quiet: true }) });
+      out(`report of run ${r.runId}: ${rel(r.path)}`);
     },
   },
 };

@@ -7,14 +7,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../src/core/config.ts';
-import { dayToIso, toCsv } from '../../src/core/csv.ts';
 import { stableJson } from '../../src/core/hash.ts';
-import { holidayCalendar } from '../../src/ingest/generate.ts';
-import type { MediaModel, MmmModel, WeeklyData } from '../../src/mmm/types.ts';
+import type { MediaModel, MmmModel } from '../../src/mmm/types.ts';
 import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
-import { allocateBudget, defaultProblemFromCurves, evaluateUnderCurveDraws, marginalRoi, resolveProblem, responseValue } from '../../src/optimise/index.ts';
+import { allocateBudget, evaluateUnderCurveDraws, marginalRoi, resolveProblem, responseValue } from '../../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../../src/optimise/types.ts';
-import { rollForward, type Plan } from '../../src/simulate/index.ts';
+import { rollForward } from '../../src/simulate/index.ts';
+import { clvPerRevenueOf, constantPlan, futureWeeks, planCsv, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
 import type { ClvSummary } from '../clv.ts';
 import { readHolidayDates } from '../holidays.ts';
 import type { Stage } from '../runner.ts';
@@ -23,63 +22,6 @@ import { STAGE_VERSIONS } from '../versions.ts';
 import { modelInput, SETTINGS_READS } from './model-settings.ts';
 
 export const OPTIMISE_OUTPUTS = ['problem.json', 'allocation.json', 'allocation-clv.json', 'curves.json', 'robustness.json', 'plan.csv', 'current.csv'] as const;
-
-/** Mean weekly spend per channel over the last `weeks` weeks. */
-export function recentWeeklySpend(data: WeeklyData, weeks: number): Record<string, number> {
-  const n = data.dates.length;
-  const from = Math.max(0, n - weeks);
-  return Object.fromEntries(data.channels.map((c) => [c.name, c.values.slice(from).reduce((s, v) => s + v, 0) / (n - from)]));
-}
-
-/**
- * The future weeks after the data, with the holiday flag when the model has a
- * `holiday` dummy: from the user's holiday dates when a holidays file was
- * given (list the coming year's dates there), else from the built-in calendar.
- */
-function futureWeeks(model: MmmModel, weeks: number, holidayDates: string[] | null): { dates: Int32Array; controls: Record<string, Float64Array> } {
-  const dates = Int32Array.from({ length: weeks }, (_, i) => model.window.lastDay + 7 * (i + 1));
-  const controls: Record<string, Float64Array> = {};
-  if (model.baseline.some((b) => b.name === 'holiday' && b.kind === 'dummy')) {
-    const start = dates[0] * 86400000;
-    const end = start + weeks * 7 * 86400000;
-    const days = holidayDates ? holidayDates.map((d) => Date.parse(`${d}T00:00:00Z`)) : holidayCalendar(start, end).map((h) => h.ms);
-    const flags = new Float64Array(weeks);
-    for (const ms of days) if (ms >= start && ms < end) flags[Math.floor((ms - start) / (7 * 86400000))] = 1;
-    controls.holiday = flags;
-  }
-  return { dates, controls };
-}
-
-const round2 = (v: number) => Math.round(v * 100) / 100;
-
-function planCsv(plan: Plan): string {
-  const channels = Object.keys(plan.spend);
-  const controls = Object.keys(plan.controls);
-  return toCsv(['date', ...channels, ...controls], Array.from(plan.dates, (d, t) => [dayToIso(d), ...channels.map((c) => round2(plan.spend[c][t])), ...controls.map((c) => plan.controls[c][t])]));
-}
-
-/** CLV value per unit of revenue: customers the channel acquired per unit of its modelled contribution x their mean CLV. */
-function clvPerRevenueOf(model: MmmModel, clv: ClvSummary | null, channelOf: Record<string, string>): Record<string, number> {
-  return Object.fromEntries(model.channels.map((c) => {
-    const g = clv?.byChannel.find((b) => b.channel === channelOf[c.name]);
-    return [c.name, g && c.contribution > 0 ? (g.customers * g.meanClv) / c.contribution : 0];
-  }));
-}
-
-/** The allocation problem for the average week of the horizon. */
-export function weeklyProblem(model: MmmModel, recent: Record<string, number>, clvPerRevenue: Record<string, number>, opt: Config['optimise']): AllocationProblem {
-  const H = opt.horizonWeeks;
-  const base = defaultProblemFromCurves(
-    model.channels.map((c) => ({ name: c.name, response: weeklyCurve(c), recentSpend: recent[c.name] * H })),
-    { horizonWeeks: H, minMultiple: opt.minMultiple, maxMultiple: opt.maxMultiple },
-  );
-  return {
-    ...base,
-    ...(opt.budget !== null ? { budget: opt.budget / H } : {}),
-    channels: base.channels!.map((c) => ({ ...c, clvPerRevenue: clvPerRevenue[c.name] })),
-    constraints: opt.constraints as AllocationProblem['constraints'],
-  };
-}
 
 /** Revenue of the recommended and the current plan under every bootstrap draw (the optimiser's curse shows here). */
 function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, recent: Record<string, number>, model: MmmModel, draws: MediaModel[]) {
@@ -141,15 +83,14 @@ export function optimiseStage(cfg: Config, holidaysFile: string | null): Stage<C
       const revenue = await allocateBudget(problem);
       const clvPlan = clv ? await allocateBudget({ ...problem, objective: 'clv' }) : null;
       const fw = futureWeeks(model, H, holidaysFile ? await readHolidayDates(holidaysFile) : null);
-      const weeklyPlan = (alloc: Record<string, number>): Plan => ({ dates: fw.dates, controls: fw.controls, spend: Object.fromEntries(model.channels.map((c) => [c.name, new Float64Array(H).fill(alloc[c.name] ?? 0)])) });
       const out = (name: string, text: string) => writeFile(join(ctx.dir, name), text);
       await out('problem.json', stableJson(problem));
       await out('allocation.json', stableJson({ ...revenue, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' }));
       await out('allocation-clv.json', stableJson(clvPlan ? { ...clvPlan, horizonWeeks: H } : { status: 'not-run', reason: 'no customer lifetime values (the CLV stage did not run or failed)' }));
       await out('curves.json', stableJson({ channels: curveTable(model, recent, revenue, clvPerRevenue, H), clvPerRevenue }));
       await out('robustness.json', stableJson(robustnessOf(problem, revenue, recent, model, draws)));
-      await out('plan.csv', planCsv(weeklyPlan(revenue.status === 'optimal' ? revenue.allocation : recent)));
-      await out('current.csv', planCsv(weeklyPlan(recent)));
+      await out('plan.csv', planCsv(constantPlan(model, fw, revenue.status === 'optimal' ? revenue.allocation : recent)));
+      await out('current.csv', planCsv(constantPlan(model, fw, recent)));
       return {
         metrics: { status: revenue.status, weeklyRevenue: revenue.revenue, weeklyBudget: problem.budget ?? null, upliftPerWeek: revenue.againstCurrent?.revenueUplift ?? null },
         warnings: revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`],

@@ -1,0 +1,78 @@
+/**
+ * The allocation problem of a fitted model and the plans that follow from an
+ * allocation, shared by the weekly pipeline's optimise stage and the commands
+ * that connect (`mmm optimise --model`, `mmm simulate --allocation`), so both
+ * build the same problem from the same curves.
+ */
+import type { Config } from '../src/core/config.ts';
+import { dayToIso, toCsv } from '../src/core/csv.ts';
+import { holidayCalendar } from '../src/ingest/generate.ts';
+import type { MmmModel, WeeklyData } from '../src/mmm/types.ts';
+import { weeklyCurve } from '../src/optimise/mmm-curves.ts';
+import { defaultProblemFromCurves } from '../src/optimise/index.ts';
+import type { AllocationProblem } from '../src/optimise/types.ts';
+import type { Plan } from '../src/simulate/index.ts';
+import type { ClvSummary } from './clv.ts';
+
+/** Mean weekly spend per channel over the last `weeks` weeks. */
+export function recentWeeklySpend(data: WeeklyData, weeks: number): Record<string, number> {
+  const n = data.dates.length;
+  const from = Math.max(0, n - weeks);
+  return Object.fromEntries(data.channels.map((c) => [c.name, c.values.slice(from).reduce((s, v) => s + v, 0) / (n - from)]));
+}
+
+/**
+ * The future weeks after the data, with the holiday flag when the model has a
+ * `holiday` dummy: from the user's holiday dates when a holidays file was
+ * given (list the coming year's dates there), else from the built-in calendar.
+ */
+export function futureWeeks(model: MmmModel, weeks: number, holidayDates: string[] | null): { dates: Int32Array; controls: Record<string, Float64Array> } {
+  const dates = Int32Array.from({ length: weeks }, (_, i) => model.window.lastDay + 7 * (i + 1));
+  const controls: Record<string, Float64Array> = {};
+  if (model.baseline.some((b) => b.name === 'holiday' && b.kind === 'dummy')) {
+    const start = dates[0] * 86400000;
+    const end = start + weeks * 7 * 86400000;
+    const days = holidayDates ? holidayDates.map((d) => Date.parse(`${d}T00:00:00Z`)) : holidayCalendar(start, end).map((h) => h.ms);
+    const flags = new Float64Array(weeks);
+    for (const ms of days) if (ms >= start && ms < end) flags[Math.floor((ms - start) / (7 * 86400000))] = 1;
+    controls.holiday = flags;
+  }
+  return { dates, controls };
+}
+
+export const round2 = (v: number) => Math.round(v * 100) / 100;
+
+export function planCsv(plan: Plan): string {
+  const channels = Object.keys(plan.spend);
+  const controls = Object.keys(plan.controls);
+  return toCsv(['date', ...channels, ...controls], Array.from(plan.dates, (d, t) => [dayToIso(d), ...channels.map((c) => round2(plan.spend[c][t])), ...controls.map((c) => plan.controls[c][t])]));
+}
+
+/** CLV value per unit of revenue: customers the channel acquired per unit of its modelled contribution x their mean CLV. */
+export function clvPerRevenueOf(model: MmmModel, clv: ClvSummary | null, channelOf: Record<string, string>): Record<string, number> {
+  return Object.fromEntries(model.channels.map((c) => {
+    const g = clv?.byChannel.find((b) => b.channel === channelOf[c.name]);
+    return [c.name, g && c.contribution > 0 ? (g.customers * g.meanClv) / c.contribution : 0];
+  }));
+}
+
+/** The allocation problem for the average week of the horizon. */
+export function weeklyProblem(model: MmmModel, recent: Record<string, number>, clvPerRevenue: Record<string, number>, opt: Config['optimise']): AllocationProblem {
+  const H = opt.horizonWeeks;
+  const base = defaultProblemFromCurves(
+    model.channels.map((c) => ({ name: c.name, response: weeklyCurve(c), recentSpend: recent[c.name] * H })),
+    { horizonWeeks: H, minMultiple: opt.minMultiple, maxMultiple: opt.maxMultiple },
+  );
+  return {
+    ...base,
+    ...(opt.budget !== null ? { budget: opt.budget / H } : {}),
+    channels: base.channels!.map((c) => ({ ...c, clvPerRevenue: clvPerRevenue[c.name] })),
+    constraints: opt.constraints as AllocationProblem['constraints'],
+  };
+}
+
+/** A plan spending `perWeek` every week of the future weeks (controls as `futureWeeks` gives them). */
+export function constantPlan(model: MmmModel, future: { dates: Int32Array; controls: Record<string, Float64Array> }, perWeek: Record<string, number>): Plan {
+  const H = future.dates.length;
+  return { dates: future.dates, controls: future.controls, spend: Object.fromEntries(model.channels.map((c) => [c.name, new Float64Array(H).fill(perWeek[c.name] ?? 0)])) };
+}

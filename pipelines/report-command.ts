@@ -1,0 +1,56 @@
+/**
+ * `mmm report --store DIR [--run ID] [--out FILE]`: renders a run's report
+ * again from the artifacts its run record names (the report stage, with
+ * today's report code), and copies the page to FILE.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { readManifest, writeFileAtomic } from '../src/core/artifacts.ts';
+import { UsageError } from '../src/core/errors.ts';
+import { lockStore } from './lock.ts';
+import type { Log } from './log.ts';
+import { runStageAfter, type StageOutcome } from './runner.ts';
+import { listRuns } from './runs.ts';
+import type { RunRecord } from './schemas.ts';
+import { reportStage } from './stages/report.ts';
+
+/** The outcomes a run record describes, with each artifact's manifest read back. */
+async function outcomesOf(record: RunRecord, store: string): Promise<StageOutcome[]> {
+  const out: StageOutcome[] = [];
+  for (const s of record.stages) {
+    if (s.stage === 'report') continue;
+    if (s.action === 'failed') out.push({ stage: s.stage, action: 'failed', error: s.error ?? 'failed' });
+    else if (s.action === 'not-run') out.push({ stage: s.stage, action: 'not-run', reason: s.error ?? 'did not run' });
+    else {
+      const dir = join(store, s.dir!);
+      const manifest = await readManifest(dir);
+      if (!manifest) throw new UsageError(`run ${record.runId}: its ${s.stage} artifact ${s.dir} is gone (removed by mmm gc?)`);
+      out.push({ stage: s.stage, action: 'skipped', dir, dataVersion: manifest.dataVersion, manifest });
+    }
+  }
+  return out;
+}
+
+/**
+ * Renders the report of a run (default: the newest run that produced one).
+ * @returns the path written
+ */
+export async function renderRunReport(opts: { store: string; run?: string; out?: string; log: Log }): Promise<{ path: string; runId: string }> {
+  const store = resolve(opts.store);
+  const { runs } = await listRuns(store);
+  const record = opts.run ? runs.find((r) => r.runId === opts.run) : [...runs].reverse().find((r) => r.report);
+  if (!record) throw new UsageError(opts.run ? `no run ${opts.run} in ${store} (see mmm runs)` : `no run with a report in ${store}`);
+  if (!record.stages.some((s) => s.stage === 'ingest' && s.dir)) throw new UsageError(`run ${record.runId} ${record.status === 'failed' ? `failed (${record.error})` : 'has no ingest'}: nothing to report`);
+  const root = dirname(store);
+  const out = resolve(opts.out ?? join(root, 'reports', `report-${record.runId}.html`));
+  const lock = await lockStore(store, opts.log);
+  try {
+    const outcome = await runStageAfter(reportStage(root), await outcomesOf(record, store), store, record.runId, opts.log);
+    if (!('dir' in outcome)) throw new UsageError(`run ${record.runId}: the report could not be rendered (${outcome.action === 'failed' ? outcome.error : outcome.reason})`);
+    const html = await readFile(join(outcome.dir, 'report.html'));
+    await writeFileAtomic(out, html, { keepPrevious: true });
+    return { path: out, runId: record.runId };
+  } finally {
+    await lock.release();
+  }
+}
