@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../../src/core/config.ts';
 import { parseCsv } from '../../src/core/csv.ts';
 import { stableJson } from '../../src/core/hash.ts';
+import { seasonalHeldControls } from '../../src/simulate/held-controls.ts';
 import { planFromTable, rollForward, simulatePlans } from '../../src/simulate/index.ts';
 import type { Stage } from '../runner.ts';
 import { bandsDocument, readFit } from '../simulate.ts';
@@ -26,7 +27,10 @@ export function simulateStage(cfg: Config): Stage<{ draws: number; seed: number 
       const labels = ['recommended', 'current'];
       const r = await simulatePlans(model, draws, plans, { draws: ctx.params.draws, seed: ctx.params.seed, labels: labels.map((l) => `${l} plan`) });
       await writeFile(join(ctx.dir, 'bands.json'), stableJson(bandsDocument(r, labels)));
-      return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
+      // Controls the plans do not give are held at their recent mean: say so where that misses a season.
+      const held = model.baseline.filter((b) => b.kind === 'control' && b.recentMean !== undefined && !(b.name in plans[0].controls));
+      const seasonal = seasonalHeldControls(data.dates, held.map((b) => ({ name: b.name, values: data.controls.find((c) => c.name === b.name)!.values, held: b.recentMean! })), plans[0].dates.length);
+      return { warnings: [...r.warnings, ...seasonal.map((w) => w.message)], metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
     },
   };
 }
