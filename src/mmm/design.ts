@@ -129,3 +129,14 @@ export function baselineColumns(dates: Int32Array, firstDay: number, opts: { tre
   }
   return cols;
 }
+
+/** The weeks [from, to) of a weekly table. */
+export function sliceWeekly(data: WeeklyData, from: number, to: number): WeeklyData {
+  return {
+    ...data,
+    dates: data.dates.slice(from, to),
+    target: data.target.slice(from, to),
+    channels: data.channels.map((c) => ({ name: c.name, values: c.values.slice(from, to) })),
+    controls: data.controls.map((c) => ({ name: c.name, values: c.values.slice(from, to) })),
+  };
+}

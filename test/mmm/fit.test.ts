@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsv } from '../../src/core/csv.ts';
 import { ValidationError } from '../../src/core/errors.ts';
-import { fitMmm, generateWeeklyData, oracleFit, oracleForecast, predictBaseline, predictMedia, profileRoas, scoreHyperparameters, steadyStateEffect, weeklyDataToCsvRows } from '../../src/mmm/index.ts';
+import { fitMmm, predictBaseline, predictMedia, scoreHyperparameters, steadyStateEffect } from '../../src/mmm/index.ts';
+import { generateWeeklyData, oracleFit, oracleForecast, profileRoas, weeklyDataToCsvRows } from '../../src/lab/index.ts';
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 
