@@ -14,13 +14,14 @@ import { paretoFront, runSearch } from './search.ts';
 import type { SearchResult } from './search.ts';
 import { candidateReporter, selectCandidate } from './select.ts';
 import type { Selection } from './select.ts';
-import { channelResponses, refitAllWeeks } from './refit.ts';
+import { fitRidgeRows } from './kernel.ts';
+import { allWeeks, channelResponses, coefficientSigns, refitAllWeeks } from './refit.ts';
 import type { Refit } from './refit.ts';
 import { bootstrapDraws } from './intervals.ts';
 import { decompRssd, fitMetrics, holdoutMape, inSampleMetrics } from './metrics.ts';
-import { channelContributions, decompose } from './decompose.ts';
-import { baselineTerms, calibrationReport, channelSummaries, spendTotals, uncertaintyWarnings } from './summarise.ts';
-import type { BootstrapDraw, Candidate, ChannelSummary, FitOptions, MmmFit, MmmModel, WeeklyData } from './types.ts';
+import { baselineParts, channelContributions, decompose } from './decompose.ts';
+import { baselineTerms, calibrationReport, channelSummaries, dominantContextWarnings, interceptWarning, organicSummaries, spendTotals, uncertaintyWarnings } from './summarise.ts';
+import type { BootstrapDraw, Candidate, ChannelSummary, FitOptions, MmmFit, MmmModel, OrganicSummary, WeeklyData } from './types.ts';
 
 /** Runs the hyperparameter search of a problem (worker threads when o.threads > 1). */
 async function searchProblem(pr: SearchProblem): Promise<{ search: SearchResult; threads: number }> {
@@ -35,19 +36,20 @@ async function searchProblem(pr: SearchProblem): Promise<{ search: SearchResult;
 }
 
 /** The model record of model.json from the fit's parts. */
-function modelRecord(pr: SearchProblem, sel: Selection, chosen: Candidate, refit: Refit, channels: ChannelSummary[]): MmmModel {
+function modelRecord(pr: SearchProblem, sel: Selection, chosen: Candidate, refit: Refit, channels: ChannelSummary[], organic: OrganicSummary[]): MmmModel {
   const { o, n, data } = pr;
   const sample = inSampleMetrics(pr.y, refit.fitted, refit.coef.reduce((a, c) => a + (c !== 0 ? 1 : 0), 0));
   const model: MmmModel = {
     formatVersion: 1,
     target: data.targetName,
-    window: { first: dayToIso(data.dates[0]), last: dayToIso(data.dates[n - 1]), firstDay: data.dates[0], lastDay: data.dates[n - 1], weeks: n },
+    window: { first: dayToIso(data.dates[0]), last: dayToIso(data.dates[n - 1]), firstDay: data.dates[0], lastDay: data.dates[n - 1], weeks: n, warmupWeeks: pr.warmup },
     adstock: o.adstock,
     saturation: o.saturation,
     seasonalityPeriod: o.seasonalityPeriod,
     fourierOrder: o.fourierOrder,
     lambda: sel.hp[pr.dims - 1],
     intercept: refit.intercept,
+    interceptSign: o.interceptSign,
     baseline: baselineTerms(pr, refit.coef),
     channels,
     metrics: fitMetrics(sample, holdoutMape(pr, refit, sel.hp[pr.dims - 1]), chosen.validationNrmse, decompRssd(channels)),
@@ -60,9 +62,23 @@ function modelRecord(pr: SearchProblem, sel: Selection, chosen: Candidate, refit
     },
     validationWeeks: pr.nValid,
   };
+  if (organic.length) model.organic = organic;
+  if (pr.factors.length) model.factors = pr.factors;
   const calibration = calibrationReport(pr, refit);
   if (calibration) model.calibration = calibration;
   return model;
+}
+
+/** The fit's warnings: input checks, the intercept at its bound, dominant context variables, undetermined channels. */
+function fitWarnings(pr: SearchProblem, refit: Refit, lambda: number, channels: ChannelSummary[], draws: BootstrapDraw[]): string[] {
+  const free = refit.intercept === 0 && pr.o.interceptSign === 'non_negative' ? freeInterceptOf(pr, refit, lambda) : 0;
+  return [...pr.warnings, ...interceptWarning(pr, refit, free), ...dominantContextWarnings(pr, refit, baselineParts(pr)), ...uncertaintyWarnings(pr, channels, draws)];
+}
+
+/** The intercept of the same design fitted with the intercept free (for the warning at its bound). */
+function freeInterceptOf(pr: SearchProblem, refit: Refit, lambda: number): number {
+  const coef = new Float64Array(pr.nb + pr.nm);
+  return fitRidgeRows(pr.nb + pr.nm, pr.n, refit.design.cols, pr.y, allWeeks(pr.n), pr.n, lambda, coefficientSigns(pr), coef, 0);
 }
 
 /**
@@ -79,15 +95,17 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
   const totals = spendTotals(pr);
   const responses = channelResponses(pr, sel.hp, refit.design.ks, refit.coef);
   const draws: BootstrapDraw[] = bootstrapDraws(pr, search, sel.chosen, sel.hp, refit.design, totals);
-  const channels = channelSummaries(pr, responses, channelContributions(pr, refit), totals, draws);
+  const contribution = channelContributions(pr, refit);
+  const channels = channelSummaries(pr, responses.slice(0, pr.nc), contribution.subarray(0, pr.nc), totals, draws);
+  const organic = organicSummaries(pr, responses.slice(pr.nc), contribution, draws);
   const report = candidateReporter(pr, search);
-  const model = modelRecord(pr, sel, report(sel.chosen), refit, channels);
+  const model = modelRecord(pr, sel, report(sel.chosen), refit, channels, organic);
   return {
     model,
     decomposition: decompose(pr, refit),
     pareto: paretoFront(search.scores, search.trials * search.iterations).map(report),
     draws,
-    warnings: [...pr.warnings, ...uncertaintyWarnings(pr, channels, draws)],
+    warnings: fitWarnings(pr, refit, sel.hp[pr.dims - 1], channels, draws),
     diagnostics: { candidates: search.trials * search.iterations, trials: pr.o.trials, iterations: pr.o.iterations, populationSize: search.populationSize, threads },
   };
 }

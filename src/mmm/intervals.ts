@@ -52,8 +52,8 @@ export function nearOptimalSet(pr: SearchProblem, search: SearchResult, chosen: 
  * @param chosenDesign the chosen hyperparameters' design (reused, not rebuilt)
  */
 export function bootstrapDraws(pr: SearchProblem, search: SearchResult, chosen: number, hp: Float64Array, chosenDesign: Design, spendTotals: number[]): BootstrapDraw[] {
-  const { o, n, nb, nc, dims, y } = pr;
-  const p = nb + nc;
+  const { o, n, nb, nc, nm, dims, y } = pr;
+  const p = nb + nm;
   const sign = coefficientSigns(pr);
   const near = nearOptimalSet(pr, search, chosen);
   const draws: BootstrapDraw[] = [];
@@ -64,7 +64,7 @@ export function bootstrapDraws(pr: SearchProblem, search: SearchResult, chosen: 
     const db = pick === chosen ? chosenDesign : mediaDesign(pr, hpb);
     const rows = movingBlockRows(n, o.blockLength, rng);
     const cb = new Float64Array(p);
-    const ib = fitRidgeRows(p, n, db.cols, y, rows, n, hpb[dims - 1], sign, cb);
+    const ib = fitRidgeRows(p, n, db.cols, y, rows, n, hpb[dims - 1], sign, cb, pr.spec.interceptSign);
     let sseB = 0;
     for (let r = 0; r < n; r++) {
       const t = rows[r];
@@ -72,18 +72,24 @@ export function bootstrapDraws(pr: SearchProblem, search: SearchResult, chosen: 
       for (let j = 0; j < p; j++) f += cb[j] * db.cols[j * n + t];
       sseB += (y[t] - f) ** 2;
     }
-    const contribution = Array.from({ length: nc }, (_, j) => {
+    const contribution = Array.from({ length: nm }, (_, j) => {
       let sum = 0;
       for (let t = 0; t < n; t++) sum += db.cols[(nb + j) * n + t];
       return cb[nb + j] * sum;
     });
-    draws.push({
+    const responses = channelResponses(pr, hpb, db.ks, cb);
+    const draw: BootstrapDraw = {
       draw: b, candidate: pick, intercept: ib, baselineCoefs: Array.from(cb.subarray(0, nb)), lambda: hpb[dims - 1],
       residualSd: Math.sqrt(sseB / Math.max(1, n - p - 1)),
-      roas: contribution.map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
-      contribution,
-      channels: channelResponses(pr, hpb, db.ks, cb),
-    });
+      roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
+      contribution: contribution.slice(0, nc),
+      channels: responses.slice(0, nc),
+    };
+    if (nm > nc) {
+      draw.organic = responses.slice(nc);
+      draw.organicContribution = contribution.slice(nc);
+    }
+    draws.push(draw);
     o.onProgress?.('bootstrap', b + 1, o.bootstrap);
   }
   return draws;

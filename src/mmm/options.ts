@@ -26,6 +26,8 @@ const int = (min: number) => z.number().int(`must be an integer >= ${min}`).min(
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const range = (lo: number, hi: number) => z.tuple([z.number(), z.number()]).refine((r) => r[0] >= lo && r[1] <= hi && r[0] <= r[1], `must be [lo, hi] within [${lo}, ${hi}]`);
 const rangesSchema = z.strictObject(Object.fromEntries(Object.entries(HYPERPARAMETER_LIMITS).map(([k, [lo, hi]]) => [k, range(lo, hi).optional()])) as Record<keyof ChannelRanges, z.ZodOptional<ReturnType<typeof range>>>);
+const adstockKind = z.enum(['geometric', 'weibull_cdf', 'weibull_pdf']);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const studySchema = z.object({
   channel: z.string(),
   from: z.string(),
@@ -39,7 +41,8 @@ export const fitOptionsSchema = z.strictObject({
   seed: finite.default(1),
   trials: int(1).default(5),
   iterations: int(4).default(2000),
-  adstock: z.enum(['geometric', 'weibull_cdf', 'weibull_pdf']).default('geometric'),
+  adstock: adstockKind.default('geometric'),
+  channelAdstock: z.record(z.string(), adstockKind).default({}),
   normalisedAdstock: z.boolean().default(false),
   saturation: z.enum(['hill', 'log']).default('hill'),
   validationFraction: z.number().gt(0).lt(0.5).default(0.15),
@@ -48,6 +51,8 @@ export const fitOptionsSchema = z.strictObject({
   seasonalityPeriod: z.number().gt(1).default(52.18),
   trend: z.boolean().default(true),
   controlSigns: z.record(z.string(), z.enum(['positive', 'negative', 'free'])).default({}),
+  interceptSign: z.enum(['non_negative', 'free']).default('non_negative'),
+  window: z.strictObject({ start: isoDate, end: isoDate }).optional(),
   ranges: rangesSchema.default({}),
   channelRanges: z.record(z.string(), rangesSchema).default({}),
   log10LambdaRange: range(-12, 3).default([-5, -1]),
@@ -66,9 +71,7 @@ export const fitOptionsSchema = z.strictObject({
 });
 
 /** FitOptions with every default filled in and every value checked. */
-export type ResolvedFitOptions = Omit<z.output<typeof fitOptionsSchema>, 'ranges' | 'selectionTolerance' | 'threads' | 'populationSize' | 'calibration'> & {
-  /** Ranges of every channel with the defaults of the adstock family filled in. */
-  ranges: Required<ChannelRanges>;
+export type ResolvedFitOptions = Omit<z.output<typeof fitOptionsSchema>, 'selectionTolerance' | 'threads' | 'populationSize' | 'calibration'> & {
   selectionTolerance: number;
   threads: number;
   populationSize: number | null;
@@ -92,7 +95,6 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
   const o = parsed.data;
   return {
     ...o,
-    ranges: { ...defaultRanges(o.adstock), ...o.ranges } as Required<ChannelRanges>,
     selectionTolerance: o.selectionTolerance ?? (o.selection === 'consensus' ? 0.05 : 0.01),
     threads: o.threads ?? defaultThreads(),
     populationSize: o.populationSize ?? null,

@@ -59,7 +59,7 @@ export function selectCandidate(pr: SearchProblem, search: SearchResult): Select
  * the search, so it is re-scored for the few candidates reported.
  */
 export function candidateReporter(pr: SearchProblem, search: SearchResult): (i: number) => Candidate {
-  const { o, spec, dims, nc, perChannel, lower, upper, names, data } = pr;
+  const { o, spec, dims, lower, upper } = pr;
   const calibrated = pr.cal.channel.length > 0;
   const calEv = calibrated ? createEvaluator(spec) : null;
   const calOut = new Float64Array(3);
@@ -67,13 +67,11 @@ export function candidateReporter(pr: SearchProblem, search: SearchResult): (i: 
     evaluateCandidate(calEv, search.units, i * dims, calOut, 0);
     return calEv.mapeLift as number;
   };
-  const objectiveFactor = (h: Float64Array, mapeLift: number): number => (1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, nc, perChannel, lower, upper) : 0)) * (1 + o.calibrationWeight * mapeLift);
+  const objectiveFactor = (h: Float64Array, mapeLift: number): number => (1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, spec.alphaDim, lower, upper) : 0)) * (1 + o.calibrationWeight * mapeLift);
   return (i: number): Candidate => {
     const hp = decodeUnit(pr, search.units, i);
     const hyperparameters: Record<string, Record<string, number>> = {};
-    data.channels.forEach((ch, j) => {
-      hyperparameters[ch.name] = Object.fromEntries(names.map((nm, k) => [nm, hp[j * perChannel + k]]));
-    });
+    for (const m of pr.media) hyperparameters[m.name] = Object.fromEntries(m.names.map((nm, k) => [nm, hp[m.offset + k]]));
     const mapeLift = calibrated ? mapeLiftOf(i) : 0;
     const s = search.scores;
     const c: Candidate = {

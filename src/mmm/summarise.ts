@@ -8,7 +8,7 @@ import { recentredInterval } from './intervals.ts';
 import { mediaEffect } from './predict.ts';
 import type { SearchProblem } from './problem.ts';
 import type { Refit } from './refit.ts';
-import type { BaselineTerm, BootstrapDraw, ChannelResponse, ChannelSummary, MmmModel } from './types.ts';
+import type { BaselineTerm, BootstrapDraw, ChannelResponse, ChannelSummary, MmmModel, OrganicSummary } from './types.ts';
 
 /** Total spend of each channel over all weeks. */
 export function spendTotals(pr: SearchProblem): number[] {
@@ -16,17 +16,32 @@ export function spendTotals(pr: SearchProblem): number[] {
 }
 
 /**
- * Marginal ROAS of each channel: the extra revenue over all weeks from +1%
- * spend in every week, divided by that extra spend (0 for a channel with no spend).
+ * Marginal ROAS of each channel: the extra revenue over the window's weeks
+ * from +1% spend in every week (warm-up weeks included), divided by the extra
+ * spend in the window (0 for a channel with no spend).
  */
 export function marginalRoas(pr: SearchProblem, responses: ChannelResponse[], totals: number[]): number[] {
   return responses.map((r, j) => {
-    const x = pr.data.channels[j].values;
+    const x = pr.media[j].values;
     const up = mediaEffect(r, Array.from(x, (v) => v * 1.01), null);
     const now = mediaEffect(r, x, null);
     let d = 0;
-    for (let t = 0; t < pr.n; t++) d += up[t] - now[t];
+    for (let t = pr.warmup; t < x.length; t++) d += up[t] - now[t];
     return totals[j] > 0 ? d / (0.01 * totals[j]) : 0;
+  });
+}
+
+/** The organic variables as model.json shows them (contribution with its interval, no ROAS). */
+export function organicSummaries(pr: SearchProblem, responses: ChannelResponse[], contribution: Float64Array, draws: BootstrapDraw[]): OrganicSummary[] {
+  const total = pr.y.reduce((a, b) => a + b, 0);
+  return responses.map((r, i) => {
+    const x = (pr.data.organic ?? [])[i].values;
+    const from = Math.max(0, pr.n - 13);
+    let recent = 0;
+    for (let t = from; t < pr.n; t++) recent += x[t] / (pr.n - from);
+    const c = contribution[pr.nc + i];
+    const [contributionLow, contributionHigh] = draws.length ? recentredInterval(draws.map((d) => (d.organicContribution ?? [])[i]), c, pr.o.intervalLevel) : [c, c];
+    return { ...r, activity: x.reduce((a, b) => a + b, 0), recentMean: recent, contribution: c, targetShare: total !== 0 ? c / total : 0, contributionLow, contributionHigh };
   });
 }
 
@@ -70,13 +85,17 @@ export function uncertaintyWarnings(pr: SearchProblem, channels: ChannelSummary[
   return out;
 }
 
-/** Baseline terms with their coefficients; controls also get their mean over the last 13 weeks (the forecast's default). */
+/** Baseline terms with their coefficients; controls also get their mean over the window's last 13 weeks (the forecast's default). */
 export function baselineTerms(pr: SearchProblem, coef: Float64Array): BaselineTerm[] {
   const { n } = pr;
   return pr.base.map((c, j) => {
     const t: BaselineTerm = { name: c.name, kind: c.kind, coef: coef[j] };
     if (c.order !== undefined) t.order = c.order;
     if (c.fn !== undefined) t.fn = c.fn;
+    if (c.factor !== undefined) {
+      t.factor = c.factor;
+      t.level = c.level;
+    }
     if (c.kind === 'control' || c.kind === 'dummy') {
       const from = Math.max(0, n - 13);
       let s = 0;
@@ -99,4 +118,44 @@ export function calibrationReport(pr: SearchProblem, refit: Refit): MmmModel['ca
     return { channel: st.channel, from: dayToIso(parseDateToDay(String(st.from))), to: dayToIso(parseDateToDay(String(st.to))), weeks: cal.to[k] - cal.from[k] + 1, lift: st.lift, modelled, error: (modelled - st.lift) / st.lift };
   });
   return { weight: o.calibrationWeight, mapeLift: studies.reduce((a, st) => a + Math.abs(st.error), 0) / studies.length, studies };
+}
+
+/**
+ * Share of the target's window total above which one context variable (a
+ * control, or a factor's dummies together) is said to explain most of it:
+ * 0.5. The intercept and trend normally carry the target's level; a context
+ * variable whose modelled effect is more than half the target's total has
+ * taken the level over (as competitor sales do in Robyn's demo data, with a
+ * negative intercept), so the media effects are measured against a baseline
+ * that variable's level, not its week-to-week movement, decides. A variable
+ * with a negative effect (a price index around 1) moves level into the
+ * intercept instead and is not flagged.
+ */
+export const DOMINANT_CONTEXT_SHARE = 0.5;
+
+/** Warnings for context variables whose effect is more than DOMINANT_CONTEXT_SHARE of the target's total. */
+export function dominantContextWarnings(pr: SearchProblem, refit: Refit, parts: { name: string; columns: number[] }[]): string[] {
+  const total = pr.y.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return [];
+  const contextNames = new Set([...pr.base.filter((c) => c.kind === 'control' || c.kind === 'dummy').map((c) => c.name), ...pr.factors.map((f) => f.name)]);
+  const out: string[] = [];
+  for (const p of parts) {
+    if (!contextNames.has(p.name)) continue;
+    let effect = 0;
+    for (const j of p.columns) for (let t = 0; t < pr.n; t++) effect += refit.coef[j] * refit.design.cols[j * pr.n + t];
+    const share = effect / total;
+    if (share > DOMINANT_CONTEXT_SHARE) {
+      out.push(`${p.name} explains ${(100 * share).toFixed(1)}% of ${pr.data.targetName} over the modelling window (more than ${100 * DOMINANT_CONTEXT_SHARE}%): it carries the baseline's level rather than its week-to-week movement, so the media effects are measured against it; check that it is not driven by the media or the target itself, or leave it out`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The warning when the intercept sits at its bound 0 (interceptSign
+ * 'non_negative' and the unconstrained fit below 0), with the free fit's value.
+ */
+export function interceptWarning(pr: SearchProblem, refit: Refit, freeIntercept: number): string[] {
+  if (pr.o.interceptSign !== 'non_negative' || refit.intercept !== 0 || !(freeIntercept < 0)) return [];
+  return [`the intercept sits at its bound 0 (with a free intercept the fit puts it at ${freeIntercept.toFixed(2)}): the other terms carry the baseline's level, so check that no control stands in for it (see the controls' shares); interceptSign 'free' (mmm fit --intercept-sign free) lifts the bound`];
 }
