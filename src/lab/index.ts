@@ -5,3 +5,4 @@
 export * from './synthetic.ts';
 export * from './oracle.ts';
 export * from './backtest.ts';
+export * from './context-organic.ts';

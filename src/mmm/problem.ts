@@ -81,9 +81,9 @@ export function resolveWindow(dates: Int32Array, window: { start: string; end: s
   const end = parseDateToDay(String(window.end));
   if (Number.isNaN(start)) throw new UsageError(`${labels.start}: unparseable date "${window.start}" (expected YYYY-MM-DD)`);
   if (Number.isNaN(end)) throw new UsageError(`${labels.end}: unparseable date "${window.end}" (expected YYYY-MM-DD)`);
+  if (start > dates[n - 1] + 6 || start < dates[0]) throw new UsageError(`${labels.start}: ${window.start} is ${start < dates[0] ? 'before the data\'s first' : 'after the data\'s last'} week (${dayToIso(start < dates[0] ? dates[0] : dates[n - 1])})`);
+  if (end > dates[n - 1] + 6 || end < dates[0]) throw new UsageError(`${labels.end}: ${window.end} is ${end < dates[0] ? 'before the data\'s first' : 'after the data\'s last'} week (${dayToIso(end < dates[0] ? dates[0] : dates[n - 1])})`);
   if (end < start) throw new UsageError(`${labels.end}: the window ends (${window.end}) before it starts (${window.start})`);
-  if (start < dates[0]) throw new UsageError(`${labels.start}: ${window.start} is before the data's first week (${dayToIso(dates[0])})`);
-  if (end > dates[n - 1] + 6) throw new UsageError(`${labels.end}: ${window.end} is after the data's last week (${dayToIso(dates[n - 1])})`);
   let from = -1;
   let to = -1;
   for (let t = 0; t < n; t++) {
