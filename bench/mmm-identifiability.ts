@@ -9,7 +9,7 @@
  * search, which knows none of the transforms, has less to go on still.
  * usage: node bin/run-ts.mjs bench/mmm-identifiability.ts [--seeds 1-6] [--no-foundation] [--min-share 0.1]
  */
-import { profileRoas } from '../src/mmm/index.ts';
+import { profileRoas } from '../src/lab/index.ts';
 import { arg } from './args.ts';
 import { foundationCase, parseSeeds, syntheticCase } from './recovery-cases.ts';
 import type { Case } from './recovery-cases.ts';

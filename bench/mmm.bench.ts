@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { toCsv } from '../src/core/csv.ts';
 import { sha256 } from '../src/core/hash.ts';
 import { defaultThreads } from '../src/core/workers.ts';
-import { fitMmm, generateWeeklyData, weeklyDataToCsvRows } from '../src/mmm/index.ts';
+import { fitMmm } from '../src/mmm/index.ts';
+import { generateWeeklyData, weeklyDataToCsvRows } from '../src/lab/index.ts';
 
 const peerIdx = process.argv.indexOf('--peer-candidates');
 const peerCandidates = peerIdx >= 0 ? Number(process.argv[peerIdx + 1]) : 2000;

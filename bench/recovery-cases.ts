@@ -9,8 +9,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSample } from '../src/ingest/generate.ts';
 import { ingest } from '../src/ingest/ingest.ts';
-import { generateWeeklyData, oracleFit } from '../src/mmm/index.ts';
-import type { SyntheticData, WeeklyData } from '../src/mmm/index.ts';
+import { generateWeeklyData, oracleFit } from '../src/lab/index.ts';
+import type { SyntheticData } from '../src/lab/index.ts';
+import type { WeeklyData } from '../src/mmm/index.ts';
 import { readWeeklyCsv } from '../pipelines/mmm.ts';
 
 const mixes = [4, 5, 6];

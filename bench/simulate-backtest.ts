@@ -13,9 +13,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateWeeklyData } from '../src/mmm/index.ts';
+import { generateWeeklyData, rollingOriginBacktest, type BacktestRow } from '../src/lab/index.ts';
 import type { WeeklyData } from '../src/mmm/types.ts';
-import { rollingOriginBacktest, type BacktestRow } from '../src/simulate/index.ts';
 import { generateSample } from '../src/ingest/generate.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { readWeeklyCsv } from '../pipelines/mmm.ts';

@@ -5,7 +5,8 @@
  *   node bin/run-ts.mjs bench/simulate.bench.ts
  */
 import { cpus } from 'node:os';
-import { fitMmm, generateWeeklyData } from '../src/mmm/index.ts';
+import { fitMmm } from '../src/mmm/index.ts';
+import { generateWeeklyData } from '../src/lab/index.ts';
 import type { WeeklyData } from '../src/mmm/types.ts';
 import { simulatePlans, type Plan } from '../src/simulate/index.ts';
 

@@ -5,16 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dateColumn, numericColumn, parseCsv, requireColumn, toCsv } from '../src/core/csv.ts';
+import { dateColumn, dayToIso, numericColumn, parseCsv, requireColumn, toCsv } from '../src/core/csv.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic } from '../src/core/artifacts.ts';
 import type { BuildResult, Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
-import { fitMmm } from '../src/mmm/index.ts';
+import { fitMmm, resolveWindow } from '../src/mmm/index.ts';
 import type { CalibrationStudy, FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
 
 /** Code version of the MMM stage (bump when outputs change for the same inputs). */
-export const MMM_CODE_VERSION = 'mmm-fit-3';
+export const MMM_CODE_VERSION = 'mmm-fit-4';
 
 /** Options of {@link runFitCommand} (the `mmm fit` flags). */
 export interface FitCommandOptions {
@@ -33,6 +33,23 @@ export interface FitCommandOptions {
   threads?: number;
   /** Lift-study CSV (channel,from,to,lift) to calibrate on. */
   calibration?: string;
+  /** Categorical columns (e.g. events: "na", "event1"), one-hot coded against the most frequent level. */
+  factors?: string[];
+  /** Organic activity columns (>= 0, no spend): adstocked and saturated like media, no ROAS. */
+  organic?: string[];
+  /** Modelling window (YYYY-MM-DD, inclusive; defaults: the first and the last week); weeks before it warm up the adstock. */
+  windowStart?: string;
+  windowEnd?: string;
+  /** Intercept sign (default non_negative, Robyn's). */
+  interceptSign?: 'non_negative' | 'free';
+  /** Adstock kind of every channel (default geometric). */
+  adstock?: string;
+  /** Adstock kind per channel or organic variable, as name=kind (e.g. tv_S=weibull_pdf). */
+  channelAdstock?: string[];
+  /** Coefficient sign per control or factor, as name=sign (positive, negative, free; default free). */
+  controlSigns?: string[];
+  /** JSON file of hyperparameter ranges per channel or organic variable, e.g. {"tv_S": {"theta": [0.3, 0.8]}}. */
+  channelRanges?: string;
 }
 
 /**
@@ -58,11 +75,15 @@ export async function readCalibrationCsv(path: string, aliases: Record<string, s
   });
 }
 
-/** Reads a weekly CSV into WeeklyData; errors name the file, row and column. */
-export async function readWeeklyCsv(path: string, dateCol: string, target: string, channels: string[], controls: string[]): Promise<WeeklyData> {
+/**
+ * Reads a weekly CSV into WeeklyData: numeric target, spend (>= 0), controls
+ * and organic activity (>= 0); factors as strings. Errors name the file, row
+ * and column (a missing column lists the columns found).
+ */
+export async function readWeeklyCsv(path: string, dateCol: string, target: string, channels: string[], controls: string[], extra: { factors?: string[]; organic?: string[] } = {}): Promise<WeeklyData> {
   const table = parseCsv(await readFile(path, 'utf8'), path);
   requireColumn(table, target);
-  return {
+  const data: WeeklyData = {
     file: path,
     dateName: dateCol,
     dates: dateColumn(table, dateCol),
@@ -71,6 +92,56 @@ export async function readWeeklyCsv(path: string, dateCol: string, target: strin
     channels: channels.map((name) => ({ name, values: numericColumn(table, name, { nonNegative: true }) })),
     controls: controls.map((name) => ({ name, values: numericColumn(table, name) })),
   };
+  if (extra.organic?.length) data.organic = extra.organic.map((name) => ({ name, values: numericColumn(table, name, { nonNegative: true }) }));
+  if (extra.factors?.length) {
+    data.factors = extra.factors.map((name) => {
+      const j = requireColumn(table, name);
+      return { name, values: table.rows.map((r) => r[j].trim()) };
+    });
+  }
+  return data;
+}
+
+/** Parses `name=value` pairs of a list flag against the allowed values. @throws UsageError naming the flag */
+function pairs<T extends string>(flag: string, list: string[] | undefined, allowed: readonly T[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const item of list ?? []) {
+    const [name, value, ...rest] = item.split('=');
+    if (!name || rest.length || !allowed.includes(value as T)) throw new UsageError(`mmm fit: ${flag} "${item}": expected name=${allowed.join('|')}`);
+    out[name] = value as T;
+  }
+  return out;
+}
+
+/** Reads the per-channel ranges JSON of --channel-ranges. @throws ValidationError naming the file */
+async function readChannelRanges(path: string): Promise<FitOptions['channelRanges']> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) throw e;
+    throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: path });
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValidationError('expected an object of channel name -> { theta?, alpha?, gamma?, shape?, scale? } ranges', { file: path });
+  return parsed as FitOptions['channelRanges'];
+}
+
+/** The fit options of the command's model flags (checked by the fit's option schema). */
+async function modelOptions(opts: FitCommandOptions, data: WeeklyData): Promise<FitOptions> {
+  const o: FitOptions = {};
+  if (opts.windowStart || opts.windowEnd) {
+    const n = data.dates.length;
+    const window = { start: opts.windowStart ?? dayToIso(data.dates[0]), end: opts.windowEnd ?? dayToIso(data.dates[n - 1]) };
+    resolveWindow(data.dates, window, { start: 'mmm fit: --window-start', end: 'mmm fit: --window-end' });
+    o.window = window;
+  }
+  if (opts.interceptSign) o.interceptSign = opts.interceptSign;
+  if (opts.adstock) o.adstock = opts.adstock as FitOptions['adstock'];
+  const kinds = ['geometric', 'weibull_cdf', 'weibull_pdf'] as const;
+  if (opts.channelAdstock?.length) o.channelAdstock = pairs('--channel-adstock', opts.channelAdstock, kinds);
+  if (opts.controlSigns?.length) o.controlSigns = pairs('--control-signs', opts.controlSigns, ['positive', 'negative', 'free'] as const);
+  if (opts.channelRanges) o.channelRanges = await readChannelRanges(opts.channelRanges);
+  return o;
 }
 
 /** A progress bar on stderr when it is a terminal; silent otherwise. */
@@ -121,14 +192,17 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   if (!opts.weekly) throw new UsageError('mmm fit: --weekly FILE.csv is required');
   if (!opts.out) throw new UsageError('mmm fit: --out DIR is required');
   if (!opts.channels?.length) throw new UsageError('mmm fit: --channels needs at least one spend column');
+  if (opts.interceptSign && opts.interceptSign !== 'non_negative' && opts.interceptSign !== 'free') throw new UsageError(`mmm fit: --intercept-sign must be non_negative or free, got "${opts.interceptSign}"`);
   const controls = [...(opts.controls ?? []), ...(opts.holidays ?? []).filter((h) => !(opts.controls ?? []).includes(h))];
-  const data = await readWeeklyCsv(opts.weekly, opts.dateCol ?? 'date', opts.target, opts.channels, controls);
+  const data = await readWeeklyCsv(opts.weekly, opts.dateCol ?? 'date', opts.target, opts.channels, controls, { factors: opts.factors, organic: opts.organic });
   const calibration = opts.calibration ? await readCalibrationCsv(opts.calibration) : [];
+  const model = await modelOptions(opts, data);
   const params = {
     dateCol: opts.dateCol, target: opts.target, channels: opts.channels, controls, seed: opts.seed ?? 1,
     trials: opts.trials ?? 5, iterations: opts.iterations ?? 2000, bootstrap: opts.bootstrap ?? 200,
+    factors: opts.factors ?? [], organic: opts.organic ?? [], ...model,
   };
-  const inputs = await recordInputs([{ path: opts.weekly }, ...(opts.calibration ? [{ path: opts.calibration }] : [])]);
+  const inputs = await recordInputs([{ path: opts.weekly }, ...(opts.calibration ? [{ path: opts.calibration }] : []), ...(opts.channelRanges ? [{ path: opts.channelRanges }] : [])]);
   let fit: MmmFit | null = null;
   const result = await writeArtifact({
     dir: opts.out,
@@ -140,7 +214,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
       const t0 = performance.now();
       fit = await fitMmm(data, {
         seed: params.seed, trials: params.trials, iterations: params.iterations, bootstrap: params.bootstrap,
-        threads: opts.threads, onProgress: progressReporter(), ...(calibration.length ? { calibration } : {}),
+        threads: opts.threads, onProgress: progressReporter(), ...(calibration.length ? { calibration } : {}), ...model,
       });
       const written = await writeFitFiles(fit, tmp);
       return { ...written, timingsMs: { fit: Math.round(performance.now() - t0) } };

@@ -125,6 +125,15 @@ const COMMANDS: Record<string, Command> = {
       bootstrap: { type: 'int', help: 'bootstrap refits for intervals (default 200)', metavar: 'N' },
       threads: { type: 'int', help: 'worker threads (default: every core)', metavar: 'N' },
       calibration: { type: 'string', help: 'lift studies to calibrate on: CSV with channel,from,to,lift (see README)', metavar: 'FILE' },
+      factors: { type: 'list', help: 'categorical columns (e.g. events with levels na, event1), one-hot coded against the most frequent level', metavar: 'A,B,...' },
+      organic: { type: 'list', help: 'organic activity columns (>= 0, no spend): adstocked and saturated like media, reported without ROAS', metavar: 'A,B,...' },
+      'window-start': { type: 'string', help: 'first week of the modelling window (default: the first week); earlier weeks warm up the adstock', metavar: 'YYYY-MM-DD' },
+      'window-end': { type: 'string', help: 'last week of the modelling window (default: the last week)', metavar: 'YYYY-MM-DD' },
+      'intercept-sign': { type: 'string', help: 'non_negative (default, as Robyn) or free', metavar: 'SIGN' },
+      adstock: { type: 'string', help: 'adstock of every channel: geometric (default), weibull_cdf or weibull_pdf', metavar: 'KIND' },
+      'channel-adstock': { type: 'list', help: 'adstock per channel or organic variable, e.g. tv_S=weibull_pdf', metavar: 'NAME=KIND,...' },
+      'channel-ranges': { type: 'string', help: 'JSON of hyperparameter ranges per channel, e.g. {"tv_S": {"theta": [0.3, 0.8]}}', metavar: 'FILE' },
+      'control-signs': { type: 'list', help: 'coefficient sign per control or factor (default free), e.g. competitor_sales_B=positive', metavar: 'NAME=SIGN,...' },
     },
     run: async (o) => {
       const { runFitCommand } = await import('../pipelines/mmm.ts');
@@ -132,7 +141,11 @@ const COMMANDS: Record<string, Command> = {
         weekly: o.weekly as string, dateCol: (o['date-col'] as string) ?? 'date', target: o.target as string, channels: o.channels as string[],
         controls: (o.controls as string[]) ?? [], out: o.out as string, seed: o.seed as number | undefined, trials: o.trials as number | undefined,
         iterations: o.iterations as number | undefined, bootstrap: o.bootstrap as number | undefined, threads: o.threads as number | undefined,
-        calibration: o.calibration as string | undefined,
+        calibration: o.calibration as string | undefined, factors: o.factors as string[] | undefined, organic: o.organic as string[] | undefined,
+        windowStart: o['window-start'] as string | undefined, windowEnd: o['window-end'] as string | undefined,
+        interceptSign: o['intercept-sign'] as 'non_negative' | 'free' | undefined, adstock: o.adstock as string | undefined,
+        channelAdstock: o['channel-adstock'] as string[] | undefined, channelRanges: o['channel-ranges'] as string | undefined,
+        controlSigns: o['control-signs'] as string[] | undefined,
       });
       const m = r.manifest.metrics as Record<string, number>;
       out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`);

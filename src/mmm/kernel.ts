@@ -271,9 +271,10 @@ export function solveBoundedQp(p: number, A: Float64Array, c: Float64Array, sign
  * Minimises (1/n)||y - b0 - Z b||^2 + lambda ||b||^2 over b with sign bounds.
  * cols: nCols columns of length nWeeks, column-major. Writes coefficients in
  * original units into coefRaw and returns the intercept (original units).
- * A column with no variation over the rows gets coefficient 0.
+ * A column with no variation over the rows gets coefficient 0. interceptSign
+ * 1 bounds the intercept (original units) at >= 0, 0 leaves it free.
  */
-export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, lambda: number, sign: Int8Array, coefRaw: Float64Array): number {
+export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, lambda: number, sign: Int8Array, coefRaw: Float64Array, interceptSign: number): number {
   const p = nCols;
   const mean = new Float64Array(p);
   const sd = new Float64Array(p);
@@ -320,35 +321,55 @@ export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, 
     A[a * q + a] += lambda;
   }
   const bStd = new Float64Array(q);
-  if (q > 0) solveBoundedQp(q, A, c, sgn, bStd, new Float64Array(q * q + 3 * q), new Int32Array(2 * q));
+  const work = new Float64Array(q * q + 3 * q);
+  const iwork = new Int32Array(2 * q);
+  if (q > 0) solveBoundedQp(q, A, c, sgn, bStd, work, iwork);
   let intercept = ybar;
-  for (let a = 0; a < q; a++) {
-    const j = active[a];
-    coefRaw[j] = bStd[a] / sd[j];
-    intercept -= coefRaw[j] * mean[j];
+  for (let a = 0; a < q; a++) intercept -= (bStd[a] / sd[active[a]]) * mean[active[a]];
+  if (interceptSign === 1 && intercept < 0 && q > 0) {
+    // The intercept at its bound 0: the exact constrained optimum (the only other constraints
+    // are sign bounds, and the objective is strictly convex) is the fit without an intercept on
+    // the scaled, uncentred columns u = x / sd: (1/n) u'u = A + m m' and (1/n) u'y = c + m ybar,
+    // m = mean / sd. Robyn does the same (refit without intercept when it comes out negative).
+    for (let a = 0; a < q; a++) {
+      const ma = mean[active[a]] / sd[active[a]];
+      for (let b = 0; b < q; b++) A[a * q + b] += ma * (mean[active[b]] / sd[active[b]]);
+      c[a] += ma * ybar;
+    }
+    solveBoundedQp(q, A, c, sgn, bStd, work, iwork);
+    intercept = 0;
   }
+  for (let a = 0; a < q; a++) coefRaw[active[a]] = bStd[a] / sd[active[a]];
   return intercept;
 }
 
 /**
- * Writes one channel's transformed media series (adstock then saturation) for
- * the hyperparameters in `hp` (kernel layout: [theta] or [shape, scale], then
- * [alpha, gamma] for Hill or [gamma] for log) into out[outOff..outOff+n).
- * k = gamma * max adstocked value over the n weeks. Returns k. `wbuf` holds
- * >= n doubles.
+ * Writes one media column's transformed series (adstock then saturation) for
+ * the hyperparameters hp[hOff..] (kernel layout per kind: geometric [theta],
+ * Weibull [shape, scale]; then Hill [alpha, gamma] or log [gamma]). The spend
+ * series has N weeks of which the first `warm` only warm up the adstock: the
+ * n = N - warm window weeks are written to out[outOff..outOff+n).
+ * k = gamma * max adstocked value over the window. Returns k. `wbuf` holds
+ * >= 2N doubles (adstocked series, then Weibull weights).
  */
-export function transformChannelInto(spend: Float64Array, sOff: number, n: number, adstock: number, normalised: boolean, saturation: number, hp: Float64Array, hOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
+export function transformChannelInto(spend: Float64Array, sOff: number, N: number, warm: number, adstock: number, normalised: boolean, saturation: number, hp: Float64Array, hOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
   let h = hOff;
   if (adstock === 0) {
-    geometricAdstockInto(spend, sOff, n, hp[h], normalised, 0, out, outOff);
+    geometricAdstockInto(spend, sOff, N, hp[h], normalised, 0, wbuf, 0);
     h += 1;
   } else {
-    weibullWeightsInto(adstock, hp[h], hp[h + 1], n, wbuf);
-    convolveAdstockInto(spend, sOff, 0, n, wbuf, n, out, outOff);
+    const w = wbuf.subarray(N, 2 * N);
+    weibullWeightsInto(adstock, hp[h], hp[h + 1], N, w);
+    convolveAdstockInto(spend, sOff, 0, N, w, N, wbuf, 0);
     h += 2;
   }
+  const n = N - warm;
   let mx = 0;
-  for (let t = 0; t < n; t++) if (out[outOff + t] > mx) mx = out[outOff + t];
+  for (let t = 0; t < n; t++) {
+    const v = wbuf[warm + t];
+    out[outOff + t] = v;
+    if (v > mx) mx = v;
+  }
   if (saturation === 0) {
     const k = hp[h + 1] * mx;
     hillInPlace(out, outOff, n, hp[h], k);
@@ -361,16 +382,17 @@ export function transformChannelInto(spend: Float64Array, sOff: number, n: numbe
 
 /**
  * Weak prior on the Hill alphas, as a relative penalty on the validation error:
- * sum over channels of z^2, z = ln(alpha / c) / ln(sqrt(hi / lo)), c = sqrt(lo hi)
- * the geometric middle of the channel's alpha range [lo, hi] (z = -1 and 1 at
- * its ends). hp holds nChannels blocks of `perChannel` values with alpha
- * second to last (Hill layout); lower/upper are the search bounds. Channels
- * with a fixed or non-positive alpha range contribute 0.
+ * sum over media columns with a Hill alpha of z^2, z = ln(alpha / c) / ln(sqrt(hi / lo)),
+ * c = sqrt(lo hi) the geometric middle of the column's alpha range [lo, hi]
+ * (z = -1 and 1 at its ends). alphaDim[j] is the index of column j's alpha in
+ * hp (-1: none); lower/upper are the search bounds. Columns with a fixed or
+ * non-positive alpha range contribute 0.
  */
-export function alphaPriorTerm(hp: Float64Array, nChannels: number, perChannel: number, lower: Float64Array, upper: Float64Array): number {
+export function alphaPriorTerm(hp: Float64Array, alphaDim: Int32Array, lower: Float64Array, upper: Float64Array): number {
   let s = 0;
-  for (let j = 0; j < nChannels; j++) {
-    const d = j * perChannel + perChannel - 2;
+  for (let j = 0; j < alphaDim.length; j++) {
+    const d = alphaDim[j];
+    if (d < 0) continue;
     const lo = lower[d];
     const hi = upper[d];
     if (!(hi > lo) || !(lo > 0)) continue;
@@ -392,7 +414,9 @@ export function alphaPriorTerm(hp: Float64Array, nChannels: number, perChannel: 
 export function createEvaluator(spec: any): any {
   const n = spec.nWeeks;
   const nb = spec.nBase;
-  const nc = spec.nChannels;
+  const nc = spec.nMedia;
+  const nPaid = spec.nChannels;
+  const N = n + spec.warmup;
   const q = 1 + nb + nc;
   const K = spec.cuts.length;
   const ends = new Int32Array(K + 1);
@@ -404,8 +428,9 @@ export function createEvaluator(spec: any): any {
   ybar /= n;
   const yc = new Float64Array(n);
   for (let t = 0; t < n; t++) yc[t] = y[t] - ybar;
-  // Standardised baseline columns over all weeks.
+  // Standardised baseline columns over all weeks; mcol[a] = mean / sd of column a (the intercept constraint's shift).
   const zb = new Float64Array(nb * n);
+  const mcol = new Float64Array(q);
   for (let j = 0; j < nb; j++) {
     let s = 0;
     for (let t = 0; t < n; t++) s += spec.baseline[j * n + t];
@@ -417,6 +442,7 @@ export function createEvaluator(spec: any): any {
     }
     const sd = Math.sqrt(ss / n);
     const inv = sd > 0 ? 1 / sd : 0;
+    mcol[1 + j] = mu * inv;
     for (let t = 0; t < n; t++) zb[j * n + t] = (spec.baseline[j * n + t] - mu) * inv;
   }
   // Prefix sums of the intercept/baseline block: G[k] = sum_{t < ends[k]} z_t z_t', cy[k] = sum z_t yc_t.
@@ -466,25 +492,26 @@ export function createEvaluator(spec: any): any {
   const sign = new Int8Array(q);
   for (let j = 0; j < nb; j++) sign[1 + j] = spec.baseSign[j];
   for (let j = 0; j < nc; j++) sign[1 + nb + j] = 1;
-  const spendShare = new Float64Array(nc);
+  // Spend shares of the paid channels over the window's weeks (DECOMP.RSSD); organic columns have none.
+  const spendShare = new Float64Array(nPaid);
   let spendTotal = 0;
-  for (let j = 0; j < nc; j++) {
+  for (let j = 0; j < nPaid; j++) {
     let s = 0;
-    for (let t = 0; t < n; t++) s += spec.spend[j * n + t];
+    for (let t = spec.warmup; t < N; t++) s += spec.spend[j * N + t];
     spendShare[j] = s;
     spendTotal += s;
   }
-  for (let j = 0; j < nc; j++) spendShare[j] = spendTotal > 0 ? spendShare[j] / spendTotal : 0;
+  for (let j = 0; j < nPaid; j++) spendShare[j] = spendTotal > 0 ? spendShare[j] / spendTotal : 0;
+  const sign2 = sign.subarray(1);
   return {
-    n, nb, nc, q, K, ends, horizon: spec.horizon, yc, zb, Gbase, cyBase, yySeg, aligned,
+    n, N, warmup: spec.warmup, nb, nc, nPaid, q, K, ends, horizon: spec.horizon, ybar, yc, zb, mcol, Gbase, cyBase, yySeg, aligned,
     vRange: vMax - vMin > 0 ? vMax - vMin : 1,
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
-    sign, spendShare, alphaPrior: spec.saturation === 0 && spec.alphaPrior > 0 ? spec.alphaPrior : 0,
+    sign, sign2, interceptSign: spec.interceptSign, spendShare, alphaPrior: spec.alphaPrior > 0 ? spec.alphaPrior : 0, alphaDim: spec.alphaDim,
     calChannel: spec.calChannel ?? new Int32Array(0), calFrom: spec.calFrom ?? new Int32Array(0), calTo: spec.calTo ?? new Int32Array(0),
     calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0,
     spend: spec.spend,
-    adstock: spec.adstock, normalised: !!spec.normalised, saturation: spec.saturation,
-    perChannel: spec.perChannel,
+    adKind: spec.adKind, satKind: spec.satKind, hpOff: spec.hpOff, normalised: !!spec.normalised,
     lower: spec.lower, upper: spec.upper, logScale: spec.logScale, dims: spec.dims,
     hp: new Float64Array(spec.dims),
     media: new Float64Array(nc * n),
@@ -499,8 +526,11 @@ export function createEvaluator(spec: any): any {
     b: new Float64Array(q),
     work: new Float64Array(q * q + 3 * q),
     iwork: new Int32Array(2 * q),
-    wbuf: new Float64Array(n),
-    contrib: new Float64Array(nc),
+    A2: new Float64Array((q - 1) * (q - 1)),
+    c2: new Float64Array(q - 1),
+    b2: new Float64Array(q - 1),
+    wbuf: new Float64Array(2 * N),
+    contrib: new Float64Array(nPaid),
   };
 }
 
@@ -512,7 +542,12 @@ export function decodeUnitInto(st: any, u: Float64Array, uOff: number, hp: Float
   }
 }
 
-/** Solves the ridge system of prefix k (mean Gram + lambda on all but the intercept) into st.b. */
+/**
+ * Solves the ridge system of prefix k (mean Gram + lambda on all but the
+ * intercept) into st.b. With st.interceptSign = 1, an intercept below 0 in
+ * original units (ybar + b0 - sum_a b_a mcol_a) is put at its bound instead
+ * (see solvePrefixAtZeroIntercept).
+ */
 export function solvePrefix(st: any, k: number, lambda: number): void {
   const q = st.q;
   const e = st.ends[k];
@@ -525,6 +560,43 @@ export function solvePrefix(st: any, k: number, lambda: number): void {
   for (let i = 0; i < q; i++) c[i] = st.cy[k * q + i] * inv;
   for (let i = 1; i < q; i++) A[i * q + i] += lambda;
   solveBoundedQp(q, A, c, st.sign, st.b, st.work, st.iwork);
+  if (st.interceptSign !== 1) return;
+  let c0 = st.ybar + st.b[0];
+  for (let a = 1; a < q; a++) c0 -= st.b[a] * st.mcol[a];
+  if (c0 < 0) solvePrefixAtZeroIntercept(st, k, lambda);
+}
+
+/**
+ * The ridge fit of prefix k with the intercept (original units) fixed at 0:
+ * regressors u_a = z_a + mcol_a = x_a / sd_a, so u_a'u_b = G_ab + mcol_a G_0b
+ * + mcol_b G_0a + mcol_a mcol_b e and u_a'y = cy_a + ybar G_0a + mcol_a (cy_0 + ybar e)
+ * come from the prefix Gram matrix (e weeks). Writes st.b in the centred
+ * layout (b0 = sum_a b_a mcol_a - ybar), so predictions need no change. This is
+ * the exact optimum under the bound: the objective is strictly convex and the
+ * other constraints are sign bounds.
+ */
+export function solvePrefixAtZeroIntercept(st: any, k: number, lambda: number): void {
+  const q = st.q;
+  const r = q - 1;
+  const e = st.ends[k];
+  const inv = 1 / e;
+  const G = st.G;
+  const o = k * q * q;
+  const m = st.mcol;
+  const ybar = st.ybar;
+  const cy0 = st.cy[k * q];
+  for (let a = 1; a < q; a++) {
+    for (let b = 1; b < q; b++) st.A2[(a - 1) * r + b - 1] = (G[o + a * q + b] + m[a] * G[o + b] + m[b] * G[o + a] + m[a] * m[b] * e) * inv;
+    st.A2[(a - 1) * r + a - 1] += lambda;
+    st.c2[a - 1] = (st.cy[k * q + a] + ybar * G[o + a] + m[a] * (cy0 + ybar * e)) * inv;
+  }
+  solveBoundedQp(r, st.A2, st.c2, st.sign2, st.b2, st.work, st.iwork);
+  let b0 = -ybar;
+  for (let a = 1; a < q; a++) {
+    st.b[a] = st.b2[a - 1];
+    b0 += st.b2[a - 1] * m[a];
+  }
+  st.b[0] = b0;
 }
 
 /** Prediction (centred units) of week t from the coefficients in st.b. */
@@ -547,8 +619,8 @@ export function predictWeek(st: any, t: number): number {
  * mean absolute percentage error of the all-weeks fit's channel effect over
  * each study's weeks against the study's measured lift, is left in st.mapeLift);
  * out[oOff+1] = DECOMP.RSSD of the candidate fitted on all weeks: sqrt of the
- * summed squared differences between each channel's share of media effect and
- * its share of spend; out[oOff+2] = in-sample NRMSE of that all-weeks fit.
+ * summed squared differences between each paid channel's share of the paid
+ * media effect and its share of spend; out[oOff+2] = in-sample NRMSE of that all-weeks fit.
  * Allocation-free.
  */
 export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: Float64Array, oOff: number): void {
@@ -569,7 +641,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
   const lambda = hp[st.dims - 1];
   for (let j = 0; j < nc; j++) {
     const o = j * n;
-    transformChannelInto(st.spend, o, n, st.adstock, st.normalised, st.saturation, hp, j * st.perChannel, media, o, st.wbuf);
+    transformChannelInto(st.spend, j * st.N, st.N, st.warmup, st.adKind[j], st.normalised, st.satKind[j], hp, st.hpOff[j], media, o, st.wbuf);
     let s = 0;
     let s2 = 0;
     for (let t = 0; t < n; t++) {
@@ -584,6 +656,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
     const ok = sd > 1e-12 * (mu > 0 ? mu : 1);
     st.mSd[j] = ok ? sd : 0;
     const inv = ok ? 1 / sd : 0;
+    st.mcol[1 + nb + j] = mu * inv;
     for (let t = 0; t < n; t++) zm[o + t] = (media[o + t] - mu) * inv;
   }
   // Prefix Gram matrices: baseline block copied, media rows accumulated segment by segment.
@@ -679,19 +752,19 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
   const sseAllRaw = yyAll - 2 * linAll + quadAll;
   const sseAll = sseAllRaw > 0 ? sseAllRaw : 0;
   let total = 0;
-  for (let j = 0; j < nc; j++) {
+  for (let j = 0; j < st.nPaid; j++) {
     const sd = st.mSd[j];
     const eff = sd > 0 ? (b[1 + nb + j] / sd) * st.mSum[j] : 0;
     st.contrib[j] = eff;
     total += eff;
   }
   let rssd = 0;
-  for (let j = 0; j < nc; j++) {
+  for (let j = 0; j < st.nPaid; j++) {
     const share = total > 0 ? st.contrib[j] / total : 0;
     const d = share - st.spendShare[j];
     rssd += d * d;
   }
-  const prior = st.alphaPrior > 0 ? st.alphaPrior * alphaPriorTerm(hp, nc, st.perChannel, st.lower, st.upper) : 0;
+  const prior = st.alphaPrior > 0 ? st.alphaPrior * alphaPriorTerm(hp, st.alphaDim, st.lower, st.upper) : 0;
   // Lift-test calibration (MAPE.LIFT, as Robyn's calibration): each study's measured lift against
   // the channel's effect over the study's weeks in the all-weeks fit.
   let cal = 0;

@@ -91,46 +91,82 @@ export function steadyStateEffect(channel: ChannelResponse, weeklySpend: number)
   return channel.coef * saturate(channel.saturation, [a])[0];
 }
 
-/** Baseline forecast parts per week. */
+/** Baseline forecast parts per week (every part of the model but paid media). */
 export interface BaselineForecast {
   intercept: number;
   trend: Float64Array;
   seasonality: Float64Array;
+  /** Each control's effect, by control name. */
   controls: Record<string, Float64Array>;
+  /** Each factor's effect (its level's dummy coefficient; 0 at the reference level), by factor name. */
+  factors: Record<string, Float64Array>;
+  /** Each organic variable's effect (adstock carried over from the model's last week), by name. */
+  organic: Record<string, Float64Array>;
   total: Float64Array;
 }
 
+/** A given series' values for `n` weeks, or `fallback` every week. @throws RangeError for a wrong length */
+function givenOr(given: Record<string, ArrayLike<number>>, name: string, n: number, fallback: number): Float64Array {
+  const g = given[name];
+  if (g && g.length !== n) throw new RangeError(`predictBaseline: ${name} has ${g.length} values for ${n} weeks`);
+  return g ? Float64Array.from(g) : new Float64Array(n).fill(fallback);
+}
+
 /**
- * Baseline (non-media) prediction for any weeks (past or future): intercept +
- * trend (weeks since the first modelled week) + Fourier seasonality + controls.
- * A control missing from `controls` takes 0 if it is a 0/1 dummy (no holiday)
- * and its mean over the model's last 13 weeks otherwise.
+ * Baseline (everything but paid media) prediction for any weeks: intercept +
+ * trend (weeks since the first modelled week) + Fourier seasonality +
+ * controls + factors + organic variables. `given` holds series by name:
+ * controls (left out: a 0/1 dummy takes 0, any other its mean over the
+ * model's last 13 weeks), factor dummies by term name `<factor>_<level>`
+ * (left out: 0, the reference level; see factorDummies), organic activity
+ * (left out: its recent mean). Organic effects continue the adstock from the
+ * model's last week, so with organic variables the weeks must follow it.
  * @param dates week starts as days since epoch
- * @throws RangeError when a given control series has the wrong length
+ * @throws RangeError when a given series has the wrong length, or organic weeks do not follow the model's last week
  */
-export function predictBaseline(model: MmmModel, dates: Int32Array, controls: Record<string, ArrayLike<number>> = {}): BaselineForecast {
+export function predictBaseline(model: MmmModel, dates: Int32Array, given: Record<string, ArrayLike<number>> = {}): BaselineForecast {
   const n = dates.length;
   const ctrlTerms = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy');
-  const series = ctrlTerms.map((b) => {
-    const given = controls[b.name];
-    if (given && given.length !== n) throw new RangeError(`predictBaseline: control ${b.name} has ${given.length} values for ${n} weeks`);
-    const v = given ? Float64Array.from(given) : new Float64Array(n).fill(b.kind === 'dummy' ? 0 : (b.recentMean ?? 0));
-    return { name: b.name, values: v, dummy: b.kind === 'dummy' };
-  });
+  const series = ctrlTerms.map((b) => ({ name: b.name, values: givenOr(given, b.name, n, b.kind === 'dummy' ? 0 : (b.recentMean ?? 0)), dummy: b.kind === 'dummy' }));
   const cols = baselineColumns(dates, model.window.firstDay, { trend: model.baseline.some((b) => b.kind === 'trend'), fourierOrder: model.fourierOrder, period: model.seasonalityPeriod }, series, {});
-  const trend = new Float64Array(n);
-  const seasonality = new Float64Array(n);
-  const ctrlOut: Record<string, Float64Array> = {};
-  const total = new Float64Array(n).fill(model.intercept);
+  const out: BaselineForecast = { intercept: model.intercept, trend: new Float64Array(n), seasonality: new Float64Array(n), controls: {}, factors: {}, organic: {}, total: new Float64Array(n).fill(model.intercept) };
+  const add = (target: Float64Array, coef: number, values: ArrayLike<number>): void => {
+    for (let t = 0; t < n; t++) {
+      target[t] += coef * values[t];
+      out.total[t] += coef * values[t];
+    }
+  };
   for (const col of cols) {
     const term = model.baseline.find((b) => b.name === col.name);
     if (!term) continue;
-    const target = col.kind === 'trend' ? trend : col.kind === 'fourier' ? seasonality : (ctrlOut[col.name] = new Float64Array(n));
-    for (let t = 0; t < n; t++) {
-      const v = term.coef * col.values[t];
-      target[t] += v;
-      total[t] += v;
-    }
+    add(col.kind === 'trend' ? out.trend : col.kind === 'fourier' ? out.seasonality : (out.controls[col.name] = new Float64Array(n)), term.coef, col.values);
   }
-  return { intercept: model.intercept, trend, seasonality, controls: ctrlOut, total };
+  for (const term of model.baseline.filter((b) => b.kind === 'factor')) {
+    const f = term.factor ?? term.name;
+    add((out.factors[f] ??= new Float64Array(n)), term.coef, givenOr(given, term.name, n, 0));
+  }
+  if (model.organic?.length && n > 0 && dates[0] !== model.window.lastDay + 7) {
+    throw new RangeError(`predictBaseline: organic effects continue from the model's last week (${model.window.last}), so the weeks must start the week after it`);
+  }
+  for (const og of model.organic ?? []) add((out.organic[og.name] = new Float64Array(n)), 1, mediaEffect(og, givenOr(given, og.name, n, og.recentMean)));
+  return out;
+}
+
+/**
+ * 0/1 dummy series of a factor's planned levels, keyed by the model's term
+ * names `<factor>_<level>` (the input predictBaseline takes).
+ * @throws RangeError for a factor the model does not have or a level it never saw
+ */
+export function factorDummies(model: MmmModel, factor: string, levels: string[]): Record<string, Float64Array> {
+  const f = model.factors?.find((x) => x.name === factor);
+  if (!f) throw new RangeError(`factorDummies: the model has no factor "${factor}"`);
+  const out: Record<string, Float64Array> = {};
+  const terms = model.baseline.filter((b) => b.kind === 'factor' && b.factor === factor);
+  for (const term of terms) out[term.name] = new Float64Array(levels.length);
+  levels.forEach((level, t) => {
+    if (!f.levels.includes(level)) throw new RangeError(`factorDummies: level "${level}" of ${factor} was not seen in the fit (levels: ${f.levels.join(', ')})`);
+    const term = terms.find((b) => b.level === level);
+    if (term) out[term.name][t] = 1;
+  });
+  return out;
 }

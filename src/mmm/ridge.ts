@@ -25,9 +25,10 @@ export function solveSignBoundedQuadratic(A: ArrayLike<number>, c: ArrayLike<num
  * exactly). A column without variation over the rows gets 0.
  * @param columns one array per feature, each as long as y
  * @param rows the rows to fit on (repeats allowed, for the bootstrap); default all
+ * @param interceptSign 'non_negative' bounds the intercept at >= 0 (the fit without an intercept when it would be negative); default 'free'
  * @returns intercept and coefficients in the original units of the columns
  */
-export function fitSignedRidge(columns: ArrayLike<number>[], y: ArrayLike<number>, lambda: number, signs: CoefficientSign[], rows?: ArrayLike<number>): { intercept: number; coefficients: Float64Array } {
+export function fitSignedRidge(columns: ArrayLike<number>[], y: ArrayLike<number>, lambda: number, signs: CoefficientSign[], rows?: ArrayLike<number>, interceptSign: 'free' | 'non_negative' = 'free'): { intercept: number; coefficients: Float64Array } {
   const n = y.length;
   const p = columns.length;
   if (signs.length !== p) throw new RangeError(`fitSignedRidge: ${p} columns but ${signs.length} signs`);
@@ -39,6 +40,6 @@ export function fitSignedRidge(columns: ArrayLike<number>[], y: ArrayLike<number
   });
   const r = rows ? Int32Array.from(rows) : Int32Array.from({ length: n }, (_, i) => i);
   const coefficients = new Float64Array(p);
-  const intercept = fitRidgeRows(p, n, cols, Float64Array.from(y), r, r.length, lambda, Int8Array.from(signs.map(signCode)), coefficients);
+  const intercept = fitRidgeRows(p, n, cols, Float64Array.from(y), r, r.length, lambda, Int8Array.from(signs.map(signCode)), coefficients, interceptSign === 'non_negative' ? 1 : 0);
   return { intercept, coefficients };
 }

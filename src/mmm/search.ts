@@ -10,28 +10,38 @@ import { EvaluatorPool } from './search-worker.ts';
 
 /** Plain-data description of the search problem (structured-clone safe; sent to workers). */
 export interface SearchSpec {
+  /** Weeks of the modelling window (the regression's rows). */
   nWeeks: number;
+  /** Weeks before the window whose spend only warms up the adstock (0: none). */
+  warmup: number;
   /** Rolling-origin fold starts (ascending): fold k fits weeks [0, cuts[k]) and validates the next `horizon` weeks. */
   cuts: Int32Array;
   horizon: number;
   nBase: number;
+  /** Paid channels: the first nChannels media columns (they have spend; DECOMP.RSSD and lift studies are about them). */
   nChannels: number;
+  /** Media columns: paid channels, then organic variables (transformed alike, no spend). */
+  nMedia: number;
   /** Target, nWeeks values. */
   y: Float64Array;
   /** Baseline columns, column-major nBase x nWeeks. */
   baseline: Float64Array;
   /** Sign code per baseline column: 0 free, 1 >= 0, -1 <= 0. */
   baseSign: Int8Array;
-  /** Spend, column-major nChannels x nWeeks. */
+  /** 1: the intercept (original units) is >= 0; 0: free. */
+  interceptSign: number;
+  /** Spend or activity, column-major nMedia x (warmup + nWeeks). */
   spend: Float64Array;
-  /** 0 geometric, 1 Weibull CDF, 2 Weibull PDF. */
-  adstock: number;
+  /** Adstock kind per media column (0 geometric, 1 Weibull CDF, 2 Weibull PDF). */
+  adKind: Int8Array;
+  /** Saturation kind per media column (0 Hill, 1 log). */
+  satKind: Int8Array;
+  /** First hyperparameter of media column j in a candidate (adstock then saturation parameters); hpOff[nMedia] = dims - 1. */
+  hpOff: Int32Array;
+  /** Index of media column j's Hill alpha in a candidate, -1 when it has none (for the alpha prior). */
+  alphaDim: Int32Array;
   normalised: boolean;
-  /** 0 Hill, 1 log. */
-  saturation: number;
-  /** Hyperparameters per channel (adstock then saturation). */
-  perChannel: number;
-  /** Dimensions: nChannels * perChannel + 1 (lambda last). */
+  /** Dimensions: every media column's hyperparameters + 1 (lambda last). */
   dims: number;
   lower: Float64Array;
   upper: Float64Array;

@@ -23,8 +23,33 @@ export interface WeeklyData {
   target: Float64Array;
   /** Paid media spend per channel (currency per week, >= 0). */
   channels: NamedSeries[];
-  /** Controls (price index, competitor spend, 0/1 holiday or event flags, ...). */
+  /**
+   * Context variables (price index, competitor sales, 0/1 holiday or event
+   * flags, ...). Their coefficients are free by default (Robyn's
+   * context_vars); FitOptions.controlSigns constrains one.
+   */
   controls: NamedSeries[];
+  /**
+   * Categorical context variables (Robyn's factor_vars), one string per week
+   * (e.g. "na", "event1"). Default none. Each is one-hot coded against its
+   * most frequent level in the modelling window (ties: the level seen first),
+   * so the model carries its levels; weeks ahead default to that reference level.
+   */
+  factors?: FactorSeries[];
+  /**
+   * Organic variables (Robyn's organic_vars): activity without spend, >= 0
+   * (newsletters sent, posts, ...). Default none. Adstocked and saturated like
+   * paid media with their own hyperparameters, coefficient >= 0; reported as a
+   * contribution without ROAS, and left out of DECOMP.RSSD. Weeks ahead are
+   * held at their mean over the last 13 weeks unless a plan gives them.
+   */
+  organic?: NamedSeries[];
+}
+
+/** A categorical weekly series: one level name per week. */
+export interface FactorSeries {
+  name: string;
+  values: string[];
 }
 
 export type AdstockKind = 'geometric' | 'weibull_cdf' | 'weibull_pdf';
@@ -99,11 +124,29 @@ export interface FitOptions {
   seasonalityPeriod?: number;
   /** Include a linear trend (default true). */
   trend?: boolean;
-  /** Sign of each control's coefficient by name (default 'free' for every control). */
+  /**
+   * Sign of each context variable's coefficient, by control or factor name (default 'free' for
+   * every one, as Robyn's context variables). Paid media and organic coefficients are always >= 0.
+   */
   controlSigns?: Record<string, CoefficientSign>;
+  /**
+   * Sign of the intercept (default 'non_negative', Robyn's intercept_sign default): a fit whose
+   * intercept comes out negative is refitted with the intercept at 0 (the exact constrained
+   * optimum), and warns. 'free' leaves it unconstrained.
+   */
+  interceptSign?: 'non_negative' | 'free';
+  /**
+   * Modelling window (ISO dates, inclusive; default: every week). The regression uses the weeks
+   * whose start date falls in [start, end]; the weeks before `start` only warm up the adstock
+   * (Robyn's window_start/window_end), and weeks after `end` are not used. Metrics,
+   * decomposition and residuals are the window's.
+   */
+  window?: { start: string; end: string };
+  /** Adstock kind per channel or organic variable, by name, overriding `adstock` (default: `adstock` for all). */
+  channelAdstock?: Record<string, AdstockKind>;
   /** Hyperparameter ranges for every channel (defaults: see {@link ChannelRanges}). */
   ranges?: ChannelRanges;
-  /** Hyperparameter ranges per channel name, overriding `ranges`. */
+  /** Hyperparameter ranges per channel or organic variable name, overriding `ranges`. */
   channelRanges?: Record<string, ChannelRanges>;
   /** log10 range of the ridge penalty lambda on standardised features (default [-5, -1]). */
   log10LambdaRange?: Range;
@@ -210,8 +253,12 @@ export interface MediaModel {
 
 /** One baseline regressor and its coefficient (original units). */
 export interface BaselineTerm {
+  /** Column name; a factor level's dummy is named `<factor>_<level>`. */
   name: string;
-  kind: 'trend' | 'fourier' | 'control' | 'dummy';
+  kind: 'trend' | 'fourier' | 'control' | 'dummy' | 'factor';
+  /** Factor dummies: the factor and the level (1 in the weeks of that level, 0 otherwise). */
+  factor?: string;
+  level?: string;
   coef: number;
   /** Fourier terms: harmonic order and function. */
   order?: number;
@@ -249,20 +296,51 @@ export interface ChannelSummary extends ChannelResponse {
   mroas: number;
 }
 
+/** An organic variable of the fitted model: its response and contribution (no spend, so no ROAS). */
+export interface OrganicSummary extends ChannelResponse {
+  /** Total activity over the window (the variable's own units). */
+  activity: number;
+  /** Mean activity over the window's last 13 weeks (held there in forecasts unless a plan gives it). */
+  recentMean: number;
+  contribution: number;
+  /** Share of the target's total over the window. */
+  targetShare: number;
+  contributionLow: number;
+  contributionHigh: number;
+}
+
+/** A categorical variable of the fitted model: its levels, one dummy per level but the reference. */
+export interface FactorSummary {
+  name: string;
+  /** Every level seen in the window, reference first. */
+  levels: string[];
+  /** The most frequent level (weeks ahead default to it). */
+  reference: string;
+}
+
 /** The fitted marketing-mix model: everything needed to rebuild its predictions. */
 export interface MmmModel extends MediaModel {
   formatVersion: 1;
   target: string;
-  /** First and last week start (ISO dates), number of weeks. */
-  window: { first: string; last: string; firstDay: number; lastDay: number; weeks: number };
+  /**
+   * The modelling window: first and last week start (ISO dates and days since epoch), number of
+   * weeks; warmupWeeks weeks before it only warmed up the adstock.
+   */
+  window: { first: string; last: string; firstDay: number; lastDay: number; weeks: number; warmupWeeks?: number };
   adstock: AdstockKind;
   saturation: SaturationKind;
   seasonalityPeriod: number;
   fourierOrder: number;
   lambda: number;
   intercept: number;
+  /** The intercept's sign constraint (see FitOptions.interceptSign). */
+  interceptSign?: 'non_negative' | 'free';
   baseline: BaselineTerm[];
   channels: ChannelSummary[];
+  /** Organic variables (absent when there are none). */
+  organic?: OrganicSummary[];
+  /** Factor variables (absent when there are none). */
+  factors?: FactorSummary[];
   metrics: FitMetrics;
   /** Residuals (actual - fitted) per week, in date order. */
   residuals: number[];
@@ -301,6 +379,9 @@ export interface BootstrapDraw extends MediaModel {
   residualSd: number;
   roas: number[];
   contribution: number[];
+  /** Organic variables' responses and contributions (absent when there are none). */
+  organic?: ChannelResponse[];
+  organicContribution?: number[];
 }
 
 /** The output of {@link fitMmm}. */

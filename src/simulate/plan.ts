@@ -5,20 +5,27 @@
 import { ValidationError } from '../core/errors.ts';
 import { dayToIso, parseDateToDay, type CsvTable } from '../core/csv.ts';
 import type { MmmModel } from '../mmm/types.ts';
+import { factorDummies } from '../mmm/predict.ts';
 
 export interface Plan {
   /** Week starts, days since epoch, consecutive weeks. */
   dates: Int32Array;
   /** Spend per channel (the model's channel names), one value per week. */
   spend: Record<string, Float64Array>;
-  /** Control values given by the plan; controls left out are held at recent levels (dummies at 0). */
+  /**
+   * Series the plan gives besides spend, by the names predictBaseline reads: controls (left out:
+   * held at recent levels, dummies at 0), organic activity (left out: its recent mean) and factor
+   * dummies `<factor>_<level>` (left out: the reference level).
+   */
   controls: Record<string, Float64Array>;
 }
 
 /**
  * Builds a plan from a parsed CSV and checks it against the model: the dates
  * must be consecutive weeks starting the week after the model's data, every
- * model channel must have a column, and no column may be unknown.
+ * model channel must have a column, and no column may be unknown. Optional
+ * columns: controls, organic variables (activity >= 0) and factors (a level
+ * the fit saw, e.g. "na").
  * @throws ValidationError naming the file, row and column
  */
 export function planFromTable(model: MmmModel, table: CsvTable, dateCol = 'date'): Plan {
@@ -28,10 +35,13 @@ export function planFromTable(model: MmmModel, table: CsvTable, dateCol = 'date'
   if (table.rows.length === 0) throw new ValidationError('plan has no weeks', { file });
   const channelNames = model.channels.map((c) => c.name);
   const controlNames = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy').map((b) => b.name);
+  const organicNames = (model.organic ?? []).map((o) => o.name);
+  const factorNames = (model.factors ?? []).map((f) => f.name);
   for (const h of table.header) {
     if (h === dateCol) continue;
-    if (!channelNames.includes(h) && !controlNames.includes(h)) {
-      throw new ValidationError(`unknown column "${h}": the model has channels ${channelNames.join(', ')}${controlNames.length ? ` and controls ${controlNames.join(', ')}` : ''}`, { file, column: h });
+    if (![...channelNames, ...controlNames, ...organicNames, ...factorNames].includes(h)) {
+      const others = [['controls', controlNames], ['organic variables', organicNames], ['factors', factorNames]].filter(([, v]) => v.length).map(([k, v]) => ` and ${k} ${(v as string[]).join(', ')}`).join('');
+      throw new ValidationError(`unknown column "${h}": the model has channels ${channelNames.join(', ')}${others}`, { file, column: h });
     }
   }
   for (const c of channelNames) {
@@ -67,6 +77,16 @@ export function planFromTable(model: MmmModel, table: CsvTable, dateCol = 'date'
   for (const c of channelNames) spend[c] = col(c, true);
   const controls: Record<string, Float64Array> = {};
   for (const c of controlNames) if (table.header.includes(c)) controls[c] = col(c, false);
+  for (const c of organicNames) if (table.header.includes(c)) controls[c] = col(c, true);
+  for (const f of factorNames) {
+    const k = table.header.indexOf(f);
+    if (k < 0) continue;
+    const levels = table.rows.map((row) => row[k].trim());
+    const known = model.factors!.find((x) => x.name === f)!.levels;
+    const bad = levels.findIndex((v) => !known.includes(v));
+    if (bad >= 0) throw new ValidationError(`level "${levels[bad]}" was not seen in the fit (levels: ${known.join(', ')})`, { file, row: bad + 1, column: f });
+    Object.assign(controls, factorDummies(model, f, levels));
+  }
   return { dates, spend, controls };
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsv } from '../../src/core/csv.ts';
 import { ValidationError } from '../../src/core/errors.ts';
-import { fitMmm, generateWeeklyData, oracleFit, oracleForecast, predictBaseline, predictMedia, profileRoas, scoreHyperparameters, steadyStateEffect, weeklyDataToCsvRows } from '../../src/mmm/index.ts';
+import { fitMmm, predictBaseline, predictMedia, scoreHyperparameters, steadyStateEffect } from '../../src/mmm/index.ts';
+import { generateWeeklyData, oracleFit, oracleForecast, profileRoas, weeklyDataToCsvRows } from '../../src/lab/index.ts';
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 
@@ -166,12 +167,15 @@ describe('fitMmm invariants', () => {
     expect(scoreHyperparameters(s.data, small, flat, f.model.lambda).objective).toBeGreaterThan(sc.objective);
     expect(() => scoreHyperparameters(s.data, small, { [s.data.channels[0].name]: hp[s.data.channels[0].name] }, 1e-3)).toThrow(/no hyperparameters for channel/);
   });
-  it('decomposes every week exactly: intercept + baseline parts + channels = fitted; contributions sum the channel columns', async () => {
+  it('decomposes every week exactly: intercept + baseline parts + channels = fitted, baseline = its parts; contributions sum the channel columns', async () => {
     const f = await fitMmm(s.data, small);
     const h = f.decomposition.header;
+    expect(h.slice(0, 4)).toEqual(['actual', 'fitted', 'baseline', 'intercept']);
+    const firstChannel = h.indexOf(f.model.channels[0].name);
     for (const row of f.decomposition.rows) {
-      const parts = row.slice(2).reduce((a, b) => a + b, 0);
+      const parts = row.slice(3).reduce((a, b) => a + b, 0);
       expect(parts).toBeCloseTo(row[1], 6);
+      expect(row.slice(3, firstChannel).reduce((a, b) => a + b, 0)).toBeCloseTo(row[2], 6);
     }
     f.model.channels.forEach((c) => {
       const j = h.indexOf(c.name);
@@ -208,8 +212,7 @@ describe('fitMmm invariants', () => {
     expect(predictMedia(d0, ch.name, [1000, 1000]).length).toBe(2);
     // baseline forecast over the window equals the decomposition's baseline parts
     const base = predictBaseline(f.model, s.data.dates, Object.fromEntries(s.data.controls.map((c) => [c.name, c.values])));
-    const nonMedia = f.decomposition.rows.map((r) => r.slice(2, 2 + f.decomposition.header.length - 2 - f.model.channels.length).reduce((a, b) => a + b, 0));
-    nonMedia.forEach((v, t) => expect(base.total[t]).toBeCloseTo(v, 6));
+    f.decomposition.rows.forEach((r, t) => expect(base.total[t]).toBeCloseTo(r[2], 6));
   });
 });
 
@@ -292,7 +295,7 @@ describe('mmm fit command', () => {
     const manifest = JSON.parse(await readFile(join(dir, 'a', 'manifest.json'), 'utf8'));
     expect(manifest.outputs.map((o: { path: string }) => o.path)).toEqual(['bootstrap.json', 'decomposition.csv', 'model.json', 'pareto.json']);
     const csv = (await readFile(join(dir, 'a', 'decomposition.csv'), 'utf8')).split('\n');
-    expect(csv[0]).toBe(['date', 'actual', 'fitted', 'intercept', 'trend', 'seasonality', 'price_index', 'competitor_spend', 'holiday', ...opts.channels].join(','));
+    expect(csv[0]).toBe(['date', 'actual', 'fitted', 'baseline', 'intercept', 'trend', 'seasonality', 'price_index', 'competitor_spend', 'holiday', ...opts.channels].join(','));
     expect(csv.length).toBe(157 + 1);
   });
 });

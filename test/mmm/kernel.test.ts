@@ -24,8 +24,9 @@ function spec(seed: number, alphaPrior = 0): SearchSpec {
   const logScale = new Uint8Array(dims);
   logScale[dims - 1] = 1;
   return {
-    nWeeks: n, cuts: Int32Array.from([50, 60, 70]), horizon: 10, nBase: nb, nChannels: nc, y, baseline,
-    baseSign: new Int8Array(nb), spend, adstock: 0, normalised: false, saturation: 0, perChannel: 3, dims, lower, upper, logScale, alphaPrior,
+    nWeeks: n, warmup: 0, cuts: Int32Array.from([50, 60, 70]), horizon: 10, nBase: nb, nChannels: nc, nMedia: nc, y, baseline,
+    baseSign: new Int8Array(nb), interceptSign: 0, spend, adKind: new Int8Array(nc), satKind: new Int8Array(nc), hpOff: Int32Array.from([0, 3, 6, 9]),
+    alphaDim: Int32Array.from([1, 4, 7]), normalised: false, dims, lower, upper, logScale, alphaPrior,
     calChannel: new Int32Array(0), calFrom: new Int32Array(0), calTo: new Int32Array(0), calLift: new Float64Array(0), calWeight: 0,
   };
 }
@@ -66,14 +67,14 @@ describe('alpha prior', () => {
     // two channels, layout [theta, alpha, gamma]; alpha range [0.5, 2]: middle sqrt(0.5 * 2) = 1
     const lower = Float64Array.from([0, 0.5, 0.3, 0, 0.5, 0.3]);
     const upper = Float64Array.from([0.8, 2, 1, 0.8, 2, 1]);
-    const at = (a1: number, a2: number): number => alphaPriorTerm(Float64Array.from([0.2, a1, 0.5, 0.2, a2, 0.5]), 2, 3, lower, upper);
+    const at = (a1: number, a2: number): number => alphaPriorTerm(Float64Array.from([0.2, a1, 0.5, 0.2, a2, 0.5]), Int32Array.from([1, 4]), lower, upper);
     expect(at(1, 1)).toBeCloseTo(0, 14);
     expect(at(2, 1)).toBeCloseTo(1, 14);
     expect(at(0.5, 2)).toBeCloseTo(2, 14);
     // z = ln(a) / ln(2): a = sqrt(2) gives z = 1/2
     expect(at(Math.SQRT2, 1)).toBeCloseTo(0.25, 14);
     // a fixed alpha (lo = hi) adds nothing
-    expect(alphaPriorTerm(Float64Array.from([0.2, 3, 0.5]), 1, 3, Float64Array.from([0, 3, 0.3]), Float64Array.from([0.8, 3, 1]))).toBe(0);
+    expect(alphaPriorTerm(Float64Array.from([0.2, 3, 0.5]), Int32Array.from([1]), Float64Array.from([0, 3, 0.3]), Float64Array.from([0.8, 3, 1]))).toBe(0);
   });
   it('scales the validation NRMSE by (1 + w x term) and leaves the other scores alone', () => {
     const w = 0.1;
@@ -87,7 +88,7 @@ describe('alpha prior', () => {
       for (let d = 0; d < 10; d++) u[d] = rng.uniform();
       evaluateCandidate(plain, u, 0, a, 0);
       evaluateCandidate(withPrior, u, 0, b, 0);
-      const term = alphaPriorTerm(withPrior.hp, 3, 3, withPrior.lower, withPrior.upper);
+      const term = alphaPriorTerm(withPrior.hp, withPrior.alphaDim, withPrior.lower, withPrior.upper);
       expect(b[0]).toBeCloseTo(a[0] * (1 + w * term), 14);
       expect(b[1]).toBe(a[1]);
       expect(b[2]).toBe(a[2]);

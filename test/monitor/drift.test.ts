@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitMmm, generateWeeklyData, steadyStateEffect } from '../../src/mmm/index.ts';
+import { fitMmm, sliceWeekly, steadyStateEffect } from '../../src/mmm/index.ts';
+import { generateWeeklyData } from '../../src/lab/index.ts';
 import type { MmmFit, WeeklyData } from '../../src/mmm/types.ts';
 import { decideRefit } from '../../src/monitor/drift.ts';
 import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
 import { responseValue } from '../../src/optimise/index.ts';
-import { sliceWeekly } from '../../src/simulate/index.ts';
 
 const TH = { errorBandSigma: 2, recentWeeks: 4, spendRangeTolerance: 0.25, maxModelAgeWeeks: 13 };
 let full: WeeklyData;

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { generateSample } from '../../src/ingest/generate.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { readWeeklyCsv } from '../../pipelines/mmm.ts';
-import { fitMmm, generateWeeklyData, mediaEffect } from '../../src/mmm/index.ts';
+import { fitMmm, mediaEffect } from '../../src/mmm/index.ts';
+import { generateWeeklyData, rollingOriginBacktest } from '../../src/lab/index.ts';
 import type { MmmFit } from '../../src/mmm/types.ts';
 import { parseCsv } from '../../src/core/csv.ts';
-import { bandOf, planFromTable, quantileSorted, rollForward, rollingOriginBacktest, simulatePlans, type Plan } from '../../src/simulate/index.ts';
+import { bandOf, planFromTable, quantileSorted, rollForward, simulatePlans, type Plan } from '../../src/simulate/index.ts';
 
 const SMALL_FIT = { trials: 2, iterations: 300, bootstrap: 40, threads: 1 };
 let fit: MmmFit;

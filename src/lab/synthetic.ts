@@ -7,8 +7,8 @@
  */
 import { Rng } from '../core/rng.ts';
 import { parseDateToDay } from '../core/csv.ts';
-import { geometricAdstock, hillSaturation } from './transforms.ts';
-import type { WeeklyData } from './types.ts';
+import { geometricAdstock, hillSaturation } from '../mmm/transforms.ts';
+import type { WeeklyData } from '../mmm/types.ts';
 
 /** Truth of one synthetic channel. */
 export interface SyntheticChannelTruth {

@@ -3,12 +3,12 @@
  * transforms of synthetic data. It shows how much of a fit's error is the
  * data's (noise, collinearity with the baseline) rather than the search's.
  */
-import { baselineColumns } from './design.ts';
-import { defaultRanges } from './fit.ts';
-import { fitSignedRidge, solveSignBoundedQuadratic } from './ridge.ts';
-import { geometricAdstock, hillSaturation } from './transforms.ts';
+import { baselineColumns } from '../mmm/design.ts';
+import { defaultRanges } from '../mmm/options.ts';
+import { fitSignedRidge, solveSignBoundedQuadratic } from '../mmm/ridge.ts';
+import { geometricAdstock, hillSaturation } from '../mmm/transforms.ts';
 import type { SyntheticData } from './synthetic.ts';
-import type { CoefficientSign, WeeklyData } from './types.ts';
+import type { CoefficientSign, WeeklyData } from '../mmm/types.ts';
 
 /** The baseline design of the truth's form: trend, Fourier seasonality, the controls (0/1 ones as dummies). */
 function truthBaseline(d: WeeklyData, opts: { fourierOrder?: number; period?: number }) {

@@ -5,9 +5,10 @@
  */
 import type { FitOptions, WeeklyData } from '../mmm/types.ts';
 import { fitMmm } from '../mmm/fit.ts';
-import { oracleForecast } from '../mmm/oracle.ts';
-import { simulatePlans } from './simulate.ts';
-import type { Plan } from './plan.ts';
+import { sliceWeekly } from '../mmm/design.ts';
+import { oracleForecast } from './oracle.ts';
+import { simulatePlans } from '../simulate/simulate.ts';
+import type { Plan } from '../simulate/plan.ts';
 
 export interface BacktestRow {
   origin: number;
@@ -32,17 +33,6 @@ export interface BacktestRow {
   extrapolatedWeeks: number;
   /** Of those, the weeks inside [P5, P95]. */
   extrapolatedCovered: number;
-}
-
-/** The weeks [from, to) of a weekly table. */
-export function sliceWeekly(data: WeeklyData, from: number, to: number): WeeklyData {
-  return {
-    ...data,
-    dates: data.dates.slice(from, to),
-    target: data.target.slice(from, to),
-    channels: data.channels.map((c) => ({ name: c.name, values: c.values.slice(from, to) })),
-    controls: data.controls.map((c) => ({ name: c.name, values: c.values.slice(from, to) })),
-  };
 }
 
 /**

@@ -1,0 +1,227 @@
+/**
+ * The search problem of a fit: the checked data, the modelling window, the
+ * baseline design, the media columns (paid channels, then organic variables)
+ * with their transform families, the rolling-origin validation folds and the
+ * box of hyperparameters, in the plain-data layout the kernel scores
+ * candidates on. Built once per fit and read by every later step (selection,
+ * refit, intervals, metrics, decomposition), so they all see the same design.
+ */
+import { UsageError, ValidationError } from '../core/errors.ts';
+import { dayToIso, parseDateToDay } from '../core/csv.ts';
+import { adstockCode } from './kernel.ts';
+import { baselineColumns, checkWeeklyData, factorColumns, sliceWeekly } from './design.ts';
+import type { BaselineColumn } from './design.ts';
+import { resolveCalibration } from './calibration.ts';
+import type { ResolvedCalibration } from './calibration.ts';
+import { channelParamNames, defaultRanges } from './options.ts';
+import type { ResolvedFitOptions } from './options.ts';
+import type { SearchSpec } from './search.ts';
+import type { AdstockKind, ChannelRanges, CoefficientSign, FactorSummary, WeeklyData } from './types.ts';
+
+/** A transformed column of the design: a paid channel or an organic variable. */
+export interface MediaColumn {
+  name: string;
+  role: 'paid' | 'organic';
+  adstock: AdstockKind;
+  /** Its hyperparameters' names in kernel order and the index of the first in a candidate. */
+  names: string[];
+  offset: number;
+  /** Spend or activity over the warm-up and window weeks. */
+  values: Float64Array;
+}
+
+/** Everything the steps of a fit share (see the module comment). */
+export interface SearchProblem {
+  o: ResolvedFitOptions;
+  /** The window's weeks of the data (every series cut to the window). */
+  data: WeeklyData;
+  /** Weeks before the window that warm up the adstock. */
+  warmup: number;
+  /** Window weeks, paid channels, media columns (paid + organic). */
+  n: number;
+  nc: number;
+  nm: number;
+  media: MediaColumn[];
+  /** Weeks of each validation block, weeks before the last block, folds actually used and their first weeks. */
+  nValid: number;
+  nTrain: number;
+  folds: number;
+  cuts: Int32Array;
+  /** Warnings raised by the input checks. */
+  warnings: string[];
+  /** Baseline regressors (trend, Fourier terms, controls, factor dummies) and their count. */
+  base: BaselineColumn[];
+  nb: number;
+  factors: FactorSummary[];
+  y: Float64Array;
+  /** Spend/activity (media column x (warmup + n) weeks) and baseline columns (regressor x n), column-major. */
+  spend: Float64Array;
+  baseline: Float64Array;
+  /** Search space: dimensions (hyperparameters + lambda), bounds, log10-scaled dimensions. */
+  dims: number;
+  lower: Float64Array;
+  upper: Float64Array;
+  logScale: Uint8Array;
+  spec: SearchSpec;
+  cal: ResolvedCalibration;
+}
+
+const signCode = (s: CoefficientSign): number => (s === 'positive' ? 1 : s === 'negative' ? -1 : 0);
+
+/**
+ * The rows [from, to] (inclusive) of the weeks whose start date falls in the
+ * window; the whole table without one.
+ * @param labels how to name the window's ends in errors (default the fit options' names)
+ * @throws UsageError for an unparseable date, an empty window or one reaching outside the data
+ */
+export function resolveWindow(dates: Int32Array, window: { start: string; end: string } | undefined, labels = { start: 'fit option window.start', end: 'fit option window.end' }): { from: number; to: number } {
+  const n = dates.length;
+  if (!window) return { from: 0, to: n - 1 };
+  const start = parseDateToDay(String(window.start));
+  const end = parseDateToDay(String(window.end));
+  if (Number.isNaN(start)) throw new UsageError(`${labels.start}: unparseable date "${window.start}" (expected YYYY-MM-DD)`);
+  if (Number.isNaN(end)) throw new UsageError(`${labels.end}: unparseable date "${window.end}" (expected YYYY-MM-DD)`);
+  if (start > dates[n - 1] + 6 || start < dates[0]) throw new UsageError(`${labels.start}: ${window.start} is ${start < dates[0] ? 'before the data\'s first' : 'after the data\'s last'} week (${dayToIso(start < dates[0] ? dates[0] : dates[n - 1])})`);
+  if (end > dates[n - 1] + 6 || end < dates[0]) throw new UsageError(`${labels.end}: ${window.end} is ${end < dates[0] ? 'before the data\'s first' : 'after the data\'s last'} week (${dayToIso(end < dates[0] ? dates[0] : dates[n - 1])})`);
+  if (end < start) throw new UsageError(`${labels.end}: the window ends (${window.end}) before it starts (${window.start})`);
+  let from = -1;
+  let to = -1;
+  for (let t = 0; t < n; t++) {
+    if (dates[t] < start || dates[t] > end) continue;
+    if (from < 0) from = t;
+    to = t;
+  }
+  if (from < 0) throw new UsageError(`${labels.start}: no week of the data starts between ${window.start} and ${window.end}`);
+  return { from, to };
+}
+
+/** Rolling-origin folds: the last validates the last nValid weeks, earlier ones the blocks before, while each still has coefCount + 2 training weeks. */
+function foldCuts(n: number, nValid: number, folds: number, coefCount: number): Int32Array {
+  let k = folds;
+  while (k > 1 && n - k * nValid < coefCount + 2) k--;
+  return Int32Array.from({ length: k }, (_, i) => n - (k - i) * nValid);
+}
+
+/** Refuses per-name settings for names that are not a channel or organic variable (catches typos). */
+function checkNames(o: ResolvedFitOptions, media: string[], context: string[]): void {
+  const known = new Set(media);
+  for (const [opt, map] of [['channelRanges', o.channelRanges], ['channelAdstock', o.channelAdstock]] as const) {
+    for (const k of Object.keys(map)) if (!known.has(k)) throw new UsageError(`fit option ${opt}.${k}: not a channel or organic variable (${media.join(', ')})`);
+  }
+  const ctx = new Set(context);
+  for (const k of Object.keys(o.controlSigns)) if (!ctx.has(k)) throw new UsageError(`fit option controlSigns.${k}: not a control or factor (${context.join(', ') || 'none'})`);
+}
+
+/** The media columns with their families and their places in a candidate. */
+function mediaColumns(full: WeeklyData, o: ResolvedFitOptions): MediaColumn[] {
+  const cols: MediaColumn[] = [];
+  let offset = 0;
+  const add = (name: string, values: Float64Array, role: MediaColumn['role']): void => {
+    const adstock = o.channelAdstock[name] ?? o.adstock;
+    const names = channelParamNames(adstock, o.saturation);
+    cols.push({ name, role, adstock, names, offset, values });
+    offset += names.length;
+  };
+  for (const ch of full.channels) add(ch.name, ch.values, 'paid');
+  for (const og of full.organic ?? []) add(og.name, og.values, 'organic');
+  return cols;
+}
+
+/** Bounds of every search dimension (each media column's hyperparameters, then log10 lambda). */
+function searchBox(media: MediaColumn[], o: ResolvedFitOptions): { lower: Float64Array; upper: Float64Array; logScale: Uint8Array } {
+  const dims = media.reduce((a, m) => a + m.names.length, 0) + 1;
+  const lower = new Float64Array(dims);
+  const upper = new Float64Array(dims);
+  const logScale = new Uint8Array(dims);
+  for (const m of media) {
+    const rr = { ...defaultRanges(m.adstock), ...o.ranges, ...(o.channelRanges[m.name] ?? {}) } as Required<ChannelRanges>;
+    m.names.forEach((nm, k) => {
+      const r = rr[nm as keyof ChannelRanges];
+      lower[m.offset + k] = r[0];
+      upper[m.offset + k] = r[1];
+    });
+  }
+  lower[dims - 1] = o.log10LambdaRange[0];
+  upper[dims - 1] = o.log10LambdaRange[1];
+  logScale[dims - 1] = 1;
+  return { lower, upper, logScale };
+}
+
+/** Warnings for controls that do not vary in the first fold's training weeks. */
+function foldWarnings(base: BaselineColumn[], firstCut: number): string[] {
+  const out: string[] = [];
+  for (const c of base) {
+    if (c.kind !== 'dummy' && c.kind !== 'control') continue;
+    let v = false;
+    for (let t = 1; t < firstCut; t++) if (c.values[t] !== c.values[0]) v = true;
+    if (!v) out.push(`control ${c.name} does not vary in the first ${firstCut} weeks (the first validation fold's training weeks)`);
+  }
+  return out;
+}
+
+/** The kernel's plain-data spec of a problem. */
+function kernelSpec(p: Omit<SearchProblem, 'spec'>): SearchSpec {
+  const { o, media, base, cal } = p;
+  const alphaDim = Int32Array.from(media, (m) => (o.saturation === 'hill' ? m.offset + m.names.indexOf('alpha') : -1));
+  return {
+    nWeeks: p.n, warmup: p.warmup, cuts: p.cuts, horizon: p.nValid, nBase: p.nb, nChannels: p.nc, nMedia: p.nm, y: p.y, baseline: p.baseline,
+    baseSign: Int8Array.from(base.map((b) => signCode(b.sign))), interceptSign: o.interceptSign === 'non_negative' ? 1 : 0, spend: p.spend,
+    adKind: Int8Array.from(media, (m) => adstockCode(m.adstock)), satKind: Int8Array.from(media, () => (o.saturation === 'hill' ? 0 : 1)),
+    hpOff: Int32Array.from([...media.map((m) => m.offset), p.dims - 1]), alphaDim, normalised: o.normalisedAdstock,
+    dims: p.dims, lower: p.lower, upper: p.upper, logScale: p.logScale, alphaPrior: o.saturation === 'hill' ? o.alphaPrior : 0,
+    calChannel: cal.channel, calFrom: cal.from, calTo: cal.to, calLift: cal.lift, calWeight: o.calibrationWeight,
+  };
+}
+
+/**
+ * Checks the data against resolved options and builds the search problem
+ * (used by fitMmm and scoreHyperparameters, so both score alike).
+ * @throws ValidationError for bad data (see checkWeeklyData) or too few weeks for the folds; UsageError for a bad window or per-name setting
+ */
+export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): SearchProblem {
+  const { from, to } = resolveWindow(input.dates, o.window);
+  const full = to === input.dates.length - 1 ? input : sliceWeekly(input, 0, to + 1);
+  const n = to - from + 1;
+  const media = mediaColumns(full, o);
+  const nc = full.channels.length;
+  const nm = media.length;
+  const nValid = Math.max(2, Math.round(n * o.validationFraction));
+  const nTrain = n - nValid;
+  const nFactorLevels = (full.factors ?? []).reduce((a, f) => a + new Set(f.values.slice(from)).size - 1, 0);
+  const nBaseMax = (o.trend ? 1 : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
+  const hyper = media.reduce((a, m) => a + m.names.length, 0);
+  const checked = checkWeeklyData(full, 1 + nBaseMax + nm + hyper + 1, nTrain, from);
+  checkNames(o, media.map((m) => m.name), [...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)]);
+  const coefCount = 1 + nBaseMax + nm;
+  const cuts = foldCuts(n, nValid, o.folds, coefCount);
+  if (nTrain < coefCount + 2) {
+    throw new ValidationError(`${n} weeks leave ${nTrain} training weeks before the ${nValid} validation weeks, fewer than the ${coefCount} regression coefficients + 2`, { file: input.file });
+  }
+  const data = from === 0 ? full : sliceWeekly(full, from, to + 1);
+  const controls = checked.controls.map((c) => ({ ...c, values: c.values.slice(from) }));
+  const fc = factorColumns(checked.factors.map((f) => ({ name: f.name, values: f.values.slice(from) })), o.controlSigns);
+  const base = [...baselineColumns(data.dates, data.dates[0], { trend: o.trend, fourierOrder: o.fourierOrder, period: o.seasonalityPeriod }, controls, o.controlSigns), ...fc.columns];
+  const nb = base.length;
+  const N = n + from;
+  const spend = new Float64Array(nm * N);
+  media.forEach((m, j) => spend.set(m.values, j * N));
+  const baseline = new Float64Array(nb * n);
+  base.forEach((c, j) => baseline.set(c.values, j * n));
+  const { lower, upper, logScale } = searchBox(media, o);
+  const p = {
+    o, data, warmup: from, n, nc, nm, media, nValid, nTrain, folds: cuts.length, cuts,
+    warnings: [...checked.warnings, ...foldWarnings(base, cuts[0])], base, nb, factors: fc.summaries,
+    y: Float64Array.from(data.target), spend, baseline, dims: lower.length, lower, upper, logScale, cal: resolveCalibration(o.calibration, data),
+  };
+  return { ...p, spec: kernelSpec(p) };
+}
+
+/** Hyperparameters (kernel layout, lambda last) of a point of the unit cube. */
+export function decodeUnit(pr: SearchProblem, units: Float64Array, i: number): Float64Array {
+  const hp = new Float64Array(pr.dims);
+  for (let d = 0; d < pr.dims; d++) {
+    const v = pr.lower[d] + units[i * pr.dims + d] * (pr.upper[d] - pr.lower[d]);
+    hp[d] = pr.logScale[d] ? Math.pow(10, v) : v;
+  }
+  return hp;
+}
