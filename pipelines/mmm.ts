@@ -10,11 +10,13 @@ import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic } from '../src/core/artifacts.ts';
 import type { BuildResult, Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
+import { codeFingerprint } from './fingerprint.ts';
+import { STAGE_VERSIONS } from './versions.ts';
 import { fitMmm, resolveWindow } from '../src/mmm/index.ts';
 import type { CalibrationStudy, FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
 
 /** Code version of the MMM stage (bump when outputs change for the same inputs). */
-export const MMM_CODE_VERSION = 'mmm-fit-4';
+export const MMM_CODE_VERSION = STAGE_VERSIONS.mmm;
 
 /** Options of {@link runFitCommand} (the `mmm fit` flags). */
 export interface FitCommandOptions {
@@ -166,8 +168,27 @@ function progressReporter(): FitOptions['onProgress'] {
  * Writes a fit's files into an artifact folder: model.json, decomposition.csv,
  * pareto.json and bootstrap.json. Shared by `mmm fit` and the weekly pipeline.
  */
-export async function writeFitFiles(f: MmmFit, dir: string): Promise<BuildResult> {
+/**
+ * The weekly table as a CSV (`date`, the target, channels, controls, factors,
+ * organic), the form `readWeeklyCsv` reads back exactly (numbers at full precision).
+ */
+export function weeklyTableCsv(data: WeeklyData): string {
+  const numeric = [{ name: data.targetName, values: data.target }, ...data.channels, ...data.controls];
+  const factors = data.factors ?? [];
+  const organic = data.organic ?? [];
+  const header = ['date', ...numeric.map((s) => s.name), ...factors.map((f) => f.name), ...organic.map((o) => o.name)];
+  const rows = Array.from(data.dates, (d, t) => [dayToIso(d), ...numeric.map((s) => s.values[t]), ...factors.map((f) => f.values[t]), ...organic.map((o) => o.values[t])]);
+  return toCsv(header, rows);
+}
+
+/**
+ * Writes a fit's files into an artifact folder: model.json, decomposition.csv,
+ * pareto.json, bootstrap.json, and input.csv (the weekly table it was fitted
+ * on: recent spend for `mmm optimise --model`, restated history for drift).
+ */
+export async function writeFitFiles(f: MmmFit, dir: string, data: WeeklyData): Promise<BuildResult> {
   await writeFileAtomic(join(dir, 'model.json'), stableJson(f.model));
+  await writeFileAtomic(join(dir, 'input.csv'), weeklyTableCsv(data));
   const d = f.decomposition;
   await writeFileAtomic(join(dir, 'decomposition.csv'), toCsv(['date', ...d.header], d.rows.map((r, i) => [d.dates[i], ...r])));
   await writeFileAtomic(join(dir, 'pareto.json'), stableJson({ selection: f.model.selection, search: { candidates: f.diagnostics.candidates, trials: f.diagnostics.trials, iterations: f.diagnostics.iterations, populationSize: f.diagnostics.populationSize }, candidates: f.pareto }));
@@ -207,7 +228,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   const result = await writeArtifact({
     dir: opts.out,
     stage: 'mmm',
-    codeVersion: MMM_CODE_VERSION,
+    codeVersion: `${MMM_CODE_VERSION}+${codeFingerprint(import.meta.url)}`,
     params,
     inputs,
     build: async (tmp) => {
@@ -216,7 +237,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
         seed: params.seed, trials: params.trials, iterations: params.iterations, bootstrap: params.bootstrap,
         threads: opts.threads, onProgress: progressReporter(), ...(calibration.length ? { calibration } : {}), ...model,
       });
-      const written = await writeFitFiles(fit, tmp);
+      const written = await writeFitFiles(fit, tmp, data);
       return { ...written, timingsMs: { fit: Math.round(performance.now() - t0) } };
     },
   });

@@ -9,13 +9,15 @@ import { parseCsv } from '../src/core/csv.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
+import { codeFingerprint } from './fingerprint.ts';
+import { STAGE_VERSIONS } from './versions.ts';
 import { planFromTable, simulatePlans, type Plan, type SimulationResult } from '../src/simulate/index.ts';
 import type { BootstrapDraw, MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { readWeeklyCsv } from './mmm.ts';
 import { constantPlan, futureWeeks } from './allocation.ts';
 import { allocationFileSchema, readJson } from './schemas.ts';
 
-export const SIMULATE_CODE_VERSION = 'simulate@2';
+export const SIMULATE_CODE_VERSION = STAGE_VERSIONS.simulate;
 
 export interface SimulateCommandOptions {
   model: string;
@@ -68,7 +70,7 @@ export async function readFitInput(dir: string, model: MmmModel): Promise<Weekly
   const path = join(dir, 'input.csv');
   if (!existsSync(path)) throw new UsageError(`${dir} has no input.csv (the weekly table of the fit); refit it with this version of mmm`);
   const controls = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy').map((b) => b.name);
-  return readWeeklyCsv(path, 'date', model.target, model.channels.map((c) => c.name), controls);
+  return readWeeklyCsv(path, 'date', model.target, model.channels.map((c) => c.name), controls, { factors: model.factors?.map((f) => f.name), organic: model.organic?.map((o) => o.name) });
 }
 
 /** Bands of the first plan in the contract's shape, plus the comparison when there is one. */
@@ -127,7 +129,7 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
   return writeArtifact({
     dir: opts.out,
     stage: 'simulate',
-    codeVersion: SIMULATE_CODE_VERSION,
+    codeVersion: `${SIMULATE_CODE_VERSION}+${codeFingerprint(import.meta.url)}`,
     params,
     inputs,
     build: async (tmp) => {

@@ -8,7 +8,7 @@
 export const STAGE_VERSIONS = {
   ingest: 'ingest@2',
   drift: 'drift@2',
-  mmm: 'mmm-fit-3',
+  mmm: 'mmm-fit-4',
   clv: 'clv-1',
   optimise: 'optimise-stage@5',
   simulate: 'simulate-stage@2',

@@ -13,7 +13,7 @@ import { readDecision } from '../schemas.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 import { calibrationFiles, modelSettings, SETTINGS_READS } from './model-settings.ts';
 
-export const MMM_OUTPUTS = ['model.json', 'decomposition.csv', 'pareto.json', 'bootstrap.json'] as const;
+export const MMM_OUTPUTS = ['model.json', 'decomposition.csv', 'pareto.json', 'bootstrap.json', 'input.csv'] as const;
 
 /** @param currentFit the model in use, which a "reuse" decision resolves to */
 export function mmmStage(cfg: Config, rawDir: string, currentFit: string | null): Stage<Record<string, unknown>> {
@@ -34,7 +34,7 @@ export function mmmStage(cfg: Config, rawDir: string, currentFit: string | null)
         ...(calibration.length ? { calibration } : {}),
         onProgress: (phase, done, total) => ctx.log.progress(phase, done, total),
       });
-      const result = await writeFitFiles(fit, ctx.dir);
+      const result = await writeFitFiles(fit, ctx.dir, data);
       return { ...result, timingsMs: { ...(result.timingsMs ?? {}), fit: Math.round(performance.now() - t0) } };
     },
   };

@@ -8,6 +8,7 @@ import { fitMmm, predictBaseline, predictMedia, scoreHyperparameters, steadyStat
 import { generateWeeklyData, oracleFit, oracleForecast, profileRoas, weeklyDataToCsvRows } from '../../src/lab/index.ts';
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
+import { readFitInput } from '../../pipelines/simulate.ts';
 
 const small = { trials: 2, iterations: 400, bootstrap: 40, threads: 1 };
 
@@ -293,7 +294,13 @@ describe('mmm fit command', () => {
       expect(await readFile(join(dir, 'a', f), 'utf8')).toBe(await readFile(join(dir, 'b', f), 'utf8'));
     }
     const manifest = JSON.parse(await readFile(join(dir, 'a', 'manifest.json'), 'utf8'));
-    expect(manifest.outputs.map((o: { path: string }) => o.path)).toEqual(['bootstrap.json', 'decomposition.csv', 'model.json', 'pareto.json']);
+    expect(manifest.outputs.map((o: { path: string }) => o.path)).toEqual(['bootstrap.json', 'decomposition.csv', 'input.csv', 'model.json', 'pareto.json']);
+    // input.csv is the weekly table the fit saw, read back to the same numbers.
+    const back = await readFitInput(join(dir, 'a'), model);
+    const original = s.data;
+    expect(Array.from(back.target)).toEqual(Array.from(original.target));
+    expect(back.channels.map((c) => Array.from(c.values))).toEqual(original.channels.map((c) => Array.from(c.values)));
+    expect(Array.from(back.dates)).toEqual(Array.from(original.dates));
     const csv = (await readFile(join(dir, 'a', 'decomposition.csv'), 'utf8')).split('\n');
     expect(csv[0]).toBe(['date', 'actual', 'fitted', 'baseline', 'intercept', 'trend', 'seasonality', 'price_index', 'competitor_spend', 'holiday', ...opts.channels].join(','));
     expect(csv.length).toBe(157 + 1);
