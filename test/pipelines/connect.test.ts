@@ -1,0 +1,67 @@
+/**
+ * Commands that connect (issue 11): a fit becomes an allocation problem, an
+ * allocation a simulated plan, and a run's artifacts a report again, with no
+ * hand-written file, the same way the weekly pipeline does it.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from '../helpers/tmp.ts';
+
+const t = tempDir('mmm-connect-');
+afterAll(() => t.cleanup());
+
+const TINY = { seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
+
+describe('commands that connect', () => {
+  it('mmm optimise --model gives the weekly pipeline\'s allocation on the same fit; simulate --allocation and report --store follow on', () => {
+    const dir = join(t.dir, 'p');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify(TINY));
+    const weekly = runCli(['weekly'], dir);
+    expect(weekly.code, weekly.stderr).toBe(0);
+    const fit = weekly.stdout.match(/^mmm +built +(\S+)$/m)![1];
+    const stage = JSON.parse(readFileSync(join(dir, weekly.stdout.match(/^optimise +built +(\S+)$/m)![1], 'allocation.json'), 'utf8'));
+
+    const opt = runCli(['optimise', '--model', fit, '--horizon-weeks', '4', '--out', 'alloc.json'], dir);
+    expect(opt.code, opt.stderr).toBe(0);
+    expect(opt.stdout).toMatch(/^optimal: objective \d+\.\d{4} -> alloc\.json$/m);
+    const mine = JSON.parse(readFileSync(join(dir, 'alloc.json'), 'utf8'));
+    expect(mine.allocation).toEqual(stage.allocation);
+    expect(mine.revenue).toBe(stage.revenue);
+    expect(mine.horizonWeeks).toBe(4);
+
+    // A budget and constraints from a file change the problem as they say.
+    const [top, most] = Object.entries(stage.allocation as Record<string, number>).sort((a, b) => b[1] - a[1])[0];
+    writeFileSync(join(dir, 'constraints.json'), JSON.stringify([{ type: 'group', channels: [top], max: 0.9 * most }]));
+    const capped = runCli(['optimise', '--model', fit, '--horizon-weeks', '4', '--constraints', 'constraints.json', '--out', 'capped.json'], dir);
+    expect(capped.code, capped.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'capped.json'), 'utf8')).allocation[top]).toBeLessThanOrEqual(0.9 * most * (1 + 1e-9));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify([{ type: 'group', channels: ['nope'], max: 1 }]));
+    const bad = runCli(['optimise', '--model', fit, '--constraints', 'bad.json', '--out', 'x.json'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^error: bad\.json: \[0\]: unknown channel "nope" \(channels: /);
+
+    const sim = runCli(['simulate', '--model', fit, '--allocation', 'alloc.json', '--draws', '300', '--out', 'sim'], dir);
+    expect(sim.code, sim.stderr).toBe(0);
+    const bands = JSON.parse(readFileSync(join(dir, 'sim', 'bands.json'), 'utf8'));
+    expect(bands.plan).toBe('recommended');
+    expect(bands.compare.plan).toBe('current');
+    expect(bands.weekly).toHaveLength(4);
+    // The plan starts the week after the data, as the pipeline's forecast does.
+    const stageBands = JSON.parse(readFileSync(join(dir, weekly.stdout.match(/^simulate +built +(\S+)$/m)![1], 'bands.json'), 'utf8'));
+    expect(bands.weekly.map((w: { date: string }) => w.date)).toEqual(stageBands.weekly.map((w: { date: string }) => w.date));
+
+    const report = runCli(['report', '--store', 'data', '--out', 'again.html'], dir);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'again.html'), 'utf8')).toBe(readFileSync(join(dir, 'reports', 'latest.html'), 'utf8'));
+  });
+
+  it('refuses --problem with --model options, and a simulate with both a plan and an allocation', () => {
+    const r = runCli(['optimise', '--problem', 'p.json', '--budget', '3', '--out', 'o.json'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('error: mmm optimise: --budget, --horizon-weeks and --constraints go with --model (a problem file holds its own)');
+    const s = runCli(['simulate', '--model', 'm', '--plan', 'a.csv', '--allocation', 'b.json', '--out', 'o'], t.dir);
+    expect(s.code).toBe(2);
+  });
+});
