@@ -1,0 +1,7 @@
+/** The ingest room's front door: raw events or a weekly table in, the weekly star schema out. */
+export { INGEST_VERSION, DEFAULT_FUTURE_WEEKS, buildIngest, checkSkippedAsOf, ingest, rawIngestParams, rawInputFiles, resolveAsOf } from './ingest.ts';
+export { STAR_TABLES } from './star-schema.ts';
+export { RAW_SOURCES, type RawFiles } from './raw-files.ts';
+export { countryHolidays, type Holiday } from './holidays.ts';
+export { FAR_GAP_WEEKS, SPEND_SPIKE_FACTOR } from './plausibility.ts';
+export * from './types.ts';
