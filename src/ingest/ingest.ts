@@ -8,10 +8,9 @@
  * rows counted from 1; the header is not a row) and column. Nothing downstream
  * runs on bad data: the artifact folder appears only when every table is written.
  */
-import { basename, dirname, join, resolve } from 'node:path';
-import { recordInputs, writeArtifact, type BuildResult, type Manifest } from '../core/artifacts.ts';
-import { UsageError, ValidationError } from '../core/errors.ts';
-import { openDb, type Db } from './duckdb.ts';
+import { basename } from 'node:path';
+import { recordInputs, writeArtifact, type BuildResult } from '../core/artifacts.ts';
+import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } from './run.ts';
 import { rawInputFiles, type RawFiles } from './raw-files.ts';
 import { buildStarSchema } from './star-schema.ts';
 import type { IngestOptions, IngestResult } from './types.ts';
@@ -20,34 +19,6 @@ export { rawInputFiles } from './raw-files.ts';
 
 /** Code version of the raw-events ingest (part of its data version). */
 export const INGEST_VERSION = 'ingest@3';
-
-/** Weeks of future holiday flags by default (a year of plans). */
-export const DEFAULT_FUTURE_WEEKS = 52;
-
-/**
- * The as-of date of a run: `asOf` checked as YYYY-MM-DD, or today (UTC).
- * @throws UsageError naming --as-of when it is not a calendar date
- */
-export function resolveAsOf(asOf: string | undefined, now: () => Date = () => new Date()): string {
-  if (asOf === undefined) return now().toISOString().slice(0, 10);
-  const ms = Date.parse(`${asOf}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== asOf) {
-    throw new UsageError(`--as-of "${asOf}" is not a date (expected YYYY-MM-DD)`);
-  }
-  return asOf;
-}
-
-/**
- * A skipped (already built) ingest is checked against this run's as-of date
- * too: its manifest records the last date of its data (`lastDate`).
- * @throws ValidationError when that date is after `asOf`
- */
-export function checkSkippedAsOf(manifest: Manifest, asOf: string): void {
-  const last = (manifest.metrics as { lastDate?: string }).lastDate;
-  if (last !== undefined && last > asOf) {
-    throw new ValidationError(`the data run to ${last}, after the as-of date ${asOf} (pass --as-of to replay an older run)`, { file: manifest.inputs.map((i) => i.path).join(', ') });
-  }
-}
 
 /** Runs the raw-events ingest from `opts.raw` into the artifact folder `opts.out` (the `mmm ingest --raw` command). */
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
@@ -83,14 +54,4 @@ export function rawIngestParams(opts: { country?: string; futureWeeks?: number }
 export async function buildIngest(files: RawFiles, dir: string, opts: { threads?: number; memoryLimit?: string; asOf?: string; country?: string; futureWeeks?: number } = {}): Promise<BuildResult> {
   const asOf = resolveAsOf(opts.asOf);
   return withScratchDb(dir, opts, (db) => buildStarSchema(db, files, dir, { asOf, country: opts.country, futureWeeks: opts.futureWeeks ?? DEFAULT_FUTURE_WEEKS }));
-}
-
-/** Runs `fn` on a DuckDB database in a scratch file beside `dir`, removed afterwards. */
-export async function withScratchDb<T>(dir: string, opts: { threads?: number; memoryLimit?: string }, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(join(dirname(resolve(dir)), `.${basename(dir)}.duckdb`), { threads: opts.threads, memoryLimit: opts.memoryLimit });
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
