@@ -21,11 +21,7 @@ export interface Holiday {
  * @example countryHolidays('DE', 2016, 2016)[0]; // => { date: '2016-01-01', name: "New Year's Day" }
  */
 export function countryHolidays(country: string, fromYear: number, toYear: number, option = '--country'): Holiday[] {
-  const [code, region] = country.toUpperCase().split('-', 2);
-  const known = new Holidays().getCountries('en');
-  if (!known[code] || (region !== undefined && !new Holidays().getStates(code, 'en')?.[region])) {
-    throw new UsageError(`${option} "${country}": no holiday calendar for it (an ISO country code such as DE, FR, GB or US, or a region such as DE-BY)`);
-  }
+  const [code, region] = checkCountry(country, option);
   const hd = region === undefined ? new Holidays(code, { languages: ['en'], types: ['public'] }) : new Holidays(code, region, { languages: ['en'], types: ['public'] });
   const out: Holiday[] = [];
   for (let y = fromYear; y <= toYear; y++) {
@@ -35,6 +31,19 @@ export function countryHolidays(country: string, fromYear: number, toYear: numbe
   return out
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .filter((h) => !seen.has(h.date + h.name) && (seen.add(h.date + h.name), true));
+}
+
+/**
+ * `country` as date-holidays' [code, region?] (upper case).
+ * @throws UsageError naming `option` when date-holidays has no calendar for it
+ */
+export function checkCountry(country: string, option = '--country'): [string, string | undefined] {
+  const [code, region] = country.toUpperCase().split('-', 2);
+  const known = new Holidays().getCountries('en');
+  if (!known[code] || (region !== undefined && !new Holidays().getStates(code, 'en')?.[region])) {
+    throw new UsageError(`${option} "${country}": no holiday calendar for it (an ISO country code such as DE, FR, GB or US, or a region such as DE-BY)`);
+  }
+  return [code, region];
 }
 
 /** Creates `stg_holidays` (date DATE, name VARCHAR) from a list of holidays. */

@@ -11,6 +11,7 @@
 import { basename } from 'node:path';
 import { recordInputs, writeArtifact, type BuildResult } from '../core/artifacts.ts';
 import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } from './run.ts';
+import { checkCountry } from './holidays.ts';
 import { rawInputFiles, type RawFiles } from './raw-files.ts';
 import { buildStarSchema } from './star-schema.ts';
 import type { IngestOptions, IngestResult } from './types.ts';
@@ -23,6 +24,7 @@ export const INGEST_VERSION = 'ingest@3';
 /** Runs the raw-events ingest from `opts.raw` into the artifact folder `opts.out` (the `mmm ingest --raw` command). */
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const asOf = resolveAsOf(opts.asOf);
+  if (opts.country !== undefined) checkCountry(opts.country);
   const files = rawInputFiles(opts.raw);
   const inputs = await recordInputs(Object.values(files).map((p) => ({ path: p, label: basename(p) })));
   const futureWeeks = opts.futureWeeks ?? DEFAULT_FUTURE_WEEKS;

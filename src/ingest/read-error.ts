@@ -27,6 +27,8 @@ export async function readError(db: Db, e: unknown, file: string, path: string):
     if (at) return new ValidationError(`not UTF-8 text (byte 0x${at.byte.toString(16).toUpperCase().padStart(2, '0')}); save the file as UTF-8`, { file, row: at.row > 0 ? at.row : undefined, column: at.column });
     return new ValidationError('not UTF-8 text; save the file as UTF-8', { file });
   }
+  const delim = wrongDelimiter(await firstLine(path));
+  if (delim) return delimiterError(file, delim);
   const table = 'csv_rejects'; // one per database: the first read error ends the ingest
   try {
     await db.run(`SELECT count(*) FROM read_csv('${path.replace(/'/g, "''")}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan')`);
@@ -42,12 +44,35 @@ export async function readError(db: Db, e: unknown, file: string, path: string):
   return new ValidationError(`cannot be read as CSV: ${first}`, { file });
 }
 
+/** The error for a CSV written with another separator (`delim` as {@link wrongDelimiter} names it). */
+export function delimiterError(file: string, delim: string): ValidationError {
+  return new ValidationError(`columns are separated by ${delim}, not commas; save the file as comma-separated CSV`, { file });
+}
+
+/** The first line of a CSV or CSV.gz file (at most 64 KiB of it). */
+async function firstLine(path: string): Promise<string> {
+  const stream = path.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { end: 65535 });
+  let text = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      text += chunk.toString('utf8');
+      if (text.includes('\n') || text.length > 65536) break;
+    }
+  } catch {
+    return '';
+  } finally {
+    (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  }
+  return text.split(/\r?\n/, 1)[0];
+}
+
 /**
- * The separator a one-column CSV header was really written with, quoted for
- * a message (`";"`, `a tab`, `"|"`), or null when it holds none of them.
+ * The separator a CSV header without a comma was really written with, quoted for
+ * a message (`";"`, `tabs`, `"|"`), or null when it holds none of them.
  * @example wrongDelimiter('date;channel;spend'); // => '";"'
  */
 export function wrongDelimiter(header: string): string | null {
+  if (header.includes(',')) return null;
   if (header.includes(';')) return '";"';
   if (header.includes('\t')) return 'tabs';
   if (header.includes('|')) return '"|"';

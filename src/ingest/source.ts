@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { sqlIdent, sqlString, type Db } from './duckdb.ts';
-import { readError, wrongDelimiter } from './read-error.ts';
+import { delimiterError, readError, wrongDelimiter } from './read-error.ts';
 
 /** A column a source must (or may) have. */
 export interface ColumnSpec {
@@ -66,7 +66,7 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
   for (const c of spec.columns) {
     if (c.required && !trimmed.includes(c.name)) {
       const delim = cols.length === 1 ? wrongDelimiter(cols[0]) : null;
-      if (delim) throw new ValidationError(`columns are separated by ${delim}, not commas (header: ${cols[0]}); save the file as comma-separated CSV`, { file });
+      if (delim) throw delimiterError(file, delim);
       throw new ValidationError(`missing column (found: ${trimmed.join(', ')})`, { file, column: c.name });
     }
   }

@@ -7,7 +7,7 @@
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { sqlString, type Db } from './duckdb.ts';
 import { FAR_GAP_WEEKS } from './plausibility.ts';
-import { wrongDelimiter } from './read-error.ts';
+import { delimiterError, wrongDelimiter } from './read-error.ts';
 import { checkAll, isBadDate, isBadNumber, type Check, type RawSource } from './source.ts';
 import type { WeeklyTableSpec } from './types.ts';
 
@@ -32,9 +32,8 @@ export function roles(spec: WeeklyTableSpec): { option: string; column: string }
  */
 export function checkRoles(src: RawSource, spec: WeeklyTableSpec, holiday: string | null): void {
   const file = src.file;
-  if (src.columns.length === 1 && wrongDelimiter(src.columns[0])) {
-    throw new ValidationError(`columns are separated by ${wrongDelimiter(src.columns[0])}, not commas (header: ${src.columns[0]}); save the file as comma-separated CSV`, { file });
-  }
+  const delim = src.columns.length === 1 ? wrongDelimiter(src.columns[0]) : null;
+  if (delim) throw delimiterError(file, delim);
   const twice = src.columns.find((c, i) => src.columns.indexOf(c) !== i);
   if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
   const seen = new Map<string, string>();

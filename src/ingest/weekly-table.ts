@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import { recordInputs, writeArtifact, type BuildResult } from '../core/artifacts.ts';
 import { UsageError } from '../core/errors.ts';
 import { sqlIdent, type Db } from './duckdb.ts';
-import { countryHolidays, stageHolidayList } from './holidays.ts';
+import { checkCountry, countryHolidays, stageHolidayList } from './holidays.ts';
 import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } from './run.ts';
 import { dimWeek, dimWeekFuture, futureHolidayGap } from './models/dim-week.ts';
 import { addDays } from './models/intermediate.ts';
@@ -68,6 +68,7 @@ export function weeklyTableParams(spec: WeeklyTableSpec, futureWeeks = DEFAULT_F
 export async function ingestWeeklyTable(input: WeeklyTableSpecInput, opts: RunOptions): Promise<IngestResult> {
   const spec = parseWeeklySpec(input);
   const asOf = resolveAsOf(opts.asOf);
+  if (spec.holidays && 'country' in spec.holidays) checkCountry(spec.holidays.country);
   const futureWeeks = opts.futureWeeks ?? DEFAULT_FUTURE_WEEKS;
   const { manifest, skipped } = await writeArtifact({
     dir: opts.out,
