@@ -49,8 +49,8 @@ export function delimiterError(file: string, delim: string): ValidationError {
   return new ValidationError(`columns are separated by ${delim}, not commas; save the file as comma-separated CSV`, { file });
 }
 
-/** The first line of a CSV or CSV.gz file (at most 64 KiB of it). */
-async function firstLine(path: string): Promise<string> {
+/** The first line of a CSV or CSV.gz file (at most 64 KiB of it; '' when it cannot be read). */
+export async function firstLine(path: string): Promise<string> {
   const stream = path.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { end: 65535 });
   let text = '';
   try {

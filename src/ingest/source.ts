@@ -9,7 +9,8 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { sqlIdent, sqlString, type Db } from './duckdb.ts';
-import { delimiterError, readError, wrongDelimiter } from './read-error.ts';
+import { delimiterError, firstLine, readError, wrongDelimiter } from './read-error.ts';
+import { parseCsv } from '../core/csv.ts';
 
 /** A column a source must (or may) have. */
 export interface ColumnSpec {
@@ -62,6 +63,7 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
     throw await readError(db, e, file, path);
   }
   const cols = (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE raw_${spec.name})`)).map((r) => r.column_name);
+  if (!path.endsWith('.parquet')) await refuseRepeatedHeader(path, file);
   const trimmed = cols.map((c) => c.trim());
   for (const c of spec.columns) {
     if (c.required && !trimmed.includes(c.name)) {
@@ -85,6 +87,18 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
     await db.run(`CREATE VIEW v_${spec.name} AS SELECT rowid + 1 AS _row, ${select} FROM raw_${spec.name}`);
   }
   return { spec, file, path, reader, select, columns: trimmed, streamed };
+}
+
+/**
+ * A CSV header that names a column twice is an error: DuckDB would rename the
+ * second (`spend_1`) and the ingest would silently read only the first.
+ */
+async function refuseRepeatedHeader(path: string, file: string): Promise<void> {
+  const line = await firstLine(path);
+  if (!line) return;
+  const names = parseCsv(line + '\n', file).header;
+  const twice = names.find((c, i) => names.indexOf(c) !== i);
+  if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
 }
 
 /**

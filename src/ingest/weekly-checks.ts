@@ -34,8 +34,6 @@ export function checkRoles(src: RawSource, spec: WeeklyTableSpec, holiday: strin
   const file = src.file;
   const delim = src.columns.length === 1 ? wrongDelimiter(src.columns[0]) : null;
   if (delim) throw delimiterError(file, delim);
-  const twice = src.columns.find((c, i) => src.columns.indexOf(c) !== i);
-  if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
   const seen = new Map<string, string>();
   for (const { option, column } of roles(spec)) {
     if (!src.columns.includes(column)) throw new ValidationError(`${option} names a column that is not in the file (found: ${src.columns.join(', ')})`, { file, column });
