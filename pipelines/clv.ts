@@ -215,9 +215,7 @@ export async function runClvCommand(opts: ClvCommandOptions): Promise<ClvSummary
         if (d < firstDay) firstDay = d;
         if (d > lastDay) lastDay = d;
       }
-      if (firstDay > calibrationEndDay) {
-        throw new ValidationError(`no orders on or before the calibration end ${opts.calibrationEnd} (first order is ${new Date(firstDay * 86_400_000).toISOString().slice(0, 10)})`, { file: opts.transactions });
-      }
+      checkCalibrationEnd(calibrationEndDay, firstDay, lastDay, { file: opts.transactions, column: params.dateCol });
       const result = withFileName(opts.transactions, () =>
         analyseClv(transactions, {
           calibrationEndDay,
@@ -238,6 +236,20 @@ export async function runClvCommand(opts: ClvCommandOptions): Promise<ClvSummary
     return JSON.parse(await readFile(join(opts.out, 'clv.json'), 'utf8')) as ClvSummary;
   }
   return written.summary;
+}
+
+/**
+ * `--calibration-end` must fall within the transactions: on or after the
+ * first order (else there is nothing to fit) and before the last (a later
+ * date stretches every customer's observation period T past the data, so
+ * everyone looks lapsed and the CLV comes out far too low: 20x on one log).
+ * @throws ValidationError naming the file and date column
+ */
+export function checkCalibrationEnd(calibrationEndDay: number, firstDay: number, lastDay: number, loc: { file: string; column: string }): void {
+  const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+  const range = `the transactions run from ${iso(firstDay)} to ${iso(lastDay)}`;
+  if (calibrationEndDay < firstDay) throw new ValidationError(`--calibration-end ${iso(calibrationEndDay)} is before the first transaction: no orders to fit (${range})`, loc);
+  if (calibrationEndDay > lastDay) throw new ValidationError(`--calibration-end ${iso(calibrationEndDay)} is after the last transaction: customers would be observed past the data and look lapsed (${range})`, loc);
 }
 
 /**

@@ -95,18 +95,33 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   ingest: {
-    summary: 'raw spend, events and orders -> weekly star schema (Parquet) on DuckDB',
+    summary: 'raw exports (--raw) or a weekly table (--weekly) -> weekly star schema (Parquet) on DuckDB',
     options: {
-      raw: { type: 'string', required: true, help: 'folder with spend, events, orders (+ optional controls, holidays, channels) as .csv, .csv.gz or .parquet', metavar: 'DIR' },
+      raw: { type: 'string', help: 'folder with spend, events, orders (+ optional controls, holidays, channels) as .csv, .csv.gz or .parquet', metavar: 'DIR' },
+      weekly: { type: 'string', help: 'a weekly table instead: one row per week, a date column, the target, spend per channel', metavar: 'FILE.csv' },
       out: { type: 'string', required: true, help: 'output folder (written atomically, with manifest.json)', metavar: 'DIR' },
+      'as-of': { type: 'string', help: 'refuse rows dated after this day (default today, UTC); replay an older run with it', metavar: 'YYYY-MM-DD' },
+      'date-col': { type: 'string', help: 'weekly: date column (default date); each date labels the 7 days starting on it', metavar: 'NAME' },
+      target: { type: 'string', help: 'weekly: target column, e.g. revenue', metavar: 'NAME' },
+      channels: { type: 'list', help: 'weekly: paid media spend columns', metavar: 'A,B,...' },
+      controls: { type: 'list', help: 'weekly: numeric context columns (constant ones are dropped with a warning)', metavar: 'A,B,...' },
+      factors: { type: 'list', help: 'weekly: categorical columns, kept as text ("na" is a level)', metavar: 'A,B,...' },
+      organic: { type: 'list', help: 'weekly: organic activity columns without spend (>= 0)', metavar: 'A,B,...' },
+      exposures: { type: 'list', help: 'weekly: impressions/clicks columns kept beside spend, not modelled: COLUMN=CHANNEL, or COLUMN when its prefix names the channel', metavar: 'A,B,...' },
+      'window-start': { type: 'string', help: 'weekly: first week of the modelling window (default the first week)', metavar: 'YYYY-MM-DD' },
+      'window-end': { type: 'string', help: 'weekly: last week of the modelling window (default the last week)', metavar: 'YYYY-MM-DD' },
+      country: { type: 'string', help: 'flag the public holidays of this country (date-holidays), e.g. DE or DE-BY', metavar: 'CC' },
+      holidays: { type: 'string', help: 'weekly: flag the holidays of this CSV (date,name) instead', metavar: 'FILE' },
+      'future-weeks': { type: 'int', help: 'weeks after the data with holiday flags in dim_week_future (default 52)', metavar: 'N' },
       threads: { type: 'int', help: 'DuckDB threads (default 2)', metavar: 'N' },
       'memory-limit': { type: 'string', help: 'DuckDB memory limit (default 128MB; past it, work spills to disk)', metavar: 'SIZE' },
     },
     run: async (o) => {
-      const { ingest } = await import('./ingest/ingest.ts');
-      const r = await ingest({ raw: o.raw as string, out: o.out as string, threads: o.threads as number | undefined, memoryLimit: o['memory-limit'] as string | undefined });
+      const { runIngestCommand } = await import('./ingest/command.ts');
+      const r = await runIngestCommand(o);
       const m = r.manifest.metrics as Record<string, unknown>;
-      out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.dir)}: ${m.weeks} weeks, ${m.orders} orders, channels ${(m.channels as string[]).join(', ')}`);
+      const what = m.input === 'weekly' ? `${m.weeks} weeks ${m.firstWeek} to ${m.lastWeek}` : `${m.weeks} weeks, ${m.orders} orders`;
+      out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.dir)}: ${what}, channels ${(m.channels as string[]).join(', ')}`);
       for (const w of r.manifest.warnings) err(`warning: ${w}`);
     },
   },

@@ -5,7 +5,7 @@
  */
 import { dayToIso } from '../core/csv.ts';
 import { predictBaseline, predictMedia } from '../mmm/predict.ts';
-import type { MmmModel, WeeklyData } from '../mmm/types.ts';
+import type { MmmModel, NamedSeries, WeeklyData } from '../mmm/types.ts';
 
 export interface DriftThresholds {
   /** Refit when the RMS of the new weeks' errors, in residual sd, exceeds this (default 2). */
@@ -30,35 +30,111 @@ export interface DriftDecision {
 }
 
 /**
+ * What the model was fitted on, to detect restated history: the fit's input
+ * table (its `mmm_input.csv` read as WeeklyData with the same columns), or,
+ * for fits made before that table was kept, the target values of the model's
+ * weeks alone (decomposition.csv's `actual`).
+ */
+export type FittedInput = WeeklyData | ArrayLike<number>;
+
+/** Categorical and organic series of a table (fields of WeeklyData in the MMM that models them; absent here before). */
+type WithExtras = { factors?: { name: string; values: string[] }[]; organic?: NamedSeries[] };
+
+/** A value restated when it moved by more than 0.5% of itself (at least 0.005 in absolute terms). */
+const RESTATED = 0.005;
+
+/**
  * Compares the data with the model.
  * @param model the current model (null: none yet)
  * @param data this week's full weekly table
- * @param modelActuals the target values the model was fitted on (to detect restated history)
+ * @param fitted what the model was fitted on ({@link FittedInput}; null: unknown, history is not compared)
  */
-export function decideRefit(model: MmmModel | null, data: WeeklyData, modelActuals: ArrayLike<number> | null, th: DriftThresholds): DriftDecision {
-  const refit = (reasons: string[], extra: Partial<DriftDecision> = {}): DriftDecision => ({ decision: 'refit', reasons, newWeeks: 0, errorRms: null, errorMean: null, weekly: [], ...extra });
+export function decideRefit(model: MmmModel | null, data: WeeklyData, fitted: FittedInput | null, th: DriftThresholds): DriftDecision {
+  const refit = (reasons: string[]): DriftDecision => ({ decision: 'refit', reasons, newWeeks: 0, errorRms: null, errorMean: null, weekly: [] });
   if (!model) return refit(['no fitted model yet']);
   const modelChannels = model.channels.map((c) => c.name).join(',');
   const dataChannels = data.channels.map((c) => c.name).join(',');
   if (modelChannels !== dataChannels) return refit([`channels changed: the model has ${modelChannels}, the data ${dataChannels}`]);
-  const modelControls = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy').map((b) => b.name).sort().join(',');
-  const dataControls = data.controls.map((c) => c.name).sort().join(',');
-  if (modelControls !== dataControls) return refit([`controls changed: the model has ${modelControls || 'none'}, the data ${dataControls || 'none'}`]);
   const start = data.dates.indexOf(model.window.firstDay);
   const end = data.dates.indexOf(model.window.lastDay);
   if (start < 0 || end < 0 || end - start + 1 !== model.window.weeks) return refit([`the data no longer covers the model's weeks ${model.window.first} to ${model.window.last}`]);
-  if (modelActuals) {
-    for (let t = 0; t < model.window.weeks; t++) {
-      const now = data.target[start + t];
-      const then = modelActuals[t];
-      if (Math.abs(now - then) > 0.005 * Math.max(1, Math.abs(then))) {
-        return refit([`history restated: ${data.targetName} of the week of ${dayToIso(data.dates[start + t])} was ${then.toFixed(2)} when the model was fitted and is ${now.toFixed(2)} now`]);
-      }
-    }
+  const changed = controlsChanged(model, data, start, end);
+  if (changed) return refit([changed]);
+  const restated = fitted === null ? [] : restatedHistory(data, fitted, model, start);
+  if (restated.length) return refit(restated);
+  return judgeNewWeeks(model, data, start, end, th);
+}
+
+/**
+ * The controls (and factors) of the data against the model's. A column the
+ * model lacks is no change when it is constant over the model's weeks and
+ * every week since: the fit drops a constant column, so without this rule a
+ * constant flag (a holiday column of zeros) would refit every week.
+ * Returns the reason for a refit, or null.
+ */
+export function controlsChanged(model: MmmModel, data: WeeklyData, start: number, end: number): string | null {
+  const inModel = new Set(model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy').map((b) => b.name));
+  const m = model as MmmModel & { factors?: { name: string }[] };
+  for (const f of m.factors ?? []) inModel.add(f.name);
+  const series: { name: string; values: ArrayLike<number | string> }[] = [...data.controls, ...((data as WeeklyData & WithExtras).factors ?? [])];
+  const inData = new Set(series.map((s) => s.name));
+  const missing = [...inModel].filter((n) => !inData.has(n)).sort();
+  if (missing.length) return `controls changed: the model has ${missing.join(', ')}, which the data no longer has`;
+  for (const s of series) {
+    if (inModel.has(s.name)) continue;
+    const modelWeeks = Array.from(s.values).slice(start, end + 1);
+    const since = Array.from(s.values).slice(start);
+    if (new Set(since).size <= 1) continue;
+    if (new Set(modelWeeks).size <= 1) return `controls changed: ${s.name} was constant over the model's weeks and varies since (it can now be fitted)`;
+    return `controls changed: ${s.name} is in the data but not in the model`;
   }
+  return null;
+}
+
+/**
+ * Values of the weeks both tables hold that moved since the fit, one reason
+ * per restated column (its first restated week and how many weeks moved):
+ * target, spend, organic activity and controls by name, factors as text.
+ */
+export function restatedHistory(data: WeeklyData, fitted: FittedInput, model: MmmModel, start: number): string[] {
+  if (!('dates' in fitted)) return restatedTarget(data, fitted, start, model.window.weeks);
+  const rowOf = new Map(Array.from(data.dates, (d, i) => [d, i]));
+  const pairs = Array.from(fitted.dates, (d, i) => [i, rowOf.get(d)] as const).filter((p): p is readonly [number, number] => p[1] !== undefined);
+  const now = data as WeeklyData & WithExtras;
+  const then = fitted as WeeklyData & WithExtras;
+  const numeric = (a: NamedSeries[] = [], b: NamedSeries[] = []) => a.flatMap((s) => b.filter((x) => x.name === s.name).map((x) => ({ name: s.name, then: s.values, now: x.values })));
+  const columns = [{ name: data.targetName, then: then.target, now: data.target }, ...numeric(then.channels, now.channels), ...numeric(then.organic, now.organic), ...numeric(then.controls, now.controls)];
+  const reasons: string[] = [];
+  for (const c of columns) {
+    const moved = pairs.filter(([i, j]) => Math.abs(c.now[j] - c.then[i]) > RESTATED * Math.max(1, Math.abs(c.then[i])));
+    if (moved.length) reasons.push(restatedReason(c.name, data.dates[moved[0][1]], c.then[moved[0][0]].toFixed(2), c.now[moved[0][1]].toFixed(2), moved.length));
+  }
+  for (const f of then.factors ?? []) {
+    const g = (now.factors ?? []).find((x) => x.name === f.name);
+    const moved = g ? pairs.filter(([i, j]) => g.values[j] !== f.values[i]) : [];
+    if (g && moved.length) reasons.push(restatedReason(f.name, data.dates[moved[0][1]], `"${f.values[moved[0][0]]}"`, `"${g.values[moved[0][1]]}"`, moved.length));
+  }
+  return reasons;
+}
+
+/** Restated target values against the model's own weeks (fits without a kept input table). */
+function restatedTarget(data: WeeklyData, actuals: ArrayLike<number>, start: number, weeks: number): string[] {
+  for (let t = 0; t < weeks; t++) {
+    const now = data.target[start + t];
+    const then = actuals[t];
+    if (Math.abs(now - then) > RESTATED * Math.max(1, Math.abs(then))) return [restatedReason(data.targetName, data.dates[start + t], then.toFixed(2), now.toFixed(2), 1)];
+  }
+  return [];
+}
+
+function restatedReason(column: string, day: number, then: string, now: string, weeks: number): string {
+  return `history restated: ${column} of the week of ${dayToIso(day)} was ${then} when the model was fitted and is ${now} now${weeks > 1 ? ` (${weeks} weeks changed)` : ''}`;
+}
+
+/** The new weeks since the model's last: errors against its band, spend against its range, its age. */
+function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: number, th: DriftThresholds): DriftDecision {
   const newWeeks = data.dates.length - 1 - end;
   if (newWeeks === 0) return { decision: 'reuse', reasons: [`no new weeks since the model's data (${model.window.last})`], newWeeks, errorRms: null, errorMean: null, weekly: [] };
-
   // Predict the new weeks with the model (carryover from its last week), using the actual spend and controls.
   const from = end + 1;
   const dates = data.dates.slice(from);
@@ -77,21 +153,8 @@ export function decideRefit(model: MmmModel | null, data: WeeklyData, modelActua
   if (errorRms > th.errorBandSigma) reasons.push(`recent error left the band: RMS ${errorRms.toFixed(2)} residual sd over the last ${recent.length} week(s) > ${th.errorBandSigma}`);
   else if (Math.abs(errorMean) * Math.sqrt(recent.length) > th.errorBandSigma) reasons.push(`recent error is biased: mean ${errorMean.toFixed(2)} residual sd over ${recent.length} week(s)`);
   for (const ch of data.channels) {
-    const seen = ch.values.slice(start, end + 1);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of seen) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    const span = hi - lo;
-    for (let t = from; t < ch.values.length; t++) {
-      const v = ch.values[t];
-      if (v > hi + th.spendRangeTolerance * Math.max(span, hi) || v < lo - th.spendRangeTolerance * Math.max(span, hi)) {
-        reasons.push(`spend of ${ch.name} in the week of ${dayToIso(data.dates[t])} (${v.toFixed(0)}) is outside the range the model saw (${lo.toFixed(0)} to ${hi.toFixed(0)}, +/- ${Math.round(100 * th.spendRangeTolerance)}%)`);
-        break;
-      }
-    }
+    const r = spendOutsideRange(ch, start, end, from, th.spendRangeTolerance);
+    if (r !== null) reasons.push(`spend of ${ch.name} in the week of ${dayToIso(data.dates[r.t])} (${r.v.toFixed(0)}) is outside the range the model saw (${r.lo.toFixed(0)} to ${r.hi.toFixed(0)}, +/- ${Math.round(100 * th.spendRangeTolerance)}%)`);
   }
   if (newWeeks > th.maxModelAgeWeeks) reasons.push(`the model is ${newWeeks} weeks old (limit ${th.maxModelAgeWeeks})`);
   if (reasons.length) return { decision: 'refit', reasons, newWeeks, errorRms, errorMean, weekly };
@@ -103,4 +166,20 @@ export function decideRefit(model: MmmModel | null, data: WeeklyData, modelActua
     errorMean,
     weekly,
   };
+}
+
+/** The first new week whose spend leaves the model's range [lo, hi] widened by `tolerance` x max(hi - lo, hi), or null. */
+function spendOutsideRange(ch: NamedSeries, start: number, end: number, from: number, tolerance: number): { t: number; v: number; lo: number; hi: number } | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let t = start; t <= end; t++) {
+    lo = Math.min(lo, ch.values[t]);
+    hi = Math.max(hi, ch.values[t]);
+  }
+  const margin = tolerance * Math.max(hi - lo, hi);
+  for (let t = from; t < ch.values.length; t++) {
+    const v = ch.values[t];
+    if (v > hi + margin || v < lo - margin) return { t, v, lo, hi };
+  }
+  return null;
 }

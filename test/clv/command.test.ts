@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { analyseClv } from '../../src/clv/index.ts';
 import { UsageError, ValidationError } from '../../src/core/errors.ts';
 import { parseDateToDay } from '../../src/core/csv.ts';
 import { readCdnowOrders } from './cdnow-fixture.ts';
+import { runCli } from '../helpers/tmp.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'clv-command-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -128,9 +129,21 @@ describe('runClvCommand bad input', () => {
     expect((await errorOf(run(header))).message).toBe(`${header}: no transactions (the file has only a header)`);
   });
 
-  it('refuses a log whose first order is after the calibration end', async () => {
+  it('refuses a calibration end before the first transaction', async () => {
     const path = write('late.csv', 'customer_id,date,amount\na,1998-01-02,10\n');
-    expect((await errorOf(run(path))).message).toBe(`${path}: no orders on or before the calibration end 1997-09-30 (first order is 1998-01-02)`);
+    const e = await errorOf(run(path));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.message).toBe(`${path} column "date": --calibration-end 1997-09-30 is before the first transaction: no orders to fit (the transactions run from 1998-01-02 to 1998-01-02)`);
+  });
+
+  it('refuses a calibration end after the last transaction, through the real command (exit 2, no output folder)', () => {
+    const target = join(dir, 'after-end');
+    const r = runCli(['clv', '--transactions', smallCsv, '--calibration-end', '1998-07-01', '--out', target, '--date-col', 'timestamp', '--channel-col', 'acquisition_channel']);
+    const days = smallRows.map((row) => row.split(',')[2].slice(0, 10)).sort();
+    expect(r.stderr.trim()).toBe(`error: ${smallCsv} column "timestamp": --calibration-end 1998-07-01 is after the last transaction: customers would be observed past the data and look lapsed (the transactions run from ${days[0]} to ${days[days.length - 1]})`);
+    expect(r.code).toBe(2);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.tmp-after-end'))).toEqual([]);
   });
 
   it('refuses bad dates in the options and a missing file', async () => {
@@ -143,7 +156,7 @@ describe('runClvCommand bad input', () => {
 
   it('refuses a log without any repeat purchase (nothing to estimate)', async () => {
     const path = write('single.csv', 'customer_id,date,amount\na,1997-01-02,10\nb,1997-01-03,5\n');
-    const e = await errorOf(run(path));
+    const e = await errorOf(run(path, { calibrationEnd: '1997-01-03' }));
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.message).toBe(`${path}: no customer has a repeat purchase, so the BG/NBD purchase and dropout processes cannot be estimated`);
   });

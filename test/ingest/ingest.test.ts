@@ -6,6 +6,7 @@ import { generateSample } from '../../src/ingest/generate.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { queryFiles } from '../../src/ingest/duckdb.ts';
 import { parseCsv } from '../../src/core/csv.ts';
+import { sha256File } from '../../src/core/hash.ts';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir();
@@ -88,6 +89,26 @@ describe('ingest totals', () => {
   });
 });
 
+describe('the SQL models (one per table) write what buildStarSchema wrote', () => {
+  it('gives byte-identical tables on the seeded sample', async () => {
+    // Recorded from the ingest before the split into models (commit 43d1201): generate --seed 11 --weeks 20 --scale 0.05,
+    // ingest, sha256sum. A DuckDB upgrade may change Parquet bytes: re-record from that commit, do not copy from this code.
+    const before: Record<string, string> = {
+      'dim_channel.parquet': '72cb9f930ca083b6ec75d3f262f7c80bcacf69ff32179c3fb980700acaddd977',
+      'dim_week.parquet': 'b443f13d2524cf34d70ba2b0f675df4e7a6a6dc105828b3b09e603d9569d790a',
+      'fct_controls_weekly.parquet': '1466ee5fcbda9f25b37f01c8b76228e6059ec0f88c326f256ffd52d0abbbf400',
+      'fct_revenue_weekly.parquet': 'aa5bddd9153c5069e3915c86c66184d600fc4d6c8cbcdb77e676bb1f136bf23c',
+      'fct_spend_weekly.parquet': '6e9629d50bc4076dc6497e709889a3486f3fdcf09e68745591e935b027a9ae31',
+      'fct_transactions.parquet': '3397490fb476d215d4de8adebdfd0faf49f246ecf99986d566d9248c1631e7c3',
+      'mmm_input.parquet': 'e38f674bf9273f8dd718e68bf78857e8a91c18f4854a6118b942ea22a80b3b8d',
+      'mmm_input.csv': 'b3564f1ba1a343396dd66266da1102d2f23fecaf7eccff2e4d1e144b6006dce1',
+    };
+    const now: Record<string, string> = {};
+    for (const f of Object.keys(before)) now[f] = await sha256File(join(out, f));
+    expect(now).toEqual(before);
+  });
+});
+
 describe('bad input', () => {
   /** Copies the good sample, lets `edit` change one file, runs `mmm ingest`, and returns what it printed. */
   function ingestWith(name: string, edit: (dir: string) => void) {
@@ -99,36 +120,8 @@ describe('bad input', () => {
     const r = runCli(['ingest', '--raw', dir, '--out', target]);
     return { ...r, wrote: existsSync(target), leftovers: readdirSync(t.dir).filter((f) => f.startsWith(`.tmp-bad-${name}`) || f.includes(`bad-${name}-out.`)) };
   }
-  const replaceLine = (file: string, line: number, fn: (l: string) => string) => {
-    const lines = readFileSync(file, 'utf8').split('\n');
-    lines[line] = fn(lines[line]);
-    writeFileSync(file, lines.join('\n'));
-  };
 
-  const cases: [string, (d: string) => void, string][] = [
-    ['missing-column', (d) => writeFileSync(join(d, 'spend.csv'), readFileSync(join(raw, 'spend.csv'), 'utf8').replace('date,channel,campaign,spend', 'day,channel,campaign,spend')), 'error: spend.csv column "date": missing column (found: day, channel, campaign, spend, impressions, clicks)'],
-    ['bad-date', (d) => replaceLine(join(d, 'spend.csv'), 3, (l) => l.replace(/^2023-01-02/, '2023-13-02')), 'error: spend.csv row 3 column "date": unparseable date "2023-13-02" (expected YYYY-MM-DD)'],
-    ['negative-spend', (d) => replaceLine(join(d, 'spend.csv'), 5, (l) => { const p = l.split(','); p[3] = '-12.50'; return p.join(','); }), 'error: spend.csv row 5 column "spend": negative spend -12.50'],
-    ['duplicate-id', (d) => replaceLine(join(d, 'orders.csv'), 9, (l) => { const p = l.split(','); p[0] = 'o00000003'; return p.join(','); }), 'error: orders.csv row 9 column "order_id": duplicate id "o00000003" (first seen at row 3) with different values'],
-    ['empty-file', (d) => writeFileSync(join(d, 'orders.csv'), ''), 'error: orders.csv: file is empty'],
-    ['header-only', (d) => writeFileSync(join(d, 'orders.csv'), 'order_id,customer_id,timestamp,amount,currency\n'), 'error: orders.csv: file is empty (a header but no data rows)'],
-    ['mixed-currency', (d) => replaceLine(join(d, 'orders.csv'), 7, (l) => l.replace(/USD$/, 'EUR')), 'error: orders.csv row 7 column "currency": mixed currencies: "EUR" but earlier rows are "USD" (one currency per run; convert first)'],
-    ['huge-amount', (d) => replaceLine(join(d, 'orders.csv'), 6, (l) => { const p = l.split(','); p[3] = '1e13'; return p.join(','); }), 'error: orders.csv row 6 column "amount": amount 1e13 is too large (at most 1000000000000)'],
-    ['control-collision', (d) => writeFileSync(join(d, 'controls.csv'), readFileSync(join(d, 'controls.csv'), 'utf8') + '2023-01-02,Price Index,1\n'), 'error: controls.csv column "name": control "price_index" would collide with the column price_index of control "Price Index"'],
-    ['duplicate-event-id', (d) => replaceLine(join(d, 'events.csv'), 2001, (l) => { const p = l.split(','); p[0] = 'e000000017'; return p.join(','); }), 'error: events.csv row 2001 column "event_id": duplicate id "e000000017" (first seen at row 17) with different values'],
-    ['extra-field', (d) => replaceLine(join(d, 'orders.csv'), 9, (l) => `${l},oops`), 'error: orders.csv row 9: cannot be read as CSV: expected 5 columns, found 6'],
-    ['extra-field-events', (d) => replaceLine(join(d, 'events.csv'), 3000, (l) => `${l},oops`), 'error: events.csv row 3000: cannot be read as CSV: expected 5 columns, found 6'],
-    ['bad-timestamp', (d) => replaceLine(join(d, 'events.csv'), 4, (l) => { const p = l.split(','); p[1] = 'yesterday'; return p.join(','); }), 'error: events.csv row 4 column "timestamp": unparseable timestamp "yesterday" (expected ISO 8601)'],
-  ];
-  for (const [name, edit, message] of cases) {
-    it(`${name}: one clear line naming file, row and column, exit 2, no artifact`, () => {
-      const r = ingestWith(name, edit);
-      expect(r.stderr.trim()).toBe(message);
-      expect(r.code).toBe(2);
-      expect(r.wrote).toBe(false);
-      expect(r.leftovers).toEqual([]);
-    });
-  }
+  // Every refused input, with its exact error line: bad-inputs.test.ts.
 
   it('refuses a memory limit that is not a size, with exit 2 and no scratch files', () => {
     const target = join(t.dir, 'bad-memory-out');

@@ -1,0 +1,198 @@
+/**
+ * The weekly table as a pipeline input: Robyn's demo CSV with its demo.R
+ * settings, a two-channel CSV dated on Thursdays, and a CSV dated on Sundays.
+ * Expected values come from the source CSVs, parsed here independently, and
+ * from calendar rules computed here (Easter by the Meeus/Jones/Butcher algorithm).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCsv, type CsvTable } from '../../src/core/csv.ts';
+import { sha256File } from '../../src/core/hash.ts';
+import { queryFiles } from '../../src/ingest/duckdb.ts';
+import { ingestWeeklyTable } from '../../src/ingest/index.ts';
+import { runCli, tempDir } from '../helpers/tmp.ts';
+
+const t = tempDir('mmm-weekly-');
+afterAll(() => t.cleanup());
+const ROBYN = new URL('../../../shared/data/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
+const source = parseCsv(readFileSync(ROBYN, 'utf8'), 'dt_simulated_weekly.csv');
+const col = (table: CsvTable, name: string) => table.rows.map((r) => r[table.header.indexOf(name)]);
+const pq = (dir: string, table: string) => `read_parquet('${join(dir, table + '.parquet')}')`;
+const DAY = 86400000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const addDays = (d: string, n: number) => iso(Date.parse(`${d}T00:00:00Z`) + n * DAY);
+
+/** Easter Sunday (Gregorian), Meeus/Jones/Butcher algorithm ("Astronomical Algorithms", ch. 8). */
+function easter(y: number): string {
+  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4;
+  const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1;
+  return iso(Date.UTC(y, month - 1, day));
+}
+
+/** Germany's nationwide public holidays: fixed days, the Easter-dependent ones, and 2017's one-off Reformation Day (500th anniversary). */
+function germanHolidays(y: number): string[] {
+  const e = easter(y);
+  const days = [`${y}-01-01`, addDays(e, -2), addDays(e, 1), `${y}-05-01`, addDays(e, 39), addDays(e, 50), `${y}-10-03`, `${y}-12-25`, `${y}-12-26`];
+  if (y === 2017) days.push('2017-10-31');
+  return days;
+}
+
+/** 1 when a holiday falls in the 7 days starting on `label`. */
+const flag = (label: string, holidays: Set<string>) => (Array.from({ length: 7 }, (_, i) => addDays(label, i)).some((d) => holidays.has(d)) ? 1 : 0);
+
+describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () => {
+  const out = join(t.dir, 'robyn');
+  const args = ['ingest', '--weekly', ROBYN, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,ooh_S,print_S,facebook_S,search_S',
+    '--controls', 'competitor_sales_B', '--factors', 'events', '--organic', 'newsletter', '--exposures', 'facebook_I,search_clicks_P',
+    '--country', 'DE', '--window-start', '2016-01-04', '--window-end', '2018-12-31', '--as-of', '2026-01-01', '--out', out];
+  let first: ReturnType<typeof runCli>;
+  beforeAll(() => {
+    first = runCli(args);
+  });
+
+  it('writes the star-schema folder with every column named as the user wrote it, and no transactions', () => {
+    expect(first.stderr).toBe('warning: dt_simulated_weekly.csv: 2 week(s) with no spend on any channel: row 14 (2016-02-22), row 78 (2017-05-15) (is the export complete?)\n');
+    expect(first.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['dim_channel.parquet', 'dim_week.parquet', 'dim_week_future.parquet', 'fct_controls_weekly.parquet', 'fct_exposures_weekly.parquet', 'fct_revenue_weekly.parquet', 'fct_spend_weekly.parquet', 'manifest.json', 'mmm_input.csv', 'mmm_input.parquet']);
+    const table = parseCsv(readFileSync(join(out, 'mmm_input.csv'), 'utf8'), 'mmm_input.csv');
+    expect(table.header).toEqual(['DATE', 'revenue', 'tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S', 'newsletter', 'competitor_sales_B', 'events', 'holiday']);
+    expect(col(table, 'DATE')).toEqual(col(source, 'DATE'));
+    for (const c of ['revenue', 'tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S', 'newsletter', 'competitor_sales_B']) expect(col(table, c).map(Number), c).toEqual(col(source, c).map(Number));
+    // Factor levels stay text: "na" is a level, not a missing value.
+    expect(col(table, 'events')).toEqual(col(source, 'events'));
+    expect(new Set(col(table, 'events'))).toEqual(new Set(['na', 'event1', 'event2']));
+  });
+
+  it('flags the weeks holding a German public holiday, in the data and in the 52 weeks after it', async () => {
+    const holidays = new Set([2015, 2016, 2017, 2018, 2019, 2020].flatMap(germanHolidays));
+    const weeks = await queryFiles<{ d: string; h: number; names: string }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h, holiday_names AS names FROM ${pq(out, 'dim_week')} ORDER BY 1`);
+    expect(weeks.map((w) => w.d)).toEqual(col(source, 'DATE'));
+    expect(weeks.map((w) => w.h)).toEqual(weeks.map((w) => flag(w.d, holidays)));
+    expect(weeks.find((w) => w.d === '2016-12-19')?.names).toBe('Christmas Day'); // Sunday the 25th; Boxing Day is in the next week
+    expect(weeks.find((w) => w.d === '2017-12-25')?.names).toBe('Christmas Day; Boxing Day');
+    const future = await queryFiles<{ d: string; h: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h FROM ${pq(out, 'dim_week_future')} ORDER BY 1`);
+    expect(future.map((w) => w.d)).toEqual(Array.from({ length: 52 }, (_, i) => addDays('2019-11-11', 7 * (i + 1))));
+    expect(future.map((w) => w.h)).toEqual(future.map((w) => flag(w.d, holidays)));
+    // Weeks of 2019-12-23 (25th, 26th), 2019-12-30 (Jan 1), 2020: Good Friday, Easter Monday, May 1, Ascension, Whit Monday, Oct 3.
+    expect(future.filter((w) => w.h === 1)).toHaveLength(8);
+  });
+
+  it('records channels, organic activity and exposures in the shared tables', async () => {
+    expect(await queryFiles(`SELECT channel, spend_column, kind, has_spend FROM ${pq(out, 'dim_channel')}`)).toEqual([
+      ...['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'].map((c) => ({ channel: c, spend_column: c, kind: 'paid', has_spend: true })),
+      { channel: 'newsletter', spend_column: null, kind: 'organic', has_spend: false },
+    ]);
+    const spend = await queryFiles<{ channel: string; total: number; n: number }>(`SELECT channel, sum(spend) AS total, count(*)::INTEGER AS n FROM ${pq(out, 'fct_spend_weekly')} GROUP BY 1 ORDER BY 1`);
+    for (const s of spend) {
+      expect(s.n).toBe(208);
+      expect(s.total).toBeCloseTo(col(source, s.channel).reduce((a, v) => a + Number(v), 0), 4);
+    }
+    const exposures = await queryFiles<{ channel: string; metric: string; total: number }>(`SELECT channel, metric, sum(value) AS total FROM ${pq(out, 'fct_exposures_weekly')} GROUP BY 1, 2 ORDER BY 1, 2`);
+    expect(exposures.map((e) => [e.channel, e.metric])).toEqual([['facebook_S', 'facebook_I'], ['newsletter', 'newsletter'], ['search_S', 'search_clicks_P']]);
+    for (const e of exposures) expect(e.total).toBeCloseTo(col(source, e.metric).reduce((a, v) => a + Number(v), 0), 2);
+    const revenue = await queryFiles<{ orders: number | null }>(`SELECT max(orders) AS orders FROM ${pq(out, 'fct_revenue_weekly')}`);
+    expect(revenue[0].orders).toBeNull();
+  });
+
+  it('gives the metrics of the raw ingest and the roles of every column in the manifest', () => {
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.stage).toBe('ingest');
+    expect(m.metrics).toMatchObject({
+      input: 'weekly', weeks: 208, firstWeek: '2015-11-23', lastWeek: '2019-11-11', currency: null, orders: null,
+      channels: ['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'], holidays: { country: 'DE' }, window: { start: '2016-01-04', end: '2018-12-31' }, asOf: '2026-01-01',
+      columns: { date: 'DATE', target: 'revenue', channels: ['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'], organic: ['newsletter'], controls: ['competitor_sales_B'], factors: ['events'], holiday: 'holiday' },
+    });
+    expect(m.metrics.revenue).toBeCloseTo(col(source, 'revenue').reduce((a, v) => a + Number(v), 0), 2);
+    expect(m.inputs.map((i: { path: string }) => i.path)).toEqual(['dt_simulated_weekly.csv']);
+  });
+
+  it('skips an unchanged re-run and rebuilds byte for byte elsewhere', async () => {
+    const again = runCli(args);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^unchanged /);
+    const other = join(t.dir, 'robyn-2');
+    expect(runCli([...args.slice(0, -1), other]).code).toBe(0);
+    for (const f of readdirSync(out).filter((f) => f !== 'manifest.json')) expect(await sha256File(join(other, f)), f).toBe(await sha256File(join(out, f)));
+  });
+});
+
+/** A two-channel table dated on Thursdays; `promo` is constant in the window and varies before it. */
+function twoChannelCsv(): string {
+  const lines = ['Week,Sales,TV Spend,search,promo,Price'];
+  for (let w = 0; w < 60; w++) {
+    const d = addDays('2022-01-06', 7 * w); // a Thursday
+    const tv = w === 40 ? 50000 : 1000 + ((w * 37) % 13) * 100;
+    lines.push(`${d},${20000 + 3 * tv + 50 * (w % 7)},${tv},${500 + (w % 5) * 40},${w < 10 ? w % 2 : 1},${(1 + 0.01 * (w % 4)).toFixed(2)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('a two-channel table dated on Thursdays, with a holidays file', () => {
+  const file = join(t.dir, 'two.csv');
+  const hol = join(t.dir, 'hol.csv');
+  const out = join(t.dir, 'two');
+  let result: Awaited<ReturnType<typeof ingestWeeklyTable>>;
+  beforeAll(async () => {
+    writeFileSync(file, twoChannelCsv());
+    writeFileSync(hol, 'date,name\n2022-04-18,Easter Monday\n2022-12-25,Christmas\n2023-01-01,New Year\n2023-04-10,Easter Monday\n');
+    result = await ingestWeeklyTable(
+      { file, dateCol: 'Week', target: 'Sales', channels: ['TV Spend', 'search'], controls: ['promo', 'Price'], holidays: { file: hol }, window: { start: '2022-04-07', end: '2023-02-23' } },
+      { out, asOf: '2024-01-01', futureWeeks: 8 },
+    );
+  });
+
+  it('keeps every week under its Thursday label and the names as written', async () => {
+    const table = parseCsv(readFileSync(join(out, 'mmm_input.csv'), 'utf8'), 'mmm_input.csv');
+    expect(table.header).toEqual(['Week', 'Sales', 'TV Spend', 'search', 'Price', 'holiday']);
+    expect(table.rows).toHaveLength(60);
+    expect(col(table, 'Week')).toEqual(Array.from({ length: 60 }, (_, w) => addDays('2022-01-06', 7 * w)));
+    expect(result.manifest.metrics).toMatchObject({ weeks: 60, firstWeek: '2022-01-06', lastWeek: '2023-02-23', droppedControls: ['promo'] });
+  });
+
+  it('drops a control constant in the window, and warns of it and of the spend spike, naming the row', () => {
+    expect(result.manifest.warnings).toEqual([
+      // TV's usual week: the median of its 60 weeks with spend, from the table's formula (medianTv).
+      `two.csv column "TV Spend": 1 week(s) at 10x or more of its usual week (the median of its 60 weeks with spend, ${medianTv().toFixed(2)}): row 41 (2022-10-13) (50000.00, ${(50000 / medianTv()).toFixed(1)}x); a unit or typing error?`,
+      'two.csv column "promo" is constant (1.0) over the window 2022-04-07 to 2023-02-23 and was dropped from mmm_input',
+    ]);
+  });
+
+  it("flags the 7 days from each Thursday label with the file's holidays, in the data and the 8 future weeks", async () => {
+    const days = new Set(['2022-04-18', '2022-12-25', '2023-01-01', '2023-04-10']);
+    const weeks = await queryFiles<{ d: string; h: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h FROM ${pq(out, 'dim_week')} UNION ALL SELECT strftime(week_start, '%Y-%m-%d'), holiday FROM ${pq(out, 'dim_week_future')} ORDER BY 1`);
+    expect(weeks).toHaveLength(68);
+    expect(weeks.map((w) => w.h)).toEqual(weeks.map((w) => flag(w.d, days)));
+    expect(weeks.filter((w) => w.h === 1).map((w) => w.d)).toEqual(['2022-04-14', '2022-12-22', '2022-12-29', '2023-04-06']);
+  });
+});
+
+/** Median of the two-channel table's TV spend, computed from its formula. */
+function medianTv(): number {
+  const v = Array.from({ length: 60 }, (_, w) => (w === 40 ? 50000 : 1000 + ((w * 37) % 13) * 100)).sort((a, b) => a - b);
+  return (v[29] + v[30]) / 2;
+}
+
+describe('a table dated on Sundays', () => {
+  it('keeps every week, the last one included, under its own date', async () => {
+    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+    const sunday = [rows[0], ...rows.slice(1).map((l) => addDays(l.slice(0, 10), 6) + l.slice(10))].join('\n') + '\n';
+    const file = join(t.dir, 'sunday.csv');
+    writeFileSync(file, sunday);
+    const out = join(t.dir, 'sunday');
+    const r = await ingestWeeklyTable({ file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'], holidays: { country: 'DE' } }, { out, asOf: '2026-01-01' });
+    const table = parseCsv(readFileSync(join(out, 'mmm_input.csv'), 'utf8'), 'mmm_input.csv');
+    expect(table.rows).toHaveLength(208);
+    expect(table.rows[0][0]).toBe('2015-11-29');
+    expect(table.rows[207][0]).toBe('2019-11-17');
+    expect(col(table, 'revenue').map(Number)).toEqual(col(source, 'revenue').map(Number));
+    expect(r.manifest.metrics).toMatchObject({ weeks: 208, firstWeek: '2015-11-29', lastWeek: '2019-11-17' });
+    // A Sunday label covers Sunday to Saturday: Christmas 2016 (a Sunday) is in the week labelled 2016-12-25, not 2016-12-18.
+    const holidays = new Set([2015, 2016, 2017, 2018, 2019].flatMap(germanHolidays));
+    expect(col(table, 'holiday').map(Number)).toEqual(col(table, 'DATE').map((d) => flag(d, holidays)));
+    expect(table.rows.find((row) => row[0] === '2016-12-25')?.at(-1)).toBe('1');
+    expect(table.rows.find((row) => row[0] === '2016-12-18')?.at(-1)).toBe('0');
+  });
+});
