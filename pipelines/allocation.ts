@@ -6,7 +6,7 @@
  */
 import type { Config } from '../src/core/config.ts';
 import { dayToIso, toCsv } from '../src/core/csv.ts';
-import { holidayCalendar } from '../src/ingest/generate.ts';
+import { queryFiles, sqlString } from '../src/ingest/duckdb.ts';
 import type { MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { weeklyCurve } from '../src/optimise/mmm-curves.ts';
 import { defaultProblemFromCurves } from '../src/optimise/index.ts';
@@ -21,23 +21,30 @@ export function recentWeeklySpend(data: WeeklyData, weeks: number): Record<strin
   return Object.fromEntries(data.channels.map((c) => [c.name, c.values.slice(from).reduce((s, v) => s + v, 0) / (n - from)]));
 }
 
+/** Holiday flags of the weeks after the data, by week start day (the ingest's dim_week_future). */
+export type FutureHolidays = Map<number, number>;
+
+/** The ingest's holiday flags of the weeks after the data (dim_week_future.parquet: week_start, holiday). */
+export async function readFutureHolidays(dimWeekFuture: string): Promise<FutureHolidays> {
+  const rows = await queryFiles<{ day: number; holiday: number }>(`SELECT CAST(week_start - DATE '1970-01-01' AS INTEGER) AS day, CAST(holiday AS INTEGER) AS holiday FROM read_parquet(${sqlString(dimWeekFuture)})`);
+  return new Map(rows.map((r) => [r.day, r.holiday]));
+}
+
 /**
- * The future weeks after the data, with the holiday flag when the model has a
- * `holiday` dummy: from the user's holiday dates when a holidays file was
- * given (list the coming year's dates there), else from the built-in calendar.
+ * The `weeks` weeks after the model's data, with the holiday dummy's values
+ * when the model has one: from the ingest's calendar (holidays file or the
+ * country's public holidays), or 0 without one (then a warning says so).
  */
-export function futureWeeks(model: MmmModel, weeks: number, holidayDates: string[] | null): { dates: Int32Array; controls: Record<string, Float64Array> } {
+export function futureWeeks(model: MmmModel, weeks: number, holidays: FutureHolidays | null): { dates: Int32Array; controls: Record<string, Float64Array>; warnings: string[] } {
   const dates = Int32Array.from({ length: weeks }, (_, i) => model.window.lastDay + 7 * (i + 1));
   const controls: Record<string, Float64Array> = {};
-  if (model.baseline.some((b) => b.name === 'holiday' && b.kind === 'dummy')) {
-    const start = dates[0] * 86400000;
-    const end = start + weeks * 7 * 86400000;
-    const days = holidayDates ? holidayDates.map((d) => Date.parse(`${d}T00:00:00Z`)) : holidayCalendar(start, end).map((h) => h.ms);
-    const flags = new Float64Array(weeks);
-    for (const ms of days) if (ms >= start && ms < end) flags[Math.floor((ms - start) / (7 * 86400000))] = 1;
-    controls.holiday = flags;
+  const warnings: string[] = [];
+  for (const b of model.baseline.filter((t) => t.kind === 'dummy')) {
+    const known = holidays !== null && Array.from(dates).every((d) => holidays.has(d));
+    controls[b.name] = Float64Array.from(dates, (d) => (known ? (holidays.get(d) ?? 0) : 0));
+    if (!known) warnings.push(`${b.name} is 0 in every planned week: no holiday calendar covers them (give the plan a ${b.name} column, or run the weekly pipeline with a holidays file or country)`);
   }
-  return { dates, controls };
+  return { dates, controls, warnings };
 }
 
 export const round2 = (v: number) => Math.round(v * 100) / 100;

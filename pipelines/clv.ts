@@ -10,11 +10,12 @@ import { recordInputs, writeArtifact, type BuildResult } from '../src/core/artif
 import { dateColumn, numericColumn, parseCsv, parseDateToDay, requireColumn, toCsv } from '../src/core/csv.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { stableJson } from '../src/core/hash.ts';
+import { STAGE_VERSIONS } from './versions.ts';
 import { analyseClv, bgNbdExpectedPurchasesNewCustomer } from '../src/clv/index.ts';
 import type { BgNbdParams, ClvGroup, ClvResult, FitDiagnostics, GammaGammaParams, ValidationRow } from '../src/clv/index.ts';
 
 /** Version of this command's code; part of the artifact's data version. */
-export const CLV_CODE_VERSION = 'clv-1';
+export const CLV_CODE_VERSION = STAGE_VERSIONS.clv;
 
 /** Options of {@link runClvCommand} (the CLI flags of `mmm clv`). */
 export interface ClvCommandOptions {
@@ -97,7 +98,7 @@ function dayOption(text: string, flag: string): number {
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /** Reads the transaction CSV into the arrays `analyseClv` takes; errors name the file, row and column. */
-async function readTransactions(opts: ClvCommandOptions, warnings: string[]) {
+export async function readTransactions(opts: Pick<ClvCommandOptions, 'transactions' | 'customerCol' | 'dateCol' | 'amountCol' | 'channelCol'>, warnings: string[]) {
   let text: string;
   try {
     text = await readFile(opts.transactions, 'utf8');

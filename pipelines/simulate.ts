@@ -93,7 +93,7 @@ export function bandsDocument(result: SimulationResult, labels: string[]): Recor
 }
 
 /** The plans of a command: the plan CSV (+ compare CSV), or an allocation's plan and the current plan it was compared with. */
-async function commandPlans(model: MmmModel, opts: SimulateCommandOptions): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
+async function commandPlans(model: MmmModel, opts: SimulateCommandOptions, warnings: string[]): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
   if ((opts.plan === undefined) === (opts.allocation === undefined)) throw new UsageError('mmm simulate: give either --plan FILE.csv or --allocation FILE.json');
   if (opts.allocation) {
     if (opts.compare) throw new UsageError('mmm simulate: --compare goes with --plan; an allocation is compared with its current plan');
@@ -102,6 +102,7 @@ async function commandPlans(model: MmmModel, opts: SimulateCommandOptions): Prom
     const missing = model.channels.find((c) => alloc.allocation[c.name] === undefined);
     if (missing) throw new ValidationError(`no spend for the model's channel "${missing.name}" (an allocation of another model?)`, { file: opts.allocation });
     const future = futureWeeks(model, alloc.horizonWeeks, null);
+    warnings.push(...future.warnings);
     const current = alloc.againstCurrent?.current ?? {};
     return {
       plans: [constantPlan(model, future, alloc.allocation), constantPlan(model, future, current)],
@@ -123,7 +124,8 @@ async function commandPlans(model: MmmModel, opts: SimulateCommandOptions): Prom
 
 export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
   const fit = await readFit(opts.model);
-  const { plans, labels, files } = await commandPlans(fit.model, opts);
+  const planWarnings: string[] = [];
+  const { plans, labels, files } = await commandPlans(fit.model, opts, planWarnings);
   const params = { draws: opts.draws ?? 10_000, seed: opts.seed ?? 1 };
   const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: p.endsWith('model.json') ? 'model.json' : 'bootstrap.json' })), ...files]);
   return writeArtifact({
@@ -137,7 +139,7 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
         draws: params.draws, seed: params.seed, threads: opts.threads, labels,
       });
       await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, files.length === 1 && opts.allocation ? ['recommended', 'current'] : files.map((f) => f.label))));
-      return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
+      return { warnings: [...planWarnings, ...r.warnings], metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
     },
   });
 }

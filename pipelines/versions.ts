@@ -5,8 +5,13 @@
  * read from data. Commands that write the same artifacts (`mmm fit`, `mmm clv`,
  * `mmm simulate`, `mmm ingest`) use the same entries.
  */
+import { INGEST_VERSION, WEEKLY_INGEST_VERSION } from '../src/ingest/index.ts';
+
 export const STAGE_VERSIONS = {
-  ingest: 'ingest@2',
+  /** Raw events (src/ingest, shared with `mmm ingest --raw`). */
+  ingest: INGEST_VERSION,
+  /** A weekly table (shared with `mmm ingest --weekly`). */
+  ingestWeekly: WEEKLY_INGEST_VERSION,
   drift: 'drift@2',
   mmm: 'mmm-fit-4',
   clv: 'clv-1',
@@ -15,4 +20,3 @@ export const STAGE_VERSIONS = {
   report: 'report@6',
 } as const;
 
-export type StageName = keyof typeof STAGE_VERSIONS;

@@ -12,23 +12,24 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { resolveConfig, type Config } from '../src/core/config.ts';
+import { resolveConfig, weeklyInputSchema, type Config } from '../src/core/config.ts';
+import { parseWith } from '../src/core/schema.ts';
 import { MmmError, UsageError, ValidationError } from '../src/core/errors.ts';
 import { resolveInside } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { constraintChannels } from '../src/optimise/schema.ts';
 import { generateSample } from '../src/ingest/generate.ts';
 import { queryFiles, sqlString } from '../src/ingest/duckdb.ts';
-import { rawInputFiles } from '../src/ingest/ingest.ts';
+import { DEFAULT_FUTURE_WEEKS, rawInputFiles, resolveAsOf } from '../src/ingest/index.ts';
 import { alertsFor, postAlerts } from './alerts.ts';
 import { lockStore } from './lock.ts';
 import { silentLog, type Log } from './log.ts';
 import { runStages, type Stage, type StageOutcome, type StageOutput } from './runner.ts';
 import { currentSchema, readDecision, readJson, runRecordSchema, type Alert, type CurrentFile, type RunRecord } from './schemas.ts';
 import { commitFiles, recoverStore } from './store.ts';
-import { clvStage } from './stages/clv.ts';
+import { clvFileStage, clvStage } from './stages/clv.ts';
 import { driftStage } from './stages/drift.ts';
-import { ingestStage } from './stages/ingest.ts';
+import { checkIngestAsOf, rawIngestStage, weeklyIngestStage } from './stages/ingest.ts';
 import { mmmStage } from './stages/mmm.ts';
 import { optimiseStage } from './stages/optimise.ts';
 import { reportStage } from './stages/report.ts';
@@ -41,6 +42,11 @@ export interface WeeklyOptions {
   root?: string;
   /** The run's as-of date (YYYY-MM-DD, default today): input dated after it is refused. */
   asOf?: string;
+  /** A weekly table given on the command line (paths relative to the current folder); replaces the config's input. */
+  input?: Record<string, unknown>;
+  /** Artifact store and report folder given on the command line (relative to the current folder). */
+  store?: string;
+  reports?: string;
   log?: Log;
   /** Clock (tests). */
   now?: () => Date;
@@ -60,28 +66,42 @@ export interface WeeklyResult {
 /** Exit code of a run some of whose stages failed on their data (documented in the README). */
 export const EXIT_PARTIAL = 3;
 
-/** Loads and checks the config file; a run without one is refused (it would otherwise model the sample by accident). */
-export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root'>): Promise<Config> {
+/**
+ * Loads and checks the config file. A run without one is refused (it would
+ * otherwise model the sample by accident), unless the command line gives the
+ * input itself (`mmm weekly --weekly FILE ...`). Command-line paths are the
+ * user's own and resolve against the current folder; config paths stay inside the root.
+ */
+export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | 'input' | 'store' | 'reports'>): Promise<Config> {
   const root = resolve(opts.root ?? (opts.config ? dirname(opts.config) : '.'));
   const file = opts.config ?? join(root, 'mmm.config.json');
   const shown = relative(process.cwd(), file) || file;
-  if (!existsSync(file)) throw new UsageError(`no config file ${shown} (run from the project folder, or give --config FILE or --root DIR)`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${shown}: not valid JSON: ${(e as Error).message}`);
-  }
-  return resolveConfig(parsed, root, shown);
+  let parsed: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      parsed = JSON.parse(await readFile(file, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`${shown}: not valid JSON: ${(e as Error).message}`);
+    }
+  } else if (!opts.input || opts.config) throw new UsageError(`no config file ${shown} (run from the project folder, or give --config FILE or --root DIR)`);
+  const cfg = resolveConfig(opts.input ? { ...parsed, raw: undefined, input: undefined, country: undefined } : parsed, root, shown);
+  if (opts.store) cfg.store = resolve(opts.store);
+  if (opts.reports) cfg.reports = resolve(opts.reports);
+  if (opts.input) cfg.input = commandLineInput(opts.input);
+  if (cfg.input) cfg.raw = null;
+  return cfg;
+}
+
+/** The weekly input given as `mmm weekly` flags, checked by the config's own schema (errors name the flag's key). */
+function commandLineInput(input: Record<string, unknown>): NonNullable<Config['input']> {
+  const w = parseWith(weeklyInputSchema, input, 'mmm weekly');
+  const { weekly, transactions, calibration, ...spec } = w;
+  const holidays = spec.holidays && 'file' in spec.holidays ? { file: resolve(spec.holidays.file) } : spec.holidays;
+  return { spec: { ...spec, holidays, file: resolve(weekly) }, transactions: transactions ? resolve(transactions) : null, calibration: calibration ? resolve(calibration) : null };
 }
 
 /** A run id that sorts by start time: `20261130T051530123Z-<pid>`. */
 export const runIdAt = (t: Date) => `${t.toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
-
-function checkAsOf(asOf: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
-  return asOf;
-}
 
 /** The raw events folder, generating the seeded sample when the default sample folder is missing. */
 async function rawFolder(cfg: Config, log: Log): Promise<string> {
@@ -97,15 +117,36 @@ async function rawFolder(cfg: Config, log: Log): Promise<string> {
   return raw;
 }
 
-/** The stages this input allows, each declared with what it reads. */
-function weeklyStages(cfg: Config, rawDir: string, currentFit: string | null): Stage[] {
+/** The input side of a run: its ingest stage, its CLV stage (when there is a transaction log), its lift studies. */
+interface RunInput {
+  label: string;
+  ingest: Stage;
+  clv: Stage | null;
+  calibrationFile: string | null;
+}
+
+/** Raw events or a weekly table, as the config (or command line) says; missing files are refused before any stage runs. */
+async function prepareInput(cfg: Config, asOf: string, log: Log): Promise<RunInput> {
+  const futureWeeks = Math.max(DEFAULT_FUTURE_WEEKS, cfg.optimise.horizonWeeks);
+  if (cfg.input) {
+    const { spec, transactions, calibration } = cfg.input;
+    for (const [what, path] of [['weekly table', spec.file], ['transaction log', transactions], ['lift studies', calibration]] as const) {
+      if (path && !existsSync(path)) throw new UsageError(`${what} not found: ${path}`);
+    }
+    return { label: relative(cfg.root, spec.file), ingest: weeklyIngestStage(spec, { asOf, futureWeeks }), clv: transactions ? clvFileStage(cfg, transactions) : null, calibrationFile: calibration };
+  }
+  const rawDir = await rawFolder(cfg, log);
   const raw = rawInputFiles(rawDir);
-  const stages: Stage[] = [
-    ingestStage(rawDir, raw), driftStage(cfg, rawDir, currentFit), mmmStage(cfg, rawDir, currentFit),
-    ...(raw.orders ? [clvStage(cfg)] : []),
-    optimiseStage(cfg, raw.holidays ?? null), simulateStage(cfg), reportStage(cfg.root),
+  return { label: relative(cfg.root, rawDir), ingest: rawIngestStage(rawDir, raw, { asOf, country: cfg.country, futureWeeks }), clv: raw.orders ? clvStage(cfg) : null, calibrationFile: join(rawDir, 'calibration.csv') };
+}
+
+/** The stages this input allows, each declared with what it reads. */
+function weeklyStages(cfg: Config, input: RunInput, currentFit: string | null): Stage[] {
+  return [
+    input.ingest, driftStage(cfg, input.calibrationFile, currentFit), mmmStage(cfg, input.calibrationFile, currentFit),
+    ...(input.clv ? [input.clv] : []),
+    optimiseStage(cfg), simulateStage(cfg), reportStage(cfg.root),
   ];
-  return stages;
 }
 
 /** After ingest: the config's constraints name channels the data have (the config key path in the error). */
@@ -171,21 +212,23 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const now = opts.now ?? (() => new Date());
   const cfg = await loadConfig(opts);
   const configFile = relative(process.cwd(), opts.config ?? join(cfg.root, 'mmm.config.json'));
-  const asOf = checkAsOf(opts.asOf ?? now().toISOString().slice(0, 10));
-  if (!cfg.raw) throw new UsageError(`${configFile}: input: a weekly table as the pipeline's input is not available yet; use raw`);
+  const asOf = resolveAsOf(opts.asOf, now);
   const lock = await lockStore(cfg.store, log, now);
   const startedAt = now();
   const runId = runIdAt(startedAt);
   const recordPath = join(cfg.store, 'runs', `${runId}.json`);
-  const base = { runId, asOf, startedAt: startedAt.toISOString(), input: relative(cfg.root, cfg.raw) };
+  const base = { runId, asOf, startedAt: startedAt.toISOString(), input: cfg.input ? relative(cfg.root, cfg.input.spec.file) : relative(cfg.root, cfg.raw!) };
   try {
     await recoverStore(cfg.store, cfg.reports, log);
-    const rawDir = await rawFolder(cfg, log);
+    const input = await prepareInput(cfg, asOf, log);
     const current = await readCurrent(cfg.store);
     let outcomes: StageOutcome[];
     try {
-      outcomes = await runStages(weeklyStages(cfg, rawDir, current.fit), cfg.store, runId, log, {
-        ingest: (o) => checkConstraintChannels(cfg, configFile, o),
+      outcomes = await runStages(weeklyStages(cfg, input, current.fit), cfg.store, runId, log, {
+        ingest: async (o) => {
+          checkIngestAsOf(o, asOf);
+          await checkConstraintChannels(cfg, configFile, o);
+        },
         drift: async (o) => {
           const d = await readDecision(join(o.dir, 'decision.json'));
           log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });

@@ -20,6 +20,27 @@ interface Command {
   run: (opts: Parsed) => Promise<number | void>;
 }
 
+/** The weekly-table input given as `mmm weekly` flags (the shape of the config's `input` block), or undefined without --weekly. */
+async function weeklyFlags(o: Parsed): Promise<Record<string, unknown> | undefined> {
+  const flags = ['date-col', 'target', 'channels', 'controls', 'factors', 'organic', 'exposures', 'country', 'holidays', 'window-start', 'window-end', 'transactions', 'calibration'];
+  if (o.weekly === undefined) {
+    const stray = flags.find((f) => o[f] !== undefined);
+    if (stray) throw new UsageError(`mmm weekly: --${stray} goes with --weekly FILE.csv`);
+    return undefined;
+  }
+  if (o.country !== undefined && o.holidays !== undefined) throw new UsageError('mmm weekly: give --country or --holidays, not both');
+  const { parseExposureList } = await import('./ingest/index.ts');
+  const channels = (o.channels as string[] | undefined) ?? [];
+  const windowGiven = o['window-start'] !== undefined || o['window-end'] !== undefined;
+  return {
+    weekly: o.weekly, dateCol: o['date-col'], target: o.target, channels, controls: o.controls, factors: o.factors, organic: o.organic,
+    exposures: o.exposures ? parseExposureList(o.exposures as string[], channels) : undefined,
+    holidays: o.country ? { country: o.country } : o.holidays ? { file: o.holidays } : undefined,
+    window: windowGiven ? { start: o['window-start'], end: o['window-end'] } : undefined,
+    transactions: o.transactions, calibration: o.calibration,
+  };
+}
+
 /** Exit code of `mmm weekly --fail-on-alert` when the run raised an alert. */
 const EXIT_ALERT = 4;
 
@@ -36,11 +57,30 @@ const COMMANDS: Record<string, Command> = {
       'as-of': { type: 'string', help: 'the run\'s date: input dated after it is refused (default today; set it to replay a past week)', metavar: 'YYYY-MM-DD' },
       'fail-on-alert': { type: 'boolean', help: `exit ${EXIT_ALERT} when the run raised an alert (for schedulers that should page someone)` },
       quiet: { type: 'boolean', help: 'log warnings and errors only' },
+      weekly: { type: 'string', help: 'a weekly table as the input instead of the config\'s (the flags below describe it)', metavar: 'FILE.csv' },
+      'date-col': { type: 'string', help: 'with --weekly: the date column (default date; rows 7 days apart, any weekday)', metavar: 'NAME' },
+      target: { type: 'string', help: 'with --weekly: the target column, e.g. revenue', metavar: 'NAME' },
+      channels: { type: 'list', help: 'with --weekly: spend columns, one per paid channel', metavar: 'A,B,...' },
+      controls: { type: 'list', help: 'with --weekly: context variables (free sign)', metavar: 'A,B,...' },
+      factors: { type: 'list', help: 'with --weekly: categorical columns (one-hot against the most frequent level)', metavar: 'A,B,...' },
+      organic: { type: 'list', help: 'with --weekly: organic activity without spend (adstocked and saturated like media)', metavar: 'A,B,...' },
+      exposures: { type: 'list', help: 'with --weekly: impressions or clicks columns shown beside spend, COLUMN=CHANNEL or COLUMN', metavar: 'A=B,...' },
+      country: { type: 'string', help: 'with --weekly: public holidays of this country (date-holidays), e.g. DE', metavar: 'CODE' },
+      holidays: { type: 'string', help: 'with --weekly: a holidays file (date,name) instead of --country', metavar: 'FILE' },
+      'window-start': { type: 'string', help: 'with --weekly: first week of the modelling window (earlier weeks warm up the adstock)', metavar: 'YYYY-MM-DD' },
+      'window-end': { type: 'string', help: 'with --weekly: last week of the modelling window', metavar: 'YYYY-MM-DD' },
+      transactions: { type: 'string', help: 'with --weekly: a transaction log (customer_id,date,amount[,channel]) for the CLV stage', metavar: 'FILE' },
+      calibration: { type: 'string', help: 'with --weekly: lift studies to calibrate on (channel,from,to,lift)', metavar: 'FILE' },
+      store: { type: 'string', help: 'artifact store (default: the config\'s, else data)', metavar: 'DIR' },
+      reports: { type: 'string', help: 'report folder (default: the config\'s, else reports)', metavar: 'DIR' },
     },
     run: async (o) => {
       const { runWeekly } = await import('../pipelines/weekly.ts');
       const { cliLog } = await import('../pipelines/log.ts');
-      const r = await runWeekly({ config: o.config as string | undefined, root: o.root as string | undefined, asOf: o['as-of'] as string | undefined, log: cliLog({ quiet: o.quiet === true }) });
+      const r = await runWeekly({
+        config: o.config as string | undefined, root: o.root as string | undefined, asOf: o['as-of'] as string | undefined, log: cliLog({ quiet: o.quiet === true }),
+        input: await weeklyFlags(o), store: o.store as string | undefined, reports: o.reports as string | undefined,
+      });
       for (const s of r.outcomes) out(`${s.stage.padEnd(9)} ${s.action.padEnd(8)} ${'dir' in s ? rel(s.dir) : s.action === 'failed' ? s.error : s.reason}`);
       out(`run       ${rel(r.runRecord)}`);
       if (r.report) out(`report    ${rel(r.report)}`);

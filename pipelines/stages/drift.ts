@@ -11,9 +11,9 @@ import { parseCsv } from '../../src/core/csv.ts';
 import { readManifest } from '../../src/core/artifacts.ts';
 import { stableJson } from '../../src/core/hash.ts';
 import { decideRefit } from '../../src/monitor/drift.ts';
-import type { MmmModel } from '../../src/mmm/types.ts';
+import type { MmmModel, WeeklyData } from '../../src/mmm/types.ts';
 import type { Stage } from '../runner.ts';
-import { readFit } from '../simulate.ts';
+import { readFit, readFitInput } from '../simulate.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 import { calibrationFiles, modelSettings, SETTINGS_READS } from './model-settings.ts';
 
@@ -27,23 +27,24 @@ async function fitActuals(fitDir: string): Promise<number[] | null> {
 }
 
 /** @param currentFit the model in use (its folder in the store), or null before the first fit */
-export function driftStage(cfg: Config, rawDir: string, currentFit: string | null): Stage<{ thresholds: Config['drift']; mmm: Record<string, unknown> }> {
+export function driftStage(cfg: Config, calibrationFile: string | null, currentFit: string | null): Stage<{ thresholds: Config['drift']; mmm: Record<string, unknown> }> {
   return {
     name: 'drift', version: STAGE_VERSIONS.drift, module: import.meta.url,
     needs: ['ingest'], reads: { ingest: SETTINGS_READS }, outputs: ['decision.json'],
-    files: () => calibrationFiles(rawDir),
-    params: async (inputs) => ({ thresholds: cfg.drift, mmm: (await modelSettings(inputs, cfg, rawDir)).mmmParams }),
+    files: () => calibrationFiles(calibrationFile),
+    params: async (inputs) => ({ thresholds: cfg.drift, mmm: (await modelSettings(inputs, cfg, calibrationFile)).mmmParams }),
     run: async (ctx) => {
-      const { data } = await modelSettings(ctx, cfg, rawDir);
+      const { data } = await modelSettings(ctx, cfg, calibrationFile);
       let model: MmmModel | null = null;
-      let actuals: number[] | null = null;
+      let fitted: WeeklyData | number[] | null = null;
       let settingsChanged = false;
       if (currentFit) {
         model = (await readFit(currentFit)).model;
-        actuals = await fitActuals(currentFit);
+        // The table the model was fitted on (spend, controls and target restated?); older fits kept only the target.
+        fitted = existsSync(join(currentFit, 'input.csv')) ? await readFitInput(currentFit, model) : await fitActuals(currentFit);
         settingsChanged = stableJson((await readManifest(currentFit))?.params ?? null) !== stableJson(ctx.params.mmm);
       }
-      let decision = decideRefit(model, data, actuals, cfg.drift);
+      let decision = decideRefit(model, data, fitted, cfg.drift);
       if (settingsChanged && decision.decision === 'reuse') decision = { ...decision, decision: 'refit', reasons: ['the model settings (config or calibration.csv) changed'] };
       const currentModel = currentFit ? relative(cfg.store, currentFit) : null;
       await writeFile(join(ctx.dir, 'decision.json'), stableJson({ ...decision, currentModel, thresholds: cfg.drift }));

@@ -16,21 +16,23 @@ import { calibrationFiles, modelSettings, SETTINGS_READS } from './model-setting
 export const MMM_OUTPUTS = ['model.json', 'decomposition.csv', 'pareto.json', 'bootstrap.json', 'input.csv'] as const;
 
 /** @param currentFit the model in use, which a "reuse" decision resolves to */
-export function mmmStage(cfg: Config, rawDir: string, currentFit: string | null): Stage<Record<string, unknown>> {
+export function mmmStage(cfg: Config, calibrationFile: string | null, currentFit: string | null): Stage<Record<string, unknown>> {
   return {
     name: 'mmm', version: STAGE_VERSIONS.mmm, module: import.meta.url,
     needs: ['ingest', 'drift'], reads: { ingest: SETTINGS_READS, drift: ['decision.json'] }, outputs: MMM_OUTPUTS,
-    files: () => calibrationFiles(rawDir),
-    params: async (inputs) => (await modelSettings(inputs, cfg, rawDir)).mmmParams,
+    files: () => calibrationFiles(calibrationFile),
+    params: async (inputs) => (await modelSettings(inputs, cfg, calibrationFile)).mmmParams,
     reuse: async (inputs) => {
       const decision = await readDecision(inputs.file('drift', 'decision.json'));
       return decision.decision === 'reuse' && currentFit && existsSync(join(currentFit, 'manifest.json')) ? currentFit : null;
     },
     run: async (ctx) => {
-      const { data, calibration } = await modelSettings(ctx, cfg, rawDir);
+      const { data, calibration, window } = await modelSettings(ctx, cfg, calibrationFile);
+      const { threads, controls: _controls, ...settings } = cfg.mmm;
       const t0 = performance.now();
       const fit = await fitMmm(data, {
-        seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, threads: cfg.mmm.threads ?? undefined,
+        ...settings, seed: cfg.seed, threads: threads ?? undefined,
+        ...(window ? { window } : {}),
         ...(calibration.length ? { calibration } : {}),
         onProgress: (phase, done, total) => ctx.log.progress(phase, done, total),
       });

@@ -5,17 +5,13 @@
  * parameters the drift and mmm stages both record. Read once per ingest folder.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Config } from '../../src/core/config.ts';
-import { parseCsv } from '../../src/core/csv.ts';
 import { queryFiles, sqlString } from '../../src/ingest/duckdb.ts';
+import type { InputColumns } from '../../src/ingest/index.ts';
 import { resolveCalibration } from '../../src/mmm/fit.ts';
 import type { CalibrationStudy, WeeklyData } from '../../src/mmm/types.ts';
 import { readCalibrationCsv, readWeeklyCsv } from '../mmm.ts';
 import type { StageInputs } from '../runner.ts';
-
-const NON_CONTROL = new Set(['date', 'revenue', 'orders', 'new_customers']);
 
 /** The modelling table of an ingest folder and its column roles. */
 export interface ModelInput {
@@ -24,6 +20,8 @@ export interface ModelInput {
   /** Spend column -> channel name. */
   channelOf: Record<string, string>;
   data: WeeklyData;
+  /** The modelling window of a weekly-table input (weeks before it warm up the adstock), or null. */
+  window: { start: string; end: string } | null;
 }
 
 export interface ModelSettings extends ModelInput {
@@ -43,46 +41,56 @@ export function modelInput(inputs: StageInputs, cfg: Config): Promise<ModelInput
   const input = inputs.file('ingest', 'mmm_input.csv');
   let hit = inputCache.get(input);
   if (!hit) {
-    hit = readInput(input, inputs.file('ingest', 'dim_channel.parquet'), cfg);
+    hit = readInput(inputs, cfg);
     inputCache.set(input, hit);
   }
   return hit;
 }
 
-/** The model input plus the lift studies of the raw folder's calibration.csv (checked against the data) and the MMM parameters. */
-export function modelSettings(inputs: StageInputs, cfg: Config, rawDir: string): Promise<ModelSettings> {
-  const key = `${inputs.file('ingest', 'mmm_input.csv')}\0${rawDir}`;
+/**
+ * The model input plus the lift studies of a calibration file (checked against
+ * the data) and the MMM parameters.
+ * @param calibrationFile the lift studies (raw folder's calibration.csv, or the weekly input's), or null
+ */
+export function modelSettings(inputs: StageInputs, cfg: Config, calibrationFile: string | null): Promise<ModelSettings> {
+  const key = `${inputs.file('ingest', 'mmm_input.csv')}\0${calibrationFile}`;
   let hit = settingsCache.get(key);
   if (!hit) {
-    hit = modelInput(inputs, cfg).then((input) => withCalibration(input, cfg, join(rawDir, 'calibration.csv')));
+    hit = modelInput(inputs, cfg).then((input) => withCalibration(input, cfg, calibrationFile));
     settingsCache.set(key, hit);
   }
   return hit;
 }
 
-async function readInput(input: string, dimChannel: string, cfg: Config): Promise<ModelInput> {
-  const rows = await queryFiles<{ channel: string; spend_column: string }>(`SELECT channel, spend_column FROM read_parquet(${sqlString(dimChannel)}) WHERE has_spend ORDER BY spend_column`);
-  const channels = rows.map((r) => r.spend_column);
+async function readInput(inputs: StageInputs, cfg: Config): Promise<ModelInput> {
+  const manifest = inputs.up.ingest.manifest;
+  const columns = (manifest.metrics as { columns: InputColumns }).columns;
+  const rows = await queryFiles<{ channel: string; spend_column: string }>(`SELECT channel, spend_column FROM read_parquet(${sqlString(inputs.file('ingest', 'dim_channel.parquet'))}) WHERE has_spend`);
   const channelOf = Object.fromEntries(rows.map((r) => [r.spend_column, r.channel]));
-  const header = parseCsv((await readFile(input, 'utf8')).split('\n', 1)[0] + '\n', 'mmm_input.csv').header;
-  const controls = cfg.mmm.controls ?? header.filter((h) => !NON_CONTROL.has(h) && !channels.includes(h));
-  return { channels, controls, channelOf, data: await readWeeklyCsv(input, 'date', 'revenue', channels, controls) };
+  const holiday = columns.holiday ? [columns.holiday] : [];
+  const controls = cfg.mmm.controls ?? [...columns.controls, ...holiday.filter((h) => !columns.controls.includes(h))];
+  const data = await readWeeklyCsv(inputs.file('ingest', 'mmm_input.csv'), columns.date, columns.target, columns.channels, controls, { factors: columns.factors, organic: columns.organic });
+  const window = (manifest.metrics as { window?: { start: string; end: string } | null }).window ?? null;
+  return { channels: columns.channels, controls, channelOf, data, window };
 }
 
-async function withCalibration(input: ModelInput, cfg: Config, calibrationFile: string): Promise<ModelSettings> {
+async function withCalibration(input: ModelInput, cfg: Config, calibrationFile: string | null): Promise<ModelSettings> {
   // Lift studies (channels by name or spend column), checked against the data before any model is built on them.
   const aliases = Object.fromEntries(Object.entries(input.channelOf).map(([column, channel]) => [channel, column]));
-  const calibration = existsSync(calibrationFile) ? await readCalibrationCsv(calibrationFile, aliases) : [];
+  const calibration = calibrationFile && existsSync(calibrationFile) ? await readCalibrationCsv(calibrationFile, aliases) : [];
   resolveCalibration(calibration, input.data);
+  const { threads: _threads, controls: _controls, ...settings } = cfg.mmm;
   const mmmParams = {
-    seed: cfg.seed, trials: cfg.mmm.trials, iterations: cfg.mmm.iterations, bootstrap: cfg.mmm.bootstrap, channels: input.channels, controls: input.controls,
+    ...settings, seed: cfg.seed, channels: input.channels, controls: input.controls,
+    ...(input.data.factors?.length ? { factors: input.data.factors.map((f) => f.name) } : {}),
+    ...(input.data.organic?.length ? { organic: input.data.organic.map((o) => o.name) } : {}),
+    ...(input.window ? { window: input.window } : {}),
     ...(calibration.length ? { calibration: calibration.map(({ channel, from, to, lift }) => ({ channel, from, to, lift })) } : {}),
   };
   return { ...input, calibration, mmmParams };
 }
 
-/** The raw folder's calibration.csv as a declared file, when it exists. */
-export function calibrationFiles(rawDir: string): { path: string; label: string }[] {
-  const path = join(rawDir, 'calibration.csv');
-  return existsSync(path) ? [{ path, label: 'calibration.csv' }] : [];
+/** The calibration file as a declared input, when there is one. */
+export function calibrationFiles(calibrationFile: string | null): { path: string; label: string }[] {
+  return calibrationFile && existsSync(calibrationFile) ? [{ path: calibrationFile, label: 'calibration.csv' }] : [];
 }

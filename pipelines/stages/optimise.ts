@@ -13,9 +13,8 @@ import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
 import { allocateBudget, evaluateUnderCurveDraws, marginalRoi, resolveProblem, responseValue } from '../../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../../src/optimise/types.ts';
 import { rollForward } from '../../src/simulate/index.ts';
-import { clvPerRevenueOf, constantPlan, futureWeeks, planCsv, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
+import { clvPerRevenueOf, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
 import type { ClvSummary } from '../clv.ts';
-import { readHolidayDates } from '../holidays.ts';
 import type { Stage } from '../runner.ts';
 import { readFit } from '../simulate.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
@@ -62,13 +61,12 @@ function curveTable(model: MmmModel, recent: Record<string, number>, revenue: Al
   });
 }
 
-export function optimiseStage(cfg: Config, holidaysFile: string | null): Stage<Config['optimise']> {
+export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
   return {
     name: 'optimise', version: STAGE_VERSIONS.optimise, module: import.meta.url,
     needs: ['ingest', 'mmm'], uses: ['clv'],
-    reads: { ingest: SETTINGS_READS, mmm: ['model.json', 'bootstrap.json'], clv: ['clv.json'] },
+    reads: { ingest: [...SETTINGS_READS, 'dim_week_future.parquet'], mmm: ['model.json', 'bootstrap.json'], clv: ['clv.json'] },
     outputs: OPTIMISE_OUTPUTS,
-    files: () => (holidaysFile ? [{ path: holidaysFile, label: 'holidays' }] : []),
     params: () => cfg.optimise,
     run: async (ctx) => {
       const { data, channelOf } = await modelInput(ctx, cfg);
@@ -82,7 +80,7 @@ export function optimiseStage(cfg: Config, holidaysFile: string | null): Stage<C
       const problem = weeklyProblem(model, recent, clvPerRevenue, ctx.params);
       const revenue = await allocateBudget(problem);
       const clvPlan = clv ? await allocateBudget({ ...problem, objective: 'clv' }) : null;
-      const fw = futureWeeks(model, H, holidaysFile ? await readHolidayDates(holidaysFile) : null);
+      const fw = futureWeeks(model, H, await readFutureHolidays(ctx.file('ingest', 'dim_week_future.parquet')));
       const out = (name: string, text: string) => writeFile(join(ctx.dir, name), text);
       await out('problem.json', stableJson(problem));
       await out('allocation.json', stableJson({ ...revenue, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' }));
@@ -93,7 +91,7 @@ export function optimiseStage(cfg: Config, holidaysFile: string | null): Stage<C
       await out('current.csv', planCsv(constantPlan(model, fw, recent)));
       return {
         metrics: { status: revenue.status, weeklyRevenue: revenue.revenue, weeklyBudget: problem.budget ?? null, upliftPerWeek: revenue.againstCurrent?.revenueUplift ?? null },
-        warnings: revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`],
+        warnings: [...fw.warnings, ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`])],
       };
     },
   };

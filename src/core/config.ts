@@ -10,6 +10,8 @@ import { resolveInside } from './artifacts.ts';
 import { UsageError } from './errors.ts';
 import { parseWith } from './schema.ts';
 import { constraintSchema } from '../optimise/schema.ts';
+import { fitOptionsSchema } from '../mmm/options.ts';
+import { WeeklyTableSpecSchema, type WeeklyTableSpec } from '../ingest/types.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.number().min(min).max(max);
@@ -17,31 +19,24 @@ const name = z.string().min(1);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const names = z.array(name);
 
-/** A weekly table as the pipeline's input (the alternative to `raw`): Robyn's and PyMC-Marketing's format. */
-export const weeklyInputSchema = z.strictObject({
+/**
+ * A weekly table as the pipeline's input (the alternative to `raw`): Robyn's and
+ * PyMC-Marketing's format. The ingest's own spec schema, with the file as
+ * `weekly` (relative to the root) and an optional transaction log for CLV.
+ */
+export const weeklyInputSchema = WeeklyTableSpecSchema.omit({ file: true }).extend({
   /** The weekly CSV, relative to the root. */
   weekly: name,
-  /** Date column (default "date"): one row per week, 7 days apart, any weekday. */
+  /** Date column (default "date"). */
   dateCol: name.default('date'),
-  /** Target column (e.g. revenue). */
-  target: name,
-  /** Spend columns, one per paid channel. */
-  channels: names.min(1),
-  /** Context variables (free sign), e.g. competitor_sales_B. */
-  controls: names.default([]),
-  /** Categorical columns (strings such as "na" are levels), one-hot coded against the most frequent level. */
-  factors: names.default([]),
-  /** Organic activity without spend (e.g. newsletter): adstocked and saturated like media. */
-  organic: names.default([]),
-  /** Exposure columns (impressions, clicks) shown beside spend, not modelled. */
-  exposures: names.default([]),
-  /** Holidays: a country's public holidays (date-holidays) or a file with date,name. */
-  holidays: z.union([z.strictObject({ country: z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code') }), z.strictObject({ file: name })]).optional(),
-  /** Modelling window; weeks before `start` warm up the adstock. */
-  window: z.strictObject({ start: isoDate.optional(), end: isoDate.optional() }).optional(),
   /** A transaction log (customer_id, date, amount[, channel]) for the CLV stage; without it there is no CLV. */
   transactions: name.optional(),
+  /** Lift studies to calibrate on (channel,from,to,lift; README "Lift tests"). */
+  calibration: name.optional(),
 });
+
+/** The model settings a config may give, from the fit's own option schema (Robyn's defaults). */
+const modelOptionsSchema = fitOptionsSchema.pick({ adstock: true, channelAdstock: true, saturation: true, controlSigns: true, interceptSign: true, ranges: true, channelRanges: true }).partial();
 
 const alertsSchema = z.strictObject({
   /** Alert when the drift stage refits the model (default true). */
@@ -61,6 +56,8 @@ export const configSchema = z.strictObject({
   raw: name.optional(),
   /** A weekly table instead of raw events (see {@link weeklyInputSchema}). */
   input: weeklyInputSchema.optional(),
+  /** Country (or region, e.g. DE-BY) whose public holidays flag the weeks of raw input without holidays.csv (date-holidays). */
+  country: z.string().min(2).optional(),
   /** Artifact store (default "data"). */
   store: name.default('data'),
   /** Report folder (default "reports"). */
@@ -75,6 +72,7 @@ export const configSchema = z.strictObject({
     /** Control columns of the modelling table (default: every non-channel column). */
     controls: names.nullable().default(null),
     threads: int(1, 256).nullable().default(null),
+    ...modelOptionsSchema.shape,
   }).prefault({}),
   clv: z.strictObject({ horizonWeeks: int(1, 520).default(52), discountRate: num(0, 1).default(0.01), holdoutWeeks: int(0, 260).default(26) }).prefault({}),
   optimise: z.strictObject({
@@ -105,8 +103,14 @@ export interface Config extends Omit<Parsed, 'raw' | '$schema' | 'input'> {
   /** Raw events folder (null when the input is a weekly table). */
   raw: string | null;
   rawIsSample: boolean;
-  /** The weekly-table input with its file paths absolute (null for raw events). */
-  input: (Omit<NonNullable<Parsed['input']>, 'weekly' | 'transactions' | 'holidays'> & { weekly: string; transactions: string | null; holidays: { country: string } | { file: string } | null }) | null;
+  /** The weekly-table input (file paths absolute), and its transaction log if any; null for raw events. */
+  input: { spec: WeeklyTableSpec; transactions: string | null; calibration: string | null } | null;
+}
+
+function withoutKeys<T extends object, K extends keyof T>(o: T, keys: K[]): Omit<T, K> {
+  const out = { ...o };
+  for (const k of keys) delete out[k];
+  return out;
 }
 
 /** Checks a parsed config, fills defaults, and resolves paths inside `root`. @throws UsageError naming the file and key path */
@@ -115,6 +119,7 @@ export function resolveConfig(input: unknown, root: string, file = 'config'): Co
   if (c.raw !== undefined && c.input) throw new UsageError(`${file}: raw and input: give one input, raw events or a weekly table`);
   const inside = (p: string, what: string) => resolveInside(root, p, what);
   const { $schema: _schema, raw, input: weekly, ...rest } = c;
+  if (weekly && c.country) throw new UsageError(`${file}: country: goes with raw input; a weekly table takes input.holidays: { "country": ... }`);
   return {
     ...rest,
     root,
@@ -124,10 +129,13 @@ export function resolveConfig(input: unknown, root: string, file = 'config'): Co
     reports: inside(c.reports, 'reports'),
     input: weekly
       ? {
-          ...weekly,
-          weekly: inside(weekly.weekly, 'input.weekly'),
+          spec: {
+            ...withoutKeys(weekly, ['weekly', 'transactions', 'calibration']),
+            file: inside(weekly.weekly, 'input.weekly'),
+            holidays: weekly.holidays && 'file' in weekly.holidays ? { file: inside(weekly.holidays.file, 'input.holidays.file') } : weekly.holidays,
+          },
           transactions: weekly.transactions ? inside(weekly.transactions, 'input.transactions') : null,
-          holidays: !weekly.holidays ? null : 'file' in weekly.holidays ? { file: inside(weekly.holidays.file, 'input.holidays.file') } : weekly.holidays,
+          calibration: weekly.calibration ? inside(weekly.calibration, 'input.calibration') : null,
         }
       : null,
   };

@@ -107,7 +107,7 @@ describe('paths and config', () => {
 
   it('fills defaults and rejects unknown keys, wrong types and out-of-range values with the key path', () => {
     const c = resolveConfig({}, '/r');
-    expect(c.mmm).toEqual({ trials: 5, iterations: 2000, bootstrap: 200, controls: null, threads: null });
+    expect(c.mmm).toMatchObject({ trials: 5, iterations: 2000, bootstrap: 200, controls: null, threads: null, adstock: 'geometric', interceptSign: 'non_negative' });
     expect(c.raw).toBe('/r/data/sample');
     expect(() => resolveConfig({ mmm: { trails: 3 } }, '/r', 'c.json')).toThrow('c.json: mmm: unknown key "trails"');
     expect(() => resolveConfig({ seed: 'x' }, '/r', 'c.json')).toThrow('c.json: seed: must be a number');
