@@ -1,0 +1,116 @@
+/**
+ * The weekly pipeline from the weekly table a team already has (issue 11):
+ * Robyn's demo data as its own demo types it, a two-channel table, a table
+ * dated on Sundays; with and without a transaction log.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logLines, runCli, tempDir } from '../helpers/tmp.ts';
+
+const t = tempDir('mmm-weekly-table-');
+afterAll(() => t.cleanup());
+
+const ROBYN = new URL('../../../shared/data/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
+const SMALL = { mmm: { trials: 2, iterations: 300, bootstrap: 20 }, simulate: { draws: 500 } };
+const ROBYN_FLAGS = ['--weekly', ROBYN, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,ooh_S,print_S,facebook_S,search_S', '--controls', 'competitor_sales_B', '--factors', 'events', '--organic', 'newsletter', '--exposures', 'facebook_I=facebook_S,search_clicks_P=search_S', '--country', 'DE', '--window-start', '2016-01-01', '--window-end', '2018-12-31'];
+
+function project(name: string, config: object): string {
+  const dir = join(t.dir, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify(config));
+  return dir;
+}
+
+/** A weekly CSV of `n` rows from `start` (YYYY-MM-DD) with two channels, a control and a response with known effects. */
+function twoChannelCsv(start: string, n: number): string {
+  const t0 = Date.parse(`${start}T00:00:00Z`);
+  const rows = ['week,sales,TV Spend,Search Spend,price'];
+  for (let i = 0; i < n; i++) {
+    const tv = i % 6 < 3 ? 1000 + 37 * (i % 5) : 0;
+    const search = 400 + 60 * Math.sin(i / 3);
+    const price = 10 + (i % 4) * 0.1;
+    const sales = 5000 + 1.4 * tv + 2.1 * search - 80 * price + 30 * Math.sin((2 * Math.PI * i) / 52) + ((i * 7919) % 13) * 3;
+    rows.push([new Date(t0 + i * 7 * 86400000).toISOString().slice(0, 10), sales.toFixed(2), tv, search.toFixed(2), price.toFixed(2)].join(','));
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+describe('mmm weekly --weekly', () => {
+  it("runs Robyn's demo table end to end into a report with no hand-made file; a re-run skips every stage", () => {
+    const dir = project('robyn', SMALL);
+    const r = runCli(['weekly', ...ROBYN_FLAGS], dir);
+    expect(r.code, r.stderr).toBe(0);
+    for (const s of ['ingest', 'drift', 'mmm', 'optimise', 'simulate', 'report']) expect(r.stdout).toMatch(new RegExp(`^${s} +built `, 'm'));
+    expect(r.stdout).not.toMatch(/^clv /m);
+    const last = r.stdout.trimEnd().split('\n').at(-1)!;
+    expect(last).toBe('report    reports/weekly-2019-11-11.html');
+    // Names stay as the user wrote them, in the model and the report.
+    const fit = r.stdout.match(/^mmm +built +(\S+)$/m)![1];
+    const model = JSON.parse(readFileSync(join(dir, fit, 'model.json'), 'utf8'));
+    expect(model.channels.map((c: { name: string }) => c.name)).toEqual(['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S']);
+    expect(model.baseline.map((b: { name: string }) => b.name)).toContain('competitor_sales_B');
+    expect(model.organic.map((o: { name: string }) => o.name)).toEqual(['newsletter']);
+    expect(model.intercept).toBeGreaterThanOrEqual(0);
+    expect(model.window).toMatchObject({ first: '2016-01-04', last: '2018-12-31' });
+    const report = readFileSync(join(dir, 'reports', 'latest.html'), 'utf8');
+    expect(report).toContain('competitor_sales_B');
+    // The forecast starts the week after the last row.
+    const bands = JSON.parse(readFileSync(join(dir, r.stdout.match(/^simulate +built +(\S+)$/m)![1], 'bands.json'), 'utf8'));
+    expect(bands.weekly[0].date).toBe('2019-11-18');
+    // The dominant control and the intercept at its bound are warned about on the console.
+    const warnings = logLines(r.stderr).filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings.some((w) => /^competitor_sales_B explains \d+\.\d% of revenue/.test(w))).toBe(true);
+    const again = runCli(['weekly', ...ROBYN_FLAGS], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toMatch(/ built /);
+    expect(again.stdout.match(/ skipped /g)).toHaveLength(6);
+  });
+
+  it('runs a two-channel table from the config\'s input block, and one dated on Sundays keeps every week', () => {
+    const dir = project('two', { ...SMALL, input: { weekly: 'two.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] }, optimise: { horizonWeeks: 4 } });
+    writeFileSync(join(dir, 'two.csv'), twoChannelCsv('2022-01-03', 120));
+    const r = runCli(['weekly'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const model = JSON.parse(readFileSync(join(dir, r.stdout.match(/^mmm +built +(\S+)$/m)![1], 'model.json'), 'utf8'));
+    expect(model.channels.map((c: { name: string }) => c.name)).toEqual(['TV Spend', 'Search Spend']);
+
+    const sunday = project('sunday', { ...SMALL, input: { weekly: 'sun.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] }, optimise: { horizonWeeks: 4 } });
+    writeFileSync(join(sunday, 'sun.csv'), twoChannelCsv('2022-01-02', 100)); // 2022-01-02 is a Sunday
+    const s = runCli(['weekly'], sunday);
+    expect(s.code, s.stderr).toBe(0);
+    const ingest = JSON.parse(readFileSync(join(sunday, s.stdout.match(/^ingest +built +(\S+)$/m)![1], 'manifest.json'), 'utf8'));
+    expect(ingest.metrics).toMatchObject({ weeks: 100, firstWeek: '2022-01-02', lastWeek: '2023-11-26' });
+    const bands = JSON.parse(readFileSync(join(sunday, s.stdout.match(/^simulate +built +(\S+)$/m)![1], 'bands.json'), 'utf8'));
+    expect(bands.weekly.map((w: { date: string }) => w.date)).toEqual(['2023-12-03', '2023-12-10', '2023-12-17', '2023-12-24']);
+    expect(readdirSync(join(sunday, 'reports'))).toContain('weekly-2023-11-26.html');
+  });
+
+  it('runs the CLV stage when a transaction log is given, and refuses bad new options with exit 2 and one line', () => {
+    const dir = project('tx', { ...SMALL, optimise: { horizonWeeks: 4 } });
+    writeFileSync(join(dir, 'two.csv'), twoChannelCsv('2022-01-03', 80));
+    // CDNOW's published sample (test/clv/fixtures/cdnow/SOURCE.md) as the transaction log.
+    const cdnow = readFileSync(new URL('../clv/fixtures/cdnow/CDNOW_sample.txt', import.meta.url), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    writeFileSync(join(dir, 'tx.csv'), `customer_id,date,amount\n${cdnow.map(([id, , date, , amount]) => `${id},${date},${amount}`).join('\n')}\n`);
+    const flags = ['--weekly', 'two.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--controls', 'price'];
+    const r = runCli(['weekly', ...flags, '--transactions', 'tx.csv'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^clv +built /m);
+    const bad = (extra: string[]) => runCli(['weekly', ...flags, ...extra], dir);
+    const cases: [string[], RegExp][] = [
+      [['--factors', 'nope'], /^error: two\.csv column "nope": --factors names a column that is not in the file \(found: week, sales, TV Spend, Search Spend, price\)$/],
+      [['--country', 'XX'], /^error: --country "XX"/],
+      [['--window-start', '2010-01-04', '--window-end', '2022-06-27'], /^error: .*window.*2010-01-04/],
+    ];
+    for (const [extra, line] of cases) {
+      const b = bad(extra);
+      expect(b.code, `${extra.join(' ')}: ${b.stderr}`).toBe(2);
+      expect(b.stderr.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(1);
+      expect(b.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(line);
+    }
+    writeFileSync(join(dir, 'neg.csv'), twoChannelCsv('2022-01-03', 80).replace('week,sales,TV Spend,Search Spend,price', 'week,sales,TV Spend,Search Spend,news').replace(/\n(2022-01-10,[^,]*,[^,]*,[^,]*),[^\n]*/, '\n$1,-3'));
+    const neg = runCli(['weekly', '--weekly', 'neg.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--organic', 'news'], dir);
+    expect(neg.code).toBe(2);
+    expect(neg.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(/^error: .*neg\.csv row 2 column "news": .*-3/);
+  });
+});
