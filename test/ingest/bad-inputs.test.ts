@@ -13,7 +13,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-bad-');
 const sample = join(t.dir, 'sample');
-const ROBYN = new URL('../../../shared/data/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
+const ROBYN = new URL('../../examples/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
 const BIN = new URL('../../bin/mmm.mjs', import.meta.url).pathname;
 const AS_OF = ['--as-of', '2024-01-01'];
 const ROBYN_ROLES = ['--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,ooh_S,print_S,facebook_S,search_S', '--controls', 'competitor_sales_B', '--factors', 'events', '--organic', 'newsletter', '--as-of', '2026-01-01'];

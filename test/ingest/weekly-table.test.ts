@@ -15,7 +15,7 @@ import { runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-weekly-');
 afterAll(() => t.cleanup());
-const ROBYN = new URL('../../../shared/data/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
+const ROBYN = new URL('../../examples/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
 const source = parseCsv(readFileSync(ROBYN, 'utf8'), 'dt_simulated_weekly.csv');
 const col = (table: CsvTable, name: string) => table.rows.map((r) => r[table.header.indexOf(name)]);
 const pq = (dir: string, table: string) => `read_parquet('${join(dir, table + '.parquet')}')`;
