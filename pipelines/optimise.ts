@@ -16,7 +16,7 @@ import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { parseWith } from '../src/core/schema.ts';
 import { constraintChannels, constraintSchema, type ConstraintInput } from '../src/optimise/schema.ts';
 import { recentWeeklySpend, weeklyProblem } from './allocation.ts';
-import { readFit, readFitInput } from './simulate.ts';
+import { readFitForPlans } from './simulate.ts';
 import { writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { allocateBudget } from '../src/optimise/index.ts';
@@ -73,8 +73,8 @@ export interface OptimiseFromModelOptions {
  * stage's allocation.json. Exit code as {@link optimiseExitCode}.
  */
 export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Promise<OptimiseResult & { horizonWeeks: number }> {
-  const { model } = await readFit(opts.model);
-  const data = await readFitInput(opts.model, model);
+  const { model, data } = await readFitForPlans(opts.model);
+  if (!data) throw new UsageError(`${opts.model} has no input.csv (the weekly table of the fit); refit it with this version of mmm`);
   const H = opts.horizonWeeks ?? 13;
   if (!Number.isInteger(H) || H < 1 || H > 104) throw new UsageError(`--horizon-weeks must be a whole number from 1 to 104, got ${opts.horizonWeeks}`);
   if (opts.budget !== undefined && !(opts.budget >= 0)) throw new UsageError(`--budget must be >= 0, got ${opts.budget}`);

@@ -11,7 +11,7 @@ import { recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../
 import { stableJson } from '../src/core/hash.ts';
 import { codeFingerprint } from './fingerprint.ts';
 import { STAGE_VERSIONS } from './versions.ts';
-import { planFromTable, simulatePlans, type Plan, type SimulationResult } from '../src/simulate/index.ts';
+import { planFromTable, rollForward, simulatePlans, type Plan, type SimulationResult } from '../src/simulate/index.ts';
 import type { BootstrapDraw, MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { readWeeklyCsv } from './mmm.ts';
 import { constantPlan, futureWeeks } from './allocation.ts';
@@ -73,6 +73,20 @@ export async function readFitInput(dir: string, model: MmmModel): Promise<Weekly
   return readWeeklyCsv(path, 'date', model.target, model.channels.map((c) => c.name), controls, { factors: model.factors?.map((f) => f.name), organic: model.organic?.map((o) => o.name) });
 }
 
+/**
+ * A fit ready to plan from: when its folder keeps the weekly table and the
+ * table goes on past the model's window (a window ending before the data do),
+ * the model is carried forward over those weeks, so plans start the week
+ * after the data, as the weekly pipeline's do.
+ */
+export async function readFitForPlans(dir: string): Promise<{ model: MmmModel; draws: BootstrapDraw[]; files: string[]; data: WeeklyData | null }> {
+  const fit = await readFit(dir);
+  if (!existsSync(join(dir, 'input.csv'))) return { ...fit, data: null };
+  const data = await readFitInput(dir, fit.model);
+  const rolled = rollForward(fit.model, fit.draws, data);
+  return { model: rolled.model, draws: rolled.draws, files: [...fit.files, join(dir, 'input.csv')], data };
+}
+
 /** Bands of the first plan in the contract's shape, plus the comparison when there is one. */
 export function bandsDocument(result: SimulationResult, labels: string[]): Record<string, unknown> {
   const [first, second] = result.plans;
@@ -123,11 +137,11 @@ async function commandPlans(model: MmmModel, opts: SimulateCommandOptions, warni
 }
 
 export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
-  const fit = await readFit(opts.model);
+  const fit = await readFitForPlans(opts.model);
   const planWarnings: string[] = [];
   const { plans, labels, files } = await commandPlans(fit.model, opts, planWarnings);
   const params = { draws: opts.draws ?? 10_000, seed: opts.seed ?? 1 };
-  const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: p.endsWith('model.json') ? 'model.json' : 'bootstrap.json' })), ...files]);
+  const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: basename(p) })), ...files]);
   return writeArtifact({
     dir: opts.out,
     stage: 'simulate',
