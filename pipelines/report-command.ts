@@ -4,7 +4,7 @@
  * today's report code), and copies the page to FILE.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readManifest, writeFileAtomic } from '../src/core/artifacts.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { lockStore } from './lock.ts';
@@ -33,15 +33,17 @@ async function outcomesOf(record: RunRecord, store: string): Promise<StageOutcom
 
 /**
  * Renders the report of a run (default: the newest run that produced one).
+ * `root` (default the current folder) is what the lineage's folders are shown
+ * relative to, as in the run that made the report.
  * @returns the path written
  */
-export async function renderRunReport(opts: { store: string; run?: string; out?: string; log: Log }): Promise<{ path: string; runId: string }> {
+export async function renderRunReport(opts: { store: string; root?: string; run?: string; out?: string; log: Log }): Promise<{ path: string; runId: string }> {
   const store = resolve(opts.store);
   const { runs } = await listRuns(store);
   const record = opts.run ? runs.find((r) => r.runId === opts.run) : [...runs].reverse().find((r) => r.report);
   if (!record) throw new UsageError(opts.run ? `no run ${opts.run} in ${store} (see mmm runs)` : `no run with a report in ${store}`);
   if (!record.stages.some((s) => s.stage === 'ingest' && s.dir)) throw new UsageError(`run ${record.runId} ${record.status === 'failed' ? `failed (${record.error})` : 'has no ingest'}: nothing to report`);
-  const root = dirname(store);
+  const root = resolve(opts.root ?? '.');
   const out = resolve(opts.out ?? join(root, 'reports', `report-${record.runId}.html`));
   const lock = await lockStore(store, opts.log);
   try {

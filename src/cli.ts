@@ -278,12 +278,13 @@ const COMMANDS: Record<string, Command> = {
     options: {
       store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
       run: { type: 'string', help: 'run id (see mmm runs)', metavar: 'ID' },
-      out: { type: 'string', help: 'where to write the page (default <store>/../reports/report-<run id>.html)', metavar: 'FILE' },
+      out: { type: 'string', help: 'where to write the page (default reports/report-<run id>.html)', metavar: 'FILE' },
+      root: { type: 'string', help: 'the project folder the run was made from (default: the current folder)', metavar: 'DIR' },
     },
     run: async (o) => {
       const { renderRunReport } = await import('../pipelines/report-command.ts');
       const { cliLog } = await import('../pipelines/log.ts');
-      const r = await renderRunReport({ store: (o.store as string | undefined) ?? 'data', run: o.run as string | undefined, out: o.out as string | undefined, log: cliLog({ quiet: true }) });
+      const r = await renderRunReport({ store: (o.store as string | undefined) ?? 'data', root: o.root as string | undefined, run: o.run as string | undefined, out: o.out as string | undefined, log: cliLog({ quiet: true }) });
       out(`report of run ${r.runId}: ${rel(r.path)}`);
     },
   },
