@@ -113,7 +113,7 @@ async function stageRawHolidays(ctx: RawContext, first: string, last: string, op
   }
   if (opts.country) {
     const years: [number, number] = [Number(first.slice(0, 4)), Number(addDays(last, 7 * opts.futureWeeks + 6).slice(0, 4))];
-    await stageHolidayList(ctx.db, countryHolidays(opts.country, ...years));
+    await stageHolidayList(ctx.db, await countryHolidays(opts.country, ...years));
     return true;
   }
   await stgHolidays(ctx);
