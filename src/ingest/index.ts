@@ -6,4 +6,5 @@ export { STAR_TABLES } from './star-schema.ts';
 export { RAW_SOURCES, type RawFiles } from './raw-files.ts';
 export { countryHolidays, type Holiday } from './holidays.ts';
 export { FAR_GAP_WEEKS, SPEND_SPIKE_FACTOR } from './plausibility.ts';
+export { readInputColumns } from './input-columns.ts';
 export * from './types.ts';

@@ -138,7 +138,7 @@ async function buildFacts(ctx: RawContext, spendFileColumns: string[], spendColu
   await refuseConstantTarget(db, 'fct_revenue_weekly', 'revenue', { file: basename(ctx.files.orders!), column: 'amount' }, 'weekly revenue');
   const controls = await intControlColumns(ctx, spendColumns);
   await fctControlsWeekly(ctx, controls, first);
-  await db.run(`CREATE VIEW mmm_input_candidates AS SELECT * FROM fct_controls_weekly JOIN dim_week USING (week_start)`);
+  await db.run(`CREATE VIEW mmm_input_candidates AS SELECT c.*, w.holiday FROM fct_controls_weekly c JOIN dim_week w USING (week_start)`);
   return controls;
 }
 
