@@ -129,6 +129,7 @@ export async function readTransactions(opts: Pick<ClvCommandOptions, 'transactio
   return { customerIds, days, amounts, channels };
 }
 
+/** The clv.json document of a CLV result: fitted parameters with diagnostics, aggregates, validation, warnings and settings. */
 export function toSummary(result: ClvResult, calibrationEnd: string, holdoutEnd: string | null, extraWarnings: string[]): ClvSummary {
   const { bgNbd, gammaGamma } = result;
   const gg = gammaGamma.params;

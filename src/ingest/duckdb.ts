@@ -1,5 +1,5 @@
 /** The DuckDB connection the ingest runs on: file-backed, bounded memory, UTC. */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { rm } from 'node:fs/promises';
 import { UsageError } from '../core/errors.ts';
 
@@ -36,10 +36,12 @@ export async function openDb(scratchPath: string, opts: { threads?: number; memo
     for (const suffix of ['', '.wal', '.spill', '.parts']) await rm(scratchPath + suffix, { recursive: true, force: true });
   };
   await removeScratch();
+  // Loaded on first use (about half a second): commands that fail on their options never pay for it.
+  const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection;
   try {
-    instance = await DuckDBInstance.create(scratchPath, {
+    instance = await Instance.create(scratchPath, {
       threads: String(opts.threads ?? 2),
       memory_limit: memoryLimit,
       preserve_insertion_order: 'true',
@@ -84,7 +86,8 @@ export function sqlIdent(s: string): string {
 
 /** Runs one query over files (e.g. `SELECT ... FROM read_parquet('x.parquet')`) on an in-memory DuckDB. */
 export async function queryFiles<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
+  const instance = await Instance.create(':memory:', { threads: '2' });
   const conn = await instance.connect();
   try {
     await conn.run("SET TimeZone = 'UTC'");

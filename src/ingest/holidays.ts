@@ -3,9 +3,13 @@
  * about 200 countries and their regions, kept up to date by its maintainers),
  * so no calendar is written by hand here.
  */
-import Holidays from 'date-holidays';
 import { UsageError } from '../core/errors.ts';
 import { sqlString, type Db } from './duckdb.ts';
+
+/** date-holidays, loaded on first use (its calendars take a fifth of a second to load). */
+async function holidaysLibrary(): Promise<typeof import('date-holidays').default> {
+  return (await import('date-holidays')).default;
+}
 
 /** One holiday: its day (YYYY-MM-DD) and English name (the local name where there is no English one). */
 export interface Holiday {
@@ -18,10 +22,11 @@ export interface Holiday {
  * `country` in the years `fromYear` to `toYear` inclusive, sorted by date and
  * name. `country` is an ISO 3166-1 code (`DE`) or a region (`DE-BY`).
  * @throws UsageError naming `option` when date-holidays has no calendar for it
- * @example countryHolidays('DE', 2016, 2016)[0]; // => { date: '2016-01-01', name: "New Year's Day" }
+ * @example (await countryHolidays('DE', 2016, 2016))[0]; // => { date: '2016-01-01', name: "New Year's Day" }
  */
-export function countryHolidays(country: string, fromYear: number, toYear: number, option = '--country'): Holiday[] {
-  const [code, region] = checkCountry(country, option);
+export async function countryHolidays(country: string, fromYear: number, toYear: number, option = '--country'): Promise<Holiday[]> {
+  const [code, region] = await checkCountry(country, option);
+  const Holidays = await holidaysLibrary();
   const hd = region === undefined ? new Holidays(code, { languages: ['en'], types: ['public'] }) : new Holidays(code, region, { languages: ['en'], types: ['public'] });
   const out: Holiday[] = [];
   for (let y = fromYear; y <= toYear; y++) {
@@ -37,8 +42,9 @@ export function countryHolidays(country: string, fromYear: number, toYear: numbe
  * `country` as date-holidays' [code, region?] (upper case).
  * @throws UsageError naming `option` when date-holidays has no calendar for it
  */
-export function checkCountry(country: string, option = '--country'): [string, string | undefined] {
+export async function checkCountry(country: string, option = '--country'): Promise<[string, string | undefined]> {
   const [code, region] = country.toUpperCase().split('-', 2);
+  const Holidays = await holidaysLibrary();
   const known = new Holidays().getCountries('en');
   if (!known[code] || (region !== undefined && !new Holidays().getStates(code, 'en')?.[region])) {
     throw new UsageError(`${option} "${country}": no holiday calendar for it (an ISO country code such as DE, FR, GB or US, or a region such as DE-BY)`);

@@ -4,6 +4,7 @@ export { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf } from './run.ts';
 export { HOLIDAY_COLUMN, WEEKLY_INGEST_VERSION, WEEKLY_TABLES, buildWeeklyTable, ingestWeeklyTable, parseExposureList, parseWeeklySpec, weeklyTableInputs, weeklyTableParams } from './weekly-table.ts';
 export { STAR_TABLES } from './star-schema.ts';
 export { RAW_SOURCES, type RawFiles } from './raw-files.ts';
-export { countryHolidays, type Holiday } from './holidays.ts';
+export { checkCountry, countryHolidays, type Holiday } from './holidays.ts';
 export { FAR_GAP_WEEKS, SPEND_SPIKE_FACTOR } from './plausibility.ts';
+export { readInputColumns } from './input-columns.ts';
 export * from './types.ts';

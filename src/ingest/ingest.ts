@@ -24,7 +24,7 @@ export const INGEST_VERSION = 'ingest@3';
 /** Runs the raw-events ingest from `opts.raw` into the artifact folder `opts.out` (the `mmm ingest --raw` command). */
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const asOf = resolveAsOf(opts.asOf);
-  if (opts.country !== undefined) checkCountry(opts.country);
+  if (opts.country !== undefined) await checkCountry(opts.country);
   const files = rawInputFiles(opts.raw);
   const inputs = await recordInputs(Object.values(files).map((p) => ({ path: p, label: basename(p) })));
   const futureWeeks = opts.futureWeeks ?? DEFAULT_FUTURE_WEEKS;

@@ -25,7 +25,9 @@ export interface SourceSpec {
   columns: ColumnSpec[];
 }
 
+/** A required column. */
 export const req = (name: string): ColumnSpec => ({ name, required: true });
+/** An optional column (NULL when the file lacks it). */
 export const opt = (name: string): ColumnSpec => ({ name, required: false });
 
 /**

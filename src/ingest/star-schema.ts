@@ -18,7 +18,7 @@ import type { RawContext } from './models/context.ts';
 import { dimWeek, dimWeekFuture, futureHolidayGap } from './models/dim-week.ts';
 import { addDays, intCompleteWeeks, intControlColumns, intCustomerAcquisition, intCustomerFirstOrder, intSpendColumns } from './models/intermediate.ts';
 import { dimChannel, fctControlsWeekly, fctExposuresWeekly, fctRevenueWeekly, fctSpendWeekly, fctTransactions, mmmInput } from './models/marts.ts';
-import { stgChannels, stgControls, stgEvents, stgHolidays, stgOrders, stgSpend } from './models/staging.ts';
+import { stgChannels, stgControls, stgEvents, stgHolidays, stgOrders, stgSpend, type DataSpan } from './models/staging.ts';
 import { constantColumns, firstFive, refuseConstantTarget, refuseFarFromRest, spendSpikes, spikeWarnings, weeksWithoutSpendRows } from './plausibility.ts';
 import type { RawFiles } from './raw-files.ts';
 import type { InputColumns } from './types.ts';
@@ -64,12 +64,12 @@ export async function buildStarSchema(db: Db, files: RawFiles, outDir: string, o
   const spend = await stgSpend(ctx);
   lap('stg_spend');
   const orders = await stgOrders(ctx);
+  await refuseFarFromRest(db, spend, orders.src);
   lap('stg_orders');
-  const eventCount = await stgEvents(ctx);
+  const eventCount = await stgEvents(ctx, await dataSpan(db));
   lap('stg_events');
   await stgControls(ctx);
   await stgChannels(ctx);
-  await refuseFarFromRest(db, spend, orders.src);
   const { first, last } = await intCompleteWeeks(ctx);
   const holiday = await stageRawHolidays(ctx, first, last, opts);
   lap('stg_small');
@@ -113,7 +113,7 @@ async function stageRawHolidays(ctx: RawContext, first: string, last: string, op
   }
   if (opts.country) {
     const years: [number, number] = [Number(first.slice(0, 4)), Number(addDays(last, 7 * opts.futureWeeks + 6).slice(0, 4))];
-    await stageHolidayList(ctx.db, countryHolidays(opts.country, ...years));
+    await stageHolidayList(ctx.db, await countryHolidays(opts.country, ...years));
     return true;
   }
   await stgHolidays(ctx);
@@ -138,8 +138,14 @@ async function buildFacts(ctx: RawContext, spendFileColumns: string[], spendColu
   await refuseConstantTarget(db, 'fct_revenue_weekly', 'revenue', { file: basename(ctx.files.orders!), column: 'amount' }, 'weekly revenue');
   const controls = await intControlColumns(ctx, spendColumns);
   await fctControlsWeekly(ctx, controls, first);
-  await db.run(`CREATE VIEW mmm_input_candidates AS SELECT * FROM fct_controls_weekly JOIN dim_week USING (week_start)`);
+  await db.run(`CREATE VIEW mmm_input_candidates AS SELECT c.*, w.holiday FROM fct_controls_weekly c JOIN dim_week w USING (week_start)`);
   return controls;
+}
+
+/** The first and last day of spend and orders. */
+async function dataSpan(db: Db): Promise<DataSpan> {
+  return (await db.all<DataSpan>(`SELECT strftime(min(x), '%Y-%m-%d') AS first, strftime(max(x), '%Y-%m-%d') AS last
+    FROM (SELECT date AS x FROM stg_spend UNION ALL SELECT CAST(ts AS DATE) FROM stg_orders)`))[0];
 }
 
 async function weekCount(db: Db): Promise<number> {

@@ -68,7 +68,7 @@ export function weeklyTableParams(spec: WeeklyTableSpec, futureWeeks = DEFAULT_F
 export async function ingestWeeklyTable(input: WeeklyTableSpecInput, opts: RunOptions): Promise<IngestResult> {
   const spec = parseWeeklySpec(input);
   const asOf = resolveAsOf(opts.asOf);
-  if (spec.holidays && 'country' in spec.holidays) checkCountry(spec.holidays.country);
+  if (spec.holidays && 'country' in spec.holidays) await checkCountry(spec.holidays.country);
   const futureWeeks = opts.futureWeeks ?? DEFAULT_FUTURE_WEEKS;
   const { manifest, skipped } = await writeArtifact({
     dir: opts.out,
@@ -144,7 +144,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
  */
 async function stageWeeklyHolidays(db: Db, spec: WeeklyTableSpec, from: string, to: string): Promise<void> {
   const h = spec.holidays;
-  if (h && 'country' in h) return stageHolidayList(db, countryHolidays(h.country, Number(from.slice(0, 4)), Number(to.slice(0, 4))));
+  if (h && 'country' in h) return stageHolidayList(db, await countryHolidays(h.country, Number(from.slice(0, 4)), Number(to.slice(0, 4))));
   if (!h) return stageHolidayList(db, []);
   const src = await loadRaw(db, { name: 'holidays', required: true, columns: [req('date'), req('name')] }, h.file);
   await checkAll(db, src, [

@@ -135,11 +135,12 @@ function restatedReason(column: string, day: number, then: string, now: string, 
 function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: number, th: DriftThresholds): DriftDecision {
   const newWeeks = data.dates.length - 1 - end;
   if (newWeeks === 0) return { decision: 'reuse', reasons: [`no new weeks since the model's data (${model.window.last})`], newWeeks, errorRms: null, errorMean: null, weekly: [] };
-  // Predict the new weeks with the model (carryover from its last week), using the actual spend and controls.
+  // Predict the new weeks with the model (carryover from its last week), using the actual spend, controls, organic activity and factor levels.
   const from = end + 1;
   const dates = data.dates.slice(from);
-  const controls = Object.fromEntries(data.controls.map((c) => [c.name, c.values.slice(from)]));
-  const predicted = Float64Array.from(predictBaseline(model, dates, controls).total);
+  const inputs = newWeekInputs(model, data, from);
+  if (typeof inputs === 'string') return { decision: 'refit', reasons: [inputs], newWeeks, errorRms: null, errorMean: null, weekly: [] };
+  const predicted = Float64Array.from(predictBaseline(model, dates, inputs).total);
   for (const ch of data.channels) {
     const m = predictMedia(model, ch.name, ch.values.slice(from));
     for (let t = 0; t < m.length; t++) predicted[t] += m[t];
@@ -166,6 +167,32 @@ function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: nu
     errorMean,
     weekly,
   };
+}
+
+/** A baseline term as the MMM writes a factor level's 0/1 term (kind 'factor', with its factor and level). */
+type FactorTerm = { kind: string; name: string; factor?: string; level?: string };
+
+/**
+ * The series the baseline prediction takes for the new weeks (from index
+ * `from`): controls and organic activity by name, and each factor's levels as
+ * the model's 0/1 terms (`<factor>_<level>`; the reference level has none).
+ * Returns the reason to refit instead when a factor has a level the model never saw.
+ */
+export function newWeekInputs(model: MmmModel, data: WeeklyData, from: number): Record<string, Float64Array> | string {
+  const extras = data as WeeklyData & WithExtras;
+  const given: Record<string, Float64Array> = {};
+  for (const s of [...data.controls, ...(extras.organic ?? [])]) given[s.name] = s.values.slice(from);
+  const known = (model as MmmModel & { factors?: { name: string; levels: string[] }[] }).factors ?? [];
+  const terms: FactorTerm[] = model.baseline;
+  for (const f of extras.factors ?? []) {
+    const levels = known.find((k) => k.name === f.name)?.levels;
+    if (!levels) continue;
+    const ahead = f.values.slice(from);
+    const t = ahead.findIndex((v) => !levels.includes(v));
+    if (t >= 0) return `factor ${f.name} has a level the model never saw: "${ahead[t]}" in the week of ${dayToIso(data.dates[from + t])}`;
+    for (const term of terms.filter((b) => b.kind === 'factor' && b.factor === f.name)) given[term.name] = Float64Array.from(ahead, (v) => (v === term.level ? 1 : 0));
+  }
+  return given;
 }
 
 /** The first new week whose spend leaves the model's range [lo, hi] widened by `tolerance` x max(hi - lo, hi), or null. */

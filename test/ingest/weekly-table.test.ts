@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseCsv, type CsvTable } from '../../src/core/csv.ts';
 import { sha256File } from '../../src/core/hash.ts';
 import { queryFiles } from '../../src/ingest/duckdb.ts';
-import { ingestWeeklyTable } from '../../src/ingest/index.ts';
+import { ingestWeeklyTable, readInputColumns } from '../../src/ingest/index.ts';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-weekly-');
@@ -97,7 +97,7 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
     expect(revenue[0].orders).toBeNull();
   });
 
-  it('gives the metrics of the raw ingest and the roles of every column in the manifest', () => {
+  it('gives the metrics of the raw ingest and the roles of every column in the manifest', async () => {
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.stage).toBe('ingest');
     expect(m.metrics).toMatchObject({
@@ -107,6 +107,14 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
     });
     expect(m.metrics.revenue).toBeCloseTo(col(source, 'revenue').reduce((a, v) => a + Number(v), 0), 2);
     expect(m.inputs.map((i: { path: string }) => i.path)).toEqual(['dt_simulated_weekly.csv']);
+    expect(await readInputColumns(out)).toEqual(m.metrics.columns);
+    await expect(readInputColumns(t.dir)).rejects.toThrow(`${join(t.dir, 'manifest.json')}: no column roles in its manifest (an ingest older than ingest@3: run it again)`);
+  });
+
+  it('refuses to reuse the built folder for a replay with an earlier as-of date', () => {
+    const r = runCli([...args.slice(0, -3), '2019-01-01', '--out', out]);
+    expect(r.stderr.trim()).toBe('error: dt_simulated_weekly.csv: the data run to 2019-11-11, after the as-of date 2019-01-01 (pass --as-of to replay an older run)');
+    expect(r.code).toBe(2);
   });
 
   it('skips an unchanged re-run and rebuilds byte for byte elsewhere', async () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dayToIso } from '../../src/core/csv.ts';
 import { fitMmm } from '../../src/mmm/index.ts';
 import type { MmmModel, WeeklyData } from '../../src/mmm/types.ts';
-import { decideRefit } from '../../src/monitor/drift.ts';
+import { decideRefit, newWeekInputs } from '../../src/monitor/drift.ts';
 
 // Loose thresholds: only history and controls can cause a refit here.
 const TH = { errorBandSigma: 50, recentWeeks: 4, spendRangeTolerance: 10, maxModelAgeWeeks: 52 };
@@ -124,5 +124,29 @@ describe('drift: a control the fit dropped because it never varies', () => {
     const now = head(full, WEEKS);
     now.controls.push({ name: 'competitor', values: Float64Array.from({ length: WEEKS }, (_, t) => t % 3) });
     expect(decideRefit(model, now, fitted, TH).reasons).toEqual(['controls changed: competitor is in the data but not in the model']);
+  });
+});
+
+describe('drift: the new weeks are predicted from their own organic activity and factor levels', () => {
+  /** The fitted model with a factor `events` (levels na, event1; one 0/1 term for event1), as the MMM with factors writes it. */
+  const withFactor = (): MmmModel => ({ ...model, baseline: [...model.baseline, { kind: 'factor', name: 'events_event1', factor: 'events', level: 'event1', coef: 0 }], factors: [{ name: 'events', levels: ['na', 'event1'] }] }) as unknown as MmmModel;
+  const withExtras = (events: string[]) => ({ ...head(full, WEEKS), factors: [{ name: 'events', values: events }], organic: [{ name: 'newsletter', values: Float64Array.from({ length: WEEKS }, (_, t) => 100 + t) }] });
+
+  it('hands the prediction every control and organic series and each factor level as its 0/1 term, for the new weeks only', () => {
+    const events = Array.from({ length: WEEKS }, (_, t) => (t === 81 || t === 10 ? 'event1' : 'na'));
+    const inputs = newWeekInputs(withFactor(), withExtras(events), FIT_WEEKS);
+    expect(inputs).toEqual({
+      price: full.controls[0].values.slice(FIT_WEEKS),
+      holiday: new Float64Array(WEEKS - FIT_WEEKS),
+      newsletter: Float64Array.from([180, 181, 182, 183]),
+      events_event1: Float64Array.from([0, 1, 0, 0]),
+    });
+  });
+
+  it('refits when a factor takes a level the model never saw', () => {
+    const events = Array.from({ length: WEEKS }, (_, t) => (t === 82 ? 'event3' : 'na'));
+    expect(decideRefit(withFactor(), withExtras(events) as WeeklyData, fitted, TH)).toMatchObject({
+      decision: 'refit', reasons: [`factor events has a level the model never saw: "event3" in the week of ${dayToIso(DAY0 + 7 * 82)}`],
+    });
   });
 });

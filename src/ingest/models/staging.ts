@@ -5,6 +5,7 @@
  * empty tables of the same shape, so the models after them need no branches.
  */
 import { sqlString } from '../duckdb.ts';
+import { FAR_GAP_WEEKS } from '../plausibility.ts';
 import { dedupeOnId } from '../dedupe-on-id.ts';
 import { RAW_SOURCES } from '../raw-files.ts';
 import { checkAll, inFileOrder, isBadDate, isBadMoneyRange, isBadNumber, isBadTimestamp, isEmpty, loadRaw, money, MONEY_MAX, NAME_RE, numberedRelation, utcDate, type Check, type RawSource } from '../source.ts';
@@ -15,6 +16,24 @@ function notAfterAsOf(column: string, asOf: string, dateOf: (c: string) => strin
   return { column, bad: `${dateOf(column)} > DATE ${sqlString(asOf)}`, detail: (v) => `${v} is after the as-of date ${asOf} (a date in the future; pass --as-of to replay an older run)` };
 }
 const asDate = (c: string) => `TRY_CAST(${c} AS DATE)`;
+
+/** The first and last day of spend and orders (YYYY-MM-DD). */
+export interface DataSpan {
+  first: string;
+  last: string;
+}
+
+/**
+ * Checks that refuse a touch {@link FAR_GAP_WEEKS} weeks or more before the first or after the last day of spend
+ * and orders: a placeholder date (1970-01-01) would otherwise become a customer's first touch, so their acquisition channel.
+ */
+function farFromSpan(column: string, span: DataSpan): Check[] {
+  const days = 7 * FAR_GAP_WEEKS;
+  return [
+    { column, bad: `${utcDate(column)} <= DATE ${sqlString(span.first)} - INTERVAL ${days} DAY`, detail: (v) => `${v} is far before the rest of the data (${FAR_GAP_WEEKS} weeks or more before the first spend or order, ${span.first}): a placeholder date?` },
+    { column, bad: `${utcDate(column)} >= DATE ${sqlString(span.last)} + INTERVAL ${days} DAY`, detail: (v) => `${v} is far after the rest of the data (${FAR_GAP_WEEKS} weeks or more after the last spend or order, ${span.last}): a placeholder date?` },
+  ];
+}
 
 /** `stg_spend` [spend row]: date, channel, campaign, spend (exact decimal), impressions, clicks. */
 export async function stgSpend(ctx: RawContext): Promise<RawSource> {
@@ -70,7 +89,7 @@ export async function stgOrders(ctx: RawContext): Promise<{ src: RawSource; coun
  * rows dropped. Anonymous touches are checked and counted, not kept (only acquisition needs touches).
  * Returns the raw row count (0 without an events file).
  */
-export async function stgEvents(ctx: RawContext): Promise<number> {
+export async function stgEvents(ctx: RawContext, span: DataSpan): Promise<number> {
   const { db } = ctx;
   if (!ctx.files.events) {
     ctx.warnings.push('no events file: every customer\'s acquisition channel is "none"');
@@ -82,6 +101,7 @@ export async function stgEvents(ctx: RawContext): Promise<number> {
     { column: 'event_id', bad: isEmpty('event_id'), detail: () => 'empty event id' },
     { column: 'timestamp', bad: isBadTimestamp('timestamp'), detail: (v) => `unparseable timestamp "${v}" (expected ISO 8601)` },
     notAfterAsOf('timestamp', ctx.asOf, utcDate),
+    ...farFromSpan('timestamp', span),
     { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
     { column: 'type', bad: `type IS NULL OR type NOT IN ('impression', 'click', 'session')`, detail: (v) => `unknown event type "${v}" (expected impression, click or session)` },
   ]);
