@@ -84,6 +84,8 @@ function channelDomain(problem: ResolvedProblem, t: number, i: number, capScale:
     if (curve.type === 'hill') upper = Math.max(upper, 4 * curve.k);
     if (curve.type === 'log') upper = Math.max(upper, 4 * curve.s);
   }
+  // profit: past the spend where the next unit stops paying (smooth curves decline from 4k on), so the soft cap never binds there
+  for (let guard = 0; problem.spendCost > 0 && guard < 200 && channelMarginalValue(problem, ch, upper) > 0; guard++) upper *= 2;
   if (problem.targetRevenue !== null) {
     const sup = curveSupremum(ch.revenue);
     const reach = spendForResponse(ch.revenue, Math.min(problem.targetRevenue, Number.isFinite(sup) ? 0.9999 * sup : Infinity));
@@ -686,8 +688,27 @@ function emptyResult(problem: ResolvedProblem, status: AllocationResult['status'
     clvValue: null,
     spend: null,
     roas: null,
+    margin: problem.margin,
+    breakEvenRoi: 1 / problem.margin,
+    profit: null,
     warnings,
   };
+}
+
+/**
+ * Which of its own bounds each channel's spend sits at (single period):
+ * "off" for a minIfActive channel at 0, "min"/"max" at lo/hi, else null.
+ */
+function boundsHeld(problem: ResolvedProblem, x: number[]): Record<string, 'min' | 'max' | 'off' | null> {
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  return Object.fromEntries(
+    problem.periods[0].channels.map((ch, i) => {
+      if (ch.minIfActive > 0 && x[i] === 0) return [ch.name, 'off'];
+      if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) return [ch.name, 'max'];
+      if (near(x[i], ch.lo)) return [ch.name, 'min'];
+      return [ch.name, null];
+    }),
+  );
 }
 
 /**
@@ -798,6 +819,10 @@ export function allocateResolved(highs: Highs, problem: ResolvedProblem, warning
     clvValue: totals.clv,
     spend: totals.spend,
     roas: totals.spend > 0 ? totals.revenue / totals.spend : null,
+    margin: problem.margin,
+    breakEvenRoi: 1 / problem.margin,
+    profit: problem.margin * totals.revenue - totals.spend,
+    ...(problem.multiPeriod ? {} : { atBound: boundsHeld(problem, X[0]) }),
     solver,
     warnings,
   };
@@ -815,8 +840,10 @@ export function allocateResolved(highs: Highs, problem: ResolvedProblem, warning
       changePct: Object.fromEntries(names.map((nm) => [nm, curAlloc[nm] > 0 ? (allocation[nm] - curAlloc[nm]) / curAlloc[nm] : null])),
       currentObjective: curTotals.objective,
       currentRevenue: curTotals.revenue,
+      currentProfit: problem.margin * curTotals.revenue - curTotals.spend,
       uplift: totals.objective - curTotals.objective,
       revenueUplift: totals.revenue - curTotals.revenue,
+      profitUplift: problem.margin * (totals.revenue - curTotals.revenue) - (totals.spend - curTotals.spend),
     };
     const curViol = constraintViolations(problem, cur, 1e-6);
     if (curViol.length > 0) warnings.push(`the current plan breaks ${curViol.map((v) => v.id).join(', ')}`);
@@ -843,7 +870,8 @@ function rollingPlan(highs: Highs, problem: ResolvedProblem): NonNullable<Alloca
 
 /**
  * Allocates a budget across channels (and periods) to maximise revenue, CLV
- * value or a weighted mix, or to reach a revenue target with the least spend.
+ * value, a weighted mix or profit (margin x revenue - spend), or to reach a
+ * revenue target with the least spend.
  * See {@link AllocationProblem} for the JSON form and its defaults.
  * `objective` in the result is the true curves' value at the allocation.
  * @throws ValidationError for a malformed problem (message names the JSON path)

@@ -8,18 +8,18 @@ import { curvature, marginalRoi, responseValue } from './curves.ts';
 import { clvMarginal, clvValue } from './breakpoints.ts';
 import type { ResolvedChannel, ResolvedProblem } from './types.ts';
 
-/** Value of one channel's spend under the problem's objective: weight (revenueCoef f + clvCoef g). */
+/** Value of one channel's spend under the problem's objective: weight (revenueCoef f + clvCoef g) - spendCost x. */
 export function channelValue(problem: ResolvedProblem, ch: ResolvedChannel, x: number): number {
   const f = problem.revenueCoef !== 0 ? responseValue(ch.revenue, x) : 0;
   const g = problem.clvCoef !== 0 ? clvValue(ch, x) : 0;
-  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g);
+  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g) - problem.spendCost * Math.max(0, x);
 }
 
 /** d channelValue / d x. */
 export function channelMarginalValue(problem: ResolvedProblem, ch: ResolvedChannel, x: number): number {
   const f = problem.revenueCoef !== 0 ? marginalRoi(ch.revenue, x) : 0;
   const g = problem.clvCoef !== 0 ? clvMarginal(ch, x) : 0;
-  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g);
+  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g) - problem.spendCost;
 }
 
 /** d^2 channelValue / d x^2 (0 on piecewise-linear curves). */
