@@ -18,7 +18,7 @@ import type { Highs } from 'highs';
 import { curveSupremum, inflectionPoint, isConcaveOn, marginalRoi, responseValue, saturationSpend, spendForResponse } from './curves.ts';
 import { buildBreakpoints, liftPwl, makePwl, pwlValues, refineAround } from './breakpoints.ts';
 import type { ChannelCurves, ChannelPwl } from './breakpoints.ts';
-import { channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
+import { boundsHeld, channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
 import { formulate } from './formulate.ts';
 import type { ModelMap } from './formulate.ts';
 import { polishPlan } from './polish.ts';
@@ -84,8 +84,12 @@ function channelDomain(problem: ResolvedProblem, t: number, i: number, capScale:
     if (curve.type === 'hill') upper = Math.max(upper, 4 * curve.k);
     if (curve.type === 'log') upper = Math.max(upper, 4 * curve.s);
   }
-  // profit: past the spend where the next unit stops paying (smooth curves decline from 4k on), so the soft cap never binds there
-  for (let guard = 0; problem.spendCost > 0 && guard < 200 && channelMarginalValue(problem, ch, upper) > 0; guard++) upper *= 2;
+  // Past the spend where the next unit stops paying (profit) or falls below every ROAS floor, so that the
+  // tail beyond the cap cannot form an unbounded ray of the linearised model (smooth curves decline from 4k on).
+  const floors = problem.constraints.filter((c) => c.kind === 'roasFloor').map((c) => c.value);
+  const floor = floors.length ? Math.min(...floors) : Infinity;
+  const pays = (x: number) => (problem.spendCost > 0 && channelMarginalValue(problem, ch, x) > 0) || marginalRoi(ch.revenue, x) >= floor;
+  for (let guard = 0; guard < 200 && pays(upper); guard++) upper *= 2;
   if (problem.targetRevenue !== null) {
     const sup = curveSupremum(ch.revenue);
     const reach = spendForResponse(ch.revenue, Math.min(problem.targetRevenue, Number.isFinite(sup) ? 0.9999 * sup : Infinity));
@@ -695,21 +699,6 @@ function emptyResult(problem: ResolvedProblem, status: AllocationResult['status'
   };
 }
 
-/**
- * Which of its own bounds each channel's spend sits at (single period):
- * "off" for a minIfActive channel at 0, "min"/"max" at lo/hi, else null.
- */
-function boundsHeld(problem: ResolvedProblem, x: number[]): Record<string, 'min' | 'max' | 'off' | null> {
-  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
-  return Object.fromEntries(
-    problem.periods[0].channels.map((ch, i) => {
-      if (ch.minIfActive > 0 && x[i] === 0) return [ch.name, 'off'];
-      if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) return [ch.name, 'max'];
-      if (near(x[i], ch.lo)) return [ch.name, 'min'];
-      return [ch.name, null];
-    }),
-  );
-}
 
 /**
  * Intervals the polish may move each channel in: anywhere within its bounds

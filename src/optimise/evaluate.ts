@@ -129,3 +129,21 @@ export function constraintViolations(
   });
   return out;
 }
+
+/**
+ * Which of its own bounds each channel's spend sits at (single period):
+ * "off" for a minIfActive channel at 0, "min"/"max" at lo/hi (relative
+ * tolerance 1e-6), else null.
+ * @param x spend per channel of period 0
+ */
+export function boundsHeld(problem: ResolvedProblem, x: number[]): Record<string, 'min' | 'max' | 'off' | null> {
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  return Object.fromEntries(
+    problem.periods[0].channels.map((ch, i) => {
+      if (ch.minIfActive > 0 && x[i] === 0) return [ch.name, 'off'];
+      if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) return [ch.name, 'max'];
+      if (near(x[i], ch.lo)) return [ch.name, 'min'];
+      return [ch.name, null];
+    }),
+  );
+}
