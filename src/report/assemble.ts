@@ -222,7 +222,7 @@ function expectedBaseline(opt: OptimiseForReport | null, bands: BandsDoc | null,
 
 /** Every stage's warnings, labelled by stage, in pipeline order. */
 function collectWarnings(a: ReportArtifacts): ReportData['warnings'] {
-  const stages: [string, StageArtifact<unknown> | undefined][] = [['ingest', a.ingest], ['drift', a.drift], ['model', a.mmm], ['customers', a.clv], ['allocation', a.optimise], ['forecast', a.simulate]];
+  const stages: [string, StageArtifact<unknown> | undefined][] = [['ingest', a.ingest], ['drift', a.drift], ['model', a.mmm], ['clv', a.clv], ['allocation', a.optimise], ['forecast', a.simulate]];
   const out = stages.flatMap(([stage, s]) => (s?.status === 'ok' ? (s.warnings ?? []).map((message) => ({ stage, message })) : []));
   if (a.optimise.status === 'ok') out.push(...(a.optimise.data.scenarios?.warnings ?? []).map((message) => ({ stage: 'scenarios', message })));
   return out;

@@ -17,7 +17,7 @@ import { forecastSection } from './sections/forecast.ts';
 import { planSection } from './sections/plan.ts';
 import { plannerSection } from './sections/planner.ts';
 import { scenariosSection } from './sections/scenarios.ts';
-import { SECTION_TITLES, summarySection } from './sections/summary.ts';
+import { sectionTitle, summarySection } from './sections/summary.ts';
 import { SECTION_IDS, type ReportData, type SectionId } from './types.ts';
 
 const RENDERERS: Record<SectionId, (d: ReportData) => string | Promise<string>> = {
@@ -73,7 +73,7 @@ export function plannerScriptHash(): string {
 async function section(id: SectionId, d: ReportData): Promise<string> {
   const state = d.sections[id];
   const body = state.status === 'ok' ? await RENDERERS[id](d) : `<p class="missing">${esc(state.reason ?? 'No data.')}</p>`;
-  return `<section id="${id}" aria-labelledby="h-${id}"><h2 id="h-${id}">${esc(SECTION_TITLES[id])}</h2>${body}</section>`;
+  return `<section id="${id}" aria-labelledby="h-${id}"><h2 id="h-${id}">${esc(sectionTitle(id, d))}</h2>${body}</section>`;
 }
 
 /**
@@ -84,7 +84,7 @@ export async function renderReport(d: ReportData): Promise<string> {
   const sections = await Promise.all(SECTION_IDS.map((id) => section(id, d)));
   const withScript = d.sections.planner.status === 'ok';
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${withScript ? `'sha256-${plannerScriptHash()}'` : "'none'"}; base-uri 'none'; form-action 'none'`;
-  const nav = `<nav aria-label="Sections"><ul>${SECTION_IDS.map((id) => `<li><a href="#${id}">${esc(SECTION_TITLES[id])}</a></li>`).join('')}</ul></nav>`;
+  const nav = `<nav aria-label="Sections"><ul>${SECTION_IDS.map((id) => `<li><a href="#${id}">${esc(sectionTitle(id, d))}</a></li>`).join('')}</ul></nav>`;
   const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="Content-Security-Policy" content="${csp}"><title>${esc(d.title)}</title><style>${CSS}</style>`;
   const title = `<h1>${esc(d.title)}</h1><p class="muted">Data ${esc(d.data.firstWeek)} to ${esc(d.data.lastWeek)} (${d.data.weeks} weeks) · run <code>${esc(d.runId)}</code></p>`;
   const script = withScript ? `<script>${PLANNER_SCRIPT}</script>` : '';

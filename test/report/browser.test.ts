@@ -79,7 +79,7 @@ describe('the report in Chromium', () => {
 
   it('at 420 px: no horizontal page scroll, wide tables scroll in their own box; a screenshot', async () => {
     const { page, errors } = await open(420);
-    const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    const [scrollWidth, clientWidth] = await page.locator('html').evaluate((e) => [e.scrollWidth, e.clientWidth]);
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     // every chart and figure fits in the viewport
     const widest = await page.locator('figure, .scroll, .kpis, .planner').evaluateAll((els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));

@@ -19,10 +19,7 @@ function modelDetail(d: ReportData): string {
     ['Residual standard deviation per week', compact(mt.residualSd)],
   ];
   const selection = m.selection ? `<p>Selection: ${esc(m.selection)}.</p>` : '';
-  const cal = m.calibration.length
-    ? `<h4>Lift tests the model was calibrated on</h4>${table(['Channel', 'From', 'To', 'Measured lift', 'Model', 'Difference'], m.calibration.map((c) => [esc(c.channel), esc(c.from), esc(c.to), compact(c.lift), compact(c.modelled), pct(c.error)]))}`
-    : '';
-  return `<h3>The model</h3>${table(['Measure', 'Value'], rows)}${selection}${cal}`;
+  return `<h3>The model</h3>${table(['Measure', 'Value'], rows)}${selection}`;
 }
 
 function optimiserDetail(d: ReportData): string {

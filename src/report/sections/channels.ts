@@ -59,6 +59,14 @@ function decaySpec(m: ReportModel): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** The lift studies the model was calibrated on, each beside the model's figure over its weeks. */
+function calibration(m: ReportModel): string {
+  const c = m.calibration;
+  if (c.length === 0) return '';
+  const rows = c.map((s) => [esc(s.channel), esc(s.from), esc(s.to), compact(s.lift), compact(s.modelled), pct(s.error)]);
+  return `<p>Calibrated on ${c.length} lift ${c.length === 1 ? 'study' : 'studies'}: the revenue each test measured against the model's effect of the channel over the test's weeks (totals over those weeks).</p>${table(['Channel', 'From', 'To', 'Measured lift', 'Model', 'Difference'], rows)}`;
+}
+
 /** "1.8 weeks" / "within the week". */
 const weeks = (v: number | null) => (v === null ? 'within the week' : `${v.toFixed(1)} weeks`);
 
@@ -80,5 +88,5 @@ export async function channelsSection(d: ReportData): Promise<string> {
   const intro = `<p>Averages over the model's ${m.dates.length} weeks, per week. A channel's ${t('mroas', 'marginal ROAS')} is what the next unit of its spend returns at its recent level (+1% in every week); above ${t('breakEven', 'break-even')} (${ratio(be)} at a ${Math.round(d.margin * 100)}% margin) more spend pays for itself.</p>`;
   const roas = await figure('ROAS and marginal ROAS per channel', roasSpec(m, be), 'Bars: 90% interval of the ROAS. Dashed: break-even.');
   const decay = await figure('How long the effect lasts', decaySpec(m), m.channels.map((c) => `${esc(c.name)}: ${esc(c.adstock.description)}`).join('; '));
-  return `${intro}${table(head, rows)}<div class="grid2">${roas}${decay}</div>`;
+  return `${intro}${table(head, rows)}${calibration(m)}<div class="grid2">${roas}${decay}</div>`;
 }

@@ -3,6 +3,11 @@ import { headline, mediaShare } from '../headline.ts';
 import { compact, esc, pct, ratio } from '../html.ts';
 import { SECTION_IDS, type ReportData, type SectionId } from '../types.ts';
 
+/** The sections' headings (the plan's names its horizon). */
+export function sectionTitle(id: SectionId, d: Pick<ReportData, 'horizonWeeks'>): string {
+  return id === 'plan' && d.horizonWeeks > 0 ? `Recommended budget (${d.horizonWeeks} weeks)` : SECTION_TITLES[id];
+}
+
 export const SECTION_TITLES: Record<SectionId, string> = {
   summary: 'Summary',
   scenarios: 'How much to spend: budget scenarios',
@@ -10,7 +15,7 @@ export const SECTION_TITLES: Record<SectionId, string> = {
   fit: 'How well the model fits',
   channels: 'What each channel returns',
   curves: 'Response curves',
-  plan: 'Recommended plan',
+  plan: 'Recommended budget',
   forecast: 'Forecast',
   customers: 'Customers',
   planner: 'What-if planner',
@@ -40,14 +45,14 @@ function kpis(d: ReportData): string {
 function missingSections(d: ReportData): string {
   const missing = SECTION_IDS.filter((id) => d.sections[id].status !== 'ok');
   if (missing.length === 0) return '';
-  return `<div class="warn"><b>Not in this report</b><ul>${missing.map((id) => `<li><a href="#${id}">${esc(SECTION_TITLES[id])}</a>: ${esc(d.sections[id].reason)}</li>`).join('')}</ul></div>`;
+  return `<div class="warn"><b>Not in this report</b><ul>${missing.map((id) => `<li><a href="#${id}">${esc(sectionTitle(id, d))}</a>: ${esc(d.sections[id].reason)}</li>`).join('')}</ul></div>`;
 }
 
 /** Renders the section's body. */
 export function summarySection(d: ReportData): string {
   const drift = d.drift ? `<p class="muted">Model: ${d.drift.decision === 'refit' ? 'refitted this week' : 'the model in use was kept'} (${esc(d.drift.reasons.join('; '))}).</p>` : '';
   const warnings = d.warnings.length
-    ? `<details class="warn"><summary>${d.warnings.length} warning${d.warnings.length === 1 ? '' : 's'} to check</summary><ul>${d.warnings.map((w) => `<li><b>${esc(w.stage)}</b>: ${esc(w.message)}</li>`).join('')}</ul></details>`
+    ? `<details class="warn"><summary>${d.warnings.length} warning${d.warnings.length === 1 ? '' : 's'} to check</summary><ul>${d.warnings.map((w) => `<li>${esc(`${w.stage}: ${w.message}`)}</li>`).join('')}</ul></details>`
     : '';
   return `<p class="headline" id="headline">${esc(headline(d))}</p>${kpis(d)}${missingSections(d)}${warnings}${drift}<p class="muted">Money is per week unless a figure says otherwise. Terms with a dotted underline are explained in the <a href="#glossary">glossary</a>.</p>`;
 }
