@@ -18,11 +18,11 @@ import { analyseClv } from '../src/clv/index.ts';
 import { fitMmm } from '../src/mmm/index.ts';
 import type { BootstrapDraw, CalibrationStudy, MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { decideRefit, type DriftDecision } from '../src/monitor/drift.ts';
-import { allocateBudget, defaultProblemFromCurves, evaluateUnderCurveDraws, resolveProblem, responseValue, marginalRoi } from '../src/optimise/index.ts';
+import { allocateBudget, budgetScenarios, defaultProblemFromCurves, evaluateUnderCurveDraws, resolveProblem, responseValue, marginalRoi } from '../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../src/optimise/types.ts';
 import { weeklyCurve } from '../src/optimise/mmm-curves.ts';
 import { planFromTable, rollForward, simulatePlans, type Plan } from '../src/simulate/index.ts';
-import { renderReport, type ReportData } from '../src/report/index.ts';
+import { assembleReportData, renderReport, type BandsDoc, type LineageEntry, type OptimiseForReport, type StageArtifact } from '../src/report/index.ts';
 import { readWeeklyCsv, writeFitFiles } from './mmm.ts';
 import { toSummary, writeClvFiles, type ClvSummary } from './clv.ts';
 import { bandsDocument, readFit } from './simulate.ts';
@@ -175,11 +175,13 @@ export async function buildOptimise(fitDir: string, clvDir: string, data: Weekly
   const revenue = await allocateBudget(problem);
   const clvPlan = await allocateBudget({ ...problem, objective: 'clv' });
   let robustness = null;
+  const sets: Record<string, CurveSpec>[] = draws.map((d) => Object.fromEntries(d.channels.map((c, j) => [model.channels[j].name, weeklyCurve({ ...c, name: model.channels[j].name })])));
+  // Budget scenarios (issue 14): current, re-split, profit-maximising, target marginal ROAS, target ROAS, and a sweep, under the draws.
+  const scenarios = revenue.status === 'optimal' ? await budgetScenarios(problem, { curveDraws: sets }) : null;
   if (revenue.status === 'optimal' && draws.length) {
     const { problem: resolved } = resolveProblem(problem);
     const plan = [resolved.channelNames.map((n) => revenue.allocation[n])];
     const currentPlan = [resolved.channelNames.map((n) => recent[n])];
-    const sets: Record<string, CurveSpec>[] = draws.map((d) => Object.fromEntries(d.channels.map((c, j) => [model.channels[j].name, weeklyCurve({ ...c, name: model.channels[j].name })])));
     const rec = evaluateUnderCurveDraws(resolved, plan, sets);
     const cur = evaluateUnderCurveDraws(resolved, currentPlan, sets);
     const wins = rec.values.filter((v, i) => v > cur.values[i]).length;
@@ -220,6 +222,8 @@ export async function buildOptimise(fitDir: string, clvDir: string, data: Weekly
   await writeFile(join(dir, 'allocation-clv.json'), stableJson({ ...clvPlan, horizonWeeks: H }));
   await writeFile(join(dir, 'curves.json'), stableJson({ channels: curveTable, clvPerRevenue }));
   await writeFile(join(dir, 'robustness.json'), stableJson(robustness));
+  await writeFile(join(dir, 'scenarios.json'), stableJson(scenarios));
+  await writeFile(join(dir, 'curve-draws.json'), stableJson({ note: 'weekly response curve of every channel under each bootstrap draw of the MMM', draws: sets }));
   await writeFile(join(dir, 'plan.csv'), planCsv(recommendedPlan));
   await writeFile(join(dir, 'current.csv'), planCsv(weeklyPlan(recent)));
   return {
@@ -240,62 +244,39 @@ export async function buildSimulate(fitDir: string, optimiseDir: string, data: W
   return { warnings: r.warnings, metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
 }
 
-/** Report stage: one self-contained HTML page from the stage outputs. */
-export async function buildReport(input: { ingestDir: string; fitDir: string; clvDir: string; optimiseDir: string; simulateDir: string; driftDir: string; runId: string; lineage: ReportData['lineage'] }, dir: string): Promise<BuildResult> {
+/** Report stage: one self-contained HTML page from the stage outputs (ReportArtifacts -> assembleReportData -> renderReport). */
+export async function buildReport(input: { ingestDir: string; fitDir: string; clvDir: string; optimiseDir: string; simulateDir: string; driftDir: string; runId: string; lineage: LineageEntry[] }, dir: string): Promise<BuildResult> {
   const j = async <T>(p: string): Promise<T> => JSON.parse(await readFile(p, 'utf8')) as T;
-  // Every upstream stage's manifest: the ingest's metrics, and each stage's warnings labelled by stage, in pipeline order.
   const stages: [label: string, dir: string][] = [['ingest', input.ingestDir], ['model', input.fitDir], ['clv', input.clvDir], ['allocation', input.optimiseDir], ['forecast', input.simulateDir]];
   const manifests = await Promise.all(stages.map(async ([label, d]) => {
     const m = await readManifest(d);
     if (!m) throw new MmmError(`report: the ${label} stage has no complete artifact in ${d}`);
     return m;
   }));
-  const ingest = manifests[0];
+  const ok = <T>(data: T, i: number): StageArtifact<T> => ({ status: 'ok', data, warnings: manifests[i].warnings });
   const model = await j<MmmModel>(join(input.fitDir, 'model.json'));
-  const clv = await j<ClvSummary>(join(input.clvDir, 'clv.json'));
-  const alloc = await j<AllocationResult & { horizonWeeks: number }>(join(input.optimiseDir, 'allocation.json'));
-  const curves = await j<{ channels: { channel: string; spend: number[]; response: number[]; current: number }[] }>(join(input.optimiseDir, 'curves.json'));
-  const clvAlloc = await j<AllocationResult>(join(input.optimiseDir, 'allocation-clv.json'));
-  const robust = await j<{ outOfSampleDrop: number | null; probabilityRecommendedBetter: number } | null>(join(input.optimiseDir, 'robustness.json'));
-  const bands = await j<{ total: never; weekly: never; compare: { total: never; weekly: never }; probabilityBetter: number; draws: number }>(join(input.simulateDir, 'bands.json'));
-  const drift = await j<DriftDecision>(join(input.driftDir, 'decision.json'));
-  const decomp = parseCsv(await readFile(join(input.fitDir, 'decomposition.csv'), 'utf8'), 'decomposition.csv');
-  const col = (name: string) => {
-    const k = decomp.header.indexOf(name);
-    return k < 0 ? undefined : decomp.rows.map((r) => Number(r[k]));
+  const decomposition = parseCsv(await readFile(join(input.fitDir, 'decomposition.csv'), 'utf8'), 'decomposition.csv');
+  const plan = parseCsv(await readFile(join(input.optimiseDir, 'plan.csv'), 'utf8'), 'plan.csv');
+  const optimise: OptimiseForReport = {
+    allocation: await j(join(input.optimiseDir, 'allocation.json')),
+    allocationClv: await j(join(input.optimiseDir, 'allocation-clv.json')),
+    curves: await j(join(input.optimiseDir, 'curves.json')),
+    scenarios: await j(join(input.optimiseDir, 'scenarios.json')),
+    curveDraws: (await j<{ draws: Record<string, CurveSpec>[] }>(join(input.optimiseDir, 'curve-draws.json'))).draws,
+    robustness: await j(join(input.optimiseDir, 'robustness.json')),
+    planDates: plan.rows.map((r) => r[0]),
   };
-  const m = ingest.metrics as { weeks: number; firstWeek: string; lastWeek: string; currency: string; channels: string[]; revenue: number; spend: number; orders: number; customers: number };
-  const H = alloc.horizonWeeks;
-  const data: ReportData = {
-    title: 'Weekly marketing-mix report',
+  const drift = await j<DriftDecision>(join(input.driftDir, 'decision.json'));
+  const data = assembleReportData({
     runId: input.runId,
     lineage: input.lineage,
-    data: m,
-    warnings: stages.flatMap(([label], i) => manifests[i].warnings.map((w) => `${label}: ${w}`)),
-    weekly: { dates: decomp.rows.map((r) => r[0]), actual: col('actual') ?? [], fitted: col('fitted'), baseline: col('baseline') },
-    mmm: { metrics: model.metrics as unknown as Record<string, number>, channels: model.channels, selection: `Selection: ${model.selection.rule}.`, ...(model.calibration ? { calibration: model.calibration.studies } : {}) },
-    curves: curves.channels,
-    clv,
-    allocation: {
-      status: alloc.status,
-      horizonWeeks: H,
-      budget: (alloc.spend ?? 0) * H,
-      rows: Object.keys(alloc.allocation).map((c) => ({
-        channel: c,
-        current: (alloc.againstCurrent?.current[c] ?? 0) * H,
-        recommended: alloc.allocation[c] * H,
-        marginalRoi: alloc.marginalRoi[c] ?? NaN,
-        clvRecommended: clvAlloc.status === 'optimal' ? clvAlloc.allocation[c] * H : null,
-      })),
-      robustness: robust ? { outOfSampleDrop: robust.outOfSampleDrop, probabilityBetter: robust.probabilityRecommendedBetter } : null,
-      binding: alloc.binding.map((b) => `${b.description}${b.shadowPrice !== null ? ` (shadow price ${b.shadowPrice.toFixed(3)})` : ''}`),
-      expectedRevenue: (alloc.revenue ?? 0) * H,
-      currentRevenue: (alloc.againstCurrent?.currentRevenue ?? 0) * H,
-    },
-    simulation: { recommended: { total: bands.total, weekly: bands.weekly }, current: bands.compare, probabilityBetter: bands.probabilityBetter, draws: bands.draws },
-    drift: { decision: drift.decision === 'refit' ? 'Refitted the model' : 'Reused the current model', reasons: drift.reasons, weekly: drift.weekly },
-  };
-  const html = renderReport(data);
-  await writeFile(join(dir, 'report.html'), html);
+    ingest: ok(manifests[0].metrics as { weeks: number; firstWeek: string; lastWeek: string; currency: string; revenue: number; spend: number }, 0),
+    drift: { status: 'ok', data: { decision: drift.decision, reasons: drift.reasons } },
+    mmm: ok({ model, decomposition }, 1),
+    clv: ok(await j<ClvSummary>(join(input.clvDir, 'clv.json')), 2),
+    optimise: ok(optimise, 3),
+    simulate: ok(await j<BandsDoc>(join(input.simulateDir, 'bands.json')), 4),
+  });
+  await writeFile(join(dir, 'report.html'), await renderReport(data));
   return { metrics: { channels: model.channels.length, decision: drift.decision } };
 }
