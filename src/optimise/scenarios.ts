@@ -356,6 +356,10 @@ export async function budgetScenarios(problem: AllocationProblem, options: Scena
     targetScenario(highs, input, { id: 'targetMarginalRoas', label: `Last unit returns ${r.toPrecision(3)}`, question: `Which total spends until the next unit of spend returns ${r.toPrecision(3)} in revenue?`, target: r }, budgetAtMarginalRoas(highs, input, r)),
     targetScenario(highs, input, { id: 'targetRoas', label: `ROAS ${rho.toPrecision(3)}`, question: `Which total earns the most revenue while every unit spent returns at least ${rho.toPrecision(3)} on average?`, target: rho }, budgetAtRoas(highs, input, rho)),
   ];
+  const [profit, atTarget] = [scenarios[2], scenarios[3]];
+  if (profit.plan && atTarget.plan && Math.abs(r * margin - 1) < 1e-9) {
+    atTarget.note = `the same budget as the most profitable one: at a ${fmtPct(margin)} gross margin break-even is a marginal ROAS of ${r.toPrecision(3)}`;
+  }
   const budgets = scenarios.filter((s) => s.plan).map((s) => s.plan!.spend);
   const sweep = sweepBudgets(input, options.sweep, budgets).map((b) => sweepPoint(highs, input, b));
   return { margin, breakEvenRoi: 1 / margin, channels: input.resolved.channelNames, scenarios, sweep, draws: input.draws.length, warnings: input.warnings };

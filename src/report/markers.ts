@@ -29,9 +29,24 @@ const same = (a: Record<string, number>, b: Record<string, number>) =>
   Object.keys(a).every((k) => Math.abs(a[k] - (b[k] ?? NaN)) <= 1e-6 * Math.max(1, Math.abs(a[k])));
 
 /**
+ * Plans with the same spend in every channel become one marker whose label
+ * names them all (e.g. "Most profitable budget = Last unit returns 1.00"),
+ * keeping the first plan's kind (its shape and colour).
+ */
+export function mergeSamePlans(plans: MarkedPlan[]): MarkedPlan[] {
+  const out: MarkedPlan[] = [];
+  for (const p of plans) {
+    const twin = out.find((q) => same(p.allocation, q.allocation) && same(q.allocation, p.allocation));
+    if (twin) twin.label = `${twin.label} = ${p.label}`;
+    else out.push({ ...p });
+  }
+  return out;
+}
+
+/**
  * The plans to mark, in legend order: current, recommended, then each
- * scenario with a plan (the re-split only when it differs from the
- * recommended plan).
+ * scenario with a plan (the re-split is the recommended plan when they
+ * agree), identical plans merged.
  */
 export function markedPlans(d: Pick<ReportData, 'plan' | 'scenarios'>): MarkedPlan[] {
   const out: MarkedPlan[] = [];
@@ -46,5 +61,5 @@ export function markedPlans(d: Pick<ReportData, 'plan' | 'scenarios'>): MarkedPl
     if (s.id === 'resplit' && recommended && same(s.plan.allocation, recommended)) continue;
     out.push({ kind: s.id, label: s.label, allocation: s.plan.allocation });
   }
-  return out;
+  return mergeSamePlans(out);
 }

@@ -37,7 +37,7 @@ const RENDERERS: Record<SectionId, (d: ReportData) => string | Promise<string>> 
 const CSS = `
 *{box-sizing:border-box}
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d2330;background:#f7f7fa;margin:0;overflow-wrap:break-word}
-p,li,dd,figcaption,label,.note,tbody th{overflow-wrap:anywhere}
+p,li,dd,figcaption,label,.note{overflow-wrap:anywhere}
 main{max-width:1100px;margin:0 auto;padding:12px}
 h1{font-size:24px;margin:8px 0 2px}h2{font-size:20px;margin:30px 0 8px;border-bottom:2px solid #dde;padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px}h4{margin:12px 0 4px}
 nav ul{list-style:none;padding:0;margin:8px 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px}
@@ -51,7 +51,7 @@ table{border-collapse:collapse;width:100%;font-size:14px;overflow-wrap:normal}th
 th:first-child,td:first-child{text-align:left;white-space:normal;min-width:8em}thead th{background:#f1f2f7;font-weight:600;white-space:normal;min-width:5.5em}
 .wrap-last td:last-child{white-space:normal;min-width:12em}
 figure{margin:10px 0;background:#fff;border:1px solid #e3e5ee;border-radius:8px;padding:8px;min-width:0}figcaption{font-weight:600;margin:0 0 6px}
-svg.chart{display:block;max-width:100%;height:auto}
+svg.chart{display:block;max-width:100%;height:auto}.grid2 svg.chart{width:100%}
 .v-narrow{display:none}@media (max-width:760px){.v-wide{display:none}.v-narrow{display:block}}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(360px,100%),1fr));gap:10px}
 .warn{background:#fff7e6;border:1px solid #f2d49b;border-radius:6px;padding:8px 12px;margin:10px 0}.missing{background:#f1f2f7;border-radius:6px;padding:10px 12px}

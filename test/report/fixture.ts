@@ -82,11 +82,27 @@ function decomposition(weeks: number, dates: string[], rng: Rng): { header: stri
   return { header, rows };
 }
 
+const cache = new Map<number, Promise<ReportArtifacts>>();
+
 /**
- * The artifacts of a complete run (every stage ok), money per week.
+ * The artifacts of a complete run (every stage ok), money per week; made once
+ * per seed and process (frozen: tests copy before changing).
  * @param seed seeds the decomposition's noise and the curve draws
  */
-export async function artifactsFixture(seed = 1): Promise<ReportArtifacts> {
+export function artifactsFixture(seed = 1): Promise<ReportArtifacts> {
+  if (!cache.has(seed)) cache.set(seed, makeArtifacts(seed).then((a) => deepFreeze(a)));
+  return cache.get(seed)!;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+async function makeArtifacts(seed: number): Promise<ReportArtifacts> {
   const rng = new Rng(seed);
   const weeks = 104;
   const first = Date.UTC(2023, 0, 2);

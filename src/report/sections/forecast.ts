@@ -20,7 +20,7 @@ function forecastSpec(f: ReportForecast, width: number): TopLevelSpec {
     width,
     height: 200,
     layer: [
-      { data: { values: f.recommended.weekly }, mark: { type: 'area', color: PLAN_STYLE.recommended.color, opacity: 0.18 }, encoding: { x, y: { field: 'p5', type: 'quantitative' }, y2: { field: 'p95' } } },
+      { data: { values: f.recommended.weekly.map((w) => ({ date: w.date, p5: w.p5, p95: w.p95 })) }, mark: { type: 'area', color: PLAN_STYLE.recommended.color, opacity: 0.18 }, encoding: { x, y: { field: 'p5', type: 'quantitative' }, y2: { field: 'p95' } } },
       {
         data: { values: lines },
         mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 1.8 },

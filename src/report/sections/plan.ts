@@ -37,9 +37,10 @@ function planSpec(p: ReportPlan): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Binding limits in plain words (shadow prices go to the appendix). */
+/** Binding limits other than the budget and the channels' own (those are in the Limit column), in plain words; shadow prices go to the appendix. */
 function limits(p: ReportPlan): string {
-  const items = p.binding.filter((b) => b.id !== 'budget').map((b) => `<li>${esc(b.description)}</li>`);
+  const own = /^(periods\[\d+\]\.)?channels\[.*\]\.(min|max|minIfActive)$/;
+  const items = p.binding.filter((b) => b.id !== 'budget' && !own.test(b.id)).map((b) => `<li>${esc(b.description)}</li>`);
   return items.length ? `<p>What holds the plan where it is:</p><ul>${items.join('')}</ul>` : '';
 }
 

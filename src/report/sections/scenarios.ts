@@ -4,7 +4,7 @@ import type { BudgetScenarios, Scenario } from '../../optimise/index.ts';
 import { moneyAxis, responsiveFigure } from '../charts.ts';
 import { t } from '../glossary.ts';
 import { compact, esc, ratio, signedPct, table, vsBreakEven } from '../html.ts';
-import { PLAN_STYLE, type PlanKind } from '../markers.ts';
+import { mergeSamePlans, PLAN_STYLE, type MarkedPlan, type PlanKind } from '../markers.ts';
 import type { ReportData } from '../types.ts';
 
 /** Unicode glyphs of the Vega shapes, for legends in tables and text. */
@@ -26,10 +26,12 @@ function withBand(v: number, band: { p5: number; p95: number } | undefined): str
 /** The sweep chart: media revenue and profit against the total budget, bands, scenario markers. */
 function sweepSpec(s: BudgetScenarios, width: number): TopLevelSpec {
   const rows = s.sweep.filter((p) => p.revenue !== null).map((p) => ({ budget: p.budget, revenue: p.revenue, profit: p.profit, rlo: p.bands?.revenue.p5, rhi: p.bands?.revenue.p95, plo: p.bands?.profit.p5, phi: p.bands?.profit.p95 }));
-  const plans = s.scenarios.filter((x) => x.plan);
-  const marks = plans.map((x) => ({ label: x.label, budget: x.plan!.spend, revenue: x.plan!.revenue, profit: x.plan!.profit }));
+  const withPlan = s.scenarios.filter((x) => x.plan);
+  const plans = mergeSamePlans(withPlan.map((x) => ({ kind: kindOf(x), label: x.label, allocation: x.plan!.allocation })));
+  const figures = (p: MarkedPlan) => withPlan.find((x) => kindOf(x) === p.kind)!.plan!;
+  const marks = plans.map((p) => ({ label: p.label, budget: figures(p).spend, revenue: figures(p).revenue, profit: figures(p).profit }));
   const x = { field: 'budget', type: 'quantitative', axis: moneyAxis('Total media budget per week'), scale: { zero: false } } as const;
-  const legend = { domain: plans.map((p) => p.label), shapes: plans.map((p) => PLAN_STYLE[kindOf(p)].shape), colors: plans.map((p) => PLAN_STYLE[kindOf(p)].color) };
+  const legend = { domain: plans.map((p) => p.label), shapes: plans.map((p) => PLAN_STYLE[p.kind].shape), colors: plans.map((p) => PLAN_STYLE[p.kind].color) };
   const panel = (field: 'revenue' | 'profit', lo: string, hi: string, title: string) => ({
     width,
     height: 160,
