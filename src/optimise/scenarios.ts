@@ -74,6 +74,7 @@ export interface PlanFigures {
   bands: { revenue: Band; profit: Band } | null;
 }
 
+/** The scenarios, in the order they are listed. */
 export type ScenarioId = 'current' | 'resplit' | 'profit' | 'targetMarginalRoas' | 'targetRoas';
 
 /** One scenario: a question, and the plan that answers it (or why there is none). */

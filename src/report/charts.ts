@@ -19,6 +19,7 @@ export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '
 export const SHAPES = ['circle', 'triangle-up', 'square', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'] as const;
 /** Greys for the parts of revenue that are not media. */
 export const BASE_GREY = '#8C8C8C';
+/** The lighter grey of controls and events. */
 export const CONTROLS_GREY = '#C7C7C7';
 
 /** The palette colour and shape of category i (cycling). */

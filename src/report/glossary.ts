@@ -5,6 +5,7 @@
  */
 import { esc, term } from './html.ts';
 
+/** Each term: its word and its definition in plain words. */
 export const GLOSSARY = {
   roas: ['ROAS', 'Return on ad spend: revenue the channel added per unit of money spent on it (revenue / spend), on average over the period.'],
   mroas: ['Marginal ROAS', 'Revenue the next unit of spend would add (the slope of the response curve at the spend). The budget should grow while it is above break-even and shrink while it is below.'],
@@ -33,6 +34,7 @@ export const GLOSSARY = {
   steadyState: ['Steady state', 'Spending the same amount every week until the carry-over has settled; the response curves and the planner assume it.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
+/** A glossary entry's id (also its anchor, `#g-<id>`). */
 export type GlossaryId = keyof typeof GLOSSARY;
 
 /** A glossary term in the text: its word (or `word`), its definition as a tooltip, a link to the entry. */

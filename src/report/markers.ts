@@ -6,6 +6,7 @@
 import type { BudgetScenarios, ScenarioId } from '../optimise/index.ts';
 import type { ReportData } from './types.ts';
 
+/** What kind of plan a marker stands for: the current or recommended plan, or a budget scenario. */
 export type PlanKind = 'current' | 'recommended' | Exclude<ScenarioId, 'current'>;
 
 /** Colour (Okabe-Ito) and Vega shape of each plan kind. */

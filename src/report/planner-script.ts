@@ -37,6 +37,19 @@ export const PLANNER_SCRIPT = `(function () {
     for (var j = 0; j < last; j++) if (v < k.x[j + 1]) return k.y[j] + (v - k.x[j]) / (k.x[j + 1] - k.x[j]) * (k.y[j + 1] - k.y[j]);
     return k.y[last];
   }
+  function slope(c, v) {
+    v = Math.max(0, v);
+    if (c.type === 'hill') {
+      if (v === 0) return c.alpha < 1 ? Infinity : c.alpha === 1 ? c.beta / c.k : 0;
+      var r = Math.pow(c.k / v, c.alpha);
+      return c.beta * c.alpha * r / (v * (1 + r) * (1 + r));
+    }
+    if (c.type === 'log') return c.beta / (c.s + v);
+    var k = knots(c), last = k.x.length - 1;
+    if (v >= k.x[last]) return k.tail;
+    for (var j = 0; j < last; j++) if (v < k.x[j + 1]) return (k.y[j + 1] - k.y[j]) / (k.x[j + 1] - k.x[j]);
+    return k.tail;
+  }
   function quantile(s, p) {
     var h = (s.length - 1) * p, lo = Math.floor(h), hi = Math.min(s.length - 1, lo + 1);
     return s[lo] + (h - lo) * (s[hi] - s[lo]);
@@ -57,8 +70,8 @@ export const PLANNER_SCRIPT = `(function () {
   function ratio(v) { return isFinite(v) ? v.toFixed(2) : '\\u2013'; }
   function signedPct(v) { if (!isFinite(v)) return '\\u2013'; var s = (v * 100).toFixed(1); return (v > 0 && Number(s) !== 0 ? '+' : '') + (Number(s) === 0 ? '0.0' : s) + '%'; }
   function evaluate(x) {
-    var spend = 0, rev = 0, i, k;
-    for (i = 0; i < n; i++) { spend += x[i]; rev += resp(d.channels[i].curve, x[i]); }
+    var spend = 0, rev = 0, marg = 0, i, k;
+    for (i = 0; i < n; i++) { spend += x[i]; rev += resp(d.channels[i].curve, x[i]); if (x[i] > 0) marg += x[i] * slope(d.channels[i].curve, x[i]); }
     var draws = [];
     for (k = 0; k < d.draws.length; k++) {
       var r = 0;
@@ -67,7 +80,7 @@ export const PLANNER_SCRIPT = `(function () {
     }
     draws.sort(function (a, b) { return a - b; });
     var lo = draws.length ? quantile(draws, 0.05) : NaN, hi = draws.length ? quantile(draws, 0.95) : NaN;
-    return { spend: spend, rev: rev, lo: lo, hi: hi, roi: spend > 0 ? rev / spend : NaN, profit: d.margin * rev - spend, plo: d.margin * lo - spend, phi: d.margin * hi - spend };
+    return { spend: spend, rev: rev, lo: lo, hi: hi, roi: spend > 0 ? rev / spend : NaN, mroi: spend > 0 ? marg / spend : NaN, profit: d.margin * rev - spend, plo: d.margin * lo - spend, phi: d.margin * hi - spend };
   }
   function el(id) { return document.getElementById(id); }
   function text(id, s, value) { var e = el(id); e.textContent = s; if (value !== undefined) e.setAttribute('data-value', String(value)); }
@@ -85,6 +98,8 @@ export const PLANNER_SCRIPT = `(function () {
     text('planner-total', compact(e.spend) + ' per week against a budget of ' + compact(d.budget) + ' (' + signedPct(d.budget > 0 ? e.spend / d.budget - 1 : NaN) + ')', e.spend);
     text('planner-revenue', band(e.rev, e.lo, e.hi), e.rev);
     text('planner-roi', ratio(e.roi), e.roi);
+    var be = 1 / d.margin, rel = e.mroi / be - 1;
+    text('planner-mroas', ratio(e.mroi) + ' (' + (Math.abs(rel) <= 0.01 ? 'at' : rel > 0 ? 'above' : 'below') + ' break-even ' + ratio(be) + ')', e.mroi);
     text('planner-profit', band(e.profit, e.plo, e.phi), e.profit);
     row('planner-this', e);
   }

@@ -9,6 +9,7 @@ import type { MmmModel } from '../mmm/types.ts';
 
 /** The report's sections, in page order (each an element id). */
 export const SECTION_IDS = ['summary', 'scenarios', 'decomposition', 'fit', 'channels', 'curves', 'plan', 'forecast', 'customers', 'planner', 'appendix'] as const;
+/** A section's id. */
 export type SectionId = (typeof SECTION_IDS)[number];
 
 /** Whether a section has its data, and if not, why in plain words. */

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { evaluatePlan, resolveProblem } from '../../src/optimise/index.ts';
+import { evaluatePlan, marginalRoi, resolveProblem } from '../../src/optimise/index.ts';
 import { compact, SECTION_IDS } from '../../src/report/index.ts';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 import { buildReportFromFit, CHANNELS, HOSTILE } from './pipeline-fixture.ts';
@@ -102,6 +102,10 @@ describe('the report in Chromium', () => {
     const shown = Number(await page.locator('#planner-revenue').getAttribute('data-value'));
     expect(Math.abs(shown / expected - 1)).toBeLessThan(1e-12);
     expect((await page.locator('#planner-revenue').textContent())!.startsWith(compact(expected))).toBe(true);
+    // the marginal ROAS: spend-weighted marginal ROI of the channels on the optimiser's curves
+    const mroas = resolved.periods[0].channels.reduce((s, ch, i) => s + x[i] * marginalRoi(ch.revenue, x[i]), 0) / x.reduce((s, v) => s + v, 0);
+    expect(Number(await page.locator('#planner-mroas').getAttribute('data-value')) / mroas - 1).toBeCloseTo(0, 12);
+    expect(await page.locator('#planner-mroas').textContent()).toMatch(/^\d+\.\d\d \((above|at|below) break-even 2\.00\)$/);
     const before = await page.locator('#planner-revenue').textContent();
     const slider = page.locator('#planner-slider-0');
     await slider.fill(String(Number(await slider.getAttribute('max')) * 0.9));

@@ -63,7 +63,7 @@ function waterfallSpec(m: ReportModel): TopLevelSpec {
 }
 
 /** Share of spend beside share of effect, per channel (a dot for each, joined). */
-export function sharesSpec(m: ReportModel): TopLevelSpec {
+function sharesSpec(m: ReportModel): TopLevelSpec {
   const values = m.channels.flatMap((c) => [
     { channel: c.name, what: 'Share of spend', share: c.spendShare },
     { channel: c.name, what: 'Share of effect', share: c.contributionShare },

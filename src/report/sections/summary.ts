@@ -8,6 +8,7 @@ export function sectionTitle(id: SectionId, d: Pick<ReportData, 'horizonWeeks'>)
   return id === 'plan' && d.horizonWeeks > 0 ? `Recommended budget (${d.horizonWeeks} weeks)` : SECTION_TITLES[id];
 }
 
+/** The sections' headings (see {@link sectionTitle}). */
 export const SECTION_TITLES: Record<SectionId, string> = {
   summary: 'Summary',
   scenarios: 'How much to spend: budget scenarios',
