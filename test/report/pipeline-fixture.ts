@@ -2,8 +2,8 @@
  * A report made the way the pipeline makes it, with real processes: a weekly
  * CSV generated here (seeded; one channel column named like an HTML
  * injection), `mmm fit`, the optimise stage's outputs computed with the
- * project's functions (as pipelines/stages.ts does, see
- * /work/notes/report-glue.md), `mmm simulate` for the forecast, then
+ * project's functions (as the optimise stage of pipelines/stages.ts does),
+ * `mmm simulate` for the forecast, then
  * assembleReportData + renderReport.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
