@@ -75,6 +75,15 @@ describe('renderReport: content', () => {
     expect(ticks).toContain('10k');
   });
 
+  it('says which channels a limit holds in each scenario', async () => {
+    const d = assembleReportData(artifacts);
+    const profit = d.scenarios!.scenarios.find((s) => s.id === 'profit')!;
+    const held = Object.entries(profit.plan!.atBound).filter(([, b]) => b !== null);
+    expect(held.length).toBeGreaterThan(0);
+    const table = html.slice(html.indexOf('<section id="scenarios"'), html.indexOf('<ul class="questions">'));
+    for (const [c, b] of held) expect(table).toContain(`${esc(c)} (${b === 'min' ? 'minimum' : b === 'max' ? 'maximum' : 'off'})`);
+  });
+
   it('marks every plan on the response curves by shape and colour', () => {
     const curves = html.slice(html.indexOf('<section id="curves"'), html.indexOf('<section id="plan"'));
     for (const label of ['Current plan', 'Recommended plan', 'Most profitable budget']) expect(curves).toContain(`>${label}</text>`);

@@ -58,6 +58,16 @@ function sweepSpec(s: BudgetScenarios, width: number): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+const WORD: Record<string, string> = { min: 'minimum', max: 'maximum', off: 'off' };
+
+/** The scenario's note, and which channels its limits hold (where the marginal ROAS need not match the others'). */
+function noteOf(x: Scenario): string {
+  const held = Object.entries(x.plan?.atBound ?? {}).filter(([, b]) => b !== null);
+  const all = held.length > 0 && held.length === Object.keys(x.plan!.atBound).length;
+  const limits = held.length && !all ? `held at a limit: ${held.map(([c, b]) => `${c} (${WORD[b!]})`).join(', ')}` : '';
+  return esc([x.note, limits].filter(Boolean).join('; '));
+}
+
 /** The scenario table. */
 function scenarioTable(s: BudgetScenarios): string {
   const current = s.scenarios.find((x) => x.id === 'current')?.plan;
@@ -67,7 +77,7 @@ function scenarioTable(s: BudgetScenarios): string {
     if (!p) return [name, '–', '–', '–', '–', '–', '–', esc(x.note ?? x.status)];
     const vsCurrent = current && current.spend > 0 && x.id !== 'current' ? signedPct(p.spend / current.spend - 1) : '–';
     const mroas = p.marginalRoas === null ? 'all at limits' : vsBreakEven(p.marginalRoas, s.breakEvenRoi);
-    return [name, compact(p.spend), vsCurrent, withBand(p.revenue, p.bands?.revenue), withBand(p.profit, p.bands?.profit), ratio(p.roas), mroas, esc(x.note ?? '')];
+    return [name, compact(p.spend), vsCurrent, withBand(p.revenue, p.bands?.revenue), withBand(p.profit, p.bands?.profit), ratio(p.roas), mroas, noteOf(x)];
   });
   return table(['Plan', 'Budget per week', 'Budget vs current', 'Media revenue per week (P5 – P95)', 'Profit from media per week (P5 – P95)', t('roas'), `${t('mroas')} vs break-even ${ratio(s.breakEvenRoi)}`, 'Note'], rows, '', true);
 }
