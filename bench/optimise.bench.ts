@@ -3,7 +3,12 @@
  *  1. 20 channels with S-shaped Hill curves and every constraint kind
  *     (bounds, minIfActive, group cap and floor, ratio, ROAS floor), target < 200 ms;
  *  2. 52 periods x 20 channels with seasonal concave curves and a stability
- *     limit (maxChange), target < 2 s.
+ *     limit (maxChange), target < 2 s;
+ *  3. the same 20 S-curve channels with objective "profit" (margin 0.5, the
+ *     budget an upper limit);
+ *  4. budget scenarios (current, re-split, profit, target marginal ROAS,
+ *     target ROAS, a 21-point sweep) of 6 Hill channels under 200 curve draws,
+ *     the size of the weekly pipeline's problem.
  * Figures: wall-clock and process CPU time (user + system; HiGHS WebAssembly is
  * single-threaded, so CPU time is the solve cost even when other processes
  * load the machine), medians over several runs after one warm-up run (the
@@ -11,9 +16,9 @@
  * Run: node bin/run-ts.mjs bench/optimise.bench.ts
  */
 import { Rng } from '../src/core/rng.ts';
-import { allocateBudget, loadHighs, resolveProblem } from '../src/optimise/index.ts';
+import { allocateBudget, budgetScenarios, defaultProblemFromCurves, loadHighs, resolveProblem } from '../src/optimise/index.ts';
 import { solveCore } from '../src/optimise/allocate.ts';
-import type { AllocationProblem, ChannelSpec } from '../src/optimise/index.ts';
+import type { AllocationProblem, ChannelSpec, CurveSpec } from '../src/optimise/index.ts';
 
 function sCurveProblem(seed: number): AllocationProblem {
   const rng = new Rng(seed);
@@ -95,3 +100,20 @@ for (const seed of [1, 2, 3]) {
 }
 const m = await time('52 periods x 20 channels, maxChange (joint + rolling)', 3, () => allocateBudget(multiPeriodProblem(2)));
 console.log(`  status ${m.status}, joint objective ${m.objective?.toFixed(4)}, rolling objective ${m.rolling?.objective?.toFixed(4)}, method ${m.solver?.method}, solves ${m.solver?.solves}, segments ${m.solver?.segments}`);
+
+const profit = await time('20 channels, S-curves, objective "profit" (margin 0.5)', 7, () => allocateBudget({ ...sCurveProblem(1), objective: 'profit', margin: 0.5, spendAll: false }));
+console.log(`  status ${profit.status}, spend ${profit.spend?.toFixed(2)} of budget 80, profit ${profit.profit?.toFixed(4)}, method ${profit.solver?.method}, solves ${profit.solver?.solves}`);
+
+/** Six Hill channels like the weekly pipeline's (recent spend 2-15k per week) and 200 draws scaling each curve. */
+function scenarioInput(seed: number): { problem: AllocationProblem; draws: Record<string, CurveSpec>[] } {
+  const rng = new Rng(seed);
+  const curves = Array.from({ length: 6 }, (_, i) => {
+    const recent = 2000 + 13000 * rng.uniform();
+    return { name: `c${i}`, response: { type: 'hill' as const, beta: recent * (1 + 2 * rng.uniform()), alpha: 0.8 + 1.5 * rng.uniform(), k: recent * (0.5 + rng.uniform()) }, recentSpend: 13 * recent };
+  });
+  const draws = Array.from({ length: 200 }, () => Object.fromEntries(curves.map((c) => [c.name, { ...c.response, beta: c.response.beta * (0.7 + 0.6 * rng.uniform()) }])));
+  return { problem: { ...defaultProblemFromCurves(curves), margin: 0.6 }, draws };
+}
+const sc = scenarioInput(1);
+const scen = await time('budget scenarios, 6 channels, 200 draws, 21-point sweep', 3, () => budgetScenarios(sc.problem, { curveDraws: sc.draws }));
+console.log(`  ${scen.scenarios.map((x) => `${x.id} ${x.status}${x.plan ? ` ${x.plan.spend.toFixed(0)}` : ''}`).join(', ')}; sweep ${scen.sweep.length} points`);

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['weekly', 'ingest', 'mmm', 'clv', 'optimise', 'simulate'];
+const ALL = ['weekly', 'ingest', 'mmm', 'clv', 'optimise', 'simulate', 'report'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 for (const name of chosen) {
   if (!ALL.includes(name)) throw new Error(`unknown benchmark "${name}" (have: ${ALL.join(', ')})`);

@@ -72,6 +72,7 @@ export function weeklyProblem(model: MmmModel, recent: Record<string, number>, c
   );
   return {
     ...base,
+    margin: opt.margin,
     ...(opt.budget !== null ? { budget: opt.budget / H } : {}),
     channels: base.channels!.map((c) => ({ ...c, clvPerRevenue: clvPerRevenue[c.name] })),
     constraints: opt.constraints as AllocationProblem['constraints'],

@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { parseWith } from '../src/core/schema.ts';
+import { configSchema } from '../src/core/config.ts';
 import { constraintChannels, constraintSchema, type ConstraintInput } from '../src/optimise/schema.ts';
 import { recentWeeklySpend, weeklyProblem } from './allocation.ts';
 import { readFitForPlans } from './simulate.ts';
@@ -64,6 +65,8 @@ export interface OptimiseFromModelOptions {
   horizonWeeks?: number;
   /** A JSON file with an array of constraints in the problem format (money per week). */
   constraints?: string;
+  /** Gross margin (default 1): profit = margin x revenue - spend. */
+  margin?: number;
 }
 
 /**
@@ -79,7 +82,7 @@ export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Prom
   if (!Number.isInteger(H) || H < 1 || H > 104) throw new UsageError(`--horizon-weeks must be a whole number from 1 to 104, got ${opts.horizonWeeks}`);
   if (opts.budget !== undefined && !(opts.budget >= 0)) throw new UsageError(`--budget must be >= 0, got ${opts.budget}`);
   const constraints = opts.constraints ? await readConstraints(opts.constraints, model.channels.map((c) => c.name)) : [];
-  const problem = weeklyProblem(model, recentWeeklySpend(data, H), {}, { horizonWeeks: H, budget: opts.budget ?? null, minMultiple: 0.5, maxMultiple: 2, constraints });
+  const problem = weeklyProblem(model, recentWeeklySpend(data, H), {}, { ...configSchema.shape.optimise.parse({}), horizonWeeks: H, budget: opts.budget ?? null, constraints, ...(opts.margin !== undefined ? { margin: opts.margin } : {}) });
   const result = await allocateBudget(problem);
   const doc = { ...result, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' };
   await writeFileAtomic(opts.out, stableJson(doc), { keepPrevious: true });

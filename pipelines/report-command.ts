@@ -14,8 +14,8 @@ import { listRuns } from './runs.ts';
 import type { RunRecord } from './schemas.ts';
 import { reportStage } from './stages/report.ts';
 
-/** The outcomes a run record describes, with each artifact's manifest read back. */
-async function outcomesOf(record: RunRecord, store: string): Promise<StageOutcome[]> {
+/** The outcomes a run record describes (its report excepted), with each artifact's manifest read back. */
+export async function outcomesOf(record: RunRecord, store: string): Promise<StageOutcome[]> {
   const out: StageOutcome[] = [];
   for (const s of record.stages) {
     if (s.stage === 'report') continue;

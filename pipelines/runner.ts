@@ -102,7 +102,7 @@ export function orderStages(stages: readonly Stage[]): Stage[] {
 }
 
 /** The inputs view of one stage: only its declared upstream outputs and files. */
-function inputsFor(stage: Stage, outcomes: Map<string, StageOutcome>): StageInputs {
+export function inputsFor(stage: Stage, outcomes: ReadonlyMap<string, StageOutcome>): StageInputs {
   const up: Record<string, StageOutput> = {};
   const missing: Record<string, string> = {};
   for (const name of [...stage.needs, ...(stage.uses ?? [])]) {

@@ -15,8 +15,8 @@ export const STAGE_VERSIONS = {
   drift: 'drift@2',
   mmm: 'mmm-fit-4',
   clv: 'clv-1',
-  optimise: 'optimise-stage@5',
+  optimise: 'optimise-stage@6',
   simulate: 'simulate-stage@2',
-  report: 'report@6',
+  report: 'report@7',
 } as const;
 

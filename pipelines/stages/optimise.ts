@@ -10,7 +10,7 @@ import type { Config } from '../../src/core/config.ts';
 import { stableJson } from '../../src/core/hash.ts';
 import type { MediaModel, MmmModel } from '../../src/mmm/types.ts';
 import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
-import { allocateBudget, evaluateUnderCurveDraws, marginalRoi, resolveProblem, responseValue } from '../../src/optimise/index.ts';
+import { allocateBudget, budgetScenarios, evaluateUnderCurveDraws, marginalRoi, resolveProblem, responseValue } from '../../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../../src/optimise/types.ts';
 import { rollForward } from '../../src/simulate/index.ts';
 import { clvPerRevenueOf, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
@@ -20,13 +20,12 @@ import { readFit } from '../simulate.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 import { modelInput, SETTINGS_READS } from './model-settings.ts';
 
-export const OPTIMISE_OUTPUTS = ['problem.json', 'allocation.json', 'allocation-clv.json', 'curves.json', 'robustness.json', 'plan.csv', 'current.csv'] as const;
+export const OPTIMISE_OUTPUTS = ['problem.json', 'allocation.json', 'allocation-clv.json', 'curves.json', 'robustness.json', 'scenarios.json', 'curve-draws.json', 'plan.csv', 'current.csv'] as const;
 
 /** Revenue of the recommended and the current plan under every bootstrap draw (the optimiser's curse shows here). */
-function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, recent: Record<string, number>, model: MmmModel, draws: MediaModel[]) {
-  if (revenue.status !== 'optimal' || !draws.length) return null;
+function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, recent: Record<string, number>, sets: Record<string, CurveSpec>[]) {
+  if (revenue.status !== 'optimal' || !sets.length) return null;
   const { problem: resolved } = resolveProblem(problem);
-  const sets: Record<string, CurveSpec>[] = draws.map((d) => Object.fromEntries(d.channels.map((c, j) => [model.channels[j].name, weeklyCurve({ ...c, name: model.channels[j].name })])));
   const rec = evaluateUnderCurveDraws(resolved, [resolved.channelNames.map((n) => revenue.allocation[n])], sets);
   const cur = evaluateUnderCurveDraws(resolved, [resolved.channelNames.map((n) => recent[n])], sets);
   const wins = rec.values.filter((v, i) => v > cur.values[i]).length;
@@ -38,6 +37,11 @@ function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, rec
     outOfSampleDrop: revenue.revenue ? (revenue.revenue - rec.mean) / revenue.revenue : null,
     upliftUnderDraws: rec.mean - cur.mean,
   };
+}
+
+/** Each bootstrap draw's weekly response curve per channel (the robustness, scenario bands and the report's planner use them). */
+function curveDraws(model: MmmModel, draws: MediaModel[]): Record<string, CurveSpec>[] {
+  return draws.map((d) => Object.fromEntries(d.channels.map((c, j) => [model.channels[j].name, weeklyCurve({ ...c, name: model.channels[j].name })])));
 }
 
 /** Curves for the report: horizon spend -> horizon incremental revenue, with marginal ROI. */
@@ -80,18 +84,26 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
       const problem = weeklyProblem(model, recent, clvPerRevenue, ctx.params);
       const revenue = await allocateBudget(problem);
       const clvPlan = clv ? await allocateBudget({ ...problem, objective: 'clv' }) : null;
+      const sets = curveDraws(model, draws);
+      // Budget scenarios: current, re-split, most profitable, target marginal ROAS, target ROAS, and a sweep, under the draws.
+      const o = ctx.params;
+      const scenarios = revenue.status === 'optimal'
+        ? await budgetScenarios(problem, { curveDraws: sets, targetMarginalRoas: o.targetMarginalRoas, ...(o.targetRoas !== null ? { targetRoas: o.targetRoas } : {}), ...(o.maxBudget !== null ? { maxBudget: o.maxBudget } : {}) })
+        : null;
       const fw = futureWeeks(model, H, await readFutureHolidays(ctx.file('ingest', 'dim_week_future.parquet')));
       const out = (name: string, text: string) => writeFile(join(ctx.dir, name), text);
       await out('problem.json', stableJson(problem));
       await out('allocation.json', stableJson({ ...revenue, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' }));
-      await out('allocation-clv.json', stableJson(clvPlan ? { ...clvPlan, horizonWeeks: H } : { status: 'not-run', reason: 'no customer lifetime values (the CLV stage did not run or failed)' }));
+      await out('allocation-clv.json', stableJson(clvPlan ? { ...clvPlan, horizonWeeks: H } : null));
       await out('curves.json', stableJson({ channels: curveTable(model, recent, revenue, clvPerRevenue, H), clvPerRevenue }));
-      await out('robustness.json', stableJson(robustnessOf(problem, revenue, recent, model, draws)));
+      await out('robustness.json', stableJson(robustnessOf(problem, revenue, recent, sets)));
+      await out('scenarios.json', stableJson(scenarios));
+      await out('curve-draws.json', stableJson({ note: 'weekly response curve of every channel under each bootstrap draw of the MMM', draws: sets }));
       await out('plan.csv', planCsv(constantPlan(model, fw, revenue.status === 'optimal' ? revenue.allocation : recent)));
       await out('current.csv', planCsv(constantPlan(model, fw, recent)));
       return {
         metrics: { status: revenue.status, weeklyRevenue: revenue.revenue, weeklyBudget: problem.budget ?? null, upliftPerWeek: revenue.againstCurrent?.revenueUplift ?? null },
-        warnings: [...fw.warnings, ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`])],
+        warnings: [...fw.warnings, ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`]), ...(scenarios?.warnings ?? [])],
       };
     },
   };

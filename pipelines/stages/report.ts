@@ -1,70 +1,61 @@
 /**
  * Report stage: one self-contained HTML page from the stage outputs. It needs
  * the ingest and the drift decision; every other section is drawn when its
- * stage succeeded and otherwise says why it is missing.
+ * stage succeeded and otherwise says why it is missing, in plain words.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseCsv } from '../../src/core/csv.ts';
 import { sha256, stableJson } from '../../src/core/hash.ts';
-import type { MmmModel } from '../../src/mmm/types.ts';
-import type { DriftDecision } from '../../src/monitor/drift.ts';
-import type { AllocationResult } from '../../src/optimise/types.ts';
-import { renderReport, type ReportData } from '../../src/report/index.ts';
-import type { ClvSummary } from '../clv.ts';
+import type { CurveSpec } from '../../src/optimise/types.ts';
+import { assembleReportData, renderReport, type BandsDoc, type ClvForReport, type IngestSummary, type ModelForReport, type OptimiseForReport, type StageArtifact } from '../../src/report/index.ts';
 import type { Stage, StageInputs } from '../runner.ts';
+import { readDecision } from '../schemas.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
-
-const SECTION_OF: Record<string, string> = { mmm: 'model', clv: 'customer lifetime value', optimise: 'budget allocation', simulate: 'forecast' };
 
 export interface ReportParams {
   /** Stage data versions the report is built from (its lineage table), folders relative to the project root. */
   lineage: { stage: string; dataVersion: string; dir: string }[];
-  /** Why a section's stage has no output. */
+  /** Why a section's stage has no output (the runner's words). */
   missing: Record<string, string>;
+}
+
+/** What the page says when a stage has no output. */
+const WHY: Record<string, { absent: string; failed: string }> = {
+  mmm: { absent: 'the model did not run', failed: 'the model could not be fitted' },
+  clv: { absent: 'the input has no transaction log (a weekly table without --transactions)', failed: 'the customer models could not be fitted' },
+  optimise: { absent: 'the budget was not optimised', failed: 'the budget could not be optimised' },
+  simulate: { absent: 'the forecast did not run', failed: 'the forecast could not be simulated' },
+};
+
+/** A missing stage as the report's StageArtifact: skipped (absent or not run) or failed, with a reason a reader understands. */
+function missingArtifact<T>(stage: string, why: string): StageArtifact<T> {
+  const words = WHY[stage] ?? { absent: `${stage} did not run`, failed: `${stage} failed` };
+  if (why.startsWith('failed: ')) return { status: 'failed', reason: `${words.failed}: ${why.slice('failed: '.length)}` };
+  if (why.startsWith('did not run: ')) return { status: 'skipped', reason: `${words.absent} (${why.slice('did not run: '.length)})` };
+  return { status: 'skipped', reason: words.absent };
 }
 
 const json = async <T>(p: string): Promise<T> => JSON.parse(await readFile(p, 'utf8')) as T;
 
-/** The model section's data (fit, channels, decomposition). */
-async function modelPart(inputs: StageInputs): Promise<Pick<ReportData, 'weekly' | 'mmm'>> {
-  const model = await json<MmmModel>(inputs.file('mmm', 'model.json'));
-  const decomp = parseCsv(await readFile(inputs.file('mmm', 'decomposition.csv'), 'utf8'), 'decomposition.csv');
-  const col = (name: string) => {
-    const k = decomp.header.indexOf(name);
-    return k < 0 ? undefined : decomp.rows.map((r) => Number(r[k]));
-  };
-  return {
-    weekly: { dates: decomp.rows.map((r) => r[0]), actual: col('actual') ?? [], fitted: col('fitted'), baseline: col('baseline') },
-    mmm: { metrics: model.metrics as unknown as Record<string, number>, channels: model.channels, selection: `Selection: ${model.selection.rule}.`, ...(model.calibration ? { calibration: model.calibration.studies } : {}) },
-  };
+/** A stage's artifact for the report: its parsed files with its warnings, or why it is missing. */
+async function artifact<T>(inputs: StageInputs, missing: Record<string, string>, stage: string, read: () => Promise<T>): Promise<StageArtifact<T>> {
+  const up = inputs.up[stage];
+  if (!up) return missingArtifact(stage, missing[stage] ?? 'not part of this run');
+  return { status: 'ok', data: await read(), warnings: up.manifest.warnings };
 }
 
-async function allocationPart(inputs: StageInputs): Promise<Pick<ReportData, 'allocation' | 'curves'>> {
-  const alloc = await json<AllocationResult & { horizonWeeks: number }>(inputs.file('optimise', 'allocation.json'));
-  const curves = await json<{ channels: NonNullable<ReportData['curves']> }>(inputs.file('optimise', 'curves.json'));
-  const clvAlloc = await json<AllocationResult | { status: 'not-run' }>(inputs.file('optimise', 'allocation-clv.json'));
-  const robust = await json<{ outOfSampleDrop: number | null; probabilityRecommendedBetter: number } | null>(inputs.file('optimise', 'robustness.json'));
-  const H = alloc.horizonWeeks;
+async function optimiseFiles(inputs: StageInputs): Promise<OptimiseForReport> {
+  const f = (name: string) => inputs.file('optimise', name);
   return {
-    curves: curves.channels,
-    allocation: {
-      status: alloc.status, horizonWeeks: H, budget: (alloc.spend ?? 0) * H,
-      rows: Object.keys(alloc.allocation).map((c) => ({
-        channel: c, current: (alloc.againstCurrent?.current[c] ?? 0) * H, recommended: alloc.allocation[c] * H, marginalRoi: alloc.marginalRoi[c] ?? NaN,
-        clvRecommended: clvAlloc.status === 'optimal' ? (clvAlloc as AllocationResult).allocation[c] * H : null,
-      })),
-      robustness: robust ? { outOfSampleDrop: robust.outOfSampleDrop, probabilityBetter: robust.probabilityRecommendedBetter } : null,
-      binding: alloc.binding.map((b) => `${b.description}${b.shadowPrice !== null ? ` (shadow price ${b.shadowPrice.toFixed(3)})` : ''}`),
-      expectedRevenue: (alloc.revenue ?? 0) * H,
-      currentRevenue: (alloc.againstCurrent?.currentRevenue ?? 0) * H,
-    },
+    allocation: await json(f('allocation.json')),
+    allocationClv: await json(f('allocation-clv.json')),
+    curves: await json(f('curves.json')),
+    scenarios: await json(f('scenarios.json')),
+    curveDraws: (await json<{ draws: Record<string, CurveSpec>[] }>(f('curve-draws.json'))).draws,
+    robustness: await json(f('robustness.json')),
+    planDates: parseCsv(await readFile(f('plan.csv'), 'utf8'), 'plan.csv').rows.map((r) => r[0]),
   };
-}
-
-async function simulationPart(inputs: StageInputs): Promise<Pick<ReportData, 'simulation'>> {
-  const bands = await json<{ total: never; weekly: never; compare: { total: never; weekly: never }; probabilityBetter: number; draws: number }>(inputs.file('simulate', 'bands.json'));
-  return { simulation: { recommended: { total: bands.total, weekly: bands.weekly }, current: bands.compare, probabilityBetter: bands.probabilityBetter, draws: bands.draws } };
 }
 
 /** @param root the project root, against which the lineage's folders are shown */
@@ -74,7 +65,7 @@ export function reportStage(root: string): Stage<ReportParams> {
     needs: ['ingest', 'drift'], uses: ['mmm', 'clv', 'optimise', 'simulate'],
     reads: {
       ingest: [], drift: ['decision.json'], mmm: ['model.json', 'decomposition.csv'], clv: ['clv.json'],
-      optimise: ['allocation.json', 'allocation-clv.json', 'robustness.json', 'curves.json'], simulate: ['bands.json'],
+      optimise: ['allocation.json', 'allocation-clv.json', 'curves.json', 'scenarios.json', 'curve-draws.json', 'robustness.json', 'plan.csv'], simulate: ['bands.json'],
     },
     outputs: ['report.html'],
     params: (inputs) => ({
@@ -82,25 +73,23 @@ export function reportStage(root: string): Stage<ReportParams> {
       missing: { ...inputs.missing },
     }),
     run: async (ctx) => {
-      const stages: [label: string, name: string][] = [['ingest', 'ingest'], ['model', 'mmm'], ['clv', 'clv'], ['allocation', 'optimise'], ['forecast', 'simulate']];
-      const present = stages.filter(([, n]) => ctx.up[n]);
-      const m = ctx.up.ingest.manifest.metrics as ReportData['data'];
-      const drift = await json<DriftDecision>(ctx.file('drift', 'decision.json'));
-      const missing = Object.entries(ctx.params.missing).map(([n, why]) => `${SECTION_OF[n] ?? n} section missing: the ${n} stage ${why}`);
-      const data: ReportData = {
-        title: 'Weekly marketing-mix report',
+      const { missing } = ctx.params;
+      const drift = await readDecision(ctx.file('drift', 'decision.json'));
+      const data = assembleReportData({
         runId: sha256(stableJson(ctx.params.lineage)).slice(0, 16),
         lineage: ctx.params.lineage,
-        data: m,
-        warnings: [...missing, ...present.flatMap(([label, n]) => ctx.up[n].manifest.warnings.map((w) => `${label}: ${w}`))],
-        ...(ctx.up.mmm ? await modelPart(ctx) : {}),
-        ...(ctx.up.clv ? { clv: await json<ClvSummary>(ctx.file('clv', 'clv.json')) } : {}),
-        ...(ctx.up.optimise ? await allocationPart(ctx) : {}),
-        ...(ctx.up.simulate ? await simulationPart(ctx) : {}),
-        drift: { decision: drift.decision === 'refit' ? 'Refitted the model' : 'Reused the current model', reasons: drift.reasons, weekly: drift.weekly },
-      };
-      await writeFile(join(ctx.dir, 'report.html'), renderReport(data));
-      return { metrics: { sections: present.map(([l]) => l), missing: Object.keys(ctx.params.missing) } };
+        ingest: { status: 'ok', data: ctx.up.ingest.manifest.metrics as unknown as IngestSummary, warnings: ctx.up.ingest.manifest.warnings },
+        drift: { status: 'ok', data: { decision: drift.decision, reasons: drift.reasons }, warnings: ctx.up.drift.manifest.warnings },
+        mmm: await artifact(ctx, missing, 'mmm', async () => ({
+          model: await json<ModelForReport>(ctx.file('mmm', 'model.json')),
+          decomposition: parseCsv(await readFile(ctx.file('mmm', 'decomposition.csv'), 'utf8'), 'decomposition.csv'),
+        })),
+        clv: await artifact(ctx, missing, 'clv', () => json<ClvForReport>(ctx.file('clv', 'clv.json'))),
+        optimise: await artifact(ctx, missing, 'optimise', () => optimiseFiles(ctx)),
+        simulate: await artifact(ctx, missing, 'simulate', () => json<BandsDoc>(ctx.file('simulate', 'bands.json'))),
+      });
+      await writeFile(join(ctx.dir, 'report.html'), await renderReport(data));
+      return { metrics: { sections: Object.fromEntries(Object.entries(data.sections).map(([id, s]) => [id, s.status])) } };
     },
   };
 }

@@ -83,6 +83,14 @@ export const configSchema = z.strictObject({
     maxMultiple: num(0, 1000).default(2),
     /** Extra constraints in the problem format, money per week. */
     constraints: z.array(constraintSchema).default([]),
+    /** Gross margin, 0 < m <= 1: profit = m x revenue - media spend; break-even marginal ROAS is 1/m (default 1: revenue). */
+    margin: z.number().gt(0).max(1).default(1),
+    /** The scenario "spend until the next unit returns this much revenue" (Meridian's target mROI; default 1). */
+    targetMarginalRoas: z.number().positive().default(1),
+    /** The scenario "the most revenue at this ROAS" (Robyn's target_efficiency; default 0.8 x the current plan's ROAS). */
+    targetRoas: z.number().positive().nullable().default(null),
+    /** Upper limit on the total weekly budget of the flexible scenarios (default none). */
+    maxBudget: z.number().positive().nullable().default(null),
   }).prefault({}),
   simulate: z.strictObject({ draws: int(100, 1_000_000).default(10000) }).prefault({}),
   drift: z.strictObject({

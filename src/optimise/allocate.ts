@@ -18,7 +18,7 @@ import type { Highs } from 'highs';
 import { curveSupremum, inflectionPoint, isConcaveOn, marginalRoi, responseValue, saturationSpend, spendForResponse } from './curves.ts';
 import { buildBreakpoints, liftPwl, makePwl, pwlValues, refineAround } from './breakpoints.ts';
 import type { ChannelCurves, ChannelPwl } from './breakpoints.ts';
-import { channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
+import { boundsHeld, channelMarginalValue, constraintViolations, evaluatePlan } from './evaluate.ts';
 import { formulate } from './formulate.ts';
 import type { ModelMap } from './formulate.ts';
 import { polishPlan } from './polish.ts';
@@ -84,6 +84,12 @@ function channelDomain(problem: ResolvedProblem, t: number, i: number, capScale:
     if (curve.type === 'hill') upper = Math.max(upper, 4 * curve.k);
     if (curve.type === 'log') upper = Math.max(upper, 4 * curve.s);
   }
+  // Past the spend where the next unit stops paying (profit) or falls below every ROAS floor, so that the
+  // tail beyond the cap cannot form an unbounded ray of the linearised model (smooth curves decline from 4k on).
+  const floors = problem.constraints.filter((c) => c.kind === 'roasFloor').map((c) => c.value);
+  const floor = floors.length ? Math.min(...floors) : Infinity;
+  const pays = (x: number) => (problem.spendCost > 0 && channelMarginalValue(problem, ch, x) > 0) || marginalRoi(ch.revenue, x) >= floor;
+  for (let guard = 0; guard < 200 && pays(upper); guard++) upper *= 2;
   if (problem.targetRevenue !== null) {
     const sup = curveSupremum(ch.revenue);
     const reach = spendForResponse(ch.revenue, Math.min(problem.targetRevenue, Number.isFinite(sup) ? 0.9999 * sup : Infinity));
@@ -686,9 +692,13 @@ function emptyResult(problem: ResolvedProblem, status: AllocationResult['status'
     clvValue: null,
     spend: null,
     roas: null,
+    margin: problem.margin,
+    breakEvenRoi: 1 / problem.margin,
+    profit: null,
     warnings,
   };
 }
+
 
 /**
  * Intervals the polish may move each channel in: anywhere within its bounds
@@ -798,6 +808,10 @@ export function allocateResolved(highs: Highs, problem: ResolvedProblem, warning
     clvValue: totals.clv,
     spend: totals.spend,
     roas: totals.spend > 0 ? totals.revenue / totals.spend : null,
+    margin: problem.margin,
+    breakEvenRoi: 1 / problem.margin,
+    profit: problem.margin * totals.revenue - totals.spend,
+    ...(problem.multiPeriod ? {} : { atBound: boundsHeld(problem, X[0]) }),
     solver,
     warnings,
   };
@@ -815,8 +829,10 @@ export function allocateResolved(highs: Highs, problem: ResolvedProblem, warning
       changePct: Object.fromEntries(names.map((nm) => [nm, curAlloc[nm] > 0 ? (allocation[nm] - curAlloc[nm]) / curAlloc[nm] : null])),
       currentObjective: curTotals.objective,
       currentRevenue: curTotals.revenue,
+      currentProfit: problem.margin * curTotals.revenue - curTotals.spend,
       uplift: totals.objective - curTotals.objective,
       revenueUplift: totals.revenue - curTotals.revenue,
+      profitUplift: problem.margin * (totals.revenue - curTotals.revenue) - (totals.spend - curTotals.spend),
     };
     const curViol = constraintViolations(problem, cur, 1e-6);
     if (curViol.length > 0) warnings.push(`the current plan breaks ${curViol.map((v) => v.id).join(', ')}`);
@@ -843,7 +859,8 @@ function rollingPlan(highs: Highs, problem: ResolvedProblem): NonNullable<Alloca
 
 /**
  * Allocates a budget across channels (and periods) to maximise revenue, CLV
- * value or a weighted mix, or to reach a revenue target with the least spend.
+ * value, a weighted mix or profit (margin x revenue - spend), or to reach a
+ * revenue target with the least spend.
  * See {@link AllocationProblem} for the JSON form and its defaults.
  * `objective` in the result is the true curves' value at the allocation.
  * @throws ValidationError for a malformed problem (message names the JSON path)

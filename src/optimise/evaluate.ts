@@ -8,18 +8,18 @@ import { curvature, marginalRoi, responseValue } from './curves.ts';
 import { clvMarginal, clvValue } from './breakpoints.ts';
 import type { ResolvedChannel, ResolvedProblem } from './types.ts';
 
-/** Value of one channel's spend under the problem's objective: weight (revenueCoef f + clvCoef g). */
+/** Value of one channel's spend under the problem's objective: weight (revenueCoef f + clvCoef g) - spendCost x. */
 export function channelValue(problem: ResolvedProblem, ch: ResolvedChannel, x: number): number {
   const f = problem.revenueCoef !== 0 ? responseValue(ch.revenue, x) : 0;
   const g = problem.clvCoef !== 0 ? clvValue(ch, x) : 0;
-  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g);
+  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g) - problem.spendCost * Math.max(0, x);
 }
 
 /** d channelValue / d x. */
 export function channelMarginalValue(problem: ResolvedProblem, ch: ResolvedChannel, x: number): number {
   const f = problem.revenueCoef !== 0 ? marginalRoi(ch.revenue, x) : 0;
   const g = problem.clvCoef !== 0 ? clvMarginal(ch, x) : 0;
-  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g);
+  return ch.weight * (problem.revenueCoef * f + problem.clvCoef * g) - problem.spendCost;
 }
 
 /** d^2 channelValue / d x^2 (0 on piecewise-linear curves). */
@@ -128,4 +128,22 @@ export function constraintViolations(
     }
   });
   return out;
+}
+
+/**
+ * Which of its own bounds each channel's spend sits at (single period):
+ * "off" for a minIfActive channel at 0, "min"/"max" at lo/hi (relative
+ * tolerance 1e-6), else null.
+ * @param x spend per channel of period 0
+ */
+export function boundsHeld(problem: ResolvedProblem, x: number[]): Record<string, 'min' | 'max' | 'off' | null> {
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  return Object.fromEntries(
+    problem.periods[0].channels.map((ch, i) => {
+      if (ch.minIfActive > 0 && x[i] === 0) return [ch.name, 'off'];
+      if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) return [ch.name, 'max'];
+      if (near(x[i], ch.lo)) return [ch.name, 'min'];
+      return [ch.name, null];
+    }),
+  );
 }

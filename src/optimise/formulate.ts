@@ -74,7 +74,7 @@ function runBoundaries(slopes: number[][], lens: number[]): number[] {
 
 /**
  * Builds the model. Objective: maximise sum_t sum_i weight_i (revenueCoef
- * f + clvCoef g), or for "efficiency" minimise total spend.
+ * f + clvCoef g) - spendCost x, or for "efficiency" minimise total spend.
  * @param pwls pwls[t][i], breakpoints of channel i in period t
  */
 export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: FormulateOptions = {}): { model: LinearModel; map: ModelMap } {
@@ -110,7 +110,9 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
       const hiUser = omit.has(`max:${i}`) ? budgetCap : ch.hi;
       const lo = omit.has(`min:${i}`) ? 0 : ch.lo;
       const useActive = ch.minIfActive > 0 && lo === 0 && !omit.has(`minIfActive:${i}`);
-      const xCol = b.addColumn(`x${t}_${i}`, useActive ? 0 : lo, hiUser, efficiency && !opts.feasibilityOnly ? 1 : 0);
+      // efficiency minimises spend; profit pays spendCost per unit of spend
+      const xCost = opts.feasibilityOnly ? 0 : efficiency ? 1 : -problem.spendCost;
+      const xCol = b.addColumn(`x${t}_${i}`, useActive ? 0 : lo, hiUser, xCost);
       map.x[t].push(xCol);
       // segments
       const K = pwl.bp.length - 1;

@@ -129,7 +129,8 @@ export function polishPlan(
     const rowKinds: ('eq' | 'lo' | 'hi')[] = [];
     for (const r of rows) {
       const a = dot(r, x);
-      const s = 1e-9 * Math.max(1, Math.abs(r.lo), Math.abs(r.hi === Infinity ? 0 : r.hi));
+      // infinite limits must not widen the tolerance (an open side is never active)
+      const s = 1e-9 * Math.max(1, Number.isFinite(r.lo) ? Math.abs(r.lo) : 0, Number.isFinite(r.hi) ? Math.abs(r.hi) : 0);
       if (r.lo === r.hi) {
         activeRows.push(r);
         rowKinds.push('eq');

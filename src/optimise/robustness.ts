@@ -31,9 +31,15 @@ export { quantileSorted };
  * @param problem the resolved problem the allocation was made for
  * @param plan spend X[t][i] (period t, channel i); a single-period plan may be given as X[0]
  * @param curveSets each draw maps channel name -> revenue curve (channels missing from a draw keep their curve)
+ * @param measure "objective" (default) or "revenue": the plan's unweighted revenue response under each draw
  * @throws ValidationError if a draw names an unknown channel or holds a bad curve, or there are no draws
  */
-export function evaluateUnderCurveDraws(problem: ResolvedProblem, plan: number[][], curveSets: readonly Record<string, CurveSpec>[]): RobustnessSummary {
+export function evaluateUnderCurveDraws(
+  problem: ResolvedProblem,
+  plan: number[][],
+  curveSets: readonly Record<string, CurveSpec>[],
+  measure: 'objective' | 'revenue' = 'objective',
+): RobustnessSummary {
   if (curveSets.length === 0) throw new ValidationError('evaluateUnderCurveDraws requires at least one curve set');
   const index = new Map(problem.channelNames.map((n, i) => [n, i]));
   const values = curveSets.map((set, d) => {
@@ -46,7 +52,7 @@ export function evaluateUnderCurveDraws(problem: ResolvedProblem, plan: number[]
       })),
     };
     const tot = evaluatePlan(alt, plan);
-    return problem.objective === 'efficiency' ? tot.revenue : tot.objective;
+    return measure === 'revenue' || problem.objective === 'efficiency' ? tot.revenue : tot.objective;
   });
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((s, v) => s + v, 0) / values.length;

@@ -128,10 +128,21 @@ export type MaxChangeSpec = number | { absolute?: number; relative?: number };
 export interface AllocationProblem {
   /** Total budget per period (single-period problems); omit for no budget. */
   budget?: number;
-  /** true (default): spend exactly the budget; false: at most the budget. */
+  /** true: spend exactly the budget; false: at most the budget. Default true, except for the "profit" objective (default false). */
   spendAll?: boolean;
-  /** Default "revenue". */
-  objective?: 'revenue' | 'clv' | 'weighted' | 'efficiency';
+  /**
+   * Default "revenue". "profit" maximises margin x revenue - spend (gross
+   * profit of the media), spending less than the budget when the next unit
+   * returns less than break-even (marginal ROI 1 / margin).
+   */
+  objective?: 'revenue' | 'clv' | 'weighted' | 'efficiency' | 'profit';
+  /**
+   * Gross margin: the share of revenue left after the cost of the goods sold,
+   * 0 < margin <= 1 (default 1: profit is revenue minus media spend). Used by
+   * the "profit" objective and for the profit and break-even ROI (1 / margin)
+   * of every result.
+   */
+  margin?: number;
   /** Weight of CLV value in the "weighted" objective (default 1). */
   clvWeight?: number;
   /** Targets of the "efficiency" objective. */
@@ -200,10 +211,16 @@ export type ResolvedConstraint = ResolvedGroup | ResolvedRatio | ResolvedRoasFlo
 
 /** The problem after validation: what the solver works on. Channel order is the same in every period. */
 export interface ResolvedProblem {
-  objective: 'revenue' | 'clv' | 'weighted' | 'efficiency';
-  /** Revenue and CLV coefficients of the value objective: value_i = weight_i * (revenueCoef * f_i + clvCoef * g_i). */
+  objective: 'revenue' | 'clv' | 'weighted' | 'efficiency' | 'profit';
+  /**
+   * Coefficients of the value objective: value_i = weight_i * (revenueCoef * f_i + clvCoef * g_i) - spendCost * x_i
+   * ("profit": revenueCoef = margin, spendCost = 1; otherwise spendCost = 0).
+   */
   revenueCoef: number;
   clvCoef: number;
+  spendCost: number;
+  /** Gross margin (0, 1]; profit = margin x revenue - spend. */
+  margin: number;
   spendAll: boolean;
   /** Efficiency: least spend with revenue >= targetRevenue in each period (null: no such target). */
   targetRevenue: number | null;
@@ -268,9 +285,12 @@ export interface ChangeAgainstCurrent {
   changePct: Record<string, number | null>;
   currentObjective: number;
   currentRevenue: number;
+  /** margin x revenue - spend of the current plan. */
+  currentProfit: number;
   /** objective(optimal) - objective(current). For "efficiency" this is the spend saved... as a negative (less spend). */
   uplift: number;
   revenueUplift: number;
+  profitUplift: number;
 }
 
 /** The answer of {@link allocateBudget}; JSON-safe (no NaN or Infinity). */
@@ -291,6 +311,18 @@ export interface AllocationResult {
   clvValue: number | null;
   spend: number | null;
   roas: number | null;
+  /** Gross margin the result was computed with (the problem's, default 1). */
+  margin: number;
+  /** Marginal ROI at which the next unit of spend pays for itself: 1 / margin. */
+  breakEvenRoi: number;
+  /** margin x revenue - spend at the allocation (null unless optimal). */
+  profit: number | null;
+  /**
+   * Single-period problems: which of each channel's own bounds its spend sits
+   * at ("min", "max", "off" for a minIfActive channel switched off, or null
+   * when free). A channel at a bound need not have the common marginal ROI.
+   */
+  atBound?: Record<string, 'min' | 'max' | 'off' | null>;
   periods?: PeriodResult[];
   /** Multi-period: the one-period-at-a-time plan, for comparison with the joint plan. */
   rolling?: { status: AllocationResult['status']; objective: number | null; periods: PeriodResult[] };

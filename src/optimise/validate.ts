@@ -131,10 +131,10 @@ const CHANNEL_KEYS = [
 
 const TOP_KEYS = [
   'budget', 'spendAll', 'objective', 'clvWeight', 'target', 'channels', 'constraints', 'current', 'periods',
-  'maxChange', 'reinvestRate', 'tolerance',
+  'maxChange', 'reinvestRate', 'tolerance', 'margin',
 ] as const;
 
-const OBJECTIVES = ['revenue', 'clv', 'weighted', 'efficiency'] as const;
+const OBJECTIVES = ['revenue', 'clv', 'weighted', 'efficiency', 'profit'] as const;
 
 function resolveChannel(
   entry: Json,
@@ -210,7 +210,9 @@ export function resolveProblem(input: unknown): { problem: ResolvedProblem; warn
   let objective = objectiveRaw as ResolvedProblem['objective'];
   const budgetTop = optNumber(top, 'budget', '(problem)', { min: 0 });
   if (top.spendAll !== undefined && typeof top.spendAll !== 'boolean') fail('spendAll', `must be true or false, got ${show(top.spendAll)}`);
-  const spendAll = (top.spendAll as boolean | undefined) ?? true;
+  const spendAll = (top.spendAll as boolean | undefined) ?? objective !== 'profit';
+  // a gross margin is a share of revenue: above 1 the goods would cost less than nothing
+  const margin = optNumber(top, 'margin', '(problem)', { above: 0, max: 1 }) ?? 1;
   const clvWeight = optNumber(top, 'clvWeight', '(problem)', { min: 0 }) ?? 1;
   if (top.clvWeight !== undefined && objective !== 'weighted') warnings.push('clvWeight is only used by the "weighted" objective; ignored');
   const tolerance = optNumber(top, 'tolerance', '(problem)', { above: 0, max: 1e-3 }) ?? 1e-4;
@@ -234,8 +236,9 @@ export function resolveProblem(input: unknown): { problem: ResolvedProblem; warn
     warnings.push('objective "efficiency" with only target.roas: maximising revenue subject to ROAS >= target.roas');
   }
   const needsClv = objective === 'clv' || objective === 'weighted';
-  const revenueCoef = objective === 'clv' ? 0 : 1;
+  const revenueCoef = objective === 'clv' ? 0 : objective === 'profit' ? margin : 1;
   const clvCoef = objective === 'clv' ? 1 : objective === 'weighted' ? clvWeight : 0;
+  const spendCost = objective === 'profit' ? 1 : 0;
 
   // ---- channels (top level) and periods
   const topEntries = new Map<string, { entry: Json; path: string }>();
@@ -388,6 +391,8 @@ export function resolveProblem(input: unknown): { problem: ResolvedProblem; warn
       objective,
       revenueCoef,
       clvCoef,
+      spendCost,
+      margin,
       spendAll,
       targetRevenue,
       channelNames,

@@ -1,4 +1,8 @@
-/** HTML building blocks for the report: escaping and number formatting. */
+/**
+ * HTML building blocks of the report: escaping, the one number format, tables
+ * that scroll inside their own box, and JSON that is safe inside a script
+ * element.
+ */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -11,30 +15,91 @@ export function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-/** A number with thousands separators and `digits` decimals; '–' for missing values. */
-export function fmt(v: number | null | undefined, digits = 0): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const MISSING = '–';
+const isNum = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
+
+/** Three significant digits with trailing zeros dropped: 12.3, 0.553, 950. */
+function threeDigits(v: number): string {
+  if (v === 0) return '0';
+  const s = Number(v.toPrecision(3));
+  return Math.abs(s) >= 1000 ? s.toFixed(0) : String(s);
 }
 
-/** Compact money: 1,234 / 12.3k / 4.56M. */
-export function money(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+/**
+ * The one number format of the report, for money and counts, in text, tables,
+ * chart axes and the planner alike: three significant digits with a k, M or B
+ * suffix from a thousand on.
+ * @example compact(8799) // => '8.8k'
+ * @example compact(13200) // => '13.2k'
+ * @example compact(-1234567) // => '-1.23M'
+ * @example compact(0.5) // => '0.5'
+ */
+export function compact(v: number | null | undefined): string {
+  if (!isNum(v)) return MISSING;
   const a = Math.abs(v);
-  if (a >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
-  if (a >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
-  return fmt(v, 0);
+  for (const [size, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'k']] as const) {
+    // 999,950 rounds to 1.00M, not 1000k
+    if (Number((a / size).toPrecision(3)) >= 1 && a >= size * 0.9995) return `${threeDigits(v / size)}${suffix}`;
+  }
+  return threeDigits(v);
 }
 
-/** A percentage from a share (0.123 -> 12.3%). */
+/** A ratio (ROAS, marginal ROI) with two decimals: 0.70. */
+export function ratio(v: number | null | undefined): string {
+  return isNum(v) ? v.toFixed(2) : MISSING;
+}
+
+/** A share as a percentage (0.123 -> 12.3%). */
 export function pct(v: number | null | undefined, digits = 1): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  return `${(v * 100).toFixed(digits)}%`;
+  return isNum(v) ? `${(v * 100).toFixed(digits)}%` : MISSING;
 }
 
-/** A table from a header and rows of already-escaped cells. */
-export function table(header: string[], rows: string[][], cls = ''): string {
-  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+/** A relative change with its sign (0.09 -> +9.0%, -0.012 -> -1.2%). */
+export function signedPct(v: number | null | undefined, digits = 1): string {
+  if (!isNum(v)) return MISSING;
+  const s = (v * 100).toFixed(digits);
+  return v > 0 && Number(s) !== 0 ? `+${s}%` : `${Number(s) === 0 ? (0).toFixed(digits) : s}%`;
+}
+
+/** A money change with its sign (+1.2k, -350). */
+export function signedCompact(v: number | null | undefined): string {
+  if (!isNum(v)) return MISSING;
+  return v > 0 ? `+${compact(v)}` : compact(v);
+}
+
+/**
+ * A table from a header and rows of already-escaped cells, inside a box that
+ * scrolls sideways on its own (the page never does). Numeric columns align
+ * right; `wrapLast` lets the last column (notes) wrap.
+ */
+export function table(header: string[], rows: string[][], caption = '', wrapLast = false): string {
+  const head = `<thead><tr>${header.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>`;
+  const body = `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`).join('')}</tbody>`;
+  return `<div class="scroll${wrapLast ? ' wrap-last' : ''}" tabindex="0"><table>${caption ? `<caption>${caption}</caption>` : ''}${head}${body}</table></div>`;
+}
+
+/**
+ * JSON for a `<script type="application/json">` block: `<`, `>`, `&` and the
+ * line separators are written as \u escapes, so no string in the data can
+ * close the element (`</script>`) or open a comment; JSON.parse reads it back
+ * unchanged.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A marginal ROAS against break-even: the value and "above", "at" (within
+ * 1%) or "below", the word coloured and not only the colour telling.
+ */
+export function vsBreakEven(m: number | null | undefined, breakEven: number): string {
+  if (!isNum(m)) return MISSING;
+  const rel = m / breakEven - 1;
+  const word = Math.abs(rel) <= 0.01 ? 'at' : rel > 0 ? 'above' : 'below';
+  return `${ratio(m)} <span class="${word === 'at' ? 'at' : word === 'above' ? 'up' : 'down'}">${word}</span>`;
+}
+
+/** A term with its plain-words definition as a tooltip and a link to the glossary entry. */
+export function term(word: string, glossaryId: string, definition: string): string {
+  return `<a class="term" href="#g-${glossaryId}" title="${esc(definition)}">${esc(word)}</a>`;
 }

@@ -1,0 +1,62 @@
+/** Section "appendix": the technical detail (model selection, shadow prices, the optimiser's curse, CLV parameters, lineage) and the glossary. */
+import { glossaryList, t } from '../glossary.ts';
+import { compact, esc, pct, ratio, table } from '../html.ts';
+import type { ReportData } from '../types.ts';
+
+const num = (v: number | undefined, digits = 3) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+
+function modelDetail(d: ReportData): string {
+  const m = d.model;
+  if (!m) return '';
+  const mt = m.metrics;
+  const rows = [
+    [t('r2'), num(mt.r2)],
+    [t('nrmse'), num(mt.nrmse)],
+    [t('mape'), pct(mt.mape, 2)],
+    [`${t('mape')} on the ${m.holdoutWeeks} holdout weeks`, pct(mt.holdoutMape, 2)],
+    [t('decompRssd'), num(mt.decompRssd)],
+    ['Durbin-Watson', num(mt.durbinWatson, 2)],
+    ['Residual standard deviation per week', compact(mt.residualSd)],
+  ];
+  const selection = m.selection ? `<p>Selection: ${esc(m.selection)}.</p>` : '';
+  return `<h3>The model</h3>${table(['Measure', 'Value'], rows)}${selection}`;
+}
+
+function optimiserDetail(d: ReportData): string {
+  const p = d.plan;
+  if (!p) return '';
+  const binding = p.binding.length
+    ? table(['Limit', 'What it says', t('shadowPrice')], p.binding.map((b) => [`<code>${esc(b.id)}</code>`, esc(b.description), b.shadowPrice === null ? '–' : ratio(b.shadowPrice)]))
+    : '<p>No limit binds.</p>';
+  const r = p.robustness;
+  const curse =
+    r && r.outOfSampleDrop !== null
+      ? `<p>${t('curse')}: under the model's bootstrap draws the recommended plan's media revenue is on average ${pct(Math.abs(r.outOfSampleDrop))} ${r.outOfSampleDrop >= 0 ? 'below' : 'above'} what the point model promises, and it beats the current plan in ${pct(r.probabilityBetter, 0)} of the draws.</p>`
+      : '';
+  const scenarios = d.scenarios
+    ? `<p>Budget scenarios, each reproducible with <code>mmm optimise</code> on its problem (budgets per week): ${d.scenarios.scenarios.filter((s) => s.plan).map((s) => `${esc(s.label)} ${s.plan!.spend.toFixed(2)}`).join('; ')}.</p>`
+    : '';
+  return `<h3>The optimiser</h3><p>Binding limits of the recommended plan and their ${t('shadowPrice', 'shadow prices')} (revenue per week gained per unit the limit is loosened).</p>${binding}${curse}${scenarios}`;
+}
+
+function customerDetail(d: ReportData): string {
+  const c = d.customers;
+  if (!c) return '';
+  const rows = [
+    [`${t('bgnbd')} r, α`, `${num(c.bgnbd.r, 4)}, ${num(c.bgnbd.alpha, 4)}`],
+    [`${t('bgnbd')} a, b`, `${num(c.bgnbd.a, 4)}, ${num(c.bgnbd.b, 4)}`],
+    [`${t('gammaGamma')} p, q, v`, `${num(c.gammaGamma.p, 4)}, ${num(c.gammaGamma.q, 4)}, ${num(c.gammaGamma.v, 4)}`],
+  ];
+  return `<h3>Customer models</h3>${table(['Parameter', 'Value'], rows)}`;
+}
+
+function runDetail(d: ReportData): string {
+  const drift = d.drift ? `<p>Model decision: <b>${d.drift.decision}</b>. ${d.drift.reasons.map(esc).join('; ')}</p>` : '';
+  const lineage = table(['Stage', t('dataVersion'), 'Folder'], d.lineage.map((l) => [esc(l.stage), `<code class="hash">${esc(l.dataVersion)}</code>`, `<code>${esc(l.dir)}</code>`]));
+  return `<h3>This run</h3><p>Run <code>${esc(d.runId)}</code>; data ${esc(d.data.firstWeek)} to ${esc(d.data.lastWeek)} (${d.data.weeks} weeks)${d.data.currency ? `, currency ${esc(d.data.currency)}` : ''}.</p>${drift}<p>${t('lineage')}: the artifacts this report was made from.</p>${lineage}`;
+}
+
+/** Renders the section's body. */
+export function appendixSection(d: ReportData): string {
+  return `${modelDetail(d)}${optimiserDetail(d)}${customerDetail(d)}${runDetail(d)}<h3 id="glossary">Glossary</h3>${glossaryList()}`;
+}

@@ -1,0 +1,48 @@
+/** Section "forecast": revenue per week over the coming weeks, recommended against current plan, P5-P95. */
+import type { TopLevelSpec } from 'vega-lite';
+import { moneyAxis, responsiveFigure } from '../charts.ts';
+import { t } from '../glossary.ts';
+import { compact, pct } from '../html.ts';
+import { PLAN_STYLE } from '../markers.ts';
+import type { ReportData, ReportForecast } from '../types.ts';
+import { weekAxis, weekTicks } from './decomposition.ts';
+
+/** Weekly P50 of both plans, the recommended plan's P5-P95 as a band. */
+function forecastSpec(f: ReportForecast, width: number): TopLevelSpec {
+  const plans = ['Recommended plan', ...(f.current ? ['Current plan'] : [])];
+  const lines = [
+    ...f.recommended.weekly.map((w) => ({ date: w.date, plan: plans[0], p50: w.p50 })),
+    ...(f.current?.weekly ?? []).map((w) => ({ date: w.date, plan: 'Current plan', p50: w.p50 })),
+  ];
+  const styles = [PLAN_STYLE.recommended, PLAN_STYLE.current].slice(0, plans.length);
+  const x = { ...weekAxis, axis: { ...weekAxis.axis, format: '%d %b', values: weekTicks(f.recommended.weekly.map((w) => w.date), width < 500 ? 4 : 2) } };
+  return {
+    width,
+    height: 200,
+    layer: [
+      { data: { values: f.recommended.weekly.map((w) => ({ date: w.date, p5: w.p5, p95: w.p95 })) }, mark: { type: 'area', color: PLAN_STYLE.recommended.color, opacity: 0.18 }, encoding: { x, y: { field: 'p5', type: 'quantitative' }, y2: { field: 'p95' } } },
+      {
+        data: { values: lines },
+        mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 1.8 },
+        encoding: {
+          x,
+          y: { field: 'p50', type: 'quantitative', axis: moneyAxis('Revenue per week (P50)'), scale: { zero: false } },
+          color: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.color) }, legend: { title: null } },
+          shape: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.shape) }, legend: { title: null } },
+          strokeDash: { field: 'plan', type: 'nominal', scale: { domain: plans, range: [[1, 0], [5, 3]].slice(0, plans.length) }, legend: { title: null } },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Renders the section's body. */
+export async function forecastSection(d: ReportData): Promise<string> {
+  const f = d.forecast!;
+  const r = f.recommended.total;
+  const cur = f.current ? ` With the current plan: ${compact(f.current.total.p50)} (${compact(f.current.total.p5)} – ${compact(f.current.total.p95)}).` : '';
+  const better = f.probabilityBetter !== null ? ` The recommended plan comes out ahead in ${pct(f.probabilityBetter, 0)} of the simulations.` : '';
+  const intro = `<p>Total revenue (baseline and media) over the next <b>${f.weeks} weeks</b> with the recommended plan: <b>${compact(r.p50)}</b>, ${compact(r.p50 / Math.max(1, f.weeks))} per week; 90% of ${compact(f.draws)} simulations land between ${compact(r.p5)} and ${compact(r.p95)} (${t('band')}).${cur}${better}</p>`;
+  const chart = await responsiveFigure(`Revenue per week over the next ${f.weeks} weeks`, (w) => forecastSpec(f, w), 'Shaded: P5–P95 of the recommended plan. Lines: the median (P50) of each plan.');
+  return `${intro}${chart}`;
+}

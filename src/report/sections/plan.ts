@@ -1,0 +1,67 @@
+/** Section "plan": the recommended split per week, what limits it, against the current plan. */
+import type { TopLevelSpec } from 'vega-lite';
+import { figure, moneyAxis, WIDTH } from '../charts.ts';
+import { t } from '../glossary.ts';
+import { compact, esc, ratio, signedCompact, signedPct, table, vsBreakEven } from '../html.ts';
+import { PLAN_STYLE } from '../markers.ts';
+import type { ReportData, ReportPlan } from '../types.ts';
+import { glyph } from './scenarios.ts';
+
+const HELD: Record<string, string> = { min: 'at its minimum', max: 'at its maximum', off: 'switched off' };
+
+/** Current and recommended spend per channel, joined. */
+function planSpec(p: ReportPlan): TopLevelSpec {
+  const what = ['Current plan', 'Recommended plan'];
+  const values = p.rows.flatMap((r) => [
+    { channel: r.channel, what: what[0], spend: r.current },
+    { channel: r.channel, what: what[1], spend: r.recommended },
+  ]);
+  const y = { field: 'channel', type: 'nominal', sort: null, axis: { title: null, labelLimit: 120 } } as const;
+  const x = { field: 'spend', type: 'quantitative', axis: moneyAxis('Spend per week') } as const;
+  return {
+    width: WIDTH.narrow - 40,
+    height: { step: 26 },
+    data: { values },
+    layer: [
+      { mark: { type: 'line', color: '#999' }, encoding: { y, x, detail: { field: 'channel' } } },
+      {
+        mark: { type: 'point', filled: true, size: 110, opacity: 1 },
+        encoding: {
+          y,
+          x,
+          shape: { field: 'what', type: 'nominal', scale: { domain: what, range: [PLAN_STYLE.current.shape, PLAN_STYLE.recommended.shape] }, legend: { title: null } },
+          color: { field: 'what', type: 'nominal', scale: { domain: what, range: [PLAN_STYLE.current.color, PLAN_STYLE.recommended.color] }, legend: { title: null } },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Binding limits other than the budget and the channels' own (those are in the Limit column), in plain words; shadow prices go to the appendix. */
+function limits(p: ReportPlan): string {
+  const own = /^(periods\[\d+\]\.)?channels\[.*\]\.(min|max|minIfActive)$/;
+  const items = p.binding.filter((b) => b.id !== 'budget' && !own.test(b.id)).map((b) => `<li>${esc(b.description)}</li>`);
+  return items.length ? `<p>What holds the plan where it is:</p><ul>${items.join('')}</ul>` : '';
+}
+
+/** Renders the section's body. */
+export async function planSection(d: ReportData): Promise<string> {
+  const p = d.plan!;
+  if (p.status !== 'optimal') return `<p class="warn">The optimiser found no plan: ${esc(p.message)}</p>`;
+  const be = 1 / d.margin;
+  const withClv = p.rows.some((r) => r.clvRecommended !== null);
+  const rows = p.rows.map((r) => [
+    esc(r.channel),
+    compact(r.current),
+    compact(r.recommended),
+    r.current > 0 ? signedPct(r.recommended / r.current - 1) : signedCompact(r.recommended - r.current),
+    vsBreakEven(r.marginalRoi, be),
+    r.atBound ? HELD[r.atBound] : '',
+    ...(withClv ? [compact(r.clvRecommended)] : []),
+  ]);
+  const head = ['Channel', `${glyph('current')} Current per week`, `${glyph('recommended')} Recommended per week`, 'Change', `${t('mroas')} vs break-even ${ratio(be)}`, 'Limit', ...(withClv ? ['If maximising CLV'] : [])];
+  const revenue = p.revenue !== null && p.currentRevenue !== null ? ` Media revenue ${compact(p.revenue)} per week against ${compact(p.currentRevenue)} now (${signedPct(p.revenue / p.currentRevenue - 1)}); profit from media ${compact(p.profit)} against ${compact(p.currentProfit)}.` : '';
+  const intro = `<p>The budget of <b>${compact(p.budget)} per week</b> (${compact(p.budget * d.horizonWeeks)} over the next ${d.horizonWeeks} weeks), split for the most revenue within each channel's limits.${revenue}</p>`;
+  const chart = await figure('Spend per week: current and recommended', planSpec(p));
+  return `${intro}${table(head, rows)}${limits(p)}${chart}`;
+}
