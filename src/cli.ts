@@ -239,14 +239,15 @@ const COMMANDS: Record<string, Command> = {
       budget: { type: 'number', help: 'with --model: total budget over the horizon (default: the last horizon\'s spend)', metavar: 'X' },
       'horizon-weeks': { type: 'int', help: 'with --model: planning horizon in weeks (default 13)', metavar: 'N' },
       constraints: { type: 'string', help: 'with --model: JSON array of constraints (money per week; see README)', metavar: 'FILE' },
+      margin: { type: 'number', help: 'with --model: gross margin, 0 < m <= 1 (default 1); profit = margin x revenue - spend', metavar: 'M' },
       out: { type: 'string', required: true, help: 'result JSON (a previous different file is kept as FILE.prev-<hash>)', metavar: 'FILE' },
     },
     run: async (o) => {
       const { runOptimiseCommand, runOptimiseFromModel, optimiseExitCode } = await import('../pipelines/optimise.ts');
       if ((o.problem === undefined) === (o.model === undefined)) throw new UsageError('mmm optimise: give either --problem FILE.json or --model DIR');
-      if (o.problem !== undefined && (o.budget !== undefined || o['horizon-weeks'] !== undefined || o.constraints !== undefined)) throw new UsageError('mmm optimise: --budget, --horizon-weeks and --constraints go with --model (a problem file holds its own)');
+      if (o.problem !== undefined && (o.budget !== undefined || o['horizon-weeks'] !== undefined || o.constraints !== undefined || o.margin !== undefined)) throw new UsageError('mmm optimise: --budget, --horizon-weeks, --constraints and --margin go with --model (a problem file holds its own)');
       const r = o.model
-        ? await runOptimiseFromModel({ model: o.model as string, out: o.out as string, budget: o.budget as number | undefined, horizonWeeks: o['horizon-weeks'] as number | undefined, constraints: o.constraints as string | undefined })
+        ? await runOptimiseFromModel({ model: o.model as string, out: o.out as string, budget: o.budget as number | undefined, horizonWeeks: o['horizon-weeks'] as number | undefined, constraints: o.constraints as string | undefined, margin: o.margin as number | undefined })
         : await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
       out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
       if (r.status !== 'optimal') err(r.message.startsWith(r.status) ? r.message : `${r.status}: ${r.message}`);

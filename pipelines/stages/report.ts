@@ -23,7 +23,7 @@ export interface ReportParams {
 /** What the page says when a stage has no output. */
 const WHY: Record<string, { absent: string; failed: string }> = {
   mmm: { absent: 'the model did not run', failed: 'the model could not be fitted' },
-  clv: { absent: 'the input has no transaction log (a weekly table without --transactions)', failed: 'the customer models could not be fitted' },
+  clv: { absent: 'the input is a weekly table without a transaction log', failed: 'the customer models could not be fitted' },
   optimise: { absent: 'the budget was not optimised', failed: 'the budget could not be optimised' },
   simulate: { absent: 'the forecast did not run', failed: 'the forecast could not be simulated' },
 };

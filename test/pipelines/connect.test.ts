@@ -60,7 +60,7 @@ describe('commands that connect', () => {
   it('refuses --problem with --model options, and a simulate with both a plan and an allocation', () => {
     const r = runCli(['optimise', '--problem', 'p.json', '--budget', '3', '--out', 'o.json'], t.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('error: mmm optimise: --budget, --horizon-weeks and --constraints go with --model (a problem file holds its own)');
+    expect(r.stderr.trim()).toBe('error: mmm optimise: --budget, --horizon-weeks, --constraints and --margin go with --model (a problem file holds its own)');
     const s = runCli(['simulate', '--model', 'm', '--plan', 'a.csv', '--allocation', 'b.json', '--out', 'o'], t.dir);
     expect(s.code).toBe(2);
   });

@@ -167,8 +167,8 @@ describe('what an operator sees', () => {
     expect(record.status).toBe('partial');
     expect(record.stages.find((s: { stage: string }) => s.stage === 'clv')).toMatchObject({ action: 'failed', error: expect.stringMatching(/repeat/) });
     const report = readFileSync(join(dir, 'reports', 'latest.html'), 'utf8');
-    expect(report).toMatch(/customer lifetime value section missing: the clv stage failed: [^<]*repeat/);
-    expect(report).toContain('What each channel returned');
+    expect(report).toMatch(/the customer models could not be fitted: [^<]*repeat/);
+    expect(report).toContain('<section id="channels"');
     // The model succeeded, so it is the one in use.
     expect(JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm).toBe(relative(join(dir, 'data'), join(dir, r.stdout.match(/^mmm +built +(\S+)$/m)![1])));
   });
