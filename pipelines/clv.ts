@@ -11,6 +11,8 @@ import { dateColumn, numericColumn, parseCsv, parseDateToDay, requireColumn, toC
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { STAGE_VERSIONS } from './versions.ts';
+import type { z } from 'zod';
+import { clvFileSchema, readChecked } from './schemas.ts';
 import { analyseClv, bgNbdExpectedPurchasesNewCustomer } from '../src/clv/index.ts';
 import type { BgNbdParams, ClvGroup, ClvResult, FitDiagnostics, GammaGammaParams, ValidationRow } from '../src/clv/index.ts';
 
@@ -235,7 +237,7 @@ export async function runClvCommand(opts: ClvCommandOptions): Promise<ClvSummary
     },
   });
   if (skipped || written.summary === undefined) {
-    return JSON.parse(await readFile(join(opts.out, 'clv.json'), 'utf8')) as ClvSummary;
+    return readChecked<ClvSummary>(clvFileSchema, join(opts.out, 'clv.json'));
   }
   return written.summary;
 }
@@ -259,7 +261,7 @@ export function checkCalibrationEnd(calibrationEndDay: number, firstDay: number,
  * into an artifact folder; shared by `mmm clv` and the weekly pipeline's CLV stage.
  */
 export async function writeClvFiles(result: ClvResult, summary: ClvSummary, dir: string): Promise<BuildResult> {
-  await writeFile(join(dir, 'clv.json'), stableJson(summary));
+  await writeFile(join(dir, 'clv.json'), stableJson(summary satisfies z.input<typeof clvFileSchema>));
   const s = result.summary;
   const rows: (string | number)[][] = s.customerIds.map((id, i) => [
     id,

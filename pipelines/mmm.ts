@@ -12,6 +12,8 @@ import type { BuildResult, Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { codeFingerprint } from './fingerprint.ts';
 import { STAGE_VERSIONS } from './versions.ts';
+import type { z } from 'zod';
+import type { bootstrapFileSchema, modelFileSchema } from './schemas.ts';
 import { fitMmm, resolveWindow } from '../src/mmm/index.ts';
 import type { CalibrationStudy, FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
 
@@ -187,16 +189,17 @@ export function weeklyTableCsv(data: WeeklyData): string {
  * on: recent spend for `mmm optimise --model`, restated history for drift).
  */
 export async function writeFitFiles(f: MmmFit, dir: string, data: WeeklyData): Promise<BuildResult> {
-  await writeFileAtomic(join(dir, 'model.json'), stableJson(f.model));
+  await writeFileAtomic(join(dir, 'model.json'), stableJson(f.model satisfies z.input<typeof modelFileSchema>));
   await writeFileAtomic(join(dir, 'input.csv'), weeklyTableCsv(data));
   const d = f.decomposition;
   await writeFileAtomic(join(dir, 'decomposition.csv'), toCsv(['date', ...d.header], d.rows.map((r, i) => [d.dates[i], ...r])));
   await writeFileAtomic(join(dir, 'pareto.json'), stableJson({ selection: f.model.selection, search: { candidates: f.diagnostics.candidates, trials: f.diagnostics.trials, iterations: f.diagnostics.iterations, populationSize: f.diagnostics.populationSize }, candidates: f.pareto }));
-  await writeFileAtomic(join(dir, 'bootstrap.json'), stableJson({
+  const bootstrap = {
     method: 'moving-block bootstrap of weeks; hyperparameters per draw from the near-optimal candidates; coefficients refitted',
     residualSd: f.model.metrics.residualSd, residualAutocorrelation: f.model.residualAutocorrelation,
     draws: f.draws,
-  }));
+  };
+  await writeFileAtomic(join(dir, 'bootstrap.json'), stableJson(bootstrap satisfies z.input<typeof bootstrapFileSchema>));
   const m = f.model.metrics;
   return {
     metrics: { r2: m.r2, nrmse: m.nrmse, mape: m.mape, holdoutMape: m.holdoutMape, decompRssd: m.decompRssd, candidates: f.diagnostics.candidates },

@@ -15,7 +15,7 @@ import { planFromTable, rollForward, simulatePlans, type Plan, type SimulationRe
 import type { BootstrapDraw, MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { readWeeklyCsv } from './mmm.ts';
 import { constantPlan, futureWeeks } from './allocation.ts';
-import { allocationFileSchema, readJson } from './schemas.ts';
+import { allocationFileSchema, bootstrapFileSchema, modelFileSchema, readChecked, readJson, type BandsFile } from './schemas.ts';
 
 export const SIMULATE_CODE_VERSION = STAGE_VERSIONS.simulate;
 
@@ -33,31 +33,20 @@ export interface SimulateCommandOptions {
   threads?: number;
 }
 
-/** Reads `model.json` and `bootstrap.json` of a fit folder. */
+/**
+ * Reads `model.json` and `bootstrap.json` of a fit folder, each checked with
+ * its schema (pipelines/schemas.ts).
+ * @throws UsageError when the folder has no model.json; ValidationError naming the file and key when a file is not a fit's
+ */
 export async function readFit(dir: string): Promise<{ model: MmmModel; draws: BootstrapDraw[]; files: string[] }> {
   const modelPath = join(dir, 'model.json');
   if (!existsSync(modelPath)) throw new UsageError(`${dir} is not a mmm fit output (no model.json)`);
-  let model: MmmModel;
-  try {
-    model = JSON.parse(await readFile(modelPath, 'utf8')) as MmmModel;
-  } catch (e) {
-    throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: modelPath });
-  }
-  if (model.formatVersion !== 1 || !Array.isArray(model.channels) || !Array.isArray(model.residuals)) {
-    throw new ValidationError('not a model written by mmm fit (formatVersion 1)', { file: modelPath });
-  }
+  // The schema checks the fields every reader relies on; the rest is the numerical core's own type.
+  const model = await readChecked<MmmModel>(modelFileSchema, modelPath);
   const bootPath = join(dir, 'bootstrap.json');
-  const files = [modelPath];
-  let draws: BootstrapDraw[] = [];
-  if (existsSync(bootPath)) {
-    try {
-      draws = (JSON.parse(await readFile(bootPath, 'utf8')) as { draws: BootstrapDraw[] }).draws ?? [];
-    } catch (e) {
-      throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: bootPath });
-    }
-    files.push(bootPath);
-  }
-  return { model, draws, files };
+  if (!existsSync(bootPath)) return { model, draws: [], files: [modelPath] };
+  const { draws } = await readChecked<{ draws: BootstrapDraw[] }>(bootstrapFileSchema, bootPath);
+  return { model, draws, files: [modelPath, bootPath] };
 }
 
 /**
@@ -88,9 +77,9 @@ export async function readFitForPlans(dir: string): Promise<{ model: MmmModel; d
 }
 
 /** Bands of the first plan in the contract's shape, plus the comparison when there is one. */
-export function bandsDocument(result: SimulationResult, labels: string[]): Record<string, unknown> {
+export function bandsDocument(result: SimulationResult, labels: string[]): BandsFile {
   const [first, second] = result.plans;
-  const doc: Record<string, unknown> = {
+  const doc: BandsFile = {
     total: first.total,
     weekly: first.weekly,
     draws: result.draws,

@@ -25,7 +25,7 @@ import { alertsFor, postAlerts } from './alerts.ts';
 import { lockStore } from './lock.ts';
 import { silentLog, type Log } from './log.ts';
 import { runStages, type Stage, type StageOutcome, type StageOutput } from './runner.ts';
-import { currentSchema, readDecision, readJson, runRecordSchema, type Alert, type CurrentFile, type RunRecord } from './schemas.ts';
+import { clvFileSchema, currentSchema, modelFileSchema, readDecision, readJson, runRecordSchema, type Alert, type CurrentFile, type RunRecord } from './schemas.ts';
 import { commitFiles, recoverStore } from './store.ts';
 import { clvFileStage, clvStage } from './stages/clv.ts';
 import { driftStage } from './stages/drift.ts';
@@ -187,8 +187,8 @@ async function alertInputs(outcomes: Map<string, StageOutcome>, store: string): 
   const mmm = outcomes.get('mmm') && out(outcomes.get('mmm')!);
   const clv = outcomes.get('clv') && out(outcomes.get('clv')!);
   const decision = drift?.action === 'built' ? await readDecision(join(drift.dir, 'decision.json')) : null;
-  const roas = mmm ? (JSON.parse(await readFile(join(mmm.dir, 'model.json'), 'utf8')) as { channels: { name: string; roas: number }[] }).channels : null;
-  const byChannel = async (dir: string) => (JSON.parse(await readFile(join(dir, 'clv.json'), 'utf8')) as { byChannel: { channel: string; meanClv: number }[] }).byChannel;
+  const roas = mmm ? (await readJson(modelFileSchema, join(mmm.dir, 'model.json'))).channels : null;
+  const byChannel = async (dir: string) => (await readJson(clvFileSchema, join(dir, 'clv.json'))).byChannel;
   const prevClv = (await previousRecord(store))?.stages.find((s) => s.stage === 'clv' && s.dir);
   const prevDir = prevClv?.dir ? join(store, prevClv.dir) : null;
   return {

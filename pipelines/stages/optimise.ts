@@ -4,7 +4,8 @@
  * solution with explanation and robustness under the bootstrap draws, and the
  * two plans to simulate.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import type { z } from 'zod';
 import { join } from 'node:path';
 import type { Config } from '../../src/core/config.ts';
 import { stableJson } from '../../src/core/hash.ts';
@@ -16,6 +17,7 @@ import { rollForward } from '../../src/simulate/index.ts';
 import { clvPerRevenueOf, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
 import type { ClvSummary } from '../clv.ts';
 import type { Stage } from '../runner.ts';
+import { clvFileSchema, readChecked, type allocationClvFileSchema, type allocationFileSchema, type curveDrawsFileSchema, type curvesFileSchema, type robustnessFileSchema, type scenariosFileSchema } from '../schemas.ts';
 import { readFit } from '../simulate.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 import { modelInput, SETTINGS_READS } from './model-settings.ts';
@@ -77,7 +79,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
       // A model kept by the drift stage is carried forward over the weeks seen since its fit: plans start after the newest week.
       const fit = await readFit(ctx.up.mmm.dir);
       const { model, draws } = rollForward(fit.model, fit.draws, data);
-      const clv = ctx.up.clv ? (JSON.parse(await readFile(ctx.file('clv', 'clv.json'), 'utf8')) as ClvSummary) : null;
+      const clv = ctx.up.clv ? await readChecked<ClvSummary>(clvFileSchema, ctx.file('clv', 'clv.json')) : null;
       const H = ctx.params.horizonWeeks;
       const recent = recentWeeklySpend(data, H);
       const clvPerRevenue = clvPerRevenueOf(model, clv, channelOf);
@@ -93,12 +95,16 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
       const fw = futureWeeks(model, H, await readFutureHolidays(ctx.file('ingest', 'dim_week_future.parquet')));
       const out = (name: string, text: string) => writeFile(join(ctx.dir, name), text);
       await out('problem.json', stableJson(problem));
-      await out('allocation.json', stableJson({ ...revenue, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' }));
-      await out('allocation-clv.json', stableJson(clvPlan ? { ...clvPlan, horizonWeeks: H } : null));
-      await out('curves.json', stableJson({ channels: curveTable(model, recent, revenue, clvPerRevenue, H), clvPerRevenue }));
-      await out('robustness.json', stableJson(robustnessOf(problem, revenue, recent, sets)));
-      await out('scenarios.json', stableJson(scenarios));
-      await out('curve-draws.json', stableJson({ note: 'weekly response curve of every channel under each bootstrap draw of the MMM', draws: sets }));
+      const allocation = { ...revenue, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' };
+      await out('allocation.json', stableJson(allocation satisfies z.input<typeof allocationFileSchema>));
+      const allocationClv = clvPlan ? { ...clvPlan, horizonWeeks: H } : null;
+      await out('allocation-clv.json', stableJson(allocationClv satisfies z.input<typeof allocationClvFileSchema>));
+      const curves = { channels: curveTable(model, recent, revenue, clvPerRevenue, H), clvPerRevenue };
+      await out('curves.json', stableJson(curves satisfies z.input<typeof curvesFileSchema>));
+      await out('robustness.json', stableJson(robustnessOf(problem, revenue, recent, sets) satisfies z.input<typeof robustnessFileSchema>));
+      await out('scenarios.json', stableJson(scenarios satisfies z.input<typeof scenariosFileSchema>));
+      const drawsDoc = { note: 'weekly response curve of every channel under each bootstrap draw of the MMM', draws: sets };
+      await out('curve-draws.json', stableJson(drawsDoc satisfies z.input<typeof curveDrawsFileSchema>));
       await out('plan.csv', planCsv(constantPlan(model, fw, revenue.status === 'optimal' ? revenue.allocation : recent)));
       await out('current.csv', planCsv(constantPlan(model, fw, recent)));
       return {

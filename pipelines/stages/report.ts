@@ -10,7 +10,7 @@ import { sha256, stableJson } from '../../src/core/hash.ts';
 import type { CurveSpec } from '../../src/optimise/types.ts';
 import { assembleReportData, renderReport, type BandsDoc, type ClvForReport, type IngestSummary, type ModelForReport, type OptimiseForReport, type StageArtifact } from '../../src/report/index.ts';
 import type { Stage, StageInputs } from '../runner.ts';
-import { readDecision } from '../schemas.ts';
+import { allocationClvFileSchema, allocationFileSchema, bandsFileSchema, clvFileSchema, curveDrawsFileSchema, curvesFileSchema, modelFileSchema, readChecked, readDecision, robustnessFileSchema, scenariosFileSchema } from '../schemas.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 
 export interface ReportParams {
@@ -36,7 +36,6 @@ function missingArtifact<T>(stage: string, why: string): StageArtifact<T> {
   return { status: 'skipped', reason: words.absent };
 }
 
-const json = async <T>(p: string): Promise<T> => JSON.parse(await readFile(p, 'utf8')) as T;
 
 /** A stage's artifact for the report: its parsed files with its warnings, or why it is missing. */
 async function artifact<T>(inputs: StageInputs, missing: Record<string, string>, stage: string, read: () => Promise<T>): Promise<StageArtifact<T>> {
@@ -48,12 +47,12 @@ async function artifact<T>(inputs: StageInputs, missing: Record<string, string>,
 async function optimiseFiles(inputs: StageInputs): Promise<OptimiseForReport> {
   const f = (name: string) => inputs.file('optimise', name);
   return {
-    allocation: await json(f('allocation.json')),
-    allocationClv: await json(f('allocation-clv.json')),
-    curves: await json(f('curves.json')),
-    scenarios: await json(f('scenarios.json')),
-    curveDraws: (await json<{ draws: Record<string, CurveSpec>[] }>(f('curve-draws.json'))).draws,
-    robustness: await json(f('robustness.json')),
+    allocation: await readChecked(allocationFileSchema, f('allocation.json')),
+    allocationClv: await readChecked(allocationClvFileSchema, f('allocation-clv.json')),
+    curves: await readChecked(curvesFileSchema, f('curves.json')),
+    scenarios: await readChecked(scenariosFileSchema, f('scenarios.json')),
+    curveDraws: (await readChecked<{ draws: Record<string, CurveSpec>[] }>(curveDrawsFileSchema, f('curve-draws.json'))).draws,
+    robustness: await readChecked(robustnessFileSchema, f('robustness.json')),
     planDates: parseCsv(await readFile(f('plan.csv'), 'utf8'), 'plan.csv').rows.map((r) => r[0]),
   };
 }
@@ -81,12 +80,12 @@ export function reportStage(root: string): Stage<ReportParams> {
         ingest: { status: 'ok', data: ctx.up.ingest.manifest.metrics as unknown as IngestSummary, warnings: ctx.up.ingest.manifest.warnings },
         drift: { status: 'ok', data: { decision: drift.decision, reasons: drift.reasons }, warnings: ctx.up.drift.manifest.warnings },
         mmm: await artifact(ctx, missing, 'mmm', async () => ({
-          model: await json<ModelForReport>(ctx.file('mmm', 'model.json')),
+          model: await readChecked<ModelForReport>(modelFileSchema, ctx.file('mmm', 'model.json')),
           decomposition: parseCsv(await readFile(ctx.file('mmm', 'decomposition.csv'), 'utf8'), 'decomposition.csv'),
         })),
-        clv: await artifact(ctx, missing, 'clv', () => json<ClvForReport>(ctx.file('clv', 'clv.json'))),
+        clv: await artifact(ctx, missing, 'clv', () => readChecked<ClvForReport>(clvFileSchema, ctx.file('clv', 'clv.json'))),
         optimise: await artifact(ctx, missing, 'optimise', () => optimiseFiles(ctx)),
-        simulate: await artifact(ctx, missing, 'simulate', () => json<BandsDoc>(ctx.file('simulate', 'bands.json'))),
+        simulate: await artifact(ctx, missing, 'simulate', () => readChecked<BandsDoc>(bandsFileSchema, ctx.file('simulate', 'bands.json'))),
       });
       await writeFile(join(ctx.dir, 'report.html'), await renderReport(data));
       return { metrics: { sections: Object.fromEntries(Object.entries(data.sections).map(([id, s]) => [id, s.status])) } };
