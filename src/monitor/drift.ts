@@ -4,7 +4,7 @@
  * data in, a decision with its reasons and the numbers behind them out.
  */
 import { dayToIso } from '../core/csv.ts';
-import { predictBaseline, predictMedia } from '../mmm/predict.ts';
+import { factorDummies, predictBaseline, predictMedia } from '../mmm/predict.ts';
 import type { MmmModel, NamedSeries, WeeklyData } from '../mmm/types.ts';
 
 export interface DriftThresholds {
@@ -38,8 +38,6 @@ export interface DriftDecision {
 export type FittedInput = WeeklyData | ArrayLike<number>;
 
 /** Categorical and organic series of a table (fields of WeeklyData in the MMM that models them; absent here before). */
-type WithExtras = { factors?: { name: string; values: string[] }[]; organic?: NamedSeries[] };
-
 /** A value restated when it moved by more than 0.5% of itself (at least 0.005 in absolute terms). */
 const RESTATED = 0.005;
 
@@ -76,7 +74,7 @@ export function controlsChanged(model: MmmModel, data: WeeklyData, start: number
   const inModel = new Set(model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy').map((b) => b.name));
   const m = model as MmmModel & { factors?: { name: string }[] };
   for (const f of m.factors ?? []) inModel.add(f.name);
-  const series: { name: string; values: ArrayLike<number | string> }[] = [...data.controls, ...((data as WeeklyData & WithExtras).factors ?? [])];
+  const series: { name: string; values: ArrayLike<number | string> }[] = [...data.controls, ...(data.factors ?? [])];
   const inData = new Set(series.map((s) => s.name));
   const missing = [...inModel].filter((n) => !inData.has(n)).sort();
   if (missing.length) return `controls changed: the model has ${missing.join(', ')}, which the data no longer has`;
@@ -100,8 +98,8 @@ export function restatedHistory(data: WeeklyData, fitted: FittedInput, model: Mm
   if (!('dates' in fitted)) return restatedTarget(data, fitted, start, model.window.weeks);
   const rowOf = new Map(Array.from(data.dates, (d, i) => [d, i]));
   const pairs = Array.from(fitted.dates, (d, i) => [i, rowOf.get(d)] as const).filter((p): p is readonly [number, number] => p[1] !== undefined);
-  const now = data as WeeklyData & WithExtras;
-  const then = fitted as WeeklyData & WithExtras;
+  const now = data;
+  const then = fitted;
   const numeric = (a: NamedSeries[] = [], b: NamedSeries[] = []) => a.flatMap((s) => b.filter((x) => x.name === s.name).map((x) => ({ name: s.name, then: s.values, now: x.values })));
   const columns = [{ name: data.targetName, then: then.target, now: data.target }, ...numeric(then.channels, now.channels), ...numeric(then.organic, now.organic), ...numeric(then.controls, now.controls)];
   const reasons: string[] = [];
@@ -169,28 +167,22 @@ function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: nu
   };
 }
 
-/** A baseline term as the MMM writes a factor level's 0/1 term (kind 'factor', with its factor and level). */
-type FactorTerm = { kind: string; name: string; factor?: string; level?: string };
-
 /**
  * The series the baseline prediction takes for the new weeks (from index
  * `from`): controls and organic activity by name, and each factor's levels as
- * the model's 0/1 terms (`<factor>_<level>`; the reference level has none).
+ * the model's 0/1 terms (`factorDummies`; the reference level has none).
  * Returns the reason to refit instead when a factor has a level the model never saw.
  */
 export function newWeekInputs(model: MmmModel, data: WeeklyData, from: number): Record<string, Float64Array> | string {
-  const extras = data as WeeklyData & WithExtras;
   const given: Record<string, Float64Array> = {};
-  for (const s of [...data.controls, ...(extras.organic ?? [])]) given[s.name] = s.values.slice(from);
-  const known = (model as MmmModel & { factors?: { name: string; levels: string[] }[] }).factors ?? [];
-  const terms: FactorTerm[] = model.baseline;
-  for (const f of extras.factors ?? []) {
-    const levels = known.find((k) => k.name === f.name)?.levels;
+  for (const s of [...data.controls, ...(data.organic ?? [])]) given[s.name] = s.values.slice(from);
+  for (const f of data.factors ?? []) {
+    const levels = model.factors?.find((k) => k.name === f.name)?.levels;
     if (!levels) continue;
     const ahead = f.values.slice(from);
     const t = ahead.findIndex((v) => !levels.includes(v));
     if (t >= 0) return `factor ${f.name} has a level the model never saw: "${ahead[t]}" in the week of ${dayToIso(data.dates[from + t])}`;
-    for (const term of terms.filter((b) => b.kind === 'factor' && b.factor === f.name)) given[term.name] = Float64Array.from(ahead, (v) => (v === term.level ? 1 : 0));
+    Object.assign(given, factorDummies(model, f.name, ahead));
   }
   return given;
 }
