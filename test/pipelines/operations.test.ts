@@ -240,3 +240,46 @@ describe('what an operator sees', () => {
     expect(manifestsHold(join(dir, 'data'))).toBe(7);
   });
 });
+
+describe('bad input at the pipeline level', () => {
+  it('refuses each with exit 2 and one line naming the file, row and column (or the config key); nothing moves and the failed run is on record', () => {
+    const dir = project('bad', { ...TINY, raw: 'raw' });
+    const sample = join(t.dir, 'bad-sample');
+    expect(runCli(['generate', '--out', sample, '--seed', '9', '--weeks', '40', '--scale', '0.05']).code).toBe(0);
+    cpSync(sample, join(dir, 'raw'), { recursive: true });
+    const good = runCli(['weekly', '--as-of', '2026-01-01'], dir);
+    expect(good.code, good.stderr).toBe(0);
+    const pristine = readFileSync(join(sample, 'orders.csv'), 'utf8');
+    const spend = readFileSync(join(sample, 'spend.csv'), 'utf8');
+    const lines = pristine.trimEnd().split('\n');
+    const cases: [string, () => void, RegExp, object?][] = [
+      ['an order dated decades ahead', () => writeFileSync(join(dir, 'raw', 'orders.csv'), [lines[0], ...lines.slice(1, 3), lines[3].replace(/,\d{4}-\d\d-\d\dT/, ',2099-01-01T'), ...lines.slice(4)].join('\n') + '\n'), /^error: orders\.csv row 3 column "timestamp": 2099-01-01T.* is after the as-of date 2026-01-01/],
+      ['a constant target', () => writeFileSync(join(dir, 'raw', 'orders.csv'), [lines[0], ...lines.slice(1).map((l) => l.replace(/,[0-9.]+,([A-Z]{3})$/, ',0,$1'))].join('\n') + '\n'), /^error: orders\.csv column "amount": weekly revenue is 0 in every week/],
+      ['negative spend', () => writeFileSync(join(dir, 'raw', 'spend.csv'), spend.replace(/\n([^,\n]*,[^,\n]*,[^,\n]*),([0-9.]+)/, '\n$1,-$2')), /^error: spend\.csv row 1 column "spend": negative spend -/],
+      ['text that is not UTF-8', () => writeFileSync(join(dir, 'raw', 'spend.csv'), Buffer.concat([Buffer.from(spend.slice(0, spend.indexOf('\n', spend.indexOf('\n') + 1) + 1)), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from(spend.slice(spend.indexOf('\n', spend.indexOf('\n') + 1) + 1))])), /^error: spend\.csv row 2 .*UTF-8/],
+      ['a constraint naming no channel of the data', () => undefined, /^error: mmm\.config\.json: optimise\.constraints\[0\]: unknown channel "nope" \(channels: /, { optimise: { horizonWeeks: 4, constraints: [{ type: 'group', channels: ['nope'], max: 5 }] } }],
+      ['a constraint of an unknown kind', () => undefined, /^error: mmm\.config\.json: optimise\.constraints\[0\]\.type: "grp" is none of the allowed forms$/, { optimise: { horizonWeeks: 4, constraints: [{ type: 'grp' }] } }],
+    ];
+    for (const [name, edit, line, extra] of cases) {
+      cpSync(sample, join(dir, 'raw'), { recursive: true });
+      writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...TINY, raw: 'raw', ...(extra ?? {}) }));
+      edit();
+      const before = pointers(dir);
+      const r = runCli(['weekly', '--as-of', '2026-01-01'], dir);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(2);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+      expect(errors, name).toHaveLength(1);
+      expect(errors[0], name).toMatch(line);
+      const after = pointers(dir);
+      expect({ current: after.current, latest: after.latest }, name).toEqual({ current: before.current, latest: before.latest });
+      expect(temps(dir), name).toEqual([]);
+      // A run that started (past the config check) is on record as failed; a config refused up front starts none.
+      const started = !name.includes('unknown kind');
+      expect(after.runs, name).toBe(before.runs + (started ? 1 : 0));
+      if (started) {
+        const newest = readdirSync(join(dir, 'data', 'runs')).filter((f) => f.endsWith('.json')).sort().at(-1)!;
+        expect(JSON.parse(readFileSync(join(dir, 'data', 'runs', newest), 'utf8')), name).toMatchObject({ status: 'failed', error: errors[0].slice('error: '.length) });
+      }
+    }
+  });
+});
