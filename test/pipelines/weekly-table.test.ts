@@ -114,3 +114,22 @@ describe('mmm weekly --weekly', () => {
     expect(neg.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(/^error: .*neg\.csv row 2 column "news": .*-3/);
   });
 });
+
+describe('a control constant over the weeks', () => {
+  it('is dropped with a warning and does not make the drift stage refit when new weeks arrive', () => {
+    const loose = { errorBandSigma: 10, recentWeeks: 4, spendRangeTolerance: 10, maxModelAgeWeeks: 52 };
+    const dir = project('constant', { ...SMALL, drift: loose, optimise: { horizonWeeks: 4 }, input: { weekly: 'w.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price', 'holiday'] } });
+    const withZeroHoliday = (csv: string) => csv.trimEnd().split('\n').map((l, i) => `${l},${i === 0 ? 'holiday' : 0}`).join('\n') + '\n';
+    const full = withZeroHoliday(twoChannelCsv('2022-01-03', 104));
+    writeFileSync(join(dir, 'w.csv'), full.split('\n').slice(0, 101).join('\n') + '\n'); // the first 100 weeks
+    const first = runCli(['weekly'], dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(logLines(first.stderr).some((l) => l.level === 'warn' && /w\.csv column "holiday" is constant \(0\.0\) over all weeks .*dropped from mmm_input/.test(l.message))).toBe(true);
+    writeFileSync(join(dir, 'w.csv'), full); // four more weeks, the holiday column still all zero
+    const second = runCli(['weekly'], dir);
+    expect(second.code, second.stderr).toBe(0);
+    const record = JSON.parse(readFileSync(join(dir, second.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
+    expect(record.decisions[0]).toMatchObject({ model: 'mmm', action: 'reuse' });
+    expect(second.stdout).toMatch(/^mmm +reused /m);
+  });
+});
