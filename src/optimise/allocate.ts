@@ -24,7 +24,8 @@ import type { ModelMap } from './formulate.ts';
 import { polishPlan } from './polish.ts';
 import { loadHighs, solveLinearModel } from './solver.ts';
 import type { LinearModel, LinearSolution } from './solver.ts';
-import { resolveProblem } from './validate.ts';
+import { resolveProblem } from './resolve.ts';
+import { parseAllocationProblem } from './schema.ts';
 import { findConflict, simpleConflict } from './conflicts.ts';
 import type {
   AllocationProblem,
@@ -871,12 +872,12 @@ function rollingPlan(highs: Highs, problem: ResolvedProblem): NonNullable<Alloca
  * // => allocation { a: 5, b: 5 } (equal curves share equally)
  */
 export async function allocateBudget(problem: AllocationProblem): Promise<AllocationResult> {
-  const { problem: resolved, warnings } = resolveProblem(problem);
+  const { problem: resolved, warnings } = resolveProblem(parseAllocationProblem(problem));
   const highs = await loadHighs();
   return allocateResolved(highs, resolved, warnings);
 }
 
-/** Validates without solving; throws the same ValidationError as {@link allocateBudget}. */
+/** Checks and resolves without solving; throws the same ValidationError as {@link allocateBudget}. */
 export function validateAllocationProblem(problem: unknown): ResolvedProblem {
-  return resolveProblem(problem).problem;
+  return resolveProblem(parseAllocationProblem(problem)).problem;
 }
