@@ -39,7 +39,7 @@ export interface PeriodLayout {
 
 /** The channels of every period; a single-period problem has one period. */
 export interface ProblemLayout {
-  /** Channel order: the top-level channels', or periods[0]'s when there are none at top level. */
+  /** Channel order: the channels periods[0] lists, in its order, then the other top-level channels in theirs (single period: the top-level order). */
   channelNames: string[];
   periods: PeriodLayout[];
 }

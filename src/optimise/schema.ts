@@ -20,8 +20,25 @@ const name = z.string().min(1);
 const nonNegative = z.number().min(0);
 const positive = z.number().gt(0);
 
+/**
+ * A refinement from a rule: adds the rule's first broken part as an issue.
+ * Skipped while the value already has issues: zod runs refinements after
+ * "continuable" issues (a number out of range, an empty list), and a rule
+ * over several keys reads them as valid.
+ */
+function rule<T>(check: (value: T) => Broken | null) {
+  return (value: T, ctx: z.core.$RefinementCtx<T>): void => {
+    if (ctx.issues.length > 0) return;
+    const broken = check(value);
+    if (broken) ctx.addIssue({ code: 'custom', path: broken.path, message: broken.message });
+  };
+}
+
 /** A list of channel names: at least one, none twice. */
-const channelList = z.array(name).min(1).refine((a) => new Set(a).size === a.length, { message: 'lists a channel twice' });
+const channelList = z
+  .array(name)
+  .min(1)
+  .refine((a) => new Set(a).size === a.length, { message: 'lists a channel twice' });
 
 // ---------------------------------------------------------------- curves
 
@@ -59,10 +76,7 @@ export const pointsCurveSchema = z
     spend: z.array(nonNegative).min(1),
     response: z.array(z.number()).min(1),
   })
-  .superRefine((c, ctx) => {
-    const broken = pointsRule(c);
-    if (broken) ctx.addIssue({ code: 'custom', ...broken });
-  });
+  .superRefine(rule(pointsRule));
 
 function pointsRule(c: { spend: number[]; response: number[] }): Broken | null {
   const { spend, response } = c;
@@ -92,10 +106,12 @@ export const tiersCurveSchema = z
     type: z.literal('tiers'),
     tiers: z.array(tierSchema).min(1),
   })
-  .superRefine((c, ctx) => {
-    const j = c.tiers.findIndex((t, i) => i < c.tiers.length - 1 && (t.width === undefined || t.width === null));
-    if (j >= 0) ctx.addIssue({ code: 'custom', path: ['tiers', j, 'width'], message: 'only the last tier may be unlimited (width omitted or null)' });
-  });
+  .superRefine(
+    rule((c) => {
+      const j = c.tiers.findIndex((t, i) => i < c.tiers.length - 1 && (t.width === undefined || t.width === null));
+      return j >= 0 ? { path: ['tiers', j, 'width'], message: 'only the last tier may be unlimited (width omitted or null)' } : null;
+    }),
+  );
 
 /** Any response curve: spend of one channel in one period -> incremental response of that period. */
 export const curveSchema = z.discriminatedUnion('type', [hillCurveSchema, logCurveSchema, pointsCurveSchema, tiersCurveSchema]);
@@ -132,10 +148,7 @@ export const channelSchema = z
     /** Current spend of this channel (overrides `recent` as the comparison plan). */
     current: nonNegative.optional(),
   })
-  .superRefine((c, ctx) => {
-    const broken = eitherOrRule(c);
-    if (broken) ctx.addIssue({ code: 'custom', ...broken });
-  });
+  .superRefine(rule((c) => eitherOrRule(c)));
 
 type ChannelEntry = z.output<typeof channelSchema>;
 
@@ -180,10 +193,12 @@ export const groupConstraintSchema = z
     /** Cap on the group's summed spend. */
     max: nonNegative.optional(),
   })
-  .superRefine((g, ctx) => {
-    if (g.min === undefined && g.max === undefined) ctx.addIssue({ code: 'custom', path: [], message: 'a group constraint needs "min" and/or "max"' });
-    else if (g.min !== undefined && g.max !== undefined && g.min > g.max) ctx.addIssue({ code: 'custom', path: [], message: `min ${g.min} > max ${g.max}` });
-  });
+  .superRefine(
+    rule((g) => {
+      if (g.min === undefined && g.max === undefined) return { path: [], message: 'a group constraint needs "min" and/or "max"' };
+      return g.min !== undefined && g.max !== undefined && g.min > g.max ? { path: [], message: `min ${g.min} > max ${g.max}` } : null;
+    }),
+  );
 
 /** `sum(left) sense factor * sum(right)`. */
 export const ratioConstraintSchema = z
@@ -217,7 +232,15 @@ export function constraintChannels(c: ConstraintInput): string[] {
 
 /** The first channel name of a constraint that is not a channel of the problem. */
 function unknownConstraintChannel(c: ConstraintInput, known: ReadonlySet<string>): Broken | null {
-  const lists: [string, string[]][] = c.type === 'group' ? [['channels', c.channels]] : c.type === 'ratio' ? [['left', c.left], ['right', c.right]] : [];
+  const lists: [string, string[]][] =
+    c.type === 'group'
+      ? [['channels', c.channels]]
+      : c.type === 'ratio'
+        ? [
+            ['left', c.left],
+            ['right', c.right],
+          ]
+        : [];
   for (const [key, list] of lists) {
     const q = list.findIndex((n) => !known.has(n));
     if (q >= 0) return { path: [key, q], message: `unknown channel ${JSON.stringify(list[q])}` };
@@ -295,10 +318,7 @@ export const allocationProblemSchema = z
     /** Relative optimality tolerance of the piecewise-linear solve (default 1e-4, at most 1e-3). */
     tolerance: positive.max(1e-3).optional(),
   })
-  .superRefine((p, ctx) => {
-    const broken = problemRule(p);
-    if (broken) ctx.addIssue({ code: 'custom', ...broken });
-  });
+  .superRefine(rule((p) => problemRule(p)));
 
 type Problem = z.output<typeof allocationProblemSchema>;
 
