@@ -156,7 +156,6 @@ const MIP_INITIAL_REL = 1e-3;
 
 /** Initial PWLs: fine on concave stretches for MIPs (global optimum), coarse for LPs (refined locally). */
 function initialPwls(problem: ResolvedProblem, mip: boolean, fromLower = false, relMip = MIP_INITIAL_REL, convexRel = 1e-2): ChannelPwl[][] {
-  const n = problem.channelNames.length;
   const budgets = problem.periods.map((p) => p.budget).filter((b): b is number => b !== null);
   const capScale = budgets.length ? Math.max(...budgets) : 0;
   return problem.periods.map((p, t) =>
