@@ -8,7 +8,9 @@
  *     budget an upper limit);
  *  4. budget scenarios (current, re-split, profit, target marginal ROAS,
  *     target ROAS, a 21-point sweep) of 6 Hill channels under 200 curve draws,
- *     the size of the weekly pipeline's problem.
+ *     the size of the weekly pipeline's problem;
+ *  5. checking (zod schema) and resolving problems 1 and 2 alone, once per
+ *     solve in every run above (CPU time per problem, median of 7 batches).
  * Figures: wall-clock and process CPU time (user + system; HiGHS WebAssembly is
  * single-threaded, so CPU time is the solve cost even when other processes
  * load the machine), medians over several runs after one warm-up run (the
@@ -16,7 +18,7 @@
  * Run: node bin/run-ts.mjs bench/optimise.bench.ts
  */
 import { Rng } from '../src/core/rng.ts';
-import { allocateBudget, budgetScenarios, defaultProblemFromCurves, loadHighs, resolveProblem } from '../src/optimise/index.ts';
+import { allocateBudget, budgetScenarios, defaultProblemFromCurves, loadHighs, parseAllocationProblem, resolveProblem } from '../src/optimise/index.ts';
 import { solveCore } from '../src/optimise/allocate.ts';
 import type { AllocationProblem, ChannelSpec, CurveSpec } from '../src/optimise/index.ts';
 
@@ -94,7 +96,7 @@ console.log(`HiGHS load (once per process): ${(performance.now() - t0).toFixed(1
 
 for (const seed of [1, 2, 3]) {
   const s = await time(`20 channels, S-curves, all constraint kinds (seed ${seed})`, 7, () => allocateBudget(sCurveProblem(seed)));
-  const core = solveCore(await loadHighs(), resolveProblem(sCurveProblem(seed)).problem);
+  const core = solveCore(await loadHighs(), resolveProblem(parseAllocationProblem(sCurveProblem(seed))).problem);
   const gap = (core.bound - s.objective!) / Math.abs(s.objective!);
   console.log(`  status ${s.status}, objective ${s.objective?.toFixed(4)}, proven bound ${core.bound.toFixed(4)} (gap ${(100 * gap).toFixed(3)}%), method ${s.solver?.method}, solves ${s.solver?.solves}, binding ${s.binding.length}`);
 }
@@ -117,3 +119,18 @@ function scenarioInput(seed: number): { problem: AllocationProblem; draws: Recor
 const sc = scenarioInput(1);
 const scen = await time('budget scenarios, 6 channels, 200 draws, 21-point sweep', 3, () => budgetScenarios(sc.problem, { curveDraws: sc.draws }));
 console.log(`  ${scen.scenarios.map((x) => `${x.id} ${x.status}${x.plan ? ` ${x.plan.spend.toFixed(0)}` : ''}`).join(', ')}; sweep ${scen.sweep.length} points`);
+
+/** CPU time of checking and resolving a problem, per problem (batches of n after a warm-up). */
+function checkCost(label: string, problem: AllocationProblem, n: number): void {
+  const once = () => resolveProblem(parseAllocationProblem(problem));
+  for (let i = 0; i < n; i++) once();
+  const per: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const c0 = cpuMs();
+    for (let i = 0; i < n; i++) once();
+    per.push((cpuMs() - c0) / n);
+  }
+  console.log(`check + resolve, ${label}: CPU median ${(1000 * median(per)).toFixed(0)} us per problem (min ${(1000 * Math.min(...per)).toFixed(0)})`);
+}
+checkCost('20 channels, every constraint kind', sCurveProblem(1), 1000);
+checkCost('52 periods x 20 channels', multiPeriodProblem(2), 50);

@@ -20,8 +20,8 @@ import { recentWeeklySpend, weeklyProblem } from './allocation.ts';
 import { readFitForPlans } from './simulate.ts';
 import { writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
-import { allocateBudget } from '../src/optimise/index.ts';
-import type { AllocationProblem, AllocationResult } from '../src/optimise/index.ts';
+import { allocateBudget, parseAllocationProblem } from '../src/optimise/index.ts';
+import type { AllocationResult } from '../src/optimise/index.ts';
 
 /** What the command returns: the result written to `out`. */
 export type OptimiseResult = AllocationResult;
@@ -43,13 +43,7 @@ export async function runOptimiseCommand(opts: { problem: string; out: string })
   } catch (err) {
     throw new ValidationError(`not valid JSON: ${(err as Error).message}`, { file: opts.problem });
   }
-  let result: AllocationResult;
-  try {
-    result = await allocateBudget(parsed as AllocationProblem);
-  } catch (err) {
-    if (err instanceof ValidationError && err.location.file === undefined) throw new ValidationError(err.detail, { file: opts.problem });
-    throw err;
-  }
+  const result = await allocateBudget(parseAllocationProblem(parsed, opts.problem));
   await writeFileAtomic(opts.out, stableJson(result), { keepPrevious: true });
   return result;
 }

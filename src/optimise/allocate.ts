@@ -24,7 +24,8 @@ import type { ModelMap } from './formulate.ts';
 import { polishPlan } from './polish.ts';
 import { loadHighs, solveLinearModel } from './solver.ts';
 import type { LinearModel, LinearSolution } from './solver.ts';
-import { resolveProblem } from './validate.ts';
+import { resolveProblem } from './resolve.ts';
+import { parseAllocationProblem } from './schema.ts';
 import { findConflict, simpleConflict } from './conflicts.ts';
 import type {
   AllocationProblem,
@@ -155,7 +156,6 @@ const MIP_INITIAL_REL = 1e-3;
 
 /** Initial PWLs: fine on concave stretches for MIPs (global optimum), coarse for LPs (refined locally). */
 function initialPwls(problem: ResolvedProblem, mip: boolean, fromLower = false, relMip = MIP_INITIAL_REL, convexRel = 1e-2): ChannelPwl[][] {
-  const n = problem.channelNames.length;
   const budgets = problem.periods.map((p) => p.budget).filter((b): b is number => b !== null);
   const capScale = budgets.length ? Math.max(...budgets) : 0;
   return problem.periods.map((p, t) =>
@@ -871,12 +871,12 @@ function rollingPlan(highs: Highs, problem: ResolvedProblem): NonNullable<Alloca
  * // => allocation { a: 5, b: 5 } (equal curves share equally)
  */
 export async function allocateBudget(problem: AllocationProblem): Promise<AllocationResult> {
-  const { problem: resolved, warnings } = resolveProblem(problem);
+  const { problem: resolved, warnings } = resolveProblem(parseAllocationProblem(problem));
   const highs = await loadHighs();
   return allocateResolved(highs, resolved, warnings);
 }
 
-/** Validates without solving; throws the same ValidationError as {@link allocateBudget}. */
+/** Checks and resolves without solving; throws the same ValidationError as {@link allocateBudget}. */
 export function validateAllocationProblem(problem: unknown): ResolvedProblem {
-  return resolveProblem(problem).problem;
+  return resolveProblem(parseAllocationProblem(problem)).problem;
 }

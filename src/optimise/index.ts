@@ -1,7 +1,8 @@
 /** Budget optimiser: allocation problems -> solver -> allocation with its explanation. */
 export * from './types.ts';
 export { responseValue, marginalRoi, averageRoi, inflectionPoint, isConcaveOn, curveSupremum, spendForResponse } from './curves.ts';
-export { resolveProblem, validateCurve } from './validate.ts';
+export { resolveProblem } from './resolve.ts';
+export { allocationProblemSchema, curveSchema, parseAllocationProblem, parseCurveSets } from './schema.ts';
 export { allocateBudget, allocateResolved, validateAllocationProblem } from './allocate.ts';
 export { evaluatePlan, constraintViolations, channelValue, channelMarginalValue, boundsHeld } from './evaluate.ts';
 export type { PlanTotals, Violation } from './evaluate.ts';

@@ -7,7 +7,7 @@ import { quantileSorted } from '../core/quantile.ts';
 import { ValidationError } from '../core/errors.ts';
 import { evaluatePlan } from './evaluate.ts';
 import type { CurveSpec, ResolvedProblem } from './types.ts';
-import { validateCurve } from './validate.ts';
+import { parseCurveSets } from './schema.ts';
 
 /** Summary of the objective over curve draws. */
 export interface RobustnessSummary {
@@ -42,13 +42,15 @@ export function evaluateUnderCurveDraws(
 ): RobustnessSummary {
   if (curveSets.length === 0) throw new ValidationError('evaluateUnderCurveDraws requires at least one curve set');
   const index = new Map(problem.channelNames.map((n, i) => [n, i]));
-  const values = curveSets.map((set, d) => {
+  curveSets.forEach((set, d) => {
     for (const name of Object.keys(set)) if (!index.has(name)) throw new ValidationError(`curveSets[${d}].${name}: unknown channel "${name}"`);
+  });
+  const values = parseCurveSets(curveSets).map((set) => {
     const alt: ResolvedProblem = {
       ...problem,
       periods: problem.periods.map((p) => ({
         ...p,
-        channels: p.channels.map((ch) => (set[ch.name] ? { ...ch, revenue: validateCurve(set[ch.name], `curveSets[${d}].${ch.name}`) } : ch)),
+        channels: p.channels.map((ch) => (set[ch.name] ? { ...ch, revenue: set[ch.name] } : ch)),
       })),
     };
     const tot = evaluatePlan(alt, plan);

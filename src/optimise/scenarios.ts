@@ -26,7 +26,8 @@ import { boundsHeld, evaluatePlan } from './evaluate.ts';
 import { evaluateUnderCurveDraws } from './robustness.ts';
 import { loadHighs } from './solver.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec, ResolvedProblem } from './types.ts';
-import { resolveProblem } from './validate.ts';
+import { resolveProblem } from './resolve.ts';
+import { parseAllocationProblem } from './schema.ts';
 
 /** Options of {@link budgetScenarios}. Money is per period of the problem (the pipeline's: per week). */
 export interface ScenarioOptions {
@@ -146,7 +147,7 @@ function scenarioInput(problem: AllocationProblem, options: ScenarioOptions): Sc
   if (objective !== 'revenue' && objective !== 'profit') throw new ValidationError(`objective: budget scenarios compare revenue and profit; got "${objective}"`);
   const { budget: _b, spendAll: _s, objective: _o, ...rest } = problem;
   const base: AllocationProblem = { ...rest, objective: 'revenue' };
-  const { problem: resolved, warnings } = resolveProblem({ ...base, spendAll: true });
+  const { problem: resolved, warnings } = resolveProblem(parseAllocationProblem({ ...base, spendAll: true }));
   if (!resolved.current) throw new ValidationError('current: budget scenarios need the current spend of every channel (current, or recent, per channel)');
   const current = resolved.current[0];
   const budget = positive(problem.budget, 'budget') ?? current.reduce((s, v) => s + v, 0);
@@ -216,7 +217,7 @@ function planFigures(input: ScenarioInput, x: number[], atBound: Record<string, 
 
 /** Solves a JSON problem exactly as allocateBudget does, with a loaded solver. */
 function solveJson(highs: Highs, problem: AllocationProblem): AllocationResult {
-  const { problem: resolved, warnings } = resolveProblem(problem);
+  const { problem: resolved, warnings } = resolveProblem(parseAllocationProblem(problem));
   return allocateResolved(highs, resolved, warnings);
 }
 

@@ -7,157 +7,74 @@
  * that period.
  */
 
-/** Hill saturation `beta * x^alpha / (x^alpha + k^alpha)`; S-shaped when alpha > 1. beta >= 0, alpha > 0, k > 0. */
-export interface HillCurve {
-  type: 'hill';
-  beta: number;
-  alpha: number;
-  k: number;
-}
+import type { z } from 'zod';
+import type {
+  allocationProblemSchema,
+  channelSchema,
+  constraintSchema,
+  curveSchema,
+  groupConstraintSchema,
+  hillCurveSchema,
+  logCurveSchema,
+  maxChangeSchema,
+  periodSchema,
+  pointsCurveSchema,
+  ratioConstraintSchema,
+  roasFloorConstraintSchema,
+  tierSchema,
+  tiersCurveSchema,
+} from './schema.ts';
+
+// ---------------------------------------------------------------- the problem as written (z.input of the schemas)
+// Each key's meaning, range and default are documented on its schema in schema.ts.
+
+/** Hill saturation `beta * x^alpha / (x^alpha + k^alpha)`; S-shaped when alpha > 1. beta >= 0, 0 < alpha <= 50, k > 0. */
+export type HillCurve = z.input<typeof hillCurveSchema>;
 
 /** Logarithmic response `beta * ln(1 + x / s)`; concave. beta >= 0, s > 0. */
-export interface LogCurve {
-  type: 'log';
-  beta: number;
-  s: number;
-}
+export type LogCurve = z.input<typeof logCurveSchema>;
 
-/**
- * Piecewise-linear response through the points `(spend[j], response[j])`.
- * `spend` is strictly increasing and >= 0. If `spend[0] > 0` the curve is
- * extended with the point (0, 0); if `spend[0] == 0` then `response[0]` must be
- * 0 (a response curve is incremental). Beyond the last point the curve is flat
- * (response stays at the last value, marginal ROI 0): the data say nothing
- * there, so no extrapolated gain is promised.
- */
-export interface PointsCurve {
-  type: 'points';
-  spend: number[];
-  response: number[];
-}
+/** Piecewise-linear response through `(spend[j], response[j])`, flat beyond the last point (see {@link pointsCurveSchema}). */
+export type PointsCurve = z.input<typeof pointsCurveSchema>;
 
 /** One tier of a {@link TiersCurve}: `width` money units earning `roi` per unit. Width omitted or null = unlimited (last tier only). */
-export interface Tier {
-  width?: number | null;
-  roi: number;
-}
+export type Tier = z.input<typeof tierSchema>;
 
-/**
- * Tiered linear response: the sum over tiers, in order, of
- * `min(remaining spend, width) * roi`. Tiers fill in order whatever their ROIs,
- * so tiers whose ROI rises need binaries in the solver.
- */
-export interface TiersCurve {
-  type: 'tiers';
-  tiers: Tier[];
-}
+/** Tiered linear response: tiers fill in order, `min(remaining spend, width) * roi` each. */
+export type TiersCurve = z.input<typeof tiersCurveSchema>;
 
 /** Any response curve. */
-export type CurveSpec = HillCurve | LogCurve | PointsCurve | TiersCurve;
+export type CurveSpec = z.input<typeof curveSchema>;
 
-/** A channel of the JSON problem. Bounds are absolute (`min`/`max`) or multiples of `recent` spend (`minMultiple`/`maxMultiple`), not both. */
-export interface ChannelSpec {
-  name: string;
-  /** Revenue response curve (required unless given for the same name at top level when inside a period). */
-  response?: CurveSpec;
-  /** Lower bound on spend (default 0). */
-  min?: number;
-  /** Upper bound on spend (default: the period budget; unbounded without budget). */
-  max?: number;
-  /** Lower bound as a multiple of `recent`. */
-  minMultiple?: number;
-  /** Upper bound as a multiple of `recent`. */
-  maxMultiple?: number;
-  /** Recent spend per period, the base of `minMultiple`/`maxMultiple` and the default current spend. */
-  recent?: number;
-  /** Spend is 0 or at least this (a binary decision). Default 0 (no such rule). */
-  minIfActive?: number;
-  /** Strategic priority weight on this channel's value (default 1, >= 0). */
-  weight?: number;
-  /** CLV value per unit of revenue: CLV value curve = clvPerRevenue * response. */
-  clvPerRevenue?: number;
-  /** A separate CLV value curve (instead of clvPerRevenue). */
-  valueResponse?: CurveSpec;
-  /** Current spend of this channel (overrides `recent` as the comparison plan). */
-  current?: number;
-}
+/** A channel of the problem. Bounds are absolute (`min`/`max`) or multiples of `recent` spend (`minMultiple`/`maxMultiple`), not both. */
+export type ChannelSpec = z.input<typeof channelSchema>;
 
 /** Caps and/or floors on the summed spend of a set of channels. */
-export interface GroupConstraintSpec {
-  type: 'group';
-  name?: string;
-  channels: string[];
-  min?: number;
-  max?: number;
-}
+export type GroupConstraintSpec = z.input<typeof groupConstraintSchema>;
 
 /** `sum(left) sense factor * sum(right)`. */
-export interface RatioConstraintSpec {
-  type: 'ratio';
-  name?: string;
-  left: string[];
-  right: string[];
-  sense: '<=' | '>=' | '=';
-  /** Default 1, must be >= 0. */
-  factor?: number;
-}
+export type RatioConstraintSpec = z.input<typeof ratioConstraintSchema>;
 
 /** Total revenue response >= value * total spend. */
-export interface RoasFloorConstraintSpec {
-  type: 'roasFloor';
-  name?: string;
-  value: number;
-}
+export type RoasFloorConstraintSpec = z.input<typeof roasFloorConstraintSchema>;
 
-export type ConstraintSpec = GroupConstraintSpec | RatioConstraintSpec | RoasFloorConstraintSpec;
+export type ConstraintSpec = z.input<typeof constraintSchema>;
 
 /** One period of a multi-period plan. Channel entries are merged over the top-level channel of the same name. */
-export interface PeriodSpec {
-  budget?: number;
-  channels: ChannelSpec[];
-}
+export type PeriodSpec = z.input<typeof periodSchema>;
+
+/** Stability limit between consecutive periods (a plain number means `absolute`). */
+export type MaxChangeSpec = z.input<typeof maxChangeSchema>;
+
+/** The allocation problem as a user or a pipeline writes it (JSON). */
+export type AllocationProblem = z.input<typeof allocationProblemSchema>;
 
 /**
- * Stability limit between consecutive periods: `absolute` caps |x_t - x_{t-1}|
- * in money; `relative` caps it at `relative * x_{t-1}` (so a channel at 0 stays
- * at 0). A plain number means `absolute`.
+ * The allocation problem after {@link allocationProblemSchema} accepted it
+ * (parseAllocationProblem): what resolveProblem takes. Its shape is the
+ * written one (the schema fills no defaults); the name says it was checked.
  */
-export type MaxChangeSpec = number | { absolute?: number; relative?: number };
-
-/** The allocation problem as read from JSON. */
-export interface AllocationProblem {
-  /** Total budget per period (single-period problems); omit for no budget. */
-  budget?: number;
-  /** true: spend exactly the budget; false: at most the budget. Default true, except for the "profit" objective (default false). */
-  spendAll?: boolean;
-  /**
-   * Default "revenue". "profit" maximises margin x revenue - spend (gross
-   * profit of the media), spending less than the budget when the next unit
-   * returns less than break-even (marginal ROI 1 / margin).
-   */
-  objective?: 'revenue' | 'clv' | 'weighted' | 'efficiency' | 'profit';
-  /**
-   * Gross margin: the share of revenue left after the cost of the goods sold,
-   * 0 < margin <= 1 (default 1: profit is revenue minus media spend). Used by
-   * the "profit" objective and for the profit and break-even ROI (1 / margin)
-   * of every result.
-   */
-  margin?: number;
-  /** Weight of CLV value in the "weighted" objective (default 1). */
-  clvWeight?: number;
-  /** Targets of the "efficiency" objective. */
-  target?: { revenue?: number; roas?: number };
-  channels?: ChannelSpec[];
-  constraints?: ConstraintSpec[];
-  /** Current spend by channel name (the comparison plan); defaults to channel `current`, then `recent`. */
-  current?: Record<string, number>;
-  periods?: PeriodSpec[];
-  maxChange?: MaxChangeSpec;
-  /** Budget of period t = its budget + reinvestRate * revenue response of period t-1. Default 0. */
-  reinvestRate?: number;
-  /** Relative optimality tolerance of the piecewise-linear solve (default 1e-4, at most 1e-3). */
-  tolerance?: number;
-}
+export type CheckedAllocationProblem = z.output<typeof allocationProblemSchema>;
 
 // ---------------------------------------------------------------- resolved
 

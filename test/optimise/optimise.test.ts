@@ -326,11 +326,11 @@ describe('infeasible, unbounded and malformed problems', () => {
   const base = () => ({ budget: 10, channels: [{ name: 'a', response: log(1, 1) }, { name: 'b', response: hill(2, 1, 1) }] }) as Record<string, unknown>;
   const cases: [string, (p: Record<string, unknown>) => void, string][] = [
     ['unknown channel in a constraint', (p) => (p.constraints = [{ type: 'ratio', left: ['a'], right: ['tv'], sense: '<=' }]), 'constraints[0].right[0]: unknown channel "tv"'],
-    ['negative budget', (p) => (p.budget = -1), 'budget: must be >= 0, got -1'],
+    ['negative budget', (p) => (p.budget = -1), 'budget: must be >= 0'],
     ['min > max', (p) => ((p.channels as ChannelSpec[])[1].min = 3, (p.channels as ChannelSpec[])[1].max = 2), 'channels[1]: min 3 > max 2 for channel "b"'],
     ['budget below the sum of minimums', (p) => ((p.channels as ChannelSpec[])[0].min = 6, (p.channels as ChannelSpec[])[1].min = 6), 'budget: budget 10 is below the sum of channel minimums 12'],
-    ['bad curve parameter', (p) => ((p.channels as ChannelSpec[])[1].response = hill(2, 1, -1)), 'channels[1].response.k: must be > 0, got -1'],
-    ['unknown key', (p) => (p.budgett = 3), 'budgett: unknown key'],
+    ['bad curve parameter', (p) => ((p.channels as ChannelSpec[])[1].response = hill(2, 1, -1)), 'channels[1].response.k: must be > 0'],
+    ['unknown key', (p) => (p.budgett = 3), '$: unknown key "budgett" (allowed: budget, spendAll, objective, margin, '],
   ];
   for (const [what, mutate, message] of cases) {
     it(`malformed: ${what} -> ValidationError naming the path`, async () => {
@@ -385,6 +385,6 @@ describe('explanation, robustness and the default problem', () => {
     const written = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8'));
     expect(written.status).toBe('infeasible');
     await writeFile(problemPath, '{"budget": 1, "channels": [{"name": "a", "response": {"type": "log", "beta": 1, "s": 0}}]}');
-    await expect(runOptimiseCommand({ problem: problemPath, out: join(dir, 'out.json') })).rejects.toThrow(`${problemPath}: channels[0].response.s: must be > 0, got 0`);
+    await expect(runOptimiseCommand({ problem: problemPath, out: join(dir, 'out.json') })).rejects.toThrow(`${problemPath}: channels[0].response.s: must be > 0`);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import { ValidationError } from '../../src/core/errors.ts';
-import { allocateBudget, resolveProblem } from '../../src/optimise/index.ts';
+import { allocateBudget, parseAllocationProblem, resolveProblem } from '../../src/optimise/index.ts';
 import type { AllocationProblem, ChannelSpec, CurveSpec } from '../../src/optimise/index.ts';
 
 const hill = (beta: number, alpha: number, k: number): CurveSpec => ({ type: 'hill', beta, alpha, k });
@@ -155,11 +155,11 @@ describe('the "profit" objective (margin x revenue - spend)', () => {
   it('refuses a margin outside (0, 1] naming the key', () => {
     const base = { objective: 'profit' as const, channels: [{ name: 'a', response: log(1, 1) }] };
     for (const margin of [0, -0.2, 1.5, Number.NaN]) {
-      expect(() => resolveProblem({ ...base, margin })).toThrow(ValidationError);
+      expect(() => parseAllocationProblem({ ...base, margin })).toThrow(ValidationError);
     }
-    expect(() => resolveProblem({ ...base, margin: 1.5 })).toThrow(/^margin: must be <= 1, got 1.5$/);
-    expect(() => resolveProblem({ ...base, margin: 0 })).toThrow(/^margin: must be > 0, got 0$/);
-    expect(() => resolveProblem({ ...base, margin: '0.4' })).toThrow(/^margin: must be a finite number, got "0.4"$/);
+    expect(() => parseAllocationProblem({ ...base, margin: 1.5 })).toThrow(/^margin: must be <= 1$/);
+    expect(() => parseAllocationProblem({ ...base, margin: 0 })).toThrow(/^margin: must be > 0$/);
+    expect(() => parseAllocationProblem({ ...base, margin: '0.4' })).toThrow(/^margin: must be a number$/);
     expect(resolveProblem(base).problem.margin).toBe(1);
     expect(resolveProblem(base).problem.spendAll).toBe(false);
     expect(resolveProblem({ ...base, objective: 'revenue' }).problem.spendAll).toBe(true);
