@@ -11,7 +11,7 @@ import type { Config } from '../../src/core/config.ts';
 import { stableJson } from '../../src/core/hash.ts';
 import type { MediaModel, MmmModel } from '../../src/mmm/types.ts';
 import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
-import { allocateBudget, budgetScenarios, evaluateUnderCurveDraws, marginalRoi, resolveProblem, responseValue } from '../../src/optimise/index.ts';
+import { allocateBudget, budgetScenarios, evaluateUnderCurveDraws, marginalRoi, parseAllocationProblem, resolveProblem, responseValue } from '../../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../../src/optimise/types.ts';
 import { rollForward } from '../../src/simulate/index.ts';
 import { clvPerRevenueOf, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
@@ -27,7 +27,7 @@ export const OPTIMISE_OUTPUTS = ['problem.json', 'allocation.json', 'allocation-
 /** Revenue of the recommended and the current plan under every bootstrap draw (the optimiser's curse shows here). */
 function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, recent: Record<string, number>, sets: Record<string, CurveSpec>[]) {
   if (revenue.status !== 'optimal' || !sets.length) return null;
-  const { problem: resolved } = resolveProblem(problem);
+  const { problem: resolved } = resolveProblem(parseAllocationProblem(problem));
   const rec = evaluateUnderCurveDraws(resolved, [resolved.channelNames.map((n) => revenue.allocation[n])], sets);
   const cur = evaluateUnderCurveDraws(resolved, [resolved.channelNames.map((n) => recent[n])], sets);
   const wins = rec.values.filter((v, i) => v > cur.values[i]).length;

@@ -16,27 +16,26 @@ export function keyPath(path: readonly PropertyKey[]): string {
   return out || '$';
 }
 
-/** The object schema at a path of a schema, unwrapping optional/nullable/default/array wrappers (for "allowed keys" lists). */
-function objectAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject | null {
-  let s: z.ZodType | undefined = schema;
-  const unwrap = () => {
+/** The schema at a key path of a schema, optional/nullable/default/pipe wrappers removed (undefined where the path leaves it). */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType };
+  const unwrap = (t: z.ZodType | undefined): z.ZodType | undefined => {
+    let cur = t;
     for (;;) {
-      const def: { type: string; innerType?: z.ZodType; in?: z.ZodType } = (s as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
-      if (def.innerType) s = def.innerType;
-      else if (def.type === 'pipe' && def.in) s = def.in;
-      else break;
+      const def = (cur as unknown as { def?: Def } | undefined)?.def;
+      if (def?.innerType) cur = def.innerType;
+      else if (def?.type === 'pipe' && def.in) cur = def.in;
+      else return cur;
     }
   };
-  unwrap();
+  let s = unwrap(schema);
   for (const p of path) {
-    if (!s) return null;
-    const def: { type: string; element?: z.ZodType } = (s as unknown as { def: { type: string; element?: z.ZodType } }).def;
-    if (def.type === 'array' && typeof p === 'number') s = def.element;
-    else if (s instanceof z.ZodObject) s = s.shape[String(p)] as z.ZodType | undefined;
-    else return null;
-    unwrap();
+    const def = (s as unknown as { def?: Def } | undefined)?.def;
+    if (def?.type === 'array' && typeof p === 'number') s = unwrap(def.element);
+    else if (s instanceof z.ZodObject) s = unwrap(s.shape[String(p)] as z.ZodType | undefined);
+    else return undefined;
   }
-  return s instanceof z.ZodObject ? s : null;
+  return s;
 }
 
 /** The value at a key path of a parsed input (undefined where there is none). */
@@ -46,6 +45,15 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** The values of a discriminated union's key at a path (e.g. the constraint kinds), for "allowed kinds" lists. */
+function discriminatorValues(schema: z.ZodType, path: readonly PropertyKey[], key: string): string[] {
+  const options = (schemaAt(schema, path) as unknown as { def?: { options?: z.ZodType[] } } | undefined)?.def?.options ?? [];
+  return options.flatMap((o) => {
+    const field = o instanceof z.ZodObject ? (o.shape[key] as unknown as { def?: { values?: unknown[] } } | undefined) : undefined;
+    return (field?.def?.values ?? []).map(String);
+  });
+}
+
 /** One zod issue in plain words; `input` is the value that was parsed (to tell a missing key from a wrong one). */
 export function describeIssue(issue: Issue, schema?: z.ZodType, input?: unknown): string {
   switch (issue.code) {
@@ -53,19 +61,21 @@ export function describeIssue(issue: Issue, schema?: z.ZodType, input?: unknown)
       if (valueAt(input, issue.path) === undefined) return 'is required';
       return issue.expected === 'int' ? 'must be an integer' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small':
-      return issue.origin === 'array' ? `must have at least ${issue.minimum} entries` : issue.origin === 'string' ? 'must be a non-empty string' : `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
+      return issue.origin === 'array' ? `must have at least ${issue.minimum} ${Number(issue.minimum) === 1 ? 'entry' : 'entries'}` : issue.origin === 'string' ? 'must be a non-empty string' : `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
     case 'too_big':
       return issue.origin === 'array' ? `must have at most ${issue.maximum} entries` : `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
     case 'unrecognized_keys': {
-      const obj = schema ? objectAt(schema, issue.path) : null;
-      const allowed = obj ? ` (allowed: ${Object.keys(obj.shape).filter((k) => k !== '$schema').join(', ')})` : '';
+      const obj = schema ? schemaAt(schema, issue.path) : undefined;
+      const allowed = obj instanceof z.ZodObject ? ` (allowed: ${Object.keys(obj.shape).filter((k) => k !== '$schema').join(', ')})` : '';
       return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}${allowed}`;
     }
     case 'invalid_value':
       return `must be ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}`;
     case 'invalid_union': {
       const v = valueAt(input, issue.path);
-      return v === undefined ? 'is required' : `${JSON.stringify(v)} is none of the allowed forms`;
+      if (v === undefined) return 'is required';
+      const allowed = schema && 'discriminator' in issue ? discriminatorValues(schema, issue.path.slice(0, -1), String(issue.discriminator)) : [];
+      return allowed.length ? `${JSON.stringify(v)} is not one of the allowed kinds (${allowed.join(', ')})` : `${JSON.stringify(v)} is none of the allowed forms`;
     }
     case 'invalid_format':
       return issue.format === 'regex' ? issue.message : `must be a valid ${issue.format}`;

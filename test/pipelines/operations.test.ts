@@ -258,7 +258,7 @@ describe('bad input at the pipeline level', () => {
       ['negative spend', () => writeFileSync(join(dir, 'raw', 'spend.csv'), spend.replace(/\n([^,\n]*,[^,\n]*,[^,\n]*),([0-9.]+)/, '\n$1,-$2')), /^error: spend\.csv row 1 column "spend": negative spend -/],
       ['text that is not UTF-8', () => writeFileSync(join(dir, 'raw', 'spend.csv'), Buffer.concat([Buffer.from(spend.slice(0, spend.indexOf('\n', spend.indexOf('\n') + 1) + 1)), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from(spend.slice(spend.indexOf('\n', spend.indexOf('\n') + 1) + 1))])), /^error: spend\.csv row 2 .*UTF-8/],
       ['a constraint naming no channel of the data', () => undefined, /^error: mmm\.config\.json: optimise\.constraints\[0\]: unknown channel "nope" \(channels: /, { optimise: { horizonWeeks: 4, constraints: [{ type: 'group', channels: ['nope'], max: 5 }] } }],
-      ['a constraint of an unknown kind', () => undefined, /^error: mmm\.config\.json: optimise\.constraints\[0\]\.type: "grp" is none of the allowed forms$/, { optimise: { horizonWeeks: 4, constraints: [{ type: 'grp' }] } }],
+      ['a constraint of an unknown kind', () => undefined, /^error: mmm\.config\.json: optimise\.constraints\[0\]\.type: "grp" is not one of the allowed kinds \(group, ratio, roasFloor\)$/, { optimise: { horizonWeeks: 4, constraints: [{ type: 'grp' }] } }],
     ];
     for (const [name, edit, line, extra] of cases) {
       cpSync(sample, join(dir, 'raw'), { recursive: true });
