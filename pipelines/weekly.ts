@@ -198,9 +198,20 @@ async function alertInputs(outcomes: Map<string, StageOutcome>, store: string): 
   };
 }
 
-function decisionsOf(outcomes: Map<string, StageOutcome>, driftDecision: { decision: 'refit' | 'reuse'; reasons: string[] } | null): RunRecord['decisions'] {
+/**
+ * The run's decisions, against what was in use before it: the model is
+ * reused when the run ends on the model that was in use, refitted otherwise
+ * (with the drift stage's reasons); the CLV is refitted when its stage built.
+ */
+function decisionsOf(outcomes: Map<string, StageOutcome>, decision: { decision: 'refit' | 'reuse'; reasons: string[] } | null, modelBefore: string | null): RunRecord['decisions'] {
   const d: RunRecord['decisions'] = [];
-  if (driftDecision) d.push({ model: 'mmm', action: driftDecision.decision, reason: driftDecision.reasons.join('; ') });
+  const mmm = outcomes.get('mmm');
+  const drift = outcomes.get('drift');
+  if (decision && mmm && 'dir' in mmm) {
+    const reused = modelBefore !== null && mmm.dir === modelBefore;
+    const fresh = drift?.action === 'built';
+    d.push({ model: 'mmm', action: reused ? 'reuse' : 'refit', reason: reused && !fresh ? 'data and settings unchanged since the model in use was chosen' : decision.reasons.join('; ') });
+  }
   const clv = outcomes.get('clv');
   if (clv && 'dir' in clv) d.push({ model: 'clv', action: clv.action === 'built' ? 'refit' : 'reuse', reason: clv.action === 'built' ? 'new or changed transactions or settings' : 'transactions and settings unchanged' });
   return d;
@@ -213,6 +224,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const cfg = await loadConfig(opts);
   const configFile = relative(process.cwd(), opts.config ?? join(cfg.root, 'mmm.config.json'));
   const asOf = resolveAsOf(opts.asOf, now);
+  if (!cfg.raw && !cfg.input) throw new UsageError(`${configFile}: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv`);
   const lock = await lockStore(cfg.store, log, now);
   const startedAt = now();
   const runId = runIdAt(startedAt);
@@ -261,7 +273,7 @@ async function finishRun(cfg: Config, list: StageOutcome[], current: { file: Cur
     endedAt: now().toISOString(),
     status: list.some((o) => o.action === 'failed' || o.action === 'not-run') ? 'partial' : 'ok',
     stages: list.map((o) => ('dir' in o ? { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) } : o.action === 'failed' ? { stage: o.stage, action: o.action, error: o.error } : { stage: o.stage, action: o.action, error: o.reason })),
-    decisions: decisionsOf(outcomes, driftDecision),
+    decisions: decisionsOf(outcomes, driftDecision, current.fit),
     warnings: list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : [])),
     alerts,
     report: reportPath ? relative(cfg.root, reportPath) : null,

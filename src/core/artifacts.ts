@@ -228,15 +228,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
 }
 
 /**
- * Resolves a path from configuration inside a root folder; refuses any path
- * that would leave it (`..`, absolute paths elsewhere, symlink-free check on the text).
+ * Resolves a path from configuration inside a root folder (`rootName` says
+ * which, in the error); refuses any path that would leave it (`..`, absolute paths elsewhere, symlink-free check on the text).
  */
-export function resolveInside(root: string, userPath: string, what = 'path'): string {
+export function resolveInside(root: string, userPath: string, what = 'path', rootName = 'the artifact store'): string {
   const absRoot = resolve(root);
   const p = isAbsolute(userPath) ? resolve(userPath) : resolve(absRoot, userPath);
   const rel = relative(absRoot, p);
   if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
-    throw new UsageError(`${what} "${userPath}" is outside the artifact store ${absRoot}`);
+    throw new UsageError(`${what} "${userPath}" is outside ${rootName} ${absRoot}`);
   }
   return p;
 }

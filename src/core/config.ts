@@ -52,7 +52,7 @@ const alertsSchema = z.strictObject({
 /** The config as written by a user; parsing fills every default. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
-  /** Raw input folder, relative to the root (default "data/sample", generated from `sample` when missing). */
+  /** Raw input folder, relative to the root; "data/sample" is generated from `sample` when missing. A run needs `raw` or `input`. */
   raw: name.optional(),
   /** A weekly table instead of raw events (see {@link weeklyInputSchema}). */
   input: weeklyInputSchema.optional(),
@@ -108,7 +108,7 @@ type Parsed = z.output<typeof configSchema>;
 /** The config with defaults filled and paths absolute. */
 export interface Config extends Omit<Parsed, 'raw' | '$schema' | 'input'> {
   root: string;
-  /** Raw events folder (null when the input is a weekly table). */
+  /** Raw events folder (null when the input is a weekly table, or none is configured). */
   raw: string | null;
   rawIsSample: boolean;
   /** The weekly-table input (file paths absolute), and its transaction log if any; null for raw events. */
@@ -125,14 +125,14 @@ function withoutKeys<T extends object, K extends keyof T>(o: T, keys: K[]): Omit
 export function resolveConfig(input: unknown, root: string, file = 'config'): Config {
   const c = parseWith(configSchema, input ?? {}, file);
   if (c.raw !== undefined && c.input) throw new UsageError(`${file}: raw and input: give one input, raw events or a weekly table`);
-  const inside = (p: string, what: string) => resolveInside(root, p, what);
+  const inside = (p: string, what: string) => resolveInside(root, p, what, 'the project folder');
   const { $schema: _schema, raw, input: weekly, ...rest } = c;
   if (weekly && c.country) throw new UsageError(`${file}: country: goes with raw input; a weekly table takes input.holidays: { "country": ... }`);
   return {
     ...rest,
     root,
-    raw: weekly ? null : inside(raw ?? 'data/sample', 'raw'),
-    rawIsSample: !weekly && (raw === undefined || raw === 'data/sample'),
+    raw: weekly || raw === undefined ? null : inside(raw, 'raw'),
+    rawIsSample: !weekly && raw === 'data/sample',
     store: inside(c.store, 'store'),
     reports: inside(c.reports, 'reports'),
     input: weekly

@@ -16,7 +16,7 @@ const t = tempDir('mmm-ops-');
 afterAll(() => t.cleanup());
 
 /** The smallest configuration that runs every stage. */
-const TINY = { seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
+const TINY = { raw: 'data/sample', seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
 const STAGES = ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'];
 
 function project(name: string, config: object = TINY): string {

@@ -24,6 +24,7 @@ function snapshot(dir: string): Record<string, string> {
 
 /** A small but complete configuration, so the whole pipeline runs in seconds. */
 export const SMALL_CONFIG = {
+  raw: 'data/sample',
   seed: 3,
   sample: { seed: 9, weeks: 60, scale: 0.1 },
   mmm: { trials: 2, iterations: 150, bootstrap: 20 },
@@ -43,6 +44,8 @@ describe('mmm weekly', () => {
     // The report's path is the last line (issue 11); the run record the one before.
     expect(first.stdout.trimEnd().split('\n').at(-1)).toMatch(/^report +reports\/weekly-\d{4}-\d{2}-\d{2}\.html$/);
     expect(first.stdout).toMatch(/^run +data\/runs\/\d{8}T\d{9}Z-\d+\.json$/m);
+    const firstRecord = JSON.parse(readFileSync(join(t.dir, first.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
+    expect(firstRecord.decisions[0]).toEqual({ model: 'mmm', action: 'refit', reason: 'no fitted model yet' });
     const report = readFileSync(join(t.dir, 'reports', 'latest.html'), 'utf8');
     expect(report).toContain('>Recommended budget (8 weeks)<');
     expect(report).toContain('no fitted model yet');
@@ -64,7 +67,7 @@ describe('mmm weekly', () => {
     expect(run.status).toBe('ok');
     expect(run.stages.map((s: { stage: string; action: string }) => `${s.stage} ${s.action}`)).toEqual(['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'].map((s) => `${s} skipped`));
     expect(run.decisions).toEqual([
-      { model: 'mmm', action: 'refit', reason: 'no fitted model yet' },
+      { model: 'mmm', action: 'reuse', reason: 'data and settings unchanged since the model in use was chosen' },
       { model: 'clv', action: 'reuse', reason: 'transactions and settings unchanged' },
     ]);
     expect(run.alerts).toEqual([]);
@@ -130,7 +133,14 @@ describe('mmm weekly', () => {
     writeFileSync(join(t.dir, 'bad.json'), JSON.stringify({ store: '../elsewhere' }));
     const r = runCli(['weekly', '--config', join(t.dir, 'bad.json')], t.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`error: store "../elsewhere" is outside the artifact store ${t.dir}`);
+    expect(r.stderr.trim()).toBe(`error: store "../elsewhere" is outside the project folder ${t.dir}`);
+    // A config with no input never runs on made-up data: only raw "data/sample" generates the sample.
+    mkdirSync(join(t.dir, 'noinput'));
+    writeFileSync(join(t.dir, 'noinput', 'cfg.json'), JSON.stringify({ seed: 2 }));
+    const none = runCli(['weekly', '--config', join(t.dir, 'noinput', 'cfg.json')], t.dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe('error: noinput/cfg.json: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv');
+    expect(readdirSync(join(t.dir, 'noinput'))).toEqual(['cfg.json']);
     writeFileSync(join(t.dir, 'bad2.json'), JSON.stringify({ mmm: { trails: 1 } }));
     const r2 = runCli(['weekly', '--config', 'bad2.json'], t.dir);
     expect(r2.code).toBe(2);
