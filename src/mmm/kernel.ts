@@ -343,23 +343,49 @@ export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, 
   return intercept;
 }
 
+/** Logistic saturation in place (PyMC-Marketing's): a -> (1 - e^(-a/k)) / (1 + e^(-a/k)) = tanh(a / 2k), k > 0. */
+export function logisticInPlace(a: Float64Array, off: number, n: number, k: number): void {
+  const inv = k > 0 ? 0.5 / k : 0;
+  for (let t = 0; t < n; t++) a[off + t] = Math.tanh(a[off + t] * inv);
+}
+
+/** Michaelis-Menten saturation in place: a -> a / (k + a) (Hill with alpha 1; Meridian's default slope), 0 for a <= 0. */
+export function michaelisMentenInPlace(a: Float64Array, off: number, n: number, k: number): void {
+  for (let t = 0; t < n; t++) {
+    const v = a[off + t];
+    a[off + t] = v > 0 ? v / (k + v) : 0;
+  }
+}
+
+/** Number of parameters of an adstock kind (geometric: theta; Weibull: shape, scale). */
+export function adstockParamCount(adstock: number): number {
+  return adstock === 0 ? 1 : 2;
+}
+
+/** Number of parameters of a saturation kind (Hill: alpha, gamma; log, logistic, Michaelis-Menten: gamma). */
+export function saturationParamCount(saturation: number): number {
+  return saturation === 0 ? 2 : 1;
+}
+
 /**
  * Writes one media column's transformed series (adstock then saturation) for
- * the hyperparameters hp[hOff..] (kernel layout per kind: geometric [theta],
- * Weibull [shape, scale]; then Hill [alpha, gamma] or log [gamma]). The spend
- * series has N weeks of which the first `warm` only warm up the adstock: the
- * n = N - warm window weeks are written to out[outOff..outOff+n).
- * k = gamma * max adstocked value over the window. Returns k. `wbuf` holds
- * >= 2N doubles (adstocked series, then Weibull weights).
+ * the parameters p[pOff..] (adstock kind 0 geometric [theta], 1/2 Weibull CDF/PDF
+ * [shape, scale]; then saturation kind 0 Hill [alpha, gamma], 1 log [gamma],
+ * 2 logistic [lam], 3 Michaelis-Menten [ec]). The spend series has N
+ * weeks of which the first `warm` only warm up the adstock: the n = N - warm
+ * window weeks are written to out[outOff..outOff+n). The saturation's scale
+ * k, with M the largest adstocked value over the window: gamma M (Hill, log),
+ * M / lam (logistic), ec M (Michaelis-Menten). Returns k.
+ * `wbuf` holds >= 2N doubles (adstocked series, then Weibull weights).
  */
-export function transformChannelInto(spend: Float64Array, sOff: number, N: number, warm: number, adstock: number, normalised: boolean, saturation: number, hp: Float64Array, hOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
-  let h = hOff;
+export function transformChannelInto(spend: Float64Array, sOff: number, N: number, warm: number, adstock: number, normalised: boolean, saturation: number, p: Float64Array, pOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
+  let h = pOff;
   if (adstock === 0) {
-    geometricAdstockInto(spend, sOff, N, hp[h], normalised, 0, wbuf, 0);
+    geometricAdstockInto(spend, sOff, N, p[h], normalised, 0, wbuf, 0);
     h += 1;
   } else {
     const w = wbuf.subarray(N, 2 * N);
-    weibullWeightsInto(adstock, hp[h], hp[h + 1], N, w);
+    weibullWeightsInto(adstock, p[h], p[h + 1], N, w);
     convolveAdstockInto(spend, sOff, 0, N, w, N, wbuf, 0);
     h += 2;
   }
@@ -371,13 +397,59 @@ export function transformChannelInto(spend: Float64Array, sOff: number, N: numbe
     if (v > mx) mx = v;
   }
   if (saturation === 0) {
-    const k = hp[h + 1] * mx;
-    hillInPlace(out, outOff, n, hp[h], k);
+    const k = p[h + 1] * mx;
+    hillInPlace(out, outOff, n, p[h], k);
     return k;
   }
-  const s = hp[h] * mx;
-  logSaturationInPlace(out, outOff, n, s);
-  return s;
+  // log: s = gamma max; logistic: k = max / lam (PyMC's lam on max-scaled media); Michaelis-Menten: k = ec max.
+  const k = saturation === 2 ? mx / p[h] : p[h] * mx;
+  if (saturation === 1) logSaturationInPlace(out, outOff, n, k);
+  else if (saturation === 2) logisticInPlace(out, outOff, n, k);
+  else michaelisMentenInPlace(out, outOff, n, k);
+  return k;
+}
+
+/**
+ * The family of media column j in a candidate and its decoded parameters
+ * (written to p[0..]): with one family (st.famCount[j] = 1) the parameters are
+ * hp[hpOff[j]..] as decoded by decodeUnitInto; with several, hp[hpOff[j]] in
+ * [0, 1) selects family floor(u x count) and the following unit values are
+ * mapped onto that family's ranges (famLo, famHi, log10 where famLog), in the
+ * same way decodeUnitInto maps a dimension. Returns the family index.
+ */
+export function columnFamilyInto(st: any, j: number, hp: Float64Array, p: Float64Array): number {
+  const F = st.maxFam;
+  const count = st.famCount[j];
+  const o = st.hpOff[j];
+  if (count === 1) {
+    const np = adstockParamCount(st.famAd[j * F]) + saturationParamCount(st.famSat[j * F]);
+    for (let k = 0; k < np; k++) p[k] = hp[o + k];
+    return 0;
+  }
+  let f = Math.floor(hp[o] * count);
+  if (f >= count) f = count - 1;
+  if (f < 0) f = 0;
+  const g = j * F + f;
+  const np = adstockParamCount(st.famAd[g]) + saturationParamCount(st.famSat[g]);
+  for (let k = 0; k < np; k++) {
+    const r = g * 4 + k;
+    const v = st.famLo[r] + hp[o + 1 + k] * (st.famHi[r] - st.famLo[r]);
+    p[k] = st.famLog[r] ? Math.pow(10, v) : v;
+  }
+  return f;
+}
+
+/**
+ * Writes media column j's transformed window series for candidate `hp` (see
+ * columnFamilyInto and transformChannelInto); st carries spend, nWeeks,
+ * warmup, normalised and the family tables. `pbuf` holds >= 4 doubles.
+ * Returns the saturation scale k.
+ */
+export function transformColumnInto(st: any, j: number, hp: Float64Array, out: Float64Array, outOff: number, wbuf: Float64Array, pbuf: Float64Array): number {
+  const f = columnFamilyInto(st, j, hp, pbuf);
+  const g = j * st.maxFam + f;
+  const N = st.nWeeks + st.warmup;
+  return transformChannelInto(st.spend, j * N, N, st.warmup, st.famAd[g], st.normalised, st.famSat[g], pbuf, 0, out, outOff, wbuf);
 }
 
 /**
@@ -511,7 +583,8 @@ export function createEvaluator(spec: any): any {
     calChannel: spec.calChannel ?? new Int32Array(0), calFrom: spec.calFrom ?? new Int32Array(0), calTo: spec.calTo ?? new Int32Array(0),
     calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0,
     spend: spec.spend,
-    adKind: spec.adKind, satKind: spec.satKind, hpOff: spec.hpOff, normalised: !!spec.normalised,
+    maxFam: spec.maxFam, famCount: spec.famCount, famAd: spec.famAd, famSat: spec.famSat, famLo: spec.famLo, famHi: spec.famHi, famLog: spec.famLog,
+    hpOff: spec.hpOff, normalised: !!spec.normalised, nWeeks: n, pbuf: new Float64Array(4),
     lower: spec.lower, upper: spec.upper, logScale: spec.logScale, dims: spec.dims,
     hp: new Float64Array(spec.dims),
     media: new Float64Array(nc * n),
@@ -641,7 +714,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
   const lambda = hp[st.dims - 1];
   for (let j = 0; j < nc; j++) {
     const o = j * n;
-    transformChannelInto(st.spend, j * st.N, st.N, st.warmup, st.adKind[j], st.normalised, st.satKind[j], hp, st.hpOff[j], media, o, st.wbuf);
+    transformColumnInto(st, j, hp, media, o, st.wbuf, st.pbuf);
     let s = 0;
     let s2 = 0;
     for (let t = 0; t < n; t++) {

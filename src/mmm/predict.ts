@@ -3,7 +3,7 @@
  * media effect for any spend plan (carryover from the observed weeks
  * included), steady-state response curves, and the baseline forecast.
  */
-import { convolveAdstockInto, geometricAdstockInto, hillInPlace, logSaturationInPlace, weibullWeightsInto } from './kernel.ts';
+import { convolveAdstockInto, geometricAdstockInto, hillInPlace, logisticInPlace, logSaturationInPlace, michaelisMentenInPlace, weibullWeightsInto } from './kernel.ts';
 import { baselineColumns } from './design.ts';
 import type { AdstockParams, CarryState, ChannelResponse, MediaModel, MmmModel, SaturationParams } from './types.ts';
 
@@ -35,11 +35,13 @@ export function adstockSeries(adstock: AdstockParams, spend: ArrayLike<number>, 
   return out;
 }
 
-/** Applies a fitted saturation (fixed k) to adstocked values; returns a new array. */
+/** Applies a fitted saturation (fixed scale k) to adstocked values; returns a new array. */
 export function saturate(saturation: SaturationParams, adstocked: ArrayLike<number>): Float64Array {
   const a = Float64Array.from(adstocked);
   if (saturation.kind === 'hill') hillInPlace(a, 0, a.length, saturation.alpha, saturation.k);
-  else logSaturationInPlace(a, 0, a.length, saturation.k);
+  else if (saturation.kind === 'log') logSaturationInPlace(a, 0, a.length, saturation.k);
+  else if (saturation.kind === 'logistic') logisticInPlace(a, 0, a.length, saturation.k);
+  else michaelisMentenInPlace(a, 0, a.length, saturation.k);
   return a;
 }
 

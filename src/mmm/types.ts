@@ -53,7 +53,12 @@ export interface FactorSeries {
 }
 
 export type AdstockKind = 'geometric' | 'weibull_cdf' | 'weibull_pdf';
-export type SaturationKind = 'hill' | 'log';
+/**
+ * Saturation families: 'hill' a^alpha / (a^alpha + k^alpha) (Robyn), 'log' log1p(a / k),
+ * 'logistic' (1 - e^(-lam a / M)) / (1 + e^(-lam a / M)) (PyMC-Marketing's, on media scaled by its
+ * largest adstocked value M), 'michaelis_menten' a / (ec M + a) (Hill with slope 1, Meridian's default).
+ */
+export type SaturationKind = 'hill' | 'log' | 'logistic' | 'michaelis_menten';
 /** Sign constraint of a regression coefficient. */
 export type CoefficientSign = 'positive' | 'negative' | 'free';
 
@@ -72,6 +77,10 @@ export interface ChannelRanges {
   alpha?: Range;
   /** Hill gamma: inflexion k = gamma * max adstocked value (default [0.3, 1], Robyn); for log saturation, s = gamma * max. */
   gamma?: Range;
+  /** Logistic lam (default [0.5, 10], searched on a log scale; PyMC-Marketing's Gamma(3, 1) prior holds 95% in [0.6, 7.2]). */
+  lam?: Range;
+  /** Michaelis-Menten half-saturation ec as a fraction of the largest adstocked value (default [0.05, 5], log scale). */
+  ec?: Range;
 }
 
 /**
@@ -101,12 +110,17 @@ export interface FitOptions {
   trials?: number;
   /** Candidate models evaluated per trial (default 2000, Robyn's default). */
   iterations?: number;
-  /** Adstock family (default 'geometric'). */
-  adstock?: AdstockKind;
+  /**
+   * Adstock family of every channel (default 'geometric'), or several: then each channel's family
+   * is chosen by the data with the other hyperparameters (and averaged over by the intervals).
+   */
+  adstock?: AdstockKind | AdstockKind[];
   /** Multiply geometric adstock by (1 - theta) so it keeps the spend's total (default false). */
   normalisedAdstock?: boolean;
-  /** Saturation family (default 'hill'). */
-  saturation?: SaturationKind;
+  /** Saturation family of every channel (default 'hill'), or several, chosen by the data as for `adstock`. */
+  saturation?: SaturationKind | SaturationKind[];
+  /** Saturation family (or families) per channel or organic variable, by name, overriding `saturation`. */
+  channelSaturation?: Record<string, SaturationKind | SaturationKind[]>;
   /** Share of the weeks in each time-ordered validation block (default 0.15). */
   validationFraction?: number;
   /**
@@ -143,7 +157,7 @@ export interface FitOptions {
    */
   window?: { start: string; end: string };
   /** Adstock kind per channel or organic variable, by name, overriding `adstock` (default: `adstock` for all). */
-  channelAdstock?: Record<string, AdstockKind>;
+  channelAdstock?: Record<string, AdstockKind | AdstockKind[]>;
   /** Hyperparameter ranges for every channel (defaults: see {@link ChannelRanges}). */
   ranges?: ChannelRanges;
   /** Hyperparameter ranges per channel or organic variable name, overriding `ranges`. */
@@ -224,7 +238,9 @@ export type AdstockParams =
 /** Saturation parameters of one channel; `k` is fixed once fitted (spend units of the adstocked series). */
 export type SaturationParams =
   | { kind: 'hill'; alpha: number; gamma: number; k: number; adstockMax: number }
-  | { kind: 'log'; gamma: number; k: number; adstockMax: number };
+  | { kind: 'log'; gamma: number; k: number; adstockMax: number }
+  | { kind: 'logistic'; lam: number; k: number; adstockMax: number }
+  | { kind: 'michaelis_menten'; ec: number; k: number; adstockMax: number };
 
 /**
  * State needed to continue a channel's adstock past the last observed week:
@@ -327,8 +343,9 @@ export interface MmmModel extends MediaModel {
    * weeks; warmupWeeks weeks before it only warmed up the adstock.
    */
   window: { first: string; last: string; firstDay: number; lastDay: number; weeks: number; warmupWeeks?: number };
-  adstock: AdstockKind;
-  saturation: SaturationKind;
+  /** The adstock and saturation families the fit chose among (each channel records its own). */
+  adstock: AdstockKind | AdstockKind[];
+  saturation: SaturationKind | SaturationKind[];
   seasonalityPeriod: number;
   fourierOrder: number;
   lambda: number;
