@@ -573,6 +573,7 @@ export function createEvaluator(spec: any): any {
     spendShare[j] = s;
     spendTotal += s;
   }
+  const spendTotals = Float64Array.from(spendShare);
   for (let j = 0; j < nPaid; j++) spendShare[j] = spendTotal > 0 ? spendShare[j] / spendTotal : 0;
   const sign2 = sign.subarray(1);
   return {
@@ -581,7 +582,9 @@ export function createEvaluator(spec: any): any {
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
     sign, sign2, interceptSign: spec.interceptSign, spendShare, alphaPrior: spec.alphaPrior > 0 ? spec.alphaPrior : 0, alphaDim: spec.alphaDim,
     calChannel: spec.calChannel ?? new Int32Array(0), calFrom: spec.calFrom ?? new Int32Array(0), calTo: spec.calTo ?? new Int32Array(0),
-    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0,
+    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0, calEffect: new Float64Array((spec.calChannel ?? []).length),
+    posterior: spec.posterior ? 1 : 0, nu: spec.posterior?.nu ?? n, spendTotal: spendTotals, yTotal: ybar * n,
+    roasMean: spec.posterior?.roasMean, roasSd: spec.posterior?.roasSd, shareMean: spec.posterior?.shareMean, shareSd: spec.posterior?.shareSd, liftSe: spec.posterior?.liftSe,
     spend: spec.spend,
     maxFam: spec.maxFam, famCount: spec.famCount, famAd: spec.famAd, famSat: spec.famSat, famLo: spec.famLo, famHi: spec.famHi, famLog: spec.famLog,
     hpOff: spec.hpOff, normalised: !!spec.normalised, nWeeks: n, pbuf: new Float64Array(4),
@@ -850,12 +853,42 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
       let m = 0;
       for (let t = st.calFrom[k]; t <= st.calTo[k]; t++) m += media[j * n + t];
       const eff = sd > 0 ? (b[1 + nb + j] / sd) * m : 0;
+      st.calEffect[k] = eff;
       e += Math.abs(eff - st.calLift[k]) / st.calLift[k];
     }
     st.mapeLift = e / nCal;
     cal = st.calWeight * st.mapeLift;
   }
-  out[oOff] = (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior) * (1 + cal);
+  out[oOff] = st.posterior ? -logPosterior(st, sseAll) : (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior) * (1 + cal);
   out[oOff + 1] = Math.sqrt(rssd);
   out[oOff + 2] = Math.sqrt(sseAll / n) / st.aRange;
+}
+
+/**
+ * Log posterior density of the candidate just scored (up to a constant), from
+ * its all-weeks fit: -(nu / 2) ln SSE (Gaussian likelihood with the noise sd
+ * and the coefficients profiled out; nu is the effective number of weeks,
+ * n when the residuals are independent), plus the user's Gaussian priors on
+ * paid channels' ROAS (roasMean, roasSd; sd 0 = none) and share of the
+ * target's total (shareMean, shareSd), plus each lift study as a Gaussian
+ * measurement of the channel's effect over its weeks (standard error liftSe).
+ * The hyperparameters' prior is uniform on the search box.
+ */
+export function logPosterior(st: any, sseAll: number): number {
+  let lp = -0.5 * st.nu * Math.log(sseAll > 1e-300 ? sseAll : 1e-300);
+  for (let j = 0; j < st.nPaid; j++) {
+    if (st.roasSd[j] > 0) {
+      const z = (st.contrib[j] / st.spendTotal[j] - st.roasMean[j]) / st.roasSd[j];
+      lp -= 0.5 * z * z;
+    }
+    if (st.shareSd[j] > 0) {
+      const z = (st.contrib[j] / st.yTotal - st.shareMean[j]) / st.shareSd[j];
+      lp -= 0.5 * z * z;
+    }
+  }
+  for (let k = 0; k < st.calChannel.length; k++) {
+    const z = (st.calEffect[k] - st.calLift[k]) / st.liftSe[k];
+    lp -= 0.5 * z * z;
+  }
+  return lp;
 }

@@ -41,7 +41,9 @@ const studySchema = z.object({
   to: z.string(),
   lift: z.number(),
   source: z.object({ file: z.string(), row: z.number() }).optional(),
+  se: z.number().gt(0).optional(),
 });
+const gaussian = z.strictObject({ mean: z.number(), sd: z.number().gt(0) });
 
 /** The schema of FitOptions: types, ranges and defaults (see FitOptions for each field's meaning). */
 export const fitOptionsSchema = z.strictObject({
@@ -69,6 +71,14 @@ export const fitOptionsSchema = z.strictObject({
   selectionTolerance: z.number().min(0).optional(),
   calibration: z.array(studySchema).default([]),
   calibrationWeight: finite.min(0).default(1),
+  liftStandardError: z.number().gt(0).default(0.1),
+  priors: z.record(z.string(), z.strictObject({ roas: gaussian.optional(), contribution: gaussian.optional() })).default({}),
+  estimator: z.enum(['posterior', 'search']).default('posterior'),
+  posteriorChains: int(4).default(16),
+  posteriorGenerations: int(10).default(400),
+  likelihoodTempering: z.enum(['autocorrelation', 'none']).default('autocorrelation'),
+  likelihoodWeight: z.number().gt(0).max(1).default(1),
+  posteriorCoefficients: z.enum(['bootstrap', 'fixed']).default('bootstrap'),
   populationSize: int(4).optional(),
   bootstrap: int(0).default(200),
   bootstrapTolerance: z.number().min(0).default(1.5),

@@ -66,6 +66,19 @@ export interface SearchSpec {
   calLift: Float64Array;
   /** Weight of MAPE.LIFT in the objective (objective x (1 + calWeight x MAPE.LIFT)). */
   calWeight: number;
+  /** Present: candidates are scored by minus their log posterior (see logPosterior in kernel.ts) instead of the search objective. */
+  posterior?: PosteriorTerms;
+}
+
+/** The terms of the log posterior (see logPosterior in kernel.ts); arrays per paid channel (sd 0 = no prior) and per lift study. */
+export interface PosteriorTerms {
+  /** Effective number of weeks of the likelihood. */
+  nu: number;
+  roasMean: Float64Array;
+  roasSd: Float64Array;
+  shareMean: Float64Array;
+  shareSd: Float64Array;
+  liftSe: Float64Array;
 }
 
 /** Scores of every candidate of every trial, in (trial, evaluation order). */

@@ -100,6 +100,8 @@ export interface CalibrationStudy {
   lift: number;
   /** Where the study came from, for error messages (a calibration CSV's file and row). */
   source?: { file: string; row: number };
+  /** Standard error of the measured lift (revenue; default FitOptions.liftStandardError x lift). */
+  se?: number;
 }
 
 /** Options of {@link fitMmm}. Every field is optional; each doc states its default. */
@@ -202,6 +204,47 @@ export interface FitOptions {
    * the search channel (bench/mmm-recovery.ts --lift): a lift binds the fit at any of them.
    */
   calibrationWeight?: number;
+  /**
+   * Standard error of a lift study as a fraction of its lift, where the study does not give its own
+   * `se` (default 0.1: geo and conversion-lift tests typically report 10-20%). In the posterior
+   * estimator a study is a Gaussian measurement of the channel's effect over its weeks.
+   */
+  liftStandardError?: number;
+  /**
+   * The user's prior beliefs per paid channel (default none), like Meridian's ROI priors: a Gaussian
+   * on the channel's ROAS (`roas: { mean, sd }`) and/or on its contribution as a share of the target's
+   * window total (`contribution: { mean, sd }`, e.g. { mean: 0.1, sd: 0.05 }). Priors and lift
+   * studies enter the posterior the same way, as Gaussian terms on what the model implies (see
+   * logPosterior in kernel.ts), so they combine by adding up; the search (which only starts the
+   * posterior) uses the lift studies through MAPE.LIFT as Robyn does.
+   */
+  priors?: Record<string, { roas?: { mean: number; sd: number }; contribution?: { mean: number; sd: number } }>;
+  /**
+   * How the point model and the intervals are estimated (default 'posterior'). 'posterior': the
+   * posterior over every channel's hyperparameters and family (coefficients profiled out; sampled
+   * by DE-MCz from the search's near-best candidates), its draws refitted on moving-block resamples
+   * of the weeks; the point model is the draw closest to the draws' median contributions.
+   * 'search': the search's selected candidate, with bootstrap draws whose hyperparameters come from
+   * the near-best candidates (the estimator before issue 12; see bootstrapTolerance).
+   */
+  estimator?: 'posterior' | 'search';
+  /** Chains of the posterior sampler (default 16). */
+  posteriorChains?: number;
+  /** Generations of the posterior sampler (default 400; the first half is burn-in). */
+  posteriorGenerations?: number;
+  /**
+   * Likelihood tempering of the posterior (default 'autocorrelation': the Gaussian likelihood counts
+   * n (1 - rho) / (1 + rho) effective weeks, rho the lag-1 autocorrelation of the selected model's
+   * residuals; 'none': n weeks).
+   */
+  likelihoodTempering?: 'autocorrelation' | 'none';
+  /**
+   * Weight w of the likelihood in the posterior (default 1): nu = w x the effective weeks. Below 1 it
+   * widens the posterior for a model whose families cannot write the truth exactly.
+   */
+  likelihoodWeight?: number;
+  /** Coefficients of each posterior draw (default 'bootstrap': refitted on a moving-block resample of the weeks; 'fixed': on all weeks). */
+  posteriorCoefficients?: 'bootstrap' | 'fixed';
   /** Differential-evolution population size (default min(iterations, max(10, 2 * dims))). */
   populationSize?: number;
   /** Bootstrap refits for the uncertainty intervals (default 200; 0 turns it off). */
@@ -227,7 +270,7 @@ export interface FitOptions {
   /** Worker threads for the search (default: every core; 1 = in this thread). */
   threads?: number;
   /** Progress callback: candidates evaluated so far and the total (search), then the bootstrap. */
-  onProgress?: (phase: 'search' | 'bootstrap', done: number, total: number) => void;
+  onProgress?: (phase: 'search' | 'posterior' | 'bootstrap', done: number, total: number) => void;
 }
 
 /** Adstock parameters of one channel. */
@@ -366,6 +409,8 @@ export interface MmmModel extends MediaModel {
   validation: { folds: number; horizon: number; cuts: number[] };
   selection: { rule: string; objective: string; trial: number; candidate: number; validationNrmse: number; objectiveValue: number; decompRssd: number };
   validationWeeks: number;
+  /** The posterior estimator's run (absent with estimator 'search'): chains, generations, acceptance rate, effective weeks, draws, and the share of the draws in each family per channel with several. */
+  posterior?: { chains: number; generations: number; acceptance: number; effectiveWeeks: number; draws: number; families?: Record<string, Record<string, number>> };
   /** Lift-test calibration: each study against the model's effect of its channel over its weeks (only when studies were given). */
   calibration?: { weight: number; mapeLift: number; studies: { channel: string; from: string; to: string; weeks: number; lift: number; modelled: number; error: number }[] };
 }
