@@ -13,7 +13,7 @@ import { Rng } from '../core/rng.ts';
 import { baselineColumns } from '../mmm/design.ts';
 import { defaultRanges } from '../mmm/options.ts';
 import { solveSignBoundedQuadratic } from '../mmm/ridge.ts';
-import { geometricAdstock, hillSaturation, logisticSaturation, logSaturation, michaelisMenten, weibullAdstock } from '../mmm/transforms.ts';
+import { binomialAdstock, geometricAdstock, hillSaturation, logisticSaturation, logSaturation, michaelisMenten, weibullAdstock } from '../mmm/transforms.ts';
 import type { AdstockKind, CoefficientSign, SaturationKind, WeeklyData } from '../mmm/types.ts';
 
 /** One point of the profile: a family, its parameters, the log-likelihood and the channel's ROAS there. */
@@ -22,7 +22,7 @@ interface ProfilePoint { family: number; q: number[]; ll: number; roas: number }
 /** Parameters of a family in order (adstock, then saturation) with their ranges and log flags. */
 function familyBox(adstock: AdstockKind, saturation: SaturationKind): { lo: number[]; hi: number[]; log: boolean[] } {
   const r = defaultRanges(adstock);
-  const ad = adstock === 'geometric' ? [r.theta] : [r.shape, r.scale];
+  const ad = adstock === 'geometric' ? [r.theta] : adstock === 'binomial' ? [r.decay] : [r.shape, r.scale];
   const sat = saturation === 'hill' ? [r.alpha, r.gamma] : saturation === 'logistic' ? [r.lam] : saturation === 'michaelis_menten' ? [r.ec] : [r.gamma];
   const log = [...ad.map(() => false), ...(saturation === 'logistic' || saturation === 'michaelis_menten' ? [true] : sat.map(() => false))];
   return { lo: [...ad, ...sat].map((x) => x[0]), hi: [...ad, ...sat].map((x) => x[1]), log };
@@ -30,8 +30,8 @@ function familyBox(adstock: AdstockKind, saturation: SaturationKind): { lo: numb
 
 /** The channel's transformed series under a family and parameters q (the model's transforms). */
 function transform(x: Float64Array, adstock: AdstockKind, saturation: SaturationKind, q: number[]): Float64Array {
-  const a = adstock === 'geometric' ? geometricAdstock(x, q[0]) : weibullAdstock(x, adstock === 'weibull_cdf' ? 'cdf' : 'pdf', q[0], q[1]);
-  const s = q.slice(adstock === 'geometric' ? 1 : 2);
+  const a = adstock === 'geometric' ? geometricAdstock(x, q[0]) : adstock === 'binomial' ? binomialAdstock(x, q[0], Math.min(8, x.length - 1)) : weibullAdstock(x, adstock === 'weibull_cdf' ? 'cdf' : 'pdf', q[0], q[1]);
+  const s = q.slice(adstock === 'geometric' || adstock === 'binomial' ? 1 : 2);
   if (saturation === 'hill') return hillSaturation(a, s[0], s[1]);
   if (saturation === 'logistic') return logisticSaturation(a, s[0]);
   if (saturation === 'michaelis_menten') return michaelisMenten(a, s[0]);

@@ -19,6 +19,7 @@ export function adstockCode(kind: string): number {
   if (kind === 'geometric') return 0;
   if (kind === 'weibull_cdf') return 1;
   if (kind === 'weibull_pdf') return 2;
+  if (kind === 'binomial') return 3;
   throw new Error(`unknown adstock kind "${kind}"`);
 }
 
@@ -359,7 +360,18 @@ export function michaelisMentenInPlace(a: Float64Array, off: number, n: number, 
 
 /** Number of parameters of an adstock kind (geometric: theta; Weibull: shape, scale). */
 export function adstockParamCount(adstock: number): number {
-  return adstock === 0 ? 1 : 2;
+  return adstock === 0 || adstock === 3 ? 1 : 2;
+}
+
+/**
+ * Meridian's binomial adstock weights (meridian/model/adstock_hill.py) for lags
+ * 0..maxLag: w_l = (1 - l / (maxLag + 1))^(1 / decay - 1), decay in (0, 1]
+ * (1: every lag alike; towards 0: the week of spend only). Unnormalised (the
+ * saturation's scale is relative to the largest adstocked value).
+ */
+export function binomialWeightsInto(decay: number, maxLag: number, out: Float64Array): void {
+  const e = 1 / (decay > 1e-9 ? decay : 1e-9) - 1;
+  for (let l = 0; l <= maxLag; l++) out[l] = Math.pow(1 - l / (maxLag + 1), e);
 }
 
 /** Number of parameters of a saturation kind (Hill: alpha, gamma; log, logistic, Michaelis-Menten: gamma). */
@@ -370,7 +382,7 @@ export function saturationParamCount(saturation: number): number {
 /**
  * Writes one media column's transformed series (adstock then saturation) for
  * the parameters p[pOff..] (adstock kind 0 geometric [theta], 1/2 Weibull CDF/PDF
- * [shape, scale]; then saturation kind 0 Hill [alpha, gamma], 1 log [gamma],
+ * [shape, scale], 3 binomial over 8 lags [decay]; then saturation kind 0 Hill [alpha, gamma], 1 log [gamma],
  * 2 logistic [lam], 3 Michaelis-Menten [ec]). The spend series has N
  * weeks of which the first `warm` only warm up the adstock: the n = N - warm
  * window weeks are written to out[outOff..outOff+n). The saturation's scale
@@ -382,6 +394,12 @@ export function transformChannelInto(spend: Float64Array, sOff: number, N: numbe
   let h = pOff;
   if (adstock === 0) {
     geometricAdstockInto(spend, sOff, N, p[h], normalised, 0, wbuf, 0);
+    h += 1;
+  } else if (adstock === 3) {
+    const w = wbuf.subarray(N, 2 * N);
+    const L = Math.min(8, N - 1);
+    binomialWeightsInto(p[h], L, w);
+    convolveAdstockInto(spend, sOff, 0, N, w, L + 1, wbuf, 0);
     h += 1;
   } else {
     const w = wbuf.subarray(N, 2 * N);

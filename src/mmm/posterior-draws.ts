@@ -8,6 +8,8 @@
  */
 import { Rng } from '../core/rng.ts';
 import { movingBlockRows, refitDraw } from './intervals.ts';
+import { channelResponses, coefficientSigns } from './refit.ts';
+import type { Design } from './refit.ts';
 import { samplePosterior } from './posterior.ts';
 import type { PosteriorSample } from './posterior.ts';
 import type { SearchProblem } from './problem.ts';
@@ -144,8 +146,9 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
   const all = allWeeks(n);
   const point = medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, n, lambda)).subarray(0, pr.nc)));
   const draws = o.bootstrap === 0 ? [] : states.map((st, b) => {
-    const rows = o.posteriorCoefficients === 'bootstrap' ? movingBlockRows(n, o.blockLength, rng) : all;
     o.onProgress?.('bootstrap', b + 1, count);
+    if (o.posteriorCoefficients === 'gaussian') return gaussianDraw(pr, st.hp, st.design, nu, rng, b, st.index, spendTotals);
+    const rows = o.posteriorCoefficients === 'bootstrap' ? movingBlockRows(n, o.blockLength, rng) : all;
     return refitDraw(pr, st.hp, st.design, rows, b, st.index, spendTotals);
   });
   return {
@@ -168,4 +171,87 @@ function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Re
     out[m.name] = counts;
   });
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * One draw with the coefficients from their Gaussian posterior given the
+ * transforms: the all-weeks ridge fit b on standardised columns Z, plus
+ * L z with L L' = s^2 A^-1 / nu, A = Z'Z / n + lambda I, s^2 = SSE / (n - p - 1),
+ * z standard normal; coefficients bounded at 0 (media, signed controls) are
+ * floored there, and the intercept keeps the fitted mean. Columns without
+ * variation keep coefficient 0.
+ */
+export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
+  const { n, nb, nc, nm, dims, y } = pr;
+  const p = nb + nm;
+  const fit = ridgeOnRows(pr, design, allWeeks(n), n, hp[dims - 1]);
+  const cols = design.cols;
+  const mean = new Float64Array(p);
+  const sd = new Float64Array(p);
+  const active: number[] = [];
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += cols[j * n + t];
+    mean[j] = s / n;
+    let ss = 0;
+    for (let t = 0; t < n; t++) ss += (cols[j * n + t] - mean[j]) ** 2;
+    sd[j] = Math.sqrt(ss / n);
+    if (sd[j] > 1e-10 * Math.max(Math.abs(mean[j]), sd[j], 1e-300) && fit.coef[j] !== 0) active.push(j);
+  }
+  let sse = 0;
+  for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
+  const q = active.length;
+  const scale = sse / Math.max(1, n - q - 1) / nu;
+  // Cholesky of A, then x = L^-T z has covariance A^-1.
+  const L = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      const ja = active[a];
+      const jb = active[b];
+      let s = 0;
+      for (let t = 0; t < n; t++) s += (cols[ja * n + t] - mean[ja]) * (cols[jb * n + t] - mean[jb]);
+      s = s / (n * sd[ja] * sd[jb]) + (a === b ? hp[dims - 1] : 0);
+      for (let k = 0; k < b; k++) s -= L[a * q + k] * L[b * q + k];
+      L[a * q + b] = a === b ? Math.sqrt(Math.max(s, 1e-300)) : s / L[b * q + b];
+    }
+  }
+  const x = Float64Array.from({ length: q }, () => rng.normal());
+  for (let a = q - 1; a >= 0; a--) {
+    let s = x[a];
+    for (let k = a + 1; k < q; k++) s -= L[k * q + a] * x[k];
+    x[a] = s / L[a * q + a];
+  }
+  const sign = coefficientSigns(pr);
+  const coef = Float64Array.from(fit.coef);
+  let intercept = fit.intercept;
+  active.forEach((j, a) => {
+    let c = fit.coef[j] + (Math.sqrt(scale) * x[a]) / sd[j];
+    if ((sign[j] === 1 && c < 0) || (sign[j] === -1 && c > 0)) c = 0;
+    intercept -= (c - fit.coef[j]) * mean[j];
+    coef[j] = c;
+  });
+  let sseDraw = 0;
+  for (let t = 0; t < n; t++) {
+    let f = intercept;
+    for (let j = 0; j < p; j++) f += coef[j] * cols[j * n + t];
+    sseDraw += (y[t] - f) ** 2;
+  }
+  const contribution = Array.from({ length: nm }, (_, j) => {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += cols[(nb + j) * n + t];
+    return coef[nb + j] * s;
+  });
+  const responses = channelResponses(pr, hp, design.ks, coef);
+  const out: BootstrapDraw = {
+    draw, candidate, intercept, baselineCoefs: Array.from(coef.subarray(0, nb)), lambda: hp[dims - 1],
+    residualSd: Math.sqrt(sseDraw / Math.max(1, n - p - 1)),
+    roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
+    contribution: contribution.slice(0, nc),
+    channels: responses.slice(0, nc),
+  };
+  if (nm > nc) {
+    out.organic = responses.slice(nc);
+    out.organicContribution = contribution.slice(nc);
+  }
+  return out;
 }

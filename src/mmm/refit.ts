@@ -82,9 +82,9 @@ export function channelResponses(pr: SearchProblem, hp: Float64Array, ks: Float6
   const wbuf = new Float64Array(N);
   return pr.media.map((m, j) => {
     const { family, values: v } = columnParams(pr, j, hp);
-    const adstock: AdstockParams = family.adstock === 'geometric'
-      ? { kind: 'geometric', theta: v.theta, normalised: o.normalisedAdstock }
-      : { kind: family.adstock, shape: v.shape, scale: v.scale, windowLength: N };
+    const adstock: AdstockParams = family.adstock === 'geometric' ? { kind: 'geometric', theta: v.theta, normalised: o.normalisedAdstock }
+      : family.adstock === 'binomial' ? { kind: 'binomial', decay: v.decay, maxLag: Math.min(8, N - 1) }
+        : { kind: family.adstock, shape: v.shape, scale: v.scale, windowLength: N };
     const k = ks[j];
     const saturation: SaturationParams = family.saturation === 'hill' ? { kind: 'hill', alpha: v.alpha, gamma: v.gamma, k, adstockMax: k / v.gamma }
       : family.saturation === 'log' ? { kind: 'log', gamma: v.gamma, k, adstockMax: k / v.gamma }

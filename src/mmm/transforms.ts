@@ -3,7 +3,7 @@
  * log saturation. Each returns a new array and leaves its input unchanged.
  * The in-place kernels they call are in kernel.ts (shared with the search).
  */
-import { convolveAdstockInto, geometricAdstockInto, hillInPlace, logisticInPlace, logSaturationInPlace, michaelisMentenInPlace, weibullWeightsInto } from './kernel.ts';
+import { binomialWeightsInto, convolveAdstockInto, geometricAdstockInto, hillInPlace, logisticInPlace, logSaturationInPlace, michaelisMentenInPlace, weibullWeightsInto } from './kernel.ts';
 
 function checkSeries(fn: string, x: ArrayLike<number>): Float64Array {
   const a = Float64Array.from(x);
@@ -120,5 +120,23 @@ export function michaelisMenten(a: ArrayLike<number>, ec: number, k?: number): F
   let mx = 0;
   for (let i = 0; i < out.length; i++) if (out[i] > mx) mx = out[i];
   michaelisMentenInPlace(out, 0, out.length, k ?? ec * mx);
+  return out;
+}
+
+/**
+ * Binomial adstock (Meridian's, meridian/model/adstock_hill.py):
+ * d[t] = sum_{l=0..maxLag} w_l x[t-l] with w_l = (1 - l / (maxLag + 1))^(1 / decay - 1)
+ * (unnormalised; Meridian divides by sum(w), a constant factor).
+ * @param decay in (0, 1]: 1 weights every lag alike, towards 0 only the week of spend
+ * @example binomialAdstock([9, 0, 0], 0.5, 2) // => [9, 6, 3] (weights 1, 2/3, 1/3)
+ */
+export function binomialAdstock(x: ArrayLike<number>, decay: number, maxLag = 8): Float64Array {
+  if (!(decay > 0 && decay <= 1)) throw new RangeError(`binomialAdstock: decay must be in (0, 1], got ${decay}`);
+  if (!(Number.isInteger(maxLag) && maxLag >= 0)) throw new RangeError(`binomialAdstock: maxLag must be an integer >= 0, got ${maxLag}`);
+  const a = checkSeries('binomialAdstock', x);
+  const w = new Float64Array(maxLag + 1);
+  binomialWeightsInto(decay, maxLag, w);
+  const out = new Float64Array(a.length);
+  convolveAdstockInto(a, 0, 0, a.length, w, maxLag + 1, out, 0);
   return out;
 }

@@ -10,14 +10,14 @@
  * H times the weekly curve.
  */
 import type { ChannelResponse } from '../mmm/types.ts';
-import { weibullWeights } from '../mmm/transforms.ts';
+import { adstockWeights } from '../mmm/predict.ts';
 import type { CurveSpec } from './types.ts';
 
 /** Adstock multiplier m with steady-state adstock = m * weekly spend. */
 export function steadyStateMultiplier(ch: ChannelResponse): number {
   const ad = ch.adstock;
   if (ad.kind === 'geometric') return ad.normalised ? 1 : 1 / (1 - ad.theta);
-  const w = weibullWeights(ad.kind === 'weibull_cdf' ? 'cdf' : 'pdf', ad.shape, ad.scale, ad.windowLength);
+  const w = adstockWeights(ad) as Float64Array;
   let s = 0;
   for (let i = 0; i < w.length; i++) s += w[i];
   return s;

@@ -191,7 +191,7 @@ describe('the modelling window', () => {
 describe('adstock kind per channel and option checks', () => {
   const s = generateWeeklyData({ seed: 3, channels: 4 });
   it("uses each channel's own adstock family and searches its own hyperparameters", async () => {
-    const f = await fitMmm(s.data, { ...small, channelAdstock: { tv_spend: 'weibull_pdf' }, channelRanges: { search_spend: { theta: [0, 0.2] } } });
+    const f = await fitMmm(s.data, { ...small, adstock: 'geometric', saturation: 'hill', channelAdstock: { tv_spend: 'weibull_pdf' }, channelRanges: { search_spend: { theta: [0, 0.2] } } });
     expect(f.model.channels.map((c) => c.adstock.kind)).toEqual(['weibull_pdf', 'geometric', 'geometric', 'geometric']);
     for (const c of f.pareto) {
       expect(Object.keys(c.hyperparameters.tv_spend).sort()).toEqual(['alpha', 'gamma', 'scale', 'shape']);
@@ -260,6 +260,6 @@ describe('runFitCommand checks its own flags before reading the data', () => {
     await writeFile(file, toCsv(header, rows));
     const opts = { weekly: file, dateCol: 'date', target: 'revenue', channels: s.data.channels.map((c) => c.name), controls: [], out: join(dir, 'out'), ...small };
     await expect(runFitCommand({ ...opts, interceptSign: 'positive' as 'free' })).rejects.toThrow('mmm fit: --intercept-sign must be non_negative or free, got "positive"');
-    await expect(runFitCommand({ ...opts, channelAdstock: ['tv_spend:weibull'] })).rejects.toThrow('mmm fit: --channel-adstock "tv_spend:weibull": expected name=geometric|weibull_cdf|weibull_pdf');
+    await expect(runFitCommand({ ...opts, channelAdstock: ['tv_spend:weibull'] })).rejects.toThrow('mmm fit: --channel-adstock "tv_spend:weibull": expected name=geometric|binomial|weibull_cdf|weibull_pdf');
   });
 });

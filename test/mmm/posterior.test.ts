@@ -10,7 +10,7 @@ describe('samplePosterior (DE-MCz)', () => {
   // SSE(theta)^(-n/2) on [0, 0.8]. Reference: that density on a fine grid, every SSE computed
   // independently with fitSignedRidge on geometricAdstock + hillSaturation (not the kernel).
   const s = generateWeeklyData({ seed: 4, channels: 1, noise: 0.05 });
-  const o = resolveFitOptions({ fourierOrder: 2 });
+  const o = resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill' });
   const pr = buildSearchProblem(s.data, o);
   const n = s.data.target.length;
   const alpha = 1.8;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { geometricAdstock, hillSaturation, logisticSaturation, logSaturation, michaelisMenten, weibullAdstock, weibullWeights } from '../../src/mmm/index.ts';
+import { binomialAdstock, geometricAdstock, hillSaturation, logisticSaturation, logSaturation, michaelisMenten, weibullAdstock, weibullWeights } from '../../src/mmm/index.ts';
 
 const close = (a: ArrayLike<number>, b: number[], digits = 10): void => {
   expect(a.length).toBe(b.length);
@@ -109,5 +109,15 @@ describe('Michaelis-Menten saturation', () => {
     close(michaelisMenten(a, 0.4), Array.from(hillSaturation(a, 1, 0.4)), 12);
     expect(michaelisMenten([5, 10], 0.5)[0]).toBeCloseTo(0.5, 12);
     expect(() => michaelisMenten([1], -1)).toThrow('michaelisMenten: ec must be > 0, got -1');
+  });
+});
+
+describe('binomial adstock (Meridian)', () => {
+  it('weights lag l by (1 - l / (L + 1))^(1 / decay - 1) (by hand)', () => {
+    close(binomialAdstock([9, 0, 0, 0], 0.5, 2), [9, 6, 3, 0]);
+    // decay 1: every lag alike (a flat window of L + 1 weeks); decay 1/3: exponent 2.
+    close(binomialAdstock([1, 0, 0, 0, 0], 1, 3), [1, 1, 1, 1, 0]);
+    close(binomialAdstock([1, 0, 0], 1 / 3, 2), [1, 4 / 9, 1 / 9]);
+    expect(() => binomialAdstock([1], 0)).toThrow('binomialAdstock: decay must be in (0, 1], got 0');
   });
 });
