@@ -11,7 +11,7 @@ import type { AdstockKind, ChannelRanges, FitOptions, Range } from './types.ts';
 
 /** Robyn's default ranges (theta by the widest medium guideline, alpha, gamma; Weibull per Robyn's docs), and lam and ec of the logistic and Michaelis-Menten families. */
 export function defaultRanges(adstock: AdstockKind = 'geometric'): Required<ChannelRanges> {
-  return { theta: [0, 0.8], shape: adstock === 'weibull_pdf' ? [0.0001, 10] : [0.0001, 2], scale: [0, 0.1], decay: [0.01, 1], alpha: [0.5, 3], gamma: [0.3, 1], lam: [0.5, 10], ec: [0.05, 5] };
+  return { theta: [0, 0.8], shape: adstock === 'weibull_pdf' ? [0.0001, 10] : [0.0001, 2], scale: [0, 0.1], decay: [0.01, 1], alpha: [0.5, 3], gamma: [0.3, 1], lam: [0.5, 10], ec: [0.3, 5] };
 }
 
 /** Names of one family's hyperparameters in kernel order (adstock, then saturation). */

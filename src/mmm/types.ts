@@ -82,7 +82,11 @@ export interface ChannelRanges {
   gamma?: Range;
   /** Logistic lam (default [0.5, 10], searched on a log scale; PyMC-Marketing's Gamma(3, 1) prior holds 95% in [0.6, 7.2]). */
   lam?: Range;
-  /** Michaelis-Menten half-saturation ec as a fraction of the largest adstocked value (default [0.05, 5], log scale). */
+  /**
+   * Michaelis-Menten half-saturation ec as a fraction of the largest adstocked value (default [0.3, 5], log
+   * scale). The lower end is Robyn's gamma's: below it an always-on channel's curve is nearly flat over
+   * the spend it had, a column the intercept can trade with (README, "Measured figures").
+   */
   ec?: Range;
 }
 
@@ -118,8 +122,7 @@ export interface FitOptions {
   /**
    * Adstock family of every channel, or several (default ['geometric', 'binomial']: Robyn's and
    * Meridian's): then each channel's family is chosen by the data with the other hyperparameters,
-   * and the posterior estimator's intervals average over them. Measured on the generator battery
-   * (bench/mmm-battery.ts, README "Measured figures").
+   * and the posterior estimator's intervals average over them.
    */
   adstock?: AdstockKind | AdstockKind[];
   /** Multiply geometric adstock by (1 - theta) so it keeps the spend's total (default false). */
@@ -245,9 +248,9 @@ export interface FitOptions {
   likelihoodTempering?: 'autocorrelation' | 'none';
   /**
    * Weight w of the likelihood in the posterior (default 0.5): nu = w x the effective weeks. Below 1 it
-   * widens the posterior for a model whose families and baseline cannot write the truth exactly; 0.5
-   * put 85-95% of the truths inside the 90% ROAS intervals in every family of the generator battery
-   * (tuning seeds 1-6; 1 gave 77% overall and 0.7 84%; README "Measured figures").
+   * widens the posterior for a model whose families and baseline cannot write the truth exactly; the
+   * default is the one whose 90% intervals held the truth at their rate on the generator battery's
+   * tuning seeds (README, "Measured figures").
    */
   likelihoodWeight?: number;
   /**
