@@ -112,11 +112,12 @@ function foldCuts(n: number, nValid: number, folds: number, coefCount: number): 
 }
 
 /** Refuses per-name settings for names that are not a channel or organic variable (catches typos). */
-function checkNames(o: ResolvedFitOptions, media: string[], context: string[]): void {
+function checkNames(o: ResolvedFitOptions, media: string[], context: string[], paid: string[]): void {
   const known = new Set(media);
-  for (const [opt, map] of [['channelRanges', o.channelRanges], ['channelAdstock', o.channelAdstock]] as const) {
+  for (const [opt, map] of [['channelRanges', o.channelRanges], ['channelAdstock', o.channelAdstock], ['channelSaturation', o.channelSaturation]] as const) {
     for (const k of Object.keys(map)) if (!known.has(k)) throw new UsageError(`fit option ${opt}.${k}: not a channel or organic variable (${media.join(', ')})`);
   }
+  for (const k of Object.keys(o.priors)) if (!paid.includes(k)) throw new UsageError(`fit option priors.${k}: not a paid channel (${paid.join(', ')})`);
   const ctx = new Set(context);
   for (const k of Object.keys(o.controlSigns)) if (!ctx.has(k)) throw new UsageError(`fit option controlSigns.${k}: not a control or factor (${context.join(', ') || 'none'})`);
 }
@@ -247,7 +248,7 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   const nBaseMax = (o.trend ? 1 : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
   const hyper = media.reduce((a, m) => a + m.dims, 0);
   const checked = checkWeeklyData(full, 1 + nBaseMax + nm + hyper + 1, nTrain, from);
-  checkNames(o, media.map((m) => m.name), [...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)]);
+  checkNames(o, media.map((m) => m.name), [...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)], full.channels.map((c) => c.name));
   const coefCount = 1 + nBaseMax + nm;
   const cuts = foldCuts(n, nValid, o.folds, coefCount);
   if (nTrain < coefCount + 2) {
