@@ -119,3 +119,16 @@ export function recentredInterval(values: number[], point: number, level: number
   const med = quantileSorted(s, 0.5);
   return [Math.max(0, point - (med - quantileSorted(s, qLo))), point + (quantileSorted(s, 1 - qLo) - med)];
 }
+
+/**
+ * Percentile interval of the draws' values, [q_lo, q_hi] with q_lo and q_hi
+ * the (1 -+ level) / 2 quantiles, widened to hold the point estimate when it
+ * falls outside (the posterior estimator's intervals: the draws come from the
+ * posterior itself, so they are not recentred).
+ * @param level interval coverage in (0, 1), e.g. 0.9
+ */
+export function percentileInterval(values: number[], point: number, level: number): [number, number] {
+  const qLo = (1 - level) / 2;
+  const s = Float64Array.from(values).sort();
+  return [Math.min(point, quantileSorted(s, qLo)), Math.max(point, quantileSorted(s, 1 - qLo))];
+}

@@ -262,20 +262,13 @@ export interface FitOptions {
   posteriorCoefficients?: 'gaussian' | 'bootstrap' | 'fixed';
   /** Differential-evolution population size (default min(iterations, max(10, 2 * dims))). */
   populationSize?: number;
-  /** Bootstrap refits for the uncertainty intervals (default 200; 0 turns it off). */
+  /** Draws for the intervals and the Monte Carlo stage (default 200; 0: no draws, and no intervals). */
   bootstrap?: number;
   /**
-   * Hyperparameters of each bootstrap draw are drawn from the candidates whose
-   * objective (validation NRMSE x the alpha prior's factor) is within (1 + bootstrapTolerance) x the best (default 1.5),
-   * so the intervals include the uncertainty of the transforms, not only of the coefficients.
-   * Why so wide: the TRUE hyperparameters score 20-35% worse on validation than the chosen ones
-   * (the search overfits the folds), and the intervals are meant to hold the truth 90% of the time.
-   * Measured, truth inside the 90% ROAS interval on recovery seeds 1-6 + foundation (bench/mmm-recovery.ts)
-   * and on unseen seeds 7-12: 0.5 -> 28/36 and 21/30, 1 -> 31/36 and 24/30, 1.5 -> 34/36 and 26/30,
-   * 2 -> 34/36 and 25/30; weekly revenue inside the forecast's P5-P95 (bench/simulate-backtest.ts,
-   * foundation generator seeds 42,7,11 | unseen 5,13; drifting budgets 1,2,3 | unseen 4,5,6):
-   * 0.5 -> 90.6 | 92.0%, 82.5 | 81.8%; 1.5 -> 92.5 | 93.9%, 84.8 | 86.3%; 2 -> 93.4 | 95.2%, 86.5 | 85.5%.
-   * Point estimates do not depend on it.
+   * The near-optimal candidates are those whose search objective is within (1 + bootstrapTolerance)
+   * x the best (default 1.5). The posterior sampler starts from them; with estimator 'search' each
+   * bootstrap draw takes its hyperparameters from them, so the intervals include the uncertainty of
+   * the transforms (measurements behind the default: README, "Measured figures", the earlier tables).
    */
   bootstrapTolerance?: number;
   /** Moving-block length in weeks for the bootstrap (default 6). */
