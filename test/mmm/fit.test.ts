@@ -9,7 +9,7 @@ import { generateWeeklyData, oracleFit, oracleForecast, profileRoas, weeklyDataT
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 
-const small = { trials: 2, iterations: 400, bootstrap: 40, threads: 1 };
+const small = { trials: 2, iterations: 400, bootstrap: 40, threads: 1, posteriorGenerations: 100 };
 
 function clone(d: WeeklyData): WeeklyData {
   return { ...d, dates: Int32Array.from(d.dates), target: Float64Array.from(d.target), channels: d.channels.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })), controls: d.controls.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })) };
