@@ -1,12 +1,14 @@
 /**
- * MMM search speed: the default search (5 trials x 2000 = 10,000 candidates) on
- * 156 weeks x 6 channels, timed end to end (bootstrap off; worker start-up
+ * MMM speed. First the search: the default search (5 trials x 2000 = 10,000 candidates) on
+ * 156 weeks x 6 channels, timed end to end (search estimator, bootstrap off; worker start-up
  * included in the first run, the pool is kept between fits), with 1 thread
  * and with every core, each run three times (best wall time reported, plus the
  * CPU time of the process: this thread + workers) and checked for identical
  * output bytes across runs and thread counts; then the Python peer
  * (/work/shared/peers/mmm_sklearn.py: numpy + scikit-learn Ridge, 1 process)
- * on the same data. Prints candidates/second for both and the ratio. No pass/fail.
+ * on the same data. Prints candidates/second for both and the ratio. Then the
+ * default fit with intervals (search, posterior sampling, 200 draws) on every
+ * core, three runs, with the time of each phase. No pass/fail.
  * usage: node bin/run-ts.mjs bench/mmm.bench.ts [--peer-candidates N]
  */
 import { execFileSync } from 'node:child_process';
@@ -31,7 +33,7 @@ const hashes = new Set<string>();
 const run = async (threads: number): Promise<{ ms: number; cpu: number }> => {
   const c0 = cpuMs();
   const t0 = performance.now();
-  const f = await fitMmm(s.data, { seed: 1, bootstrap: 0, threads });
+  const f = await fitMmm(s.data, { seed: 1, bootstrap: 0, threads, estimator: 'search' });
   const ms = performance.now() - t0;
   hashes.add(sha256(JSON.stringify({ m: f.model, p: f.pareto })));
   return { ms, cpu: cpuMs() - c0 };
@@ -62,3 +64,27 @@ try {
 } catch (e) {
   console.log(`peer not run (${(e as Error).message.split('\n')[0]}); install python3-sklearn and run with /usr/bin/python3`);
 }
+
+const phases: Record<string, number>[] = [];
+const full: number[] = [];
+for (let r = 0; r < 3; r++) {
+  const t: Record<string, number> = {};
+  let phase = '';
+  let last = performance.now();
+  const t0 = last;
+  await fitMmm(s.data, {
+    seed: 1, threads: cores,
+    onProgress: (p) => {
+      if (p === phase) return;
+      const now = performance.now();
+      if (phase) t[phase] = now - last;
+      [phase, last] = [p, now];
+    },
+  });
+  const end = performance.now();
+  t[phase] = end - last;
+  full.push(end - t0);
+  phases.push(t);
+}
+const bestRun = full.indexOf(Math.min(...full));
+console.log(`default fit with intervals (${cores} threads, 200 draws): ${full.map((v) => v.toFixed(0)).join(', ')} ms; best ${full[bestRun].toFixed(0)} ms = ${Object.entries(phases[bestRun]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' + ')} ms (+ the rest)`);

@@ -54,6 +54,10 @@ export interface FitCommandOptions {
   controlSigns?: string[];
   /** JSON file of hyperparameter ranges per channel or organic variable, e.g. {"tv_S": {"theta": [0.3, 0.8]}}. */
   channelRanges?: string;
+  /** JSON file of priors per channel, e.g. {"search_S": {"roas": {"mean": 2, "sd": 0.5}}} (see FitOptions.priors). */
+  priors?: string;
+  /** Saturation families (several: the data choose), e.g. hill,michaelis_menten. */
+  saturation?: string[];
 }
 
 /**
@@ -117,8 +121,8 @@ function pairs<T extends string>(flag: string, list: string[] | undefined, allow
   return out;
 }
 
-/** Reads the per-channel ranges JSON of --channel-ranges. @throws ValidationError naming the file */
-async function readChannelRanges(path: string): Promise<FitOptions['channelRanges']> {
+/** Reads a JSON object of per-channel settings (--channel-ranges, --priors). @throws ValidationError naming the file */
+async function readChannelJson(path: string, expected: string): Promise<Record<string, unknown>> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
@@ -126,8 +130,8 @@ async function readChannelRanges(path: string): Promise<FitOptions['channelRange
     if ((e as NodeJS.ErrnoException).code) throw e;
     throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: path });
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValidationError('expected an object of channel name -> { theta?, alpha?, gamma?, shape?, scale? } ranges', { file: path });
-  return parsed as FitOptions['channelRanges'];
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValidationError(`expected an object of channel name -> ${expected}`, { file: path });
+  return parsed as Record<string, unknown>;
 }
 
 /** The fit options of the command's model flags (checked by the fit's option schema). */
@@ -140,11 +144,13 @@ async function modelOptions(opts: FitCommandOptions, data: WeeklyData): Promise<
     o.window = window;
   }
   if (opts.interceptSign) o.interceptSign = opts.interceptSign;
-  if (opts.adstock) o.adstock = opts.adstock as FitOptions['adstock'];
-  const kinds = ['geometric', 'weibull_cdf', 'weibull_pdf'] as const;
+  if (opts.adstock) o.adstock = (opts.adstock.includes(',') ? opts.adstock.split(',') : opts.adstock) as FitOptions['adstock'];
+  if (opts.saturation?.length) o.saturation = (opts.saturation.length > 1 ? opts.saturation : opts.saturation[0]) as FitOptions['saturation'];
+  const kinds = ['geometric', 'binomial', 'weibull_cdf', 'weibull_pdf'] as const;
   if (opts.channelAdstock?.length) o.channelAdstock = pairs('--channel-adstock', opts.channelAdstock, kinds);
   if (opts.controlSigns?.length) o.controlSigns = pairs('--control-signs', opts.controlSigns, ['positive', 'negative', 'free'] as const);
-  if (opts.channelRanges) o.channelRanges = await readChannelRanges(opts.channelRanges);
+  if (opts.channelRanges) o.channelRanges = (await readChannelJson(opts.channelRanges, '{ theta?, alpha?, gamma?, ... } ranges')) as FitOptions['channelRanges'];
+  if (opts.priors) o.priors = (await readChannelJson(opts.priors, '{ roas?: { mean, sd }, contribution?: { mean, sd } }')) as FitOptions['priors'];
   return o;
 }
 
@@ -226,7 +232,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
     trials: opts.trials ?? 5, iterations: opts.iterations ?? 2000, bootstrap: opts.bootstrap ?? 200,
     factors: opts.factors ?? [], organic: opts.organic ?? [], ...model,
   };
-  const inputs = await recordInputs([{ path: opts.weekly }, ...(opts.calibration ? [{ path: opts.calibration }] : []), ...(opts.channelRanges ? [{ path: opts.channelRanges }] : [])]);
+  const inputs = await recordInputs([{ path: opts.weekly }, ...(opts.calibration ? [{ path: opts.calibration }] : []), ...(opts.channelRanges ? [{ path: opts.channelRanges }] : []), ...(opts.priors ? [{ path: opts.priors }] : [])]);
   let fit: MmmFit | null = null;
   const result = await writeArtifact({
     dir: opts.out,

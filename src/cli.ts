@@ -185,10 +185,12 @@ const COMMANDS: Record<string, Command> = {
       'window-start': { type: 'string', help: 'first week of the modelling window (default: the first week); earlier weeks warm up the adstock', metavar: 'YYYY-MM-DD' },
       'window-end': { type: 'string', help: 'last week of the modelling window (default: the last week)', metavar: 'YYYY-MM-DD' },
       'intercept-sign': { type: 'string', help: 'non_negative (default, as Robyn) or free', metavar: 'SIGN' },
-      adstock: { type: 'string', help: 'adstock of every channel: geometric (default), weibull_cdf or weibull_pdf', metavar: 'KIND' },
+      adstock: { type: 'string', help: 'adstock families the data choose among: geometric, binomial, weibull_cdf, weibull_pdf (default: see README)', metavar: 'A,B,...' },
       'channel-adstock': { type: 'list', help: 'adstock per channel or organic variable, e.g. tv_S=weibull_pdf', metavar: 'NAME=KIND,...' },
       'channel-ranges': { type: 'string', help: 'JSON of hyperparameter ranges per channel, e.g. {"tv_S": {"theta": [0.3, 0.8]}}', metavar: 'FILE' },
       'control-signs': { type: 'list', help: 'coefficient sign per control or factor (default free), e.g. competitor_sales_B=positive', metavar: 'NAME=SIGN,...' },
+      saturation: { type: 'list', help: 'saturation families the data choose among: hill, logistic, michaelis_menten, log (default: see README)', metavar: 'A,B,...' },
+      priors: { type: 'string', help: 'JSON of ROAS/contribution priors per channel, e.g. {"search_S": {"roas": {"mean": 2, "sd": 0.5}}}', metavar: 'FILE' },
     },
     run: async (o) => {
       const { runFitCommand } = await import('../pipelines/mmm.ts');
@@ -200,7 +202,7 @@ const COMMANDS: Record<string, Command> = {
         windowStart: o['window-start'] as string | undefined, windowEnd: o['window-end'] as string | undefined,
         interceptSign: o['intercept-sign'] as 'non_negative' | 'free' | undefined, adstock: o.adstock as string | undefined,
         channelAdstock: o['channel-adstock'] as string[] | undefined, channelRanges: o['channel-ranges'] as string | undefined,
-        controlSigns: o['control-signs'] as string[] | undefined,
+        controlSigns: o['control-signs'] as string[] | undefined, saturation: o.saturation as string[] | undefined, priors: o.priors as string | undefined,
       });
       const m = r.manifest.metrics as Record<string, number>;
       out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`);

@@ -6,3 +6,5 @@ export * from './synthetic.ts';
 export * from './oracle.ts';
 export * from './backtest.ts';
 export * from './context-organic.ts';
+export * from './battery.ts';
+export * from './profile-families.ts';

@@ -14,7 +14,9 @@ import { paretoFront, runSearch } from './search.ts';
 import type { SearchResult } from './search.ts';
 import { candidateReporter, selectCandidate } from './select.ts';
 import type { Selection } from './select.ts';
-import { fitRidgeRows } from './kernel.ts';
+import { alphaPriorTerm, createEvaluator, evaluateCandidate, fitRidgeRows } from './kernel.ts';
+import { posteriorDraws } from './posterior-draws.ts';
+import type { PosteriorEstimate } from './posterior-draws.ts';
 import { allWeeks, channelResponses, coefficientSigns, refitAllWeeks } from './refit.ts';
 import type { Refit } from './refit.ts';
 import { bootstrapDraws } from './intervals.ts';
@@ -91,23 +93,48 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
   const pr = buildSearchProblem(data, resolveFitOptions(options));
   const { search, threads } = await searchProblem(pr);
   const sel = selectCandidate(pr, search);
-  const refit = refitAllWeeks(pr, sel.hp);
+  const selected = refitAllWeeks(pr, sel.hp);
   const totals = spendTotals(pr);
-  const responses = channelResponses(pr, sel.hp, refit.design.ks, refit.coef);
-  const draws: BootstrapDraw[] = bootstrapDraws(pr, search, sel.chosen, sel.hp, refit.design, totals);
+  const lambda = sel.hp[pr.dims - 1];
+  let posterior: PosteriorEstimate | null = null;
+  let refit = selected;
+  let draws: BootstrapDraw[];
+  if (pr.o.estimator === 'posterior') {
+    posterior = await posteriorDraws(pr, search, sel.chosen, selected, lambda, threads, totals);
+    refit = refitAllWeeks(pr, posterior.point);
+    draws = posterior.draws;
+  } else draws = bootstrapDraws(pr, search, sel.chosen, sel.hp, selected.design, totals);
+  const hp = posterior ? posterior.point : sel.hp;
+  const responses = channelResponses(pr, hp, refit.design.ks, refit.coef);
   const contribution = channelContributions(pr, refit);
   const channels = channelSummaries(pr, responses.slice(0, pr.nc), contribution.subarray(0, pr.nc), totals, draws);
   const organic = organicSummaries(pr, responses.slice(pr.nc), contribution, draws);
   const report = candidateReporter(pr, search);
-  const model = modelRecord(pr, sel, report(sel.chosen), refit, channels, organic);
+  const model = modelRecord(pr, sel, posterior ? scorePoint(pr, hp, report(sel.chosen)) : report(sel.chosen), refit, channels, organic);
+  if (posterior) model.posterior = posterior.summary;
   return {
     model,
     decomposition: decompose(pr, refit),
     pareto: paretoFront(search.scores, search.trials * search.iterations).map(report),
     draws,
-    warnings: fitWarnings(pr, refit, sel.hp[pr.dims - 1], channels, draws),
+    warnings: fitWarnings(pr, refit, lambda, channels, draws),
     diagnostics: { candidates: search.trials * search.iterations, trials: pr.o.trials, iterations: pr.o.iterations, populationSize: search.populationSize, threads },
   };
+}
+
+/** The point model's own validation NRMSE and DECOMP.RSSD (scored as the search scores a candidate), with the selection's trial and index. */
+function scorePoint(pr: SearchProblem, hp: Float64Array, selected: Candidate): Candidate {
+  const u = new Float64Array(pr.dims);
+  for (let d = 0; d < pr.dims; d++) {
+    const x = pr.logScale[d] ? Math.log10(hp[d]) : hp[d];
+    u[d] = pr.upper[d] > pr.lower[d] ? (x - pr.lower[d]) / (pr.upper[d] - pr.lower[d]) : 0;
+  }
+  const ev = createEvaluator(pr.spec);
+  const out = new Float64Array(3);
+  evaluateCandidate(ev, u, 0, out, 0);
+  const prior = pr.spec.alphaPrior > 0 ? pr.spec.alphaPrior * alphaPriorTerm(ev.hp as Float64Array, pr.spec.alphaDim, pr.lower, pr.upper) : 0;
+  const cal = pr.cal.channel.length > 0 ? 1 + pr.o.calibrationWeight * (ev.mapeLift as number) : 1;
+  return { ...selected, objective: out[0], validationNrmse: out[0] / ((1 + prior) * cal), decompRssd: out[1], trainNrmse: out[2] };
 }
 
 /** Re-exported for pipelines/weekly.ts, which checks calibration.csv before the drift stage (defined in calibration.ts). */

@@ -14,6 +14,8 @@ export * from './metrics.ts';
 export * from './decompose.ts';
 export * from './summarise.ts';
 export * from './score.ts';
+export * from './posterior.ts';
+export * from './posterior-draws.ts';
 export * from './fit.ts';
 export * from './predict.ts';
 export { EvaluatorPool, searchWorkerSource } from './search-worker.ts';

@@ -52,9 +52,7 @@ export function nearOptimalSet(pr: SearchProblem, search: SearchResult, chosen: 
  * @param chosenDesign the chosen hyperparameters' design (reused, not rebuilt)
  */
 export function bootstrapDraws(pr: SearchProblem, search: SearchResult, chosen: number, hp: Float64Array, chosenDesign: Design, spendTotals: number[]): BootstrapDraw[] {
-  const { o, n, nb, nc, nm, dims, y } = pr;
-  const p = nb + nm;
-  const sign = coefficientSigns(pr);
+  const { o, n } = pr;
   const near = nearOptimalSet(pr, search, chosen);
   const draws: BootstrapDraw[] = [];
   const rng = new Rng(o.seed, 0x6d6d6d);
@@ -62,37 +60,48 @@ export function bootstrapDraws(pr: SearchProblem, search: SearchResult, chosen: 
     const pick = b === 0 || near.length === 0 ? chosen : near[rng.int(near.length)];
     const hpb = pick === chosen ? hp : decodeUnit(pr, search.units, pick);
     const db = pick === chosen ? chosenDesign : mediaDesign(pr, hpb);
-    const rows = movingBlockRows(n, o.blockLength, rng);
-    const cb = new Float64Array(p);
-    const ib = fitRidgeRows(p, n, db.cols, y, rows, n, hpb[dims - 1], sign, cb, pr.spec.interceptSign);
-    let sseB = 0;
-    for (let r = 0; r < n; r++) {
-      const t = rows[r];
-      let f = ib;
-      for (let j = 0; j < p; j++) f += cb[j] * db.cols[j * n + t];
-      sseB += (y[t] - f) ** 2;
-    }
-    const contribution = Array.from({ length: nm }, (_, j) => {
-      let sum = 0;
-      for (let t = 0; t < n; t++) sum += db.cols[(nb + j) * n + t];
-      return cb[nb + j] * sum;
-    });
-    const responses = channelResponses(pr, hpb, db.ks, cb);
-    const draw: BootstrapDraw = {
-      draw: b, candidate: pick, intercept: ib, baselineCoefs: Array.from(cb.subarray(0, nb)), lambda: hpb[dims - 1],
-      residualSd: Math.sqrt(sseB / Math.max(1, n - p - 1)),
-      roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
-      contribution: contribution.slice(0, nc),
-      channels: responses.slice(0, nc),
-    };
-    if (nm > nc) {
-      draw.organic = responses.slice(nc);
-      draw.organicContribution = contribution.slice(nc);
-    }
-    draws.push(draw);
+    draws.push(refitDraw(pr, hpb, db, movingBlockRows(n, o.blockLength, rng), b, pick, spendTotals));
     o.onProgress?.('bootstrap', b + 1, o.bootstrap);
   }
   return draws;
+}
+
+/**
+ * One draw of the model: the design of hyperparameters `hp` refitted on the
+ * resampled weeks `rows`, with its channels' (and organic variables')
+ * responses and contributions over all window weeks.
+ * @param candidate the search candidate (or posterior state) the hyperparameters came from
+ */
+export function refitDraw(pr: SearchProblem, hp: Float64Array, design: Design, rows: Int32Array, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
+  const { n, nb, nc, nm, dims, y } = pr;
+  const p = nb + nm;
+  const cb = new Float64Array(p);
+  const ib = fitRidgeRows(p, n, design.cols, y, rows, rows.length, hp[dims - 1], coefficientSigns(pr), cb, pr.spec.interceptSign);
+  let sseB = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const t = rows[r];
+    let f = ib;
+    for (let j = 0; j < p; j++) f += cb[j] * design.cols[j * n + t];
+    sseB += (y[t] - f) ** 2;
+  }
+  const contribution = Array.from({ length: nm }, (_, j) => {
+    let sum = 0;
+    for (let t = 0; t < n; t++) sum += design.cols[(nb + j) * n + t];
+    return cb[nb + j] * sum;
+  });
+  const responses = channelResponses(pr, hp, design.ks, cb);
+  const out: BootstrapDraw = {
+    draw, candidate, intercept: ib, baselineCoefs: Array.from(cb.subarray(0, nb)), lambda: hp[dims - 1],
+    residualSd: Math.sqrt(sseB / Math.max(1, n - p - 1)),
+    roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
+    contribution: contribution.slice(0, nc),
+    channels: responses.slice(0, nc),
+  };
+  if (nm > nc) {
+    out.organic = responses.slice(nc);
+    out.organicContribution = contribution.slice(nc);
+  }
+  return out;
 }
 
 /**
@@ -109,4 +118,17 @@ export function recentredInterval(values: number[], point: number, level: number
   const s = Float64Array.from(values).sort();
   const med = quantileSorted(s, 0.5);
   return [Math.max(0, point - (med - quantileSorted(s, qLo))), point + (quantileSorted(s, 1 - qLo) - med)];
+}
+
+/**
+ * Percentile interval of the draws' values, [q_lo, q_hi] with q_lo and q_hi
+ * the (1 -+ level) / 2 quantiles, widened to hold the point estimate when it
+ * falls outside (the posterior estimator's intervals: the draws come from the
+ * posterior itself, so they are not recentred).
+ * @param level interval coverage in (0, 1), e.g. 0.9
+ */
+export function percentileInterval(values: number[], point: number, level: number): [number, number] {
+  const qLo = (1 - level) / 2;
+  const s = Float64Array.from(values).sort();
+  return [Math.min(point, quantileSorted(s, qLo)), Math.max(point, quantileSorted(s, 1 - qLo))];
 }

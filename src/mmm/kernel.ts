@@ -19,6 +19,7 @@ export function adstockCode(kind: string): number {
   if (kind === 'geometric') return 0;
   if (kind === 'weibull_cdf') return 1;
   if (kind === 'weibull_pdf') return 2;
+  if (kind === 'binomial') return 3;
   throw new Error(`unknown adstock kind "${kind}"`);
 }
 
@@ -343,23 +344,66 @@ export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, 
   return intercept;
 }
 
+/** Logistic saturation in place (PyMC-Marketing's): a -> (1 - e^(-a/k)) / (1 + e^(-a/k)) = tanh(a / 2k), k > 0. */
+export function logisticInPlace(a: Float64Array, off: number, n: number, k: number): void {
+  const inv = k > 0 ? 0.5 / k : 0;
+  for (let t = 0; t < n; t++) a[off + t] = Math.tanh(a[off + t] * inv);
+}
+
+/** Michaelis-Menten saturation in place: a -> a / (k + a) (Hill with alpha 1; Meridian's default slope), 0 for a <= 0. */
+export function michaelisMentenInPlace(a: Float64Array, off: number, n: number, k: number): void {
+  for (let t = 0; t < n; t++) {
+    const v = a[off + t];
+    a[off + t] = v > 0 ? v / (k + v) : 0;
+  }
+}
+
+/** Number of parameters of an adstock kind (geometric: theta; Weibull: shape, scale). */
+export function adstockParamCount(adstock: number): number {
+  return adstock === 0 || adstock === 3 ? 1 : 2;
+}
+
+/**
+ * Meridian's binomial adstock weights (meridian/model/adstock_hill.py) for lags
+ * 0..maxLag: w_l = (1 - l / (maxLag + 1))^(1 / decay - 1), decay in (0, 1]
+ * (1: every lag alike; towards 0: the week of spend only). Unnormalised (the
+ * saturation's scale is relative to the largest adstocked value).
+ */
+export function binomialWeightsInto(decay: number, maxLag: number, out: Float64Array): void {
+  const e = 1 / (decay > 1e-9 ? decay : 1e-9) - 1;
+  for (let l = 0; l <= maxLag; l++) out[l] = Math.pow(1 - l / (maxLag + 1), e);
+}
+
+/** Number of parameters of a saturation kind (Hill: alpha, gamma; log, logistic, Michaelis-Menten: gamma). */
+export function saturationParamCount(saturation: number): number {
+  return saturation === 0 ? 2 : 1;
+}
+
 /**
  * Writes one media column's transformed series (adstock then saturation) for
- * the hyperparameters hp[hOff..] (kernel layout per kind: geometric [theta],
- * Weibull [shape, scale]; then Hill [alpha, gamma] or log [gamma]). The spend
- * series has N weeks of which the first `warm` only warm up the adstock: the
- * n = N - warm window weeks are written to out[outOff..outOff+n).
- * k = gamma * max adstocked value over the window. Returns k. `wbuf` holds
- * >= 2N doubles (adstocked series, then Weibull weights).
+ * the parameters p[pOff..] (adstock kind 0 geometric [theta], 1/2 Weibull CDF/PDF
+ * [shape, scale], 3 binomial over 8 lags [decay]; then saturation kind 0 Hill [alpha, gamma], 1 log [gamma],
+ * 2 logistic [lam], 3 Michaelis-Menten [ec]). The spend series has N
+ * weeks of which the first `warm` only warm up the adstock: the n = N - warm
+ * window weeks are written to out[outOff..outOff+n). The saturation's scale
+ * k, with M the largest adstocked value over the window: gamma M (Hill, log),
+ * M / lam (logistic), ec M (Michaelis-Menten). Returns k.
+ * `wbuf` holds >= 2N doubles (adstocked series, then Weibull weights).
  */
-export function transformChannelInto(spend: Float64Array, sOff: number, N: number, warm: number, adstock: number, normalised: boolean, saturation: number, hp: Float64Array, hOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
-  let h = hOff;
+export function transformChannelInto(spend: Float64Array, sOff: number, N: number, warm: number, adstock: number, normalised: boolean, saturation: number, p: Float64Array, pOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
+  let h = pOff;
   if (adstock === 0) {
-    geometricAdstockInto(spend, sOff, N, hp[h], normalised, 0, wbuf, 0);
+    geometricAdstockInto(spend, sOff, N, p[h], normalised, 0, wbuf, 0);
+    h += 1;
+  } else if (adstock === 3) {
+    const w = wbuf.subarray(N, 2 * N);
+    const L = Math.min(8, N - 1);
+    binomialWeightsInto(p[h], L, w);
+    convolveAdstockInto(spend, sOff, 0, N, w, L + 1, wbuf, 0);
     h += 1;
   } else {
     const w = wbuf.subarray(N, 2 * N);
-    weibullWeightsInto(adstock, hp[h], hp[h + 1], N, w);
+    weibullWeightsInto(adstock, p[h], p[h + 1], N, w);
     convolveAdstockInto(spend, sOff, 0, N, w, N, wbuf, 0);
     h += 2;
   }
@@ -371,13 +415,59 @@ export function transformChannelInto(spend: Float64Array, sOff: number, N: numbe
     if (v > mx) mx = v;
   }
   if (saturation === 0) {
-    const k = hp[h + 1] * mx;
-    hillInPlace(out, outOff, n, hp[h], k);
+    const k = p[h + 1] * mx;
+    hillInPlace(out, outOff, n, p[h], k);
     return k;
   }
-  const s = hp[h] * mx;
-  logSaturationInPlace(out, outOff, n, s);
-  return s;
+  // log: s = gamma max; logistic: k = max / lam (PyMC's lam on max-scaled media); Michaelis-Menten: k = ec max.
+  const k = saturation === 2 ? mx / p[h] : p[h] * mx;
+  if (saturation === 1) logSaturationInPlace(out, outOff, n, k);
+  else if (saturation === 2) logisticInPlace(out, outOff, n, k);
+  else michaelisMentenInPlace(out, outOff, n, k);
+  return k;
+}
+
+/**
+ * The family of media column j in a candidate and its decoded parameters
+ * (written to p[0..]): with one family (st.famCount[j] = 1) the parameters are
+ * hp[hpOff[j]..] as decoded by decodeUnitInto; with several, hp[hpOff[j]] in
+ * [0, 1) selects family floor(u x count) and the following unit values are
+ * mapped onto that family's ranges (famLo, famHi, log10 where famLog), in the
+ * same way decodeUnitInto maps a dimension. Returns the family index.
+ */
+export function columnFamilyInto(st: any, j: number, hp: Float64Array, p: Float64Array): number {
+  const F = st.maxFam;
+  const count = st.famCount[j];
+  const o = st.hpOff[j];
+  if (count === 1) {
+    const np = adstockParamCount(st.famAd[j * F]) + saturationParamCount(st.famSat[j * F]);
+    for (let k = 0; k < np; k++) p[k] = hp[o + k];
+    return 0;
+  }
+  let f = Math.floor(hp[o] * count);
+  if (f >= count) f = count - 1;
+  if (f < 0) f = 0;
+  const g = j * F + f;
+  const np = adstockParamCount(st.famAd[g]) + saturationParamCount(st.famSat[g]);
+  for (let k = 0; k < np; k++) {
+    const r = g * 4 + k;
+    const v = st.famLo[r] + hp[o + 1 + k] * (st.famHi[r] - st.famLo[r]);
+    p[k] = st.famLog[r] ? Math.pow(10, v) : v;
+  }
+  return f;
+}
+
+/**
+ * Writes media column j's transformed window series for candidate `hp` (see
+ * columnFamilyInto and transformChannelInto); st carries spend, nWeeks,
+ * warmup, normalised and the family tables. `pbuf` holds >= 4 doubles.
+ * Returns the saturation scale k.
+ */
+export function transformColumnInto(st: any, j: number, hp: Float64Array, out: Float64Array, outOff: number, wbuf: Float64Array, pbuf: Float64Array): number {
+  const f = columnFamilyInto(st, j, hp, pbuf);
+  const g = j * st.maxFam + f;
+  const N = st.nWeeks + st.warmup;
+  return transformChannelInto(st.spend, j * N, N, st.warmup, st.famAd[g], st.normalised, st.famSat[g], pbuf, 0, out, outOff, wbuf);
 }
 
 /**
@@ -501,6 +591,7 @@ export function createEvaluator(spec: any): any {
     spendShare[j] = s;
     spendTotal += s;
   }
+  const spendTotals = Float64Array.from(spendShare);
   for (let j = 0; j < nPaid; j++) spendShare[j] = spendTotal > 0 ? spendShare[j] / spendTotal : 0;
   const sign2 = sign.subarray(1);
   return {
@@ -509,9 +600,12 @@ export function createEvaluator(spec: any): any {
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
     sign, sign2, interceptSign: spec.interceptSign, spendShare, alphaPrior: spec.alphaPrior > 0 ? spec.alphaPrior : 0, alphaDim: spec.alphaDim,
     calChannel: spec.calChannel ?? new Int32Array(0), calFrom: spec.calFrom ?? new Int32Array(0), calTo: spec.calTo ?? new Int32Array(0),
-    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0,
+    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0, calEffect: new Float64Array((spec.calChannel ?? []).length),
+    posterior: spec.posterior ? 1 : 0, nu: spec.posterior?.nu ?? n, spendTotal: spendTotals, yTotal: ybar * n,
+    roasMean: spec.posterior?.roasMean, roasSd: spec.posterior?.roasSd, shareMean: spec.posterior?.shareMean, shareSd: spec.posterior?.shareSd, liftSe: spec.posterior?.liftSe,
     spend: spec.spend,
-    adKind: spec.adKind, satKind: spec.satKind, hpOff: spec.hpOff, normalised: !!spec.normalised,
+    maxFam: spec.maxFam, famCount: spec.famCount, famAd: spec.famAd, famSat: spec.famSat, famLo: spec.famLo, famHi: spec.famHi, famLog: spec.famLog,
+    hpOff: spec.hpOff, normalised: !!spec.normalised, nWeeks: n, pbuf: new Float64Array(4),
     lower: spec.lower, upper: spec.upper, logScale: spec.logScale, dims: spec.dims,
     hp: new Float64Array(spec.dims),
     media: new Float64Array(nc * n),
@@ -641,7 +735,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
   const lambda = hp[st.dims - 1];
   for (let j = 0; j < nc; j++) {
     const o = j * n;
-    transformChannelInto(st.spend, j * st.N, st.N, st.warmup, st.adKind[j], st.normalised, st.satKind[j], hp, st.hpOff[j], media, o, st.wbuf);
+    transformColumnInto(st, j, hp, media, o, st.wbuf, st.pbuf);
     let s = 0;
     let s2 = 0;
     for (let t = 0; t < n; t++) {
@@ -777,12 +871,42 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
       let m = 0;
       for (let t = st.calFrom[k]; t <= st.calTo[k]; t++) m += media[j * n + t];
       const eff = sd > 0 ? (b[1 + nb + j] / sd) * m : 0;
+      st.calEffect[k] = eff;
       e += Math.abs(eff - st.calLift[k]) / st.calLift[k];
     }
     st.mapeLift = e / nCal;
     cal = st.calWeight * st.mapeLift;
   }
-  out[oOff] = (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior) * (1 + cal);
+  out[oOff] = st.posterior ? -logPosterior(st, sseAll) : (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior) * (1 + cal);
   out[oOff + 1] = Math.sqrt(rssd);
   out[oOff + 2] = Math.sqrt(sseAll / n) / st.aRange;
+}
+
+/**
+ * Log posterior density of the candidate just scored (up to a constant), from
+ * its all-weeks fit: -(nu / 2) ln SSE (Gaussian likelihood with the noise sd
+ * and the coefficients profiled out; nu is the effective number of weeks,
+ * n when the residuals are independent), plus the user's Gaussian priors on
+ * paid channels' ROAS (roasMean, roasSd; sd 0 = none) and share of the
+ * target's total (shareMean, shareSd), plus each lift study as a Gaussian
+ * measurement of the channel's effect over its weeks (standard error liftSe).
+ * The hyperparameters' prior is uniform on the search box.
+ */
+export function logPosterior(st: any, sseAll: number): number {
+  let lp = -0.5 * st.nu * Math.log(sseAll > 1e-300 ? sseAll : 1e-300);
+  for (let j = 0; j < st.nPaid; j++) {
+    if (st.roasSd[j] > 0) {
+      const z = (st.contrib[j] / st.spendTotal[j] - st.roasMean[j]) / st.roasSd[j];
+      lp -= 0.5 * z * z;
+    }
+    if (st.shareSd[j] > 0) {
+      const z = (st.contrib[j] / st.yTotal - st.shareMean[j]) / st.shareSd[j];
+      lp -= 0.5 * z * z;
+    }
+  }
+  for (let k = 0; k < st.calChannel.length; k++) {
+    const z = (st.calEffect[k] - st.calLift[k]) / st.liftSe[k];
+    lp -= 0.5 * z * z;
+  }
+  return lp;
 }

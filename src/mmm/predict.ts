@@ -3,18 +3,34 @@
  * media effect for any spend plan (carryover from the observed weeks
  * included), steady-state response curves, and the baseline forecast.
  */
-import { convolveAdstockInto, geometricAdstockInto, hillInPlace, logSaturationInPlace, weibullWeightsInto } from './kernel.ts';
+import { binomialWeightsInto, convolveAdstockInto, geometricAdstockInto, hillInPlace, logisticInPlace, logSaturationInPlace, michaelisMentenInPlace, weibullWeightsInto } from './kernel.ts';
 import { baselineColumns } from './design.ts';
 import type { AdstockParams, CarryState, ChannelResponse, MediaModel, MmmModel, SaturationParams } from './types.ts';
 
 const NO_CARRY: CarryState = { lastAdstock: 0, recentSpend: [] };
 
 /**
+ * The convolution weights of an adstock (lags 0, 1, ...): Weibull over its
+ * fitted window length, binomial over its lags; null for geometric (a recursion).
+ */
+export function adstockWeights(adstock: AdstockParams): Float64Array | null {
+  if (adstock.kind === 'geometric') return null;
+  if (adstock.kind === 'binomial') {
+    const w = new Float64Array(adstock.maxLag + 1);
+    binomialWeightsInto(adstock.decay, adstock.maxLag, w);
+    return w;
+  }
+  const w = new Float64Array(adstock.windowLength);
+  weibullWeightsInto(adstock.kind === 'weibull_cdf' ? 1 : 2, adstock.shape, adstock.scale, adstock.windowLength, w);
+  return w;
+}
+
+/**
  * Adstocked series of `spend` continuing from `carry` (the state after the
  * last observed week; `null` = no history). Geometric: d[t] = x[t] + theta d[t-1]
- * with d[-1] = carry.lastAdstock (times (1 - theta) if normalised). Weibull:
- * convolution over carry.recentSpend followed by the plan, weights truncated
- * at the fitted window length.
+ * with d[-1] = carry.lastAdstock (times (1 - theta) if normalised). Weibull and
+ * binomial: convolution over carry.recentSpend followed by the plan, with the
+ * weights of adstockWeights.
  */
 export function adstockSeries(adstock: AdstockParams, spend: ArrayLike<number>, carry: CarryState | null = null): Float64Array {
   const n = spend.length;
@@ -24,9 +40,8 @@ export function adstockSeries(adstock: AdstockParams, spend: ArrayLike<number>, 
     geometricAdstockInto(Float64Array.from(spend), 0, n, adstock.theta, adstock.normalised, c.lastAdstock, out, 0);
     return out;
   }
-  const L = adstock.windowLength;
-  const w = new Float64Array(L);
-  weibullWeightsInto(adstock.kind === 'weibull_cdf' ? 1 : 2, adstock.shape, adstock.scale, L, w);
+  const w = adstockWeights(adstock) as Float64Array;
+  const L = w.length;
   const h = c.recentSpend.length;
   const x = new Float64Array(h + n);
   x.set(c.recentSpend, 0);
@@ -35,11 +50,13 @@ export function adstockSeries(adstock: AdstockParams, spend: ArrayLike<number>, 
   return out;
 }
 
-/** Applies a fitted saturation (fixed k) to adstocked values; returns a new array. */
+/** Applies a fitted saturation (fixed scale k) to adstocked values; returns a new array. */
 export function saturate(saturation: SaturationParams, adstocked: ArrayLike<number>): Float64Array {
   const a = Float64Array.from(adstocked);
   if (saturation.kind === 'hill') hillInPlace(a, 0, a.length, saturation.alpha, saturation.k);
-  else logSaturationInPlace(a, 0, a.length, saturation.k);
+  else if (saturation.kind === 'log') logSaturationInPlace(a, 0, a.length, saturation.k);
+  else if (saturation.kind === 'logistic') logisticInPlace(a, 0, a.length, saturation.k);
+  else michaelisMentenInPlace(a, 0, a.length, saturation.k);
   return a;
 }
 
@@ -74,7 +91,7 @@ export function predictMedia(model: MediaModel, channel: string, spend: ArrayLik
 /**
  * Long-run weekly effect of spending `weeklySpend` every week (the response
  * curve the budget optimiser uses): the adstock's fixed point is
- * s / (1 - theta) for geometric (s if normalised) and s * sum(w) for Weibull.
+ * s / (1 - theta) for geometric (s if normalised) and s * sum(w) for the others.
  */
 export function steadyStateEffect(channel: ChannelResponse, weeklySpend: number): number {
   if (!(weeklySpend >= 0)) throw new RangeError(`steadyStateEffect: weekly spend must be >= 0, got ${weeklySpend}`);
@@ -82,8 +99,7 @@ export function steadyStateEffect(channel: ChannelResponse, weeklySpend: number)
   const ad = channel.adstock;
   if (ad.kind === 'geometric') a = ad.normalised ? weeklySpend : weeklySpend / (1 - ad.theta);
   else {
-    const w = new Float64Array(ad.windowLength);
-    weibullWeightsInto(ad.kind === 'weibull_cdf' ? 1 : 2, ad.shape, ad.scale, ad.windowLength, w);
+    const w = adstockWeights(ad) as Float64Array;
     let sw = 0;
     for (let l = 0; l < w.length; l++) sw += w[l];
     a = weeklySpend * sw;

@@ -8,24 +8,33 @@
  */
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { dayToIso, parseDateToDay } from '../core/csv.ts';
-import { adstockCode } from './kernel.ts';
+import { columnFamilyInto } from './kernel.ts';
 import { baselineColumns, checkWeeklyData, factorColumns, sliceWeekly } from './design.ts';
 import type { BaselineColumn } from './design.ts';
 import { resolveCalibration } from './calibration.ts';
 import type { ResolvedCalibration } from './calibration.ts';
-import { channelParamNames, defaultRanges } from './options.ts';
+import { adstockCode } from './kernel.ts';
+import { channelParamNames, defaultRanges, LOG_SCALED } from './options.ts';
 import type { ResolvedFitOptions } from './options.ts';
 import type { SearchSpec } from './search.ts';
-import type { AdstockKind, ChannelRanges, CoefficientSign, FactorSummary, WeeklyData } from './types.ts';
+import type { AdstockKind, ChannelRanges, CoefficientSign, FactorSummary, SaturationKind, WeeklyData } from './types.ts';
+
+/** One transform family a media column may take: adstock and saturation kinds and their parameters' names in kernel order. */
+export interface MediaFamily {
+  adstock: AdstockKind;
+  saturation: SaturationKind;
+  names: string[];
+}
 
 /** A transformed column of the design: a paid channel or an organic variable. */
 export interface MediaColumn {
   name: string;
   role: 'paid' | 'organic';
-  adstock: AdstockKind;
-  /** Its hyperparameters' names in kernel order and the index of the first in a candidate. */
-  names: string[];
+  /** The families it may take (several: the data choose; see columnFamilyInto in kernel.ts). */
+  families: MediaFamily[];
+  /** Index of its first dimension in a candidate, and its number of dimensions. */
   offset: number;
+  dims: number;
   /** Spend or activity over the warm-up and window weeks. */
   values: Float64Array;
 }
@@ -103,48 +112,97 @@ function foldCuts(n: number, nValid: number, folds: number, coefCount: number): 
 }
 
 /** Refuses per-name settings for names that are not a channel or organic variable (catches typos). */
-function checkNames(o: ResolvedFitOptions, media: string[], context: string[]): void {
+function checkNames(o: ResolvedFitOptions, media: string[], context: string[], paid: string[]): void {
   const known = new Set(media);
-  for (const [opt, map] of [['channelRanges', o.channelRanges], ['channelAdstock', o.channelAdstock]] as const) {
+  for (const [opt, map] of [['channelRanges', o.channelRanges], ['channelAdstock', o.channelAdstock], ['channelSaturation', o.channelSaturation]] as const) {
     for (const k of Object.keys(map)) if (!known.has(k)) throw new UsageError(`fit option ${opt}.${k}: not a channel or organic variable (${media.join(', ')})`);
   }
+  for (const k of Object.keys(o.priors)) if (!paid.includes(k)) throw new UsageError(`fit option priors.${k}: not a paid channel (${paid.join(', ')})`);
   const ctx = new Set(context);
   for (const k of Object.keys(o.controlSigns)) if (!ctx.has(k)) throw new UsageError(`fit option controlSigns.${k}: not a control or factor (${context.join(', ') || 'none'})`);
 }
+
+const SATURATION_CODE: Record<SaturationKind, number> = { hill: 0, log: 1, logistic: 2, michaelis_menten: 3 };
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** The media columns with their families and their places in a candidate. */
 function mediaColumns(full: WeeklyData, o: ResolvedFitOptions): MediaColumn[] {
   const cols: MediaColumn[] = [];
   let offset = 0;
   const add = (name: string, values: Float64Array, role: MediaColumn['role']): void => {
-    const adstock = o.channelAdstock[name] ?? o.adstock;
-    const names = channelParamNames(adstock, o.saturation);
-    cols.push({ name, role, adstock, names, offset, values });
-    offset += names.length;
+    const families: MediaFamily[] = [];
+    for (const adstock of list(o.channelAdstock[name] ?? o.adstock)) {
+      for (const saturation of list(o.channelSaturation[name] ?? o.saturation)) families.push({ adstock, saturation, names: channelParamNames(adstock, saturation) });
+    }
+    const dims = (families.length > 1 ? 1 : 0) + Math.max(...families.map((f) => f.names.length));
+    cols.push({ name, role, families, offset, dims, values });
+    offset += dims;
   };
   for (const ch of full.channels) add(ch.name, ch.values, 'paid');
   for (const og of full.organic ?? []) add(og.name, og.values, 'organic');
   return cols;
 }
 
-/** Bounds of every search dimension (each media column's hyperparameters, then log10 lambda). */
+/** The range of each parameter of a family of a column (defaults, then the options' ranges, then the column's own). */
+function familyRanges(o: ResolvedFitOptions, column: string, f: MediaFamily): Required<ChannelRanges> {
+  return { ...defaultRanges(f.adstock), ...o.ranges, ...(o.channelRanges[column] ?? {}) } as Required<ChannelRanges>;
+}
+
+/**
+ * Bounds of every search dimension (then log10 lambda). A column with one
+ * family has its parameters' ranges (log10 for LOG_SCALED ones); a column with
+ * several searches the unit cube, mapped per family by the kernel's tables.
+ */
 function searchBox(media: MediaColumn[], o: ResolvedFitOptions): { lower: Float64Array; upper: Float64Array; logScale: Uint8Array } {
-  const dims = media.reduce((a, m) => a + m.names.length, 0) + 1;
+  const dims = media.reduce((a, m) => a + m.dims, 0) + 1;
   const lower = new Float64Array(dims);
-  const upper = new Float64Array(dims);
+  const upper = new Float64Array(dims).fill(1);
   const logScale = new Uint8Array(dims);
   for (const m of media) {
-    const rr = { ...defaultRanges(m.adstock), ...o.ranges, ...(o.channelRanges[m.name] ?? {}) } as Required<ChannelRanges>;
-    m.names.forEach((nm, k) => {
+    if (m.families.length > 1) continue;
+    const rr = familyRanges(o, m.name, m.families[0]);
+    m.families[0].names.forEach((nm, k) => {
       const r = rr[nm as keyof ChannelRanges];
-      lower[m.offset + k] = r[0];
-      upper[m.offset + k] = r[1];
+      const log = LOG_SCALED.has(nm);
+      lower[m.offset + k] = log ? Math.log10(r[0]) : r[0];
+      upper[m.offset + k] = log ? Math.log10(r[1]) : r[1];
+      logScale[m.offset + k] = log ? 1 : 0;
     });
   }
   lower[dims - 1] = o.log10LambdaRange[0];
   upper[dims - 1] = o.log10LambdaRange[1];
   logScale[dims - 1] = 1;
   return { lower, upper, logScale };
+}
+
+/** The kernel's family tables (see SearchSpec.maxFam). */
+function familyTables(media: MediaColumn[], o: ResolvedFitOptions) {
+  const F = Math.max(...media.map((m) => m.families.length));
+  const t = {
+    maxFam: F, famCount: Int8Array.from(media, (m) => m.families.length), famAd: new Int8Array(media.length * F), famSat: new Int8Array(media.length * F),
+    famLo: new Float64Array(media.length * F * 4), famHi: new Float64Array(media.length * F * 4), famLog: new Uint8Array(media.length * F * 4),
+  };
+  media.forEach((m, j) => m.families.forEach((f, i) => {
+    const g = j * F + i;
+    t.famAd[g] = adstockCode(f.adstock);
+    t.famSat[g] = SATURATION_CODE[f.saturation];
+    const rr = familyRanges(o, m.name, f);
+    f.names.forEach((nm, k) => {
+      const r = rr[nm as keyof ChannelRanges];
+      const log = LOG_SCALED.has(nm);
+      t.famLo[g * 4 + k] = log ? Math.log10(r[0]) : r[0];
+      t.famHi[g * 4 + k] = log ? Math.log10(r[1]) : r[1];
+      t.famLog[g * 4 + k] = log ? 1 : 0;
+    });
+  }));
+  return t;
+}
+
+/** A media column's family and named parameter values in candidate `hp` (kernel layout). */
+export function columnParams(pr: SearchProblem, j: number, hp: Float64Array): { family: MediaFamily; values: Record<string, number> } {
+  const p = new Float64Array(4);
+  const family = pr.media[j].families[columnFamilyInto(pr.spec, j, hp, p)];
+  return { family, values: Object.fromEntries(family.names.map((nm, k) => [nm, p[k]])) };
 }
 
 /** Warnings for controls that do not vary in the first fold's training weeks. */
@@ -162,13 +220,12 @@ function foldWarnings(base: BaselineColumn[], firstCut: number): string[] {
 /** The kernel's plain-data spec of a problem. */
 function kernelSpec(p: Omit<SearchProblem, 'spec'>): SearchSpec {
   const { o, media, base, cal } = p;
-  const alphaDim = Int32Array.from(media, (m) => (o.saturation === 'hill' ? m.offset + m.names.indexOf('alpha') : -1));
+  const alphaDim = Int32Array.from(media, (m) => (m.families.length === 1 && m.families[0].saturation === 'hill' ? m.offset + m.families[0].names.indexOf('alpha') : -1));
   return {
     nWeeks: p.n, warmup: p.warmup, cuts: p.cuts, horizon: p.nValid, nBase: p.nb, nChannels: p.nc, nMedia: p.nm, y: p.y, baseline: p.baseline,
     baseSign: Int8Array.from(base.map((b) => signCode(b.sign))), interceptSign: o.interceptSign === 'non_negative' ? 1 : 0, spend: p.spend,
-    adKind: Int8Array.from(media, (m) => adstockCode(m.adstock)), satKind: Int8Array.from(media, () => (o.saturation === 'hill' ? 0 : 1)),
-    hpOff: Int32Array.from([...media.map((m) => m.offset), p.dims - 1]), alphaDim, normalised: o.normalisedAdstock,
-    dims: p.dims, lower: p.lower, upper: p.upper, logScale: p.logScale, alphaPrior: o.saturation === 'hill' ? o.alphaPrior : 0,
+    ...familyTables(media, o), hpOff: Int32Array.from([...media.map((m) => m.offset), p.dims - 1]), alphaDim, normalised: o.normalisedAdstock,
+    dims: p.dims, lower: p.lower, upper: p.upper, logScale: p.logScale, alphaPrior: alphaDim.some((d) => d >= 0) ? o.alphaPrior : 0,
     calChannel: cal.channel, calFrom: cal.from, calTo: cal.to, calLift: cal.lift, calWeight: o.calibrationWeight,
   };
 }
@@ -189,9 +246,9 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   const nTrain = n - nValid;
   const nFactorLevels = (full.factors ?? []).reduce((a, f) => a + new Set(f.values.slice(from)).size - 1, 0);
   const nBaseMax = (o.trend ? 1 : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
-  const hyper = media.reduce((a, m) => a + m.names.length, 0);
+  const hyper = media.reduce((a, m) => a + m.dims, 0);
   const checked = checkWeeklyData(full, 1 + nBaseMax + nm + hyper + 1, nTrain, from);
-  checkNames(o, media.map((m) => m.name), [...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)]);
+  checkNames(o, media.map((m) => m.name), [...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)], full.channels.map((c) => c.name));
   const coefCount = 1 + nBaseMax + nm;
   const cuts = foldCuts(n, nValid, o.folds, coefCount);
   if (nTrain < coefCount + 2) {

@@ -3,7 +3,8 @@
  * each channel's transformed media), the constrained ridge on chosen weeks,
  * and the fitted channels as ChannelResponse (what predictions need).
  */
-import { fitRidgeRows, geometricAdstockInto, transformChannelInto } from './kernel.ts';
+import { fitRidgeRows, geometricAdstockInto, transformColumnInto } from './kernel.ts';
+import { columnParams } from './problem.ts';
 import type { SearchProblem } from './problem.ts';
 import type { AdstockParams, ChannelResponse, SaturationParams } from './types.ts';
 
@@ -28,14 +29,12 @@ export interface Refit {
  */
 export function mediaDesign(pr: SearchProblem, hp: Float64Array): Design {
   const { n, nb, nm, spec, warmup } = pr;
-  const N = n + warmup;
   const cols = new Float64Array((nb + nm) * n);
   cols.set(pr.baseline, 0);
   const ks = new Float64Array(nm);
-  const wbuf = new Float64Array(2 * N);
-  for (let j = 0; j < nm; j++) {
-    ks[j] = transformChannelInto(pr.spend, j * N, N, warmup, spec.adKind[j], spec.normalised, spec.satKind[j], hp, spec.hpOff[j], cols, (nb + j) * n, wbuf);
-  }
+  const wbuf = new Float64Array(2 * (n + warmup));
+  const pbuf = new Float64Array(4);
+  for (let j = 0; j < nm; j++) ks[j] = transformColumnInto(spec, j, hp, cols, (nb + j) * n, wbuf, pbuf);
   return { cols, ks };
 }
 
@@ -82,17 +81,17 @@ export function channelResponses(pr: SearchProblem, hp: Float64Array, ks: Float6
   const N = pr.n + pr.warmup;
   const wbuf = new Float64Array(N);
   return pr.media.map((m, j) => {
-    const h = hp.subarray(m.offset, m.offset + m.names.length);
-    const at = (name: string): number => h[m.names.indexOf(name)];
-    const adstock: AdstockParams = m.adstock === 'geometric'
-      ? { kind: 'geometric', theta: at('theta'), normalised: o.normalisedAdstock }
-      : { kind: m.adstock, shape: at('shape'), scale: at('scale'), windowLength: N };
-    const g = at('gamma');
-    const saturation: SaturationParams = o.saturation === 'hill'
-      ? { kind: 'hill', alpha: at('alpha'), gamma: g, k: ks[j], adstockMax: ks[j] / g }
-      : { kind: 'log', gamma: g, k: ks[j], adstockMax: ks[j] / g };
-    const last = m.adstock === 'geometric' ? geometricAdstockInto(m.values, 0, N, at('theta'), false, 0, wbuf, 0) : 0;
-    const recent = Array.from(m.adstock === 'geometric' ? m.values.subarray(Math.max(0, N - 8)) : m.values);
+    const { family, values: v } = columnParams(pr, j, hp);
+    const adstock: AdstockParams = family.adstock === 'geometric' ? { kind: 'geometric', theta: v.theta, normalised: o.normalisedAdstock }
+      : family.adstock === 'binomial' ? { kind: 'binomial', decay: v.decay, maxLag: Math.min(8, N - 1) }
+        : { kind: family.adstock, shape: v.shape, scale: v.scale, windowLength: N };
+    const k = ks[j];
+    const saturation: SaturationParams = family.saturation === 'hill' ? { kind: 'hill', alpha: v.alpha, gamma: v.gamma, k, adstockMax: k / v.gamma }
+      : family.saturation === 'log' ? { kind: 'log', gamma: v.gamma, k, adstockMax: k / v.gamma }
+        : family.saturation === 'logistic' ? { kind: 'logistic', lam: v.lam, k, adstockMax: k * v.lam }
+          : { kind: 'michaelis_menten', ec: v.ec, k, adstockMax: k / v.ec };
+    const last = family.adstock === 'geometric' ? geometricAdstockInto(m.values, 0, N, v.theta, false, 0, wbuf, 0) : 0;
+    const recent = Array.from(family.adstock === 'geometric' ? m.values.subarray(Math.max(0, N - 8)) : m.values);
     return { name: m.name, adstock, saturation, coef: coef[nb + j], carry: { lastAdstock: last, recentSpend: recent } };
   });
 }

@@ -38,12 +38,14 @@ export function scoreHyperparameters(data: WeeklyData, options: FitOptions, hype
   for (const m of pr.media) {
     const h = hyperparameters[m.name];
     if (!h) throw new UsageError(`scoreHyperparameters: no hyperparameters for ${m.role === 'paid' ? 'channel' : 'organic variable'} ${m.name}`);
-    m.names.forEach((nm, k) => {
+    if (m.families.length > 1) throw new UsageError(`scoreHyperparameters: ${m.name} has several families; score one family at a time`);
+    m.families[0].names.forEach((nm, k) => {
       const v = h[nm];
       if (!Number.isFinite(v)) throw new UsageError(`scoreHyperparameters: ${m.name}.${nm} must be a finite number`);
       const d = m.offset + k;
+      const x = pr.logScale[d] ? Math.log10(v) : v;
       // Values outside the search range decode correctly (the map is affine), so they are scored too.
-      u[d] = pr.upper[d] > pr.lower[d] ? (v - pr.lower[d]) / (pr.upper[d] - pr.lower[d]) : 0;
+      u[d] = pr.upper[d] > pr.lower[d] ? (x - pr.lower[d]) / (pr.upper[d] - pr.lower[d]) : 0;
     });
   }
   if (!(lambda > 0)) throw new UsageError(`scoreHyperparameters: lambda must be > 0, got ${lambda}`);

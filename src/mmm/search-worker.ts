@@ -40,7 +40,12 @@ parentPort.on('message', (m) => {
     if (Atomics.load(ctrl, 4) === 1) break;
     const count = Atomics.load(ctrl, 2);
     for (let i = Atomics.add(ctrl, 1, 1); i < count; i = Atomics.add(ctrl, 1, 1)) {
-      evaluateCandidate(st, units, i * dims, out, i * 3);
+      // A candidate that throws scores NaN (never selected) instead of leaving the batch unfinished.
+      try {
+        evaluateCandidate(st, units, i * dims, out, i * 3);
+      } catch (e) {
+        out[i * 3] = NaN;
+      }
       if (Atomics.add(ctrl, 3, 1) + 1 === count) Atomics.notify(ctrl, 3);
     }
   }
@@ -125,7 +130,14 @@ export class EvaluatorPool {
       this.localCount++;
       Atomics.add(ctrl, 3, 1);
     }
-    for (let d = Atomics.load(ctrl, 3); d < count; d = Atomics.load(ctrl, 3)) Atomics.wait(ctrl, 3, d, 1000);
+    // Workers cannot report through events while this thread waits, so a worker that died is noticed
+    // by the batch making no progress for 120 one-second waits.
+    let idle = 0;
+    for (let d = Atomics.load(ctrl, 3); d < count; d = Atomics.load(ctrl, 3)) {
+      if (Atomics.wait(ctrl, 3, d, 1000) === 'timed-out' && Atomics.load(ctrl, 3) === d && ++idle >= 120) {
+        throw new Error(`search workers stopped responding (${d} of ${count} candidates scored)`);
+      }
+    }
     return (this.out as Float64Array).slice(0, count * 3);
   }
 

@@ -32,11 +32,21 @@ export interface SearchSpec {
   interceptSign: number;
   /** Spend or activity, column-major nMedia x (warmup + nWeeks). */
   spend: Float64Array;
-  /** Adstock kind per media column (0 geometric, 1 Weibull CDF, 2 Weibull PDF). */
-  adKind: Int8Array;
-  /** Saturation kind per media column (0 Hill, 1 log). */
-  satKind: Int8Array;
-  /** First hyperparameter of media column j in a candidate (adstock then saturation parameters); hpOff[nMedia] = dims - 1. */
+  /**
+   * Transform families each media column may take (the data choose among them): famCount[j] of
+   * them, family f of column j being adstock famAd[j * maxFam + f] (0 geometric, 1 Weibull CDF,
+   * 2 Weibull PDF) and saturation famSat[j * maxFam + f] (0 Hill, 1 log, 2 logistic,
+   * 3 Michaelis-Menten). See columnFamilyInto in kernel.ts.
+   */
+  maxFam: number;
+  famCount: Int8Array;
+  famAd: Int8Array;
+  famSat: Int8Array;
+  /** Range of parameter p of family f of column j at ((j * maxFam + f) * 4 + p), log10 where famLog (used with several families). */
+  famLo: Float64Array;
+  famHi: Float64Array;
+  famLog: Uint8Array;
+  /** First dimension of media column j in a candidate (a family selector first when famCount[j] > 1); hpOff[nMedia] = dims - 1. */
   hpOff: Int32Array;
   /** Index of media column j's Hill alpha in a candidate, -1 when it has none (for the alpha prior). */
   alphaDim: Int32Array;
@@ -56,6 +66,19 @@ export interface SearchSpec {
   calLift: Float64Array;
   /** Weight of MAPE.LIFT in the objective (objective x (1 + calWeight x MAPE.LIFT)). */
   calWeight: number;
+  /** Present: candidates are scored by minus their log posterior (see logPosterior in kernel.ts) instead of the search objective. */
+  posterior?: PosteriorTerms;
+}
+
+/** The terms of the log posterior (see logPosterior in kernel.ts); arrays per paid channel (sd 0 = no prior) and per lift study. */
+export interface PosteriorTerms {
+  /** Effective number of weeks of the likelihood. */
+  nu: number;
+  roasMean: Float64Array;
+  roasSd: Float64Array;
+  shareMean: Float64Array;
+  shareSd: Float64Array;
+  liftSe: Float64Array;
 }
 
 /** Scores of every candidate of every trial, in (trial, evaluation order). */

@@ -6,7 +6,7 @@
 import { alphaPriorTerm, createEvaluator, evaluateCandidate } from './kernel.ts';
 import { chooseCandidate, consensusCandidate } from './search.ts';
 import type { SearchResult } from './search.ts';
-import { decodeUnit } from './problem.ts';
+import { columnParams, decodeUnit } from './problem.ts';
 import type { SearchProblem } from './problem.ts';
 import type { Candidate } from './types.ts';
 
@@ -71,7 +71,10 @@ export function candidateReporter(pr: SearchProblem, search: SearchResult): (i: 
   return (i: number): Candidate => {
     const hp = decodeUnit(pr, search.units, i);
     const hyperparameters: Record<string, Record<string, number>> = {};
-    for (const m of pr.media) hyperparameters[m.name] = Object.fromEntries(m.names.map((nm, k) => [nm, hp[m.offset + k]]));
+    pr.media.forEach((m, j) => {
+      const { family, values } = columnParams(pr, j, hp);
+      hyperparameters[m.name] = m.families.length > 1 ? { ...values, family: m.families.indexOf(family) } : values;
+    });
     const mapeLift = calibrated ? mapeLiftOf(i) : 0;
     const s = search.scores;
     const c: Candidate = {

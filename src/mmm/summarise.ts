@@ -4,7 +4,7 @@
  * data leave undetermined, the baseline terms, and the calibration block.
  */
 import { dayToIso, parseDateToDay } from '../core/csv.ts';
-import { recentredInterval } from './intervals.ts';
+import { percentileInterval, recentredInterval } from './intervals.ts';
 import { mediaEffect } from './predict.ts';
 import type { SearchProblem } from './problem.ts';
 import type { Refit } from './refit.ts';
@@ -40,7 +40,8 @@ export function organicSummaries(pr: SearchProblem, responses: ChannelResponse[]
     let recent = 0;
     for (let t = from; t < pr.n; t++) recent += x[t] / (pr.n - from);
     const c = contribution[pr.nc + i];
-    const [contributionLow, contributionHigh] = draws.length ? recentredInterval(draws.map((d) => (d.organicContribution ?? [])[i]), c, pr.o.intervalLevel) : [c, c];
+    const interval = pr.o.estimator === 'posterior' ? percentileInterval : recentredInterval;
+    const [contributionLow, contributionHigh] = draws.length ? interval(draws.map((d) => (d.organicContribution ?? [])[i]), c, pr.o.intervalLevel) : [c, c];
     return { ...r, activity: x.reduce((a, b) => a + b, 0), recentMean: recent, contribution: c, targetShare: total !== 0 ? c / total : 0, contributionLow, contributionHigh };
   });
 }
@@ -51,10 +52,12 @@ export function channelSummaries(pr: SearchProblem, responses: ChannelResponse[]
   const totalSpend = totals.reduce((a, b) => a + b, 0);
   const mroas = marginalRoas(pr, responses, totals);
   const level = pr.o.intervalLevel;
+  // The posterior's draws give its percentiles; the search's bootstrap draws are recentred on the point.
+  const interval = pr.o.estimator === 'posterior' ? percentileInterval : recentredInterval;
   return responses.map((r, j) => {
     const roas = totals[j] > 0 ? contribution[j] / totals[j] : 0;
-    const [roasLow, roasHigh] = draws.length ? recentredInterval(draws.map((d) => d.roas[j]), roas, level) : [roas, roas];
-    const [contributionLow, contributionHigh] = draws.length ? recentredInterval(draws.map((d) => d.contribution[j]), contribution[j], level) : [contribution[j], contribution[j]];
+    const [roasLow, roasHigh] = draws.length ? interval(draws.map((d) => d.roas[j]), roas, level) : [roas, roas];
+    const [contributionLow, contributionHigh] = draws.length ? interval(draws.map((d) => d.contribution[j]), contribution[j], level) : [contribution[j], contribution[j]];
     return {
       ...r, spend: totals[j], spendShare: totalSpend > 0 ? totals[j] / totalSpend : 0,
       contribution: contribution[j], contributionShare: totalContribution > 0 ? contribution[j] / totalContribution : 0,

@@ -3,7 +3,7 @@
  * log saturation. Each returns a new array and leaves its input unchanged.
  * The in-place kernels they call are in kernel.ts (shared with the search).
  */
-import { convolveAdstockInto, geometricAdstockInto, hillInPlace, logSaturationInPlace, weibullWeightsInto } from './kernel.ts';
+import { binomialWeightsInto, convolveAdstockInto, geometricAdstockInto, hillInPlace, logisticInPlace, logSaturationInPlace, michaelisMentenInPlace, weibullWeightsInto } from './kernel.ts';
 
 function checkSeries(fn: string, x: ArrayLike<number>): Float64Array {
   const a = Float64Array.from(x);
@@ -89,5 +89,54 @@ export function logSaturation(a: ArrayLike<number>, s: number): Float64Array {
   if (!(s > 0)) throw new RangeError(`logSaturation: s must be > 0, got ${s}`);
   const out = checkSeries('logSaturation', a);
   logSaturationInPlace(out, 0, out.length, s);
+  return out;
+}
+
+/**
+ * Logistic saturation (PyMC-Marketing's logistic_saturation on media scaled by
+ * its largest value M): (1 - e^(-lam a / M)) / (1 + e^(-lam a / M)), i.e.
+ * tanh(a / 2k) with k = M / lam unless `k` is given (a fitted model fixes k).
+ * Concave with slope lam / (2M) at 0.
+ * @param lam > 0
+ * @example logisticSaturation([0, 1, 2], 2) // => [0, tanh(0.5), tanh(1)] = [0, 0.4621..., 0.7615...]
+ */
+export function logisticSaturation(a: ArrayLike<number>, lam: number, k?: number): Float64Array {
+  if (!(lam > 0)) throw new RangeError(`logisticSaturation: lam must be > 0, got ${lam}`);
+  const out = checkSeries('logisticSaturation', a);
+  let mx = 0;
+  for (let i = 0; i < out.length; i++) if (out[i] > mx) mx = out[i];
+  logisticInPlace(out, 0, out.length, k ?? mx / lam);
+  return out;
+}
+
+/**
+ * Michaelis-Menten saturation: a / (k + a) with k = ec * max(a) unless `k` is
+ * given; the Hill curve with alpha 1 (Meridian's default slope).
+ * @param ec > 0, the half-saturation point as a fraction of the largest value
+ */
+export function michaelisMenten(a: ArrayLike<number>, ec: number, k?: number): Float64Array {
+  if (!(ec > 0)) throw new RangeError(`michaelisMenten: ec must be > 0, got ${ec}`);
+  const out = checkSeries('michaelisMenten', a);
+  let mx = 0;
+  for (let i = 0; i < out.length; i++) if (out[i] > mx) mx = out[i];
+  michaelisMentenInPlace(out, 0, out.length, k ?? ec * mx);
+  return out;
+}
+
+/**
+ * Binomial adstock (Meridian's, meridian/model/adstock_hill.py):
+ * d[t] = sum_{l=0..maxLag} w_l x[t-l] with w_l = (1 - l / (maxLag + 1))^(1 / decay - 1)
+ * (unnormalised; Meridian divides by sum(w), a constant factor).
+ * @param decay in (0, 1]: 1 weights every lag alike, towards 0 only the week of spend
+ * @example binomialAdstock([9, 0, 0], 0.5, 2) // => [9, 6, 3] (weights 1, 2/3, 1/3)
+ */
+export function binomialAdstock(x: ArrayLike<number>, decay: number, maxLag = 8): Float64Array {
+  if (!(decay > 0 && decay <= 1)) throw new RangeError(`binomialAdstock: decay must be in (0, 1], got ${decay}`);
+  if (!(Number.isInteger(maxLag) && maxLag >= 0)) throw new RangeError(`binomialAdstock: maxLag must be an integer >= 0, got ${maxLag}`);
+  const a = checkSeries('binomialAdstock', x);
+  const w = new Float64Array(maxLag + 1);
+  binomialWeightsInto(decay, maxLag, w);
+  const out = new Float64Array(a.length);
+  convolveAdstockInto(a, 0, 0, a.length, w, maxLag + 1, out, 0);
   return out;
 }

@@ -52,8 +52,14 @@ export interface FactorSeries {
   values: string[];
 }
 
-export type AdstockKind = 'geometric' | 'weibull_cdf' | 'weibull_pdf';
-export type SaturationKind = 'hill' | 'log';
+/** Adstock families: geometric (Robyn's default), Weibull CDF and PDF (Robyn's; the PDF peaks after the week of spend), binomial over 8 lags (Meridian's). */
+export type AdstockKind = 'geometric' | 'weibull_cdf' | 'weibull_pdf' | 'binomial';
+/**
+ * Saturation families: 'hill' a^alpha / (a^alpha + k^alpha) (Robyn), 'log' log1p(a / k),
+ * 'logistic' (1 - e^(-lam a / M)) / (1 + e^(-lam a / M)) (PyMC-Marketing's, on media scaled by its
+ * largest adstocked value M), 'michaelis_menten' a / (ec M + a) (Hill with slope 1, Meridian's default).
+ */
+export type SaturationKind = 'hill' | 'log' | 'logistic' | 'michaelis_menten';
 /** Sign constraint of a regression coefficient. */
 export type CoefficientSign = 'positive' | 'negative' | 'free';
 
@@ -68,10 +74,20 @@ export interface ChannelRanges {
   shape?: Range;
   /** Weibull scale as a fraction of the series length (default [0, 0.1], Robyn). */
   scale?: Range;
+  /** Binomial adstock decay in (0, 1] (default [0.01, 1]; Meridian's alpha, whose prior is uniform on [0, 1]). */
+  decay?: Range;
   /** Hill alpha (default [0.5, 3], Robyn). */
   alpha?: Range;
   /** Hill gamma: inflexion k = gamma * max adstocked value (default [0.3, 1], Robyn); for log saturation, s = gamma * max. */
   gamma?: Range;
+  /** Logistic lam (default [0.5, 10], searched on a log scale; PyMC-Marketing's Gamma(3, 1) prior holds 95% in [0.6, 7.2]). */
+  lam?: Range;
+  /**
+   * Michaelis-Menten half-saturation ec as a fraction of the largest adstocked value (default [0.3, 5], log
+   * scale). The lower end is Robyn's gamma's: below it an always-on channel's curve is nearly flat over
+   * the spend it had, a column the intercept can trade with (README, "Measured figures").
+   */
+  ec?: Range;
 }
 
 /**
@@ -91,6 +107,8 @@ export interface CalibrationStudy {
   lift: number;
   /** Where the study came from, for error messages (a calibration CSV's file and row). */
   source?: { file: string; row: number };
+  /** Standard error of the measured lift (revenue; default FitOptions.liftStandardError x lift). */
+  se?: number;
 }
 
 /** Options of {@link fitMmm}. Every field is optional; each doc states its default. */
@@ -101,12 +119,18 @@ export interface FitOptions {
   trials?: number;
   /** Candidate models evaluated per trial (default 2000, Robyn's default). */
   iterations?: number;
-  /** Adstock family (default 'geometric'). */
-  adstock?: AdstockKind;
+  /**
+   * Adstock family of every channel, or several (default ['geometric', 'binomial']: Robyn's and
+   * Meridian's): then each channel's family is chosen by the data with the other hyperparameters,
+   * and the posterior estimator's intervals average over them.
+   */
+  adstock?: AdstockKind | AdstockKind[];
   /** Multiply geometric adstock by (1 - theta) so it keeps the spend's total (default false). */
   normalisedAdstock?: boolean;
-  /** Saturation family (default 'hill'). */
-  saturation?: SaturationKind;
+  /** Saturation family of every channel, or several (default ['hill', 'michaelis_menten']), chosen by the data as for `adstock`. */
+  saturation?: SaturationKind | SaturationKind[];
+  /** Saturation family (or families) per channel or organic variable, by name, overriding `saturation`. */
+  channelSaturation?: Record<string, SaturationKind | SaturationKind[]>;
   /** Share of the weeks in each time-ordered validation block (default 0.15). */
   validationFraction?: number;
   /**
@@ -143,7 +167,7 @@ export interface FitOptions {
    */
   window?: { start: string; end: string };
   /** Adstock kind per channel or organic variable, by name, overriding `adstock` (default: `adstock` for all). */
-  channelAdstock?: Record<string, AdstockKind>;
+  channelAdstock?: Record<string, AdstockKind | AdstockKind[]>;
   /** Hyperparameter ranges for every channel (defaults: see {@link ChannelRanges}). */
   ranges?: ChannelRanges;
   /** Hyperparameter ranges per channel or organic variable name, overriding `ranges`. */
@@ -188,22 +212,63 @@ export interface FitOptions {
    * the search channel (bench/mmm-recovery.ts --lift): a lift binds the fit at any of them.
    */
   calibrationWeight?: number;
+  /**
+   * Standard error of a lift study as a fraction of its lift, where the study does not give its own
+   * `se` (default 0.1: geo and conversion-lift tests typically report 10-20%). In the posterior
+   * estimator a study is a Gaussian measurement of the channel's effect over its weeks.
+   */
+  liftStandardError?: number;
+  /**
+   * The user's prior beliefs per paid channel (default none), like Meridian's ROI priors: a Gaussian
+   * on the channel's ROAS (`roas: { mean, sd }`) and/or on its contribution as a share of the target's
+   * window total (`contribution: { mean, sd }`, e.g. { mean: 0.1, sd: 0.05 }). Priors and lift
+   * studies enter the posterior the same way, as Gaussian terms on what the model implies (see
+   * logPosterior in kernel.ts), so they combine by adding up; the search (which only starts the
+   * posterior) uses the lift studies through MAPE.LIFT as Robyn does.
+   */
+  priors?: Record<string, { roas?: { mean: number; sd: number }; contribution?: { mean: number; sd: number } }>;
+  /**
+   * How the point model and the intervals are estimated (default 'posterior'). 'posterior': the
+   * posterior over every channel's hyperparameters and family (coefficients profiled out; sampled
+   * by DE-MCz from the search's near-best candidates), its draws refitted on moving-block resamples
+   * of the weeks; the point model is the draw closest to the draws' median contributions.
+   * 'search': the search's selected candidate, with bootstrap draws whose hyperparameters come from
+   * the near-best candidates (the estimator before issue 12; see bootstrapTolerance).
+   */
+  estimator?: 'posterior' | 'search';
+  /** Chains of the posterior sampler (default 16). */
+  posteriorChains?: number;
+  /** Generations of the posterior sampler (default 800; the first half is burn-in). */
+  posteriorGenerations?: number;
+  /**
+   * Likelihood tempering of the posterior (default 'autocorrelation': the Gaussian likelihood counts
+   * n (1 - rho) / (1 + rho) effective weeks, rho the lag-1 autocorrelation of the selected model's
+   * residuals; 'none': n weeks).
+   */
+  likelihoodTempering?: 'autocorrelation' | 'none';
+  /**
+   * Weight w of the likelihood in the posterior (default 0.5): nu = w x the effective weeks. Below 1 it
+   * widens the posterior for a model whose families and baseline cannot write the truth exactly; the
+   * default is the one whose 90% intervals held the truth at their rate on the generator battery's
+   * tuning seeds (README, "Measured figures").
+   */
+  likelihoodWeight?: number;
+  /**
+   * Coefficients of each posterior draw (default 'gaussian': drawn from their Gaussian posterior given
+   * the draw's transforms, N(b, s^2 A^-1 / nu) on standardised columns with A = Z'Z / n + lambda I and
+   * s^2 = SSE / (n - p - 1), media coefficients floored at 0; 'bootstrap': refitted on a moving-block
+   * resample of the weeks; 'fixed': the all-weeks fit).
+   */
+  posteriorCoefficients?: 'gaussian' | 'bootstrap' | 'fixed';
   /** Differential-evolution population size (default min(iterations, max(10, 2 * dims))). */
   populationSize?: number;
-  /** Bootstrap refits for the uncertainty intervals (default 200; 0 turns it off). */
+  /** Draws for the intervals and the Monte Carlo stage (default 200; 0: no draws, and no intervals). */
   bootstrap?: number;
   /**
-   * Hyperparameters of each bootstrap draw are drawn from the candidates whose
-   * objective (validation NRMSE x the alpha prior's factor) is within (1 + bootstrapTolerance) x the best (default 1.5),
-   * so the intervals include the uncertainty of the transforms, not only of the coefficients.
-   * Why so wide: the TRUE hyperparameters score 20-35% worse on validation than the chosen ones
-   * (the search overfits the folds), and the intervals are meant to hold the truth 90% of the time.
-   * Measured, truth inside the 90% ROAS interval on recovery seeds 1-6 + foundation (bench/mmm-recovery.ts)
-   * and on unseen seeds 7-12: 0.5 -> 28/36 and 21/30, 1 -> 31/36 and 24/30, 1.5 -> 34/36 and 26/30,
-   * 2 -> 34/36 and 25/30; weekly revenue inside the forecast's P5-P95 (bench/simulate-backtest.ts,
-   * foundation generator seeds 42,7,11 | unseen 5,13; drifting budgets 1,2,3 | unseen 4,5,6):
-   * 0.5 -> 90.6 | 92.0%, 82.5 | 81.8%; 1.5 -> 92.5 | 93.9%, 84.8 | 86.3%; 2 -> 93.4 | 95.2%, 86.5 | 85.5%.
-   * Point estimates do not depend on it.
+   * The near-optimal candidates are those whose search objective is within (1 + bootstrapTolerance)
+   * x the best (default 1.5). The posterior sampler starts from them; with estimator 'search' each
+   * bootstrap draw takes its hyperparameters from them, so the intervals include the uncertainty of
+   * the transforms (measurements behind the default: README, "Measured figures", the earlier tables).
    */
   bootstrapTolerance?: number;
   /** Moving-block length in weeks for the bootstrap (default 6). */
@@ -213,18 +278,21 @@ export interface FitOptions {
   /** Worker threads for the search (default: every core; 1 = in this thread). */
   threads?: number;
   /** Progress callback: candidates evaluated so far and the total (search), then the bootstrap. */
-  onProgress?: (phase: 'search' | 'bootstrap', done: number, total: number) => void;
+  onProgress?: (phase: 'search' | 'posterior' | 'bootstrap', done: number, total: number) => void;
 }
 
 /** Adstock parameters of one channel. */
 export type AdstockParams =
   | { kind: 'geometric'; theta: number; normalised: boolean }
-  | { kind: 'weibull_cdf' | 'weibull_pdf'; shape: number; scale: number; windowLength: number };
+  | { kind: 'weibull_cdf' | 'weibull_pdf'; shape: number; scale: number; windowLength: number }
+  | { kind: 'binomial'; decay: number; maxLag: number };
 
 /** Saturation parameters of one channel; `k` is fixed once fitted (spend units of the adstocked series). */
 export type SaturationParams =
   | { kind: 'hill'; alpha: number; gamma: number; k: number; adstockMax: number }
-  | { kind: 'log'; gamma: number; k: number; adstockMax: number };
+  | { kind: 'log'; gamma: number; k: number; adstockMax: number }
+  | { kind: 'logistic'; lam: number; k: number; adstockMax: number }
+  | { kind: 'michaelis_menten'; ec: number; k: number; adstockMax: number };
 
 /**
  * State needed to continue a channel's adstock past the last observed week:
@@ -327,8 +395,9 @@ export interface MmmModel extends MediaModel {
    * weeks; warmupWeeks weeks before it only warmed up the adstock.
    */
   window: { first: string; last: string; firstDay: number; lastDay: number; weeks: number; warmupWeeks?: number };
-  adstock: AdstockKind;
-  saturation: SaturationKind;
+  /** The adstock and saturation families the fit chose among (each channel records its own). */
+  adstock: AdstockKind | AdstockKind[];
+  saturation: SaturationKind | SaturationKind[];
   seasonalityPeriod: number;
   fourierOrder: number;
   lambda: number;
@@ -349,6 +418,8 @@ export interface MmmModel extends MediaModel {
   validation: { folds: number; horizon: number; cuts: number[] };
   selection: { rule: string; objective: string; trial: number; candidate: number; validationNrmse: number; objectiveValue: number; decompRssd: number };
   validationWeeks: number;
+  /** The posterior estimator's run (absent with estimator 'search'): chains, generations, acceptance rate, effective weeks, draws, and the share of the draws in each family per channel with several. */
+  posterior?: { chains: number; generations: number; acceptance: number; effectiveWeeks: number; draws: number; families?: Record<string, Record<string, number>> };
   /** Lift-test calibration: each study against the model's effect of its channel over its weeks (only when studies were given). */
   calibration?: { weight: number; mapeLift: number; studies: { channel: string; from: string; to: string; weeks: number; lift: number; modelled: number; error: number }[] };
 }

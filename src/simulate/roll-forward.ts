@@ -5,12 +5,12 @@
  * actual spend built up, and controls held at their newest levels.
  */
 import { dayToIso } from '../core/csv.ts';
-import { adstockSeries } from '../mmm/predict.ts';
+import { adstockSeries, adstockWeights } from '../mmm/predict.ts';
 import type { BootstrapDraw, ChannelResponse, MmmModel, WeeklyData } from '../mmm/types.ts';
 
 function rollChannel<T extends ChannelResponse>(ch: T, spend: Float64Array): T {
   const a = adstockSeries(ch.adstock, spend, ch.carry);
-  const keep = ch.adstock.kind === 'geometric' ? Math.max(ch.carry.recentSpend.length, 1) : ch.adstock.windowLength;
+  const keep = ch.adstock.kind === 'geometric' ? Math.max(ch.carry.recentSpend.length, 1) : (adstockWeights(ch.adstock) as Float64Array).length;
   const recentSpend = [...ch.carry.recentSpend, ...spend].slice(-keep);
   return { ...ch, carry: { lastAdstock: a[a.length - 1], recentSpend } };
 }

@@ -14,7 +14,7 @@ import { planFromTable, rollForward } from '../../src/simulate/index.ts';
 import { parseCsv } from '../../src/core/csv.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 
-const small = { trials: 2, iterations: 400, bootstrap: 0, threads: 1 };
+const small = { trials: 2, iterations: 400, bootstrap: 0, threads: 1, posteriorGenerations: 100 };
 
 /** Solves the 2x2 system [a b; b d] x = [e f] by Cramer's rule. */
 const solve2 = (a: number, b: number, d: number, e: number, f: number): [number, number] => {
@@ -87,11 +87,11 @@ describe('factor and organic variables recover known effects (src/lab/context-or
   // Pre-declared seeds 2-6 (seed 1 is the data set whose always-on search channel the data leave
   // undetermined); effects computed independently in the generator: events +10% / -8% of mean
   // revenue, a flighted newsletter worth 10% of revenue. Measured with this budget: events within
-  // 14%, newsletter within 21%; held to 25%.
+  // 21%, newsletter within 22%; held to 25%.
   for (const seed of [2, 3, 4, 5, 6]) {
     it(`seed ${seed}: each event level's effect and the newsletter's contribution within 25%`, async () => {
       const s = withContextAndOrganic(generateWeeklyData({ seed, channels: 4 }), seed, 0.1);
-      const f = await fitMmm(s.data, { seed, trials: 3, iterations: 1000, bootstrap: 0, threads: 1 });
+      const f = await fitMmm(s.data, { seed, trials: 3, iterations: 1000, bootstrap: 0, threads: 1, posteriorGenerations: 200 });
       expect(f.model.factors).toEqual([{ name: 'events', levels: ['na', 'event2', 'event1'], reference: 'na' }]);
       for (const level of ['event1', 'event2']) {
         const term = f.model.baseline.find((b) => b.kind === 'factor' && b.level === level)!;
@@ -191,7 +191,7 @@ describe('the modelling window', () => {
 describe('adstock kind per channel and option checks', () => {
   const s = generateWeeklyData({ seed: 3, channels: 4 });
   it("uses each channel's own adstock family and searches its own hyperparameters", async () => {
-    const f = await fitMmm(s.data, { ...small, channelAdstock: { tv_spend: 'weibull_pdf' }, channelRanges: { search_spend: { theta: [0, 0.2] } } });
+    const f = await fitMmm(s.data, { ...small, adstock: 'geometric', saturation: 'hill', channelAdstock: { tv_spend: 'weibull_pdf' }, channelRanges: { search_spend: { theta: [0, 0.2] } } });
     expect(f.model.channels.map((c) => c.adstock.kind)).toEqual(['weibull_pdf', 'geometric', 'geometric', 'geometric']);
     for (const c of f.pareto) {
       expect(Object.keys(c.hyperparameters.tv_spend).sort()).toEqual(['alpha', 'gamma', 'scale', 'shape']);
@@ -260,6 +260,6 @@ describe('runFitCommand checks its own flags before reading the data', () => {
     await writeFile(file, toCsv(header, rows));
     const opts = { weekly: file, dateCol: 'date', target: 'revenue', channels: s.data.channels.map((c) => c.name), controls: [], out: join(dir, 'out'), ...small };
     await expect(runFitCommand({ ...opts, interceptSign: 'positive' as 'free' })).rejects.toThrow('mmm fit: --intercept-sign must be non_negative or free, got "positive"');
-    await expect(runFitCommand({ ...opts, channelAdstock: ['tv_spend:weibull'] })).rejects.toThrow('mmm fit: --channel-adstock "tv_spend:weibull": expected name=geometric|weibull_cdf|weibull_pdf');
+    await expect(runFitCommand({ ...opts, channelAdstock: ['tv_spend:weibull'] })).rejects.toThrow('mmm fit: --channel-adstock "tv_spend:weibull": expected name=geometric|binomial|weibull_cdf|weibull_pdf');
   });
 });

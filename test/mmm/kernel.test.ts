@@ -25,7 +25,8 @@ function spec(seed: number, alphaPrior = 0): SearchSpec {
   logScale[dims - 1] = 1;
   return {
     nWeeks: n, warmup: 0, cuts: Int32Array.from([50, 60, 70]), horizon: 10, nBase: nb, nChannels: nc, nMedia: nc, y, baseline,
-    baseSign: new Int8Array(nb), interceptSign: 0, spend, adKind: new Int8Array(nc), satKind: new Int8Array(nc), hpOff: Int32Array.from([0, 3, 6, 9]),
+    baseSign: new Int8Array(nb), interceptSign: 0, spend, maxFam: 1, famCount: new Int8Array(nc).fill(1), famAd: new Int8Array(nc), famSat: new Int8Array(nc),
+    famLo: new Float64Array(4 * nc), famHi: new Float64Array(4 * nc), famLog: new Uint8Array(4 * nc), hpOff: Int32Array.from([0, 3, 6, 9]),
     alphaDim: Int32Array.from([1, 4, 7]), normalised: false, dims, lower, upper, logScale, alphaPrior,
     calChannel: new Int32Array(0), calFrom: new Int32Array(0), calTo: new Int32Array(0), calLift: new Float64Array(0), calWeight: 0,
   };

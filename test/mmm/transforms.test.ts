@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { geometricAdstock, hillSaturation, logSaturation, weibullAdstock, weibullWeights } from '../../src/mmm/index.ts';
+import { binomialAdstock, geometricAdstock, hillSaturation, logisticSaturation, logSaturation, michaelisMenten, weibullAdstock, weibullWeights } from '../../src/mmm/index.ts';
 
 const close = (a: ArrayLike<number>, b: number[], digits = 10): void => {
   expect(a.length).toBe(b.length);
@@ -77,5 +77,47 @@ describe('log saturation', () => {
   it('is log1p(x / s) (numpy reference)', () => {
     close(logSaturation([100, 150, 170, 190, 200], 50), [1.0986122886681098, 1.3862943611198906, 1.4816045409242156, 1.5686159179138452, 1.6094379124341003]);
     expect(() => logSaturation([1], 0)).toThrow('logSaturation: s must be > 0, got 0');
+  });
+});
+
+describe('logistic saturation (PyMC-Marketing logistic_saturation)', () => {
+  // Reference: PyMC-Marketing's formula (1 - exp(-lam x)) / (1 + exp(-lam x)) on media scaled by its maximum,
+  // evaluated here with Math.exp (not the kernel's tanh form).
+  it('matches the PyMC formula on max-scaled media', () => {
+    const a = [0, 0.5, 1, 2, 4];
+    const lam = 3;
+    const ref = a.map((v) => (1 - Math.exp((-lam * v) / 4)) / (1 + Math.exp((-lam * v) / 4)));
+    close(logisticSaturation(a, lam), ref, 12);
+    // The PyMC notebook's lam 4 at x = 0.5 (already on [0, 1]): (1 - e^-2) / (1 + e^-2) = 0.7615941559557649.
+    expect(logisticSaturation([0.5, 1], 4)[0]).toBeCloseTo(0.7615941559557649, 12);
+  });
+  it('is concave, increasing and below 1, with slope lam / (2 max) at 0', () => {
+    const x = Array.from({ length: 50 }, (_, i) => i / 10);
+    const s = logisticSaturation(x, 2.5);
+    for (let i = 1; i < x.length; i++) expect(s[i]).toBeGreaterThan(s[i - 1]);
+    for (let i = 2; i < x.length; i++) expect(s[i] - s[i - 1]).toBeLessThan(s[i - 1] - s[i - 2] + 1e-15);
+    expect(s[s.length - 1]).toBeLessThan(1);
+    expect(logisticSaturation([1e-6, 4.9], 2.5)[0] / 1e-6).toBeCloseTo(2.5 / (2 * 4.9), 6);
+    expect(() => logisticSaturation([1], 0)).toThrow('logisticSaturation: lam must be > 0, got 0');
+  });
+});
+
+describe('Michaelis-Menten saturation', () => {
+  it('is the Hill curve with alpha 1 and half-saturation at ec x max', () => {
+    const a = [0, 1, 3, 7, 10];
+    close(michaelisMenten(a, 0.4), a.map((v) => v / (4 + v)), 12);
+    close(michaelisMenten(a, 0.4), Array.from(hillSaturation(a, 1, 0.4)), 12);
+    expect(michaelisMenten([5, 10], 0.5)[0]).toBeCloseTo(0.5, 12);
+    expect(() => michaelisMenten([1], -1)).toThrow('michaelisMenten: ec must be > 0, got -1');
+  });
+});
+
+describe('binomial adstock (Meridian)', () => {
+  it('weights lag l by (1 - l / (L + 1))^(1 / decay - 1) (by hand)', () => {
+    close(binomialAdstock([9, 0, 0, 0], 0.5, 2), [9, 6, 3, 0]);
+    // decay 1: every lag alike (a flat window of L + 1 weeks); decay 1/3: exponent 2.
+    close(binomialAdstock([1, 0, 0, 0, 0], 1, 3), [1, 1, 1, 1, 0]);
+    close(binomialAdstock([1, 0, 0], 1 / 3, 2), [1, 4 / 9, 1 / 9]);
+    expect(() => binomialAdstock([1], 0)).toThrow('binomialAdstock: decay must be in (0, 1], got 0');
   });
 });

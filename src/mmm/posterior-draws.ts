@@ -1,0 +1,257 @@
+/**
+ * The posterior estimator: draws of the model whose transform
+ * hyperparameters and families come from the posterior (posterior.ts), each
+ * refitted on a moving-block resample of the weeks, and the point model as
+ * the draw whose channel contributions are closest to the draws' medians.
+ * The intervals thus carry the uncertainty of the curves' shape and
+ * carryover, not only of the coefficients given one chosen shape.
+ */
+import { Rng } from '../core/rng.ts';
+import { movingBlockRows, refitDraw } from './intervals.ts';
+import { channelResponses, coefficientSigns } from './refit.ts';
+import type { Design } from './refit.ts';
+import { samplePosterior } from './posterior.ts';
+import type { PosteriorSample } from './posterior.ts';
+import type { SearchProblem } from './problem.ts';
+import { channelContributions } from './decompose.ts';
+import { allWeeks, mediaDesign, ridgeOnRows } from './refit.ts';
+import type { Refit } from './refit.ts';
+import type { PosteriorTerms, SearchResult, SearchSpec } from './search.ts';
+import type { BootstrapDraw } from './types.ts';
+
+/** What the posterior step returns: the draws, the point model's hyperparameters, and a summary for model.json. */
+export interface PosteriorEstimate {
+  draws: BootstrapDraw[];
+  /** Hyperparameters (kernel layout, lambda last) of the point model. */
+  point: Float64Array;
+  summary: { chains: number; generations: number; acceptance: number; effectiveWeeks: number; draws: number; families?: Record<string, Record<string, number>> };
+}
+
+/**
+ * Effective number of weeks of the likelihood: n (1 - rho) / (1 + rho), rho
+ * the lag-1 autocorrelation of the residuals clamped to [0, 0.9] (the
+ * variance inflation of a mean of AR(1) errors), so residuals that run in
+ * streaks, as when the baseline's form is not the truth's, do not make the
+ * posterior narrower than the data allow.
+ */
+export function effectiveWeeks(y: Float64Array, fitted: Float64Array): number {
+  let sse = 0;
+  let ac = 0;
+  for (let t = 0; t < y.length; t++) {
+    const e = y[t] - fitted[t];
+    sse += e * e;
+    if (t > 0) ac += e * (y[t - 1] - fitted[t - 1]);
+  }
+  const rho = Math.min(0.9, Math.max(0, sse > 0 ? ac / sse : 0));
+  return (y.length * (1 - rho)) / (1 + rho);
+}
+
+/** The user's priors and lift studies as the kernel's posterior terms. */
+function posteriorTerms(pr: SearchProblem, nu: number): PosteriorTerms {
+  const { o, nc } = pr;
+  const t: PosteriorTerms = { nu, roasMean: new Float64Array(nc), roasSd: new Float64Array(nc), shareMean: new Float64Array(nc), shareSd: new Float64Array(nc), liftSe: new Float64Array(pr.cal.channel.length) };
+  pr.data.channels.forEach((ch, j) => {
+    const p = o.priors[ch.name];
+    if (p?.roas) [t.roasMean[j], t.roasSd[j]] = [p.roas.mean, p.roas.sd];
+    if (p?.contribution) [t.shareMean[j], t.shareSd[j]] = [p.contribution.mean, p.contribution.sd];
+  });
+  o.calibration.forEach((st, k) => {
+    t.liftSe[k] = st.se ?? o.liftStandardError * st.lift;
+  });
+  return t;
+}
+
+/** The posterior problem: the search's spec scoring the all-weeks fit only, lambda fixed at the chosen model's. */
+function posteriorSpec(pr: SearchProblem, lambda: number, nu: number): SearchSpec {
+  const lower = Float64Array.from(pr.spec.lower);
+  const upper = Float64Array.from(pr.spec.upper);
+  lower[pr.dims - 1] = upper[pr.dims - 1] = Math.log10(lambda);
+  return { ...pr.spec, cuts: new Int32Array(0), lower, upper, posterior: posteriorTerms(pr, nu) };
+}
+
+/** Starting archive: up to 10 x dims candidates drawn from the search's near-optimal set (the chosen one first). */
+function startingArchive(pr: SearchProblem, search: SearchResult, chosen: number, rng: Rng, minimum: number): Float64Array {
+  const s = search.scores;
+  const count = search.trials * search.iterations;
+  let best = Infinity;
+  for (let i = 0; i < count; i++) if (s[i * 3] < best) best = s[i * 3];
+  const near: number[] = [];
+  for (let i = 0; i < count; i++) if (i !== chosen && s[i * 3] <= best * (1 + pr.o.bootstrapTolerance)) near.push(i);
+  const picks = [chosen, ...rng.shuffle(near).slice(0, Math.max(minimum, 10 * pr.dims) - 1)];
+  while (picks.length < minimum) picks.push(picks[picks.length % Math.max(1, picks.length)]);
+  const D = pr.dims;
+  const out = new Float64Array(picks.length * D);
+  picks.forEach((i, k) => out.set(search.units.subarray(i * D, (i + 1) * D), k * D));
+  return out;
+}
+
+/** Indices (generation x chains + chain) of `count` states spread evenly over the second half of the run. */
+function drawIndices(sample: PosteriorSample, count: number): number[] {
+  const burn = Math.floor(sample.generations / 2);
+  const kept = (sample.generations - burn) * sample.chains;
+  return Array.from({ length: count }, (_, b) => burn * sample.chains + Math.floor(((b + 0.5) * kept) / count));
+}
+
+/** The draw whose contributions are closest to the draws' medians, each channel scaled by its draws' 90% range. */
+function medoid(contributions: Float64Array[]): number {
+  const nc = contributions[0].length;
+  const med = new Float64Array(nc);
+  const scale = new Float64Array(nc);
+  for (let j = 0; j < nc; j++) {
+    const v = Float64Array.from(contributions, (c) => c[j]).sort();
+    const q = (p: number) => v[Math.min(v.length - 1, Math.floor(p * v.length))];
+    med[j] = q(0.5);
+    scale[j] = Math.max(q(0.95) - q(0.05), 1e-9 * Math.abs(med[j]), 1e-12);
+  }
+  let best = 0;
+  let bestD = Infinity;
+  contributions.forEach((c, b) => {
+    let d = 0;
+    for (let j = 0; j < nc; j++) d += Math.abs(c[j] - med[j]) / scale[j];
+    if (d < bestD) [best, bestD] = [b, d];
+  });
+  return best;
+}
+
+/**
+ * Samples the posterior from the search's near-optimal candidates and turns
+ * `o.bootstrap` evenly spaced states of the chains' second halves into
+ * draws: each state's design refitted on a moving-block resample of the weeks
+ * (seeded by o.seed). The point model is the state whose all-weeks
+ * contributions are closest to the states' medians.
+ * @param chosen the search's selected candidate; its all-weeks refit gives lambda and the residuals' autocorrelation
+ */
+export async function posteriorDraws(pr: SearchProblem, search: SearchResult, chosen: number, chosenRefit: Refit, lambda: number, threads: number, spendTotals: number[]): Promise<PosteriorEstimate> {
+  const { o, n, dims } = pr;
+  const rng = new Rng(o.seed, 0x64726177);
+  const nu = o.likelihoodWeight * (o.likelihoodTempering === 'autocorrelation' ? effectiveWeeks(pr.y, chosenRefit.fitted) : n);
+  const spec = posteriorSpec(pr, lambda, nu);
+  const free = new Uint8Array(dims).fill(1);
+  free[dims - 1] = 0;
+  const sample = await samplePosterior(spec, {
+    seed: o.seed, chains: o.posteriorChains, generations: o.posteriorGenerations, threads, free,
+    start: startingArchive(pr, search, chosen, rng, o.posteriorChains),
+    onProgress: o.onProgress ? (d, t) => o.onProgress!('posterior', d, t) : undefined,
+  });
+  // Without bootstrap draws, 100 states still choose the point model.
+  const count = o.bootstrap > 0 ? o.bootstrap : 100;
+  const states = drawIndices(sample, count).map((i) => {
+    const hp = new Float64Array(dims);
+    for (let d = 0; d < dims; d++) {
+      const v = spec.lower[d] + sample.states[i * dims + d] * (spec.upper[d] - spec.lower[d]);
+      hp[d] = spec.logScale[d] ? Math.pow(10, v) : v;
+    }
+    return { index: i, hp, design: mediaDesign(pr, hp) };
+  });
+  const all = allWeeks(n);
+  const point = medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, n, lambda)).subarray(0, pr.nc)));
+  const draws = o.bootstrap === 0 ? [] : states.map((st, b) => {
+    o.onProgress?.('bootstrap', b + 1, count);
+    if (o.posteriorCoefficients === 'gaussian') return gaussianDraw(pr, st.hp, st.design, nu, rng, b, st.index, spendTotals);
+    const rows = o.posteriorCoefficients === 'bootstrap' ? movingBlockRows(n, o.blockLength, rng) : all;
+    return refitDraw(pr, st.hp, st.design, rows, b, st.index, spendTotals);
+  });
+  return {
+    draws, point: states[point].hp,
+    summary: { chains: sample.chains, generations: sample.generations, acceptance: sample.acceptance, effectiveWeeks: nu, draws: count, families: familyShares(pr, states.map((st) => st.hp)) },
+  };
+}
+
+/** Share of the draws in each family, per media column with several families (absent when none has). */
+function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Record<string, number>> | undefined {
+  const out: Record<string, Record<string, number>> = {};
+  pr.media.forEach((m, j) => {
+    if (m.families.length < 2) return;
+    const counts: Record<string, number> = {};
+    for (const hp of hps) {
+      const f = Math.min(m.families.length - 1, Math.floor(hp[m.offset] * m.families.length));
+      const key = `${m.families[f].adstock}+${m.families[f].saturation}`;
+      counts[key] = (counts[key] ?? 0) + 1 / hps.length;
+    }
+    out[m.name] = counts;
+  });
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * One draw with the coefficients from their Gaussian posterior given the
+ * transforms: the all-weeks ridge fit b on standardised columns Z, plus
+ * L z with L L' = s^2 A^-1 / nu, A = Z'Z / n + lambda I, s^2 = SSE / (n - p - 1),
+ * z standard normal; coefficients bounded at 0 (media, signed controls) are
+ * floored there, and the intercept keeps the fitted mean. Columns without
+ * variation keep coefficient 0.
+ */
+export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
+  const { n, nb, nc, nm, dims, y } = pr;
+  const p = nb + nm;
+  const fit = ridgeOnRows(pr, design, allWeeks(n), n, hp[dims - 1]);
+  const cols = design.cols;
+  const mean = new Float64Array(p);
+  const sd = new Float64Array(p);
+  const active: number[] = [];
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += cols[j * n + t];
+    mean[j] = s / n;
+    let ss = 0;
+    for (let t = 0; t < n; t++) ss += (cols[j * n + t] - mean[j]) ** 2;
+    sd[j] = Math.sqrt(ss / n);
+    if (sd[j] > 1e-10 * Math.max(Math.abs(mean[j]), sd[j], 1e-300) && fit.coef[j] !== 0) active.push(j);
+  }
+  let sse = 0;
+  for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
+  const q = active.length;
+  const scale = sse / Math.max(1, n - q - 1) / nu;
+  // Cholesky of A, then x = L^-T z has covariance A^-1.
+  const L = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      const ja = active[a];
+      const jb = active[b];
+      let s = 0;
+      for (let t = 0; t < n; t++) s += (cols[ja * n + t] - mean[ja]) * (cols[jb * n + t] - mean[jb]);
+      s = s / (n * sd[ja] * sd[jb]) + (a === b ? hp[dims - 1] : 0);
+      for (let k = 0; k < b; k++) s -= L[a * q + k] * L[b * q + k];
+      L[a * q + b] = a === b ? Math.sqrt(Math.max(s, 1e-300)) : s / L[b * q + b];
+    }
+  }
+  const x = Float64Array.from({ length: q }, () => rng.normal());
+  for (let a = q - 1; a >= 0; a--) {
+    let s = x[a];
+    for (let k = a + 1; k < q; k++) s -= L[k * q + a] * x[k];
+    x[a] = s / L[a * q + a];
+  }
+  const sign = coefficientSigns(pr);
+  const coef = Float64Array.from(fit.coef);
+  let intercept = fit.intercept;
+  active.forEach((j, a) => {
+    let c = fit.coef[j] + (Math.sqrt(scale) * x[a]) / sd[j];
+    if ((sign[j] === 1 && c < 0) || (sign[j] === -1 && c > 0)) c = 0;
+    intercept -= (c - fit.coef[j]) * mean[j];
+    coef[j] = c;
+  });
+  let sseDraw = 0;
+  for (let t = 0; t < n; t++) {
+    let f = intercept;
+    for (let j = 0; j < p; j++) f += coef[j] * cols[j * n + t];
+    sseDraw += (y[t] - f) ** 2;
+  }
+  const contribution = Array.from({ length: nm }, (_, j) => {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += cols[(nb + j) * n + t];
+    return coef[nb + j] * s;
+  });
+  const responses = channelResponses(pr, hp, design.ks, coef);
+  const out: BootstrapDraw = {
+    draw, candidate, intercept, baselineCoefs: Array.from(coef.subarray(0, nb)), lambda: hp[dims - 1],
+    residualSd: Math.sqrt(sseDraw / Math.max(1, n - p - 1)),
+    roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
+    contribution: contribution.slice(0, nc),
+    channels: responses.slice(0, nc),
+  };
+  if (nm > nc) {
+    out.organic = responses.slice(nc);
+    out.organicContribution = contribution.slice(nc);
+  }
+  return out;
+}

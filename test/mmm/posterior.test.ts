@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+import { buildSearchProblem, effectiveWeeks, fitMmm, fitSignedRidge, geometricAdstock, hillSaturation, resolveFitOptions, samplePosterior } from '../../src/mmm/index.ts';
+import type { CoefficientSign } from '../../src/mmm/index.ts';
+import { generateWeeklyData, withContextAndOrganic } from '../../src/lab/index.ts';
+
+describe('samplePosterior (DE-MCz)', () => {
+  // One channel (TV) of synthetic data; only its adstock theta is sampled, alpha, gamma and lambda
+  // held at fixed values. The target density is then one-dimensional: p(theta) proportional to
+  // SSE(theta)^(-n/2) on [0, 0.8]. Reference: that density on a fine grid, every SSE computed
+  // independently with fitSignedRidge on geometricAdstock + hillSaturation (not the kernel).
+  const s = generateWeeklyData({ seed: 4, channels: 1, noise: 0.05 });
+  const o = resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill' });
+  const pr = buildSearchProblem(s.data, o);
+  const n = s.data.target.length;
+  const alpha = 1.8;
+  const gamma = 0.6;
+  const lambda = 1e-4;
+  const unit = (v: number, d: number) => (v - pr.lower[d]) / (pr.upper[d] - pr.lower[d]);
+  it('samples the one-dimensional posterior of theta as a grid computed independently', async () => {
+    const lower = Float64Array.from(pr.spec.lower);
+    const upper = Float64Array.from(pr.spec.upper);
+    lower[pr.dims - 1] = upper[pr.dims - 1] = Math.log10(lambda);
+    const zeros = new Float64Array(1);
+    const spec = { ...pr.spec, cuts: new Int32Array(0), lower, upper, posterior: { nu: n, roasMean: zeros, roasSd: zeros, shareMean: zeros, shareSd: zeros, liftSe: new Float64Array(0) } };
+    const rng = new Rng(3, 1);
+    const start = new Float64Array(40 * pr.dims);
+    for (let i = 0; i < 40; i++) start.set([rng.uniform(), unit(alpha, 1), unit(gamma, 2), 0], i * pr.dims);
+    const free = Uint8Array.from([1, 0, 0, 0]);
+    const sample = await samplePosterior(spec, { seed: 5, chains: 8, generations: 2500, threads: 1, start, free });
+    const kept: number[] = [];
+    for (let g = 1250; g < 2500; g++) for (let i = 0; i < 8; i++) kept.push(pr.lower[0] + sample.states[(g * 8 + i) * pr.dims] * (pr.upper[0] - pr.lower[0]));
+    kept.sort((a, b) => a - b);
+    // Grid reference.
+    const base = pr.base.map((b) => b.values);
+    const signs: CoefficientSign[] = [...base.map(() => 'free' as const), 'positive'];
+    const grid = Array.from({ length: 801 }, (_, i) => i * 0.001);
+    const logw = grid.map((theta) => {
+      const m = hillSaturation(geometricAdstock(s.data.channels[0].values, theta), alpha, gamma);
+      const f = fitSignedRidge([...base, m], s.data.target, lambda, signs, undefined, 'non_negative');
+      let sse = 0;
+      for (let t = 0; t < n; t++) {
+        let v = f.intercept;
+        base.forEach((b, k) => (v += f.coefficients[k] * b[t]));
+        v += f.coefficients[base.length] * m[t];
+        sse += (s.data.target[t] - v) ** 2;
+      }
+      return -(n / 2) * Math.log(sse);
+    });
+    const top = Math.max(...logw);
+    const w = logw.map((v) => Math.exp(v - top));
+    const total = w.reduce((a, b) => a + b, 0);
+    let acc = 0;
+    const q = (p: number) => grid[w.findIndex((v) => (acc += v / total) >= p)];
+    const gridMean = grid.reduce((a, th, i) => a + (th * w[i]) / total, 0);
+    acc = 0;
+    const g05 = q(0.05);
+    acc = 0;
+    const g95 = q(0.95);
+    const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
+    const at = (p: number) => kept[Math.floor(p * kept.length)];
+    expect(g95 - g05).toBeGreaterThan(0.02);
+    expect(Math.abs(mean - gridMean)).toBeLessThan(0.1 * (g95 - g05));
+    expect(Math.abs(at(0.05) - g05)).toBeLessThan(0.15 * (g95 - g05));
+    expect(Math.abs(at(0.95) - g95)).toBeLessThan(0.15 * (g95 - g05));
+    expect(sample.acceptance).toBeGreaterThan(0.1);
+  });
+  it('needs at least three starting points', async () => {
+    await expect(samplePosterior(pr.spec, { seed: 1, chains: 4, generations: 2, threads: 1, start: new Float64Array(2 * pr.dims), free: new Uint8Array(pr.dims) })).rejects.toThrow('samplePosterior: the starting archive needs at least 3 points');
+  });
+});
+
+describe('effectiveWeeks', () => {
+  it('is n for independent residuals and n (1 - rho) / (1 + rho) for AR(1) ones (by hand)', () => {
+    const y = Float64Array.from([1, -1, 1, -1, 1, -1]);
+    expect(effectiveWeeks(y, new Float64Array(6))).toBe(6); // rho < 0 is clamped to 0
+    // residuals 1, 1, 1, 1: sum e_t e_(t-1) / sum e^2 = 3 / 4, clamped to 0.9 only above it.
+    expect(effectiveWeeks(Float64Array.from([1, 1, 1, 1]), new Float64Array(4))).toBeCloseTo((4 * 0.25) / 1.75, 12);
+  });
+});
+
+describe('the posterior estimator', () => {
+  it('gives the same bytes for the same seed and any thread count, records its run, and keeps the point inside its intervals', async () => {
+    const s = withContextAndOrganic(generateWeeklyData({ seed: 6, channels: 3 }), 6, 0.1);
+    const opts = { seed: 2, trials: 2, iterations: 300, bootstrap: 40, posteriorGenerations: 60, saturation: ['hill', 'michaelis_menten'] as ('hill' | 'michaelis_menten')[] };
+    const a = await fitMmm(s.data, { ...opts, threads: 1 });
+    const b = await fitMmm(s.data, { ...opts, threads: 2 });
+    expect(JSON.stringify(b.model)).toBe(JSON.stringify(a.model));
+    expect(JSON.stringify(b.draws)).toBe(JSON.stringify(a.draws));
+    expect(a.model.posterior).toMatchObject({ chains: 16, generations: 60, draws: 40 });
+    for (const [, shares] of Object.entries(a.model.posterior!.families!)) expect(Object.values(shares).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 9);
+    for (const c of a.model.channels) {
+      expect(c.roasLow).toBeLessThanOrEqual(c.roas);
+      expect(c.roas).toBeLessThanOrEqual(c.roasHigh);
+      expect(['hill', 'michaelis_menten']).toContain(c.saturation.kind);
+    }
+    expect(a.draws).toHaveLength(40);
+    expect(a.draws[0].organic).toHaveLength(1);
+  });
+});
+
+describe('priors on a channel the data leave undetermined', () => {
+  // Synthetic seed 1: the always-on search channel's ROAS (true 2.11) is not determined by the data
+  // (README, "What the data can identify"). A prior is a Gaussian term on the channel's ROAS, or on its
+  // contribution as a share of revenue; either pulls the estimate to the prior and narrows the interval.
+  const s = generateWeeklyData({ seed: 1, channels: 4 });
+  const j = s.truth.channels.findIndex((c) => c.name === 'search_spend');
+  const t = s.truth.channels[j];
+  const budget = { seed: 1, threads: 1, trials: 3, iterations: 800, bootstrap: 100, posteriorGenerations: 300 };
+  it('a ROAS prior N(truth, 5%) and a contribution prior N(true share of revenue, 0.5 pp) each bring the ROAS within 10% and narrow its interval', async () => {
+    const plain = await fitMmm(s.data, budget);
+    const share = t.contribution / s.data.target.reduce((a, v) => a + v, 0);
+    for (const prior of [{ roas: { mean: t.roas, sd: 0.05 * t.roas } }, { contribution: { mean: share, sd: 0.005 } }]) {
+      const f = await fitMmm(s.data, { ...budget, priors: { search_spend: prior } });
+      const c = f.model.channels[j];
+      expect(Math.abs(c.roas / t.roas - 1)).toBeLessThan(0.1);
+      expect(c.roasHigh - c.roasLow).toBeLessThan(plain.model.channels[j].roasHigh - plain.model.channels[j].roasLow);
+    }
+    await expect(fitMmm(s.data, { ...budget, priors: { search_spend: { roas: { mean: 2, sd: 0 } } } })).rejects.toThrow(/fit option priors.search_spend.roas.sd/);
+    await expect(fitMmm(s.data, { ...budget, priors: { search: { roas: { mean: 2, sd: 1 } } } })).rejects.toThrow('fit option priors.search: not a paid channel (tv_spend, search_spend, social_spend, print_spend)');
+  });
+});
