@@ -63,8 +63,18 @@ export function clvPerRevenueOf(model: MmmModel, clv: ClvSummary | null, channel
   }));
 }
 
-/** The allocation problem for the average week of the horizon. */
-export function weeklyProblem(model: MmmModel, recent: Record<string, number>, clvPerRevenue: Record<string, number>, opt: Config['optimise']): AllocationProblem {
+/** Constraints with channels named as the raw input names them (`tv`) renamed to the model's spend columns (`tv_spend`). */
+function constraintsOnColumns(constraints: Config['optimise']['constraints'], channelOf: Record<string, string>): AllocationProblem['constraints'] {
+  const columnOf = Object.fromEntries(Object.entries(channelOf).map(([column, channel]) => [channel, column]));
+  const rename = (names: string[]) => names.map((n) => (n in channelOf ? n : (columnOf[n] ?? n)));
+  return constraints.map((c) => (c.type === 'group' ? { ...c, channels: rename(c.channels) } : c.type === 'ratio' ? { ...c, left: rename(c.left), right: rename(c.right) } : c));
+}
+
+/**
+ * The allocation problem for the average week of the horizon.
+ * @param channelOf spend column -> channel name, so constraints may name either
+ */
+export function weeklyProblem(model: MmmModel, recent: Record<string, number>, clvPerRevenue: Record<string, number>, opt: Config['optimise'], channelOf: Record<string, string> = {}): AllocationProblem {
   const H = opt.horizonWeeks;
   const base = defaultProblemFromCurves(
     model.channels.map((c) => ({ name: c.name, response: weeklyCurve(c), recentSpend: recent[c.name] * H })),
@@ -75,7 +85,7 @@ export function weeklyProblem(model: MmmModel, recent: Record<string, number>, c
     margin: opt.margin,
     ...(opt.budget !== null ? { budget: opt.budget / H } : {}),
     channels: base.channels!.map((c) => ({ ...c, clvPerRevenue: clvPerRevenue[c.name] })),
-    constraints: opt.constraints as AllocationProblem['constraints'],
+    constraints: constraintsOnColumns(opt.constraints, channelOf),
   };
 }
 

@@ -70,6 +70,8 @@ async function readInput(inputs: StageInputs, cfg: Config): Promise<ModelInput> 
   const holiday = columns.holiday ? [columns.holiday] : [];
   const controls = cfg.mmm.controls ?? [...columns.controls, ...holiday.filter((h) => !columns.controls.includes(h))];
   const data = await readWeeklyCsv(inputs.file('ingest', 'mmm_input.csv'), columns.date, columns.target, columns.channels, controls, { factors: columns.factors, organic: columns.organic });
+  // The model's errors about the data as a whole (too few weeks) name the user's input, not the ingest's internal table.
+  data.file = manifest.inputs[0]?.path ?? data.file;
   const window = (manifest.metrics as { window?: { start: string; end: string } | null }).window ?? null;
   return { channels: columns.channels, controls, channelOf, data, window };
 }

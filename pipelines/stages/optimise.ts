@@ -83,7 +83,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
       const H = ctx.params.horizonWeeks;
       const recent = recentWeeklySpend(data, H);
       const clvPerRevenue = clvPerRevenueOf(model, clv, channelOf);
-      const problem = weeklyProblem(model, recent, clvPerRevenue, ctx.params);
+      const problem = weeklyProblem(model, recent, clvPerRevenue, ctx.params, channelOf);
       const revenue = await allocateBudget(problem);
       const clvPlan = clv ? await allocateBudget({ ...problem, objective: 'clv' }) : null;
       const sets = curveDraws(model, draws);

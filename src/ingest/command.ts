@@ -24,7 +24,6 @@ export async function runIngestCommand(o: Parsed): Promise<IngestResult> {
     return ingest({ ...run, raw: o.raw as string, country: o.country as string | undefined });
   }
   for (const k of ['target', 'channels']) if (o[k] === undefined) throw new UsageError(`mmm ingest: --weekly needs --${k}`);
-  if ((o['window-start'] === undefined) !== (o['window-end'] === undefined)) throw new UsageError('mmm ingest: give both --window-start and --window-end, or neither');
   const channels = o.channels as string[];
   return ingestWeeklyTable(
     {
@@ -37,7 +36,7 @@ export async function runIngestCommand(o: Parsed): Promise<IngestResult> {
       organic: (o.organic as string[] | undefined) ?? [],
       exposures: parseExposureList((o.exposures as string[] | undefined) ?? [], channels),
       holidays: o.country !== undefined ? { country: o.country as string } : o.holidays !== undefined ? { file: o.holidays as string } : null,
-      window: o['window-start'] !== undefined ? { start: o['window-start'] as string, end: o['window-end'] as string } : null,
+      window: o['window-start'] !== undefined || o['window-end'] !== undefined ? { start: o['window-start'] as string | undefined, end: o['window-end'] as string | undefined } : null,
     },
     run,
   );

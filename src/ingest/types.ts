@@ -39,8 +39,8 @@ export const WeeklyTableSpecSchema = z.strictObject({
   exposures: z.array(ExposureSchema).default([]),
   /** Holiday flags (default none). */
   holidays: HolidaySourceSchema.default(null),
-  /** Modelling window, inclusive (default: every week); weeks before it stay in the table to warm up adstock. */
-  window: z.strictObject({ start: isoDate, end: isoDate }).nullable().default(null),
+  /** Modelling window, inclusive (default: every week; a left-out end is the data's first or last week); weeks before it stay in the table to warm up adstock. */
+  window: z.strictObject({ start: isoDate.optional(), end: isoDate.optional() }).refine((w) => w.start !== undefined || w.end !== undefined, 'give a start or an end').nullable().default(null),
 });
 /** The spec as a user writes it (optional fields may be left out). */
 export type WeeklyTableSpecInput = z.input<typeof WeeklyTableSpecSchema>;

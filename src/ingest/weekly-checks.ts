@@ -106,19 +106,29 @@ export async function checkWeeklySpacing(db: Db, file: string, dateCol: string):
   throw new ValidationError(`${s.date} is ${s.days} days after ${s.prevDate} (row ${s.prevRow}), not 7: rows must be one week apart`, loc);
 }
 
+/** Whether a YYYY-MM-DD string is a real calendar date (2023-13-01 and 2023-02-30 are not). */
+const isCalendarDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+
 /**
- * The window's SQL condition on `week_start`, after checking it lies within the data and holds a week.
+ * The window's SQL condition on `week_start` and the window with both ends
+ * (an end left out is the data's first or last week), after checking that it
+ * lies within the data and holds a week.
  * @throws UsageError naming --window-start or --window-end
  */
-export async function windowCondition(db: Db, file: string, window: WeeklyTableSpec['window']): Promise<string> {
-  if (!window) return 'true';
-  const r = (await db.all<{ first: string; last: string; n: number }>(`SELECT strftime(min(week_start), '%Y-%m-%d') AS first, strftime(max(week_start), '%Y-%m-%d') AS last,
-      count(*) FILTER (WHERE week_start BETWEEN DATE ${sqlString(window.start)} AND DATE ${sqlString(window.end)})::INTEGER AS n FROM stg_weekly`))[0];
+export async function windowCondition(db: Db, file: string, window: WeeklyTableSpec['window']): Promise<{ condition: string; window: { start: string; end: string } | null }> {
+  if (!window) return { condition: 'true', window: null };
   for (const [opt, v] of [['--window-start', window.start], ['--window-end', window.end]] as const) {
-    if (!Number.isFinite(Date.parse(`${v}T00:00:00Z`))) throw new UsageError(`${opt} "${v}" is not a date (expected YYYY-MM-DD)`);
-    if (v < r.first || v > r.last) throw new UsageError(`${opt} ${v} is outside the data of ${file} (${r.first} to ${r.last})`);
+    if (v !== undefined && !isCalendarDate(v)) throw new UsageError(`${opt} "${v}" is not a date (expected YYYY-MM-DD)`);
   }
-  if (window.start > window.end) throw new UsageError(`--window-start ${window.start} is after --window-end ${window.end}`);
-  if (r.n === 0) throw new UsageError(`--window-start ${window.start} to --window-end ${window.end} holds no week of ${file}`);
-  return `week_start BETWEEN DATE ${sqlString(window.start)} AND DATE ${sqlString(window.end)}`;
+  const r = (await db.all<{ first: string; last: string }>(`SELECT strftime(min(week_start), '%Y-%m-%d') AS first, strftime(max(week_start), '%Y-%m-%d') AS last FROM stg_weekly`))[0];
+  const start = window.start ?? r.first;
+  const end = window.end ?? r.last;
+  for (const [opt, v] of [['--window-start', window.start], ['--window-end', window.end]] as const) {
+    if (v !== undefined && (v < r.first || v > r.last)) throw new UsageError(`${opt} ${v} is outside the data of ${file} (${r.first} to ${r.last})`);
+  }
+  if (start > end) throw new UsageError(`--window-start ${start} is after --window-end ${end}`);
+  const condition = `week_start BETWEEN DATE ${sqlString(start)} AND DATE ${sqlString(end)}`;
+  const { n } = (await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM stg_weekly WHERE ${condition}`))[0];
+  if (n === 0) throw new UsageError(`--window-start ${start} to --window-end ${end} holds no week of ${file}`);
+  return { condition, window: { start, end } };
 }

@@ -103,7 +103,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   await checkWeeklyRows(db, src, spec, asOf);
   await stgWeekly(db, spec);
   await checkWeeklySpacing(db, file, spec.dateCol);
-  const inWindow = await windowCondition(db, file, spec.window);
+  const { condition: inWindow, window } = await windowCondition(db, file, spec.window);
   await refuseConstantTarget(db, 'stg_weekly', spec.target, { file, column: spec.target }, 'the target', inWindow);
 
   await intWeeksFromTable(db);
@@ -125,7 +125,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   const candidates = [...spec.controls, ...spec.factors, ...(holiday ? [holiday] : [])];
   await db.run(`CREATE VIEW weekly_candidates AS SELECT * FROM stg_weekly${holiday ? ` JOIN (SELECT week_start, holiday AS ${sqlIdent(holiday)} FROM dim_week) USING (week_start)` : ''}`);
   const dropped = await constantColumns(db, 'weekly_candidates', candidates, inWindow);
-  const span = spec.window ? `the window ${spec.window.start} to ${spec.window.end}` : `all weeks (${first} to ${last})`;
+  const span = window ? `the window ${window.start} to ${window.end}` : `all weeks (${first} to ${last})`;
   for (const d of dropped) warnings.push(`${d.column === holiday ? 'holiday flag' : `${file} column "${d.column}"`} is constant (${d.value}) over ${span} and was dropped from mmm_input`);
   const keep = (c: string) => !dropped.some((d) => d.column === c);
   const kept = { controls: spec.controls.filter(keep), factors: spec.factors.filter(keep) };
@@ -134,7 +134,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
 
   const rows = await writeTables(db, outDir, Object.keys(WEEKLY_TABLES), spec.dateCol);
   const columns: InputColumns = { date: spec.dateCol, target: spec.target, channels: spec.channels, organic: spec.organic, controls: kept.controls, factors: kept.factors, holiday: holidayCol };
-  const metrics = await weeklyMetrics(db, spec, { first, last, columns, dropped: dropped.map((d) => d.column), asOf });
+  const metrics = await weeklyMetrics(db, spec, { first, last, columns, dropped: dropped.map((d) => d.column), asOf, window });
   return { metrics, warnings, rows };
 }
 
@@ -165,7 +165,7 @@ async function spendWarnings(db: Db, file: string): Promise<string[]> {
   return out;
 }
 
-async function weeklyMetrics(db: Db, spec: WeeklyTableSpec, m: { first: string; last: string; columns: InputColumns; dropped: string[]; asOf: string }): Promise<Record<string, unknown>> {
+async function weeklyMetrics(db: Db, spec: WeeklyTableSpec, m: { first: string; last: string; columns: InputColumns; dropped: string[]; asOf: string; window: { start: string; end: string } | null }): Promise<Record<string, unknown>> {
   const totals = (await db.all<{ revenue: number; spend: number; weeks: number }>(`SELECT (SELECT sum(revenue)::DOUBLE FROM fct_revenue_weekly) AS revenue,
       (SELECT coalesce(sum(spend), 0)::DOUBLE FROM fct_spend_weekly) AS spend, (SELECT count(*)::INTEGER FROM int_weeks) AS weeks`))[0];
   return {
@@ -185,7 +185,7 @@ async function weeklyMetrics(db: Db, spec: WeeklyTableSpec, m: { first: string; 
     exposures: spec.exposures,
     droppedControls: m.dropped,
     holidays: spec.holidays === null ? null : 'country' in spec.holidays ? { country: spec.holidays.country } : { file: basename(spec.holidays.file) },
-    window: spec.window,
+    window: m.window,
     asOf: m.asOf,
   };
 }

@@ -129,6 +129,19 @@ describe('mmm weekly', () => {
     expect(drifts()).toBe(before);
   });
 
+  it('takes config constraints by channel name or spend column, checked right after the ingest', () => {
+    const dir = join(t.dir, 'constrained');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...SMALL_CONFIG, optimise: { horizonWeeks: 8, constraints: [{ type: 'ratio', left: ['tv'], right: ['search_spend'], sense: '<=', factor: 1 }] } }));
+    const r = runCli(['weekly'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const opt = r.stdout.match(/^optimise +built +(\S+)$/m)![1];
+    expect(JSON.parse(readFileSync(join(dir, opt, 'problem.json'), 'utf8')).constraints).toEqual([{ type: 'ratio', left: ['tv_spend'], right: ['search_spend'], sense: '<=', factor: 1 }]);
+    const alloc = JSON.parse(readFileSync(join(dir, opt, 'allocation.json'), 'utf8'));
+    expect(alloc.status).toBe('optimal');
+    expect(alloc.allocation.tv_spend).toBeLessThanOrEqual(alloc.allocation.search_spend * (1 + 1e-9));
+  });
+
   it('refuses a config with an unknown key or a path outside the root, with exit 2', () => {
     writeFileSync(join(t.dir, 'bad.json'), JSON.stringify({ store: '../elsewhere' }));
     const r = runCli(['weekly', '--config', join(t.dir, 'bad.json')], t.dir);
