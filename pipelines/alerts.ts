@@ -1,7 +1,7 @@
 /**
  * Alerts a data team asks a scheduled run for: a drift refit, a channel's
  * ROAS below a floor, an acquisition channel's CLV falling by more than a
- * threshold against the previous run. They go into the run record and the
+ * threshold against the previous run, data that stopped arriving. They go into the run record and the
  * console, and optionally to a webhook as one JSON POST per run.
  */
 import type { Config } from '../src/core/config.ts';
@@ -13,6 +13,8 @@ export interface AlertInputs {
   decision: { decision: 'refit' | 'reuse'; reasons: string[]; hadModel: boolean } | null;
   /** ROAS of each channel of the model this run used. */
   roas: { name: string; roas: number }[] | null;
+  /** The data's last week (its start) and the run's as-of date, both YYYY-MM-DD. */
+  freshness: { lastWeek: string; asOf: string } | null;
   /** Mean CLV per acquisition channel, this run and the previous committed run. */
   clv: { now: { channel: string; meanClv: number }[]; before: { channel: string; meanClv: number }[] | null } | null;
 }
@@ -22,6 +24,13 @@ export function alertsFor(a: AlertInputs, cfg: Config['alerts']): Alert[] {
   const out: Alert[] = [];
   if (cfg.onRefit && a.decision?.decision === 'refit' && a.decision.hadModel) {
     out.push({ kind: 'refit', message: `the model was refitted: ${a.decision.reasons.join('; ')}`, fields: { reasons: a.decision.reasons } });
+  }
+  if (cfg.staleAfterWeeks !== null && a.freshness) {
+    const days = (Date.parse(`${a.freshness.asOf}T00:00:00Z`) - Date.parse(`${a.freshness.lastWeek}T00:00:00Z`)) / 86400000 - 7;
+    const weeks = Math.floor(days / 7);
+    if (weeks > cfg.staleAfterWeeks) {
+      out.push({ kind: 'stale-data', message: `the data end with the week of ${a.freshness.lastWeek}, ${weeks} full week(s) before the as-of date ${a.freshness.asOf}: is the export stalled? (alerts.staleAfterWeeks is ${cfg.staleAfterWeeks})`, fields: { lastWeek: a.freshness.lastWeek, asOf: a.freshness.asOf, weeks } });
+    }
   }
   if (cfg.roasFloor !== null) {
     for (const c of a.roas ?? []) {

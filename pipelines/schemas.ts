@@ -46,7 +46,7 @@ export const currentSchema = z.object({
 export type CurrentFile = z.infer<typeof currentSchema>;
 
 export const alertSchema = z.object({
-  kind: z.enum(['refit', 'roas-floor', 'clv-drop']),
+  kind: z.enum(['refit', 'roas-floor', 'clv-drop', 'stale-data']),
   message: z.string(),
   fields: z.record(z.string(), z.unknown()).optional(),
 });

@@ -182,7 +182,7 @@ async function previousRecord(store: string): Promise<RunRecord | null> {
 
 const out = (o: StageOutcome) => ('dir' in o ? o : null);
 
-async function alertInputs(outcomes: Map<string, StageOutcome>, store: string): Promise<Parameters<typeof alertsFor>[0]> {
+async function alertInputs(outcomes: Map<string, StageOutcome>, store: string, asOf: string): Promise<Parameters<typeof alertsFor>[0]> {
   const drift = out(outcomes.get('drift')!);
   const mmm = outcomes.get('mmm') && out(outcomes.get('mmm')!);
   const clv = outcomes.get('clv') && out(outcomes.get('clv')!);
@@ -191,7 +191,10 @@ async function alertInputs(outcomes: Map<string, StageOutcome>, store: string): 
   const byChannel = async (dir: string) => (await readJson(clvFileSchema, join(dir, 'clv.json'))).byChannel;
   const prevClv = (await previousRecord(store))?.stages.find((s) => s.stage === 'clv' && s.dir);
   const prevDir = prevClv?.dir ? join(store, prevClv.dir) : null;
+  const ingest = out(outcomes.get('ingest')!);
+  const lastWeek = (ingest?.manifest.metrics as { lastWeek?: string } | undefined)?.lastWeek;
   return {
+    freshness: lastWeek ? { lastWeek, asOf } : null,
     decision: decision && { ...decision, hadModel: decision.currentModel !== null },
     roas,
     clv: clv ? { now: await byChannel(clv.dir), before: prevDir && existsSync(join(prevDir, 'clv.json')) ? await byChannel(prevDir) : null } : null,
@@ -262,7 +265,7 @@ async function finishRun(cfg: Config, list: StageOutcome[], current: { file: Cur
   const outcomes = new Map(list.map((o) => [o.stage, o]));
   const drift = out(outcomes.get('drift')!);
   const driftDecision = drift ? await readDecision(join(drift.dir, 'decision.json')) : null;
-  const alerts: Alert[] = alertsFor(await alertInputs(outcomes, cfg.store), cfg.alerts);
+  const alerts: Alert[] = alertsFor(await alertInputs(outcomes, cfg.store, base.asOf), cfg.alerts);
   for (const a of alerts) log.warn(`alert: ${a.message}`, { alert: a.kind });
   const report = out(outcomes.get('report')!);
   const ingest = out(outcomes.get('ingest')!)!;
@@ -286,6 +289,6 @@ async function finishRun(cfg: Config, list: StageOutcome[], current: { file: Cur
     ...(html && reportPath ? [{ path: reportPath, data: html, keepPrevious: true }, { path: join(cfg.reports, 'latest.html'), data: html }] : []),
     { path: recordPath, data: stableJson(record) },
   ]);
-  if (cfg.alerts.webhook && alerts.length) await postAlerts(cfg.alerts.webhook, { runId: record.runId, status: record.status, report: record.report, alerts }, log);
+  if (cfg.alerts.webhook && alerts.length) await postAlerts(cfg.alerts.webhook, { runId: record.runId, status: record.status, report: reportPath, alerts }, log);
   return { runId: record.runId, runRecord: recordPath, record, outcomes: list, report: reportPath, exitCode: record.status === 'ok' ? 0 : EXIT_PARTIAL };
 }

@@ -54,7 +54,7 @@ const COMMANDS: Record<string, Command> = {
     options: {
       config: { type: 'string', help: 'config file (default ./mmm.config.json; required)', metavar: 'FILE' },
       root: { type: 'string', help: 'project root; config paths stay inside it (default: the config file\'s folder)', metavar: 'DIR' },
-      'as-of': { type: 'string', help: 'the run\'s date: input dated after it is refused (default today; set it to replay a past week)', metavar: 'YYYY-MM-DD' },
+      'as-of': { type: 'string', help: 'the run\'s date: input dated after it is refused, not cut off (default today); with the data as they were, it replays a past week', metavar: 'YYYY-MM-DD' },
       'fail-on-alert': { type: 'boolean', help: `exit ${EXIT_ALERT} when the run raised an alert (for schedulers that should page someone)` },
       quiet: { type: 'boolean', help: 'log warnings and errors only' },
       weekly: { type: 'string', help: 'a weekly table as the input instead of the config\'s (the flags below describe it)', metavar: 'FILE.csv' },

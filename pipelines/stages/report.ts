@@ -32,7 +32,8 @@ const WHY: Record<string, { absent: string; failed: string }> = {
 function missingArtifact<T>(stage: string, why: string): StageArtifact<T> {
   const words = WHY[stage] ?? { absent: `${stage} did not run`, failed: `${stage} failed` };
   if (why.startsWith('failed: ')) return { status: 'failed', reason: `${words.failed}: ${why.slice('failed: '.length)}` };
-  if (why.startsWith('did not run: ')) return { status: 'skipped', reason: `${words.absent} (${why.slice('did not run: '.length)})` };
+  const needs = /^did not run: needs (\S+), which (failed|did not run)$/.exec(why);
+  if (needs) return { status: 'skipped', reason: `it needs the ${needs[1]} stage, which ${needs[2]}` };
   return { status: 'skipped', reason: words.absent };
 }
 

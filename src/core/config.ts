@@ -45,6 +45,8 @@ const alertsSchema = z.strictObject({
   roasFloor: z.number().min(0).nullable().default(null),
   /** Alert when an acquisition channel's mean CLV falls by more than this fraction against the previous run (default null: off). */
   clvDrop: num(0, 1).nullable().default(null),
+  /** Alert when the data's last week ends more than this many weeks before the run's as-of date: a stalled export (default 2; null: off). */
+  staleAfterWeeks: int(0, 520).nullable().default(2),
   /** POST each run's alerts as JSON to this URL (default null: none). */
   webhook: z.url({ protocol: /^https?$/ }).nullable().default(null),
 });

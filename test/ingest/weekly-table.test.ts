@@ -113,7 +113,7 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
 
   it('refuses to reuse the built folder for a replay with an earlier as-of date', () => {
     const r = runCli([...args.slice(0, -3), '2019-01-01', '--out', out]);
-    expect(r.stderr.trim()).toBe('error: dt_simulated_weekly.csv: the data run to 2019-11-11, after the as-of date 2019-01-01 (pass --as-of to replay an older run)');
+    expect(r.stderr.trim()).toBe('error: dt_simulated_weekly.csv: the data run to 2019-11-11, after the as-of date 2019-01-01: rows dated after it are refused, not cut off (to replay a past week, give the data as they were then)');
     expect(r.code).toBe(2);
   });
 

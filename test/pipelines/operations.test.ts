@@ -16,7 +16,7 @@ const t = tempDir('mmm-ops-');
 afterAll(() => t.cleanup());
 
 /** The smallest configuration that runs every stage. */
-const TINY = { raw: 'data/sample', seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
+const TINY = { raw: 'data/sample', alerts: { staleAfterWeeks: null }, seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
 const STAGES = ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'];
 
 function project(name: string, config: object = TINY): string {
@@ -186,17 +186,19 @@ describe('what an operator sees', () => {
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
     const port = (server.address() as { port: number }).port;
     try {
-      const dir = project('alerts', { ...TINY, alerts: { roasFloor: 1000, webhook: `http://127.0.0.1:${port}/hook` } });
-      const first = await startCli(['weekly'], dir).done;
+      // The seeded sample ends in 2023: with an as-of date in 2026 the data are stale, besides every ROAS being under 1000.
+      const dir = project('alerts', { ...TINY, alerts: { roasFloor: 1000, staleAfterWeeks: 2, webhook: `http://127.0.0.1:${port}/hook` } });
+      const first = await startCli(['weekly', '--as-of', '2026-01-05'], dir).done;
       expect(first.code, first.stderr).toBe(0);
-      const second = await startCli(['weekly', '--fail-on-alert'], dir).done;
+      const second = await startCli(['weekly', '--as-of', '2026-01-05', '--fail-on-alert'], dir).done;
       expect(second.code).toBe(4);
       expect(received).toHaveLength(2);
       const hook = received[1] as { method: string; url: string; type: string; body: { runId: string; status: string; alerts: { kind: string; message: string }[]; report: string } };
       expect(hook).toMatchObject({ method: 'POST', url: '/hook', type: 'application/json', body: { status: 'ok' } });
       const channels = (JSON.parse(readFileSync(join(dir, 'data', JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm, 'model.json'), 'utf8')) as { channels: unknown[] }).channels.length;
-      expect(hook.body.alerts.map((a) => a.kind)).toEqual(Array(channels).fill('roas-floor'));
-      expect(hook.body.alerts[0].message).toMatch(/^[a-z_]+: ROAS \d+\.\d\d is below the floor 1000$/);
+      expect(hook.body.alerts.map((a) => a.kind)).toEqual(['stale-data', ...Array(channels).fill('roas-floor')]);
+      expect(hook.body.alerts[0].message).toMatch(/^the data end with the week of 2023-\d\d-\d\d, \d+ full week\(s\) before the as-of date 2026-01-05: is the export stalled\?/);
+      expect(hook.body.alerts[1].message).toMatch(/^[a-z_]+: ROAS \d+\.\d\d is below the floor 1000$/);
       const runs = runCli(['runs', '--store', join(dir, 'data'), '--json']);
       expect(runs.code).toBe(0);
       const history = JSON.parse(runs.stdout) as { runId: string; status: string; stages: { action: string }[]; alerts: unknown[] }[];
@@ -204,10 +206,10 @@ describe('what an operator sees', () => {
       expect(history.map((h) => h.runId).slice(-1)[0]).toBe(hook.body.runId);
       expect(history).toHaveLength(2);
       expect(history.map((h) => h.stages.filter((s) => s.action === 'built').length)).toEqual([7, 0]);
-      expect(history.every((h) => h.status === 'ok' && h.alerts.length === channels)).toBe(true);
+      expect(history.every((h) => h.status === 'ok' && h.alerts.length === channels + 1)).toBe(true);
       const text = runCli(['runs', '--store', join(dir, 'data')]);
       expect(text.stdout.trim().split('\n')).toHaveLength(2);
-      expect(text.stdout).toMatch(new RegExp(` ok +\\d{4}-.*built 7, skipped 0 +mmm refit +${channels} alert\\(s\\) +reports/weekly-`));
+      expect(text.stdout).toMatch(new RegExp(` ok +\\d{4}-.*built 7, skipped 0 +mmm refit +${channels + 1} alert\\(s\\) +reports/weekly-`));
     } finally {
       server.close();
     }

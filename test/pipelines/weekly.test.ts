@@ -25,6 +25,7 @@ function snapshot(dir: string): Record<string, string> {
 /** A small but complete configuration, so the whole pipeline runs in seconds. */
 export const SMALL_CONFIG = {
   raw: 'data/sample',
+  alerts: { staleAfterWeeks: null },
   seed: 3,
   sample: { seed: 9, weeks: 60, scale: 0.1 },
   mmm: { trials: 2, iterations: 150, bootstrap: 20 },
