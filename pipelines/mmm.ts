@@ -12,6 +12,7 @@ import type { BuildResult, Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { codeFingerprint } from './fingerprint.ts';
 import { STAGE_VERSIONS } from './versions.ts';
+import { weeklyHolidayFlags } from './holidays.ts';
 import type { z } from 'zod';
 import type { bootstrapFileSchema, modelFileSchema } from './schemas.ts';
 import { fitMmm, resolveWindow } from '../src/mmm/index.ts';
@@ -58,6 +59,8 @@ export interface FitCommandOptions {
   priors?: string;
   /** Saturation families (several: the data choose), e.g. hill,michaelis_menten. */
   saturation?: string[];
+  /** Flag each week holding a public holiday of this country (date-holidays) as the control `holiday`, as the weekly pipeline's --country does. */
+  country?: string;
 }
 
 /**
@@ -225,12 +228,16 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   if (opts.interceptSign && opts.interceptSign !== 'non_negative' && opts.interceptSign !== 'free') throw new UsageError(`mmm fit: --intercept-sign must be non_negative or free, got "${opts.interceptSign}"`);
   const controls = [...(opts.controls ?? []), ...(opts.holidays ?? []).filter((h) => !(opts.controls ?? []).includes(h))];
   const data = await readWeeklyCsv(opts.weekly, opts.dateCol ?? 'date', opts.target, opts.channels, controls, { factors: opts.factors, organic: opts.organic });
+  if (opts.country) {
+    if (controls.includes('holiday')) throw new UsageError('mmm fit: --country adds the control "holiday", which --controls names already');
+    data.controls.push({ name: 'holiday', values: await weeklyHolidayFlags(data.dates, opts.country) });
+  }
   const calibration = opts.calibration ? await readCalibrationCsv(opts.calibration) : [];
   const model = await modelOptions(opts, data);
   const params = {
     dateCol: opts.dateCol, target: opts.target, channels: opts.channels, controls, seed: opts.seed ?? 1,
     trials: opts.trials ?? 5, iterations: opts.iterations ?? 2000, bootstrap: opts.bootstrap ?? 200,
-    factors: opts.factors ?? [], organic: opts.organic ?? [], ...model,
+    factors: opts.factors ?? [], organic: opts.organic ?? [], ...model, ...(opts.country ? { country: opts.country } : {}),
   };
   const inputs = await recordInputs([{ path: opts.weekly }, ...(opts.calibration ? [{ path: opts.calibration }] : []), ...(opts.channelRanges ? [{ path: opts.channelRanges }] : []), ...(opts.priors ? [{ path: opts.priors }] : [])]);
   let fit: MmmFit | null = null;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseCsv } from '../src/core/csv.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
-import { recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../src/core/artifacts.ts';
+import { readManifest, recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { codeFingerprint } from './fingerprint.ts';
 import { STAGE_VERSIONS } from './versions.ts';
@@ -15,6 +15,7 @@ import { planFromTable, rollForward, simulatePlans, type Plan, type SimulationRe
 import type { BootstrapDraw, MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { readWeeklyCsv } from './mmm.ts';
 import { constantPlan, futureWeeks } from './allocation.ts';
+import { weeklyHolidayFlags } from './holidays.ts';
 import { allocationFileSchema, bootstrapFileSchema, modelFileSchema, readChecked, readJson, type BandsFile } from './schemas.ts';
 
 export const SIMULATE_CODE_VERSION = STAGE_VERSIONS.simulate;
@@ -68,12 +69,15 @@ export async function readFitInput(dir: string, model: MmmModel): Promise<Weekly
  * the model is carried forward over those weeks, so plans start the week
  * after the data, as the weekly pipeline's do.
  */
-export async function readFitForPlans(dir: string): Promise<{ model: MmmModel; draws: BootstrapDraw[]; files: string[]; data: WeeklyData | null }> {
+export async function readFitForPlans(dir: string): Promise<{ model: MmmModel; draws: BootstrapDraw[]; files: string[]; data: WeeklyData | null; country: string | null }> {
   const fit = await readFit(dir);
-  if (!existsSync(join(dir, 'input.csv'))) return { ...fit, data: null };
+  // A fit made with --country flags future weeks from the same calendar.
+  const params = (await readManifest(dir))?.params as { country?: string } | undefined;
+  const country = typeof params?.country === 'string' ? params.country : null;
+  if (!existsSync(join(dir, 'input.csv'))) return { ...fit, data: null, country };
   const data = await readFitInput(dir, fit.model);
   const rolled = rollForward(fit.model, fit.draws, data);
-  return { model: rolled.model, draws: rolled.draws, files: [...fit.files, join(dir, 'input.csv')], data };
+  return { model: rolled.model, draws: rolled.draws, files: [...fit.files, join(dir, 'input.csv')], data, country };
 }
 
 /** Bands of the first plan in the contract's shape, plus the comparison when there is one. */
@@ -96,7 +100,7 @@ export function bandsDocument(result: SimulationResult, labels: string[]): Bands
 }
 
 /** The plans of a command: the plan CSV (+ compare CSV), or an allocation's plan and the current plan it was compared with. */
-async function commandPlans(model: MmmModel, opts: SimulateCommandOptions, warnings: string[]): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
+async function commandPlans(model: MmmModel, country: string | null, opts: SimulateCommandOptions, warnings: string[]): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
   if ((opts.plan === undefined) === (opts.allocation === undefined)) throw new UsageError('mmm simulate: give either --plan FILE.csv or --allocation FILE.json');
   if (opts.allocation) {
     if (opts.compare) throw new UsageError('mmm simulate: --compare goes with --plan; an allocation is compared with its current plan');
@@ -104,7 +108,9 @@ async function commandPlans(model: MmmModel, opts: SimulateCommandOptions, warni
     if (alloc.status !== 'optimal') throw new ValidationError(`the allocation is ${alloc.status}, not a plan`, { file: opts.allocation });
     const missing = model.channels.find((c) => alloc.allocation[c.name] === undefined);
     if (missing) throw new ValidationError(`no spend for the model's channel "${missing.name}" (an allocation of another model?)`, { file: opts.allocation });
-    const future = futureWeeks(model, alloc.horizonWeeks, null);
+    const dates = Array.from({ length: alloc.horizonWeeks }, (_, i) => model.window.lastDay + 7 * (i + 1));
+    const holidays = country ? new Map(Array.from(await weeklyHolidayFlags(dates, country), (f, i) => [dates[i], f])) : null;
+    const future = futureWeeks(model, alloc.horizonWeeks, holidays);
     warnings.push(...future.warnings);
     const current = alloc.againstCurrent?.current ?? {};
     return {
@@ -128,7 +134,7 @@ async function commandPlans(model: MmmModel, opts: SimulateCommandOptions, warni
 export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
   const fit = await readFitForPlans(opts.model);
   const planWarnings: string[] = [];
-  const { plans, labels, files } = await commandPlans(fit.model, opts, planWarnings);
+  const { plans, labels, files } = await commandPlans(fit.model, fit.country, opts, planWarnings);
   const params = { draws: opts.draws ?? 10_000, seed: opts.seed ?? 1 };
   const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: basename(p) })), ...files]);
   return writeArtifact({

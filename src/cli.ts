@@ -191,6 +191,7 @@ const COMMANDS: Record<string, Command> = {
       'control-signs': { type: 'list', help: 'coefficient sign per control or factor (default free), e.g. competitor_sales_B=positive', metavar: 'NAME=SIGN,...' },
       saturation: { type: 'list', help: 'saturation families the data choose among: hill, logistic, michaelis_menten, log (default: see README)', metavar: 'A,B,...' },
       priors: { type: 'string', help: 'JSON of ROAS/contribution priors per channel, e.g. {"search_S": {"roas": {"mean": 2, "sd": 0.5}}}', metavar: 'FILE' },
+      country: { type: 'string', help: 'add the control holiday: weeks holding a public holiday of this country (date-holidays), e.g. DE', metavar: 'CODE' },
     },
     run: async (o) => {
       const { runFitCommand } = await import('../pipelines/mmm.ts');
@@ -202,7 +203,7 @@ const COMMANDS: Record<string, Command> = {
         windowStart: o['window-start'] as string | undefined, windowEnd: o['window-end'] as string | undefined,
         interceptSign: o['intercept-sign'] as 'non_negative' | 'free' | undefined, adstock: o.adstock as string | undefined,
         channelAdstock: o['channel-adstock'] as string[] | undefined, channelRanges: o['channel-ranges'] as string | undefined,
-        controlSigns: o['control-signs'] as string[] | undefined, saturation: o.saturation as string[] | undefined, priors: o.priors as string | undefined,
+        controlSigns: o['control-signs'] as string[] | undefined, saturation: o.saturation as string[] | undefined, priors: o.priors as string | undefined, country: o.country as string | undefined,
       });
       const m = r.manifest.metrics as Record<string, number>;
       out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`);

@@ -107,7 +107,7 @@ describe('paths and config', () => {
 
   it('fills defaults and rejects unknown keys, wrong types and out-of-range values with the key path', () => {
     const c = resolveConfig({}, '/r');
-    expect(c.mmm).toMatchObject({ trials: 5, iterations: 2000, bootstrap: 200, controls: null, threads: null, adstock: 'geometric', interceptSign: 'non_negative' });
+    expect(c.mmm).toMatchObject({ trials: 5, iterations: 2000, bootstrap: 200, controls: null, threads: null, adstock: ['geometric', 'binomial'], saturation: ['hill', 'michaelis_menten'], interceptSign: 'non_negative' });
     expect(c.raw).toBeNull(); // no input configured: a run refuses to start (weekly.test)
     expect(resolveConfig({ raw: 'data/sample' }, '/r').raw).toBe('/r/data/sample');
     expect(() => resolveConfig({ mmm: { trails: 3 } }, '/r', 'c.json')).toThrow('c.json: mmm: unknown key "trails"');

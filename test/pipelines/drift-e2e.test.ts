@@ -33,7 +33,7 @@ describe('weekly runs over new weeks', () => {
     await generateSample({ out: full, seed: 4, weeks: 64, scale: 0.1 });
     const raw = join(t.dir, 'raw');
     truncateRaw(full, raw, '2024-02-19'); // the first 59 weeks (start 2023-01-02)
-    const base = { raw: 'raw', seed: 2, mmm: { trials: 2, iterations: 150, bootstrap: 20 }, simulate: { draws: 500 }, optimise: { horizonWeeks: 4 } };
+    const base = { raw: 'raw', alerts: { staleAfterWeeks: null }, seed: 2, mmm: { trials: 2, iterations: 150, bootstrap: 20 }, simulate: { draws: 500 }, optimise: { horizonWeeks: 4 } };
     const loose = { errorBandSigma: 10, recentWeeks: 4, spendRangeTolerance: 10, maxModelAgeWeeks: 13 };
 
     const first = weekly({ ...base, drift: loose });

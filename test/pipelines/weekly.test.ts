@@ -158,7 +158,7 @@ describe('mmm weekly', () => {
     writeFileSync(join(t.dir, 'bad2.json'), JSON.stringify({ mmm: { trails: 1 } }));
     const r2 = runCli(['weekly', '--config', 'bad2.json'], t.dir);
     expect(r2.code).toBe(2);
-    expect(r2.stderr.trim()).toBe('error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads, adstock, channelAdstock, saturation, controlSigns, interceptSign, ranges, channelRanges)');
+    expect(r2.stderr.trim()).toBe('error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads, adstock, channelAdstock, saturation, controlSigns, interceptSign, ranges, channelRanges, priors, estimator)');
   });
 });
 
