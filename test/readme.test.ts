@@ -40,6 +40,9 @@ describe('the README', () => {
     expect(existsSync(join(t.dir, 'robyn/reports/weekly-2019-11-11.html'))).toBe(true);
     expect(existsSync(join(t.dir, 'robyn/forecast/bands.json'))).toBe(true);
     expect(readFileSync(join(t.dir, 'robyn/report.html'), 'utf8')).toBe(readFileSync(join(t.dir, 'robyn/reports/latest.html'), 'utf8'));
+    // As the README says, the step-by-step fit is the weekly run's model, byte for byte.
+    const inUse = JSON.parse(readFileSync(join(t.dir, 'robyn/data/current.json'), 'utf8')).mmm;
+    expect(readFileSync(join(t.dir, 'robyn/fit/model.json'), 'utf8')).toBe(readFileSync(join(t.dir, 'robyn/data', inUse, 'model.json'), 'utf8'));
   });
 
   it('shows a config block that the config schema accepts', () => {
