@@ -16,7 +16,6 @@ import { WeeklyTableSpecSchema, type WeeklyTableSpec } from '../ingest/types.ts'
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.number().min(min).max(max);
 const name = z.string().min(1);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const names = z.array(name);
 
 /**

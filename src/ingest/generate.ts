@@ -121,9 +121,6 @@ function isoDate(ms: number): string {
 function isoTime(sec: number): string {
   return new Date(sec * 1000).toISOString().slice(0, 19) + 'Z';
 }
-function cents(v: number): string {
-  return (Math.round(v * 100) / 100).toFixed(2);
-}
 
 /** Holidays (name, date) in [startMs, endMs): fixed-date ones plus Mother's Day, Black Friday and Cyber Monday. */
 export function holidayCalendar(startMs: number, endMs: number): { date: string; name: string; ms: number }[] {

@@ -89,7 +89,6 @@ export class EvaluatorPool {
     pool.units = new Float64Array(new SharedArrayBuffer(maxBatch * dims * 8));
     pool.out = new Float64Array(new SharedArrayBuffer(maxBatch * 3 * 8));
     pool.ctrl = new Int32Array(new SharedArrayBuffer(5 * 4));
-    pool.active = workers;
     try {
       await Promise.all(pool.workers.slice(0, workers).map((w) => {
         w.ref();
@@ -109,7 +108,6 @@ export class EvaluatorPool {
   private ctrl: Int32Array<ArrayBufferLike> = new Int32Array(0);
   /** Candidates scored by this thread in the last fit (diagnostics). */
   localCount = 0;
-  private active = 0;
 
   /**
    * Scores `count` unit vectors of `dims` values, 3 numbers per candidate (see

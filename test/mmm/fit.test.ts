@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { toCsv } from '../../src/core/csv.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { fitMmm, predictBaseline, predictMedia, scoreHyperparameters, steadyStateEffect } from '../../src/mmm/index.ts';
-import { generateWeeklyData, oracleFit, oracleForecast, profileRoas, weeklyDataToCsvRows } from '../../src/lab/index.ts';
+import { generateWeeklyData, oracleForecast, profileRoas, weeklyDataToCsvRows } from '../../src/lab/index.ts';
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 import { readFitInput } from '../../pipelines/simulate.ts';

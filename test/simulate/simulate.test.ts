@@ -9,7 +9,7 @@ import { fitMmm, mediaEffect } from '../../src/mmm/index.ts';
 import { generateWeeklyData, rollingOriginBacktest } from '../../src/lab/index.ts';
 import type { MmmFit } from '../../src/mmm/types.ts';
 import { parseCsv } from '../../src/core/csv.ts';
-import { bandOf, planFromTable, quantileSorted, rollForward, simulatePlans, type Plan } from '../../src/simulate/index.ts';
+import { bandOf, planFromTable, quantileSorted, rollForward, simulatePlans } from '../../src/simulate/index.ts';
 
 const SMALL_FIT = { trials: 2, iterations: 300, bootstrap: 40, threads: 1 };
 let fit: MmmFit;
