@@ -35,7 +35,9 @@ console.log(`unique (x, t_x, T) patterns: ${patterns.count.toLocaleString('en')}
 const fit = timed('fit BG/NBD (compression + BFGS + Hessian)', () => fitBgNbd(sim));
 const { r, alpha, a, b } = fit.params;
 const se = fit.standardErrors;
-console.log(`  estimates r=${r.toFixed(4)} alpha=${alpha.toFixed(3)} a=${a.toFixed(4)} b=${b.toFixed(3)}; se ${se ? `r=${se.r.toFixed(4)} alpha=${se.alpha.toFixed(3)} a=${se.a.toFixed(4)} b=${se.b.toFixed(3)}` : 'n/a'}`);
+console.log(
+  `  estimates r=${r.toFixed(4)} alpha=${alpha.toFixed(3)} a=${a.toFixed(4)} b=${b.toFixed(3)}; se ${se ? `r=${se.r.toFixed(4)} alpha=${se.alpha.toFixed(3)} a=${se.a.toFixed(4)} b=${se.b.toFixed(3)}` : 'n/a'}`,
+);
 console.log(`  ${fit.diagnostics.iterations} iterations, ${fit.diagnostics.evaluations} likelihood evaluations, log-likelihood ${fit.logLikelihood.toFixed(2)}`);
 const pred = timed('predict P(alive) + E[purchases in 52 weeks]', () => predictBgNbd(fit.params, sim, 52));
 timed('discounted 12-month purchases (CLV factor)', () => bgNbdDiscountedPurchases(fit.params, sim, 12, 0.01, 4.345));

@@ -15,9 +15,16 @@ import { generateSample } from '../src/ingest/generate.ts';
 import { quantileSorted } from '../src/core/quantile.ts';
 
 const RUNS = 3;
-const scales = process.argv.slice(2).map(Number).filter((x) => x > 0);
+const scales = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((x) => x > 0);
 const root = join(process.cwd(), 'bench', 'out');
-const median = (xs: number[]) => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: number[]) =>
+  quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}; ${RUNS} runs per scale`);
 console.log('| scale | events | orders | raw MB | ingest s (median) | events/s | peak RSS MB (median) | peak RSS MB (range) |');
 console.log('|---|---|---|---|---|---|---|---|');

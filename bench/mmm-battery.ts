@@ -39,7 +39,12 @@ function oursCase(seed: number): GeneratedCase {
   const s = generateWeeklyData({ seed, channels: [4, 5, 6][(seed - 1) % 3] });
   const expected = Float64Array.from(s.truth.baseline, (b, t) => b + s.truth.channels.reduce((a, c) => a + c.effect[t], 0));
   return {
-    family: 'ours' as never, seed, data: s.data, totalContribution: s.truth.totalContribution, noiseSd: s.truth.noiseSd, expected,
+    family: 'ours' as never,
+    seed,
+    data: s.data,
+    totalContribution: s.truth.totalContribution,
+    noiseSd: s.truth.noiseSd,
+    expected,
     channels: s.truth.channels.map((c) => ({ name: c.name, spend: c.spend, contribution: c.contribution, roas: c.roas, effect: c.effect, pattern: 'always-on' as const })),
   };
 }
@@ -54,7 +59,23 @@ export function oracleRoas(c: GeneratedCase): number[] {
   return c.channels.map((ch, j) => (fit.coefficients[base.length + j] * ch.contribution) / ch.spend);
 }
 
-interface Row { family: string; seed: number; weeks: number; channels: number; channel: string; pattern: string; share: number; roas: number; oracle: number; fitted: number; low: number; high: number; contribution: number; fittedContribution: number; determined?: boolean }
+interface Row {
+  family: string;
+  seed: number;
+  weeks: number;
+  channels: number;
+  channel: string;
+  pattern: string;
+  share: number;
+  roas: number;
+  oracle: number;
+  fitted: number;
+  low: number;
+  high: number;
+  contribution: number;
+  fittedContribution: number;
+  determined?: boolean;
+}
 
 const rows: Row[] = [];
 const perCase: { family: string; seed: number; total: number; oracleTotal: number; ms: number }[] = [];
@@ -72,13 +93,30 @@ for (const family of families) {
       const m = f.model.channels[j];
       let determined: boolean | undefined;
       if (identify && ch.contribution / c.totalContribution >= 0.1) {
-        const pf = profileRoasFamilies(c.data, c.channels.map((x) => x.effect), j, { families: modelFamilies, seed });
+        const pf = profileRoasFamilies(
+          c.data,
+          c.channels.map((x) => x.effect),
+          j,
+          { families: modelFamilies, seed },
+        );
         determined = pf.low >= 0.8 * ch.roas && pf.high <= 1.2 * ch.roas;
       }
       rows.push({
         determined,
-        family, seed, weeks: c.data.dates.length, channels: c.channels.length, channel: ch.name, pattern: ch.pattern, share: ch.contribution / c.totalContribution,
-        roas: ch.roas, oracle: oracle[j], fitted: m.roas, low: m.roasLow, high: m.roasHigh, contribution: ch.contribution, fittedContribution: m.contribution,
+        family,
+        seed,
+        weeks: c.data.dates.length,
+        channels: c.channels.length,
+        channel: ch.name,
+        pattern: ch.pattern,
+        share: ch.contribution / c.totalContribution,
+        roas: ch.roas,
+        oracle: oracle[j],
+        fitted: m.roas,
+        low: m.roasLow,
+        high: m.roasHigh,
+        contribution: ch.contribution,
+        fittedContribution: m.contribution,
       });
     });
   }
@@ -87,7 +125,9 @@ for (const family of families) {
 const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}%`;
 const median = (v: number[]): number => (v.length ? quantileSorted(Float64Array.from(v).sort(), 0.5) : NaN);
 console.log(`## MMM battery: ${seeds.length} seeds per family, options ${JSON.stringify(extra)}\n`);
-console.log(`| family | data sets | mean signed total-media error (oracle) | within 15% (oracle) | large channels within 20% (oracle) |${identify ? ' determined large channels within 20% |' : ''} 90% interval holds the truth | median width / true ROAS | median fit s |`);
+console.log(
+  `| family | data sets | mean signed total-media error (oracle) | within 15% (oracle) | large channels within 20% (oracle) |${identify ? ' determined large channels within 20% |' : ''} 90% interval holds the truth | median width / true ROAS | median fit s |`,
+);
 console.log(`|---|---|---|---|---|${identify ? '---|' : ''}---|---|---|`);
 const summarise = (fam: string, cs: typeof perCase, rs: Row[]): void => {
   const large = rs.filter((r) => r.share >= 0.1);
@@ -95,14 +135,24 @@ const summarise = (fam: string, cs: typeof perCase, rs: Row[]): void => {
   const cover = rs.filter((r) => r.roas >= r.low && r.roas <= r.high).length;
   const det = large.filter((r) => r.determined);
   const detCol = identify ? ` ${det.filter((r) => within(r.fitted / r.roas - 1, 0.2)).length}/${det.length} |` : '';
-  console.log(`| ${fam} | ${cs.length} | ${pct(cs.reduce((a, c) => a + c.total, 0) / cs.length)} (${pct(cs.reduce((a, c) => a + c.oracleTotal, 0) / cs.length)}) | ${cs.filter((c) => within(c.total, 0.15)).length}/${cs.length} (${cs.filter((c) => within(c.oracleTotal, 0.15)).length}) | ${large.filter((r) => within(r.fitted / r.roas - 1, 0.2)).length}/${large.length} (${large.filter((r) => within(r.oracle / r.roas - 1, 0.2)).length}) |${detCol} ${cover}/${rs.length} = ${(100 * cover / rs.length).toFixed(0)}% | ${median(rs.map((r) => (r.high - r.low) / r.roas)).toFixed(2)} | ${(median(cs.map((c) => c.ms)) / 1000).toFixed(2)} |`);
+  console.log(
+    `| ${fam} | ${cs.length} | ${pct(cs.reduce((a, c) => a + c.total, 0) / cs.length)} (${pct(cs.reduce((a, c) => a + c.oracleTotal, 0) / cs.length)}) | ${cs.filter((c) => within(c.total, 0.15)).length}/${cs.length} (${cs.filter((c) => within(c.oracleTotal, 0.15)).length}) | ${large.filter((r) => within(r.fitted / r.roas - 1, 0.2)).length}/${large.length} (${large.filter((r) => within(r.oracle / r.roas - 1, 0.2)).length}) |${detCol} ${cover}/${rs.length} = ${((100 * cover) / rs.length).toFixed(0)}% | ${median(rs.map((r) => (r.high - r.low) / r.roas)).toFixed(2)} | ${(median(cs.map((c) => c.ms)) / 1000).toFixed(2)} |`,
+  );
 };
-for (const fam of families) summarise(fam, perCase.filter((c) => c.family === fam), rows.filter((r) => r.family === fam));
+for (const fam of families)
+  summarise(
+    fam,
+    perCase.filter((c) => c.family === fam),
+    rows.filter((r) => r.family === fam),
+  );
 summarise('**all**', perCase, rows);
 if (showRows) {
   console.log('\n| family | seed | weeks | channel | pattern | true share | true ROAS | oracle | fitted [90%] | in |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.family} | ${r.seed} | ${r.weeks} | ${r.channel} | ${r.pattern} | ${(100 * r.share).toFixed(0)}% | ${r.roas.toFixed(2)} | ${r.oracle.toFixed(2)} | ${r.fitted.toFixed(2)} [${r.low.toFixed(2)}, ${r.high.toFixed(2)}] | ${r.roas >= r.low && r.roas <= r.high ? 'yes' : '**no**'} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.family} | ${r.seed} | ${r.weeks} | ${r.channel} | ${r.pattern} | ${(100 * r.share).toFixed(0)}% | ${r.roas.toFixed(2)} | ${r.oracle.toFixed(2)} | ${r.fitted.toFixed(2)} [${r.low.toFixed(2)}, ${r.high.toFixed(2)}] | ${r.roas >= r.low && r.roas <= r.high ? 'yes' : '**no**'} |`,
+    );
   console.log('\n| family | seed | total media error | oracle |');
   console.log('|---|---|---|---|');
   for (const c of perCase) console.log(`| ${c.family} | ${c.seed} | ${pct(c.total)} | ${pct(c.oracleTotal)} |`);

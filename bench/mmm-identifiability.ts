@@ -35,7 +35,9 @@ for (const c of cases) {
     const ok = lo >= -0.2 && hi <= 0.2;
     n++;
     if (ok) determined++;
-    console.log(`| ${c.label} | ${t.name} | ${(100 * t.share).toFixed(1)}% | ${t.roas.toFixed(2)} | ${c.oracle.roas[j].toFixed(2)} | ${p.mle.toFixed(2)} | [${p.low.toFixed(2)}, ${p.high.toFixed(2)}] | ${pct(lo)} .. ${pct(hi)} | ${ok ? 'yes' : '**no**'} |`);
+    console.log(
+      `| ${c.label} | ${t.name} | ${(100 * t.share).toFixed(1)}% | ${t.roas.toFixed(2)} | ${c.oracle.roas[j].toFixed(2)} | ${p.mle.toFixed(2)} | [${p.low.toFixed(2)}, ${p.high.toFixed(2)}] | ${pct(lo)} .. ${pct(hi)} | ${ok ? 'yes' : '**no**'} |`,
+    );
   });
 }
 console.log(`\nChannels whose ROAS the data determine within 20% even with every other transform known: ${determined}/${n}`);

@@ -57,7 +57,9 @@ const f2 = (v: number): string => v.toFixed(2);
 const cases: Case[] = seeds.map(syntheticCase);
 if (foundation) cases.push(await foundationCase());
 
-console.log(`## MMM recovery (${trials} trials x ${iterations} candidates, estimator ${extra.estimator ?? 'posterior'}, options ${JSON.stringify(extra)}, ${bootstrap} draws, 156 weeks, noise about 2% of mean weekly revenue${liftChannel ? `; calibrated on one ${liftWeeks}-week lift study of ${liftChannel} with ${100 * liftNoise}% noise` : ''})\n`);
+console.log(
+  `## MMM recovery (${trials} trials x ${iterations} candidates, estimator ${extra.estimator ?? 'posterior'}, options ${JSON.stringify(extra)}, ${bootstrap} draws, 156 weeks, noise about 2% of mean weekly revenue${liftChannel ? `; calibrated on one ${liftWeeks}-week lift study of ${liftChannel} with ${100 * liftNoise}% noise` : ''})\n`,
+);
 if (!brief) console.log('| data | channel | true ROAS | oracle ROAS | fitted ROAS [90% interval] | ROAS error | true share | fitted share | share error (pp) | in interval |');
 if (!brief) console.log('|---|---|---|---|---|---|---|---|---|---|');
 const summary: string[] = [];
@@ -101,16 +103,21 @@ for (const c of cases) {
     if (Math.abs(c.oracle.share[j] - t.share) > 0.05) oracleShareMiss++;
     const shareErr = m.contributionShare - t.share;
     if (Math.abs(shareErr) > 0.05) shareMiss++;
-    if (!brief) console.log(`| ${c.label} | ${t.name} | ${f2(t.roas)} | ${f2(c.oracle.roas[j])} | ${f2(m.roas)} [${f2(m.roasLow)}, ${f2(m.roasHigh)}] | ${pct(err)}${big && Math.abs(err) > 0.2 ? ' **miss**' : ''} | ${pct(t.share)} | ${pct(m.contributionShare)} | ${pp(shareErr)}${Math.abs(shareErr) > 0.05 ? ' **miss**' : ''} | ${inside ? 'yes' : 'no'} |`);
+    if (!brief)
+      console.log(
+        `| ${c.label} | ${t.name} | ${f2(t.roas)} | ${f2(c.oracle.roas[j])} | ${f2(m.roas)} [${f2(m.roasLow)}, ${f2(m.roasHigh)}] | ${pct(err)}${big && Math.abs(err) > 0.2 ? ' **miss**' : ''} | ${pct(t.share)} | ${pct(m.contributionShare)} | ${pp(shareErr)}${Math.abs(shareErr) > 0.05 ? ' **miss**' : ''} | ${inside ? 'yes' : 'no'} |`,
+      );
   });
   const total = fit.model.channels.reduce((a, m) => a + m.contribution, 0);
   const totalErr = total / c.total - 1;
   if (Math.abs(totalErr) > 0.1) totalMiss++;
   if (Math.abs(c.oracle.total / c.total - 1) > 0.1) oracleTotalMiss++;
   if (truthScore.objective < fit.model.selection.objectiveValue) oracleFavoured++;
-  summary.push(`| ${c.label} | ${c.truth.length} | ${pct(c.oracle.total / c.total - 1)} | ${pct(totalErr)}${Math.abs(totalErr) > 0.1 ? ' **miss**' : ''} | ${(truthScore.objective / fit.model.selection.objectiveValue).toFixed(3)} | ${(truthScore.trainNrmse / fit.model.metrics.nrmse).toFixed(3)} | ${fit.model.metrics.r2.toFixed(4)} | ${fit.model.metrics.holdoutMape.toFixed(4)} | ${fit.model.metrics.decompRssd.toFixed(3)} |`);
+  summary.push(
+    `| ${c.label} | ${c.truth.length} | ${pct(c.oracle.total / c.total - 1)} | ${pct(totalErr)}${Math.abs(totalErr) > 0.1 ? ' **miss**' : ''} | ${(truthScore.objective / fit.model.selection.objectiveValue).toFixed(3)} | ${(truthScore.trainNrmse / fit.model.metrics.nrmse).toFixed(3)} | ${fit.model.metrics.r2.toFixed(4)} | ${fit.model.metrics.holdoutMape.toFixed(4)} | ${fit.model.metrics.decompRssd.toFixed(3)} |`,
+  );
 }
-console.log('\n| data | channels | oracle total media error | fitted total media error | truth\'s objective / chosen\'s | truth\'s in-sample NRMSE / chosen\'s | R2 | holdout MAPE | DECOMP.RSSD |');
+console.log("\n| data | channels | oracle total media error | fitted total media error | truth's objective / chosen's | truth's in-sample NRMSE / chosen's | R2 | holdout MAPE | DECOMP.RSSD |");
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const l of summary) console.log(l);
 console.log(`\nCriteria over ${cases.length} data sets (targets of issue 3):`);

@@ -34,15 +34,20 @@ function carryover(c: ChannelResponse): number {
 }
 const q = (v: number[], p: number): number => quantileSorted(Float64Array.from(v).sort(), p);
 const m = f.model;
-console.log(`## Robyn's demo data (window ${m.window.first} to ${m.window.last}, ${m.window.weeks} weeks + ${m.window.warmupWeeks} warm-up; options ${JSON.stringify(extra)}; fit ${(ms / 1000).toFixed(1)} s)\n`);
+console.log(
+  `## Robyn's demo data (window ${m.window.first} to ${m.window.last}, ${m.window.weeks} weeks + ${m.window.warmupWeeks} warm-up; options ${JSON.stringify(extra)}; fit ${(ms / 1000).toFixed(1)} s)\n`,
+);
 console.log(`Intercept ${m.intercept.toFixed(0)} (sign ${m.interceptSign}); R2 ${m.metrics.r2.toFixed(3)}, NRMSE ${m.metrics.nrmse.toFixed(4)}, DECOMP.RSSD ${m.metrics.decompRssd.toFixed(3)}\n`);
 console.log('| channel | family | carryover [90%] | ROAS [90%] | share of media | data tell the ROAS |');
 console.log('|---|---|---|---|---|---|');
 m.channels.forEach((c, j) => {
   const carry = f.draws.map((d) => carryover(d.channels[j]));
   const tells = c.roasHigh - c.roasLow < c.roas;
-  console.log(`| ${c.name} | ${c.adstock.kind}+${c.saturation.kind} | ${carryover(c).toFixed(2)} [${q(carry, 0.05).toFixed(2)}, ${q(carry, 0.95).toFixed(2)}] | ${c.roas.toFixed(2)} [${c.roasLow.toFixed(2)}, ${c.roasHigh.toFixed(2)}] | ${(100 * c.contributionShare).toFixed(1)}% | ${tells ? 'yes' : '**no**'} |`);
+  console.log(
+    `| ${c.name} | ${c.adstock.kind}+${c.saturation.kind} | ${carryover(c).toFixed(2)} [${q(carry, 0.05).toFixed(2)}, ${q(carry, 0.95).toFixed(2)}] | ${c.roas.toFixed(2)} [${c.roasLow.toFixed(2)}, ${c.roasHigh.toFixed(2)}] | ${(100 * c.contributionShare).toFixed(1)}% | ${tells ? 'yes' : '**no**'} |`,
+  );
 });
-for (const o of m.organic ?? []) console.log(`\nOrganic ${o.name}: contribution ${o.contribution.toFixed(0)} [${o.contributionLow.toFixed(0)}, ${o.contributionHigh.toFixed(0)}] (${(100 * o.targetShare).toFixed(1)}% of revenue)`);
+for (const o of m.organic ?? [])
+  console.log(`\nOrganic ${o.name}: contribution ${o.contribution.toFixed(0)} [${o.contributionLow.toFixed(0)}, ${o.contributionHigh.toFixed(0)}] (${(100 * o.targetShare).toFixed(1)}% of revenue)`);
 console.log('\nWarnings:');
 for (const w of f.warnings) console.log(`- ${w}`);

@@ -46,7 +46,8 @@ for (const threads of [...new Set([1, cores])]) {
 }
 console.log('| threads | wall ms (3 runs) | best wall ms | candidates/s | CPU ms (all threads) | CPU us per candidate |');
 console.log('|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.threads} | ${r.all.map((v) => v.toFixed(0)).join(', ')} | ${r.best.toFixed(0)} | ${(10000 / (r.best / 1000)).toFixed(0)} | ${r.cpu.toFixed(0)} | ${(r.cpu / 10).toFixed(0)} |`);
+for (const r of rows)
+  console.log(`| ${r.threads} | ${r.all.map((v) => v.toFixed(0)).join(', ')} | ${r.best.toFixed(0)} | ${(10000 / (r.best / 1000)).toFixed(0)} | ${r.cpu.toFixed(0)} | ${(r.cpu / 10).toFixed(0)} |`);
 const top = rows[rows.length - 1];
 if (rows.length > 1) console.log(`thread scaling: ${(rows[0].best / top.best).toFixed(2)}x with ${top.threads} threads`);
 console.log(`identical output bytes across all runs and thread counts: ${hashes.size === 1}`);
@@ -73,7 +74,8 @@ for (let r = 0; r < 3; r++) {
   let last = performance.now();
   const t0 = last;
   await fitMmm(s.data, {
-    seed: 1, threads: cores,
+    seed: 1,
+    threads: cores,
     onProgress: (p) => {
       if (p === phase) return;
       const now = performance.now();
@@ -87,4 +89,8 @@ for (let r = 0; r < 3; r++) {
   phases.push(t);
 }
 const bestRun = full.indexOf(Math.min(...full));
-console.log(`default fit with intervals (${cores} threads, 200 draws): ${full.map((v) => v.toFixed(0)).join(', ')} ms; best ${full[bestRun].toFixed(0)} ms = ${Object.entries(phases[bestRun]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' + ')} ms (+ the rest)`);
+console.log(
+  `default fit with intervals (${cores} threads, 200 draws): ${full.map((v) => v.toFixed(0)).join(', ')} ms; best ${full[bestRun].toFixed(0)} ms = ${Object.entries(phases[bestRun])
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(' + ')} ms (+ the rest)`,
+);

@@ -57,9 +57,7 @@ function multiPeriodProblem(seed: number): AllocationProblem {
         budget: 80 * season,
         channels: base.map((b, i) => ({
           name: b.name,
-          response: b.log
-            ? { type: 'log' as const, beta: b.beta * (1 + 0.2 * Math.sin((2 * Math.PI * (t + i)) / 52)), s: b.k }
-            : { type: 'hill' as const, beta: b.beta * season, alpha: 0.8, k: b.k },
+          response: b.log ? { type: 'log' as const, beta: b.beta * (1 + 0.2 * Math.sin((2 * Math.PI * (t + i)) / 52)), s: b.k } : { type: 'hill' as const, beta: b.beta * season, alpha: 0.8, k: b.k },
         })),
       };
     }),
@@ -98,10 +96,14 @@ for (const seed of [1, 2, 3]) {
   const s = await time(`20 channels, S-curves, all constraint kinds (seed ${seed})`, 7, () => allocateBudget(sCurveProblem(seed)));
   const core = solveCore(await loadHighs(), resolveProblem(parseAllocationProblem(sCurveProblem(seed))).problem);
   const gap = (core.bound - s.objective!) / Math.abs(s.objective!);
-  console.log(`  status ${s.status}, objective ${s.objective?.toFixed(4)}, proven bound ${core.bound.toFixed(4)} (gap ${(100 * gap).toFixed(3)}%), method ${s.solver?.method}, solves ${s.solver?.solves}, binding ${s.binding.length}`);
+  console.log(
+    `  status ${s.status}, objective ${s.objective?.toFixed(4)}, proven bound ${core.bound.toFixed(4)} (gap ${(100 * gap).toFixed(3)}%), method ${s.solver?.method}, solves ${s.solver?.solves}, binding ${s.binding.length}`,
+  );
 }
 const m = await time('52 periods x 20 channels, maxChange (joint + rolling)', 3, () => allocateBudget(multiPeriodProblem(2)));
-console.log(`  status ${m.status}, joint objective ${m.objective?.toFixed(4)}, rolling objective ${m.rolling?.objective?.toFixed(4)}, method ${m.solver?.method}, solves ${m.solver?.solves}, segments ${m.solver?.segments}`);
+console.log(
+  `  status ${m.status}, joint objective ${m.objective?.toFixed(4)}, rolling objective ${m.rolling?.objective?.toFixed(4)}, method ${m.solver?.method}, solves ${m.solver?.solves}, segments ${m.solver?.segments}`,
+);
 
 const profit = await time('20 channels, S-curves, objective "profit" (margin 0.5)', 7, () => allocateBudget({ ...sCurveProblem(1), objective: 'profit', margin: 0.5, spendAll: false }));
 console.log(`  status ${profit.status}, spend ${profit.spend?.toFixed(2)} of budget 80, profit ${profit.profit?.toFixed(4)}, method ${profit.solver?.method}, solves ${profit.solver?.solves}`);
@@ -111,7 +113,11 @@ function scenarioInput(seed: number): { problem: AllocationProblem; draws: Recor
   const rng = new Rng(seed);
   const curves = Array.from({ length: 6 }, (_, i) => {
     const recent = 2000 + 13000 * rng.uniform();
-    return { name: `c${i}`, response: { type: 'hill' as const, beta: recent * (1 + 2 * rng.uniform()), alpha: 0.8 + 1.5 * rng.uniform(), k: recent * (0.5 + rng.uniform()) }, recentSpend: 13 * recent };
+    return {
+      name: `c${i}`,
+      response: { type: 'hill' as const, beta: recent * (1 + 2 * rng.uniform()), alpha: 0.8 + 1.5 * rng.uniform(), k: recent * (0.5 + rng.uniform()) },
+      recentSpend: 13 * recent,
+    };
   });
   const draws = Array.from({ length: 200 }, () => Object.fromEntries(curves.map((c) => [c.name, { ...c.response, beta: c.response.beta * (0.7 + 0.6 * rng.uniform()) }])));
   return { problem: { ...defaultProblemFromCurves(curves), margin: 0.6 }, draws };

@@ -82,8 +82,21 @@ export async function foundationCase(): Promise<Case> {
   const s = {
     data,
     truth: {
-      channels: t.map((c, j) => ({ name: c.column, theta: c.theta, alpha: c.alpha, gamma: c.gamma, coef: 0, spend: data.channels[j].values.reduce((a, b) => a + b, 0), contribution: c.contribution, contributionShare: c.contributionShare, roas: c.roas, effect: new Float64Array(0) })),
-      totalContribution: truth.totals.mediaContribution, noiseSd: 0, baseline: new Float64Array(0),
+      channels: t.map((c, j) => ({
+        name: c.column,
+        theta: c.theta,
+        alpha: c.alpha,
+        gamma: c.gamma,
+        coef: 0,
+        spend: data.channels[j].values.reduce((a, b) => a + b, 0),
+        contribution: c.contribution,
+        contributionShare: c.contributionShare,
+        roas: c.roas,
+        effect: new Float64Array(0),
+      })),
+      totalContribution: truth.totals.mediaContribution,
+      noiseSd: 0,
+      baseline: new Float64Array(0),
     },
   } satisfies SyntheticData;
   const o = oracleFit(s, { period: 52.1775 });

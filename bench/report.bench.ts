@@ -42,7 +42,10 @@ const file = join(out, 'report.html');
 console.log(`report stage (read, assemble, render): median ${median(build).toFixed(0)} ms (min ${Math.min(...build).toFixed(0)}, max ${Math.max(...build).toFixed(0)}) over ${runs} runs`);
 console.log(`page size: ${(statSync(file).size / 1e6).toFixed(2)} MB`);
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
 const load: number[] = [];
 const ready: number[] = [];
 for (let r = 0; r <= runs; r++) {
@@ -59,5 +62,7 @@ for (let r = 0; r <= runs; r++) {
   await page.close();
 }
 await browser.close();
-console.log(`Chromium, 1280 px: load event median ${median(load).toFixed(0)} ms (max ${Math.max(...load).toFixed(0)}), planner filled median ${median(ready).toFixed(0)} ms (max ${Math.max(...ready).toFixed(0)}) over ${runs} pages after a warm-up page`);
+console.log(
+  `Chromium, 1280 px: load event median ${median(load).toFixed(0)} ms (max ${Math.max(...load).toFixed(0)}), planner filled median ${median(ready).toFixed(0)} ms (max ${Math.max(...ready).toFixed(0)}) over ${runs} pages after a warm-up page`,
+);
 rmSync(out, { recursive: true, force: true });

@@ -28,7 +28,11 @@ const root = join(process.cwd(), 'bench', 'out');
 const truthInside = (rows: BacktestRow[]) => `${rows.filter((r) => r.expectedTotal! >= r.p5Total && r.expectedTotal! <= r.p95Total).length}/${rows.length}`;
 type ZKey = 'zTruth' | 'zOracle';
 const maxAbsZ = (rows: BacktestRow[], k: ZKey) => Math.max(...rows.map((r) => Math.abs(r[k]!)));
-const medianAbsZ = (rows: BacktestRow[], k: ZKey) => quantileSorted(rows.map((r) => Math.abs(r[k]!)).sort((a, b) => a - b), 0.5);
+const medianAbsZ = (rows: BacktestRow[], k: ZKey) =>
+  quantileSorted(
+    rows.map((r) => Math.abs(r[k]!)).sort((a, b) => a - b),
+    0.5,
+  );
 const within2 = (rows: BacktestRow[], k: ZKey) => rows.filter((r) => Math.abs(r[k]!) <= 2).length;
 /** P50 total against the truth, the model's figure with the oracle's in brackets. */
 const zColumns = (rows: BacktestRow[]) =>
@@ -46,7 +50,14 @@ for (const seed of foundationSeeds) {
   const data = await readWeeklyCsv(join(star, 'mmm_input.csv'), 'date', 'revenue', channels, ['price_index', 'competitor_spend', 'holiday']);
   if (truth.weekly.length !== data.target.length) throw new Error(`seed ${seed}: truth has ${truth.weekly.length} weeks, mmm_input ${data.target.length}`);
   const trueMedia = truth.channels.map((c: { name: string }) => Float64Array.from(truth.weekly, (w: { media: Record<string, number> }) => w.media[c.name]));
-  cases.push({ name: `foundation generator, seed ${seed}`, data, expected: Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue), noiseSd: truth.totals.noiseSd, trueMedia, period: truth.seasonPeriodWeeks });
+  cases.push({
+    name: `foundation generator, seed ${seed}`,
+    data,
+    expected: Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue),
+    noiseSd: truth.totals.noiseSd,
+    trueMedia,
+    period: truth.seasonPeriodWeeks,
+  });
 }
 // src/mmm's synthetic generator: budgets drift over an order of magnitude, so forecasts often leave the spend range seen in training.
 for (const seed of syntheticSeeds) {
@@ -55,12 +66,27 @@ for (const seed of syntheticSeeds) {
   cases.push({ name: `synthetic (drifting budgets), seed ${seed}`, data: s.data, expected, noiseSd: s.truth.noiseSd, trueMedia: s.truth.channels.map((c) => c.effect), period: 52.18 });
 }
 
-console.log('| data | horizon | origins | weeks in P5-P95 | coverage | weeks with spend > 1.25x seen (covered) | noise-free truth total inside the total P5-P95 | P50 total vs truth: median abs z (oracle) | max abs z (oracle) | origins with abs z <= 2 (oracle) |');
+console.log(
+  '| data | horizon | origins | weeks in P5-P95 | coverage | weeks with spend > 1.25x seen (covered) | noise-free truth total inside the total P5-P95 | P50 total vs truth: median abs z (oracle) | max abs z (oracle) | origins with abs z <= 2 (oracle) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 const byGroup: Record<string, BacktestRow[]> = {};
 for (const c of cases) {
-  for (const [horizon, origins] of [[13, [104, 117, 130, 143, 156, 169]], [26, [104, 130, 156]]] as const) {
-    const rows = await rollingOriginBacktest(c.data, { origins: [...origins], horizon, fit: FIT, draws: 10_000, seed: 1, expected: c.expected, noiseSd: c.noiseSd, trueMedia: c.trueMedia, period: c.period });
+  for (const [horizon, origins] of [
+    [13, [104, 117, 130, 143, 156, 169]],
+    [26, [104, 130, 156]],
+  ] as const) {
+    const rows = await rollingOriginBacktest(c.data, {
+      origins: [...origins],
+      horizon,
+      fit: FIT,
+      draws: 10_000,
+      seed: 1,
+      expected: c.expected,
+      noiseSd: c.noiseSd,
+      trueMedia: c.trueMedia,
+      period: c.period,
+    });
     (byGroup[c.name.split(',')[0]] ??= []).push(...rows);
     const covered = rows.reduce((a, r) => a + r.covered, 0);
     const weeks = rows.reduce((a, r) => a + r.horizon, 0);
@@ -75,5 +101,7 @@ for (const [group, rows] of Object.entries(byGroup)) {
   const ex = rows.reduce((a, r) => a + r.extrapolatedWeeks, 0);
   const exc = rows.reduce((a, r) => a + r.extrapolatedCovered, 0);
   const inRange = `${covered - exc}/${weeks - ex}`;
-  console.log(`| **${group}, all** | | ${rows.length} | ${covered}/${weeks} | **${((100 * covered) / weeks).toFixed(1)}%** | ${ex} (${exc}); within the seen range: ${inRange} = ${((100 * (covered - exc)) / Math.max(1, weeks - ex)).toFixed(1)}% | ${truthInside(rows)} | ${zColumns(rows)} |`);
+  console.log(
+    `| **${group}, all** | | ${rows.length} | ${covered}/${weeks} | **${((100 * covered) / weeks).toFixed(1)}%** | ${ex} (${exc}); within the seen range: ${inRange} = ${((100 * (covered - exc)) / Math.max(1, weeks - ex)).toFixed(1)}% | ${truthInside(rows)} | ${zColumns(rows)} |`,
+  );
 }

@@ -29,12 +29,17 @@ export function alertsFor(a: AlertInputs, cfg: Config['alerts']): Alert[] {
     const days = (Date.parse(`${a.freshness.asOf}T00:00:00Z`) - Date.parse(`${a.freshness.lastWeek}T00:00:00Z`)) / 86400000 - 7;
     const weeks = Math.floor(days / 7);
     if (weeks > cfg.staleAfterWeeks) {
-      out.push({ kind: 'stale-data', message: `the data end with the week of ${a.freshness.lastWeek}, ${weeks} full week(s) before the as-of date ${a.freshness.asOf}: is the export stalled? (alerts.staleAfterWeeks is ${cfg.staleAfterWeeks})`, fields: { lastWeek: a.freshness.lastWeek, asOf: a.freshness.asOf, weeks } });
+      out.push({
+        kind: 'stale-data',
+        message: `the data end with the week of ${a.freshness.lastWeek}, ${weeks} full week(s) before the as-of date ${a.freshness.asOf}: is the export stalled? (alerts.staleAfterWeeks is ${cfg.staleAfterWeeks})`,
+        fields: { lastWeek: a.freshness.lastWeek, asOf: a.freshness.asOf, weeks },
+      });
     }
   }
   if (cfg.roasFloor !== null) {
     for (const c of a.roas ?? []) {
-      if (c.roas < cfg.roasFloor) out.push({ kind: 'roas-floor', message: `${c.name}: ROAS ${c.roas.toFixed(2)} is below the floor ${cfg.roasFloor}`, fields: { channel: c.name, roas: c.roas, floor: cfg.roasFloor } });
+      if (c.roas < cfg.roasFloor)
+        out.push({ kind: 'roas-floor', message: `${c.name}: ROAS ${c.roas.toFixed(2)} is below the floor ${cfg.roasFloor}`, fields: { channel: c.name, roas: c.roas, floor: cfg.roasFloor } });
     }
   }
   if (cfg.clvDrop !== null && a.clv?.before) {
@@ -43,7 +48,11 @@ export function alertsFor(a: AlertInputs, cfg: Config['alerts']): Alert[] {
       if (!before || before.meanClv <= 0) continue;
       const change = now.meanClv / before.meanClv - 1;
       if (-change > cfg.clvDrop) {
-        out.push({ kind: 'clv-drop', message: `${now.channel}: mean CLV fell ${(100 * -change).toFixed(1)}% (from ${before.meanClv.toFixed(2)} to ${now.meanClv.toFixed(2)})`, fields: { channel: now.channel, before: before.meanClv, now: now.meanClv, change } });
+        out.push({
+          kind: 'clv-drop',
+          message: `${now.channel}: mean CLV fell ${(100 * -change).toFixed(1)}% (from ${before.meanClv.toFixed(2)} to ${now.meanClv.toFixed(2)})`,
+          fields: { channel: now.channel, before: before.meanClv, now: now.meanClv, change },
+        });
       }
     }
   }

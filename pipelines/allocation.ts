@@ -26,7 +26,9 @@ export type FutureHolidays = Map<number, number>;
 
 /** The ingest's holiday flags of the weeks after the data (dim_week_future.parquet: week_start, holiday). */
 export async function readFutureHolidays(dimWeekFuture: string): Promise<FutureHolidays> {
-  const rows = await queryFiles<{ day: number; holiday: number }>(`SELECT CAST(week_start - DATE '1970-01-01' AS INTEGER) AS day, CAST(holiday AS INTEGER) AS holiday FROM read_parquet(${sqlString(dimWeekFuture)})`);
+  const rows = await queryFiles<{ day: number; holiday: number }>(
+    `SELECT CAST(week_start - DATE '1970-01-01' AS INTEGER) AS day, CAST(holiday AS INTEGER) AS holiday FROM read_parquet(${sqlString(dimWeekFuture)})`,
+  );
   return new Map(rows.map((r) => [r.day, r.holiday]));
 }
 
@@ -52,15 +54,20 @@ export const round2 = (v: number) => Math.round(v * 100) / 100;
 export function planCsv(plan: Plan): string {
   const channels = Object.keys(plan.spend);
   const controls = Object.keys(plan.controls);
-  return toCsv(['date', ...channels, ...controls], Array.from(plan.dates, (d, t) => [dayToIso(d), ...channels.map((c) => round2(plan.spend[c][t])), ...controls.map((c) => plan.controls[c][t])]));
+  return toCsv(
+    ['date', ...channels, ...controls],
+    Array.from(plan.dates, (d, t) => [dayToIso(d), ...channels.map((c) => round2(plan.spend[c][t])), ...controls.map((c) => plan.controls[c][t])]),
+  );
 }
 
 /** CLV value per unit of revenue: customers the channel acquired per unit of its modelled contribution x their mean CLV. */
 export function clvPerRevenueOf(model: MmmModel, clv: ClvSummary | null, channelOf: Record<string, string>): Record<string, number> {
-  return Object.fromEntries(model.channels.map((c) => {
-    const g = clv?.byChannel.find((b) => b.channel === channelOf[c.name]);
-    return [c.name, g && c.contribution > 0 ? (g.customers * g.meanClv) / c.contribution : 0];
-  }));
+  return Object.fromEntries(
+    model.channels.map((c) => {
+      const g = clv?.byChannel.find((b) => b.channel === channelOf[c.name]);
+      return [c.name, g && c.contribution > 0 ? (g.customers * g.meanClv) / c.contribution : 0];
+    }),
+  );
 }
 
 /** Constraints with channels named as the raw input names them (`tv`) renamed to the model's spend columns (`tv_spend`). */
@@ -74,7 +81,13 @@ function constraintsOnColumns(constraints: Config['optimise']['constraints'], ch
  * The allocation problem for the average week of the horizon.
  * @param channelOf spend column -> channel name, so constraints may name either
  */
-export function weeklyProblem(model: MmmModel, recent: Record<string, number>, clvPerRevenue: Record<string, number>, opt: Config['optimise'], channelOf: Record<string, string> = {}): AllocationProblem {
+export function weeklyProblem(
+  model: MmmModel,
+  recent: Record<string, number>,
+  clvPerRevenue: Record<string, number>,
+  opt: Config['optimise'],
+  channelOf: Record<string, string> = {},
+): AllocationProblem {
   const H = opt.horizonWeeks;
   const base = defaultProblemFromCurves(
     model.channels.map((c) => ({ name: c.name, response: weeklyCurve(c), recentSpend: recent[c.name] * H })),

@@ -253,7 +253,8 @@ export function checkCalibrationEnd(calibrationEndDay: number, firstDay: number,
   const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
   const range = `the transactions run from ${iso(firstDay)} to ${iso(lastDay)}`;
   if (calibrationEndDay < firstDay) throw new ValidationError(`--calibration-end ${iso(calibrationEndDay)} is before the first transaction: no orders to fit (${range})`, loc);
-  if (calibrationEndDay > lastDay) throw new ValidationError(`--calibration-end ${iso(calibrationEndDay)} is after the last transaction: customers would be observed past the data and look lapsed (${range})`, loc);
+  if (calibrationEndDay > lastDay)
+    throw new ValidationError(`--calibration-end ${iso(calibrationEndDay)} is after the last transaction: customers would be observed past the data and look lapsed (${range})`, loc);
 }
 
 /**

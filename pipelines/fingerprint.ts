@@ -71,7 +71,10 @@ export function codeFingerprint(moduleUrl: string): string {
   if (hit) return hit;
   const { files, packages } = importGraph(entry);
   const h = createHash('sha256');
-  for (const f of files) h.update(relative(ROOT, f).split(sep).join('/') + '\0').update(readFileSync(f)).update('\0');
+  for (const f of files)
+    h.update(`${relative(ROOT, f).split(sep).join('/')}\0`)
+      .update(readFileSync(f))
+      .update('\0');
   for (const name of Object.keys(packages).sort()) h.update(`${name}@${packages[name]}\0`);
   hit = h.digest('hex').slice(0, 16);
   cache.set(entry, hit);

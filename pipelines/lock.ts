@@ -63,7 +63,16 @@ export async function lockStore(store: string, log: Log, now: () => Date = () =>
   const lockDir = join(store, 'run.lock');
   const holderFile = join(store, 'run.lock.json');
   let compromised = false;
-  const opts = { realpath: false, lockfilePath: lockDir, stale: 60_000, update: 15_000, retries: 0, onCompromised: () => { compromised = true; } };
+  const opts = {
+    realpath: false,
+    lockfilePath: lockDir,
+    stale: 60_000,
+    update: 15_000,
+    retries: 0,
+    onCompromised: () => {
+      compromised = true;
+    },
+  };
   const take = () => lockfile.lock(store, opts);
   let release: () => Promise<void>;
   try {

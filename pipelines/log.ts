@@ -42,7 +42,10 @@ export const silentLog: Log = logOver(() => {});
 /** A log that keeps its entries in memory (tests, and the run record's warnings). */
 export function memoryLog(): Log & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
-  return Object.assign(logOver((e) => entries.push(e)), { entries });
+  return Object.assign(
+    logOver((e) => entries.push(e)),
+    { entries },
+  );
 }
 
 /** A log that sends every entry to each of the given logs. */

@@ -79,7 +79,9 @@ export async function readCalibrationCsv(path: string, aliases: Record<string, s
   return table.rows.map((r, i) => {
     const [channel, from, to] = cols.map((j) => r[j].trim());
     if (known.size > 0 && !known.has(channel)) {
-      const list = Object.entries(aliases).map(([name, column]) => `${name} (${column})`).join(', ');
+      const list = Object.entries(aliases)
+        .map(([name, column]) => `${name} (${column})`)
+        .join(', ');
       throw new ValidationError(`"${channel}" is not a channel with spend (channels: ${list})`, { file: path, row: i + 1, column: 'channel' });
     }
     return { channel: aliases[channel] ?? channel, from, to, lift: lift[i], source: { file: path, row: i + 1 } };
@@ -91,7 +93,14 @@ export async function readCalibrationCsv(path: string, aliases: Record<string, s
  * and organic activity (>= 0); factors as strings. Errors name the file, row
  * and column (a missing column lists the columns found).
  */
-export async function readWeeklyCsv(path: string, dateCol: string, target: string, channels: string[], controls: string[], extra: { factors?: string[]; organic?: string[] } = {}): Promise<WeeklyData> {
+export async function readWeeklyCsv(
+  path: string,
+  dateCol: string,
+  target: string,
+  channels: string[],
+  controls: string[],
+  extra: { factors?: string[]; organic?: string[] } = {},
+): Promise<WeeklyData> {
   const table = parseCsv(await readFile(path, 'utf8'), path);
   requireColumn(table, target);
   const data: WeeklyData = {
@@ -201,11 +210,25 @@ export async function writeFitFiles(f: MmmFit, dir: string, data: WeeklyData): P
   await writeFileAtomic(join(dir, 'model.json'), stableJson(f.model satisfies z.input<typeof modelFileSchema>));
   await writeFileAtomic(join(dir, 'input.csv'), weeklyTableCsv(data));
   const d = f.decomposition;
-  await writeFileAtomic(join(dir, 'decomposition.csv'), toCsv(['date', ...d.header], d.rows.map((r, i) => [d.dates[i], ...r])));
-  await writeFileAtomic(join(dir, 'pareto.json'), stableJson({ selection: f.model.selection, search: { candidates: f.diagnostics.candidates, trials: f.diagnostics.trials, iterations: f.diagnostics.iterations, populationSize: f.diagnostics.populationSize }, candidates: f.pareto }));
+  await writeFileAtomic(
+    join(dir, 'decomposition.csv'),
+    toCsv(
+      ['date', ...d.header],
+      d.rows.map((r, i) => [d.dates[i], ...r]),
+    ),
+  );
+  await writeFileAtomic(
+    join(dir, 'pareto.json'),
+    stableJson({
+      selection: f.model.selection,
+      search: { candidates: f.diagnostics.candidates, trials: f.diagnostics.trials, iterations: f.diagnostics.iterations, populationSize: f.diagnostics.populationSize },
+      candidates: f.pareto,
+    }),
+  );
   const bootstrap = {
     method: 'moving-block bootstrap of weeks; hyperparameters per draw from the near-optimal candidates; coefficients refitted',
-    residualSd: f.model.metrics.residualSd, residualAutocorrelation: f.model.residualAutocorrelation,
+    residualSd: f.model.metrics.residualSd,
+    residualAutocorrelation: f.model.residualAutocorrelation,
     draws: f.draws,
   };
   await writeFileAtomic(join(dir, 'bootstrap.json'), stableJson(bootstrap satisfies z.input<typeof bootstrapFileSchema>));
@@ -225,7 +248,8 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   if (!opts.weekly) throw new UsageError('mmm fit: --weekly FILE.csv is required');
   if (!opts.out) throw new UsageError('mmm fit: --out DIR is required');
   if (!opts.channels?.length) throw new UsageError('mmm fit: --channels needs at least one spend column');
-  if (opts.interceptSign && opts.interceptSign !== 'non_negative' && opts.interceptSign !== 'free') throw new UsageError(`mmm fit: --intercept-sign must be non_negative or free, got "${opts.interceptSign}"`);
+  if (opts.interceptSign && opts.interceptSign !== 'non_negative' && opts.interceptSign !== 'free')
+    throw new UsageError(`mmm fit: --intercept-sign must be non_negative or free, got "${opts.interceptSign}"`);
   const controls = [...(opts.controls ?? []), ...(opts.holidays ?? []).filter((h) => !(opts.controls ?? []).includes(h))];
   const data = await readWeeklyCsv(opts.weekly, opts.dateCol ?? 'date', opts.target, opts.channels, controls, { factors: opts.factors, organic: opts.organic });
   if (opts.country) {
@@ -235,11 +259,25 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   const calibration = opts.calibration ? await readCalibrationCsv(opts.calibration) : [];
   const model = await modelOptions(opts, data);
   const params = {
-    dateCol: opts.dateCol, target: opts.target, channels: opts.channels, controls, seed: opts.seed ?? 1,
-    trials: opts.trials ?? 5, iterations: opts.iterations ?? 2000, bootstrap: opts.bootstrap ?? 200,
-    factors: opts.factors ?? [], organic: opts.organic ?? [], ...model, ...(opts.country ? { country: opts.country } : {}),
+    dateCol: opts.dateCol,
+    target: opts.target,
+    channels: opts.channels,
+    controls,
+    seed: opts.seed ?? 1,
+    trials: opts.trials ?? 5,
+    iterations: opts.iterations ?? 2000,
+    bootstrap: opts.bootstrap ?? 200,
+    factors: opts.factors ?? [],
+    organic: opts.organic ?? [],
+    ...model,
+    ...(opts.country ? { country: opts.country } : {}),
   };
-  const inputs = await recordInputs([{ path: opts.weekly }, ...(opts.calibration ? [{ path: opts.calibration }] : []), ...(opts.channelRanges ? [{ path: opts.channelRanges }] : []), ...(opts.priors ? [{ path: opts.priors }] : [])]);
+  const inputs = await recordInputs([
+    { path: opts.weekly },
+    ...(opts.calibration ? [{ path: opts.calibration }] : []),
+    ...(opts.channelRanges ? [{ path: opts.channelRanges }] : []),
+    ...(opts.priors ? [{ path: opts.priors }] : []),
+  ]);
   let fit: MmmFit | null = null;
   const result = await writeArtifact({
     dir: opts.out,
@@ -250,8 +288,14 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
     build: async (tmp) => {
       const t0 = performance.now();
       fit = await fitMmm(data, {
-        seed: params.seed, trials: params.trials, iterations: params.iterations, bootstrap: params.bootstrap,
-        threads: opts.threads, onProgress: progressReporter(), ...(calibration.length ? { calibration } : {}), ...model,
+        seed: params.seed,
+        trials: params.trials,
+        iterations: params.iterations,
+        bootstrap: params.bootstrap,
+        threads: opts.threads,
+        onProgress: progressReporter(),
+        ...(calibration.length ? { calibration } : {}),
+        ...model,
       });
       const written = await writeFitFiles(fit, tmp, data);
       return { ...written, timingsMs: { fit: Math.round(performance.now() - t0) } };

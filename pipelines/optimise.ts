@@ -76,8 +76,18 @@ export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Prom
   if (!Number.isInteger(H) || H < 1 || H > 104) throw new UsageError(`--horizon-weeks must be a whole number from 1 to 104, got ${opts.horizonWeeks}`);
   if (opts.budget !== undefined && !(opts.budget >= 0)) throw new UsageError(`--budget must be >= 0, got ${opts.budget}`);
   if (opts.margin !== undefined && !(opts.margin > 0 && opts.margin <= 1)) throw new UsageError(`--margin must be > 0 and <= 1, got ${opts.margin}`);
-  const constraints = opts.constraints ? await readConstraints(opts.constraints, model.channels.map((c) => c.name)) : [];
-  const problem = weeklyProblem(model, recentWeeklySpend(data, H), {}, { ...configSchema.shape.optimise.parse({}), horizonWeeks: H, budget: opts.budget ?? null, constraints, ...(opts.margin !== undefined ? { margin: opts.margin } : {}) });
+  const constraints = opts.constraints
+    ? await readConstraints(
+        opts.constraints,
+        model.channels.map((c) => c.name),
+      )
+    : [];
+  const problem = weeklyProblem(
+    model,
+    recentWeeklySpend(data, H),
+    {},
+    { ...configSchema.shape.optimise.parse({}), horizonWeeks: H, budget: opts.budget ?? null, constraints, ...(opts.margin !== undefined ? { margin: opts.margin } : {}) },
+  );
   const result = await allocateBudget(problem);
   const doc = { ...result, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' };
   await writeFileAtomic(opts.out, stableJson(doc), { keepPrevious: true });

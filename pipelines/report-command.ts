@@ -42,7 +42,8 @@ export async function renderRunReport(opts: { store: string; root?: string; run?
   const { runs } = await listRuns(store);
   const record = opts.run ? runs.find((r) => r.runId === opts.run) : [...runs].reverse().find((r) => r.report);
   if (!record) throw new UsageError(opts.run ? `no run ${opts.run} in ${store} (see mmm runs)` : `no run with a report in ${store}`);
-  if (!record.stages.some((s) => s.stage === 'ingest' && s.dir)) throw new UsageError(`run ${record.runId} ${record.status === 'failed' ? `failed (${record.error})` : 'has no ingest'}: nothing to report`);
+  if (!record.stages.some((s) => s.stage === 'ingest' && s.dir))
+    throw new UsageError(`run ${record.runId} ${record.status === 'failed' ? `failed (${record.error})` : 'has no ingest'}: nothing to report`);
   const root = resolve(opts.root ?? '.');
   const out = resolve(opts.out ?? join(root, 'reports', `report-${record.runId}.html`));
   const lock = await lockStore(store, opts.log);

@@ -25,10 +25,7 @@ export interface StageOutput {
 }
 
 /** What became of a stage in a run. */
-export type StageOutcome =
-  | StageOutput
-  | { stage: string; action: 'failed'; error: string; dataVersion?: string }
-  | { stage: string; action: 'not-run'; reason: string };
+export type StageOutcome = StageOutput | { stage: string; action: 'failed'; error: string; dataVersion?: string } | { stage: string; action: 'not-run'; reason: string };
 
 /** What a stage is handed: the outputs of the upstream stages it declared, and their declared files. */
 export interface StageInputs {
@@ -153,7 +150,11 @@ async function runOne(stage: Stage, store: string, outcomes: Map<string, StageOu
   const own = s.files ? await s.files(inputs) : [];
   const records = [...upstreamRecords(stage, inputs), ...(await recordInputs(own))];
   const codeVersion = `${stage.version}+${codeFingerprint(stage.module)}`;
-  const dataVersion = dataVersionOf(codeVersion, records.map((r) => r.sha256), params);
+  const dataVersion = dataVersionOf(
+    codeVersion,
+    records.map((r) => r.sha256),
+    params,
+  );
   const reused = s.reuse ? await s.reuse(inputs, params) : null;
   if (reused) {
     const manifest = await readManifest(reused);
@@ -166,7 +167,13 @@ async function runOne(stage: Stage, store: string, outcomes: Map<string, StageOu
   const files = Object.fromEntries(own.map((f) => [f.label, f.path]));
   const stageLog = log.child({ stage: stage.name });
   const { manifest, skipped } = await writeArtifact({
-    dir, stage: stage.name, codeVersion, params, inputs: records, runId, outputs: stage.outputs,
+    dir,
+    stage: stage.name,
+    codeVersion,
+    params,
+    inputs: records,
+    runId,
+    outputs: stage.outputs,
     build: async (tmp) => {
       const result = await s.run({ ...inputs, dir: tmp, params, files, log: stageLog });
       await testPause(stage.name, tmp);
@@ -218,7 +225,11 @@ function reportOutcome(o: StageOutcome, ms: number, log: Log): void {
   if (o.action === 'failed') l.error(`${o.stage} failed: ${o.error}`, { action: o.action });
   else if (o.action === 'not-run') l.warn(`${o.stage} not run: ${o.reason}`, { action: o.action });
   else {
-    l.info(`${o.stage} ${o.action} ${o.dataVersion.slice(0, 16)}${o.action === 'built' ? ` in ${(ms / 1000).toFixed(1)} s` : ''}`, { action: o.action, dataVersion: o.dataVersion, ms: Math.round(ms) });
+    l.info(`${o.stage} ${o.action} ${o.dataVersion.slice(0, 16)}${o.action === 'built' ? ` in ${(ms / 1000).toFixed(1)} s` : ''}`, {
+      action: o.action,
+      dataVersion: o.dataVersion,
+      ms: Math.round(ms),
+    });
     // Every stage's warnings reach the console, also when its artifact is reused: the run's outputs carry them.
     for (const w of o.manifest.warnings) l.warn(w);
   }

@@ -39,7 +39,10 @@ export function formatRuns(runs: RunRecord[]): string[] {
     const secs = ((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1);
     const model = r.decisions.find((d) => d.model === 'mmm');
     return [
-      r.runId, r.status.padEnd(7), r.startedAt, `${secs.padStart(6)} s`,
+      r.runId,
+      r.status.padEnd(7),
+      r.startedAt,
+      `${secs.padStart(6)} s`,
       `built ${count('built')}, skipped ${count('skipped')}${count('reused') ? `, reused ${count('reused')}` : ''}${count('failed') ? `, failed ${count('failed')}` : ''}`,
       model ? `mmm ${model.action}` : '-',
       `${r.alerts.length} alert(s)`,

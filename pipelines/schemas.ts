@@ -33,7 +33,10 @@ export const allocationFileSchema = z.object({
   status: z.string(),
   horizonWeeks: z.number().int().min(1),
   allocation: z.record(z.string(), z.number().min(0)),
-  againstCurrent: z.object({ current: z.record(z.string(), z.number().min(0)) }).nullable().optional(),
+  againstCurrent: z
+    .object({ current: z.record(z.string(), z.number().min(0)) })
+    .nullable()
+    .optional(),
 });
 export type AllocationFile = z.infer<typeof allocationFileSchema>;
 
@@ -60,13 +63,15 @@ export const runRecordSchema = z.object({
   endedAt: z.string(),
   status: z.enum(['ok', 'partial', 'failed']),
   input: z.string(),
-  stages: z.array(z.object({
-    stage: z.string(),
-    action: z.enum(['built', 'skipped', 'reused', 'failed', 'not-run']),
-    dataVersion: z.string().optional(),
-    dir: z.string().optional(),
-    error: z.string().optional(),
-  })),
+  stages: z.array(
+    z.object({
+      stage: z.string(),
+      action: z.enum(['built', 'skipped', 'reused', 'failed', 'not-run']),
+      dataVersion: z.string().optional(),
+      dir: z.string().optional(),
+      error: z.string().optional(),
+    }),
+  ),
   decisions: z.array(z.object({ model: z.enum(['mmm', 'clv']), action: z.enum(['reuse', 'refit']), reason: z.string() })),
   warnings: z.array(z.object({ stage: z.string(), message: z.string() })),
   alerts: z.array(alertSchema),
@@ -76,7 +81,13 @@ export const runRecordSchema = z.object({
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
 const num = z.number();
-const channelFields = z.object({ name: z.string(), coef: num, adstock: z.object({ kind: z.string() }), saturation: z.object({ kind: z.string() }), carry: z.object({ lastAdstock: num, recentSpend: z.array(num) }) });
+const channelFields = z.object({
+  name: z.string(),
+  coef: num,
+  adstock: z.object({ kind: z.string() }),
+  saturation: z.object({ kind: z.string() }),
+  carry: z.object({ lastAdstock: num, recentSpend: z.array(num) }),
+});
 
 /** model.json of a fit (`mmm fit`, the mmm stage): the parts every reader relies on. */
 export const modelFileSchema = z.object({
@@ -127,7 +138,14 @@ export const curvesFileSchema = z.object({ channels: z.array(z.object({ channel:
 /** curve-draws.json: each bootstrap draw's weekly curve per channel. */
 export const curveDrawsFileSchema = z.object({ draws: z.array(z.record(z.string(), curve)) });
 /** scenarios.json: the budget scenarios (null when the allocation was not optimal). */
-export const scenariosFileSchema = z.object({ margin: num, breakEvenRoi: num, scenarios: z.array(z.object({ id: z.string(), status: z.string() })), sweep: z.array(z.object({ budget: num, revenue: num.nullable(), profit: num.nullable() })) }).nullable();
+export const scenariosFileSchema = z
+  .object({
+    margin: num,
+    breakEvenRoi: num,
+    scenarios: z.array(z.object({ id: z.string(), status: z.string() })),
+    sweep: z.array(z.object({ budget: num, revenue: num.nullable(), profit: num.nullable() })),
+  })
+  .nullable();
 /** robustness.json: the recommended plan under the bootstrap draws (null without draws). */
 export const robustnessFileSchema = z.object({ probabilityRecommendedBetter: num, outOfSampleDrop: num.nullable() }).nullable();
 /** allocation-clv.json: the CLV-objective allocation (null without CLV). */

@@ -60,7 +60,14 @@ export async function readFitInput(dir: string, model: MmmModel): Promise<Weekly
   const path = join(dir, 'input.csv');
   if (!existsSync(path)) throw new UsageError(`${dir} has no input.csv (the weekly table of the fit); refit it with this version of mmm`);
   const controls = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy').map((b) => b.name);
-  return readWeeklyCsv(path, 'date', model.target, model.channels.map((c) => c.name), controls, { factors: model.factors?.map((f) => f.name), organic: model.organic?.map((o) => o.name) });
+  return readWeeklyCsv(
+    path,
+    'date',
+    model.target,
+    model.channels.map((c) => c.name),
+    controls,
+    { factors: model.factors?.map((f) => f.name), organic: model.organic?.map((o) => o.name) },
+  );
 }
 
 /**
@@ -100,7 +107,12 @@ export function bandsDocument(result: SimulationResult, labels: string[]): Bands
 }
 
 /** The plans of a command: the plan CSV (+ compare CSV), or an allocation's plan and the current plan it was compared with. */
-async function commandPlans(model: MmmModel, country: string | null, opts: SimulateCommandOptions, warnings: string[]): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
+async function commandPlans(
+  model: MmmModel,
+  country: string | null,
+  opts: SimulateCommandOptions,
+  warnings: string[],
+): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
   if ((opts.plan === undefined) === (opts.allocation === undefined)) throw new UsageError('mmm simulate: give either --plan FILE.csv or --allocation FILE.json');
   if (opts.allocation) {
     if (opts.compare) throw new UsageError('mmm simulate: --compare goes with --plan; an allocation is compared with its current plan');
@@ -145,10 +157,21 @@ export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<
     inputs,
     build: async (tmp) => {
       const r = await simulatePlans(fit.model, fit.draws, plans, {
-        draws: params.draws, seed: params.seed, threads: opts.threads, labels,
+        draws: params.draws,
+        seed: params.seed,
+        threads: opts.threads,
+        labels,
       });
       await writeFileAtomic(join(tmp, 'bands.json'), stableJson(bandsDocument(r, files.length === 1 && opts.allocation ? ['recommended', 'current'] : files.map((f) => f.label))));
-      return { warnings: [...planWarnings, ...r.warnings], metrics: { p50: r.plans[0].total.p50, p5: r.plans[0].total.p5, p95: r.plans[0].total.p95, ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}) } };
+      return {
+        warnings: [...planWarnings, ...r.warnings],
+        metrics: {
+          p50: r.plans[0].total.p50,
+          p5: r.plans[0].total.p5,
+          p95: r.plans[0].total.p95,
+          ...(r.probabilityFirstBeatsSecond !== undefined ? { probabilityBetter: r.probabilityFirstBeatsSecond } : {}),
+        },
+      };
     },
   });
 }

@@ -84,6 +84,6 @@ export async function recoverStore(store: string, reports: string, log: Log): Pr
   const removed: string[] = [];
   await removeDeadTemps(store, 3, removed);
   await removeDeadTemps(reports, 0, removed);
-  if (removed.length) log.warn(`removed ${removed.length} temporary file(s) or folder(s) left by killed runs`, { removed: removed.map((p) => basename(dirname(p)) + '/' + basename(p)) });
+  if (removed.length) log.warn(`removed ${removed.length} temporary file(s) or folder(s) left by killed runs`, { removed: removed.map((p) => `${basename(dirname(p))}/${basename(p)}`) });
   return removed;
 }

@@ -19,4 +19,3 @@ export const STAGE_VERSIONS = {
   simulate: 'simulate-stage@2',
   report: 'report@7',
 } as const;
-

@@ -130,29 +130,44 @@ async function prepareInput(cfg: Config, asOf: string, log: Log): Promise<RunInp
   const futureWeeks = Math.max(DEFAULT_FUTURE_WEEKS, cfg.optimise.horizonWeeks);
   if (cfg.input) {
     const { spec, transactions, calibration } = cfg.input;
-    for (const [what, path] of [['weekly table', spec.file], ['transaction log', transactions], ['lift studies', calibration]] as const) {
+    for (const [what, path] of [
+      ['weekly table', spec.file],
+      ['transaction log', transactions],
+      ['lift studies', calibration],
+    ] as const) {
       if (path && !existsSync(path)) throw new UsageError(`${what} not found: ${path}`);
     }
     return { label: relative(cfg.root, spec.file), ingest: weeklyIngestStage(spec, { asOf, futureWeeks }), clv: transactions ? clvFileStage(cfg, transactions) : null, calibrationFile: calibration };
   }
   const rawDir = await rawFolder(cfg, log);
   const raw = rawInputFiles(rawDir);
-  return { label: relative(cfg.root, rawDir), ingest: rawIngestStage(rawDir, raw, { asOf, country: cfg.country, futureWeeks }), clv: raw.orders ? clvStage(cfg) : null, calibrationFile: join(rawDir, 'calibration.csv') };
+  return {
+    label: relative(cfg.root, rawDir),
+    ingest: rawIngestStage(rawDir, raw, { asOf, country: cfg.country, futureWeeks }),
+    clv: raw.orders ? clvStage(cfg) : null,
+    calibrationFile: join(rawDir, 'calibration.csv'),
+  };
 }
 
 /** The stages this input allows, each declared with what it reads. */
 function weeklyStages(cfg: Config, input: RunInput, currentFit: string | null): Stage[] {
   return [
-    input.ingest, driftStage(cfg, input.calibrationFile, currentFit), mmmStage(cfg, input.calibrationFile, currentFit),
+    input.ingest,
+    driftStage(cfg, input.calibrationFile, currentFit),
+    mmmStage(cfg, input.calibrationFile, currentFit),
     ...(input.clv ? [input.clv] : []),
-    optimiseStage(cfg), simulateStage(cfg), reportStage(cfg.root),
+    optimiseStage(cfg),
+    simulateStage(cfg),
+    reportStage(cfg.root),
   ];
 }
 
 /** After ingest: the config's constraints name channels the data have (the config key path in the error). */
 async function checkConstraintChannels(cfg: Config, configFile: string, ingest: StageOutput): Promise<void> {
   if (!cfg.optimise.constraints.length) return;
-  const rows = await queryFiles<{ channel: string; spend_column: string }>(`SELECT channel, spend_column FROM read_parquet(${sqlString(join(ingest.dir, 'dim_channel.parquet'))}) WHERE has_spend ORDER BY spend_column`);
+  const rows = await queryFiles<{ channel: string; spend_column: string }>(
+    `SELECT channel, spend_column FROM read_parquet(${sqlString(join(ingest.dir, 'dim_channel.parquet'))}) WHERE has_spend ORDER BY spend_column`,
+  );
   const known = new Set(rows.flatMap((r) => [r.channel, r.spend_column]));
   cfg.optimise.constraints.forEach((c, i) => {
     const unknown = constraintChannels(c).find((n) => !known.has(n));
@@ -172,7 +187,10 @@ async function readCurrent(store: string): Promise<{ file: CurrentFile; fit: str
 async function previousRecord(store: string): Promise<RunRecord | null> {
   const dir = join(store, 'runs');
   if (!existsSync(dir)) return null;
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort().reverse();
+  const names = (await readdir(dir))
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .reverse();
   for (const n of names) {
     const r = runRecordSchema.safeParse(JSON.parse(await readFile(join(dir, n), 'utf8')));
     if (r.success && r.data.status !== 'failed') return r.data;
@@ -216,7 +234,8 @@ function decisionsOf(outcomes: Map<string, StageOutcome>, decision: { decision: 
     d.push({ model: 'mmm', action: reused ? 'reuse' : 'refit', reason: reused && !fresh ? 'data and settings unchanged since the model in use was chosen' : decision.reasons.join('; ') });
   }
   const clv = outcomes.get('clv');
-  if (clv && 'dir' in clv) d.push({ model: 'clv', action: clv.action === 'built' ? 'refit' : 'reuse', reason: clv.action === 'built' ? 'new or changed transactions or settings' : 'transactions and settings unchanged' });
+  if (clv && 'dir' in clv)
+    d.push({ model: 'clv', action: clv.action === 'built' ? 'refit' : 'reuse', reason: clv.action === 'built' ? 'new or changed transactions or settings' : 'transactions and settings unchanged' });
   return d;
 }
 
@@ -227,7 +246,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const cfg = await loadConfig(opts);
   const configFile = relative(process.cwd(), opts.config ?? join(cfg.root, 'mmm.config.json'));
   const asOf = resolveAsOf(opts.asOf, now);
-  if (!cfg.raw && !cfg.input) throw new UsageError(`${configFile}: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv`);
+  if (!cfg.raw && !cfg.input)
+    throw new UsageError(`${configFile}: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv`);
   const lock = await lockStore(cfg.store, log, now);
   const startedAt = now();
   const runId = runIdAt(startedAt);
@@ -251,7 +271,17 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
       });
     } catch (e) {
       // Nothing moves; the failed run is still on record.
-      const record: RunRecord = { ...base, endedAt: now().toISOString(), status: 'failed', stages: [], decisions: [], warnings: [], alerts: [], report: null, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+      const record: RunRecord = {
+        ...base,
+        endedAt: now().toISOString(),
+        status: 'failed',
+        stages: [],
+        decisions: [],
+        warnings: [],
+        alerts: [],
+        report: null,
+        error: e instanceof Error ? e.message.split('\n')[0] : String(e),
+      };
       if (!lock.compromised()) await commitFiles(cfg.store, [{ path: recordPath, data: stableJson(record) }]);
       throw e;
     }
@@ -261,7 +291,16 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   }
 }
 
-async function finishRun(cfg: Config, list: StageOutcome[], current: { file: CurrentFile; fit: string | null }, base: Pick<RunRecord, 'runId' | 'asOf' | 'startedAt' | 'input'>, recordPath: string, compromised: () => boolean, log: Log, now: () => Date): Promise<WeeklyResult> {
+async function finishRun(
+  cfg: Config,
+  list: StageOutcome[],
+  current: { file: CurrentFile; fit: string | null },
+  base: Pick<RunRecord, 'runId' | 'asOf' | 'startedAt' | 'input'>,
+  recordPath: string,
+  compromised: () => boolean,
+  log: Log,
+  now: () => Date,
+): Promise<WeeklyResult> {
   const outcomes = new Map(list.map((o) => [o.stage, o]));
   const drift = out(outcomes.get('drift')!);
   const driftDecision = drift ? await readDecision(join(drift.dir, 'decision.json')) : null;
@@ -275,7 +314,13 @@ async function finishRun(cfg: Config, list: StageOutcome[], current: { file: Cur
     ...base,
     endedAt: now().toISOString(),
     status: list.some((o) => o.action === 'failed' || o.action === 'not-run') ? 'partial' : 'ok',
-    stages: list.map((o) => ('dir' in o ? { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) } : o.action === 'failed' ? { stage: o.stage, action: o.action, error: o.error } : { stage: o.stage, action: o.action, error: o.reason })),
+    stages: list.map((o) =>
+      'dir' in o
+        ? { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) }
+        : o.action === 'failed'
+          ? { stage: o.stage, action: o.action, error: o.error }
+          : { stage: o.stage, action: o.action, error: o.reason },
+    ),
     decisions: decisionsOf(outcomes, driftDecision, current.fit),
     warnings: list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : [])),
     alerts,
@@ -286,7 +331,12 @@ async function finishRun(cfg: Config, list: StageOutcome[], current: { file: Cur
   const pointer: CurrentFile = { ...current.file, ...(mmm ? { mmm: relative(cfg.store, mmm.dir) } : {}), ...(reportPath ? { report: relative(cfg.root, reportPath) } : {}) };
   await commitFiles(cfg.store, [
     { path: join(cfg.store, 'current.json'), data: stableJson(pointer) },
-    ...(html && reportPath ? [{ path: reportPath, data: html, keepPrevious: true }, { path: join(cfg.reports, 'latest.html'), data: html }] : []),
+    ...(html && reportPath
+      ? [
+          { path: reportPath, data: html, keepPrevious: true },
+          { path: join(cfg.reports, 'latest.html'), data: html },
+        ]
+      : []),
     { path: recordPath, data: stableJson(record) },
   ]);
   if (cfg.alerts.webhook && alerts.length) await postAlerts(cfg.alerts.webhook, { runId: record.runId, status: record.status, report: reportPath, alerts }, log);

@@ -17,6 +17,7 @@ type Parsed = Record<string, string | number | boolean | string[] | undefined>;
 interface Command {
   summary: string;
   options: Record<string, OptionSpec>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command returns its exit code, or nothing for 0
   run: (opts: Parsed) => Promise<number | void>;
 }
 
@@ -33,31 +34,38 @@ async function weeklyFlags(o: Parsed): Promise<Record<string, unknown> | undefin
   const channels = (o.channels as string[] | undefined) ?? [];
   const windowGiven = o['window-start'] !== undefined || o['window-end'] !== undefined;
   return {
-    weekly: o.weekly, dateCol: o['date-col'], target: o.target, channels, controls: o.controls, factors: o.factors, organic: o.organic,
+    weekly: o.weekly,
+    dateCol: o['date-col'],
+    target: o.target,
+    channels,
+    controls: o.controls,
+    factors: o.factors,
+    organic: o.organic,
     exposures: o.exposures ? parseExposureList(o.exposures as string[], channels) : undefined,
     holidays: o.country ? { country: o.country } : o.holidays ? { file: o.holidays } : undefined,
     window: windowGiven ? { start: o['window-start'], end: o['window-end'] } : undefined,
-    transactions: o.transactions, calibration: o.calibration,
+    transactions: o.transactions,
+    calibration: o.calibration,
   };
 }
 
 /** Exit code of `mmm weekly --fail-on-alert` when the run raised an alert. */
 const EXIT_ALERT = 4;
 
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`${s}\n`);
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 
 const COMMANDS: Record<string, Command> = {
   weekly: {
-    summary: 'run the weekly pipeline under the store\'s lock (generates the sample data when the default raw folder is missing)',
+    summary: "run the weekly pipeline under the store's lock (generates the sample data when the default raw folder is missing)",
     options: {
       config: { type: 'string', help: 'config file (default ./mmm.config.json; required)', metavar: 'FILE' },
-      root: { type: 'string', help: 'project root; config paths stay inside it (default: the config file\'s folder)', metavar: 'DIR' },
-      'as-of': { type: 'string', help: 'the run\'s date: input dated after it is refused, not cut off (default today); with the data as they were, it replays a past week', metavar: 'YYYY-MM-DD' },
+      root: { type: 'string', help: "project root; config paths stay inside it (default: the config file's folder)", metavar: 'DIR' },
+      'as-of': { type: 'string', help: "the run's date: input dated after it is refused, not cut off (default today); with the data as they were, it replays a past week", metavar: 'YYYY-MM-DD' },
       'fail-on-alert': { type: 'boolean', help: `exit ${EXIT_ALERT} when the run raised an alert (for schedulers that should page someone)` },
       quiet: { type: 'boolean', help: 'log warnings and errors only' },
-      weekly: { type: 'string', help: 'a weekly table as the input instead of the config\'s (the flags below describe it)', metavar: 'FILE.csv' },
+      weekly: { type: 'string', help: "a weekly table as the input instead of the config's (the flags below describe it)", metavar: 'FILE.csv' },
       'date-col': { type: 'string', help: 'with --weekly: the date column (default date; rows 7 days apart, any weekday)', metavar: 'NAME' },
       target: { type: 'string', help: 'with --weekly: the target column, e.g. revenue', metavar: 'NAME' },
       channels: { type: 'list', help: 'with --weekly: spend columns, one per paid channel', metavar: 'A,B,...' },
@@ -71,15 +79,20 @@ const COMMANDS: Record<string, Command> = {
       'window-end': { type: 'string', help: 'with --weekly: last week of the modelling window', metavar: 'YYYY-MM-DD' },
       transactions: { type: 'string', help: 'with --weekly: a transaction log (customer_id,date,amount[,channel]) for the CLV stage', metavar: 'FILE' },
       calibration: { type: 'string', help: 'with --weekly: lift studies to calibrate on (channel,from,to,lift)', metavar: 'FILE' },
-      store: { type: 'string', help: 'artifact store (default: the config\'s, else data)', metavar: 'DIR' },
-      reports: { type: 'string', help: 'report folder (default: the config\'s, else reports)', metavar: 'DIR' },
+      store: { type: 'string', help: "artifact store (default: the config's, else data)", metavar: 'DIR' },
+      reports: { type: 'string', help: "report folder (default: the config's, else reports)", metavar: 'DIR' },
     },
     run: async (o) => {
       const { runWeekly } = await import('../pipelines/weekly.ts');
       const { cliLog } = await import('../pipelines/log.ts');
       const r = await runWeekly({
-        config: o.config as string | undefined, root: o.root as string | undefined, asOf: o['as-of'] as string | undefined, log: cliLog({ quiet: o.quiet === true }),
-        input: await weeklyFlags(o), store: o.store as string | undefined, reports: o.reports as string | undefined,
+        config: o.config as string | undefined,
+        root: o.root as string | undefined,
+        asOf: o['as-of'] as string | undefined,
+        log: cliLog({ quiet: o.quiet === true }),
+        input: await weeklyFlags(o),
+        store: o.store as string | undefined,
+        reports: o.reports as string | undefined,
       });
       for (const s of r.outcomes) out(`${s.stage.padEnd(9)} ${s.action.padEnd(8)} ${'dir' in s ? rel(s.dir) : s.action === 'failed' ? s.error : s.reason}`);
       out(`run       ${rel(r.runRecord)}`);
@@ -107,7 +120,7 @@ const COMMANDS: Record<string, Command> = {
     options: {
       keep: { type: 'int', required: true, help: 'keep the artifacts of the last N runs', metavar: 'N' },
       config: { type: 'string', help: 'config file naming the store and reports folder (default ./mmm.config.json)', metavar: 'FILE' },
-      root: { type: 'string', help: 'project root (default: the config file\'s folder)', metavar: 'DIR' },
+      root: { type: 'string', help: "project root (default: the config file's folder)", metavar: 'DIR' },
       'dry-run': { type: 'boolean', help: 'list what would be removed, remove nothing' },
     },
     run: async (o) => {
@@ -196,17 +209,35 @@ const COMMANDS: Record<string, Command> = {
     run: async (o) => {
       const { runFitCommand } = await import('../pipelines/mmm.ts');
       const r = await runFitCommand({
-        weekly: o.weekly as string, dateCol: (o['date-col'] as string) ?? 'date', target: o.target as string, channels: o.channels as string[],
-        controls: (o.controls as string[]) ?? [], out: o.out as string, seed: o.seed as number | undefined, trials: o.trials as number | undefined,
-        iterations: o.iterations as number | undefined, bootstrap: o.bootstrap as number | undefined, threads: o.threads as number | undefined,
-        calibration: o.calibration as string | undefined, factors: o.factors as string[] | undefined, organic: o.organic as string[] | undefined,
-        windowStart: o['window-start'] as string | undefined, windowEnd: o['window-end'] as string | undefined,
-        interceptSign: o['intercept-sign'] as 'non_negative' | 'free' | undefined, adstock: o.adstock as string | undefined,
-        channelAdstock: o['channel-adstock'] as string[] | undefined, channelRanges: o['channel-ranges'] as string | undefined,
-        controlSigns: o['control-signs'] as string[] | undefined, saturation: o.saturation as string[] | undefined, priors: o.priors as string | undefined, country: o.country as string | undefined,
+        weekly: o.weekly as string,
+        dateCol: (o['date-col'] as string) ?? 'date',
+        target: o.target as string,
+        channels: o.channels as string[],
+        controls: (o.controls as string[]) ?? [],
+        out: o.out as string,
+        seed: o.seed as number | undefined,
+        trials: o.trials as number | undefined,
+        iterations: o.iterations as number | undefined,
+        bootstrap: o.bootstrap as number | undefined,
+        threads: o.threads as number | undefined,
+        calibration: o.calibration as string | undefined,
+        factors: o.factors as string[] | undefined,
+        organic: o.organic as string[] | undefined,
+        windowStart: o['window-start'] as string | undefined,
+        windowEnd: o['window-end'] as string | undefined,
+        interceptSign: o['intercept-sign'] as 'non_negative' | 'free' | undefined,
+        adstock: o.adstock as string | undefined,
+        channelAdstock: o['channel-adstock'] as string[] | undefined,
+        channelRanges: o['channel-ranges'] as string | undefined,
+        controlSigns: o['control-signs'] as string[] | undefined,
+        saturation: o.saturation as string[] | undefined,
+        priors: o.priors as string | undefined,
+        country: o.country as string | undefined,
       });
       const m = r.manifest.metrics as Record<string, number>;
-      out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`);
+      out(
+        `${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`,
+      );
       for (const w of r.manifest.warnings) err(`warning: ${w}`);
     },
   },
@@ -226,9 +257,15 @@ const COMMANDS: Record<string, Command> = {
     run: async (o) => {
       const { runClvCommand } = await import('../pipelines/clv.ts');
       const s = await runClvCommand({
-        transactions: o.transactions as string, calibrationEnd: o['calibration-end'] as string, out: o.out as string,
-        customerCol: o['customer-col'] as string | undefined, dateCol: o['date-col'] as string | undefined, amountCol: o['amount-col'] as string | undefined,
-        channelCol: o['channel-col'] as string | undefined, horizonWeeks: o['horizon-weeks'] as number | undefined, holdoutEnd: o['holdout-end'] as string | undefined,
+        transactions: o.transactions as string,
+        calibrationEnd: o['calibration-end'] as string,
+        out: o.out as string,
+        customerCol: o['customer-col'] as string | undefined,
+        dateCol: o['date-col'] as string | undefined,
+        amountCol: o['amount-col'] as string | undefined,
+        channelCol: o['channel-col'] as string | undefined,
+        horizonWeeks: o['horizon-weeks'] as number | undefined,
+        holdoutEnd: o['holdout-end'] as string | undefined,
       });
       out(`wrote ${rel(o.out as string)}: ${s.customers} customers, CLV total ${s.clvTotal.toFixed(2)}`);
       for (const w of s.warnings ?? []) err(`warning: ${w}`);
@@ -239,7 +276,7 @@ const COMMANDS: Record<string, Command> = {
     options: {
       problem: { type: 'string', help: 'allocation problem JSON (or --model)', metavar: 'FILE' },
       model: { type: 'string', help: 'a mmm fit output folder: the problem is built from its curves as the weekly pipeline does (or --problem)', metavar: 'DIR' },
-      budget: { type: 'number', help: 'with --model: total budget over the horizon (default: the last horizon\'s spend)', metavar: 'X' },
+      budget: { type: 'number', help: "with --model: total budget over the horizon (default: the last horizon's spend)", metavar: 'X' },
       'horizon-weeks': { type: 'int', help: 'with --model: planning horizon in weeks (default 13)', metavar: 'N' },
       constraints: { type: 'string', help: 'with --model: JSON array of constraints (money per week; see README)', metavar: 'FILE' },
       margin: { type: 'number', help: 'with --model: gross margin, 0 < m <= 1 (default 1); profit = margin x revenue - spend', metavar: 'M' },
@@ -248,9 +285,17 @@ const COMMANDS: Record<string, Command> = {
     run: async (o) => {
       const { runOptimiseCommand, runOptimiseFromModel, optimiseExitCode } = await import('../pipelines/optimise.ts');
       if ((o.problem === undefined) === (o.model === undefined)) throw new UsageError('mmm optimise: give either --problem FILE.json or --model DIR');
-      if (o.problem !== undefined && (o.budget !== undefined || o['horizon-weeks'] !== undefined || o.constraints !== undefined || o.margin !== undefined)) throw new UsageError('mmm optimise: --budget, --horizon-weeks, --constraints and --margin go with --model (a problem file holds its own)');
+      if (o.problem !== undefined && (o.budget !== undefined || o['horizon-weeks'] !== undefined || o.constraints !== undefined || o.margin !== undefined))
+        throw new UsageError('mmm optimise: --budget, --horizon-weeks, --constraints and --margin go with --model (a problem file holds its own)');
       const r = o.model
-        ? await runOptimiseFromModel({ model: o.model as string, out: o.out as string, budget: o.budget as number | undefined, horizonWeeks: o['horizon-weeks'] as number | undefined, constraints: o.constraints as string | undefined, margin: o.margin as number | undefined })
+        ? await runOptimiseFromModel({
+            model: o.model as string,
+            out: o.out as string,
+            budget: o.budget as number | undefined,
+            horizonWeeks: o['horizon-weeks'] as number | undefined,
+            constraints: o.constraints as string | undefined,
+            margin: o.margin as number | undefined,
+          })
         : await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
       out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
       if (r.status !== 'optimal') err(r.message.startsWith(r.status) ? r.message : `${r.status}: ${r.message}`);
@@ -271,14 +316,25 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (o) => {
       const { runSimulateCommand } = await import('../pipelines/simulate.ts');
-      const r = await runSimulateCommand({ model: o.model as string, plan: o.plan as string | undefined, allocation: o.allocation as string | undefined, out: o.out as string, draws: o.draws as number | undefined, seed: o.seed as number | undefined, compare: o.compare as string | undefined, threads: o.threads as number | undefined });
+      const r = await runSimulateCommand({
+        model: o.model as string,
+        plan: o.plan as string | undefined,
+        allocation: o.allocation as string | undefined,
+        out: o.out as string,
+        draws: o.draws as number | undefined,
+        seed: o.seed as number | undefined,
+        compare: o.compare as string | undefined,
+        threads: o.threads as number | undefined,
+      });
       const m = r.manifest.metrics as Record<string, number>;
-      out(`${r.skipped ? 'unchanged' : 'wrote'} ${rel(o.out as string)}/bands.json: total P50 ${m.p50.toFixed(0)} (P5 ${m.p5.toFixed(0)} – P95 ${m.p95.toFixed(0)})${m.probabilityBetter !== undefined ? `, P(better) ${m.probabilityBetter.toFixed(3)}` : ''}`);
+      out(
+        `${r.skipped ? 'unchanged' : 'wrote'} ${rel(o.out as string)}/bands.json: total P50 ${m.p50.toFixed(0)} (P5 ${m.p5.toFixed(0)} – P95 ${m.p95.toFixed(0)})${m.probabilityBetter !== undefined ? `, P(better) ${m.probabilityBetter.toFixed(3)}` : ''}`,
+      );
       for (const w of r.manifest.warnings) err(`warning: ${w}`);
     },
   },
   report: {
-    summary: 'render a run\'s report again from its artifacts (default: the newest run with a report)',
+    summary: "render a run's report again from its artifacts (default: the newest run with a report)",
     options: {
       store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
       run: { type: 'string', help: 'run id (see mmm runs)', metavar: 'ID' },
@@ -288,7 +344,13 @@ const COMMANDS: Record<string, Command> = {
     run: async (o) => {
       const { renderRunReport } = await import('../pipelines/report-command.ts');
       const { cliLog } = await import('../pipelines/log.ts');
-      const r = await renderRunReport({ store: (o.store as string | undefined) ?? 'data', root: o.root as string | undefined, run: o.run as string | undefined, out: o.out as string | undefined, log: cliLog({ quiet: true }) });
+      const r = await renderRunReport({
+        store: (o.store as string | undefined) ?? 'data',
+        root: o.root as string | undefined,
+        run: o.run as string | undefined,
+        out: o.out as string | undefined,
+        log: cliLog({ quiet: true }),
+      });
       out(`report of run ${r.runId}: ${rel(r.path)}`);
     },
   },
@@ -310,7 +372,7 @@ function usage(): string {
 
 function commandHelp(name: string, cmd: Command): string {
   const lines = Object.entries(cmd.options).map(([k, o]) => {
-    const flag = `--${k}${o.type === 'boolean' ? '' : ' ' + (o.metavar ?? 'VALUE')}`;
+    const flag = `--${k}${o.type === 'boolean' ? '' : ` ${o.metavar ?? 'VALUE'}`}`;
     return `  ${flag.padEnd(28)} ${o.required ? '(required) ' : ''}${o.help}`;
   });
   return [`usage: mmm ${name} [options]`, '', cmd.summary, '', 'options:', ...lines, `  ${'--help'.padEnd(28)} show this help`].join('\n');
@@ -347,7 +409,10 @@ export function parseOptions(name: string, cmd: Command, argv: string[]): Parsed
       }
       parsed[key] = v;
     } else if (spec.type === 'list') {
-      parsed[key] = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      parsed[key] = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     } else parsed[key] = value;
   }
   for (const [k, spec] of Object.entries(cmd.options)) {

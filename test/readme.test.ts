@@ -18,12 +18,17 @@ afterAll(() => t.cleanup());
 /** The fenced blocks of a language between two headings of the README. */
 function blocks(from: string, to: string, lang: string): string[] {
   const part = README.slice(README.indexOf(from), README.indexOf(to, README.indexOf(from)));
-  return [...part.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+  return [...part.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]);
 }
 
 /** Shell lines of a block, continuation lines joined, split into words (the README's commands quote nothing). */
 function commands(block: string): string[][] {
-  return block.replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/));
+  return block
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/));
 }
 
 describe('the README', () => {

@@ -46,8 +46,12 @@ async function buildClv(tx: Transactions, params: Config['clv'], dir: string, wa
 /** CLV on the raw ingest's transactions (acquisition channel from the first touch). */
 export function clvStage(cfg: Config): Stage<Config['clv']> {
   return {
-    name: 'clv', version: STAGE_VERSIONS.clv, module: import.meta.url,
-    needs: ['ingest'], reads: { ingest: ['fct_transactions.parquet'] }, outputs: CLV_OUTPUTS,
+    name: 'clv',
+    version: STAGE_VERSIONS.clv,
+    module: import.meta.url,
+    needs: ['ingest'],
+    reads: { ingest: ['fct_transactions.parquet'] },
+    outputs: CLV_OUTPUTS,
     params: () => cfg.clv,
     run: async (ctx) => {
       const rows = await queryFiles<{ customer_id: string; day: number; amount: number; channel: string }>(
@@ -63,8 +67,12 @@ export function clvStage(cfg: Config): Stage<Config['clv']> {
 /** CLV on a transaction log file given with a weekly table (customer_id, date, amount[, channel], as `mmm clv` reads it). */
 export function clvFileStage(cfg: Config, transactions: string): Stage<Config['clv']> {
   return {
-    name: 'clv', version: STAGE_VERSIONS.clv, module: import.meta.url,
-    needs: [], reads: {}, outputs: CLV_OUTPUTS,
+    name: 'clv',
+    version: STAGE_VERSIONS.clv,
+    module: import.meta.url,
+    needs: [],
+    reads: {},
+    outputs: CLV_OUTPUTS,
     files: () => [{ path: transactions, label: 'transactions.csv' }],
     params: () => cfg.clv,
     run: async (ctx) => {

@@ -29,8 +29,12 @@ async function fitActuals(fitDir: string): Promise<number[] | null> {
 /** @param currentFit the model in use (its folder in the store), or null before the first fit */
 export function driftStage(cfg: Config, calibrationFile: string | null, currentFit: string | null): Stage<{ thresholds: Config['drift']; mmm: Record<string, unknown> }> {
   return {
-    name: 'drift', version: STAGE_VERSIONS.drift, module: import.meta.url,
-    needs: ['ingest'], reads: { ingest: SETTINGS_READS }, outputs: ['decision.json'],
+    name: 'drift',
+    version: STAGE_VERSIONS.drift,
+    module: import.meta.url,
+    needs: ['ingest'],
+    reads: { ingest: SETTINGS_READS },
+    outputs: ['decision.json'],
     files: () => calibrationFiles(calibrationFile),
     params: async (inputs) => ({ thresholds: cfg.drift, mmm: (await modelSettings(inputs, cfg, calibrationFile)).mmmParams }),
     run: async (ctx) => {

@@ -16,8 +16,12 @@ export const INGEST_OUTPUTS = ['mmm_input.csv', 'dim_channel.parquet', 'dim_week
 export function rawIngestStage(rawDir: string, raw: RawFiles, opts: { asOf: string; country?: string; futureWeeks: number }): Stage<Record<string, unknown>> {
   const files = Object.values(raw).map((p) => ({ path: p as string, label: relative(rawDir, p as string) }));
   return {
-    name: 'ingest', version: STAGE_VERSIONS.ingest, module: import.meta.url,
-    needs: [], reads: {}, outputs: [...INGEST_OUTPUTS, 'fct_transactions.parquet'],
+    name: 'ingest',
+    version: STAGE_VERSIONS.ingest,
+    module: import.meta.url,
+    needs: [],
+    reads: {},
+    outputs: [...INGEST_OUTPUTS, 'fct_transactions.parquet'],
     files: () => files,
     params: () => rawIngestParams({ country: opts.country, futureWeeks: opts.futureWeeks }),
     run: (ctx) => buildIngest(raw, ctx.dir, { asOf: opts.asOf, country: opts.country, futureWeeks: opts.futureWeeks }),
@@ -27,8 +31,12 @@ export function rawIngestStage(rawDir: string, raw: RawFiles, opts: { asOf: stri
 /** A weekly table (date, target, spend per channel, controls, factors, organic, exposures). */
 export function weeklyIngestStage(spec: WeeklyTableSpec, opts: { asOf: string; futureWeeks: number }): Stage<Record<string, unknown>> {
   return {
-    name: 'ingest', version: STAGE_VERSIONS.ingestWeekly, module: import.meta.url,
-    needs: [], reads: {}, outputs: INGEST_OUTPUTS,
+    name: 'ingest',
+    version: STAGE_VERSIONS.ingestWeekly,
+    module: import.meta.url,
+    needs: [],
+    reads: {},
+    outputs: INGEST_OUTPUTS,
     files: () => weeklyTableInputs(spec),
     params: () => weeklyTableParams(spec, opts.futureWeeks),
     run: (ctx) => buildWeeklyTable(spec, ctx.dir, { asOf: opts.asOf, futureWeeks: opts.futureWeeks }),

@@ -18,8 +18,12 @@ export const MMM_OUTPUTS = ['model.json', 'decomposition.csv', 'pareto.json', 'b
 /** @param currentFit the model in use, which a "reuse" decision resolves to */
 export function mmmStage(cfg: Config, calibrationFile: string | null, currentFit: string | null): Stage<Record<string, unknown>> {
   return {
-    name: 'mmm', version: STAGE_VERSIONS.mmm, module: import.meta.url,
-    needs: ['ingest', 'drift'], reads: { ingest: SETTINGS_READS, drift: ['decision.json'] }, outputs: MMM_OUTPUTS,
+    name: 'mmm',
+    version: STAGE_VERSIONS.mmm,
+    module: import.meta.url,
+    needs: ['ingest', 'drift'],
+    reads: { ingest: SETTINGS_READS, drift: ['decision.json'] },
+    outputs: MMM_OUTPUTS,
     files: () => calibrationFiles(calibrationFile),
     params: async (inputs) => (await modelSettings(inputs, cfg, calibrationFile)).mmmParams,
     reuse: async (inputs) => {
@@ -31,7 +35,9 @@ export function mmmStage(cfg: Config, calibrationFile: string | null, currentFit
       const { threads, controls: _controls, ...settings } = cfg.mmm;
       const t0 = performance.now();
       const fit = await fitMmm(data, {
-        ...settings, seed: cfg.seed, threads: threads ?? undefined,
+        ...settings,
+        seed: cfg.seed,
+        threads: threads ?? undefined,
         ...(window ? { window } : {}),
         ...(calibration.length ? { calibration } : {}),
         onProgress: (phase, done, total) => ctx.log.progress(phase, done, total),

@@ -65,7 +65,9 @@ export function modelSettings(inputs: StageInputs, cfg: Config, calibrationFile:
 async function readInput(inputs: StageInputs, cfg: Config): Promise<ModelInput> {
   const manifest = inputs.up.ingest.manifest;
   const columns = (manifest.metrics as { columns: InputColumns }).columns;
-  const rows = await queryFiles<{ channel: string; spend_column: string }>(`SELECT channel, spend_column FROM read_parquet(${sqlString(inputs.file('ingest', 'dim_channel.parquet'))}) WHERE has_spend`);
+  const rows = await queryFiles<{ channel: string; spend_column: string }>(
+    `SELECT channel, spend_column FROM read_parquet(${sqlString(inputs.file('ingest', 'dim_channel.parquet'))}) WHERE has_spend`,
+  );
   const channelOf = Object.fromEntries(rows.map((r) => [r.spend_column, r.channel]));
   const holiday = columns.holiday ? [columns.holiday] : [];
   const controls = cfg.mmm.controls ?? [...columns.controls, ...holiday.filter((h) => !columns.controls.includes(h))];
@@ -83,7 +85,10 @@ async function withCalibration(input: ModelInput, cfg: Config, calibrationFile: 
   resolveCalibration(calibration, input.data);
   const { threads: _threads, controls: _controls, ...settings } = cfg.mmm;
   const mmmParams = {
-    ...settings, seed: cfg.seed, channels: input.channels, controls: input.controls,
+    ...settings,
+    seed: cfg.seed,
+    channels: input.channels,
+    controls: input.controls,
     ...(input.data.factors?.length ? { factors: input.data.factors.map((f) => f.name) } : {}),
     ...(input.data.organic?.length ? { organic: input.data.organic.map((o) => o.name) } : {}),
     ...(input.window ? { window: input.window } : {}),

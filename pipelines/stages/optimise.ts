@@ -17,7 +17,16 @@ import { rollForward } from '../../src/simulate/index.ts';
 import { clvPerRevenueOf, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
 import type { ClvSummary } from '../clv.ts';
 import type { Stage } from '../runner.ts';
-import { clvFileSchema, readChecked, type allocationClvFileSchema, type allocationFileSchema, type curveDrawsFileSchema, type curvesFileSchema, type robustnessFileSchema, type scenariosFileSchema } from '../schemas.ts';
+import {
+  clvFileSchema,
+  readChecked,
+  type allocationClvFileSchema,
+  type allocationFileSchema,
+  type curveDrawsFileSchema,
+  type curvesFileSchema,
+  type robustnessFileSchema,
+  type scenariosFileSchema,
+} from '../schemas.ts';
 import { readFit } from '../simulate.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 import { modelInput, SETTINGS_READS } from './model-settings.ts';
@@ -53,7 +62,9 @@ function curveTable(model: MmmModel, recent: Record<string, number>, revenue: Al
     const max = Math.max(1, 2.5 * Math.max(recent[c.name], revenue.allocation[c.name] ?? 0));
     const spend = Array.from({ length: 41 }, (_, i) => (max * i) / 40);
     return {
-      channel: c.name, curve, horizonWeeks: H,
+      channel: c.name,
+      curve,
+      horizonWeeks: H,
       spend: spend.map((s) => round2(s * H)),
       response: spend.map((s) => round2(responseValue(curve, s) * H)),
       marginalRoi: spend.map((s) => {
@@ -69,8 +80,11 @@ function curveTable(model: MmmModel, recent: Record<string, number>, revenue: Al
 
 export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
   return {
-    name: 'optimise', version: STAGE_VERSIONS.optimise, module: import.meta.url,
-    needs: ['ingest', 'mmm'], uses: ['clv'],
+    name: 'optimise',
+    version: STAGE_VERSIONS.optimise,
+    module: import.meta.url,
+    needs: ['ingest', 'mmm'],
+    uses: ['clv'],
     reads: { ingest: [...SETTINGS_READS, 'dim_week_future.parquet'], mmm: ['model.json', 'bootstrap.json'], clv: ['clv.json'] },
     outputs: OPTIMISE_OUTPUTS,
     params: () => cfg.optimise,
@@ -89,9 +103,15 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
       const sets = curveDraws(model, draws);
       // Budget scenarios: current, re-split, most profitable, target marginal ROAS, target ROAS, and a sweep, under the draws.
       const o = ctx.params;
-      const scenarios = revenue.status === 'optimal'
-        ? await budgetScenarios(problem, { curveDraws: sets, targetMarginalRoas: o.targetMarginalRoas, ...(o.targetRoas !== null ? { targetRoas: o.targetRoas } : {}), ...(o.maxBudget !== null ? { maxBudget: o.maxBudget } : {}) })
-        : null;
+      const scenarios =
+        revenue.status === 'optimal'
+          ? await budgetScenarios(problem, {
+              curveDraws: sets,
+              targetMarginalRoas: o.targetMarginalRoas,
+              ...(o.targetRoas !== null ? { targetRoas: o.targetRoas } : {}),
+              ...(o.maxBudget !== null ? { maxBudget: o.maxBudget } : {}),
+            })
+          : null;
       const fw = futureWeeks(model, H, await readFutureHolidays(ctx.file('ingest', 'dim_week_future.parquet')));
       const out = (name: string, text: string) => writeFile(join(ctx.dir, name), text);
       await out('problem.json', stableJson(problem));

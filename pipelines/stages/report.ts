@@ -10,7 +10,19 @@ import { sha256, stableJson } from '../../src/core/hash.ts';
 import type { CurveSpec } from '../../src/optimise/types.ts';
 import { assembleReportData, renderReport, type BandsDoc, type ClvForReport, type IngestSummary, type ModelForReport, type OptimiseForReport, type StageArtifact } from '../../src/report/index.ts';
 import type { Stage, StageInputs } from '../runner.ts';
-import { allocationClvFileSchema, allocationFileSchema, bandsFileSchema, clvFileSchema, curveDrawsFileSchema, curvesFileSchema, modelFileSchema, readChecked, readDecision, robustnessFileSchema, scenariosFileSchema } from '../schemas.ts';
+import {
+  allocationClvFileSchema,
+  allocationFileSchema,
+  bandsFileSchema,
+  clvFileSchema,
+  curveDrawsFileSchema,
+  curvesFileSchema,
+  modelFileSchema,
+  readChecked,
+  readDecision,
+  robustnessFileSchema,
+  scenariosFileSchema,
+} from '../schemas.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 
 export interface ReportParams {
@@ -37,7 +49,6 @@ function missingArtifact<T>(stage: string, why: string): StageArtifact<T> {
   return { status: 'skipped', reason: words.absent };
 }
 
-
 /** A stage's artifact for the report: its parsed files with its warnings, or why it is missing. */
 async function artifact<T>(inputs: StageInputs, missing: Record<string, string>, stage: string, read: () => Promise<T>): Promise<StageArtifact<T>> {
   const up = inputs.up[stage];
@@ -61,11 +72,18 @@ async function optimiseFiles(inputs: StageInputs): Promise<OptimiseForReport> {
 /** @param root the project root, against which the lineage's folders are shown */
 export function reportStage(root: string): Stage<ReportParams> {
   return {
-    name: 'report', version: STAGE_VERSIONS.report, module: import.meta.url,
-    needs: ['ingest', 'drift'], uses: ['mmm', 'clv', 'optimise', 'simulate'],
+    name: 'report',
+    version: STAGE_VERSIONS.report,
+    module: import.meta.url,
+    needs: ['ingest', 'drift'],
+    uses: ['mmm', 'clv', 'optimise', 'simulate'],
     reads: {
-      ingest: [], drift: ['decision.json'], mmm: ['model.json', 'decomposition.csv'], clv: ['clv.json'],
-      optimise: ['allocation.json', 'allocation-clv.json', 'curves.json', 'scenarios.json', 'curve-draws.json', 'robustness.json', 'plan.csv'], simulate: ['bands.json'],
+      ingest: [],
+      drift: ['decision.json'],
+      mmm: ['model.json', 'decomposition.csv'],
+      clv: ['clv.json'],
+      optimise: ['allocation.json', 'allocation-clv.json', 'curves.json', 'scenarios.json', 'curve-draws.json', 'robustness.json', 'plan.csv'],
+      simulate: ['bands.json'],
     },
     outputs: ['report.html'],
     params: (inputs) => ({

@@ -13,7 +13,9 @@ import { modelInput, SETTINGS_READS } from './model-settings.ts';
 
 export function simulateStage(cfg: Config): Stage<{ draws: number; seed: number }> {
   return {
-    name: 'simulate', version: STAGE_VERSIONS.simulate, module: import.meta.url,
+    name: 'simulate',
+    version: STAGE_VERSIONS.simulate,
+    module: import.meta.url,
     needs: ['ingest', 'mmm', 'optimise'],
     reads: { ingest: SETTINGS_READS, mmm: ['model.json', 'bootstrap.json'], optimise: ['plan.csv', 'current.csv'] },
     outputs: ['bands.json'],
@@ -29,8 +31,15 @@ export function simulateStage(cfg: Config): Stage<{ draws: number; seed: number 
       await writeFile(join(ctx.dir, 'bands.json'), stableJson(bandsDocument(r, labels)));
       // Controls the plans do not give are held at their recent mean: say so where that misses a season.
       const held = model.baseline.filter((b) => b.kind === 'control' && b.recentMean !== undefined && !(b.name in plans[0].controls));
-      const seasonal = seasonalHeldControls(data.dates, held.map((b) => ({ name: b.name, values: data.controls.find((c) => c.name === b.name)!.values, held: b.recentMean! })), plans[0].dates.length);
-      return { warnings: [...r.warnings, ...seasonal.map((w) => w.message)], metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null } };
+      const seasonal = seasonalHeldControls(
+        data.dates,
+        held.map((b) => ({ name: b.name, values: data.controls.find((c) => c.name === b.name)!.values, held: b.recentMean! })),
+        plans[0].dates.length,
+      );
+      return {
+        warnings: [...r.warnings, ...seasonal.map((w) => w.message)],
+        metrics: { p50: r.plans[0].total.p50, currentP50: r.plans[1].total.p50, probabilityBetter: r.probabilityFirstBeatsSecond ?? null },
+      };
     },
   };
 }

@@ -480,13 +480,7 @@ export function predictBgNbd(params: BgNbdParams, rfm: RfmColumns | RfmPatterns,
  * Computed once per pattern.
  * @returns per-customer discounted expected purchases (multiply by expected order value for CLV)
  */
-export function bgNbdDiscountedPurchases(
-  params: BgNbdParams,
-  rfm: RfmColumns | RfmPatterns,
-  months: number,
-  monthlyDiscountRate: number,
-  weeksPerMonth: number,
-): Float64Array {
+export function bgNbdDiscountedPurchases(params: BgNbdParams, rfm: RfmColumns | RfmPatterns, months: number, monthlyDiscountRate: number, weeksPerMonth: number): Float64Array {
   checkParams(params, 'bgNbdDiscountedPurchases');
   if (!(months >= 0) || !Number.isInteger(months)) throw new ValidationError(`months must be a whole number >= 0, got ${months}`);
   if (!(monthlyDiscountRate > -1) || !Number.isFinite(monthlyDiscountRate)) throw new ValidationError(`monthly discount rate must be finite and > -1, got ${monthlyDiscountRate}`);
@@ -501,7 +495,7 @@ export function bgNbdDiscountedPurchases(
     let total = 0;
     for (let m = 1; m <= months; m++) {
       const current = purchaseBracket(params, x, T, m * weeksPerMonth);
-      total += (scale * (current - previous)) / Math.pow(1 + monthlyDiscountRate, m);
+      total += (scale * (current - previous)) / (1 + monthlyDiscountRate) ** m;
       previous = current;
     }
     perPattern[p] = total;

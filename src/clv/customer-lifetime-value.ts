@@ -41,12 +41,7 @@ export function customerLifetimeValue(
  * group, sorted by group name.
  * @param groupOfCustomer group label per customer (e.g. acquisition channel or cohort)
  */
-export function aggregateClvByGroup(
-  groupOfCustomer: readonly string[],
-  clv: ArrayLike<number>,
-  expectedPurchases: ArrayLike<number>,
-  pAlive: ArrayLike<number>,
-): (ClvGroup & { group: string })[] {
+export function aggregateClvByGroup(groupOfCustomer: readonly string[], clv: ArrayLike<number>, expectedPurchases: ArrayLike<number>, pAlive: ArrayLike<number>): (ClvGroup & { group: string })[] {
   const n = groupOfCustomer.length;
   if (clv.length !== n || expectedPurchases.length !== n || pAlive.length !== n) {
     throw new ValidationError(`group, clv, expected purchases and P(alive) must have the same length (got ${n}, ${clv.length}, ${expectedPurchases.length}, ${pAlive.length})`);

@@ -161,9 +161,7 @@ export function fitGammaGamma(frequency: ArrayLike<number>, monetaryValue: Array
     return f * N;
   };
   const covariance = invertSymmetricPositiveDefinite(numericalHessian(scaled, run.u));
-  const standardErrors = covariance
-    ? { p: params.p * Math.sqrt(covariance[0][0]), q: params.q * Math.sqrt(covariance[1][1]), v: params.v * Math.sqrt(covariance[2][2]) }
-    : null;
+  const standardErrors = covariance ? { p: params.p * Math.sqrt(covariance[0][0]), q: params.q * Math.sqrt(covariance[1][1]), v: params.v * Math.sqrt(covariance[2][2]) } : null;
   return { params, standardErrors, logLikelihood, penalty, customers: N, excludedNonPositiveSpend: excluded, warnings, diagnostics };
 }
 

@@ -14,12 +14,7 @@ import type { ValidationRow } from './types.ts';
  * @param topBucket first frequency pooled into the last bucket (default 7, giving "7+")
  * @throws ValidationError for arrays of different lengths
  */
-export function holdoutValidationTable(
-  frequency: ArrayLike<number>,
-  actualHoldout: ArrayLike<number>,
-  predictedHoldout: ArrayLike<number>,
-  topBucket = 7,
-): ValidationRow[] {
+export function holdoutValidationTable(frequency: ArrayLike<number>, actualHoldout: ArrayLike<number>, predictedHoldout: ArrayLike<number>, topBucket = 7): ValidationRow[] {
   const n = frequency.length;
   if (actualHoldout.length !== n || predictedHoldout.length !== n) {
     throw new ValidationError(`frequency, actual and predicted holdout purchases must have the same length (got ${n}, ${actualHoldout.length}, ${predictedHoldout.length})`);

@@ -41,7 +41,7 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   if (c <= 0 && Number.isInteger(c)) throw new Error(`hyp2f1 requires c not a non-positive integer, got ${c}`);
   if (!(z < 1) || !Number.isFinite(z)) throw new Error(`hyp2f1 requires a finite z < 1, got ${z}`);
   if (z === 0 || a === 0 || b === 0) return 1;
-  if (z < 0) return Math.pow(1 - z, -a) * hyp2f1(a, c - b, c, z / (z - 1));
-  if (c - a - b < 0) return Math.pow(1 - z, c - a - b) * hypergeometricSeries(c - a, c - b, c, z);
+  if (z < 0) return (1 - z) ** -a * hyp2f1(a, c - b, c, z / (z - 1));
+  if (c - a - b < 0) return (1 - z) ** (c - a - b) * hypergeometricSeries(c - a, c - b, c, z);
   return hypergeometricSeries(a, b, c, z);
 }

@@ -175,13 +175,7 @@ interface LinePoint {
 }
 
 /** Nocedal & Wright Algorithm 3.5 (bracketing) with 3.6 (zoom, cubic interpolation safeguarded by bisection). */
-function strongWolfe(
-  phi: (alpha: number) => LinePoint,
-  f0: number,
-  d0: number,
-  alphaStart: number,
-  alphaMax: number,
-): number | null {
+function strongWolfe(phi: (alpha: number) => LinePoint, f0: number, d0: number, alphaStart: number, alphaMax: number): number | null {
   let alphaPrevious = 0;
   let fPrevious = f0;
   let dPrevious = d0;
@@ -203,17 +197,7 @@ function strongWolfe(
   return null;
 }
 
-function zoom(
-  phi: (alpha: number) => LinePoint,
-  f0: number,
-  d0: number,
-  lo: number,
-  fLo: number,
-  dLo: number,
-  hi: number,
-  fHi: number,
-  dHi: number,
-): number | null {
+function zoom(phi: (alpha: number) => LinePoint, f0: number, d0: number, lo: number, fLo: number, dLo: number, hi: number, fHi: number, dHi: number): number | null {
   for (let j = 0; j < 40; j++) {
     const left = Math.min(lo, hi);
     const width = Math.abs(hi - lo);

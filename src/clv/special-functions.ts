@@ -31,10 +31,7 @@ export function logGamma(x: number): number {
   const inv = 1 / x;
   const inv2 = inv * inv;
   // 1/(12x) - 1/(360x^3) + 1/(1260x^5) - 1/(1680x^7) + 1/(1188x^9) - 691/(360360x^11) + 1/(156x^13)
-  const series =
-    inv *
-    (1 / 12 +
-      inv2 * (-1 / 360 + inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 / 156))))));
+  const series = inv * (1 / 12 + inv2 * (-1 / 360 + inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 / 156))))));
   return (x - 0.5) * Math.log(x) - x + HALF_LOG_TWO_PI + series - shift;
 }
 
@@ -56,10 +53,7 @@ export function digamma(x: number): number {
   const inv = 1 / x;
   const inv2 = inv * inv;
   // ln x - 1/(2x) - [1/(12x^2) - 1/(120x^4) + 1/(252x^6) - 1/(240x^8) + 1/(132x^10) - 691/(32760x^12) + 1/(12x^14)]
-  const series =
-    inv2 *
-    (1 / 12 +
-      inv2 * (-1 / 120 + inv2 * (1 / 252 + inv2 * (-1 / 240 + inv2 * (1 / 132 + inv2 * (-691 / 32760 + inv2 / 12))))));
+  const series = inv2 * (1 / 12 + inv2 * (-1 / 120 + inv2 * (1 / 252 + inv2 * (-1 / 240 + inv2 * (1 / 132 + inv2 * (-691 / 32760 + inv2 / 12))))));
   return Math.log(x) - 0.5 * inv - series - shift;
 }
 

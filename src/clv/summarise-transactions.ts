@@ -32,7 +32,9 @@ export function summariseTransactions(transactions: ClvTransactions, options: Su
   const { customerIds, days, amounts, channels } = transactions;
   const n = customerIds.length;
   if (days.length !== n || amounts.length !== n || (channels && channels.length !== n)) {
-    throw new ValidationError(`customer ids, days, amounts${channels ? ' and channels' : ''} must have the same length (got ${n}, ${days.length}, ${amounts.length}${channels ? `, ${channels.length}` : ''})`);
+    throw new ValidationError(
+      `customer ids, days, amounts${channels ? ' and channels' : ''} must have the same length (got ${n}, ${days.length}, ${amounts.length}${channels ? `, ${channels.length}` : ''})`,
+    );
   }
   const calibrationEndDay = options.calibrationEndDay;
   if (!Number.isInteger(calibrationEndDay)) throw new ValidationError(`calibration end must be a whole day number, got ${calibrationEndDay}`);

@@ -46,7 +46,7 @@ export interface Manifest {
  * Input paths are not part of it: the same bytes under another name are the same data.
  */
 export function dataVersionOf(codeVersion: string, inputHashes: string[], params: unknown): string {
-  return sha256(codeVersion + '\n' + [...inputHashes].sort().join('\n') + '\n' + canonicalJson(params ?? null));
+  return sha256(`${codeVersion}\n${[...inputHashes].sort().join('\n')}\n${canonicalJson(params ?? null)}`);
 }
 
 /** Hashes input files; `label` is what the manifest records as the path. */
@@ -103,7 +103,11 @@ export interface WriteArtifactOptions {
  */
 export async function writeArtifact(opts: WriteArtifactOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
   const now = opts.now ?? (() => new Date());
-  const dataVersion = dataVersionOf(opts.codeVersion, opts.inputs.map((i) => i.sha256), opts.params);
+  const dataVersion = dataVersionOf(
+    opts.codeVersion,
+    opts.inputs.map((i) => i.sha256),
+    opts.params,
+  );
   const existing = await readManifest(opts.dir);
   if (existing && existing.dataVersion === dataVersion && existing.stage === opts.stage) {
     return { manifest: existing, skipped: true };
@@ -235,7 +239,7 @@ export function resolveInside(root: string, userPath: string, what = 'path', roo
   const absRoot = resolve(root);
   const p = isAbsolute(userPath) ? resolve(userPath) : resolve(absRoot, userPath);
   const rel = relative(absRoot, p);
-  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new UsageError(`${what} "${userPath}" is outside ${rootName} ${absRoot}`);
   }
   return p;

@@ -35,7 +35,9 @@ export const weeklyInputSchema = WeeklyTableSpecSchema.omit({ file: true }).exte
 });
 
 /** The model settings a config may give, from the fit's own option schema (Robyn's defaults). */
-const modelOptionsSchema = fitOptionsSchema.pick({ adstock: true, channelAdstock: true, saturation: true, controlSigns: true, interceptSign: true, ranges: true, channelRanges: true, priors: true, estimator: true }).partial();
+const modelOptionsSchema = fitOptionsSchema
+  .pick({ adstock: true, channelAdstock: true, saturation: true, controlSigns: true, interceptSign: true, ranges: true, channelRanges: true, priors: true, estimator: true })
+  .partial();
 
 const alertsSchema = z.strictObject({
   /** Alert when the drift stage refits the model (default true). */
@@ -47,7 +49,10 @@ const alertsSchema = z.strictObject({
   /** Alert when the data's last week ends more than this many weeks before the run's as-of date: a stalled export (default 2; null: off). */
   staleAfterWeeks: int(0, 520).nullable().default(2),
   /** POST each run's alerts as JSON to this URL (default null: none). */
-  webhook: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  webhook: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
 });
 
 /** The config as written by a user; parsing fills every default. */
@@ -66,40 +71,46 @@ export const configSchema = z.strictObject({
   /** Seed of every random stage (default 1). */
   seed: int(0, 2 ** 31 - 1).default(1),
   sample: z.strictObject({ seed: int(0, 2 ** 31 - 1).default(42), weeks: int(8, 1040).default(156), scale: num(0.01, 100).default(1) }).prefault({}),
-  mmm: z.strictObject({
-    trials: int(1, 100).default(5),
-    iterations: int(10, 100000).default(2000),
-    bootstrap: int(0, 10000).default(200),
-    /** Control columns of the modelling table (default: every non-channel column). */
-    controls: names.nullable().default(null),
-    threads: int(1, 256).nullable().default(null),
-    ...modelOptionsSchema.shape,
-  }).prefault({}),
+  mmm: z
+    .strictObject({
+      trials: int(1, 100).default(5),
+      iterations: int(10, 100000).default(2000),
+      bootstrap: int(0, 10000).default(200),
+      /** Control columns of the modelling table (default: every non-channel column). */
+      controls: names.nullable().default(null),
+      threads: int(1, 256).nullable().default(null),
+      ...modelOptionsSchema.shape,
+    })
+    .prefault({}),
   clv: z.strictObject({ horizonWeeks: int(1, 520).default(52), discountRate: num(0, 1).default(0.01), holdoutWeeks: int(0, 260).default(26) }).prefault({}),
-  optimise: z.strictObject({
-    horizonWeeks: int(1, 104).default(13),
-    /** Total budget over the horizon; null = the last horizonWeeks weeks' spend (Robyn's default). */
-    budget: num(0, 1e15).nullable().default(null),
-    minMultiple: num(0, 100).default(0.5),
-    maxMultiple: num(0, 1000).default(2),
-    /** Extra constraints in the problem format, money per week. */
-    constraints: z.array(constraintSchema).default([]),
-    /** Gross margin, 0 < m <= 1: profit = m x revenue - media spend; break-even marginal ROAS is 1/m (default 1: revenue). */
-    margin: z.number().gt(0).max(1).default(1),
-    /** The scenario "spend until the next unit returns this much revenue" (Meridian's target mROI; default 1). */
-    targetMarginalRoas: z.number().positive().default(1),
-    /** The scenario "the most revenue at this ROAS" (Robyn's target_efficiency; default 0.8 x the current plan's ROAS). */
-    targetRoas: z.number().positive().nullable().default(null),
-    /** Upper limit on the total weekly budget of the flexible scenarios (default none). */
-    maxBudget: z.number().positive().nullable().default(null),
-  }).prefault({}),
+  optimise: z
+    .strictObject({
+      horizonWeeks: int(1, 104).default(13),
+      /** Total budget over the horizon; null = the last horizonWeeks weeks' spend (Robyn's default). */
+      budget: num(0, 1e15).nullable().default(null),
+      minMultiple: num(0, 100).default(0.5),
+      maxMultiple: num(0, 1000).default(2),
+      /** Extra constraints in the problem format, money per week. */
+      constraints: z.array(constraintSchema).default([]),
+      /** Gross margin, 0 < m <= 1: profit = m x revenue - media spend; break-even marginal ROAS is 1/m (default 1: revenue). */
+      margin: z.number().gt(0).max(1).default(1),
+      /** The scenario "spend until the next unit returns this much revenue" (Meridian's target mROI; default 1). */
+      targetMarginalRoas: z.number().positive().default(1),
+      /** The scenario "the most revenue at this ROAS" (Robyn's target_efficiency; default 0.8 x the current plan's ROAS). */
+      targetRoas: z.number().positive().nullable().default(null),
+      /** Upper limit on the total weekly budget of the flexible scenarios (default none). */
+      maxBudget: z.number().positive().nullable().default(null),
+    })
+    .prefault({}),
   simulate: z.strictObject({ draws: int(100, 1_000_000).default(10000) }).prefault({}),
-  drift: z.strictObject({
-    errorBandSigma: num(0.5, 10).default(2),
-    recentWeeks: int(1, 52).default(4),
-    spendRangeTolerance: num(0, 10).default(0.25),
-    maxModelAgeWeeks: int(1, 520).default(13),
-  }).prefault({}),
+  drift: z
+    .strictObject({
+      errorBandSigma: num(0.5, 10).default(2),
+      recentWeeks: int(1, 52).default(4),
+      spendRangeTolerance: num(0, 10).default(0.25),
+      maxModelAgeWeeks: int(1, 520).default(13),
+    })
+    .prefault({}),
   alerts: alertsSchema.prefault({}),
 });
 

@@ -165,5 +165,5 @@ export function formatNumber(v: number): string {
 export function toCsv(header: string[], rows: (string | number)[][]): string {
   const lines = [header.map(csvField).join(',')];
   for (const r of rows) lines.push(r.map(csvField).join(','));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -39,5 +39,5 @@ function sortKeys(v: unknown): unknown {
 
 /** Pretty, key-sorted JSON for artifacts people read (stable bytes, trailing newline). */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2) + '\n';
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }

@@ -97,7 +97,7 @@ export class Rng {
     if (!(shape > 0)) throw new Error(`Rng.gamma requires shape > 0, got ${shape}`);
     if (shape < 1) {
       // Boost: G(a) = G(a + 1) * U^(1/a)
-      return this.gamma(shape + 1) * Math.pow(this.uniform() || 1e-300, 1 / shape);
+      return this.gamma(shape + 1) * (this.uniform() || 1e-300) ** (1 / shape);
     }
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);

@@ -61,12 +61,21 @@ export function describeIssue(issue: Issue, schema?: z.ZodType, input?: unknown)
       if (valueAt(input, issue.path) === undefined) return 'is required';
       return issue.expected === 'int' ? 'must be an integer' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small':
-      return issue.origin === 'array' ? `must have at least ${issue.minimum} ${Number(issue.minimum) === 1 ? 'entry' : 'entries'}` : issue.origin === 'string' ? 'must be a non-empty string' : `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
+      return issue.origin === 'array'
+        ? `must have at least ${issue.minimum} ${Number(issue.minimum) === 1 ? 'entry' : 'entries'}`
+        : issue.origin === 'string'
+          ? 'must be a non-empty string'
+          : `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
     case 'too_big':
       return issue.origin === 'array' ? `must have at most ${issue.maximum} entries` : `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
     case 'unrecognized_keys': {
       const obj = schema ? schemaAt(schema, issue.path) : undefined;
-      const allowed = obj instanceof z.ZodObject ? ` (allowed: ${Object.keys(obj.shape).filter((k) => k !== '$schema').join(', ')})` : '';
+      const allowed =
+        obj instanceof z.ZodObject
+          ? ` (allowed: ${Object.keys(obj.shape)
+              .filter((k) => k !== '$schema')
+              .join(', ')})`
+          : '';
       return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}${allowed}`;
     }
     case 'invalid_value':

@@ -15,7 +15,13 @@ const WEEKLY_ONLY = ['date-col', 'target', 'channels', 'controls', 'factors', 'o
  *   --country with --holidays, half a window
  */
 export async function runIngestCommand(o: Parsed): Promise<IngestResult> {
-  const run = { out: o.out as string, asOf: o['as-of'] as string | undefined, futureWeeks: o['future-weeks'] as number | undefined, threads: o.threads as number | undefined, memoryLimit: o['memory-limit'] as string | undefined };
+  const run = {
+    out: o.out as string,
+    asOf: o['as-of'] as string | undefined,
+    futureWeeks: o['future-weeks'] as number | undefined,
+    threads: o.threads as number | undefined,
+    memoryLimit: o['memory-limit'] as string | undefined,
+  };
   if ((o.raw === undefined) === (o.weekly === undefined)) throw new UsageError('mmm ingest: give either --raw DIR (raw exports) or --weekly FILE.csv (a weekly table)');
   if (o.country !== undefined && o.holidays !== undefined) throw new UsageError('mmm ingest: give --country or --holidays, not both');
   if (o.raw !== undefined) {

@@ -41,9 +41,7 @@ export async function dedupeOnId(db: Db, src: RawSource, idCol: string, otherCol
   if ((await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${dupHashes}`))[0].n === 0) return view;
 
   const candidates = `dup_rows_${src.spec.name}`;
-  await inFileOrder(db, src, () =>
-    db.run(`CREATE TABLE ${candidates} AS SELECT * FROM ${numberedRelation(src)} WHERE hash(${id}) IN (SELECT h FROM ${dupHashes})`),
-  );
+  await inFileOrder(db, src, () => db.run(`CREATE TABLE ${candidates} AS SELECT * FROM ${numberedRelation(src)} WHERE hash(${id}) IN (SELECT h FROM ${dupHashes})`));
   const payload = otherCols.map((c) => `coalesce(${sqlIdent(c)}, '')`).join(` || chr(31) || `);
   const conflict = await db.all<{ _row: number; id: string; first: number }>(`
     WITH f AS (SELECT _row, ${id} AS id, ${payload} AS payload, min(_row) OVER (PARTITION BY ${id}) AS first_row,

@@ -45,7 +45,7 @@ export async function openDb(scratchPath: string, opts: { threads?: number; memo
       threads: String(opts.threads ?? 2),
       memory_limit: memoryLimit,
       preserve_insertion_order: 'true',
-      temp_directory: scratchPath + '.spill',
+      temp_directory: `${scratchPath}.spill`,
       allocator_flush_threshold: '8MB',
       allocator_background_threads: 'true',
     });
@@ -61,7 +61,7 @@ export async function openDb(scratchPath: string, opts: { threads?: number; memo
   return {
     conn,
     threads: opts.threads ?? 2,
-    scratchDir: scratchPath + '.parts',
+    scratchDir: `${scratchPath}.parts`,
     run: async (sql) => {
       await conn.run(sql);
     },

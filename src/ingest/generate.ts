@@ -24,14 +24,7 @@ import { Rng } from '../core/rng.ts';
 import { writeArtifact } from '../core/artifacts.ts';
 import { stableJson } from '../core/hash.ts';
 import { UsageError } from '../core/errors.ts';
-import {
-  SEASON_PERIOD_WEEKS,
-  defaultBaseline,
-  defaultChannels,
-  truthBaseline,
-  truthMediaEffect,
-  weeklySpendPattern,
-} from './sample-truth.ts';
+import { SEASON_PERIOD_WEEKS, defaultBaseline, defaultChannels, truthBaseline, truthMediaEffect, weeklySpendPattern } from './sample-truth.ts';
 
 export const GENERATOR_VERSION = 'generate@5';
 
@@ -105,7 +98,7 @@ class LineWriter {
     if (this.size > 1 << 20) this.flush();
   }
   flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join('\n') + '\n');
+    if (this.parts.length) writeSync(this.fd, `${this.parts.join('\n')}\n`);
     this.parts = [];
     this.size = 0;
   }
@@ -119,7 +112,7 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 function isoTime(sec: number): string {
-  return new Date(sec * 1000).toISOString().slice(0, 19) + 'Z';
+  return `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** Holidays (name, date) in [startMs, endMs): fixed-date ones plus Mother's Day, Black Friday and Cyber Monday. */
@@ -221,7 +214,15 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
 
   // 3. The marketing mix: expected weekly revenue.
   const scaledChannels = channels.map((ch) => ({ ...ch, beta: ch.beta * scale }));
-  const scaledBaseline = { ...baseline, intercept: baseline.intercept * scale, trend: baseline.trend * scale, seasonSin: baseline.seasonSin * scale, seasonCos: baseline.seasonCos * scale, holidayEffect: baseline.holidayEffect * scale, priceEffect: baseline.priceEffect * scale };
+  const scaledBaseline = {
+    ...baseline,
+    intercept: baseline.intercept * scale,
+    trend: baseline.trend * scale,
+    seasonSin: baseline.seasonSin * scale,
+    seasonCos: baseline.seasonCos * scale,
+    holidayEffect: baseline.holidayEffect * scale,
+    priceEffect: baseline.priceEffect * scale,
+  };
   const media = scaledChannels.map((ch, c) => truthMediaEffect(ch, weeklySpend[c]));
   const baseWeekly = new Float64Array(weeks);
   const expected = new Float64Array(weeks);
@@ -394,9 +395,12 @@ function writeSample(dir: string, seed: number, weeks: number, scale: number, st
       media: 'media_c[t] = beta_c * hill_c[t]',
       baseline: `baseline[t] = intercept + trend*t + seasonSin*sin(2*pi*t/${SEASON_PERIOD_WEEKS}) + seasonCos*cos(2*pi*t/${SEASON_PERIOD_WEEKS}) + holidayEffect*holiday[t] + priceEffect*(priceIndex[t]-1) + competitorEffect*competitorSpend[t]`,
       expectedRevenue: 'expected[t] = baseline[t] + sum_c media_c[t]',
-      orders: 'orders in week t = round(expected[t] / meanOrderValue): repeat purchases due that week, then new customers (and their same-week repeats) until the count is reached; revenue[t] = sum of order amounts (realised) = expected[t] + order-level noise',
-      acquisition: 'a new customer of week t is acquired by paid channel c with probability media_c[t] / expected[t]; otherwise organic (direct 40%, organic_search 30%, no touch 30%); the first touch before the first order is on the acquisition channel',
-      repeatPurchases: 'BG/NBD: lambda ~ Gamma(r, rate alpha) per week, p ~ Beta(a, b); purchases arrive at rate lambda while alive; after each repeat purchase the customer drops out with probability p',
+      orders:
+        'orders in week t = round(expected[t] / meanOrderValue): repeat purchases due that week, then new customers (and their same-week repeats) until the count is reached; revenue[t] = sum of order amounts (realised) = expected[t] + order-level noise',
+      acquisition:
+        'a new customer of week t is acquired by paid channel c with probability media_c[t] / expected[t]; otherwise organic (direct 40%, organic_search 30%, no touch 30%); the first touch before the first order is on the acquisition channel',
+      repeatPurchases:
+        'BG/NBD: lambda ~ Gamma(r, rate alpha) per week, p ~ Beta(a, b); purchases arrive at rate lambda while alive; after each repeat purchase the customer drops out with probability p',
       orderValue: 'Gamma-Gamma: nu ~ Gamma(q, rate v) per customer; each order amount ~ Gamma(p, rate nu), rounded to cents (min 0.01)',
     },
     channels: scaledChannels.map((ch, c) => {
@@ -453,11 +457,11 @@ function marginalRoas(ch: { theta: number; alpha: number; gamma: number; beta: n
   const a = new Float64Array(spend.length);
   let prev = 0;
   let extra = 0;
-  const ka = Math.pow(base.k, ch.alpha);
+  const ka = base.k ** ch.alpha;
   for (let t = 0; t < spend.length; t++) {
     prev = bumped[t] + ch.theta * prev;
     a[t] = prev;
-    const xa = Math.pow(prev, ch.alpha);
+    const xa = prev ** ch.alpha;
     extra += (ch.beta * xa) / (xa + ka) - base.effect[t];
   }
   const extraSpend = spend.reduce((s, v) => s + v, 0) * 0.01;

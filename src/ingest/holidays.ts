@@ -35,7 +35,11 @@ export async function countryHolidays(country: string, fromYear: number, toYear:
   const seen = new Set<string>();
   return out
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .filter((h) => !seen.has(h.date + h.name) && (seen.add(h.date + h.name), true));
+    .filter((h) => {
+      if (seen.has(h.date + h.name)) return false;
+      seen.add(h.date + h.name);
+      return true;
+    });
 }
 
 /**
@@ -56,7 +60,10 @@ export async function checkCountry(country: string, option = '--country'): Promi
 export async function stageHolidayList(db: Db, holidays: Holiday[]): Promise<void> {
   await db.run(`CREATE TABLE stg_holidays (date DATE, name VARCHAR)`);
   for (let i = 0; i < holidays.length; i += 500) {
-    const values = holidays.slice(i, i + 500).map((h) => `(DATE ${sqlString(h.date)}, ${sqlString(h.name)})`).join(', ');
+    const values = holidays
+      .slice(i, i + 500)
+      .map((h) => `(DATE ${sqlString(h.date)}, ${sqlString(h.name)})`)
+      .join(', ');
     await db.run(`INSERT INTO stg_holidays VALUES ${values}`);
   }
 }

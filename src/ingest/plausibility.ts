@@ -50,7 +50,15 @@ export async function refuseFarFromRest(db: Db, spend: RawSource, orders: RawSou
   const spendRow = await db.all<{ _row: number; v: string }>(`SELECT _row::INTEGER AS _row, date AS v FROM v_spend WHERE TRY_CAST(date AS DATE) ${side} ORDER BY _row LIMIT 1`);
   const where = spendRow.length
     ? { src: spend, column: 'date', ...spendRow[0] }
-    : { src: orders, column: 'timestamp', ...(await inFileOrder(db, orders, () => db.all<{ _row: number; v: string }>(`SELECT _row::INTEGER AS _row, timestamp AS v FROM ${numberedRelation(orders)} WHERE ${utcDate('timestamp')} ${side} ORDER BY _row LIMIT 1`)))[0] };
+    : {
+        src: orders,
+        column: 'timestamp',
+        ...(
+          await inFileOrder(db, orders, () =>
+            db.all<{ _row: number; v: string }>(`SELECT _row::INTEGER AS _row, timestamp AS v FROM ${numberedRelation(orders)} WHERE ${utcDate('timestamp')} ${side} ORDER BY _row LIMIT 1`),
+          )
+        )[0],
+      };
   const detail = early
     ? `${where.v} is far before the rest of the data: no spend and no order in the ${g.empty} weeks before ${g.next}, where the rest starts (a mistyped year? a gap of ${FAR_GAP_WEEKS} weeks or more is refused)`
     : `${where.v} is far after the rest of the data: no spend and no order in the ${g.empty} weeks after the week of ${g.prev}, where the rest ends (a mistyped year? a gap of ${FAR_GAP_WEEKS} weeks or more is refused)`;
@@ -64,10 +72,12 @@ export async function refuseFarFromRest(db: Db, spend: RawSource, orders: RawSou
  * @throws ValidationError at `loc`
  */
 export async function refuseConstantTarget(db: Db, table: string, column: string, loc: Location, what: string, where = 'true'): Promise<void> {
-  const r = (await db.all<{ lo: number; hi: number; n: number; first: string; last: string }>(
-    `SELECT min(${sqlIdent(column)})::DOUBLE AS lo, max(${sqlIdent(column)})::DOUBLE AS hi, count(*)::INTEGER AS n,
+  const r = (
+    await db.all<{ lo: number; hi: number; n: number; first: string; last: string }>(
+      `SELECT min(${sqlIdent(column)})::DOUBLE AS lo, max(${sqlIdent(column)})::DOUBLE AS hi, count(*)::INTEGER AS n,
             strftime(min(week_start), '%Y-%m-%d') AS first, strftime(max(week_start), '%Y-%m-%d') AS last FROM ${table} WHERE ${where}`,
-  ))[0];
+    )
+  )[0];
   if (r.n === 0 || r.lo !== r.hi) return;
   const value = r.lo === 0 ? 'is 0 in every week' : `is the same (${r.lo}) in every week`;
   throw new ValidationError(`${what} ${value} (${r.n} weeks, ${r.first} to ${r.last}): there is nothing to model`, loc);
@@ -101,7 +111,10 @@ export function spikeWarnings(spikes: SpendSpike[], prefix: (channel: string) =>
   const byChannel = new Map<string, SpendSpike[]>();
   for (const s of spikes) byChannel.set(s.channel, [...(byChannel.get(s.channel) ?? []), s]);
   return [...byChannel.entries()].map(([channel, list]) => {
-    const shown = list.slice(0, 5).map((s) => `${weekLabel(s)} (${s.spend.toFixed(2)}, ${(s.spend / s.usual).toFixed(1)}x)`).join(', ');
+    const shown = list
+      .slice(0, 5)
+      .map((s) => `${weekLabel(s)} (${s.spend.toFixed(2)}, ${(s.spend / s.usual).toFixed(1)}x)`)
+      .join(', ');
     return `${prefix(channel)}: ${list.length} week(s) at ${SPEND_SPIKE_FACTOR}x or more of its usual week (the median of its ${list[0].weeksWithSpend} weeks with spend, ${list[0].usual.toFixed(2)}): ${shown}${list.length > 5 ? ', ...' : ''}; a unit or typing error?`;
   });
 }

@@ -39,7 +39,7 @@ export function rawInputFiles(raw: string): RawFiles {
   for (const src of Object.values(RAW_SOURCES)) {
     const f = findRawFile(raw, src.name);
     if (f) files[src.name as RawSourceName] = f;
-    else if (src.required) throw new ValidationError(`required file missing (expected ${src.name}.csv, ${src.name}.csv.gz or ${src.name}.parquet)`, { file: join(raw, src.name + '.csv') });
+    else if (src.required) throw new ValidationError(`required file missing (expected ${src.name}.csv, ${src.name}.csv.gz or ${src.name}.parquet)`, { file: join(raw, `${src.name}.csv`) });
   }
   return files;
 }

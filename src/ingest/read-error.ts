@@ -24,14 +24,21 @@ export async function readError(db: Db, e: unknown, file: string, path: string):
   if (path.endsWith('.parquet')) return new ValidationError(`cannot be read as Parquet: ${first}`, { file });
   if (/Invalid unicode|not utf-8 encoded/i.test(message)) {
     const at = await firstNonUtf8(path);
-    if (at) return new ValidationError(`not UTF-8 text (byte 0x${at.byte.toString(16).toUpperCase().padStart(2, '0')}); save the file as UTF-8`, { file, row: at.row > 0 ? at.row : undefined, column: at.column });
+    if (at)
+      return new ValidationError(`not UTF-8 text (byte 0x${at.byte.toString(16).toUpperCase().padStart(2, '0')}); save the file as UTF-8`, {
+        file,
+        row: at.row > 0 ? at.row : undefined,
+        column: at.column,
+      });
     return new ValidationError('not UTF-8 text; save the file as UTF-8', { file });
   }
   const delim = wrongDelimiter(await firstLine(path));
   if (delim) return delimiterError(file, delim);
   const table = 'csv_rejects'; // one per database: the first read error ends the ingest
   try {
-    await db.run(`SELECT count(*) FROM read_csv('${path.replace(/'/g, "''")}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan')`);
+    await db.run(
+      `SELECT count(*) FROM read_csv('${path.replace(/'/g, "''")}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan')`,
+    );
     const bad = await db.all<{ line: number; message: string }>(`SELECT line::DOUBLE AS line, error_message AS message FROM ${table} ORDER BY line LIMIT 1`);
     if (bad.length) {
       const cols = /^Expected Number of Columns: (\d+) Found: (\d+)/.exec(bad[0].message);
@@ -152,7 +159,13 @@ class Utf8Validator {
   }
 
   private fault(byte: number): Utf8Fault {
-    const names = this.line > 0 ? Buffer.from(this.header).toString('utf8').replace(/\r?\n$/, '').split(',') : [];
+    const names =
+      this.line > 0
+        ? Buffer.from(this.header)
+            .toString('utf8')
+            .replace(/\r?\n$/, '')
+            .split(',')
+        : [];
     const column = names[this.field]?.trim().replace(/^"|"$/g, '');
     return { row: this.line, column: column || undefined, byte };
   }

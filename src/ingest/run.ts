@@ -28,7 +28,9 @@ export function resolveAsOf(asOf: string | undefined, now: () => Date = () => ne
 export function checkSkippedAsOf(manifest: Manifest, asOf: string): void {
   const last = (manifest.metrics as { lastDate?: string }).lastDate;
   if (last !== undefined && last > asOf) {
-    throw new ValidationError(`the data run to ${last}, after the as-of date ${asOf}: rows dated after it are refused, not cut off (to replay a past week, give the data as they were then)`, { file: manifest.inputs[0]?.path });
+    throw new ValidationError(`the data run to ${last}, after the as-of date ${asOf}: rows dated after it are refused, not cut off (to replay a past week, give the data as they were then)`, {
+      file: manifest.inputs[0]?.path,
+    });
   }
 }
 

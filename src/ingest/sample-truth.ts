@@ -57,8 +57,34 @@ export function defaultChannels(): ChannelTruth[] {
   return [
     { name: 'tv', kind: 'paid', group: 'traditional', pattern: 'flighted', campaigns: ['tv_brand', 'tv_promo'], weeklySpend: 14000, theta: 0.6, alpha: 2.2, gamma: 0.55, beta: 26000, cpm: 12, ctr: 0 },
     { name: 'radio', kind: 'paid', group: 'traditional', pattern: 'flighted', campaigns: ['radio_national'], weeklySpend: 5000, theta: 0.4, alpha: 1.8, gamma: 0.5, beta: 7000, cpm: 6, ctr: 0 },
-    { name: 'search', kind: 'paid', group: 'digital', pattern: 'always-on', campaigns: ['search_brand', 'search_generic'], weeklySpend: 8000, theta: 0.1, alpha: 1.2, gamma: 0.6, beta: 24000, cpm: 40, ctr: 0.05 },
-    { name: 'social', kind: 'paid', group: 'digital', pattern: 'pulsed', campaigns: ['social_prospecting', 'social_retargeting'], weeklySpend: 6000, theta: 0.3, alpha: 1.5, gamma: 0.5, beta: 11000, cpm: 8, ctr: 0.012 },
+    {
+      name: 'search',
+      kind: 'paid',
+      group: 'digital',
+      pattern: 'always-on',
+      campaigns: ['search_brand', 'search_generic'],
+      weeklySpend: 8000,
+      theta: 0.1,
+      alpha: 1.2,
+      gamma: 0.6,
+      beta: 24000,
+      cpm: 40,
+      ctr: 0.05,
+    },
+    {
+      name: 'social',
+      kind: 'paid',
+      group: 'digital',
+      pattern: 'pulsed',
+      campaigns: ['social_prospecting', 'social_retargeting'],
+      weeklySpend: 6000,
+      theta: 0.3,
+      alpha: 1.5,
+      gamma: 0.5,
+      beta: 11000,
+      cpm: 8,
+      ctr: 0.012,
+    },
     { name: 'display', kind: 'paid', group: 'digital', pattern: 'steady', campaigns: ['display_programmatic'], weeklySpend: 4000, theta: 0.3, alpha: 1.0, gamma: 0.7, beta: 5000, cpm: 3, ctr: 0.002 },
     { name: 'affiliate', kind: 'paid', group: 'digital', pattern: 'steady', campaigns: ['affiliate_network'], weeklySpend: 3000, theta: 0.05, alpha: 1.0, gamma: 0.8, beta: 6000, cpm: 10, ctr: 0.02 },
   ];
@@ -126,9 +152,9 @@ export function truthMediaEffect(ch: Pick<ChannelTruth, 'theta' | 'alpha' | 'gam
   const k = ch.gamma * max;
   const effect = new Float64Array(a.length);
   if (k > 0) {
-    const ka = Math.pow(k, ch.alpha);
+    const ka = k ** ch.alpha;
     for (let t = 0; t < a.length; t++) {
-      const xa = Math.pow(a[t], ch.alpha);
+      const xa = a[t] ** ch.alpha;
       effect[t] = (ch.beta * xa) / (xa + ka);
     }
   }
@@ -138,13 +164,5 @@ export function truthMediaEffect(ch: Pick<ChannelTruth, 'theta' | 'alpha' | 'gam
 /** Baseline revenue of week t. */
 export function truthBaseline(b: BaselineTruth, t: number, holiday: number, priceIndex: number, competitorSpend: number): number {
   const w = (2 * Math.PI * t) / SEASON_PERIOD_WEEKS;
-  return (
-    b.intercept +
-    b.trend * t +
-    b.seasonSin * Math.sin(w) +
-    b.seasonCos * Math.cos(w) +
-    b.holidayEffect * holiday +
-    b.priceEffect * (priceIndex - 1) +
-    b.competitorEffect * competitorSpend
-  );
+  return b.intercept + b.trend * t + b.seasonSin * Math.sin(w) + b.seasonCos * Math.cos(w) + b.holidayEffect * holiday + b.priceEffect * (priceIndex - 1) + b.competitorEffect * competitorSpend;
 }

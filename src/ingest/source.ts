@@ -98,7 +98,7 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
 async function refuseRepeatedHeader(path: string, file: string): Promise<void> {
   const line = await firstLine(path);
   if (!line) return;
-  const names = parseCsv(line + '\n', file).header;
+  const names = parseCsv(`${line}\n`, file).header;
   const twice = names.find((c, i) => names.indexOf(c) !== i);
   if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
 }
@@ -110,7 +110,7 @@ async function refuseRepeatedHeader(path: string, file: string): Promise<void> {
  * the largest fixed part of the ingest's memory. `extra` adds options.
  */
 export function csvReader(path: string, extra = ''): string {
-  return `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304${extra ? ', ' + extra : ''})`;
+  return `read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = false, strict_mode = true, buffer_size = 4194304${extra ? `, ${extra}` : ''})`;
 }
 
 /**
@@ -151,7 +151,7 @@ export async function checkAll(db: Db, src: RawSource, checks: Check[]): Promise
   // A streamed file is read whole for the first time here: a malformed row past DuckDB's sniffing sample fails now.
   let res: Record<string, number | boolean | null>;
   try {
-    res = (await db.all<Record<string, number | boolean | null>>(`SELECT count(*)::DOUBLE AS n${flags ? ', ' + flags : ''} FROM v_${src.spec.name}`))[0];
+    res = (await db.all<Record<string, number | boolean | null>>(`SELECT count(*)::DOUBLE AS n${flags ? `, ${flags}` : ''} FROM v_${src.spec.name}`))[0];
   } catch (e) {
     throw await readError(db, e, src.file, src.path);
   }

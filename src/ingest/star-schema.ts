@@ -86,7 +86,8 @@ export async function buildStarSchema(db: Db, files: RawFiles, outDir: string, o
 
   const controls = await buildFacts(ctx, spend.columns, spendColumns, first);
   const dropped = await constantColumns(db, 'mmm_input_candidates', [...controls.map((c) => c.col), ...(holiday ? ['holiday'] : [])]);
-  for (const d of dropped) ctx.warnings.push(`${d.column === 'holiday' ? 'holiday flag' : `control "${d.column}"`} is constant (${d.value}) over all ${await weekCount(db)} weeks and was dropped from mmm_input`);
+  for (const d of dropped)
+    ctx.warnings.push(`${d.column === 'holiday' ? 'holiday flag' : `control "${d.column}"`} is constant (${d.value}) over all ${await weekCount(db)} weeks and was dropped from mmm_input`);
   const keep = (c: string) => !dropped.some((d) => d.column === c);
   const kept = controls.map((c) => c.col).filter(keep);
   await mmmInput(ctx, spendColumns, kept, holiday && keep('holiday'));
@@ -95,8 +96,25 @@ export async function buildStarSchema(db: Db, files: RawFiles, outDir: string, o
   const rows = await writeTables(db, outDir, Object.keys(STAR_TABLES), 'date');
   lap('write');
 
-  const columns: InputColumns = { date: 'date', target: 'revenue', channels: [...spendColumns.keys()], organic: [], controls: kept, factors: [], holiday: holiday && keep('holiday') ? 'holiday' : null };
-  const metrics = await rawMetrics(ctx, { first, last, currency: orders.currency, channels: [...spendColumns.values()], columns, dropped: dropped.map((d) => d.column), asOf: opts.asOf, country: opts.country });
+  const columns: InputColumns = {
+    date: 'date',
+    target: 'revenue',
+    channels: [...spendColumns.keys()],
+    organic: [],
+    controls: kept,
+    factors: [],
+    holiday: holiday && keep('holiday') ? 'holiday' : null,
+  };
+  const metrics = await rawMetrics(ctx, {
+    first,
+    last,
+    currency: orders.currency,
+    channels: [...spendColumns.values()],
+    columns,
+    dropped: dropped.map((d) => d.column),
+    asOf: opts.asOf,
+    country: opts.country,
+  });
   metrics.rowsPerSecond = Math.round((eventCount + (metrics.orders as number)) / ((performance.now() - t0) / 1000));
   return { metrics, warnings: ctx.warnings, rows, timingsMs: timings };
 }
@@ -130,7 +148,13 @@ async function buildFacts(ctx: RawContext, spendFileColumns: string[], spendColu
   const noSpend = await weeksWithoutSpendRows(db);
   if (noSpend.length) ctx.warnings.push(`${spendFile}: ${noSpend.length} week(s) without any spend row, taken as zero spend on every channel: ${firstFive(noSpend)} (is the export complete?)`);
   const spikes = await spendSpikes(db);
-  ctx.warnings.push(...spikeWarnings(spikes, (ch) => `${spendFile}: channel "${ch}"`, (s) => `the week of ${s.week}`));
+  ctx.warnings.push(
+    ...spikeWarnings(
+      spikes,
+      (ch) => `${spendFile}: channel "${ch}"`,
+      (s) => `the week of ${s.week}`,
+    ),
+  );
   await intCustomerFirstOrder(ctx);
   await intCustomerAcquisition(ctx);
   await fctTransactions(ctx);
@@ -144,15 +168,20 @@ async function buildFacts(ctx: RawContext, spendFileColumns: string[], spendColu
 
 /** The first and last day of spend and orders. */
 async function dataSpan(db: Db): Promise<DataSpan> {
-  return (await db.all<DataSpan>(`SELECT strftime(min(x), '%Y-%m-%d') AS first, strftime(max(x), '%Y-%m-%d') AS last
-    FROM (SELECT date AS x FROM stg_spend UNION ALL SELECT CAST(ts AS DATE) FROM stg_orders)`))[0];
+  return (
+    await db.all<DataSpan>(`SELECT strftime(min(x), '%Y-%m-%d') AS first, strftime(max(x), '%Y-%m-%d') AS last
+    FROM (SELECT date AS x FROM stg_spend UNION ALL SELECT CAST(ts AS DATE) FROM stg_orders)`)
+  )[0];
 }
 
 async function weekCount(db: Db): Promise<number> {
   return (await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM dim_week`))[0].n;
 }
 
-async function rawMetrics(ctx: RawContext, m: { first: string; last: string; currency: string; channels: string[]; columns: InputColumns; dropped: string[]; asOf: string; country?: string }): Promise<Record<string, unknown>> {
+async function rawMetrics(
+  ctx: RawContext,
+  m: { first: string; last: string; currency: string; channels: string[]; columns: InputColumns; dropped: string[]; asOf: string; country?: string },
+): Promise<Record<string, unknown>> {
   const totals = await ctx.db.all<Record<string, number | string>>(`SELECT
       (SELECT CAST(sum(spend) AS DOUBLE) FROM stg_spend) AS spend,
       (SELECT CAST(sum(amount) AS DOUBLE) FROM stg_orders) AS revenue,

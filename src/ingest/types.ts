@@ -40,7 +40,11 @@ export const WeeklyTableSpecSchema = z.strictObject({
   /** Holiday flags (default none). */
   holidays: HolidaySourceSchema.default(null),
   /** Modelling window, inclusive (default: every week; a left-out end is the data's first or last week); weeks before it stay in the table to warm up adstock. */
-  window: z.strictObject({ start: isoDate.optional(), end: isoDate.optional() }).refine((w) => w.start !== undefined || w.end !== undefined, 'give a start or an end').nullable().default(null),
+  window: z
+    .strictObject({ start: isoDate.optional(), end: isoDate.optional() })
+    .refine((w) => w.start !== undefined || w.end !== undefined, 'give a start or an end')
+    .nullable()
+    .default(null),
 });
 /** The spec as a user writes it (optional fields may be left out). */
 export type WeeklyTableSpecInput = z.input<typeof WeeklyTableSpecSchema>;

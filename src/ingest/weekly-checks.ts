@@ -21,7 +21,10 @@ export function roles(spec: WeeklyTableSpec): { option: string; column: string }
     ...of('--controls', spec.controls),
     ...of('--factors', spec.factors),
     ...of('--organic', spec.organic),
-    ...of('--exposures', spec.exposures.map((e) => e.column)),
+    ...of(
+      '--exposures',
+      spec.exposures.map((e) => e.column),
+    ),
   ];
 }
 
@@ -45,7 +48,8 @@ export function checkRoles(src: RawSource, spec: WeeklyTableSpec, holiday: strin
   for (const e of spec.exposures) {
     if (!spec.channels.includes(e.channel)) throw new ValidationError(`--exposures: its channel "${e.channel}" is not one of --channels (${spec.channels.join(', ')})`, { file, column: e.column });
   }
-  if (holiday !== null && seen.has(holiday)) throw new ValidationError(`${seen.get(holiday)}: the holiday flag the ingest adds is named ${holiday}; rename this column or leave out the holidays`, { file, column: holiday });
+  if (holiday !== null && seen.has(holiday))
+    throw new ValidationError(`${seen.get(holiday)}: the holiday flag the ingest adds is named ${holiday}; rename this column or leave out the holidays`, { file, column: holiday });
 }
 
 /**
@@ -99,8 +103,15 @@ export async function checkWeeklySpacing(db: Db, file: string, dateCol: string):
   if (s.days === 0) throw new ValidationError(`duplicate week ${s.date} (also at row ${s.prevRow})`, loc);
   const missing = s.days / 7 - 1;
   if (s.days % 7 === 0 && missing >= FAR_GAP_WEEKS) {
-    if (s.before < s.after) throw new ValidationError(`${s.prevDate} is far before the rest of the data: ${missing} missing weeks before ${s.date}, where the rest starts (a mistyped year? a gap of ${FAR_GAP_WEEKS} weeks or more is refused)`, { ...loc, row: s.prevRow });
-    throw new ValidationError(`${s.date} is far after the rest of the data: ${missing} missing weeks after ${s.prevDate}, where the rest ends (a mistyped year? a gap of ${FAR_GAP_WEEKS} weeks or more is refused)`, loc);
+    if (s.before < s.after)
+      throw new ValidationError(
+        `${s.prevDate} is far before the rest of the data: ${missing} missing weeks before ${s.date}, where the rest starts (a mistyped year? a gap of ${FAR_GAP_WEEKS} weeks or more is refused)`,
+        { ...loc, row: s.prevRow },
+      );
+    throw new ValidationError(
+      `${s.date} is far after the rest of the data: ${missing} missing weeks after ${s.prevDate}, where the rest ends (a mistyped year? a gap of ${FAR_GAP_WEEKS} weeks or more is refused)`,
+      loc,
+    );
   }
   if (s.days % 7 === 0) throw new ValidationError(`${missing} missing week(s) between ${s.prevDate} (row ${s.prevRow}) and ${s.date}`, loc);
   throw new ValidationError(`${s.date} is ${s.days} days after ${s.prevDate} (row ${s.prevRow}), not 7: rows must be one week apart`, loc);
@@ -117,13 +128,19 @@ const isCalendarDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && Number.is
  */
 export async function windowCondition(db: Db, file: string, window: WeeklyTableSpec['window']): Promise<{ condition: string; window: { start: string; end: string } | null }> {
   if (!window) return { condition: 'true', window: null };
-  for (const [opt, v] of [['--window-start', window.start], ['--window-end', window.end]] as const) {
+  for (const [opt, v] of [
+    ['--window-start', window.start],
+    ['--window-end', window.end],
+  ] as const) {
     if (v !== undefined && !isCalendarDate(v)) throw new UsageError(`${opt} "${v}" is not a date (expected YYYY-MM-DD)`);
   }
   const r = (await db.all<{ first: string; last: string }>(`SELECT strftime(min(week_start), '%Y-%m-%d') AS first, strftime(max(week_start), '%Y-%m-%d') AS last FROM stg_weekly`))[0];
   const start = window.start ?? r.first;
   const end = window.end ?? r.last;
-  for (const [opt, v] of [['--window-start', window.start], ['--window-end', window.end]] as const) {
+  for (const [opt, v] of [
+    ['--window-start', window.start],
+    ['--window-end', window.end],
+  ] as const) {
     if (v !== undefined && (v < r.first || v > r.last)) throw new UsageError(`${opt} ${v} is outside the data of ${file} (${r.first} to ${r.last})`);
   }
   if (start > end) throw new UsageError(`--window-start ${start} is after --window-end ${end}`);

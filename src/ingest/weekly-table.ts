@@ -30,7 +30,7 @@ export const WEEKLY_INGEST_VERSION = 'ingest-weekly@1';
 /** The tables the weekly-table ingest writes (each `<name>.parquet`), with their grain. */
 export const WEEKLY_TABLES = {
   dim_channel: 'channel',
-  dim_week: 'week (labelled by the user\'s date, its first day)',
+  dim_week: "week (labelled by the user's date, its first day)",
   dim_week_future: 'week after the data',
   fct_spend_weekly: 'week x channel',
   fct_exposures_weekly: 'week x channel x metric',
@@ -161,13 +161,25 @@ async function spendWarnings(db: Db, file: string): Promise<string[]> {
       GROUP BY s.week_start HAVING sum(s.spend) = 0 ORDER BY s.week_start`);
   if (zero.length) out.push(`${file}: ${zero.length} week(s) with no spend on any channel: ${firstFive(zero.map((z) => `row ${z.r} (${z.w})`))} (is the export complete?)`);
   const rowOf = new Map((await db.all<{ w: string; r: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS w, _row::INTEGER AS r FROM stg_weekly`)).map((x) => [x.w, x.r]));
-  out.push(...spikeWarnings(await spendSpikes(db), (ch) => `${file} column "${ch}"`, (s) => `row ${rowOf.get(s.week)} (${s.week})`));
+  out.push(
+    ...spikeWarnings(
+      await spendSpikes(db),
+      (ch) => `${file} column "${ch}"`,
+      (s) => `row ${rowOf.get(s.week)} (${s.week})`,
+    ),
+  );
   return out;
 }
 
-async function weeklyMetrics(db: Db, spec: WeeklyTableSpec, m: { first: string; last: string; columns: InputColumns; dropped: string[]; asOf: string; window: { start: string; end: string } | null }): Promise<Record<string, unknown>> {
-  const totals = (await db.all<{ revenue: number; spend: number; weeks: number }>(`SELECT (SELECT sum(revenue)::DOUBLE FROM fct_revenue_weekly) AS revenue,
-      (SELECT coalesce(sum(spend), 0)::DOUBLE FROM fct_spend_weekly) AS spend, (SELECT count(*)::INTEGER FROM int_weeks) AS weeks`))[0];
+async function weeklyMetrics(
+  db: Db,
+  spec: WeeklyTableSpec,
+  m: { first: string; last: string; columns: InputColumns; dropped: string[]; asOf: string; window: { start: string; end: string } | null },
+): Promise<Record<string, unknown>> {
+  const totals = (
+    await db.all<{ revenue: number; spend: number; weeks: number }>(`SELECT (SELECT sum(revenue)::DOUBLE FROM fct_revenue_weekly) AS revenue,
+      (SELECT coalesce(sum(spend), 0)::DOUBLE FROM fct_spend_weekly) AS spend, (SELECT count(*)::INTEGER FROM int_weeks) AS weeks`)
+  )[0];
   return {
     input: 'weekly',
     weeks: totals.weeks,

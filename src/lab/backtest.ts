@@ -46,8 +46,15 @@ export interface BacktestRow {
 export async function rollingOriginBacktest(
   data: WeeklyData,
   opts: {
-    origins: number[]; horizon: number; fit: FitOptions; draws: number; seed: number;
-    expected?: ArrayLike<number>; noiseSd?: number; trueMedia?: ArrayLike<number>[]; period?: number;
+    origins: number[];
+    horizon: number;
+    fit: FitOptions;
+    draws: number;
+    seed: number;
+    expected?: ArrayLike<number>;
+    noiseSd?: number;
+    trueMedia?: ArrayLike<number>[];
+    period?: number;
   },
 ): Promise<BacktestRow[]> {
   const rows: BacktestRow[] = [];

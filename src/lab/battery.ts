@@ -111,7 +111,10 @@ export function spendSeries(pattern: SpendPattern, n: number, rng: Rng): Float64
 function geometricNormalised(x: Float64Array, alpha: number, lMax: number): Float64Array {
   const w = Array.from({ length: lMax }, (_, l) => alpha ** l);
   const ws = sum(w);
-  return convolve(x, w.map((v) => v / ws));
+  return convolve(
+    x,
+    w.map((v) => v / ws),
+  );
 }
 
 /** y[t] = sum_l w[l] x[t - l] (spend before the first week is 0). */
@@ -140,7 +143,18 @@ function addNoise(expected: Float64Array, fraction: number, rng: Rng): { target:
 }
 
 /** Assembles a case from spend, effects and the baseline. */
-function assemble(family: Family, seed: number, dates: Int32Array, spend: Float64Array[], effects: Float64Array[], patterns: SpendPattern[], baseline: Float64Array, controls: { name: string; values: Float64Array }[], noise: number, rng: Rng): GeneratedCase {
+function assemble(
+  family: Family,
+  seed: number,
+  dates: Int32Array,
+  spend: Float64Array[],
+  effects: Float64Array[],
+  patterns: SpendPattern[],
+  baseline: Float64Array,
+  controls: { name: string; values: Float64Array }[],
+  noise: number,
+  rng: Rng,
+): GeneratedCase {
   const n = dates.length;
   const expected = Float64Array.from(baseline);
   for (const e of effects) for (let t = 0; t < n; t++) expected[t] += e[t];
@@ -150,7 +164,12 @@ function assemble(family: Family, seed: number, dates: Int32Array, spend: Float6
     return { name: `ch${j + 1}_spend`, spend: sum(x), contribution, roas: contribution / sum(x), effect: effects[j], pattern: patterns[j] };
   });
   return {
-    family, seed, channels, totalContribution: sum(channels.map((c) => c.contribution)), noiseSd, expected,
+    family,
+    seed,
+    channels,
+    totalContribution: sum(channels.map((c) => c.contribution)),
+    noiseSd,
+    expected,
     data: { dateName: 'date', dates, targetName: 'revenue', target, channels: channels.map((c, j) => ({ name: c.name, values: spend[j] })), controls },
   };
 }
@@ -193,7 +212,10 @@ export function pymcCase(seed: number): GeneratedCase {
     const season = 0.5 * (-Math.sin((2 * 2 * Math.PI * doy) / 365.5) + Math.cos((2 * Math.PI * doy) / 365.5));
     baseline[t] = 1000 * (2 + trend + season + 1.5 * ev1[t] + 2.5 * ev2[t]);
   }
-  const controls = [{ name: 'event_1', values: ev1 }, { name: 'event_2', values: ev2 }];
+  const controls = [
+    { name: 'event_1', values: ev1 },
+    { name: 'event_2', values: ev2 },
+  ];
   if (!canonical) return assemble('pymc', seed, dates, spend, effects, patterns, baseline, controls, noise, rng);
   // The notebook's noise: N(0, 0.25) on its scale (about 4.5% of mean revenue).
   const c = assemble('pymc', seed, dates, spend, effects, patterns, baseline, controls, 0, rng);
@@ -272,8 +294,13 @@ export function meridianCase(seed: number): GeneratedCase {
     const binomial = rng.uniform() < 0.5;
     const w = Array.from({ length: maxLag + 1 }, (_, l) => (binomial ? (1 - l / (maxLag + 1)) ** (1 / Math.max(alpha, 1e-6) - 1) : alpha ** l));
     const ws = sum(w);
-    const a = convolve(money, w.map((v) => v / ws));
-    const nz = Array.from(money).filter((v) => v > 0).sort((p, q) => p - q);
+    const a = convolve(
+      money,
+      w.map((v) => v / ws),
+    );
+    const nz = Array.from(money)
+      .filter((v) => v > 0)
+      .sort((p, q) => p - q);
     const median = nz[Math.floor(nz.length / 2)];
     const ec = truncNormal(rng, 0.8, 0.8, 0.1, 10);
     scaled.push(Float64Array.from(a, (v) => v / median / (v / median + ec)));
@@ -300,7 +327,21 @@ export function meridianCase(seed: number): GeneratedCase {
     const f = (t % 13) / 13;
     return level + knots[k] * (1 - f) + knots[k + 1] * f + g1 * c1[t] + g2 * c2[t];
   });
-  return assemble('meridian', seed, dates, spend, effects, patterns, baseline, [{ name: 'control_1', values: c1 }, { name: 'control_2', values: c2 }], noise, rng);
+  return assemble(
+    'meridian',
+    seed,
+    dates,
+    spend,
+    effects,
+    patterns,
+    baseline,
+    [
+      { name: 'control_1', values: c1 },
+      { name: 'control_2', values: c2 },
+    ],
+    noise,
+    rng,
+  );
 }
 
 /** The power-law family with delayed-peak carryover (module comment). */
@@ -318,7 +359,10 @@ export function powerlawCase(seed: number): GeneratedCase {
     const peak = between(rng, 1, 4);
     const w = Array.from({ length: 12 }, (_, l) => decay ** ((l - peak) ** 2));
     const ws = sum(w);
-    const a = convolve(money, w.map((v) => v / ws));
+    const a = convolve(
+      money,
+      w.map((v) => v / ws),
+    );
     const kappa = between(rng, 0.3, 0.8);
     const roas = between(rng, 0.5, 3);
     const raw = Float64Array.from(a, (v) => (v / 10000) ** kappa);

@@ -22,7 +22,10 @@ function trueMedia(s: SyntheticData): Float64Array[] {
 }
 
 /** Per-channel ROAS and contribution of the oracle fit, in the truth's channel order. */
-export function oracleFit(s: SyntheticData, opts: { fourierOrder?: number; period?: number; lambda?: number } = {}): { roas: number[]; contribution: number[]; contributionShare: number[]; total: number } {
+export function oracleFit(
+  s: SyntheticData,
+  opts: { fourierOrder?: number; period?: number; lambda?: number } = {},
+): { roas: number[]; contribution: number[]; contributionShare: number[]; total: number } {
   const d = s.data;
   const base = truthBaseline(d, opts);
   const media = trueMedia(s);
@@ -55,7 +58,13 @@ export function oracleForecast(data: WeeklyData, media: ArrayLike<number>[], fit
   const base = truthBaseline(data, opts);
   const columns = [...base.map((b) => b.values), ...media];
   const signs: CoefficientSign[] = [...base.map(() => 'free' as const), ...media.map(() => 'positive' as const)];
-  const fit = fitSignedRidge(columns, data.target, 1e-9, signs, Int32Array.from({ length: fitWeeks }, (_, i) => i));
+  const fit = fitSignedRidge(
+    columns,
+    data.target,
+    1e-9,
+    signs,
+    Int32Array.from({ length: fitWeeks }, (_, i) => i),
+  );
   const out = new Float64Array(n).fill(fit.intercept);
   columns.forEach((col, j) => {
     for (let t = 0; t < n; t++) out[t] += fit.coefficients[j] * col[t];
@@ -119,7 +128,7 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
   const fixed = [...base.map((b) => b.values), ...others].map((v) => standardise(v).z);
   const p0 = fixed.length;
   const p = p0 + 1;
-  const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? 'positive' as const : 'free' as const)), 'positive'];
+  const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? ('positive' as const) : ('free' as const))), 'positive'];
   const { z: y, sd: ySd } = standardise(d.target);
   const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
     let v = 0;
@@ -172,7 +181,8 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
     if (point.ll > best) best = point.ll;
   };
   const cutoff = opts.cutoff ?? 3.84;
-  for (const theta of opts.theta ?? steps(lo[0], hi[0], 0.05)) for (const alpha of opts.alpha ?? steps(lo[1], hi[1], 0.1)) for (const gamma of opts.gamma ?? steps(lo[2], hi[2], 0.05)) evaluate([theta, alpha, gamma]);
+  for (const theta of opts.theta ?? steps(lo[0], hi[0], 0.05))
+    for (const alpha of opts.alpha ?? steps(lo[1], hi[1], 0.1)) for (const gamma of opts.gamma ?? steps(lo[2], hi[2], 0.05)) evaluate([theta, alpha, gamma]);
   let step = [0.05, 0.1, 0.05];
   for (let r = 0; r < (opts.refinements ?? 4); r++) {
     step = step.map((v) => v / 2);
@@ -183,11 +193,13 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
     const near = new Set([...by((e) => -e.ll), ...by((e) => e.roas), ...by((e) => -e.roas)]);
     const next: number[][] = [];
     for (const { q } of near) {
-      for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let g = -1; g <= 1; g++) {
-        const v = [q[0] + a * step[0], q[1] + b * step[1], q[2] + g * step[2]];
-        if (v.some((x, k) => x < lo[k] - 1e-12 || x > hi[k] + 1e-12)) continue;
-        next.push(v.map((x, k) => Math.min(hi[k], Math.max(lo[k], x))));
-      }
+      for (let a = -1; a <= 1; a++)
+        for (let b = -1; b <= 1; b++)
+          for (let g = -1; g <= 1; g++) {
+            const v = [q[0] + a * step[0], q[1] + b * step[1], q[2] + g * step[2]];
+            if (v.some((x, k) => x < lo[k] - 1e-12 || x > hi[k] + 1e-12)) continue;
+            next.push(v.map((x, k) => Math.min(hi[k], Math.max(lo[k], x))));
+          }
     }
     for (const v of next) evaluate(v);
   }

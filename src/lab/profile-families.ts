@@ -17,7 +17,12 @@ import { binomialAdstock, geometricAdstock, hillSaturation, logisticSaturation, 
 import type { AdstockKind, CoefficientSign, SaturationKind, WeeklyData } from '../mmm/types.ts';
 
 /** One point of the profile: a family, its parameters, the log-likelihood and the channel's ROAS there. */
-interface ProfilePoint { family: number; q: number[]; ll: number; roas: number }
+interface ProfilePoint {
+  family: number;
+  q: number[];
+  ll: number;
+  roas: number;
+}
 
 /** Parameters of a family in order (adstock, then saturation) with their ranges and log flags. */
 function familyBox(adstock: AdstockKind, saturation: SaturationKind): { lo: number[]; hi: number[]; log: boolean[] } {
@@ -30,7 +35,12 @@ function familyBox(adstock: AdstockKind, saturation: SaturationKind): { lo: numb
 
 /** The channel's transformed series under a family and parameters q (the model's transforms). */
 function transform(x: Float64Array, adstock: AdstockKind, saturation: SaturationKind, q: number[]): Float64Array {
-  const a = adstock === 'geometric' ? geometricAdstock(x, q[0]) : adstock === 'binomial' ? binomialAdstock(x, q[0], Math.min(8, x.length - 1)) : weibullAdstock(x, adstock === 'weibull_cdf' ? 'cdf' : 'pdf', q[0], q[1]);
+  const a =
+    adstock === 'geometric'
+      ? geometricAdstock(x, q[0])
+      : adstock === 'binomial'
+        ? binomialAdstock(x, q[0], Math.min(8, x.length - 1))
+        : weibullAdstock(x, adstock === 'weibull_cdf' ? 'cdf' : 'pdf', q[0], q[1]);
   const s = q.slice(adstock === 'geometric' || adstock === 'binomial' ? 1 : 2);
   if (saturation === 'hill') return hillSaturation(a, s[0], s[1]);
   if (saturation === 'logistic') return logisticSaturation(a, s[0]);
@@ -73,7 +83,7 @@ export function profileRoasFamilies(data: WeeklyData, effects: Float64Array[], j
   const fixed = [...base.map((b) => b.values), ...effects.filter((_, k) => k !== j)].map(standardise);
   const p0 = fixed.length;
   const p = p0 + 1;
-  const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? 'positive' as const : 'free' as const)), 'positive'];
+  const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? ('positive' as const) : ('free' as const))), 'positive'];
   let yMu = 0;
   for (let t = 0; t < n; t++) yMu += data.target[t] / n;
   const ySd = Math.sqrt(data.target.reduce((a, v) => a + (v - yMu) ** 2, 0) / n);
@@ -122,9 +132,14 @@ export function profileRoasFamilies(data: WeeklyData, effects: Float64Array[], j
     if (point.ll > best) best = point.ll;
   };
   const rng = new Rng(o.seed ?? 1, 0x70726f66);
-  const draw = (box: { lo: number[]; hi: number[]; log: boolean[] }, k: number, u: number): number => (box.log[k] ? Math.exp(Math.log(box.lo[k]) + u * Math.log(box.hi[k] / box.lo[k])) : box.lo[k] + u * (box.hi[k] - box.lo[k]));
+  const draw = (box: { lo: number[]; hi: number[]; log: boolean[] }, k: number, u: number): number =>
+    box.log[k] ? Math.exp(Math.log(box.lo[k]) + u * Math.log(box.hi[k] / box.lo[k])) : box.lo[k] + u * (box.hi[k] - box.lo[k]);
   boxes.forEach((box, f) => {
-    for (let i = 0; i < (o.points ?? 1500); i++) evaluate(f, box.lo.map((_, k) => draw(box, k, rng.uniform())));
+    for (let i = 0; i < (o.points ?? 1500); i++)
+      evaluate(
+        f,
+        box.lo.map((_, k) => draw(box, k, rng.uniform())),
+      );
   });
   const cutoff = o.cutoff ?? 3.84;
   let radius = 0.1;

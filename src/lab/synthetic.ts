@@ -108,7 +108,7 @@ export function generateWeeklyData(opts: SyntheticOptions): SyntheticData {
     channels.push({ name: a.name, theta, alpha, gamma, coef: 0, spend: x.reduce((s, v) => s + v, 0), contribution: 0, contributionShare: 0, roas, effect: new Float64Array(n) });
   }
   // Scale ROAS so media is about `mediaShare` of revenue.
-  const targetMedia = (opts.mediaShare ?? 0.3) / (1 - (opts.mediaShare ?? 0.3)) * baseLevel * n;
+  const targetMedia = ((opts.mediaShare ?? 0.3) / (1 - (opts.mediaShare ?? 0.3))) * baseLevel * n;
   const rawMedia = channels.reduce((s, c) => s + c.roas * c.spend, 0);
   const scale = targetMedia / rawMedia;
   let totalContribution = 0;
@@ -137,8 +137,14 @@ export function generateWeeklyData(opts: SyntheticOptions): SyntheticData {
   const seasonAmp = 0.08 * baseLevel;
   const baseline = new Float64Array(n);
   for (let t = 0; t < n; t++) {
-    baseline[t] = baseLevel + trendSlope * t + seasonAmp * Math.sin((2 * Math.PI * t) / 52.18) + 0.4 * seasonAmp * Math.cos((4 * Math.PI * t) / 52.18)
-      - 0.8 * baseLevel * (price[t] - 1) - 0.4 * (competitor[t] - 20000) + 0.12 * baseLevel * holiday[t];
+    baseline[t] =
+      baseLevel +
+      trendSlope * t +
+      seasonAmp * Math.sin((2 * Math.PI * t) / 52.18) +
+      0.4 * seasonAmp * Math.cos((4 * Math.PI * t) / 52.18) -
+      0.8 * baseLevel * (price[t] - 1) -
+      0.4 * (competitor[t] - 20000) +
+      0.12 * baseLevel * holiday[t];
   }
   let meanRevenue = 0;
   const target = new Float64Array(n);

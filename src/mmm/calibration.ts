@@ -49,7 +49,8 @@ export function resolveCalibration(studies: CalibrationStudy[], data: WeeklyData
     if (a < 0) throw new ValidationError(`${label}no week of the data starts between ${st.from} and ${st.to} (weeks start on ${dayToIso(data.dates[0])} and every 7 days after)`, where('from'));
     let spent = 0;
     for (let t = a; t <= b; t++) spent += data.channels[j].values[t];
-    if (!(spent > 0)) throw new ValidationError(`${label}${st.channel} has no spend in the study's weeks (${dayToIso(data.dates[a])} to ${dayToIso(data.dates[b])}), so the study cannot measure it`, where('from'));
+    if (!(spent > 0))
+      throw new ValidationError(`${label}${st.channel} has no spend in the study's weeks (${dayToIso(data.dates[a])} to ${dayToIso(data.dates[b])}), so the study cannot measure it`, where('from'));
     for (let e = 0; e < i; e++) {
       if (r.channel[e] !== j || r.to[e] < a || r.from[e] > b) continue;
       const other = studies[e].source ? `row ${studies[e].source!.row}` : `study ${e + 1}`;
@@ -62,4 +63,3 @@ export function resolveCalibration(studies: CalibrationStudy[], data: WeeklyData
   });
   return r;
 }
-

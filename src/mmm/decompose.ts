@@ -27,10 +27,20 @@ export function baselineParts(pr: SearchProblem): { name: string; columns: numbe
     if (columns.length) parts.push({ name, columns });
   };
   const idx = (f: (k: string) => boolean) => pr.base.map((c, j) => (f(c.kind) ? j : -1)).filter((j) => j >= 0);
-  group('trend', idx((k) => k === 'trend'));
-  group('seasonality', idx((k) => k === 'fourier'));
+  group(
+    'trend',
+    idx((k) => k === 'trend'),
+  );
+  group(
+    'seasonality',
+    idx((k) => k === 'fourier'),
+  );
   for (const j of idx((k) => k === 'control' || k === 'dummy')) group(pr.base[j].name, [j]);
-  for (const f of pr.factors) group(f.name, pr.base.map((c, j) => (c.factor === f.name ? j : -1)).filter((j) => j >= 0));
+  for (const f of pr.factors)
+    group(
+      f.name,
+      pr.base.map((c, j) => (c.factor === f.name ? j : -1)).filter((j) => j >= 0),
+    );
   return parts;
 }
 

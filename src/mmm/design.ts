@@ -39,7 +39,10 @@ function checkDates(data: WeeklyData): void {
     if (gap === 0) throw new ValidationError(`duplicated week ${dayToIso(data.dates[i])}`, { file, row: i + 1, column: data.dateName });
     if (gap < 0) throw new ValidationError(`weeks are not in ascending order (${dayToIso(data.dates[i])} after ${dayToIso(data.dates[i - 1])})`, { file, row: i + 1, column: data.dateName });
     if (gap !== 7) {
-      const detail = gap % 7 === 0 ? `${gap / 7 - 1} missing week(s) between ${dayToIso(data.dates[i - 1])} and ${dayToIso(data.dates[i])}` : `dates ${dayToIso(data.dates[i - 1])} and ${dayToIso(data.dates[i])} are ${gap} days apart, not one week`;
+      const detail =
+        gap % 7 === 0
+          ? `${gap / 7 - 1} missing week(s) between ${dayToIso(data.dates[i - 1])} and ${dayToIso(data.dates[i])}`
+          : `dates ${dayToIso(data.dates[i - 1])} and ${dayToIso(data.dates[i])} are ${gap} days apart, not one week`;
       throw new ValidationError(detail, { file, row: i + 1, column: data.dateName });
     }
   }
@@ -168,7 +171,13 @@ export function factorColumns(factors: FactorSeries[], signs: Record<string, Coe
  * controls (0/1 controls are dummies). t is measured in weeks from firstDay,
  * so the same function gives future values for forecasts.
  */
-export function baselineColumns(dates: Int32Array, firstDay: number, opts: { trend: boolean; fourierOrder: number; period: number }, controls: (NamedSeries & { dummy: boolean })[], controlSigns: Record<string, CoefficientSign>): BaselineColumn[] {
+export function baselineColumns(
+  dates: Int32Array,
+  firstDay: number,
+  opts: { trend: boolean; fourierOrder: number; period: number },
+  controls: (NamedSeries & { dummy: boolean })[],
+  controlSigns: Record<string, CoefficientSign>,
+): BaselineColumn[] {
   const n = dates.length;
   const cols: BaselineColumn[] = [];
   const t = new Float64Array(n);

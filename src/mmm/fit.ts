@@ -31,7 +31,11 @@ async function searchProblem(pr: SearchProblem): Promise<{ search: SearchResult;
   const populationSize = o.populationSize ?? Math.min(o.iterations, Math.max(10, 2 * dims));
   const threads = Math.max(1, Math.min(o.threads, o.trials * populationSize));
   const search = await runSearch(spec, {
-    seed: o.seed, trials: o.trials, iterations: o.iterations, populationSize, threads,
+    seed: o.seed,
+    trials: o.trials,
+    iterations: o.iterations,
+    populationSize,
+    threads,
     onProgress: o.onProgress ? (d, t) => o.onProgress!('search', d, t) : undefined,
   });
   return { search, threads };
@@ -40,7 +44,11 @@ async function searchProblem(pr: SearchProblem): Promise<{ search: SearchResult;
 /** The model record of model.json from the fit's parts. */
 function modelRecord(pr: SearchProblem, sel: Selection, chosen: Candidate, refit: Refit, channels: ChannelSummary[], organic: OrganicSummary[]): MmmModel {
   const { o, n, data } = pr;
-  const sample = inSampleMetrics(pr.y, refit.fitted, refit.coef.reduce((a, c) => a + (c !== 0 ? 1 : 0), 0));
+  const sample = inSampleMetrics(
+    pr.y,
+    refit.fitted,
+    refit.coef.reduce((a, c) => a + (c !== 0 ? 1 : 0), 0),
+  );
   const model: MmmModel = {
     formatVersion: 1,
     target: data.targetName,
@@ -59,8 +67,13 @@ function modelRecord(pr: SearchProblem, sel: Selection, chosen: Candidate, refit
     residualAutocorrelation: sample.residualAutocorrelation,
     validation: { folds: pr.folds, horizon: pr.nValid, cuts: Array.from(pr.cuts) },
     selection: {
-      rule: sel.rule, objective: sel.objective,
-      trial: chosen.trial, candidate: chosen.index, validationNrmse: chosen.validationNrmse, objectiveValue: chosen.objective, decompRssd: chosen.decompRssd,
+      rule: sel.rule,
+      objective: sel.objective,
+      trial: chosen.trial,
+      candidate: chosen.index,
+      validationNrmse: chosen.validationNrmse,
+      objectiveValue: chosen.objective,
+      decompRssd: chosen.decompRssd,
     },
     validationWeeks: pr.nValid,
   };

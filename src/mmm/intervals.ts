@@ -91,7 +91,11 @@ export function refitDraw(pr: SearchProblem, hp: Float64Array, design: Design, r
   });
   const responses = channelResponses(pr, hp, design.ks, cb);
   const out: BootstrapDraw = {
-    draw, candidate, intercept: ib, baselineCoefs: Array.from(cb.subarray(0, nb)), lambda: hp[dims - 1],
+    draw,
+    candidate,
+    intercept: ib,
+    baselineCoefs: Array.from(cb.subarray(0, nb)),
+    lambda: hp[dims - 1],
     residualSd: Math.sqrt(sseB / Math.max(1, n - p - 1)),
     roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
     contribution: contribution.slice(0, nc),

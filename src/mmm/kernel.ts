@@ -62,7 +62,7 @@ export function weibullWeightsInto(kind: number, shape: number, scale: number, w
     let acc = 0;
     out[0] = 1;
     for (let l = 1; l < L; l++) {
-      acc += Math.pow(l / lambda, shape);
+      acc += (l / lambda) ** shape;
       out[l] = Math.exp(-acc);
     }
     return;
@@ -72,7 +72,7 @@ export function weibullWeightsInto(kind: number, shape: number, scale: number, w
   let hi = -Infinity;
   for (let l = 0; l < L; l++) {
     const z = (l + 1) / lambda;
-    const v = (shape / lambda) * Math.pow(z, shape - 1) * Math.exp(-Math.pow(z, shape));
+    const v = (shape / lambda) * z ** (shape - 1) * Math.exp(-(z ** shape));
     out[l] = v;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
@@ -137,7 +137,7 @@ export function choleskySubsetSolve(p: number, A: Float64Array, c: Float64Array,
       let s = A[ii * p + idx[j]];
       for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
       if (i === j) {
-        L[i * m + i] = Math.sqrt(s > 1e-300 ? s : 1e-300);
+        L[i * m + i] = Math.sqrt(Math.max(s, 1e-300));
       } else {
         L[i * m + j] = s / L[j * m + j];
       }
@@ -275,7 +275,18 @@ export function solveBoundedQp(p: number, A: Float64Array, c: Float64Array, sign
  * A column with no variation over the rows gets coefficient 0. interceptSign
  * 1 bounds the intercept (original units) at >= 0, 0 leaves it free.
  */
-export function fitRidgeRows(nCols: number, nWeeks: number, cols: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, lambda: number, sign: Int8Array, coefRaw: Float64Array, interceptSign: number): number {
+export function fitRidgeRows(
+  nCols: number,
+  nWeeks: number,
+  cols: Float64Array,
+  y: Float64Array,
+  rows: Int32Array,
+  nRows: number,
+  lambda: number,
+  sign: Int8Array,
+  coefRaw: Float64Array,
+  interceptSign: number,
+): number {
   const p = nCols;
   const mean = new Float64Array(p);
   const sd = new Float64Array(p);
@@ -370,8 +381,8 @@ export function adstockParamCount(adstock: number): number {
  * saturation's scale is relative to the largest adstocked value).
  */
 export function binomialWeightsInto(decay: number, maxLag: number, out: Float64Array): void {
-  const e = 1 / (decay > 1e-9 ? decay : 1e-9) - 1;
-  for (let l = 0; l <= maxLag; l++) out[l] = Math.pow(1 - l / (maxLag + 1), e);
+  const e = 1 / Math.max(decay, 1e-9) - 1;
+  for (let l = 0; l <= maxLag; l++) out[l] = (1 - l / (maxLag + 1)) ** e;
 }
 
 /** Number of parameters of a saturation kind (Hill: alpha, gamma; log, logistic, Michaelis-Menten: gamma). */
@@ -390,7 +401,20 @@ export function saturationParamCount(saturation: number): number {
  * M / lam (logistic), ec M (Michaelis-Menten). Returns k.
  * `wbuf` holds >= 2N doubles (adstocked series, then Weibull weights).
  */
-export function transformChannelInto(spend: Float64Array, sOff: number, N: number, warm: number, adstock: number, normalised: boolean, saturation: number, p: Float64Array, pOff: number, out: Float64Array, outOff: number, wbuf: Float64Array): number {
+export function transformChannelInto(
+  spend: Float64Array,
+  sOff: number,
+  N: number,
+  warm: number,
+  adstock: number,
+  normalised: boolean,
+  saturation: number,
+  p: Float64Array,
+  pOff: number,
+  out: Float64Array,
+  outOff: number,
+  wbuf: Float64Array,
+): number {
   let h = pOff;
   if (adstock === 0) {
     geometricAdstockInto(spend, sOff, N, p[h], normalised, 0, wbuf, 0);
@@ -452,7 +476,7 @@ export function columnFamilyInto(st: any, j: number, hp: Float64Array, p: Float6
   for (let k = 0; k < np; k++) {
     const r = g * 4 + k;
     const v = st.famLo[r] + hp[o + 1 + k] * (st.famHi[r] - st.famLo[r]);
-    p[k] = st.famLog[r] ? Math.pow(10, v) : v;
+    p[k] = st.famLog[r] ? 10 ** v : v;
   }
   return f;
 }
@@ -595,18 +619,64 @@ export function createEvaluator(spec: any): any {
   for (let j = 0; j < nPaid; j++) spendShare[j] = spendTotal > 0 ? spendShare[j] / spendTotal : 0;
   const sign2 = sign.subarray(1);
   return {
-    n, N, warmup: spec.warmup, nb, nc, nPaid, q, K, ends, horizon: spec.horizon, ybar, yc, zb, mcol, Gbase, cyBase, yySeg, aligned,
+    n,
+    N,
+    warmup: spec.warmup,
+    nb,
+    nc,
+    nPaid,
+    q,
+    K,
+    ends,
+    horizon: spec.horizon,
+    ybar,
+    yc,
+    zb,
+    mcol,
+    Gbase,
+    cyBase,
+    yySeg,
+    aligned,
     vRange: vMax - vMin > 0 ? vMax - vMin : 1,
     aRange: aMax - aMin > 0 ? aMax - aMin : 1,
-    sign, sign2, interceptSign: spec.interceptSign, spendShare, alphaPrior: spec.alphaPrior > 0 ? spec.alphaPrior : 0, alphaDim: spec.alphaDim,
-    calChannel: spec.calChannel ?? new Int32Array(0), calFrom: spec.calFrom ?? new Int32Array(0), calTo: spec.calTo ?? new Int32Array(0),
-    calLift: spec.calLift ?? new Float64Array(0), calWeight: spec.calWeight ?? 0, mapeLift: 0, calEffect: new Float64Array((spec.calChannel ?? []).length),
-    posterior: spec.posterior ? 1 : 0, nu: spec.posterior?.nu ?? n, spendTotal: spendTotals, yTotal: ybar * n,
-    roasMean: spec.posterior?.roasMean, roasSd: spec.posterior?.roasSd, shareMean: spec.posterior?.shareMean, shareSd: spec.posterior?.shareSd, liftSe: spec.posterior?.liftSe,
+    sign,
+    sign2,
+    interceptSign: spec.interceptSign,
+    spendShare,
+    alphaPrior: Math.max(spec.alphaPrior, 0),
+    alphaDim: spec.alphaDim,
+    calChannel: spec.calChannel ?? new Int32Array(0),
+    calFrom: spec.calFrom ?? new Int32Array(0),
+    calTo: spec.calTo ?? new Int32Array(0),
+    calLift: spec.calLift ?? new Float64Array(0),
+    calWeight: spec.calWeight ?? 0,
+    mapeLift: 0,
+    calEffect: new Float64Array((spec.calChannel ?? []).length),
+    posterior: spec.posterior ? 1 : 0,
+    nu: spec.posterior?.nu ?? n,
+    spendTotal: spendTotals,
+    yTotal: ybar * n,
+    roasMean: spec.posterior?.roasMean,
+    roasSd: spec.posterior?.roasSd,
+    shareMean: spec.posterior?.shareMean,
+    shareSd: spec.posterior?.shareSd,
+    liftSe: spec.posterior?.liftSe,
     spend: spec.spend,
-    maxFam: spec.maxFam, famCount: spec.famCount, famAd: spec.famAd, famSat: spec.famSat, famLo: spec.famLo, famHi: spec.famHi, famLog: spec.famLog,
-    hpOff: spec.hpOff, normalised: !!spec.normalised, nWeeks: n, pbuf: new Float64Array(4),
-    lower: spec.lower, upper: spec.upper, logScale: spec.logScale, dims: spec.dims,
+    maxFam: spec.maxFam,
+    famCount: spec.famCount,
+    famAd: spec.famAd,
+    famSat: spec.famSat,
+    famLo: spec.famLo,
+    famHi: spec.famHi,
+    famLog: spec.famLog,
+    hpOff: spec.hpOff,
+    normalised: !!spec.normalised,
+    nWeeks: n,
+    pbuf: new Float64Array(4),
+    lower: spec.lower,
+    upper: spec.upper,
+    logScale: spec.logScale,
+    dims: spec.dims,
     hp: new Float64Array(spec.dims),
     media: new Float64Array(nc * n),
     zm: new Float64Array(nc * n),
@@ -632,7 +702,7 @@ export function createEvaluator(spec: any): any {
 export function decodeUnitInto(st: any, u: Float64Array, uOff: number, hp: Float64Array): void {
   for (let i = 0; i < st.dims; i++) {
     const v = st.lower[i] + u[uOff + i] * (st.upper[i] - st.lower[i]);
-    hp[i] = st.logScale[i] ? Math.pow(10, v) : v;
+    hp[i] = st.logScale[i] ? 10 ** v : v;
   }
 }
 
@@ -746,7 +816,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
     const mu = s / n;
     st.mSum[j] = s;
     const varm = s2 / n - mu * mu;
-    const sd = Math.sqrt(varm > 0 ? varm : 0);
+    const sd = Math.sqrt(Math.max(varm, 0));
     const ok = sd > 1e-12 * (mu > 0 ? mu : 1);
     st.mSd[j] = ok ? sd : 0;
     const inv = ok ? 1 / sd : 0;
@@ -819,7 +889,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
         lin += b[i] * (cy[(k + 1) * q + i] - cy[k * q + i]);
       }
       const blockSse = st.yySeg[k + 1] - 2 * lin + quad;
-      sse += blockSse > 0 ? blockSse : 0;
+      sse += Math.max(blockSse, 0);
       cnt += st.ends[k + 1] - e;
     } else {
       const to = Math.min(n, e + st.horizon);
@@ -844,7 +914,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
     linAll += b[i] * cy[K * q + i];
   }
   const sseAllRaw = yyAll - 2 * linAll + quadAll;
-  const sseAll = sseAllRaw > 0 ? sseAllRaw : 0;
+  const sseAll = Math.max(sseAllRaw, 0);
   let total = 0;
   for (let j = 0; j < st.nPaid; j++) {
     const sd = st.mSd[j];
@@ -893,7 +963,7 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
  * The hyperparameters' prior is uniform on the search box.
  */
 export function logPosterior(st: any, sseAll: number): number {
-  let lp = -0.5 * st.nu * Math.log(sseAll > 1e-300 ? sseAll : 1e-300);
+  let lp = -0.5 * st.nu * Math.log(Math.max(sseAll, 1e-300));
   for (let j = 0; j < st.nPaid; j++) {
     if (st.roasSd[j] > 0) {
       const z = (st.contrib[j] / st.spendTotal[j] - st.roasMean[j]) / st.roasSd[j];

@@ -24,16 +24,34 @@ export function channelParamNames(adstock: string, saturation: string): string[]
 export const LOG_SCALED: ReadonlySet<string> = new Set(['lam', 'ec']);
 
 /** The allowed box of each hyperparameter (a user range must lie inside it). */
-export const HYPERPARAMETER_LIMITS: Record<keyof ChannelRanges, Range> = { theta: [0, 0.999], alpha: [1e-6, 20], gamma: [1e-6, 1], shape: [0, 50], scale: [0, 1], decay: [1e-6, 1], lam: [1e-3, 1e3], ec: [1e-4, 1e3] };
+export const HYPERPARAMETER_LIMITS: Record<keyof ChannelRanges, Range> = {
+  theta: [0, 0.999],
+  alpha: [1e-6, 20],
+  gamma: [1e-6, 1],
+  shape: [0, 50],
+  scale: [0, 1],
+  decay: [1e-6, 1],
+  lam: [1e-3, 1e3],
+  ec: [1e-4, 1e3],
+};
 
 const int = (min: number) => z.number().int(`must be an integer >= ${min}`).min(min, `must be an integer >= ${min}`);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const range = (lo: number, hi: number) => z.tuple([z.number(), z.number()]).refine((r) => r[0] >= lo && r[1] <= hi && r[0] <= r[1], `must be [lo, hi] within [${lo}, ${hi}]`);
-const rangesSchema = z.strictObject(Object.fromEntries(Object.entries(HYPERPARAMETER_LIMITS).map(([k, [lo, hi]]) => [k, range(lo, hi).optional()])) as Record<keyof ChannelRanges, z.ZodOptional<ReturnType<typeof range>>>);
+const rangesSchema = z.strictObject(
+  Object.fromEntries(Object.entries(HYPERPARAMETER_LIMITS).map(([k, [lo, hi]]) => [k, range(lo, hi).optional()])) as Record<keyof ChannelRanges, z.ZodOptional<ReturnType<typeof range>>>,
+);
 const adstockKind = z.enum(['geometric', 'weibull_cdf', 'weibull_pdf', 'binomial']);
 const saturationKind = z.enum(['hill', 'log', 'logistic', 'michaelis_menten']);
 /** One family or a non-empty list of distinct families. */
-const oneOrMany = <T extends z.ZodTypeAny>(kind: T) => z.union([kind, z.array(kind).min(1).refine((a) => new Set(a).size === a.length, 'must not repeat a family')]);
+const oneOrMany = <T extends z.ZodTypeAny>(kind: T) =>
+  z.union([
+    kind,
+    z
+      .array(kind)
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'must not repeat a family'),
+  ]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const studySchema = z.object({
   channel: z.string(),

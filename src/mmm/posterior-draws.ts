@@ -49,7 +49,14 @@ export function effectiveWeeks(y: Float64Array, fitted: Float64Array): number {
 /** The user's priors and lift studies as the kernel's posterior terms. */
 function posteriorTerms(pr: SearchProblem, nu: number): PosteriorTerms {
   const { o, nc } = pr;
-  const t: PosteriorTerms = { nu, roasMean: new Float64Array(nc), roasSd: new Float64Array(nc), shareMean: new Float64Array(nc), shareSd: new Float64Array(nc), liftSe: new Float64Array(pr.cal.channel.length) };
+  const t: PosteriorTerms = {
+    nu,
+    roasMean: new Float64Array(nc),
+    roasSd: new Float64Array(nc),
+    shareMean: new Float64Array(nc),
+    shareSd: new Float64Array(nc),
+    liftSe: new Float64Array(pr.cal.channel.length),
+  };
   pr.data.channels.forEach((ch, j) => {
     const p = o.priors[ch.name];
     if (p?.roas) [t.roasMean[j], t.roasSd[j]] = [p.roas.mean, p.roas.sd];
@@ -129,7 +136,11 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
   const free = new Uint8Array(dims).fill(1);
   free[dims - 1] = 0;
   const sample = await samplePosterior(spec, {
-    seed: o.seed, chains: o.posteriorChains, generations: o.posteriorGenerations, threads, free,
+    seed: o.seed,
+    chains: o.posteriorChains,
+    generations: o.posteriorGenerations,
+    threads,
+    free,
     start: startingArchive(pr, search, chosen, rng, o.posteriorChains),
     onProgress: o.onProgress ? (d, t) => o.onProgress!('posterior', d, t) : undefined,
   });
@@ -139,28 +150,42 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
     const hp = new Float64Array(dims);
     for (let d = 0; d < dims; d++) {
       const v = spec.lower[d] + sample.states[i * dims + d] * (spec.upper[d] - spec.lower[d]);
-      hp[d] = spec.logScale[d] ? Math.pow(10, v) : v;
+      hp[d] = spec.logScale[d] ? 10 ** v : v;
     }
     return { index: i, hp, design: mediaDesign(pr, hp) };
   });
   const all = allWeeks(n);
   const point = medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, n, lambda)).subarray(0, pr.nc)));
-  const draws = o.bootstrap === 0 ? [] : states.map((st, b) => {
-    o.onProgress?.('bootstrap', b + 1, count);
-    if (o.posteriorCoefficients === 'gaussian') return gaussianDraw(pr, st.hp, st.design, nu, rng, b, st.index, spendTotals);
-    const rows = o.posteriorCoefficients === 'bootstrap' ? movingBlockRows(n, o.blockLength, rng) : all;
-    return refitDraw(pr, st.hp, st.design, rows, b, st.index, spendTotals);
-  });
+  const draws =
+    o.bootstrap === 0
+      ? []
+      : states.map((st, b) => {
+          o.onProgress?.('bootstrap', b + 1, count);
+          if (o.posteriorCoefficients === 'gaussian') return gaussianDraw(pr, st.hp, st.design, nu, rng, b, st.index, spendTotals);
+          const rows = o.posteriorCoefficients === 'bootstrap' ? movingBlockRows(n, o.blockLength, rng) : all;
+          return refitDraw(pr, st.hp, st.design, rows, b, st.index, spendTotals);
+        });
   return {
-    draws, point: states[point].hp,
-    summary: { chains: sample.chains, generations: sample.generations, acceptance: sample.acceptance, effectiveWeeks: nu, draws: count, families: familyShares(pr, states.map((st) => st.hp)) },
+    draws,
+    point: states[point].hp,
+    summary: {
+      chains: sample.chains,
+      generations: sample.generations,
+      acceptance: sample.acceptance,
+      effectiveWeeks: nu,
+      draws: count,
+      families: familyShares(
+        pr,
+        states.map((st) => st.hp),
+      ),
+    },
   };
 }
 
 /** Share of the draws in each family, per media column with several families (absent when none has). */
 function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Record<string, number>> | undefined {
   const out: Record<string, Record<string, number>> = {};
-  pr.media.forEach((m, j) => {
+  pr.media.forEach((m) => {
     if (m.families.length < 2) return;
     const counts: Record<string, number> = {};
     for (const hp of hps) {
@@ -243,7 +268,11 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
   });
   const responses = channelResponses(pr, hp, design.ks, coef);
   const out: BootstrapDraw = {
-    draw, candidate, intercept, baselineCoefs: Array.from(coef.subarray(0, nb)), lambda: hp[dims - 1],
+    draw,
+    candidate,
+    intercept,
+    baselineCoefs: Array.from(coef.subarray(0, nb)),
+    lambda: hp[dims - 1],
     residualSd: Math.sqrt(sseDraw / Math.max(1, n - p - 1)),
     roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
     contribution: contribution.slice(0, nc),

@@ -64,7 +64,7 @@ export async function samplePosterior(spec: SearchSpec, s: PosteriorSettings): P
   const rng = new Rng(s.seed, 0x706f7374);
   const archive: number[][] = Array.from({ length: M0 }, (_, i) => Array.from(s.start.subarray(i * D, (i + 1) * D)));
   const x = new Float64Array(N * D);
-  for (let i = 0; i < N; i++) x.set(s.start.subarray((i % M0) * D, (i % M0 + 1) * D), i * D);
+  for (let i = 0; i < N; i++) x.set(s.start.subarray((i % M0) * D, ((i % M0) + 1) * D), i * D);
   const local = createEvaluator(spec);
   const evalLocal = (units: Float64Array, from: number, to: number, out: Float64Array): void => {
     for (let i = from; i < to; i++) evaluateCandidate(local, units, i * D, out, i * 3);

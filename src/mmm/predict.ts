@@ -145,7 +145,15 @@ export function predictBaseline(model: MmmModel, dates: Int32Array, given: Recor
   const ctrlTerms = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy');
   const series = ctrlTerms.map((b) => ({ name: b.name, values: givenOr(given, b.name, n, b.kind === 'dummy' ? 0 : (b.recentMean ?? 0)), dummy: b.kind === 'dummy' }));
   const cols = baselineColumns(dates, model.window.firstDay, { trend: model.baseline.some((b) => b.kind === 'trend'), fourierOrder: model.fourierOrder, period: model.seasonalityPeriod }, series, {});
-  const out: BaselineForecast = { intercept: model.intercept, trend: new Float64Array(n), seasonality: new Float64Array(n), controls: {}, factors: {}, organic: {}, total: new Float64Array(n).fill(model.intercept) };
+  const out: BaselineForecast = {
+    intercept: model.intercept,
+    trend: new Float64Array(n),
+    seasonality: new Float64Array(n),
+    controls: {},
+    factors: {},
+    organic: {},
+    total: new Float64Array(n).fill(model.intercept),
+  };
   const add = (target: Float64Array, coef: number, values: ArrayLike<number>): void => {
     for (let t = 0; t < n; t++) {
       target[t] += coef * values[t];

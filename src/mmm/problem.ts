@@ -83,15 +83,23 @@ const signCode = (s: CoefficientSign): number => (s === 'positive' ? 1 : s === '
  * @param labels how to name the window's ends in errors (default the fit options' names)
  * @throws UsageError for an unparseable date, an empty window or one reaching outside the data
  */
-export function resolveWindow(dates: Int32Array, window: { start: string; end: string } | undefined, labels = { start: 'fit option window.start', end: 'fit option window.end' }): { from: number; to: number } {
+export function resolveWindow(
+  dates: Int32Array,
+  window: { start: string; end: string } | undefined,
+  labels = { start: 'fit option window.start', end: 'fit option window.end' },
+): { from: number; to: number } {
   const n = dates.length;
   if (!window) return { from: 0, to: n - 1 };
   const start = parseDateToDay(String(window.start));
   const end = parseDateToDay(String(window.end));
   if (Number.isNaN(start)) throw new UsageError(`${labels.start}: unparseable date "${window.start}" (expected YYYY-MM-DD)`);
   if (Number.isNaN(end)) throw new UsageError(`${labels.end}: unparseable date "${window.end}" (expected YYYY-MM-DD)`);
-  if (start > dates[n - 1] + 6 || start < dates[0]) throw new UsageError(`${labels.start}: ${window.start} is ${start < dates[0] ? 'before the data\'s first' : 'after the data\'s last'} week (${dayToIso(start < dates[0] ? dates[0] : dates[n - 1])})`);
-  if (end > dates[n - 1] + 6 || end < dates[0]) throw new UsageError(`${labels.end}: ${window.end} is ${end < dates[0] ? 'before the data\'s first' : 'after the data\'s last'} week (${dayToIso(end < dates[0] ? dates[0] : dates[n - 1])})`);
+  if (start > dates[n - 1] + 6 || start < dates[0])
+    throw new UsageError(
+      `${labels.start}: ${window.start} is ${start < dates[0] ? "before the data's first" : "after the data's last"} week (${dayToIso(start < dates[0] ? dates[0] : dates[n - 1])})`,
+    );
+  if (end > dates[n - 1] + 6 || end < dates[0])
+    throw new UsageError(`${labels.end}: ${window.end} is ${end < dates[0] ? "before the data's first" : "after the data's last"} week (${dayToIso(end < dates[0] ? dates[0] : dates[n - 1])})`);
   if (end < start) throw new UsageError(`${labels.end}: the window ends (${window.end}) before it starts (${window.start})`);
   let from = -1;
   let to = -1;
@@ -114,7 +122,11 @@ function foldCuts(n: number, nValid: number, folds: number, coefCount: number): 
 /** Refuses per-name settings for names that are not a channel or organic variable (catches typos). */
 function checkNames(o: ResolvedFitOptions, media: string[], context: string[], paid: string[]): void {
   const known = new Set(media);
-  for (const [opt, map] of [['channelRanges', o.channelRanges], ['channelAdstock', o.channelAdstock], ['channelSaturation', o.channelSaturation]] as const) {
+  for (const [opt, map] of [
+    ['channelRanges', o.channelRanges],
+    ['channelAdstock', o.channelAdstock],
+    ['channelSaturation', o.channelSaturation],
+  ] as const) {
     for (const k of Object.keys(map)) if (!known.has(k)) throw new UsageError(`fit option ${opt}.${k}: not a channel or organic variable (${media.join(', ')})`);
   }
   for (const k of Object.keys(o.priors)) if (!paid.includes(k)) throw new UsageError(`fit option priors.${k}: not a paid channel (${paid.join(', ')})`);
@@ -179,22 +191,29 @@ function searchBox(media: MediaColumn[], o: ResolvedFitOptions): { lower: Float6
 function familyTables(media: MediaColumn[], o: ResolvedFitOptions) {
   const F = Math.max(...media.map((m) => m.families.length));
   const t = {
-    maxFam: F, famCount: Int8Array.from(media, (m) => m.families.length), famAd: new Int8Array(media.length * F), famSat: new Int8Array(media.length * F),
-    famLo: new Float64Array(media.length * F * 4), famHi: new Float64Array(media.length * F * 4), famLog: new Uint8Array(media.length * F * 4),
+    maxFam: F,
+    famCount: Int8Array.from(media, (m) => m.families.length),
+    famAd: new Int8Array(media.length * F),
+    famSat: new Int8Array(media.length * F),
+    famLo: new Float64Array(media.length * F * 4),
+    famHi: new Float64Array(media.length * F * 4),
+    famLog: new Uint8Array(media.length * F * 4),
   };
-  media.forEach((m, j) => m.families.forEach((f, i) => {
-    const g = j * F + i;
-    t.famAd[g] = adstockCode(f.adstock);
-    t.famSat[g] = SATURATION_CODE[f.saturation];
-    const rr = familyRanges(o, m.name, f);
-    f.names.forEach((nm, k) => {
-      const r = rr[nm as keyof ChannelRanges];
-      const log = LOG_SCALED.has(nm);
-      t.famLo[g * 4 + k] = log ? Math.log10(r[0]) : r[0];
-      t.famHi[g * 4 + k] = log ? Math.log10(r[1]) : r[1];
-      t.famLog[g * 4 + k] = log ? 1 : 0;
-    });
-  }));
+  media.forEach((m, j) =>
+    m.families.forEach((f, i) => {
+      const g = j * F + i;
+      t.famAd[g] = adstockCode(f.adstock);
+      t.famSat[g] = SATURATION_CODE[f.saturation];
+      const rr = familyRanges(o, m.name, f);
+      f.names.forEach((nm, k) => {
+        const r = rr[nm as keyof ChannelRanges];
+        const log = LOG_SCALED.has(nm);
+        t.famLo[g * 4 + k] = log ? Math.log10(r[0]) : r[0];
+        t.famHi[g * 4 + k] = log ? Math.log10(r[1]) : r[1];
+        t.famLog[g * 4 + k] = log ? 1 : 0;
+      });
+    }),
+  );
   return t;
 }
 
@@ -222,11 +241,32 @@ function kernelSpec(p: Omit<SearchProblem, 'spec'>): SearchSpec {
   const { o, media, base, cal } = p;
   const alphaDim = Int32Array.from(media, (m) => (m.families.length === 1 && m.families[0].saturation === 'hill' ? m.offset + m.families[0].names.indexOf('alpha') : -1));
   return {
-    nWeeks: p.n, warmup: p.warmup, cuts: p.cuts, horizon: p.nValid, nBase: p.nb, nChannels: p.nc, nMedia: p.nm, y: p.y, baseline: p.baseline,
-    baseSign: Int8Array.from(base.map((b) => signCode(b.sign))), interceptSign: o.interceptSign === 'non_negative' ? 1 : 0, spend: p.spend,
-    ...familyTables(media, o), hpOff: Int32Array.from([...media.map((m) => m.offset), p.dims - 1]), alphaDim, normalised: o.normalisedAdstock,
-    dims: p.dims, lower: p.lower, upper: p.upper, logScale: p.logScale, alphaPrior: alphaDim.some((d) => d >= 0) ? o.alphaPrior : 0,
-    calChannel: cal.channel, calFrom: cal.from, calTo: cal.to, calLift: cal.lift, calWeight: o.calibrationWeight,
+    nWeeks: p.n,
+    warmup: p.warmup,
+    cuts: p.cuts,
+    horizon: p.nValid,
+    nBase: p.nb,
+    nChannels: p.nc,
+    nMedia: p.nm,
+    y: p.y,
+    baseline: p.baseline,
+    baseSign: Int8Array.from(base.map((b) => signCode(b.sign))),
+    interceptSign: o.interceptSign === 'non_negative' ? 1 : 0,
+    spend: p.spend,
+    ...familyTables(media, o),
+    hpOff: Int32Array.from([...media.map((m) => m.offset), p.dims - 1]),
+    alphaDim,
+    normalised: o.normalisedAdstock,
+    dims: p.dims,
+    lower: p.lower,
+    upper: p.upper,
+    logScale: p.logScale,
+    alphaPrior: alphaDim.some((d) => d >= 0) ? o.alphaPrior : 0,
+    calChannel: cal.channel,
+    calFrom: cal.from,
+    calTo: cal.to,
+    calLift: cal.lift,
+    calWeight: o.calibrationWeight,
   };
 }
 
@@ -248,7 +288,12 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   const nBaseMax = (o.trend ? 1 : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
   const hyper = media.reduce((a, m) => a + m.dims, 0);
   const checked = checkWeeklyData(full, 1 + nBaseMax + nm + hyper + 1, nTrain, from);
-  checkNames(o, media.map((m) => m.name), [...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)], full.channels.map((c) => c.name));
+  checkNames(
+    o,
+    media.map((m) => m.name),
+    [...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)],
+    full.channels.map((c) => c.name),
+  );
   const coefCount = 1 + nBaseMax + nm;
   const cuts = foldCuts(n, nValid, o.folds, coefCount);
   if (nTrain < coefCount + 2) {
@@ -256,7 +301,10 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   }
   const data = from === 0 ? full : sliceWeekly(full, from, to + 1);
   const controls = checked.controls.map((c) => ({ ...c, values: c.values.slice(from) }));
-  const fc = factorColumns(checked.factors.map((f) => ({ name: f.name, values: f.values.slice(from) })), o.controlSigns);
+  const fc = factorColumns(
+    checked.factors.map((f) => ({ name: f.name, values: f.values.slice(from) })),
+    o.controlSigns,
+  );
   const base = [...baselineColumns(data.dates, data.dates[0], { trend: o.trend, fourierOrder: o.fourierOrder, period: o.seasonalityPeriod }, controls, o.controlSigns), ...fc.columns];
   const nb = base.length;
   const N = n + from;
@@ -266,9 +314,29 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   base.forEach((c, j) => baseline.set(c.values, j * n));
   const { lower, upper, logScale } = searchBox(media, o);
   const p = {
-    o, data, warmup: from, n, nc, nm, media, nValid, nTrain, folds: cuts.length, cuts,
-    warnings: [...checked.warnings, ...foldWarnings(base, cuts[0])], base, nb, factors: fc.summaries,
-    y: Float64Array.from(data.target), spend, baseline, dims: lower.length, lower, upper, logScale, cal: resolveCalibration(o.calibration, data),
+    o,
+    data,
+    warmup: from,
+    n,
+    nc,
+    nm,
+    media,
+    nValid,
+    nTrain,
+    folds: cuts.length,
+    cuts,
+    warnings: [...checked.warnings, ...foldWarnings(base, cuts[0])],
+    base,
+    nb,
+    factors: fc.summaries,
+    y: Float64Array.from(data.target),
+    spend,
+    baseline,
+    dims: lower.length,
+    lower,
+    upper,
+    logScale,
+    cal: resolveCalibration(o.calibration, data),
   };
   return { ...p, spec: kernelSpec(p) };
 }
@@ -278,7 +346,7 @@ export function decodeUnit(pr: SearchProblem, units: Float64Array, i: number): F
   const hp = new Float64Array(pr.dims);
   for (let d = 0; d < pr.dims; d++) {
     const v = pr.lower[d] + units[i * pr.dims + d] * (pr.upper[d] - pr.lower[d]);
-    hp[d] = pr.logScale[d] ? Math.pow(10, v) : v;
+    hp[d] = pr.logScale[d] ? 10 ** v : v;
   }
   return hp;
 }

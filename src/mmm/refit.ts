@@ -82,14 +82,21 @@ export function channelResponses(pr: SearchProblem, hp: Float64Array, ks: Float6
   const wbuf = new Float64Array(N);
   return pr.media.map((m, j) => {
     const { family, values: v } = columnParams(pr, j, hp);
-    const adstock: AdstockParams = family.adstock === 'geometric' ? { kind: 'geometric', theta: v.theta, normalised: o.normalisedAdstock }
-      : family.adstock === 'binomial' ? { kind: 'binomial', decay: v.decay, maxLag: Math.min(8, N - 1) }
-        : { kind: family.adstock, shape: v.shape, scale: v.scale, windowLength: N };
+    const adstock: AdstockParams =
+      family.adstock === 'geometric'
+        ? { kind: 'geometric', theta: v.theta, normalised: o.normalisedAdstock }
+        : family.adstock === 'binomial'
+          ? { kind: 'binomial', decay: v.decay, maxLag: Math.min(8, N - 1) }
+          : { kind: family.adstock, shape: v.shape, scale: v.scale, windowLength: N };
     const k = ks[j];
-    const saturation: SaturationParams = family.saturation === 'hill' ? { kind: 'hill', alpha: v.alpha, gamma: v.gamma, k, adstockMax: k / v.gamma }
-      : family.saturation === 'log' ? { kind: 'log', gamma: v.gamma, k, adstockMax: k / v.gamma }
-        : family.saturation === 'logistic' ? { kind: 'logistic', lam: v.lam, k, adstockMax: k * v.lam }
-          : { kind: 'michaelis_menten', ec: v.ec, k, adstockMax: k / v.ec };
+    const saturation: SaturationParams =
+      family.saturation === 'hill'
+        ? { kind: 'hill', alpha: v.alpha, gamma: v.gamma, k, adstockMax: k / v.gamma }
+        : family.saturation === 'log'
+          ? { kind: 'log', gamma: v.gamma, k, adstockMax: k / v.gamma }
+          : family.saturation === 'logistic'
+            ? { kind: 'logistic', lam: v.lam, k, adstockMax: k * v.lam }
+            : { kind: 'michaelis_menten', ec: v.ec, k, adstockMax: k / v.ec };
     const last = family.adstock === 'geometric' ? geometricAdstockInto(m.values, 0, N, v.theta, false, 0, wbuf, 0) : 0;
     const recent = Array.from(family.adstock === 'geometric' ? m.values.subarray(Math.max(0, N - 8)) : m.values);
     return { name: m.name, adstock, saturation, coef: coef[nb + j], carry: { lastAdstock: last, recentSpend: recent } };

@@ -28,7 +28,14 @@ export function solveSignBoundedQuadratic(A: ArrayLike<number>, c: ArrayLike<num
  * @param interceptSign 'non_negative' bounds the intercept at >= 0 (the fit without an intercept when it would be negative); default 'free'
  * @returns intercept and coefficients in the original units of the columns
  */
-export function fitSignedRidge(columns: ArrayLike<number>[], y: ArrayLike<number>, lambda: number, signs: CoefficientSign[], rows?: ArrayLike<number>, interceptSign: 'free' | 'non_negative' = 'free'): { intercept: number; coefficients: Float64Array } {
+export function fitSignedRidge(
+  columns: ArrayLike<number>[],
+  y: ArrayLike<number>,
+  lambda: number,
+  signs: CoefficientSign[],
+  rows?: ArrayLike<number>,
+  interceptSign: 'free' | 'non_negative' = 'free',
+): { intercept: number; coefficients: Float64Array } {
   const n = y.length;
   const p = columns.length;
   if (signs.length !== p) throw new RangeError(`fitSignedRidge: ${p} columns but ${signs.length} signs`);

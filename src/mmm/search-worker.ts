@@ -90,12 +90,14 @@ export class EvaluatorPool {
     pool.out = new Float64Array(new SharedArrayBuffer(maxBatch * 3 * 8));
     pool.ctrl = new Int32Array(new SharedArrayBuffer(5 * 4));
     try {
-      await Promise.all(pool.workers.slice(0, workers).map((w) => {
-        w.ref();
-        const r = reply<string>(w);
-        w.postMessage({ spec, units: pool.units.buffer, out: pool.out.buffer, ctrl: pool.ctrl.buffer, dims });
-        return r;
-      }));
+      await Promise.all(
+        pool.workers.slice(0, workers).map((w) => {
+          w.ref();
+          const r = reply<string>(w);
+          w.postMessage({ spec, units: pool.units.buffer, out: pool.out.buffer, ctrl: pool.ctrl.buffer, dims });
+          return r;
+        }),
+      );
     } catch (e) {
       await pool.close();
       throw e;

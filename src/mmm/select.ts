@@ -44,9 +44,10 @@ export function selectCandidate(pr: SearchProblem, search: SearchResult): Select
     chosen = r.chosen;
     members = r.members;
   }
-  const rule = o.selection === 'rssd'
-    ? `lowest DECOMP.RSSD among candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`
-    : `medoid of the channel contributions of the ${members.length} candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`;
+  const rule =
+    o.selection === 'rssd'
+      ? `lowest DECOMP.RSSD among candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`
+      : `medoid of the channel contributions of the ${members.length} candidates with objective <= (1 + ${o.selectionTolerance}) x the best; then refit on all ${n} weeks`;
   const nCal = cal.channel.length;
   const objective = `validation NRMSE x (1 + ${spec.alphaPrior} x sum over channels of (ln(alpha / geometric middle of its range) / ln(sqrt(hi / lo)))^2)${nCal > 0 ? ` x (1 + ${o.calibrationWeight} x MAPE.LIFT over ${nCal} lift ${nCal === 1 ? 'study' : 'studies'})` : ''}`;
   return { chosen, hp: decodeUnit(pr, search.units, chosen), members, rule, objective };
@@ -67,7 +68,8 @@ export function candidateReporter(pr: SearchProblem, search: SearchResult): (i: 
     evaluateCandidate(calEv, search.units, i * dims, calOut, 0);
     return calEv.mapeLift as number;
   };
-  const objectiveFactor = (h: Float64Array, mapeLift: number): number => (1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, spec.alphaDim, lower, upper) : 0)) * (1 + o.calibrationWeight * mapeLift);
+  const objectiveFactor = (h: Float64Array, mapeLift: number): number =>
+    (1 + spec.alphaPrior * (spec.alphaPrior > 0 ? alphaPriorTerm(h, spec.alphaDim, lower, upper) : 0)) * (1 + o.calibrationWeight * mapeLift);
   return (i: number): Candidate => {
     const hp = decodeUnit(pr, search.units, i);
     const hyperparameters: Record<string, Record<string, number>> = {};
@@ -78,9 +80,14 @@ export function candidateReporter(pr: SearchProblem, search: SearchResult): (i: 
     const mapeLift = calibrated ? mapeLiftOf(i) : 0;
     const s = search.scores;
     const c: Candidate = {
-      trial: Math.floor(i / search.iterations), index: i % search.iterations,
-      objective: s[i * 3], validationNrmse: s[i * 3] / objectiveFactor(hp, mapeLift), decompRssd: s[i * 3 + 1], trainNrmse: s[i * 3 + 2],
-      lambda: hp[dims - 1], hyperparameters,
+      trial: Math.floor(i / search.iterations),
+      index: i % search.iterations,
+      objective: s[i * 3],
+      validationNrmse: s[i * 3] / objectiveFactor(hp, mapeLift),
+      decompRssd: s[i * 3 + 1],
+      trainNrmse: s[i * 3 + 2],
+      lambda: hp[dims - 1],
+      hyperparameters,
     };
     if (calibrated) c.mapeLift = mapeLift;
     return c;

@@ -23,7 +23,11 @@ export function spendTotals(pr: SearchProblem): number[] {
 export function marginalRoas(pr: SearchProblem, responses: ChannelResponse[], totals: number[]): number[] {
   return responses.map((r, j) => {
     const x = pr.media[j].values;
-    const up = mediaEffect(r, Array.from(x, (v) => v * 1.01), null);
+    const up = mediaEffect(
+      r,
+      Array.from(x, (v) => v * 1.01),
+      null,
+    );
     const now = mediaEffect(r, x, null);
     let d = 0;
     for (let t = pr.warmup; t < x.length; t++) d += up[t] - now[t];
@@ -41,7 +45,13 @@ export function organicSummaries(pr: SearchProblem, responses: ChannelResponse[]
     for (let t = from; t < pr.n; t++) recent += x[t] / (pr.n - from);
     const c = contribution[pr.nc + i];
     const interval = pr.o.estimator === 'posterior' ? percentileInterval : recentredInterval;
-    const [contributionLow, contributionHigh] = draws.length ? interval(draws.map((d) => (d.organicContribution ?? [])[i]), c, pr.o.intervalLevel) : [c, c];
+    const [contributionLow, contributionHigh] = draws.length
+      ? interval(
+          draws.map((d) => (d.organicContribution ?? [])[i]),
+          c,
+          pr.o.intervalLevel,
+        )
+      : [c, c];
     return { ...r, activity: x.reduce((a, b) => a + b, 0), recentMean: recent, contribution: c, targetShare: total !== 0 ? c / total : 0, contributionLow, contributionHigh };
   });
 }
@@ -56,12 +66,32 @@ export function channelSummaries(pr: SearchProblem, responses: ChannelResponse[]
   const interval = pr.o.estimator === 'posterior' ? percentileInterval : recentredInterval;
   return responses.map((r, j) => {
     const roas = totals[j] > 0 ? contribution[j] / totals[j] : 0;
-    const [roasLow, roasHigh] = draws.length ? interval(draws.map((d) => d.roas[j]), roas, level) : [roas, roas];
-    const [contributionLow, contributionHigh] = draws.length ? interval(draws.map((d) => d.contribution[j]), contribution[j], level) : [contribution[j], contribution[j]];
+    const [roasLow, roasHigh] = draws.length
+      ? interval(
+          draws.map((d) => d.roas[j]),
+          roas,
+          level,
+        )
+      : [roas, roas];
+    const [contributionLow, contributionHigh] = draws.length
+      ? interval(
+          draws.map((d) => d.contribution[j]),
+          contribution[j],
+          level,
+        )
+      : [contribution[j], contribution[j]];
     return {
-      ...r, spend: totals[j], spendShare: totalSpend > 0 ? totals[j] / totalSpend : 0,
-      contribution: contribution[j], contributionShare: totalContribution > 0 ? contribution[j] / totalContribution : 0,
-      roas, roasLow, roasHigh, contributionLow, contributionHigh, mroas: mroas[j],
+      ...r,
+      spend: totals[j],
+      spendShare: totalSpend > 0 ? totals[j] / totalSpend : 0,
+      contribution: contribution[j],
+      contributionShare: totalContribution > 0 ? contribution[j] / totalContribution : 0,
+      roas,
+      roasLow,
+      roasHigh,
+      contributionLow,
+      contributionHigh,
+      mroas: mroas[j],
     };
   });
 }
@@ -83,7 +113,9 @@ export function uncertaintyWarnings(pr: SearchProblem, channels: ChannelSummary[
     for (let t = 0; t < pr.n; t++) min = Math.min(min, x[t]);
     const mean = c.spend / pr.n;
     const floor = min > 0.05 * mean ? `; its spend never fell below ${Math.round((100 * min) / mean)}% of its average, so its response below that was never observed` : '';
-    out.push(`${c.name}: the data leave its ROAS uncertain (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}${floor}); a lift test of it (calibration.csv, or mmm fit --calibration) would pin it down`);
+    out.push(
+      `${c.name}: the data leave its ROAS uncertain (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}${floor}); a lift test of it (calibration.csv, or mmm fit --calibration) would pin it down`,
+    );
   });
   return out;
 }
@@ -118,7 +150,15 @@ export function calibrationReport(pr: SearchProblem, refit: Refit): MmmModel['ca
     let m = 0;
     for (let t = cal.from[k]; t <= cal.to[k]; t++) m += refit.design.cols[(nb + j) * n + t];
     const modelled = refit.coef[nb + j] * m;
-    return { channel: st.channel, from: dayToIso(parseDateToDay(String(st.from))), to: dayToIso(parseDateToDay(String(st.to))), weeks: cal.to[k] - cal.from[k] + 1, lift: st.lift, modelled, error: (modelled - st.lift) / st.lift };
+    return {
+      channel: st.channel,
+      from: dayToIso(parseDateToDay(String(st.from))),
+      to: dayToIso(parseDateToDay(String(st.to))),
+      weeks: cal.to[k] - cal.from[k] + 1,
+      lift: st.lift,
+      modelled,
+      error: (modelled - st.lift) / st.lift,
+    };
   });
   return { weight: o.calibrationWeight, mapeLift: studies.reduce((a, st) => a + Math.abs(st.error), 0) / studies.length, studies };
 }
@@ -148,7 +188,9 @@ export function dominantContextWarnings(pr: SearchProblem, refit: Refit, parts: 
     for (const j of p.columns) for (let t = 0; t < pr.n; t++) effect += refit.coef[j] * refit.design.cols[j * pr.n + t];
     const share = effect / total;
     if (share > DOMINANT_CONTEXT_SHARE) {
-      out.push(`${p.name} explains ${(100 * share).toFixed(1)}% of ${pr.data.targetName} over the modelling window (more than ${100 * DOMINANT_CONTEXT_SHARE}%): it carries the baseline's level rather than its week-to-week movement, so the media effects are measured against it; check that it is not driven by the media or the target itself, or leave it out`);
+      out.push(
+        `${p.name} explains ${(100 * share).toFixed(1)}% of ${pr.data.targetName} over the modelling window (more than ${100 * DOMINANT_CONTEXT_SHARE}%): it carries the baseline's level rather than its week-to-week movement, so the media effects are measured against it; check that it is not driven by the media or the target itself, or leave it out`,
+      );
     }
   }
   return out;
@@ -160,5 +202,7 @@ export function dominantContextWarnings(pr: SearchProblem, refit: Refit, parts: 
  */
 export function interceptWarning(pr: SearchProblem, refit: Refit, freeIntercept: number): string[] {
   if (pr.o.interceptSign !== 'non_negative' || refit.intercept !== 0 || !(freeIntercept < 0)) return [];
-  return [`the intercept sits at its bound 0 (with a free intercept the fit puts it at ${freeIntercept.toFixed(2)}): the other terms carry the baseline's level, so check that no control stands in for it (see the controls' shares); interceptSign 'free' (mmm fit --intercept-sign free) lifts the bound`];
+  return [
+    `the intercept sits at its bound 0 (with a free intercept the fit puts it at ${freeIntercept.toFixed(2)}): the other terms carry the baseline's level, so check that no control stands in for it (see the controls' shares); interceptSign 'free' (mmm fit --intercept-sign free) lifts the bound`,
+  ];
 }

@@ -98,17 +98,20 @@ export function restatedHistory(data: WeeklyData, fitted: FittedInput, model: Mm
   if (!('dates' in fitted)) return restatedTarget(data, fitted, start, model.window.weeks);
   const rowOf = new Map(Array.from(data.dates, (d, i) => [d, i]));
   const pairs = Array.from(fitted.dates, (d, i) => [i, rowOf.get(d)] as const).filter((p): p is readonly [number, number] => p[1] !== undefined);
-  const now = data;
-  const then = fitted;
-  const numeric = (a: NamedSeries[] = [], b: NamedSeries[] = []) => a.flatMap((s) => b.filter((x) => x.name === s.name).map((x) => ({ name: s.name, then: s.values, now: x.values })));
-  const columns = [{ name: data.targetName, then: then.target, now: data.target }, ...numeric(then.channels, now.channels), ...numeric(then.organic, now.organic), ...numeric(then.controls, now.controls)];
+  const numeric = (a: NamedSeries[] = [], b: NamedSeries[] = []) => a.flatMap((s) => b.filter((x) => x.name === s.name).map((x) => ({ name: s.name, before: s.values, now: x.values })));
+  const columns = [
+    { name: data.targetName, before: fitted.target, now: data.target },
+    ...numeric(fitted.channels, data.channels),
+    ...numeric(fitted.organic, data.organic),
+    ...numeric(fitted.controls, data.controls),
+  ];
   const reasons: string[] = [];
   for (const c of columns) {
-    const moved = pairs.filter(([i, j]) => Math.abs(c.now[j] - c.then[i]) > RESTATED * Math.max(1, Math.abs(c.then[i])));
-    if (moved.length) reasons.push(restatedReason(c.name, data.dates[moved[0][1]], c.then[moved[0][0]].toFixed(2), c.now[moved[0][1]].toFixed(2), moved.length));
+    const moved = pairs.filter(([i, j]) => Math.abs(c.now[j] - c.before[i]) > RESTATED * Math.max(1, Math.abs(c.before[i])));
+    if (moved.length) reasons.push(restatedReason(c.name, data.dates[moved[0][1]], c.before[moved[0][0]].toFixed(2), c.now[moved[0][1]].toFixed(2), moved.length));
   }
-  for (const f of then.factors ?? []) {
-    const g = (now.factors ?? []).find((x) => x.name === f.name);
+  for (const f of fitted.factors ?? []) {
+    const g = (data.factors ?? []).find((x) => x.name === f.name);
     const moved = g ? pairs.filter(([i, j]) => g.values[j] !== f.values[i]) : [];
     if (g && moved.length) reasons.push(restatedReason(f.name, data.dates[moved[0][1]], `"${f.values[moved[0][0]]}"`, `"${g.values[moved[0][1]]}"`, moved.length));
   }
@@ -153,7 +156,10 @@ function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: nu
   else if (Math.abs(errorMean) * Math.sqrt(recent.length) > th.errorBandSigma) reasons.push(`recent error is biased: mean ${errorMean.toFixed(2)} residual sd over ${recent.length} week(s)`);
   for (const ch of data.channels) {
     const r = spendOutsideRange(ch, start, end, from, th.spendRangeTolerance);
-    if (r !== null) reasons.push(`spend of ${ch.name} in the week of ${dayToIso(data.dates[r.t])} (${r.v.toFixed(0)}) is outside the range the model saw (${r.lo.toFixed(0)} to ${r.hi.toFixed(0)}, +/- ${Math.round(100 * th.spendRangeTolerance)}%)`);
+    if (r !== null)
+      reasons.push(
+        `spend of ${ch.name} in the week of ${dayToIso(data.dates[r.t])} (${r.v.toFixed(0)}) is outside the range the model saw (${r.lo.toFixed(0)} to ${r.hi.toFixed(0)}, +/- ${Math.round(100 * th.spendRangeTolerance)}%)`,
+      );
   }
   if (newWeeks > th.maxModelAgeWeeks) reasons.push(`the model is ${newWeeks} weeks old (limit ${th.maxModelAgeWeeks})`);
   if (reasons.length) return { decision: 'refit', reasons, newWeeks, errorRms, errorMean, weekly };

@@ -27,21 +27,12 @@ import type { LinearModel, LinearSolution } from './solver.ts';
 import { resolveProblem } from './resolve.ts';
 import { parseAllocationProblem } from './schema.ts';
 import { findConflict, simpleConflict } from './conflicts.ts';
-import type {
-  AllocationProblem,
-  AllocationResult,
-  BindingConstraint,
-  PeriodResult,
-  ResolvedChannel,
-  ResolvedProblem,
-  SolverDiagnostics,
-} from './types.ts';
+import type { AllocationProblem, AllocationResult, BindingConstraint, PeriodResult, ResolvedChannel, ResolvedProblem, SolverDiagnostics } from './types.ts';
 
 /** A number for a message: six significant digits (the exact value is in the result's `limit`). */
 const short = (v: number | null): number | null => (v === null ? null : Number(v.toPrecision(6)));
 
-const isSmoothCurve = (c: ResolvedChannel) =>
-  c.revenue.type === 'hill' || c.revenue.type === 'log' || (c.clvCurve !== null && (c.clvCurve.type === 'hill' || c.clvCurve.type === 'log'));
+const isSmoothCurve = (c: ResolvedChannel) => c.revenue.type === 'hill' || c.revenue.type === 'log' || (c.clvCurve !== null && (c.clvCurve.type === 'hill' || c.clvCurve.type === 'log'));
 
 /** Result of the inner solve loop. */
 export interface CoreSolve {
@@ -69,11 +60,7 @@ export interface CoreSolve {
 function channelDomain(problem: ResolvedProblem, t: number, i: number, capScale: number): { upper: number; tail: boolean; softCap: boolean } {
   const ch = problem.periods[t].channels[i];
   if (Number.isFinite(ch.hi)) return { upper: Math.max(ch.hi, 0), tail: false, softCap: false };
-  const forced = Math.max(
-    ch.lo,
-    ch.minIfActive,
-    ...problem.constraints.map((c) => (c.kind === 'group' && c.channels.includes(i) && c.min !== null ? c.min : 0)),
-  );
+  const forced = Math.max(ch.lo, ch.minIfActive, ...problem.constraints.map((c) => (c.kind === 'group' && c.channels.includes(i) && c.min !== null ? c.min : 0)));
   if (!isSmoothCurve(ch)) {
     const knots = [saturationSpend(ch.revenue), ch.clvCurve ? saturationSpend(ch.clvCurve) : 0].filter(Number.isFinite);
     const kn = ch.revenue.type === 'tiers' || ch.revenue.type === 'points' ? lastKnot(ch) : 0;
@@ -201,7 +188,7 @@ function snapBudgets(problem: ResolvedProblem, X: number[][], previous: { x: num
     let budget = problem.periods[t].budget;
     if (budget === null) continue;
     if (problem.reinvestRate > 0) {
-      const prevRevenue = t > 0 ? evaluatePlan(problem, out).perPeriod[t - 1].revenue : previous?.revenue ?? 0;
+      const prevRevenue = t > 0 ? evaluatePlan(problem, out).perPeriod[t - 1].revenue : (previous?.revenue ?? 0);
       budget += problem.reinvestRate * prevRevenue;
     }
     const chans = problem.periods[t].channels;
@@ -240,12 +227,7 @@ const GLOBAL_ROUNDS = 6;
  * (revenue feeds the budget, so upper-bounding PWLs are no relaxation) by one
  * global MIP on the fine grid followed by LP refinement inside its choices.
  */
-export function solveCore(
-  highs: Highs,
-  problem: ResolvedProblem,
-  previous: { x: number[]; revenue: number } | null = null,
-  maxRounds = 12,
-): CoreSolve {
+export function solveCore(highs: Highs, problem: ResolvedProblem, previous: { x: number[]; revenue: number } | null = null, maxRounds = 12): CoreSolve {
   if (!needsMip(problem) || maxRounds <= 1) return refineLoop(highs, problem, previous, maxRounds);
   if (problem.reinvestRate === 0) {
     const g = globalSearch(highs, problem, previous, maxRounds);
@@ -265,13 +247,7 @@ export function solveCore(
 const sign = (problem: ResolvedProblem) => (problem.objective === 'efficiency' ? -1 : 1);
 
 /** LP refinement of the problem restricted to plan X's discrete choices; null unless it gives a plan feasible on the true curves. */
-function localSolve(
-  highs: Highs,
-  problem: ResolvedProblem,
-  X: number[][],
-  previous: { x: number[]; revenue: number } | null,
-  maxRounds: number,
-): { core: CoreSolve; value: number } | null {
+function localSolve(highs: Highs, problem: ResolvedProblem, X: number[][], previous: { x: number[]; revenue: number } | null, maxRounds: number): { core: CoreSolve; value: number } | null {
   const localProblem = restrictAround(problem, X);
   const local = refineLoop(highs, localProblem, previous, maxRounds, undefined, true);
   if (local.status !== 'optimal' || constraintViolations(problem, local.X, 1e-7, previous).length > 0) return null;
@@ -292,12 +268,7 @@ function localSolve(
  *     MIP plan and the best plan and repeat.
  * Returns null when no round yields a feasible plan (the caller falls back).
  */
-function globalSearch(
-  highs: Highs,
-  problem: ResolvedProblem,
-  previous: { x: number[]; revenue: number } | null,
-  maxRounds: number,
-): CoreSolve | null {
+function globalSearch(highs: Highs, problem: ResolvedProblem, previous: { x: number[]; revenue: number } | null, maxRounds: number): CoreSolve | null {
   const sg = sign(problem);
   let inner = initialPwls(problem, true, false, GLOBAL_INITIAL_REL, GLOBAL_CONVEX_REL);
   let best: { core: CoreSolve; value: number } | null = null;
@@ -322,7 +293,7 @@ function globalSearch(
     // refine the bounding grids where the MIP went and where the best plan is
     let changed = false;
     // only where the bounding PWL is loose at the point (the gap is the sum of these looseness terms)
-    const loose = 0.02 * gapTarget * Math.max(Math.abs(best?.value ?? bound), 1e-12) / Math.max(1, problem.channelNames.length * problem.periods.length);
+    const loose = (0.02 * gapTarget * Math.max(Math.abs(best?.value ?? bound), 1e-12)) / Math.max(1, problem.channelNames.length * problem.periods.length);
     inner = inner.map((row, t) =>
       row.map((p, i) => {
         const ch = problem.periods[t].channels[i];
@@ -370,7 +341,7 @@ function restrictAround(problem: ResolvedProblem, X: number[][]): ResolvedProble
         }
         const concave = isConcaveOn(ch.revenue, Infinity) && (!ch.clvCurve || isConcaveOn(ch.clvCurve, Infinity));
         if (!concave && hi > 0) {
-          const infl = Math.max(inflectionPoint(ch.revenue) ?? 0, ch.clvCurve ? inflectionPoint(ch.clvCurve) ?? 0 : 0);
+          const infl = Math.max(inflectionPoint(ch.revenue) ?? 0, ch.clvCurve ? (inflectionPoint(ch.clvCurve) ?? 0) : 0);
           const allHill = ch.revenue.type === 'hill' && (!ch.clvCurve || ch.clvCurve.type === 'hill');
           if (allHill && x >= infl) lo = Math.max(lo, infl);
           else if (allHill) {
@@ -463,7 +434,15 @@ function refineLoop(
         if (pwl.softCap && x >= pwl.bp[K] * (1 - 1e-9)) {
           changed = true;
           const upper = Math.max(4 * pwl.bp[K], 2 * x);
-          const ext = buildBreakpoints(curvesOf(ch), upper, { concave: 1, convex: 1, revScale: 1 / (1e-3 * Math.max(responseValue(ch.revenue, upper), 1e-300)), clvScale: 0 }, [...pwl.bp, x], true, true, pwl.bp[0]);
+          const ext = buildBreakpoints(
+            curvesOf(ch),
+            upper,
+            { concave: 1, convex: 1, revScale: 1 / (1e-3 * Math.max(responseValue(ch.revenue, upper), 1e-300)), clvScale: 0 },
+            [...pwl.bp, x],
+            true,
+            true,
+            pwl.bp[0],
+          );
           return ext;
         }
         if (!isSmoothCurve(ch)) return pwl;
@@ -487,9 +466,33 @@ function refineLoop(
     pwls = next;
   }
   if (!best) {
-    return { status: 'error', message: 'no plan satisfying every constraint on the true curves was found (the piecewise-linear model was too coarse); try a smaller tolerance', X: [], pwls, model: null, map: null, solution: null, solves, linearisedObjective: linearised, mip, bound: NaN };
+    return {
+      status: 'error',
+      message: 'no plan satisfying every constraint on the true curves was found (the piecewise-linear model was too coarse); try a smaller tolerance',
+      X: [],
+      pwls,
+      model: null,
+      map: null,
+      solution: null,
+      solves,
+      linearisedObjective: linearised,
+      mip,
+      bound: NaN,
+    };
   }
-  return { status: 'optimal', message: 'optimal', X: best.X, pwls: best.pwls, model: best.model, map: best.map, solution: best.solution, solves, linearisedObjective: best.solution.objective, mip, bound: NaN };
+  return {
+    status: 'optimal',
+    message: 'optimal',
+    X: best.X,
+    pwls: best.pwls,
+    model: best.model,
+    map: best.map,
+    solution: best.solution,
+    solves,
+    linearisedObjective: best.solution.objective,
+    mip,
+    bound: NaN,
+  };
 }
 
 function curvesClv(ch: ResolvedChannel, x: number): number {
@@ -544,7 +547,12 @@ function shadowPrices(highs: Highs, problem: ResolvedProblem, core: CoreSolve, X
       const d = 1e-7 * Math.max(x, 1e-3);
       const pts = new Set(pwl.bp.filter((b) => Math.abs(b - x) > 4 * d));
       for (const v of [x - d, x, x + d]) if (v > 0 && v < pwl.bp[K]) pts.add(v);
-      return makePwl(curvesOf(ch), [...pts].sort((a, b) => a - b), pwl.tail ? pwl.bp[K] : null, pwl.softCap);
+      return makePwl(
+        curvesOf(ch),
+        [...pts].sort((a, b) => a - b),
+        pwl.tail ? pwl.bp[K] : null,
+        pwl.softCap,
+      );
     }),
   );
   // MIPs: the LP of the problem restricted to the MIP's discrete choices (binaries fixed)
@@ -630,12 +638,19 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
     const x = X[t];
     p.channels.forEach((ch, i) => {
       const colDual = rc ? rc[t][i] : null;
-      if (ch.lo > 0 && near(x[i], ch.lo)) out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${short(ch.lo)}`, activity: x[i], limit: ch.lo, shadowPrice: colDual });
+      if (ch.lo > 0 && near(x[i], ch.lo))
+        out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${short(ch.lo)}`, activity: x[i], limit: ch.lo, shadowPrice: colDual });
       if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) {
         out.push({ id: `${pfx(t)}channels[${ch.name}].max`, description: `${ch.name} at its maximum ${short(ch.hi)}`, activity: x[i], limit: ch.hi, shadowPrice: colDual });
       }
       if (ch.minIfActive > 0 && ch.lo === 0 && near(x[i], ch.minIfActive)) {
-        out.push({ id: `${pfx(t)}channels[${ch.name}].minIfActive`, description: `${ch.name} active at its minimum active spend ${short(ch.minIfActive)}`, activity: x[i], limit: ch.minIfActive, shadowPrice: rowDual(`${pfx(t)}channels[${ch.name}].minIfActive`) });
+        out.push({
+          id: `${pfx(t)}channels[${ch.name}].minIfActive`,
+          description: `${ch.name} active at its minimum active spend ${short(ch.minIfActive)}`,
+          activity: x[i],
+          limit: ch.minIfActive,
+          shadowPrice: rowDual(`${pfx(t)}channels[${ch.name}].minIfActive`),
+        });
       }
     });
     const spend = totals.perPeriod[t].spend;
@@ -654,14 +669,22 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
       } else if (c.kind === 'ratio') {
         const l = c.left.reduce((a, i) => a + x[i], 0);
         const r = c.factor * c.right.reduce((a, i) => a + x[i], 0);
-        if (Math.abs(l - r) <= 1e-6 * Math.max(1, l, r) && (l > 0 || r > 0)) out.push({ id, description: `ratio holds with equality (left ${short(l)}, factor x right ${short(r)})`, activity: l - r, limit: 0, shadowPrice: rowDual(id) });
+        if (Math.abs(l - r) <= 1e-6 * Math.max(1, l, r) && (l > 0 || r > 0))
+          out.push({ id, description: `ratio holds with equality (left ${short(l)}, factor x right ${short(r)})`, activity: l - r, limit: 0, shadowPrice: rowDual(id) });
       } else {
         const lhs = revenue - c.value * spend;
-        if (Math.abs(lhs) <= 1e-6 * Math.max(1, revenue)) out.push({ id, description: `ROAS at its floor ${c.value}`, activity: spend > 0 ? revenue / spend : 0, limit: c.value, shadowPrice: rowDual(id) });
+        if (Math.abs(lhs) <= 1e-6 * Math.max(1, revenue))
+          out.push({ id, description: `ROAS at its floor ${c.value}`, activity: spend > 0 ? revenue / spend : 0, limit: c.value, shadowPrice: rowDual(id) });
       }
     }
     if (problem.targetRevenue !== null && near(revenue, problem.targetRevenue)) {
-      out.push({ id: `${pfx(t)}target.revenue`, description: `revenue at its target ${short(problem.targetRevenue)}`, activity: revenue, limit: problem.targetRevenue, shadowPrice: rowDual(`${pfx(t)}target.revenue`) });
+      out.push({
+        id: `${pfx(t)}target.revenue`,
+        description: `revenue at its target ${short(problem.targetRevenue)}`,
+        activity: revenue,
+        limit: problem.targetRevenue,
+        shadowPrice: rowDual(`${pfx(t)}target.revenue`),
+      });
     }
     if (t > 0) {
       p.channels.forEach((ch, i) => {
@@ -670,7 +693,13 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
         if (problem.maxChangeAbsolute !== null && near(Math.abs(d), problem.maxChangeAbsolute) && problem.maxChangeAbsolute > 0) {
           out.push({ id, description: `${ch.name} changes by the most allowed`, activity: d, limit: problem.maxChangeAbsolute * Math.sign(d), shadowPrice: rowDual(id) });
         } else if (problem.maxChangeRelative !== null && X[t - 1][i] > 0 && near(Math.abs(d), problem.maxChangeRelative * X[t - 1][i])) {
-          out.push({ id: `${id}.relative`, description: `${ch.name} changes by the most allowed (relative)`, activity: d, limit: problem.maxChangeRelative * X[t - 1][i] * Math.sign(d), shadowPrice: rowDual(id) });
+          out.push({
+            id: `${id}.relative`,
+            description: `${ch.name} changes by the most allowed (relative)`,
+            activity: d,
+            limit: problem.maxChangeRelative * X[t - 1][i] * Math.sign(d),
+            shadowPrice: rowDual(id),
+          });
         }
       });
     }
@@ -699,7 +728,6 @@ function emptyResult(problem: ResolvedProblem, status: AllocationResult['status'
   };
 }
 
-
 /**
  * Intervals the polish may move each channel in: anywhere within its bounds
  * for a concave curve; for an S-curve beyond its inflection point, the concave
@@ -718,7 +746,7 @@ function pieceBounds(problem: ResolvedProblem, core: CoreSolve, X: number[][]): 
       let lo = 0;
       let hi = Math.max(bp[bp.length - 1], x);
       const concave = isConcaveOn(ch.revenue, Infinity) && (!ch.clvCurve || isConcaveOn(ch.clvCurve, Infinity));
-      const infl = Math.max(inflectionPoint(ch.revenue) ?? 0, ch.clvCurve ? inflectionPoint(ch.clvCurve) ?? 0 : 0);
+      const infl = Math.max(inflectionPoint(ch.revenue) ?? 0, ch.clvCurve ? (inflectionPoint(ch.clvCurve) ?? 0) : 0);
       if (concave) {
         hi = ch.hi;
       } else if (infl > 0 && x > infl && (ch.clvCurve === null || ch.clvCurve.type === 'hill') && ch.revenue.type === 'hill') {

@@ -99,14 +99,7 @@ function chordError(fn: (x: number) => number, a: number, b: number): { err: num
   return { err, convex: signed < 0 };
 }
 
-function bisect(
-  c: ChannelCurves,
-  a: number,
-  b: number,
-  tol: { concave: number; convex: number; revScale: number; clvScale: number },
-  out: number[],
-  depth: number,
-): void {
+function bisect(c: ChannelCurves, a: number, b: number, tol: { concave: number; convex: number; revScale: number; clvScale: number }, out: number[], depth: number): void {
   let split = false;
   if (depth < 48 && b - a > 1e-12 * Math.max(1, b)) {
     const r = chordError((x) => responseValue(c.revenue, x), a, b);
@@ -201,7 +194,15 @@ export function refineAround(c: ChannelCurves, p: ChannelPwl, x: number, minHalf
     }
   }
   if (!changed) return { pwl: p, changed: false };
-  return { pwl: makePwl(c, [...set].sort((a, b) => a - b), p.tail ? bp[K] : null, p.softCap), changed };
+  return {
+    pwl: makePwl(
+      c,
+      [...set].sort((a, b) => a - b),
+      p.tail ? bp[K] : null,
+      p.softCap,
+    ),
+    changed,
+  };
 }
 
 /** Largest |f''| scale helper for tests and diagnostics: max chord error of the revenue PWL on [0, bp[K]]. */
@@ -242,7 +243,8 @@ function chordLift(curve: CurveSpec, a: number, b: number): number {
   const da = marginalRoi(curve, a);
   const db = marginalRoi(curve, b);
   let gap: number;
-  if (!Number.isFinite(da)) gap = fb - db * (b - a) - fa; // tangent at b, evaluated at a, minus the chord there
+  if (!Number.isFinite(da))
+    gap = fb - db * (b - a) - fa; // tangent at b, evaluated at a, minus the chord there
   else if (da - db <= 1e-15 * Math.max(1, Math.abs(da))) gap = 0;
   else {
     const xc = Math.min(b, Math.max(a, (fb - fa + da * a - db * b) / (da - db)));

@@ -47,7 +47,10 @@ export function simpleConflict(problem: ResolvedProblem): Conflict | null {
           return { constraints: [id, ...c.channels.map((i) => `${pfx(t)}channels[${name(i)}].max`)], explanation: `${id} needs at least ${c.min} but its channels may take at most ${gMax}` };
         }
         if (c.max !== null && gMin > c.max * (1 + 1e-12)) {
-          return { constraints: [id, ...c.channels.filter((i) => minOf(i) > 0).map((i) => `${pfx(t)}channels[${name(i)}].min`)], explanation: `${id} allows at most ${c.max} but its channels' minimums add up to ${gMin}` };
+          return {
+            constraints: [id, ...c.channels.filter((i) => minOf(i) > 0).map((i) => `${pfx(t)}channels[${name(i)}].min`)],
+            explanation: `${id} allows at most ${c.max} but its channels' minimums add up to ${gMin}`,
+          };
         }
         if (c.min !== null && p.budget !== null && c.min > p.budget * (1 + 1e-12) && problem.reinvestRate === 0) {
           return { constraints: [id, `${pfx(t)}budget`], explanation: `${id} needs at least ${c.min}, more than the budget ${p.budget}` };
@@ -59,10 +62,16 @@ export function simpleConflict(problem: ResolvedProblem): Conflict | null {
         const rMax = c.factor * c.right.reduce((s, i) => s + maxOf(i), 0);
         const ids = (side: number[], what: 'min' | 'max') => side.map((i) => `${pfx(t)}channels[${name(i)}].${what}`);
         if (c.sense !== '>=' && lMin > rMax * (1 + 1e-12)) {
-          return { constraints: [id, ...ids(c.left, 'min'), ...ids(c.right, 'max')], explanation: `${id} needs left <= ${c.factor} x right, but the left minimums (${lMin}) exceed ${c.factor} x the right maximums (${rMax})` };
+          return {
+            constraints: [id, ...ids(c.left, 'min'), ...ids(c.right, 'max')],
+            explanation: `${id} needs left <= ${c.factor} x right, but the left minimums (${lMin}) exceed ${c.factor} x the right maximums (${rMax})`,
+          };
         }
         if (c.sense !== '<=' && lMax < rMin * (1 - 1e-12)) {
-          return { constraints: [id, ...ids(c.left, 'max'), ...ids(c.right, 'min')], explanation: `${id} needs left >= ${c.factor} x right, but the left maximums (${lMax}) are below ${c.factor} x the right minimums (${rMin})` };
+          return {
+            constraints: [id, ...ids(c.left, 'max'), ...ids(c.right, 'min')],
+            explanation: `${id} needs left >= ${c.factor} x right, but the left maximums (${lMax}) are below ${c.factor} x the right minimums (${rMin})`,
+          };
         }
       }
     }

@@ -83,7 +83,7 @@ export function responseValue(curve: CurveSpec, x: number): number {
   switch (curve.type) {
     case 'hill': {
       // beta * x^a / (x^a + k^a) written as beta / (1 + (k/x)^a) to avoid overflow of x^a
-      const r = Math.pow(curve.k / x, curve.alpha);
+      const r = (curve.k / x) ** curve.alpha;
       return curve.beta / (1 + r);
     }
     case 'log':
@@ -113,7 +113,7 @@ export function marginalRoi(curve: CurveSpec, x: number): number {
       const { beta, alpha, k } = curve;
       if (v === 0) return alpha < 1 ? Infinity : alpha === 1 ? beta / k : 0;
       // beta * a * k^a * x^(a-1) / (x^a + k^a)^2 = beta * a * r / (x (1 + r)^2), r = (k/x)^a
-      const r = Math.pow(k / v, alpha);
+      const r = (k / v) ** alpha;
       if (!Number.isFinite(r)) return alpha < 1 ? Infinity : alpha === 1 ? beta / k : 0;
       return (beta * alpha * r) / (v * (1 + r) * (1 + r));
     }
@@ -144,9 +144,9 @@ export function curvature(curve: CurveSpec, x: number): number {
   // f'(x) = beta a r / (x (1+r)^2), r = (k/x)^a, dr/dx = -a r / x
   // f''(x) = beta a r / (x^2 (1+r)^3) * ((a - 1) - (a + 1) r)
   const { beta, alpha } = curve;
-  const r = Math.pow(curve.k / x, alpha);
+  const r = (curve.k / x) ** alpha;
   if (!Number.isFinite(r)) return 0;
-  return ((beta * alpha * r) / (x * x * Math.pow(1 + r, 3))) * (alpha - 1 - (alpha + 1) * r);
+  return ((beta * alpha * r) / (x * x * (1 + r) ** 3)) * (alpha - 1 - (alpha + 1) * r);
 }
 
 /**
@@ -155,7 +155,7 @@ export function curvature(curve: CurveSpec, x: number): number {
  */
 export function inflectionPoint(curve: CurveSpec): number | null {
   if (curve.type !== 'hill' || curve.alpha <= 1) return null;
-  return curve.k * Math.pow((curve.alpha - 1) / (curve.alpha + 1), 1 / curve.alpha);
+  return curve.k * ((curve.alpha - 1) / (curve.alpha + 1)) ** (1 / curve.alpha);
 }
 
 /**

@@ -71,12 +71,7 @@ export interface Violation {
  * violations larger than `tol * max(1, |limit|)` (relative tolerance).
  * @param previous the spend and revenue before period 0 (rolling plans), if any
  */
-export function constraintViolations(
-  problem: ResolvedProblem,
-  X: number[][],
-  tol = 1e-7,
-  previous: { x: number[]; revenue: number } | null = null,
-): Violation[] {
+export function constraintViolations(problem: ResolvedProblem, X: number[][], tol = 1e-7, previous: { x: number[]; revenue: number } | null = null): Violation[] {
   const out: Violation[] = [];
   const check = (id: string, value: number, lo: number, hi: number) => {
     const scale = Math.max(1, Math.abs(lo === -Infinity ? hi : lo), Math.abs(hi === Infinity ? lo : hi));
@@ -108,7 +103,12 @@ export function constraintViolations(
     for (const c of problem.constraints) {
       const id = `${pfx(t)}${c.id}`;
       if (c.kind === 'group') {
-        check(id, c.channels.reduce((s, i) => s + x[i], 0), c.min ?? -Infinity, c.max ?? Infinity);
+        check(
+          id,
+          c.channels.reduce((s, i) => s + x[i], 0),
+          c.min ?? -Infinity,
+          c.max ?? Infinity,
+        );
       } else if (c.kind === 'ratio') {
         const l = c.left.reduce((s, i) => s + x[i], 0);
         const r = c.factor * c.right.reduce((s, i) => s + x[i], 0);
@@ -118,7 +118,7 @@ export function constraintViolations(
       }
     }
     if (problem.targetRevenue !== null) check(`${pfx(t)}target.revenue`, revenue, problem.targetRevenue, Infinity);
-    const prev = t > 0 ? X[t - 1] : previous?.x ?? null;
+    const prev = t > 0 ? X[t - 1] : (previous?.x ?? null);
     if (prev) {
       p.channels.forEach((ch, i) => {
         const d = x[i] - prev[i];

@@ -88,8 +88,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
     b.addRow(`r${rows.length}`, lo, hi, idx, val);
     rows.push({ internal: false, ...meta });
   };
-  const revenueInRows =
-    problem.constraints.some((c) => c.kind === 'roasFloor') || problem.targetRevenue !== null || problem.reinvestRate > 0;
+  const revenueInRows = problem.constraints.some((c) => c.kind === 'roasFloor') || problem.targetRevenue !== null || problem.reinvestRate > 0;
   const map: ModelMap = { x: [], segStart: [], segCount: [], binaries: [], active: [], rows, numSegments: 0 };
   const pfx = (t: number) => (problem.multiPeriod ? `periods[${t}].` : '');
   // revenue terms per period (segment columns and slopes), for roas/target/reinvest rows
@@ -166,7 +165,10 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
           const runCols = segIdx.slice(runStart, runEnd + 1);
           const runLen = lens.slice(runStart, runEnd + 1).reduce((s, v) => s + v, 0);
           const nextCols = segIdx.slice(runEnd + 1, nextEnd + 1);
-          const nextLen = Math.min(lens.slice(runEnd + 1, nextEnd + 1).reduce((s, v) => s + v, 0), bigM);
+          const nextLen = Math.min(
+            lens.slice(runEnd + 1, nextEnd + 1).reduce((s, v) => s + v, 0),
+            bigM,
+          );
           const meta = { item: 'order', id: 'order', description: 'pieces fill in order', period: t, internal: true };
           addRow(meta, 0, Infinity, [...runCols, y], [...runCols.map(() => 1), -runLen]);
           addRow(meta, -Infinity, 0, [...nextCols, y], [...nextCols.map(() => 1), -nextLen]);
@@ -239,13 +241,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
           [...c.left.map(() => 1), ...c.right.map(() => -c.factor)],
         );
       } else {
-        addRow(
-          { item, id, description: `revenue >= ${c.value} x spend`, period: t },
-          -rt.constant,
-          Infinity,
-          [...rt.idx, ...xs],
-          [...rt.val, ...xs.map(() => -c.value)],
-        );
+        addRow({ item, id, description: `revenue >= ${c.value} x spend`, period: t }, -rt.constant, Infinity, [...rt.idx, ...xs], [...rt.val, ...xs.map(() => -c.value)]);
       }
     });
     if (problem.targetRevenue !== null && !omit.has('target.revenue')) {
@@ -254,7 +250,7 @@ export function formulate(problem: ResolvedProblem, pwls: ChannelPwl[][], opts: 
     // stability between consecutive periods
     if (!omit.has('maxChange') && (problem.maxChangeAbsolute !== null || problem.maxChangeRelative !== null)) {
       const prevX = t > 0 ? map.x[t - 1] : null;
-      const prevVal = t === 0 ? opts.previous?.x ?? null : null;
+      const prevVal = t === 0 ? (opts.previous?.x ?? null) : null;
       if (prevX || prevVal) {
         for (let i = 0; i < n; i++) {
           const name = problem.channelNames[i];

@@ -97,13 +97,7 @@ function project(g: Float64Array, rows: XRow[], free: boolean[], s: Float64Array
  * [lower, upper] (the pieces around the solution, intersected with bounds).
  * @returns the polished plan and the objective gain (>= 0)
  */
-export function polishPlan(
-  problem: ResolvedProblem,
-  X: number[][],
-  lower: number[][],
-  upper: number[][],
-  maxIterations = 30,
-): { X: number[][]; gain: number } {
+export function polishPlan(problem: ResolvedProblem, X: number[][], lower: number[][], upper: number[][], maxIterations = 30): { X: number[][]; gain: number } {
   const n = problem.channelNames.length;
   const T = problem.periods.length;
   const N = n * T;

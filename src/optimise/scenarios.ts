@@ -209,7 +209,11 @@ function planFigures(input: ScenarioInput, x: number[], atBound: Record<string, 
     profit: resolved.margin * totals.revenue - totals.spend,
     roas: totals.spend > 0 ? totals.revenue / totals.spend : null,
     marginalRoi: Object.fromEntries(names.map((n, i) => [n, mroi[i]])),
-    marginalRoas: freeMarginalRoas(x, mroi, names.map((n) => atBound[n])),
+    marginalRoas: freeMarginalRoas(
+      x,
+      mroi,
+      names.map((n) => atBound[n]),
+    ),
     atBound,
     bands: bandsOf(input, x),
   };
@@ -228,7 +232,7 @@ function scenarioFrom(input: ScenarioInput, head: Pick<Scenario, 'id' | 'label' 
   return {
     ...head,
     status: r.status === 'optimal' ? 'ok' : r.status,
-    note: ok ? note ?? boundNote(r.atBound ?? {}) : r.message,
+    note: ok ? (note ?? boundNote(r.atBound ?? {})) : r.message,
     problem,
     plan: ok ? planFigures(input, x, r.atBound ?? {}) : null,
     binding: r.binding.map((b) => ({ id: b.id, description: b.description })),
@@ -308,7 +312,10 @@ function currentScenario(input: ScenarioInput): Scenario {
 function sweepBudgets(input: ScenarioInput, opts: ScenarioOptions['sweep'], scenarioBudgets: number[]): number[] {
   const ch = input.resolved.periods[0].channels;
   const sumLo = ch.reduce((s, c) => s + c.lo, 0);
-  const sumHi = Math.min(input.maxBudget ?? Infinity, ch.reduce((s, c) => s + c.hi, 0));
+  const sumHi = Math.min(
+    input.maxBudget ?? Infinity,
+    ch.reduce((s, c) => s + c.hi, 0),
+  );
   const points = opts?.points ?? 21;
   if (!(Number.isInteger(points) && points >= 2 && points <= 201)) throw new ValidationError(`sweep.points: must be an integer from 2 to 201, got ${points}`);
   const from = positive(opts?.from, 'sweep.from') ?? Math.max(sumLo, Math.min(0.5 * input.budget, 0.95 * Math.min(...scenarioBudgets)));
@@ -321,7 +328,11 @@ function sweepBudgets(input: ScenarioInput, opts: ScenarioOptions['sweep'], scen
 function sweepPoint(highs: Highs, input: ScenarioInput, budget: number): SweepPoint {
   const r = solveJson(highs, fixedProblem(input, budget));
   if (r.status !== 'optimal') return { budget, status: r.status, revenue: null, profit: null, roas: null, marginalRoas: null, bands: null };
-  const fig = planFigures(input, input.resolved.channelNames.map((n) => r.allocation[n]), r.atBound ?? {});
+  const fig = planFigures(
+    input,
+    input.resolved.channelNames.map((n) => r.allocation[n]),
+    r.atBound ?? {},
+  );
   return { budget, status: r.status, revenue: fig.revenue, profit: fig.profit, roas: fig.roas, marginalRoas: fig.marginalRoas, bands: fig.bands };
 }
 
@@ -353,10 +364,37 @@ export async function budgetScenarios(problem: AllocationProblem, options: Scena
   const rho = input.targetRoas;
   const scenarios: Scenario[] = [
     currentScenario(input),
-    scenarioFrom(input, { id: 'resplit', label: 'Current budget, re-split', question: 'What would the same total return if it were split the best way?', target: null }, resplit, solveJson(highs, resplit), null),
-    scenarioFrom(input, { id: 'profit', label: 'Most profitable budget', question: `Which total earns the most gross profit at a ${fmtPct(margin)} margin (the last unit returns ${(1 / margin).toPrecision(3)}, break-even)?`, target: 1 / margin }, profitProblem, solveJson(highs, profitProblem), null),
-    targetScenario(highs, input, { id: 'targetMarginalRoas', label: `Last unit returns ${r.toPrecision(3)}`, question: `Which total spends until the next unit of spend returns ${r.toPrecision(3)} in revenue?`, target: r }, budgetAtMarginalRoas(highs, input, r)),
-    targetScenario(highs, input, { id: 'targetRoas', label: `ROAS ${rho.toPrecision(3)}`, question: `Which total earns the most revenue while every unit spent returns at least ${rho.toPrecision(3)} on average?`, target: rho }, budgetAtRoas(highs, input, rho)),
+    scenarioFrom(
+      input,
+      { id: 'resplit', label: 'Current budget, re-split', question: 'What would the same total return if it were split the best way?', target: null },
+      resplit,
+      solveJson(highs, resplit),
+      null,
+    ),
+    scenarioFrom(
+      input,
+      {
+        id: 'profit',
+        label: 'Most profitable budget',
+        question: `Which total earns the most gross profit at a ${fmtPct(margin)} margin (the last unit returns ${(1 / margin).toPrecision(3)}, break-even)?`,
+        target: 1 / margin,
+      },
+      profitProblem,
+      solveJson(highs, profitProblem),
+      null,
+    ),
+    targetScenario(
+      highs,
+      input,
+      { id: 'targetMarginalRoas', label: `Last unit returns ${r.toPrecision(3)}`, question: `Which total spends until the next unit of spend returns ${r.toPrecision(3)} in revenue?`, target: r },
+      budgetAtMarginalRoas(highs, input, r),
+    ),
+    targetScenario(
+      highs,
+      input,
+      { id: 'targetRoas', label: `ROAS ${rho.toPrecision(3)}`, question: `Which total earns the most revenue while every unit spent returns at least ${rho.toPrecision(3)} on average?`, target: rho },
+      budgetAtRoas(highs, input, rho),
+    ),
   ];
   const [profit, atTarget] = [scenarios[2], scenarios[3]];
   if (profit.plan && atTarget.plan && Math.abs(r * margin - 1) < 1e-9) {

@@ -14,8 +14,7 @@ import type { Highs } from 'highs';
 // `highs` ships CommonJS-style typings; under NodeNext the default import is typed as the module object,
 // while at run time (ESM build) it is the loader function itself. Accept both shapes.
 type HighsLoader = () => Promise<Highs>;
-const highsLoader: HighsLoader =
-  typeof highsModule === 'function' ? (highsModule as unknown as HighsLoader) : (highsModule as unknown as { default: HighsLoader }).default;
+const highsLoader: HighsLoader = typeof highsModule === 'function' ? (highsModule as unknown as HighsLoader) : (highsModule as unknown as { default: HighsLoader }).default;
 
 /** A linear or mixed-integer model, rows stored sparse by row. */
 export interface LinearModel {
@@ -164,9 +163,24 @@ export function loadHighs(): Promise<Highs> {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  0: 'not set', 1: 'load error', 2: 'model error', 3: 'presolve error', 4: 'solve error', 5: 'postsolve error',
-  6: 'empty', 7: 'optimal', 8: 'infeasible', 9: 'unbounded or infeasible', 10: 'unbounded', 11: 'objective bound',
-  12: 'objective target', 13: 'time limit', 14: 'iteration limit', 15: 'unknown', 16: 'solution limit', 17: 'interrupted',
+  0: 'not set',
+  1: 'load error',
+  2: 'model error',
+  3: 'presolve error',
+  4: 'solve error',
+  5: 'postsolve error',
+  6: 'empty',
+  7: 'optimal',
+  8: 'infeasible',
+  9: 'unbounded or infeasible',
+  10: 'unbounded',
+  11: 'objective bound',
+  12: 'objective target',
+  13: 'time limit',
+  14: 'iteration limit',
+  15: 'unknown',
+  16: 'solution limit',
+  17: 'interrupted',
 };
 
 function runOnce(highs: Highs, model: LinearModel, opts: SolveOptions, presolve: 'choose' | 'off'): LinearSolution {
@@ -215,7 +229,8 @@ function runOnce(highs: Highs, model: LinearModel, opts: SolveOptions, presolve:
     if (code === 7 || code === 6) status = 'optimal';
     else if (code === 8) status = 'infeasible';
     else if (code === 10) status = 'unbounded';
-    else if (code === 9) status = 'error'; // caller re-solves without presolve
+    else if (code === 9)
+      status = 'error'; // caller re-solves without presolve
     else if (code >= 11 && code <= 17 && code !== 15) status = 'limit';
     else status = 'error';
     const primalOk = (hm.info.get('primal_solution_status') as number) === 2;
@@ -267,8 +282,7 @@ function lpNumber(v: number): string {
  * uses letters, digits, `_` and `.`).
  */
 export function toCplexLp(model: LinearModel): string {
-  const term = (v: number, name: string, first: boolean) =>
-    `${v < 0 ? '- ' : first ? '' : '+ '}${Math.abs(v) === 1 ? '' : `${Math.abs(v)} `}${name}`;
+  const term = (v: number, name: string, first: boolean) => `${v < 0 ? '- ' : first ? '' : '+ '}${Math.abs(v) === 1 ? '' : `${Math.abs(v)} `}${name}`;
   const lines: string[] = [model.sense === 'maximize' ? 'Maximize' : 'Minimize'];
   const obj = model.colCost.map((c, j) => [c, j] as const).filter(([c]) => c !== 0);
   lines.push(` obj: ${obj.length ? obj.map(([c, j], q) => term(c, model.colNames[j], q === 0)).join(' ') : `0 ${model.colNames[0]}`}`);
@@ -293,5 +307,5 @@ export function toCplexLp(model: LinearModel): string {
   const ints = model.colNames.filter((_, j) => model.integer[j]);
   if (ints.length) lines.push('General', ` ${ints.join(' ')}`);
   lines.push('End');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -72,7 +72,9 @@ export function seasonalHeldControls(
     if (gap <= minGap * Math.abs(c.held)) continue;
     const shown = lastYear.map((w) => `${w.date} ${round(w.value)}`).join(', ');
     out.push({
-      control: c.name, held: c.held, lastYear,
+      control: c.name,
+      held: c.held,
+      lastYear,
       message: `${c.name} is held at its recent mean ${round(c.held)} in the forecast, but it moves with the season; the same weeks last year were ${shown}: give its planned values in the plan (a column ${c.name}) if you know them`,
     });
   }

@@ -40,7 +40,14 @@ export function planFromTable(model: MmmModel, table: CsvTable, dateCol = 'date'
   for (const h of table.header) {
     if (h === dateCol) continue;
     if (![...channelNames, ...controlNames, ...organicNames, ...factorNames].includes(h)) {
-      const others = [['controls', controlNames], ['organic variables', organicNames], ['factors', factorNames]].filter(([, v]) => v.length).map(([k, v]) => ` and ${k} ${(v as string[]).join(', ')}`).join('');
+      const others = [
+        ['controls', controlNames],
+        ['organic variables', organicNames],
+        ['factors', factorNames],
+      ]
+        .filter(([, v]) => v.length)
+        .map(([k, v]) => ` and ${k} ${(v as string[]).join(', ')}`)
+        .join('');
       throw new ValidationError(`unknown column "${h}": the model has channels ${channelNames.join(', ')}${others}`, { file, column: h });
     }
   }
@@ -56,7 +63,10 @@ export function planFromTable(model: MmmModel, table: CsvTable, dateCol = 'date'
     if (Number.isNaN(d)) throw new ValidationError(`unparseable date "${raw}" (expected YYYY-MM-DD)`, { file, row: r + 1, column: dateCol });
     const want = expectedFirst + 7 * r;
     if (d !== want) {
-      const why = r === 0 ? `the model's data ends with the week of ${model.window.last}, so the plan must start on ${dayToIso(want)}` : `weeks must be consecutive: expected ${dayToIso(want)} after ${dayToIso(dates[r - 1])}`;
+      const why =
+        r === 0
+          ? `the model's data ends with the week of ${model.window.last}, so the plan must start on ${dayToIso(want)}`
+          : `weeks must be consecutive: expected ${dayToIso(want)} after ${dayToIso(dates[r - 1])}`;
       throw new ValidationError(`date ${raw} does not follow: ${why}`, { file, row: r + 1, column: dateCol });
     }
     dates[r] = d;

@@ -135,7 +135,7 @@ export async function simulatePlans(model: MmmModel, paramDraws: BootstrapDraw[]
     const chunks = Math.ceil(N / CHUNK);
     const per = Math.ceil(chunks / threads);
     const tasks = Array.from({ length: Math.ceil(chunks / per) }, (_, k) => ({ spec, from: k * per * CHUNK, to: Math.min(N, (k + 1) * per * CHUNK) }));
-    const parts = await runInWorkers<typeof tasks[number], Float64Array[]>(new URL('./worker.ts', import.meta.url), tasks, threads);
+    const parts = await runInWorkers<(typeof tasks)[number], Float64Array[]>(new URL('./worker.ts', import.meta.url), tasks, threads);
     parts.forEach((part, k) => part.forEach((arr, p) => values[p].set(arr, tasks[k].from * H)));
   }
 

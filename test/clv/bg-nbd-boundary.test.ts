@@ -68,7 +68,11 @@ describe('BG/NBD predictions at a boundary fit (a, b in the millions)', () => {
     // P(alive) = 1 / (1 + p/(1-p) ((α+T)/(α+t_x))^(r+x)) for x > 0. The gap shrinks like 1/(a+b).
     const p = 0.3;
     const { r, alpha } = DEGENERATE;
-    for (const [x, tx, T] of [[0, 0, 33], [3, 20, 40], [12, 50, 59]]) {
+    for (const [x, tx, T] of [
+      [0, 0, 33],
+      [3, 20, 40],
+      [12, 50, 59],
+    ]) {
       const alive = x === 0 ? 1 : 1 / (1 + (p / (1 - p)) * ((alpha + T) / (alpha + tx)) ** (r + x));
       const limit = ((1 - ((alpha + T) / (alpha + T + p * 52)) ** (r + x)) / p) * alive;
       let previousGap = Infinity;
@@ -101,20 +105,20 @@ describe('BG/NBD predictions at a boundary fit (a, b in the millions)', () => {
       [{ r: 2, alpha: 3, a: 50, b: 1000 }, 52, 20, 30, 33, 12.299108476150648],
       [{ r: 2, alpha: 3, a: 50, b: 1000 }, 52, 0, 0, 0, 14.794962156572168],
       [{ r: 2, alpha: 3, a: 50, b: 1000 }, 0.5, 2, 3, 5, 0.21432050015452645],
-      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e+07 }, 4.345, 0, 0, 33, 0.039430164375299529],
-      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e+07 }, 52, 1, 10, 33, 2.0060869424901162],
-      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e+07 }, 52, 20, 30, 33, 29.77671118138098],
-      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e+07 }, 0.5, 2, 3, 5, 0.22545449446311757],
-      [{ r: 0.5, alpha: 17, a: 1e+09, b: 1000 }, 4.345, 0, 0, 33, 0.040808758504947114],
-      [{ r: 0.5, alpha: 17, a: 1e+09, b: 1000 }, 52, 1, 10, 33, 2.60627338640508e-7],
-      [{ r: 0.5, alpha: 17, a: 1e+09, b: 1000 }, 52, 20, 30, 33, 2.8661261802710974e-7],
-      [{ r: 0.5, alpha: 17, a: 1e+09, b: 1000 }, 52, 0, 0, 0, 0.50363672849803526],
-      [{ r: 0.5, alpha: 17, a: 1e+09, b: 1000 }, 0.5, 2, 3, 5, 4.3093089669955197e-8],
-      [{ r: 0.01, alpha: 2, a: 1e+06, b: 3e+06 }, 4.345, 0, 0, 33, 0.0012223669842800245],
-      [{ r: 0.01, alpha: 2, a: 1e+06, b: 3e+06 }, 52, 1, 10, 33, 0.55103619931778209],
-      [{ r: 0.01, alpha: 2, a: 1e+06, b: 3e+06 }, 52, 20, 30, 33, 1.329723067697454],
-      [{ r: 0.01, alpha: 2, a: 1e+06, b: 3e+06 }, 52, 0, 0, 0, 0.079789603281741728],
-      [{ r: 0.01, alpha: 2, a: 1e+06, b: 3e+06 }, 0.5, 2, 3, 5, 0.084445826514822322],
+      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e7 }, 4.345, 0, 0, 33, 0.039430164375299529],
+      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e7 }, 52, 1, 10, 33, 2.0060869424901162],
+      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e7 }, 52, 20, 30, 33, 29.77671118138098],
+      [{ r: 0.3, alpha: 0.05, a: 30000, b: 1e7 }, 0.5, 2, 3, 5, 0.22545449446311757],
+      [{ r: 0.5, alpha: 17, a: 1e9, b: 1000 }, 4.345, 0, 0, 33, 0.040808758504947114],
+      [{ r: 0.5, alpha: 17, a: 1e9, b: 1000 }, 52, 1, 10, 33, 2.60627338640508e-7],
+      [{ r: 0.5, alpha: 17, a: 1e9, b: 1000 }, 52, 20, 30, 33, 2.8661261802710974e-7],
+      [{ r: 0.5, alpha: 17, a: 1e9, b: 1000 }, 52, 0, 0, 0, 0.50363672849803526],
+      [{ r: 0.5, alpha: 17, a: 1e9, b: 1000 }, 0.5, 2, 3, 5, 4.3093089669955197e-8],
+      [{ r: 0.01, alpha: 2, a: 1e6, b: 3e6 }, 4.345, 0, 0, 33, 0.0012223669842800245],
+      [{ r: 0.01, alpha: 2, a: 1e6, b: 3e6 }, 52, 1, 10, 33, 0.55103619931778209],
+      [{ r: 0.01, alpha: 2, a: 1e6, b: 3e6 }, 52, 20, 30, 33, 1.329723067697454],
+      [{ r: 0.01, alpha: 2, a: 1e6, b: 3e6 }, 52, 0, 0, 0, 0.079789603281741728],
+      [{ r: 0.01, alpha: 2, a: 1e6, b: 3e6 }, 0.5, 2, 3, 5, 0.084445826514822322],
     ];
     for (const [params, t, x, tx, T, reference] of rows) {
       const value = bgNbdConditionalExpectedPurchases(params, t, x, tx, T);
@@ -147,7 +151,12 @@ function constantDropoutTransactions(seed: number, customers: number, p: number)
     const meanSpend = 10 * rng.gamma(3);
     let day = first;
     let time = first;
-    const push = (d: number) => { customerIds.push(`c${c}`); days.push(d); amounts.push((meanSpend * rng.gamma(4)) / 4); channels.push(channel); };
+    const push = (d: number) => {
+      customerIds.push(`c${c}`);
+      days.push(d);
+      amounts.push((meanSpend * rng.gamma(4)) / 4);
+      channels.push(channel);
+    };
     push(first);
     for (;;) {
       time += rng.exponential() / rate;

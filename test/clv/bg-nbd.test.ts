@@ -53,7 +53,7 @@ describe('fitBgNbd on CDNOW (calibration end 1997-09-30)', () => {
 describe('BG/NBD predictions', () => {
   const i1516 = summary.customerIds.indexOf('1516');
 
-  it('gives BTYD\'s values for customer 1516: 25.7566 purchases in 52 weeks, P(alive) 0.96885', () => {
+  it("gives BTYD's values for customer 1516: 25.7566 purchases in 52 weeks, P(alive) 0.96885", () => {
     // BTYD walkthrough: x = 26, t_x = 30.857, T = 31, expected 25.75659 in 52 weeks, P(alive) 0.9688523
     const x = summary.frequency[i1516];
     const tx = summary.recency[i1516];
@@ -84,7 +84,14 @@ describe('BG/NBD predictions', () => {
   });
 
   it('is increasing and concave in the horizon, zero at zero, and P(alive) lies in (0, 1]', () => {
-    const customers: [number, number, number][] = [[0, 0, 10], [1, 2, 39], [26, 30.857, 31], [3, 1, 60], [10_000, 519, 520], [5000, 100, 520]];
+    const customers: [number, number, number][] = [
+      [0, 0, 10],
+      [1, 2, 39],
+      [26, 30.857, 31],
+      [3, 1, 60],
+      [10_000, 519, 520],
+      [5000, 100, 520],
+    ];
     for (const [x, tx, T] of customers) {
       let previous = 0;
       let previousStep = Infinity;

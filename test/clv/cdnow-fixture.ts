@@ -10,7 +10,9 @@ export const CDNOW_DIR = fileURLToPath(new URL('./fixtures/cdnow/', import.meta.
 
 /** CDNOW_sample.txt as order arrays: sample id (as a string), day number, dollars, plus the raw date text. */
 export function readCdnowOrders(): { customerIds: string[]; days: number[]; amounts: number[]; dates: string[] } {
-  const lines = readFileSync(CDNOW_DIR + 'CDNOW_sample.txt', 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(`${CDNOW_DIR}CDNOW_sample.txt`, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const customerIds: string[] = [];
   const days: number[] = [];
   const amounts: number[] = [];
@@ -27,7 +29,9 @@ export function readCdnowOrders(): { customerIds: string[]; days: number[]; amou
 
 /** A CSV fixture as rows of strings (CRLF tolerated), without the header. */
 export function readCdnowCsv(name: string): string[][] {
-  const lines = readFileSync(CDNOW_DIR + name, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(CDNOW_DIR + name, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   return lines.slice(1).map((l) => l.trim().split(','));
 }
 

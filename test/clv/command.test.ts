@@ -23,7 +23,7 @@ orders.customerIds.forEach((id, k) => {
   smallRows.push(`o${k + 1},c${id},${timestamp},${orders.amounts[k]},${channelNames[Number(id) % 3]}`);
 });
 const smallCsv = join(dir, 'transactions.csv');
-writeFileSync(smallCsv, ['order_id,customer_id,timestamp,amount,acquisition_channel', ...smallRows].join('\n') + '\n');
+writeFileSync(smallCsv, `${['order_id,customer_id,timestamp,amount,acquisition_channel', ...smallRows].join('\n')}\n`);
 const columns = { dateCol: 'timestamp', channelCol: 'acquisition_channel' };
 
 function write(name: string, text: string): string {
@@ -87,7 +87,16 @@ describe('runClvCommand', () => {
   });
 
   it('puts every customer in channel "unknown" when the file has no channel column, and says so', async () => {
-    const path = write('no-channel.csv', ['customer_id,date,amount', ...smallRows.map((r) => { const f = r.split(','); return `${f[1]},${f[2].slice(0, 10)},${f[3]}`; })].join('\n'));
+    const path = write(
+      'no-channel.csv',
+      [
+        'customer_id,date,amount',
+        ...smallRows.map((r) => {
+          const f = r.split(',');
+          return `${f[1]},${f[2].slice(0, 10)},${f[3]}`;
+        }),
+      ].join('\n'),
+    );
     const summary = await runClvCommand({ transactions: path, calibrationEnd: '1997-09-30', out: join(dir, 'out-unknown'), holdoutEnd: '1997-12-31' });
     expect(summary.byChannel.map((c) => [c.channel, c.customers])).toEqual([['unknown', 600]]);
     expect(summary.warnings).toContain('column "channel" not found: all customers are in channel "unknown"');
@@ -140,7 +149,9 @@ describe('runClvCommand bad input', () => {
     const target = join(dir, 'after-end');
     const r = runCli(['clv', '--transactions', smallCsv, '--calibration-end', '1998-07-01', '--out', target, '--date-col', 'timestamp', '--channel-col', 'acquisition_channel']);
     const days = smallRows.map((row) => row.split(',')[2].slice(0, 10)).sort();
-    expect(r.stderr.trim()).toBe(`error: ${smallCsv} column "timestamp": --calibration-end 1998-07-01 is after the last transaction: customers would be observed past the data and look lapsed (the transactions run from ${days[0]} to ${days[days.length - 1]})`);
+    expect(r.stderr.trim()).toBe(
+      `error: ${smallCsv} column "timestamp": --calibration-end 1998-07-01 is after the last transaction: customers would be observed past the data and look lapsed (the transactions run from ${days[0]} to ${days[days.length - 1]})`,
+    );
     expect(r.code).toBe(2);
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('.tmp-after-end'))).toEqual([]);

@@ -19,7 +19,7 @@ describe('fitGammaGamma on CDNOW repeat customers', () => {
     expect(fit.standardErrors!.q).toBeGreaterThan(0);
   });
 
-  it('shrinks a customer\'s mean spend towards the population mean p v / (q - 1), more for fewer purchases', () => {
+  it("shrinks a customer's mean spend towards the population mean p v / (q - 1), more for fewer purchases", () => {
     const { p, q, v } = fit.params;
     const populationMean = (p * v) / (q - 1);
     expect(gammaGammaExpectedOrderValue(fit.params, 0, 0)).toBeCloseTo(populationMean, 12);

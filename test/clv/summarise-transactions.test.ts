@@ -66,10 +66,7 @@ describe('summariseTransactions rules', () => {
   });
 
   it('uses the earliest order as the first purchase whatever the row order, and counts holdout days', () => {
-    const s = summariseTransactions(
-      { customerIds: ['a', 'a', 'a', 'a', 'c'], days: [35, 14, 0, 35, 30], amounts: [1, 2, 3, 4, 5] },
-      { calibrationEndDay: 28 },
-    );
+    const s = summariseTransactions({ customerIds: ['a', 'a', 'a', 'a', 'c'], days: [35, 14, 0, 35, 30], amounts: [1, 2, 3, 4, 5] }, { calibrationEndDay: 28 });
     expect(Array.from(s.frequency)).toEqual([1]);
     expect(Array.from(s.recency)).toEqual([2]);
     expect(Array.from(s.monetaryValue)).toEqual([2]);

@@ -30,7 +30,12 @@ describe('writeArtifact', () => {
     expect(first.manifest.outputs).toEqual([{ path: 'out.txt', sha256: sha256('hello'), bytes: 5 }]);
     expect(first.manifest.dataVersion).toBe(dataVersionOf('demo@1', [sha256('x')], { a: 1, b: 2 }));
     const bytes = readFileSync(join(dir, 'manifest.json'), 'utf8');
-    const second = await writeArtifact({ ...opts, build: async () => { throw new Error('must not run'); } });
+    const second = await writeArtifact({
+      ...opts,
+      build: async () => {
+        throw new Error('must not run');
+      },
+    });
     expect(second.skipped).toBe(true);
     expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe(bytes);
   });
@@ -39,11 +44,43 @@ describe('writeArtifact', () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const dir = join(t.dir, 'b');
-    await expect(writeArtifact({ dir, stage: 's', codeVersion: '1', params: {}, inputs: [], build: async (tmp) => { writeFileSync(join(tmp, 'half.txt'), 'x'); throw new Error('boom'); } })).rejects.toThrow('boom');
+    await expect(
+      writeArtifact({
+        dir,
+        stage: 's',
+        codeVersion: '1',
+        params: {},
+        inputs: [],
+        build: async (tmp) => {
+          writeFileSync(join(tmp, 'half.txt'), 'x');
+          throw new Error('boom');
+        },
+      }),
+    ).rejects.toThrow('boom');
     expect(existsSync(dir)).toBe(false);
     expect(readdirSync(t.dir)).toEqual([]);
-    await writeArtifact({ dir, stage: 's', codeVersion: '1', params: { v: 1 }, inputs: [], build: async (tmp) => { writeFileSync(join(tmp, 'f'), 'one'); return {}; } });
-    await writeArtifact({ dir, stage: 's', codeVersion: '1', params: { v: 2 }, inputs: [], build: async (tmp) => { writeFileSync(join(tmp, 'f'), 'two'); return {}; } });
+    await writeArtifact({
+      dir,
+      stage: 's',
+      codeVersion: '1',
+      params: { v: 1 },
+      inputs: [],
+      build: async (tmp) => {
+        writeFileSync(join(tmp, 'f'), 'one');
+        return {};
+      },
+    });
+    await writeArtifact({
+      dir,
+      stage: 's',
+      codeVersion: '1',
+      params: { v: 2 },
+      inputs: [],
+      build: async (tmp) => {
+        writeFileSync(join(tmp, 'f'), 'two');
+        return {};
+      },
+    });
     expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('two');
     const kept = readdirSync(t.dir).filter((n) => n.startsWith('b.prev-'));
     expect(kept).toHaveLength(1);
@@ -107,7 +144,16 @@ describe('paths and config', () => {
 
   it('fills defaults and rejects unknown keys, wrong types and out-of-range values with the key path', () => {
     const c = resolveConfig({}, '/r');
-    expect(c.mmm).toMatchObject({ trials: 5, iterations: 2000, bootstrap: 200, controls: null, threads: null, adstock: ['geometric', 'binomial'], saturation: ['hill', 'michaelis_menten'], interceptSign: 'non_negative' });
+    expect(c.mmm).toMatchObject({
+      trials: 5,
+      iterations: 2000,
+      bootstrap: 200,
+      controls: null,
+      threads: null,
+      adstock: ['geometric', 'binomial'],
+      saturation: ['hill', 'michaelis_menten'],
+      interceptSign: 'non_negative',
+    });
     expect(c.raw).toBeNull(); // no input configured: a run refuses to start (weekly.test)
     expect(resolveConfig({ raw: 'data/sample' }, '/r').raw).toBe('/r/data/sample');
     expect(() => resolveConfig({ mmm: { trails: 3 } }, '/r', 'c.json')).toThrow('c.json: mmm: unknown key "trails"');

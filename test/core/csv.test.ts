@@ -5,7 +5,10 @@ describe('CSV', () => {
   it('parses quotes, escaped quotes, CRLF and a trailing newline, and round-trips through toCsv', () => {
     const t = parseCsv('a,b\r\n"x, y","say ""hi"""\r\n1,2\r\n', 'f.csv');
     expect(t.header).toEqual(['a', 'b']);
-    expect(t.rows).toEqual([['x, y', 'say "hi"'], ['1', '2']]);
+    expect(t.rows).toEqual([
+      ['x, y', 'say "hi"'],
+      ['1', '2'],
+    ]);
     expect(parseCsv(toCsv(t.header, t.rows), 'g.csv').rows).toEqual(t.rows);
   });
 

@@ -9,10 +9,34 @@ const variance = (xs: number[]) => {
 
 describe('Rng', () => {
   it('gives the same sequence for the same seed and different ones for different seeds or streams', () => {
-    const a = Array.from({ length: 5 }, ((r) => () => r.nextUint32())(new Rng(7)));
-    const b = Array.from({ length: 5 }, ((r) => () => r.nextUint32())(new Rng(7)));
-    const c = Array.from({ length: 5 }, ((r) => () => r.nextUint32())(new Rng(8)));
-    const d = Array.from({ length: 5 }, ((r) => () => r.nextUint32())(new Rng(7, 1)));
+    const a = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new Rng(7)),
+    );
+    const b = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new Rng(7)),
+    );
+    const c = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new Rng(8)),
+    );
+    const d = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new Rng(7, 1)),
+    );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     expect(a).not.toEqual(d);

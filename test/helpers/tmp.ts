@@ -19,14 +19,21 @@ export function runCli(args: string[], cwd?: string): { code: number; stdout: st
 
 /** The JSON log lines a command wrote to stderr (its log when stderr is not a terminal). */
 export function logLines(stderr: string): { level: string; timestamp: string; stage?: string; message: string; fields?: Record<string, unknown> }[] {
-  return stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 }
 
 /** The `error: ...` line a command printed, if any. */
 export const errorLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('error: ')) ?? '';
 
 /** Starts the real `mmm` command without waiting; `done` resolves when it exits. */
-export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+export function startCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0', ...env } });
   let stdout = '';
   let stderr = '';

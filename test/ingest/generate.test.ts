@@ -16,7 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const hashes = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, sha256(readFileSync(join(dir, f)))]));
+const hashes = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, sha256(readFileSync(join(dir, f)))]),
+  );
 
 describe('generateSample', () => {
   it('is deterministic: the same seed gives the same bytes, another seed other bytes', () => {
@@ -32,8 +37,8 @@ describe('generateSample', () => {
     const dir = join(t.dir, 'a');
     const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
     const spend = parseCsv(readFileSync(join(dir, 'spend.csv'), 'utf8'), 'spend.csv');
-    const startMs = Date.parse(truth.start + 'T00:00:00Z');
-    const weekOf = (iso: string) => Math.floor((Date.parse(iso.slice(0, 10) + 'T00:00:00Z') - startMs) / (7 * 86400000));
+    const startMs = Date.parse(`${truth.start}T00:00:00Z`);
+    const weekOf = (iso: string) => Math.floor((Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) - startMs) / (7 * 86400000));
     const cents: Record<string, number[]> = {};
     for (const r of spend.rows) {
       (cents[r[1]] ??= new Array(small.weeks).fill(0))[weekOf(r[0])] += Math.round(Number(r[3]) * 100);
@@ -57,7 +62,15 @@ describe('generateSample', () => {
   it('puts every holiday on its real date', () => {
     const h = holidayCalendar(Date.UTC(2024, 0, 1), Date.UTC(2025, 0, 1)).map((x) => `${x.date} ${x.name}`);
     // 2024: Mother's Day 12 May, Thanksgiving 28 Nov (Black Friday 29 Nov, Cyber Monday 2 Dec).
-    expect(h).toEqual(["2024-01-01 New Year's Day", "2024-02-14 Valentine's Day", "2024-05-12 Mother's Day", '2024-07-04 Independence Day', '2024-11-29 Black Friday', '2024-12-02 Cyber Monday', '2024-12-25 Christmas Day']);
+    expect(h).toEqual([
+      "2024-01-01 New Year's Day",
+      "2024-02-14 Valentine's Day",
+      "2024-05-12 Mother's Day",
+      '2024-07-04 Independence Day',
+      '2024-11-29 Black Friday',
+      '2024-12-02 Cyber Monday',
+      '2024-12-25 Christmas Day',
+    ]);
   });
 
   it('refuses bad options', async () => {

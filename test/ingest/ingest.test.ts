@@ -14,7 +14,7 @@ const raw = join(t.dir, 'raw');
 const out = join(t.dir, 'star');
 
 const query = queryFiles;
-const pq = (name: string) => `'${join(out, name + '.parquet')}'`;
+const pq = (name: string) => `'${join(out, `${name}.parquet`)}'`;
 
 beforeAll(async () => {
   await generateSample({ out: raw, seed: 11, weeks: 20, scale: 0.05 });
@@ -42,7 +42,9 @@ describe('ingest totals', () => {
   });
 
   it('uses ISO Monday weeks with no gaps and flags holiday weeks', async () => {
-    const weeks = await query<{ d: string; dow: number; iw: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, CAST(isodow(week_start) AS INTEGER) AS dow, iso_week AS iw FROM ${pq('dim_week')} ORDER BY week_start`);
+    const weeks = await query<{ d: string; dow: number; iw: number }>(
+      `SELECT strftime(week_start, '%Y-%m-%d') AS d, CAST(isodow(week_start) AS INTEGER) AS dow, iso_week AS iw FROM ${pq('dim_week')} ORDER BY week_start`,
+    );
     expect(weeks).toHaveLength(20);
     for (let i = 0; i < weeks.length; i++) {
       expect(weeks[i].dow).toBe(1);
@@ -137,12 +139,14 @@ describe('bad input', () => {
       for (const f of ['orders.csv', 'spend.csv']) {
         const [header, ...rows] = readFileSync(join(d, f), 'utf8').trimEnd().split('\n');
         const col = f === 'orders.csv' ? 2 : 0;
-        writeFileSync(join(d, f), [header, ...rows.filter((l) => l.split(',')[col].slice(0, 10) <= '2023-05-17')].join('\n') + '\n');
+        writeFileSync(join(d, f), `${[header, ...rows.filter((l) => l.split(',')[col].slice(0, 10) <= '2023-05-17')].join('\n')}\n`);
       }
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: the data end on 2023-05-17, not a Sunday: the partial week from 2023-05-15 is left out of the weekly tables until it is complete');
-    const weeks = await query<{ n: number; last: string }>(`SELECT count(*)::INTEGER AS n, strftime(max(date), '%Y-%m-%d') AS last FROM read_parquet('${join(t.dir, 'bad-partial-week-out', 'mmm_input.parquet')}')`);
+    const weeks = await query<{ n: number; last: string }>(
+      `SELECT count(*)::INTEGER AS n, strftime(max(date), '%Y-%m-%d') AS last FROM read_parquet('${join(t.dir, 'bad-partial-week-out', 'mmm_input.parquet')}')`,
+    );
     expect(weeks[0]).toEqual({ n: 19, last: '2023-05-08' });
   });
 
@@ -150,7 +154,7 @@ describe('bad input', () => {
     const r = ingestWith('exact-dup', (d) => {
       const lines = readFileSync(join(d, 'orders.csv'), 'utf8').trimEnd().split('\n');
       lines.push(lines[4]);
-      writeFileSync(join(d, 'orders.csv'), lines.join('\n') + '\n');
+      writeFileSync(join(d, 'orders.csv'), `${lines.join('\n')}\n`);
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: orders.csv: dropped 1 exact duplicate row(s) (same order_id and values)');
@@ -160,17 +164,20 @@ describe('bad input', () => {
     const r = ingestWith('exact-dup-events', (d) => {
       const lines = readFileSync(join(d, 'events.csv'), 'utf8').trimEnd().split('\n');
       // Three copies of customer-linked touches, one of them twice, scattered through the file.
-      const linked = lines.map((l, i) => [l, i] as const).filter(([l, i]) => i > 0 && l.split(',')[2] !== '').slice(0, 3);
+      const linked = lines
+        .map((l, i) => [l, i] as const)
+        .filter(([l, i]) => i > 0 && l.split(',')[2] !== '')
+        .slice(0, 3);
       lines.splice(lines.length - 5, 0, linked[0][0], linked[1][0]);
       lines.push(linked[2][0], linked[0][0]);
-      writeFileSync(join(d, 'events.csv'), lines.join('\n') + '\n');
+      writeFileSync(join(d, 'events.csv'), `${lines.join('\n')}\n`);
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning: events.csv: dropped 4 exact duplicate row(s) (same event_id and values)');
     const dupOut = join(t.dir, 'bad-exact-dup-events-out');
     expect(readFileSync(join(dupOut, 'mmm_input.csv'), 'utf8')).toBe(readFileSync(join(out, 'mmm_input.csv'), 'utf8'));
     for (const table of ['fct_transactions', 'dim_channel']) {
-      const rows = (dir: string) => query(`SELECT * FROM read_parquet('${join(dir, table + '.parquet')}') ORDER BY ALL`);
+      const rows = (dir: string) => query(`SELECT * FROM read_parquet('${join(dir, `${table}.parquet`)}') ORDER BY ALL`);
       expect(await rows(dupOut), table).toEqual(await rows(out));
     }
   });
@@ -184,10 +191,13 @@ describe('time zones', () => {
     // Sunday 2023-01-08 23:30 in New York is Monday 2023-01-09 04:30 UTC: week of 2023-01-09.
     const orders = readFileSync(join(dir, 'orders.csv'), 'utf8').trimEnd().split('\n');
     orders.push('o99999999,c9999999,2023-01-08T23:30:00-05:00,100.00,USD');
-    writeFileSync(join(dir, 'orders.csv'), orders.join('\n') + '\n');
+    writeFileSync(join(dir, 'orders.csv'), `${orders.join('\n')}\n`);
     const out2 = join(t.dir, 'tz-out');
     for (const tz of ['Asia/Tokyo', 'America/New_York']) {
-      const r = spawnSync(process.execPath, [new URL('../../bin/mmm.mjs', import.meta.url).pathname, 'ingest', '--raw', dir, '--out', `${out2}-${tz.replace('/', '-')}`], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
+      const r = spawnSync(process.execPath, [new URL('../../bin/mmm.mjs', import.meta.url).pathname, 'ingest', '--raw', dir, '--out', `${out2}-${tz.replace('/', '-')}`], {
+        encoding: 'utf8',
+        env: { ...process.env, TZ: tz },
+      });
       expect(r.status, r.stderr).toBe(0);
     }
     const a = readFileSync(join(`${out2}-Asia-Tokyo`, 'mmm_input.csv'), 'utf8');

@@ -40,7 +40,7 @@ describe('warnings of the raw ingest', () => {
   it('names the weeks that have no spend row at all (taken as zero spend)', async () => {
     const r = await run('no-spend-week', (d) => {
       const [header, ...rows] = readFileSync(join(d, 'spend.csv'), 'utf8').trimEnd().split('\n');
-      writeFileSync(join(d, 'spend.csv'), [header, ...rows.filter((l) => monday(l.slice(0, 10)) !== '2023-02-13' && monday(l.slice(0, 10)) !== '2023-03-27')].join('\n') + '\n');
+      writeFileSync(join(d, 'spend.csv'), `${[header, ...rows.filter((l) => monday(l.slice(0, 10)) !== '2023-02-13' && monday(l.slice(0, 10)) !== '2023-03-27')].join('\n')}\n`);
     });
     expect(r.manifest.warnings).toContain('spend.csv: 2 week(s) without any spend row, taken as zero spend on every channel: 2023-02-13, 2023-03-27 (is the export complete?)');
   });
@@ -61,14 +61,16 @@ describe('warnings of the raw ingest', () => {
     const values = [...weekly.values()].filter((v) => v > 0).sort((a, b) => a - b);
     const median = (values.length % 2 ? values[(values.length - 1) / 2] : (values[values.length / 2 - 1] + values[values.length / 2]) / 2) / 100;
     const week = weekly.get('2023-01-09')! / 100;
-    expect(r.manifest.warnings).toContain(`spend.csv: channel "radio": 1 week(s) at 10x or more of its usual week (the median of its ${values.length} weeks with spend, ${median.toFixed(2)}): the week of 2023-01-09 (${week.toFixed(2)}, ${(week / median).toFixed(1)}x); a unit or typing error?`);
+    expect(r.manifest.warnings).toContain(
+      `spend.csv: channel "radio": 1 week(s) at 10x or more of its usual week (the median of its ${values.length} weeks with spend, ${median.toFixed(2)}): the week of 2023-01-09 (${week.toFixed(2)}, ${(week / median).toFixed(1)}x); a unit or typing error?`,
+    );
     expect(r.manifest.warnings.filter((w) => w.includes('usual week'))).toHaveLength(1);
   });
 
   it('drops a control that never varies from mmm_input (keeping it in fct_controls_weekly), with a warning', async () => {
     const r = await run('constant-control', (d) => {
       const extra = Array.from({ length: 20 }, (_, w) => `${iso(Date.UTC(2023, 0, 2) + 7 * w * DAY)},promo,1`).join('\n');
-      writeFileSync(join(d, 'controls.csv'), readFileSync(join(d, 'controls.csv'), 'utf8') + extra + '\n');
+      writeFileSync(join(d, 'controls.csv'), `${readFileSync(join(d, 'controls.csv'), 'utf8') + extra}\n`);
     });
     expect(r.manifest.warnings).toContain('control "promo" is constant (1.0) over all 20 weeks and was dropped from mmm_input');
     const header = readFileSync(join(r.dir, 'mmm_input.csv'), 'utf8').split('\n', 1)[0];
@@ -95,7 +97,9 @@ describe('warnings of the raw ingest', () => {
     const weeks = await queryFiles<{ d: string; h: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h FROM read_parquet('${join(r.dir, 'dim_week.parquet')}') ORDER BY 1`);
     expect(weeks.filter((w) => w.h === 1).map((w) => w.d)).toEqual([...expected].sort());
     // Thanksgiving (4th Thursday of November) and Christmas 2023 fall in the future weeks.
-    const future = await queryFiles<{ d: string; names: string }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday_names AS names FROM read_parquet('${join(r.dir, 'dim_week_future.parquet')}') WHERE holiday = 1 ORDER BY 1`);
+    const future = await queryFiles<{ d: string; names: string }>(
+      `SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday_names AS names FROM read_parquet('${join(r.dir, 'dim_week_future.parquet')}') WHERE holiday = 1 ORDER BY 1`,
+    );
     const firstNov = new Date(Date.UTC(2023, 10, 1)).getUTCDay();
     const thanksgiving = iso(Date.UTC(2023, 10, 1 + ((4 - firstNov + 7) % 7) + 21));
     expect(future.find((w) => w.d === monday(thanksgiving))?.names).toBe('Thanksgiving Day');

@@ -18,17 +18,27 @@ afterAll(() => t.cleanup());
 const ROBYN = new URL('../../examples/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
 const source = parseCsv(readFileSync(ROBYN, 'utf8'), 'dt_simulated_weekly.csv');
 const col = (table: CsvTable, name: string) => table.rows.map((r) => r[table.header.indexOf(name)]);
-const pq = (dir: string, table: string) => `read_parquet('${join(dir, table + '.parquet')}')`;
+const pq = (dir: string, table: string) => `read_parquet('${join(dir, `${table}.parquet`)}')`;
 const DAY = 86400000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const addDays = (d: string, n: number) => iso(Date.parse(`${d}T00:00:00Z`) + n * DAY);
 
 /** Easter Sunday (Gregorian), Meeus/Jones/Butcher algorithm ("Astronomical Algorithms", ch. 8). */
 function easter(y: number): string {
-  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4;
-  const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1;
+  const a = y % 19,
+    b = Math.floor(y / 100),
+    c = y % 100,
+    d = Math.floor(b / 4),
+    e = b % 4;
+  const f = Math.floor((b + 8) / 25),
+    g = Math.floor((b - f + 1) / 3),
+    h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4),
+    k = c % 4,
+    l = (32 + 2 * e + 2 * i - h - k) % 7,
+    m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31),
+    day = ((h + l - 7 * m + 114) % 31) + 1;
   return iso(Date.UTC(y, month - 1, day));
 }
 
@@ -45,9 +55,35 @@ const flag = (label: string, holidays: Set<string>) => (Array.from({ length: 7 }
 
 describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () => {
   const out = join(t.dir, 'robyn');
-  const args = ['ingest', '--weekly', ROBYN, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,ooh_S,print_S,facebook_S,search_S',
-    '--controls', 'competitor_sales_B', '--factors', 'events', '--organic', 'newsletter', '--exposures', 'facebook_I,search_clicks_P',
-    '--country', 'DE', '--window-start', '2016-01-04', '--window-end', '2018-12-31', '--as-of', '2026-01-01', '--out', out];
+  const args = [
+    'ingest',
+    '--weekly',
+    ROBYN,
+    '--date-col',
+    'DATE',
+    '--target',
+    'revenue',
+    '--channels',
+    'tv_S,ooh_S,print_S,facebook_S,search_S',
+    '--controls',
+    'competitor_sales_B',
+    '--factors',
+    'events',
+    '--organic',
+    'newsletter',
+    '--exposures',
+    'facebook_I,search_clicks_P',
+    '--country',
+    'DE',
+    '--window-start',
+    '2016-01-04',
+    '--window-end',
+    '2018-12-31',
+    '--as-of',
+    '2026-01-01',
+    '--out',
+    out,
+  ];
   let first: ReturnType<typeof runCli>;
   beforeAll(() => {
     first = runCli(args);
@@ -56,7 +92,18 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
   it('writes the star-schema folder with every column named as the user wrote it, and no transactions', () => {
     expect(first.stderr).toBe('warning: dt_simulated_weekly.csv: 2 week(s) with no spend on any channel: row 14 (2016-02-22), row 78 (2017-05-15) (is the export complete?)\n');
     expect(first.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['dim_channel.parquet', 'dim_week.parquet', 'dim_week_future.parquet', 'fct_controls_weekly.parquet', 'fct_exposures_weekly.parquet', 'fct_revenue_weekly.parquet', 'fct_spend_weekly.parquet', 'manifest.json', 'mmm_input.csv', 'mmm_input.parquet']);
+    expect(readdirSync(out).sort()).toEqual([
+      'dim_channel.parquet',
+      'dim_week.parquet',
+      'dim_week_future.parquet',
+      'fct_controls_weekly.parquet',
+      'fct_exposures_weekly.parquet',
+      'fct_revenue_weekly.parquet',
+      'fct_spend_weekly.parquet',
+      'manifest.json',
+      'mmm_input.csv',
+      'mmm_input.parquet',
+    ]);
     const table = parseCsv(readFileSync(join(out, 'mmm_input.csv'), 'utf8'), 'mmm_input.csv');
     expect(table.header).toEqual(['DATE', 'revenue', 'tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S', 'newsletter', 'competitor_sales_B', 'events', 'holiday']);
     expect(col(table, 'DATE')).toEqual(col(source, 'DATE'));
@@ -68,7 +115,9 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
 
   it('flags the weeks holding a German public holiday, in the data and in the 52 weeks after it', async () => {
     const holidays = new Set([2015, 2016, 2017, 2018, 2019, 2020].flatMap(germanHolidays));
-    const weeks = await queryFiles<{ d: string; h: number; names: string }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h, holiday_names AS names FROM ${pq(out, 'dim_week')} ORDER BY 1`);
+    const weeks = await queryFiles<{ d: string; h: number; names: string }>(
+      `SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h, holiday_names AS names FROM ${pq(out, 'dim_week')} ORDER BY 1`,
+    );
     expect(weeks.map((w) => w.d)).toEqual(col(source, 'DATE'));
     expect(weeks.map((w) => w.h)).toEqual(weeks.map((w) => flag(w.d, holidays)));
     expect(weeks.find((w) => w.d === '2016-12-19')?.names).toBe('Christmas Day'); // Sunday the 25th; Boxing Day is in the next week
@@ -85,14 +134,29 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
       ...['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'].map((c) => ({ channel: c, spend_column: c, kind: 'paid', has_spend: true })),
       { channel: 'newsletter', spend_column: null, kind: 'organic', has_spend: false },
     ]);
-    const spend = await queryFiles<{ channel: string; total: number; n: number }>(`SELECT channel, sum(spend) AS total, count(*)::INTEGER AS n FROM ${pq(out, 'fct_spend_weekly')} GROUP BY 1 ORDER BY 1`);
+    const spend = await queryFiles<{ channel: string; total: number; n: number }>(
+      `SELECT channel, sum(spend) AS total, count(*)::INTEGER AS n FROM ${pq(out, 'fct_spend_weekly')} GROUP BY 1 ORDER BY 1`,
+    );
     for (const s of spend) {
       expect(s.n).toBe(208);
-      expect(s.total).toBeCloseTo(col(source, s.channel).reduce((a, v) => a + Number(v), 0), 4);
+      expect(s.total).toBeCloseTo(
+        col(source, s.channel).reduce((a, v) => a + Number(v), 0),
+        4,
+      );
     }
-    const exposures = await queryFiles<{ channel: string; metric: string; total: number }>(`SELECT channel, metric, sum(value) AS total FROM ${pq(out, 'fct_exposures_weekly')} GROUP BY 1, 2 ORDER BY 1, 2`);
-    expect(exposures.map((e) => [e.channel, e.metric])).toEqual([['facebook_S', 'facebook_I'], ['newsletter', 'newsletter'], ['search_S', 'search_clicks_P']]);
-    for (const e of exposures) expect(e.total).toBeCloseTo(col(source, e.metric).reduce((a, v) => a + Number(v), 0), 2);
+    const exposures = await queryFiles<{ channel: string; metric: string; total: number }>(
+      `SELECT channel, metric, sum(value) AS total FROM ${pq(out, 'fct_exposures_weekly')} GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(exposures.map((e) => [e.channel, e.metric])).toEqual([
+      ['facebook_S', 'facebook_I'],
+      ['newsletter', 'newsletter'],
+      ['search_S', 'search_clicks_P'],
+    ]);
+    for (const e of exposures)
+      expect(e.total).toBeCloseTo(
+        col(source, e.metric).reduce((a, v) => a + Number(v), 0),
+        2,
+      );
     const revenue = await queryFiles<{ orders: number | null }>(`SELECT max(orders) AS orders FROM ${pq(out, 'fct_revenue_weekly')}`);
     expect(revenue[0].orders).toBeNull();
   });
@@ -101,11 +165,30 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.stage).toBe('ingest');
     expect(m.metrics).toMatchObject({
-      input: 'weekly', weeks: 208, firstWeek: '2015-11-23', lastWeek: '2019-11-11', currency: null, orders: null,
-      channels: ['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'], holidays: { country: 'DE' }, window: { start: '2016-01-04', end: '2018-12-31' }, asOf: '2026-01-01',
-      columns: { date: 'DATE', target: 'revenue', channels: ['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'], organic: ['newsletter'], controls: ['competitor_sales_B'], factors: ['events'], holiday: 'holiday' },
+      input: 'weekly',
+      weeks: 208,
+      firstWeek: '2015-11-23',
+      lastWeek: '2019-11-11',
+      currency: null,
+      orders: null,
+      channels: ['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'],
+      holidays: { country: 'DE' },
+      window: { start: '2016-01-04', end: '2018-12-31' },
+      asOf: '2026-01-01',
+      columns: {
+        date: 'DATE',
+        target: 'revenue',
+        channels: ['tv_S', 'ooh_S', 'print_S', 'facebook_S', 'search_S'],
+        organic: ['newsletter'],
+        controls: ['competitor_sales_B'],
+        factors: ['events'],
+        holiday: 'holiday',
+      },
     });
-    expect(m.metrics.revenue).toBeCloseTo(col(source, 'revenue').reduce((a, v) => a + Number(v), 0), 2);
+    expect(m.metrics.revenue).toBeCloseTo(
+      col(source, 'revenue').reduce((a, v) => a + Number(v), 0),
+      2,
+    );
     expect(m.inputs.map((i: { path: string }) => i.path)).toEqual(['dt_simulated_weekly.csv']);
     expect(await readInputColumns(out)).toEqual(m.metrics.columns);
     await expect(readInputColumns(t.dir)).rejects.toThrow(`${join(t.dir, 'manifest.json')}: no column roles in its manifest (an ingest older than ingest@3: run it again)`);
@@ -113,7 +196,9 @@ describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () =
 
   it('refuses to reuse the built folder for a replay with an earlier as-of date', () => {
     const r = runCli([...args.slice(0, -3), '2019-01-01', '--out', out]);
-    expect(r.stderr.trim()).toBe('error: dt_simulated_weekly.csv: the data run to 2019-11-11, after the as-of date 2019-01-01: rows dated after it are refused, not cut off (to replay a past week, give the data as they were then)');
+    expect(r.stderr.trim()).toBe(
+      'error: dt_simulated_weekly.csv: the data run to 2019-11-11, after the as-of date 2019-01-01: rows dated after it are refused, not cut off (to replay a past week, give the data as they were then)',
+    );
     expect(r.code).toBe(2);
   });
 
@@ -135,7 +220,7 @@ function twoChannelCsv(): string {
     const tv = w === 40 ? 50000 : 1000 + ((w * 37) % 13) * 100;
     lines.push(`${d},${20000 + 3 * tv + 50 * (w % 7)},${tv},${500 + (w % 5) * 40},${w < 10 ? w % 2 : 1},${(1 + 0.01 * (w % 4)).toFixed(2)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 describe('a two-channel table dated on Thursdays, with a holidays file', () => {
@@ -170,7 +255,9 @@ describe('a two-channel table dated on Thursdays, with a holidays file', () => {
 
   it("flags the 7 days from each Thursday label with the file's holidays, in the data and the 8 future weeks", async () => {
     const days = new Set(['2022-04-18', '2022-12-25', '2023-01-01', '2023-04-10']);
-    const weeks = await queryFiles<{ d: string; h: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h FROM ${pq(out, 'dim_week')} UNION ALL SELECT strftime(week_start, '%Y-%m-%d'), holiday FROM ${pq(out, 'dim_week_future')} ORDER BY 1`);
+    const weeks = await queryFiles<{ d: string; h: number }>(
+      `SELECT strftime(week_start, '%Y-%m-%d') AS d, holiday AS h FROM ${pq(out, 'dim_week')} UNION ALL SELECT strftime(week_start, '%Y-%m-%d'), holiday FROM ${pq(out, 'dim_week_future')} ORDER BY 1`,
+    );
     expect(weeks).toHaveLength(68);
     expect(weeks.map((w) => w.h)).toEqual(weeks.map((w) => flag(w.d, days)));
     expect(weeks.filter((w) => w.h === 1).map((w) => w.d)).toEqual(['2022-04-14', '2022-12-22', '2022-12-29', '2023-04-06']);
@@ -186,7 +273,7 @@ function medianTv(): number {
 describe('a table dated on Sundays', () => {
   it('keeps every week, the last one included, under its own date', async () => {
     const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
-    const sunday = [rows[0], ...rows.slice(1).map((l) => addDays(l.slice(0, 10), 6) + l.slice(10))].join('\n') + '\n';
+    const sunday = `${[rows[0], ...rows.slice(1).map((l) => addDays(l.slice(0, 10), 6) + l.slice(10))].join('\n')}\n`;
     const file = join(t.dir, 'sunday.csv');
     writeFileSync(file, sunday);
     const out = join(t.dir, 'sunday');

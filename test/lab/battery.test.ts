@@ -15,8 +15,14 @@ describe('generator battery (src/lab/battery.ts)', () => {
         c.channels.forEach((ch, j) => {
           const spend = c.data.channels[j].values;
           expect(Math.min(...spend)).toBeGreaterThanOrEqual(0);
-          expect(ch.spend).toBeCloseTo(spend.reduce((a, v) => a + v, 0), 6);
-          expect(ch.contribution).toBeCloseTo(ch.effect.reduce((a, v) => a + v, 0), 6);
+          expect(ch.spend).toBeCloseTo(
+            spend.reduce((a, v) => a + v, 0),
+            6,
+          );
+          expect(ch.contribution).toBeCloseTo(
+            ch.effect.reduce((a, v) => a + v, 0),
+            6,
+          );
           expect(ch.roas).toBeCloseTo(ch.contribution / ch.spend, 12);
           expect(Math.min(...ch.effect)).toBeGreaterThanOrEqual(0);
         });
@@ -60,7 +66,12 @@ describe('recovery on the battery (fast subset; bench/mmm-battery.ts has the ful
   it("fits the notebook's data within 15% of total media and covers most truths across the families", async () => {
     let covered = 0;
     let channels = 0;
-    for (const [family, seed] of [['pymc', 0], ['simmmulator', 2], ['meridian', 5], ['powerlaw', 2]] as const) {
+    for (const [family, seed] of [
+      ['pymc', 0],
+      ['simmmulator', 2],
+      ['meridian', 5],
+      ['powerlaw', 2],
+    ] as const) {
       const c = generateCase(family, seed);
       const f = await fitMmm(c.data, { seed: 1, threads: 1, trials: 3, iterations: 1000, bootstrap: 100 });
       if (family === 'pymc') {

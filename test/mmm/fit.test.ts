@@ -13,7 +13,13 @@ import { readFitInput } from '../../pipelines/simulate.ts';
 const small = { trials: 2, iterations: 400, bootstrap: 40, threads: 1, posteriorGenerations: 100 };
 
 function clone(d: WeeklyData): WeeklyData {
-  return { ...d, dates: Int32Array.from(d.dates), target: Float64Array.from(d.target), channels: d.channels.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })), controls: d.controls.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })) };
+  return {
+    ...d,
+    dates: Int32Array.from(d.dates),
+    target: Float64Array.from(d.target),
+    channels: d.channels.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })),
+    controls: d.controls.map((c) => ({ name: c.name, values: Float64Array.from(c.values) })),
+  };
 }
 
 describe('oracleForecast', () => {
@@ -25,7 +31,11 @@ describe('oracleForecast', () => {
     // Targets are rounded to cents; the forecast weeks 100..155 follow to within a few cents.
     for (let t = 100; t < exact.data.target.length; t++) expect(Math.abs(pred[t] - expected(t))).toBeLessThan(0.05);
     const noisy = generateWeeklyData({ seed: 3, channels: 5 });
-    const p2 = oracleForecast(noisy.data, noisy.truth.channels.map((c) => c.effect), 100);
+    const p2 = oracleForecast(
+      noisy.data,
+      noisy.truth.channels.map((c) => c.effect),
+      100,
+    );
     let sse = 0;
     for (let t = 100; t < noisy.data.target.length; t++) sse += (p2[t] - expected(t)) ** 2;
     // With noise the forecast is off, by less than the noise itself (it is averaged over 100 fitting weeks).
@@ -135,10 +145,12 @@ describe('fitMmm invariants', () => {
   it('scoreHyperparameters gives the chosen candidate the scores the search gave it; a candidate away from it scores worse', async () => {
     const searchOnly = { ...small, adstock: 'geometric' as const, saturation: 'hill' as const, estimator: 'search' as const };
     const f = await fitMmm(s.data, searchOnly);
-    const hp = Object.fromEntries(f.model.channels.map((c) => {
-      if (c.adstock.kind !== 'geometric' || c.saturation.kind !== 'hill') throw new Error('default families expected');
-      return [c.name, { theta: c.adstock.theta, alpha: c.saturation.alpha, gamma: c.saturation.gamma }];
-    }));
+    const hp = Object.fromEntries(
+      f.model.channels.map((c) => {
+        if (c.adstock.kind !== 'geometric' || c.saturation.kind !== 'hill') throw new Error('default families expected');
+        return [c.name, { theta: c.adstock.theta, alpha: c.saturation.alpha, gamma: c.saturation.gamma }];
+      }),
+    );
     const sc = scoreHyperparameters(s.data, searchOnly, hp, f.model.lambda);
     expect(sc.objective).toBeCloseTo(f.model.selection.objectiveValue, 12);
     expect(sc.validationNrmse).toBeCloseTo(f.model.metrics.validationNrmse, 12);
@@ -256,7 +268,9 @@ describe('bad input', () => {
     const { header, rows } = weeklyDataToCsvRows(s.data);
     const file = join(dir, 'weekly.csv');
     await writeFile(file, toCsv(header, rows));
-    await expect(runFitCommand({ weekly: file, dateCol: 'date', target: 'sales', channels: ['tv_spend'], controls: [], out: join(dir, 'out') })).rejects.toThrow(`${file} column "sales": missing column`);
+    await expect(runFitCommand({ weekly: file, dateCol: 'date', target: 'sales', channels: ['tv_spend'], controls: [], out: join(dir, 'out') })).rejects.toThrow(
+      `${file} column "sales": missing column`,
+    );
   });
 });
 
@@ -267,7 +281,18 @@ describe('mmm fit command', () => {
     const { header, rows } = weeklyDataToCsvRows(s.data);
     const file = join(dir, 'weekly.csv');
     await writeFile(file, toCsv(header, rows));
-    const opts = { weekly: file, dateCol: 'date', target: 'revenue', channels: s.data.channels.map((c) => c.name), controls: ['price_index', 'competitor_spend', 'holiday'], seed: 3, trials: 2, iterations: 300, bootstrap: 30, threads: 2 };
+    const opts = {
+      weekly: file,
+      dateCol: 'date',
+      target: 'revenue',
+      channels: s.data.channels.map((c) => c.name),
+      controls: ['price_index', 'competitor_spend', 'holiday'],
+      seed: 3,
+      trials: 2,
+      iterations: 300,
+      bootstrap: 30,
+      threads: 2,
+    };
     await runFitCommand({ ...opts, out: join(dir, 'a') });
     await runFitCommand({ ...opts, out: join(dir, 'b'), threads: 1 });
     const model = JSON.parse(await readFile(join(dir, 'a', 'model.json'), 'utf8'));
@@ -324,7 +349,9 @@ describe('lift-test calibration', () => {
     expect(Math.abs(cal.studies[0].error)).toBeLessThan(0.02);
     expect(f.model.selection.objective).toMatch(/MAPE\.LIFT over 1 lift study/);
     // The search's objective of the chosen model, re-scored: validation NRMSE x prior x (1 + MAPE.LIFT).
-    const hp = Object.fromEntries(f.model.channels.map((c) => [c.name, { theta: (c.adstock as { theta: number }).theta, alpha: (c.saturation as { alpha: number }).alpha, gamma: (c.saturation as { gamma: number }).gamma }]));
+    const hp = Object.fromEntries(
+      f.model.channels.map((c) => [c.name, { theta: (c.adstock as { theta: number }).theta, alpha: (c.saturation as { alpha: number }).alpha, gamma: (c.saturation as { gamma: number }).gamma }]),
+    );
     const sc = scoreHyperparameters(s.data, { calibration: [study], ...one }, hp, f.model.lambda);
     expect(sc.objective).toBeCloseTo(f.model.selection.objectiveValue, 12);
     expect(sc.mapeLift).toBeCloseTo(cal.mapeLift, 9);
@@ -336,13 +363,15 @@ describe('lift-test calibration', () => {
     // Without studies the output has no calibration block (model.json unchanged for uncalibrated fits).
     expect((await fitMmm(s.data, { ...small, bootstrap: 0 })).model.calibration).toBeUndefined();
   });
-  it('warns where the data leave a large channel\'s ROAS uncertain, and not once a lift test pins it', async () => {
+  it("warns where the data leave a large channel's ROAS uncertain, and not once a lift test pins it", async () => {
     // The earlier estimator (one family, search + bootstrap), whose interval for this channel is wide.
     const earlier = { estimator: 'search' as const, adstock: 'geometric' as const, saturation: 'hill' as const };
     const plain = await fitMmm(s.data, { seed: 1, bootstrap: 100, ...earlier });
     const w = plain.warnings.filter((x) => x.includes('uncertain'));
     expect(w).toHaveLength(1);
-    expect(w[0]).toMatch(/^search_spend: the data leave its ROAS uncertain \(90% interval [\d.]+-[\d.]+ around [\d.]+; its spend never fell below 30% of its average, so its response below that was never observed\); a lift test of it/);
+    expect(w[0]).toMatch(
+      /^search_spend: the data leave its ROAS uncertain \(90% interval [\d.]+-[\d.]+ around [\d.]+; its spend never fell below 30% of its average, so its response below that was never observed\); a lift test of it/,
+    );
     const study = { channel: 'search_spend', from: iso(74), to: iso(81), lift: lift(74, 81) };
     const calibrated = await fitMmm(s.data, { seed: 1, bootstrap: 100, calibration: [study], ...earlier });
     expect(calibrated.warnings.filter((x) => x.startsWith('search_spend: the data leave'))).toEqual([]);
@@ -370,7 +399,13 @@ describe('lift-test calibration', () => {
     expect(dark).toBeGreaterThanOrEqual(0);
     await fails({ channel: 'print_spend', from: iso(dark), to: iso(dark + 1) }, /row 3 column "from".*no spend in the study's weeks/);
     // Two studies of one channel over shared weeks.
-    const overlap = await fitMmm(s.data, { ...small, calibration: [{ ...base, source: { file: 'calibration.csv', row: 1 } }, { ...base, from: iso(80), to: iso(90), source: src }] }).catch((x: unknown) => x);
+    const overlap = await fitMmm(s.data, {
+      ...small,
+      calibration: [
+        { ...base, source: { file: 'calibration.csv', row: 1 } },
+        { ...base, from: iso(80), to: iso(90), source: src },
+      ],
+    }).catch((x: unknown) => x);
     expect((overlap as Error).message).toMatch(/calibration\.csv row 3 column "from".*overlaps row 1/);
     // From the API (no file): the study's number instead.
     await expect(fitMmm(s.data, { ...small, calibration: [{ ...base, lift: -5 }] })).rejects.toThrow(/calibration study 1: lift must be/);
@@ -383,7 +418,16 @@ describe('lift-test calibration', () => {
     await writeFile(weekly, toCsv(header, rows));
     const calibration = join(dir, 'calibration.csv');
     await writeFile(calibration, `channel,from,to,lift\nsearch_spend,${iso(74)},${iso(81)},${lift(74, 81)}\nsearch,${iso(10)},${iso(13)},500\n`);
-    const opts = { weekly, dateCol: 'date', target: 'revenue', channels: s.data.channels.map((c) => c.name), controls: ['price_index', 'competitor_spend', 'holiday'], ...small, calibration, out: join(dir, 'out') };
+    const opts = {
+      weekly,
+      dateCol: 'date',
+      target: 'revenue',
+      channels: s.data.channels.map((c) => c.name),
+      controls: ['price_index', 'competitor_spend', 'holiday'],
+      ...small,
+      calibration,
+      out: join(dir, 'out'),
+    };
     const e = await runFitCommand(opts).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).exitCode).toBe(2);

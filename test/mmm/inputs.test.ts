@@ -67,7 +67,9 @@ describe('warnings: the intercept at its bound, one context variable explaining 
     expect(f.warnings.find((w) => w.startsWith('the intercept sits at its bound 0 (with a free intercept the fit puts it at -'))).toBeDefined();
     const share = f.decomposition.rows.reduce((a, r) => a + r[f.decomposition.header.indexOf('market')], 0) / data.target.reduce((a, v) => a + v, 0);
     expect(share).toBeGreaterThan(0.5);
-    expect(f.warnings).toContain(`market explains ${(100 * share).toFixed(1)}% of revenue over the modelling window (more than 50%): it carries the baseline's level rather than its week-to-week movement, so the media effects are measured against it; check that it is not driven by the media or the target itself, or leave it out`);
+    expect(f.warnings).toContain(
+      `market explains ${(100 * share).toFixed(1)}% of revenue over the modelling window (more than 50%): it carries the baseline's level rather than its week-to-week movement, so the media effects are measured against it; check that it is not driven by the media or the target itself, or leave it out`,
+    );
     // The price index (negative effect around a level of 1) is not flagged.
     expect(f.warnings.some((w) => w.startsWith('price_index explains'))).toBe(false);
   });
@@ -107,7 +109,10 @@ describe('factor and organic variables recover known effects (src/lab/context-or
       const h = f.decomposition.header;
       const col = (name: string) => f.decomposition.rows.reduce((a, r) => a + r[h.indexOf(name)], 0);
       expect(col('newsletter')).toBeCloseTo(og.contribution, 4);
-      expect(col('events')).toBeCloseTo(f.model.baseline.filter((b) => b.kind === 'factor').reduce((a, b) => a + b.coef * s.data.factors![0].values.filter((v) => v === b.level).length, 0), 4);
+      expect(col('events')).toBeCloseTo(
+        f.model.baseline.filter((b) => b.kind === 'factor').reduce((a, b) => a + b.coef * s.data.factors![0].values.filter((v) => v === b.level).length, 0),
+        4,
+      );
       // DECOMP.RSSD is about paid channels only: shares of paid media sum to 1.
       expect(f.model.channels.reduce((a, c) => a + c.contributionShare, 0)).toBeCloseTo(1, 12);
     });
@@ -118,8 +123,12 @@ describe('predictions with factors and organic variables', () => {
   const s = withContextAndOrganic(generateWeeklyData({ seed: 3, channels: 4 }), 3, 0.1);
   const fitWeeks = 140;
   const cut = (d: WeeklyData, to: number): WeeklyData => ({
-    ...d, dates: d.dates.slice(0, to), target: d.target.slice(0, to), channels: d.channels.map((c) => ({ ...c, values: c.values.slice(0, to) })),
-    controls: d.controls.map((c) => ({ ...c, values: c.values.slice(0, to) })), organic: d.organic!.map((c) => ({ ...c, values: c.values.slice(0, to) })),
+    ...d,
+    dates: d.dates.slice(0, to),
+    target: d.target.slice(0, to),
+    channels: d.channels.map((c) => ({ ...c, values: c.values.slice(0, to) })),
+    controls: d.controls.map((c) => ({ ...c, values: c.values.slice(0, to) })),
+    organic: d.organic!.map((c) => ({ ...c, values: c.values.slice(0, to) })),
     factors: d.factors!.map((c) => ({ ...c, values: c.values.slice(0, to) })),
   });
   it('continue the organic adstock past the window, take planned factor levels and organic activity, and roll forward', async () => {
@@ -171,7 +180,10 @@ describe('the modelling window', () => {
       const j = f.decomposition.header.indexOf(c.name);
       f.decomposition.rows.forEach((r, t) => expect(r[j]).toBeCloseTo(effect[t], 6));
       // ROAS is over the window's spend.
-      expect(c.spend).toBeCloseTo(spend.slice(20).reduce((a, b) => a + b, 0), 6);
+      expect(c.spend).toBeCloseTo(
+        spend.slice(20).reduce((a, b) => a + b, 0),
+        6,
+      );
     }
     // The TV channel (theta >= 0.5 in the generator) carries spend from the warm-up weeks into week 20.
     const tv = f.model.channels.find((c) => c.name === 'tv_spend')!;
@@ -229,8 +241,39 @@ describe('mmm fit with the new flags (real process, exit code, one line on stder
     const file = join(dir, 'weekly.csv');
     const full = rows.map((r, t) => [...r, s.data.factors![0].values[t], s.data.organic![0].values[t]]);
     await writeFile(file, toCsv([...header, 'events', 'newsletter'], full));
-    const base = ['bin/mmm.mjs', 'fit', '--weekly', file, '--target', 'revenue', '--channels', s.data.channels.map((c) => c.name).join(','), '--controls', 'price_index,competitor_spend,holiday', '--trials', '2', '--iterations', '200', '--bootstrap', '0', '--threads', '1'];
-    const ok = await run('node', [...base, '--factors', 'events', '--organic', 'newsletter', '--window-start', dayToIso(s.data.dates[8]), '--intercept-sign', 'non_negative', '--out', join(dir, 'ok')]);
+    const base = [
+      'bin/mmm.mjs',
+      'fit',
+      '--weekly',
+      file,
+      '--target',
+      'revenue',
+      '--channels',
+      s.data.channels.map((c) => c.name).join(','),
+      '--controls',
+      'price_index,competitor_spend,holiday',
+      '--trials',
+      '2',
+      '--iterations',
+      '200',
+      '--bootstrap',
+      '0',
+      '--threads',
+      '1',
+    ];
+    const ok = await run('node', [
+      ...base,
+      '--factors',
+      'events',
+      '--organic',
+      'newsletter',
+      '--window-start',
+      dayToIso(s.data.dates[8]),
+      '--intercept-sign',
+      'non_negative',
+      '--out',
+      join(dir, 'ok'),
+    ]);
     expect(ok.stdout).toMatch(/wrote .*model\.json: R2/);
     const model = JSON.parse(await readFile(join(dir, 'ok', 'model.json'), 'utf8'));
     expect(model.organic.map((o: { name: string }) => o.name)).toEqual(['newsletter']);
@@ -244,7 +287,10 @@ describe('mmm fit with the new flags (real process, exit code, one line on stder
     await fails(['--factors', 'event'], `error: ${file} column "event": missing column (found: ${[...header, 'events', 'newsletter'].join(', ')})`);
     const negative = full.map((r, t) => (t === 4 ? [...r.slice(0, -1), '-3'] : r));
     await writeFile(join(dir, 'negative.csv'), toCsv([...header, 'events', 'newsletter'], negative));
-    const e = (await run('node', [...base.map((a) => (a === file ? join(dir, 'negative.csv') : a)), '--organic', 'newsletter', '--out', join(dir, 'bad')]).catch((x: unknown) => x)) as { code: number; stderr: string };
+    const e = (await run('node', [...base.map((a) => (a === file ? join(dir, 'negative.csv') : a)), '--organic', 'newsletter', '--out', join(dir, 'bad')]).catch((x: unknown) => x)) as {
+      code: number;
+      stderr: string;
+    };
     expect(e.code).toBe(2);
     expect(e.stderr).toBe(`error: ${join(dir, 'negative.csv')} row 5 column "newsletter": negative value -3\n`);
     await fails(['--window-start', '2030-01-07'], `error: mmm fit: --window-start: 2030-01-07 is after the data's last week (${dayToIso(s.data.dates[155])})`);
@@ -260,6 +306,8 @@ describe('runFitCommand checks its own flags before reading the data', () => {
     await writeFile(file, toCsv(header, rows));
     const opts = { weekly: file, dateCol: 'date', target: 'revenue', channels: s.data.channels.map((c) => c.name), controls: [], out: join(dir, 'out'), ...small };
     await expect(runFitCommand({ ...opts, interceptSign: 'positive' as 'free' })).rejects.toThrow('mmm fit: --intercept-sign must be non_negative or free, got "positive"');
-    await expect(runFitCommand({ ...opts, channelAdstock: ['tv_spend:weibull'] })).rejects.toThrow('mmm fit: --channel-adstock "tv_spend:weibull": expected name=geometric|binomial|weibull_cdf|weibull_pdf');
+    await expect(runFitCommand({ ...opts, channelAdstock: ['tv_spend:weibull'] })).rejects.toThrow(
+      'mmm fit: --channel-adstock "tv_spend:weibull": expected name=geometric|binomial|weibull_cdf|weibull_pdf',
+    );
   });
 });

@@ -24,11 +24,38 @@ function spec(seed: number, alphaPrior = 0): SearchSpec {
   const logScale = new Uint8Array(dims);
   logScale[dims - 1] = 1;
   return {
-    nWeeks: n, warmup: 0, cuts: Int32Array.from([50, 60, 70]), horizon: 10, nBase: nb, nChannels: nc, nMedia: nc, y, baseline,
-    baseSign: new Int8Array(nb), interceptSign: 0, spend, maxFam: 1, famCount: new Int8Array(nc).fill(1), famAd: new Int8Array(nc), famSat: new Int8Array(nc),
-    famLo: new Float64Array(4 * nc), famHi: new Float64Array(4 * nc), famLog: new Uint8Array(4 * nc), hpOff: Int32Array.from([0, 3, 6, 9]),
-    alphaDim: Int32Array.from([1, 4, 7]), normalised: false, dims, lower, upper, logScale, alphaPrior,
-    calChannel: new Int32Array(0), calFrom: new Int32Array(0), calTo: new Int32Array(0), calLift: new Float64Array(0), calWeight: 0,
+    nWeeks: n,
+    warmup: 0,
+    cuts: Int32Array.from([50, 60, 70]),
+    horizon: 10,
+    nBase: nb,
+    nChannels: nc,
+    nMedia: nc,
+    y,
+    baseline,
+    baseSign: new Int8Array(nb),
+    interceptSign: 0,
+    spend,
+    maxFam: 1,
+    famCount: new Int8Array(nc).fill(1),
+    famAd: new Int8Array(nc),
+    famSat: new Int8Array(nc),
+    famLo: new Float64Array(4 * nc),
+    famHi: new Float64Array(4 * nc),
+    famLog: new Uint8Array(4 * nc),
+    hpOff: Int32Array.from([0, 3, 6, 9]),
+    alphaDim: Int32Array.from([1, 4, 7]),
+    normalised: false,
+    dims,
+    lower,
+    upper,
+    logScale,
+    alphaPrior,
+    calChannel: new Int32Array(0),
+    calFrom: new Int32Array(0),
+    calTo: new Int32Array(0),
+    calLift: new Float64Array(0),
+    calWeight: 0,
   };
 }
 
@@ -101,8 +128,14 @@ describe('consensusCandidate', () => {
   it('takes the near-best member closest to the per-channel medians, ignoring candidates outside the tolerance', async () => {
     const { consensusCandidate } = await import('../../src/mmm/search.ts');
     // (validation NRMSE, RSSD, train NRMSE) per candidate; candidate 3 is outside 1.05 x best.
-    const scores = Float64Array.from([0.100, 0, 0, 0.104, 0, 0, 0.102, 0, 0, 0.2, 0, 0, 0.103, 0, 0]);
-    const contrib = [[10, 0], [30, 5], [20, 2], [0, 0], [21, 3]];
+    const scores = Float64Array.from([0.1, 0, 0, 0.104, 0, 0, 0.102, 0, 0, 0.2, 0, 0, 0.103, 0, 0]);
+    const contrib = [
+      [10, 0],
+      [30, 5],
+      [20, 2],
+      [0, 0],
+      [21, 3],
+    ];
     const r = consensusCandidate(scores, 5, 0.05, 100, (i) => Float64Array.from(contrib[i]));
     // members 0, 2, 4, 1 (by NRMSE); medians (20.5, 2.5); L1 distances 13, 1, 1, 12 -> first of the tie: 2
     expect(r.members).toEqual([0, 2, 4, 1]);

@@ -66,7 +66,9 @@ describe('samplePosterior (DE-MCz)', () => {
     expect(sample.acceptance).toBeGreaterThan(0.1);
   });
   it('needs at least three starting points', async () => {
-    await expect(samplePosterior(pr.spec, { seed: 1, chains: 4, generations: 2, threads: 1, start: new Float64Array(2 * pr.dims), free: new Uint8Array(pr.dims) })).rejects.toThrow('samplePosterior: the starting archive needs at least 3 points');
+    await expect(samplePosterior(pr.spec, { seed: 1, chains: 4, generations: 2, threads: 1, start: new Float64Array(2 * pr.dims), free: new Uint8Array(pr.dims) })).rejects.toThrow(
+      'samplePosterior: the starting archive needs at least 3 points',
+    );
   });
 });
 
@@ -117,6 +119,8 @@ describe('priors on a channel the data leave undetermined', () => {
       expect(c.roasHigh - c.roasLow).toBeLessThan(plain.model.channels[j].roasHigh - plain.model.channels[j].roasLow);
     }
     await expect(fitMmm(s.data, { ...budget, priors: { search_spend: { roas: { mean: 2, sd: 0 } } } })).rejects.toThrow(/fit option priors.search_spend.roas.sd/);
-    await expect(fitMmm(s.data, { ...budget, priors: { search: { roas: { mean: 2, sd: 1 } } } })).rejects.toThrow('fit option priors.search: not a paid channel (tv_spend, search_spend, social_spend, print_spend)');
+    await expect(fitMmm(s.data, { ...budget, priors: { search: { roas: { mean: 2, sd: 1 } } } })).rejects.toThrow(
+      'fit option priors.search: not a paid channel (tv_spend, search_spend, social_spend, print_spend)',
+    );
   });
 });

@@ -6,11 +6,12 @@ import type { CoefficientSign } from '../../src/mmm/index.ts';
 function randomSpd(p: number, rng: Rng): Float64Array {
   const M = Array.from({ length: p * p }, () => rng.normal());
   const A = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
-    let s = 0;
-    for (let k = 0; k < p; k++) s += M[i * p + k] * M[j * p + k];
-    A[i * p + j] = s + (i === j ? 0.1 : 0);
-  }
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += M[i * p + k] * M[j * p + k];
+      A[i * p + j] = s + (i === j ? 0.1 : 0);
+    }
   return A;
 }
 
@@ -60,7 +61,12 @@ describe('ridge with intercept on standardised features', () => {
   it('matches the closed form on one standardised feature: b_std = cov/(var (1 + lambda))', () => {
     // x = 1..4: mean 2.5, population sd sqrt(1.25); y = 2x so cov/sd = 2 sd; b_std = 2 sd / (1 + lambda).
     const x = [1, 2, 3, 4];
-    const fit = fitSignedRidge([x], x.map((v) => 2 * v), 0.25, ['free']);
+    const fit = fitSignedRidge(
+      [x],
+      x.map((v) => 2 * v),
+      0.25,
+      ['free'],
+    );
     expect(fit.coefficients[0]).toBeCloseTo(2 / 1.25, 12);
     expect(fit.intercept).toBeCloseTo(2 * 2.5 - (2 / 1.25) * 2.5, 12);
   });

@@ -21,7 +21,10 @@ describe('geometric adstock', () => {
   it('is linear, monotone in theta and leaves its input unchanged', () => {
     const x = Object.freeze([3, 1, 4, 1, 5, 9, 2, 6]) as unknown as number[];
     const a = geometricAdstock(x, 0.3);
-    const b = geometricAdstock(x.map((v) => 2 * v), 0.3);
+    const b = geometricAdstock(
+      x.map((v) => 2 * v),
+      0.3,
+    );
     a.forEach((v, i) => expect(b[i]).toBeCloseTo(2 * v, 12));
     const c = geometricAdstock(x, 0.6);
     a.forEach((v, i) => expect(c[i]).toBeGreaterThanOrEqual(v));
@@ -105,7 +108,11 @@ describe('logistic saturation (PyMC-Marketing logistic_saturation)', () => {
 describe('Michaelis-Menten saturation', () => {
   it('is the Hill curve with alpha 1 and half-saturation at ec x max', () => {
     const a = [0, 1, 3, 7, 10];
-    close(michaelisMenten(a, 0.4), a.map((v) => v / (4 + v)), 12);
+    close(
+      michaelisMenten(a, 0.4),
+      a.map((v) => v / (4 + v)),
+      12,
+    );
     close(michaelisMenten(a, 0.4), Array.from(hillSaturation(a, 1, 0.4)), 12);
     expect(michaelisMenten([5, 10], 0.5)[0]).toBeCloseTo(0.5, 12);
     expect(() => michaelisMenten([1], -1)).toThrow('michaelisMenten: ec must be > 0, got -1');

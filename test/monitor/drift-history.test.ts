@@ -13,22 +13,28 @@ const DAY0 = Date.UTC(2023, 0, 2) / 86400000; // a Monday
 /** A seeded linear-congruential uniform in [0, 1) (Numerical Recipes constants), independent of src/core/rng. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Two channels, a price control and an all-zero holiday flag; revenue linear in spend plus seasonality and noise. */
 function table(): WeeklyData {
   const u = lcg(7);
   const tv = Float64Array.from({ length: WEEKS }, (_, t) => 2000 + 1500 * Math.sin(t / 5) ** 2 + 200 * u());
-  const search = Float64Array.from({ length: WEEKS }, (_, t) => 800 + 600 * ((t * 7) % 11) / 11 + 100 * u());
+  const search = Float64Array.from({ length: WEEKS }, (_, t) => 800 + (600 * ((t * 7) % 11)) / 11 + 100 * u());
   const price = Float64Array.from({ length: WEEKS }, (_, t) => 1 + 0.05 * Math.cos(t / 3));
   const revenue = Float64Array.from({ length: WEEKS }, (_, t) => 20000 + 1.5 * tv[t] + 2.5 * search[t] + 800 * Math.sin((2 * Math.PI * t) / 52) - 4000 * (price[t] - 1) + 150 * (u() - 0.5));
   return {
     dates: Int32Array.from({ length: WEEKS }, (_, t) => DAY0 + 7 * t),
     targetName: 'revenue',
     target: revenue,
-    channels: [{ name: 'tv_S', values: tv }, { name: 'search_S', values: search }],
-    controls: [{ name: 'price', values: price }, { name: 'holiday', values: new Float64Array(WEEKS) }],
+    channels: [
+      { name: 'tv_S', values: tv },
+      { name: 'search_S', values: search },
+    ],
+    controls: [
+      { name: 'price', values: price },
+      { name: 'holiday', values: new Float64Array(WEEKS) },
+    ],
   };
 }
 
@@ -67,7 +73,9 @@ describe('drift: restated history of spend and controls', () => {
     tv[31] *= 1.5;
     const d = decideRefit(model, now, fitted, TH);
     expect(d.decision).toBe('refit');
-    expect(d.reasons).toEqual([`history restated: tv_S of the week of ${dayToIso(DAY0 + 7 * 30)} was ${before[0].toFixed(2)} when the model was fitted and is ${(before[0] * 1.5).toFixed(2)} now (2 weeks changed)`]);
+    expect(d.reasons).toEqual([
+      `history restated: tv_S of the week of ${dayToIso(DAY0 + 7 * 30)} was ${before[0].toFixed(2)} when the model was fitted and is ${(before[0] * 1.5).toFixed(2)} now (2 weeks changed)`,
+    ]);
     expect(before[1]).toBeGreaterThan(0);
   });
 
@@ -95,7 +103,9 @@ describe('drift: restated history of spend and controls', () => {
     const now = head(full, WEEKS);
     now.target[5] *= 1.1;
     const d = decideRefit(model, now, Array.from(fitted.target), TH);
-    expect(d.reasons).toEqual([`history restated: revenue of the week of ${dayToIso(DAY0 + 35)} was ${full.target[5].toFixed(2)} when the model was fitted and is ${(full.target[5] * 1.1).toFixed(2)} now`]);
+    expect(d.reasons).toEqual([
+      `history restated: revenue of the week of ${dayToIso(DAY0 + 35)} was ${full.target[5].toFixed(2)} when the model was fitted and is ${(full.target[5] * 1.1).toFixed(2)} now`,
+    ]);
   });
 });
 
@@ -111,7 +121,7 @@ describe('drift: a control the fit dropped because it never varies', () => {
     const now = head(full, WEEKS);
     now.controls[1].values[WEEKS - 1] = 1;
     const d = decideRefit(model, now, fitted, TH);
-    expect(d).toMatchObject({ decision: 'refit', reasons: ['controls changed: holiday was constant over the model\'s weeks and varies since (it can now be fitted)'] });
+    expect(d).toMatchObject({ decision: 'refit', reasons: ["controls changed: holiday was constant over the model's weeks and varies since (it can now be fitted)"] });
   });
 
   it('refits when a control of the model is gone from the data', () => {
@@ -129,8 +139,17 @@ describe('drift: a control the fit dropped because it never varies', () => {
 
 describe('drift: the new weeks are predicted from their own organic activity and factor levels', () => {
   /** The fitted model with a factor `events` (levels na, event1; one 0/1 term for event1), as the MMM with factors writes it. */
-  const withFactor = (): MmmModel => ({ ...model, baseline: [...model.baseline, { kind: 'factor', name: 'events_event1', factor: 'events', level: 'event1', coef: 0 }], factors: [{ name: 'events', levels: ['na', 'event1'] }] }) as unknown as MmmModel;
-  const withExtras = (events: string[]) => ({ ...head(full, WEEKS), factors: [{ name: 'events', values: events }], organic: [{ name: 'newsletter', values: Float64Array.from({ length: WEEKS }, (_, t) => 100 + t) }] });
+  const withFactor = (): MmmModel =>
+    ({
+      ...model,
+      baseline: [...model.baseline, { kind: 'factor', name: 'events_event1', factor: 'events', level: 'event1', coef: 0 }],
+      factors: [{ name: 'events', levels: ['na', 'event1'] }],
+    }) as unknown as MmmModel;
+  const withExtras = (events: string[]) => ({
+    ...head(full, WEEKS),
+    factors: [{ name: 'events', values: events }],
+    organic: [{ name: 'newsletter', values: Float64Array.from({ length: WEEKS }, (_, t) => 100 + t) }],
+  });
 
   it('hands the prediction every control and organic series and each factor level as its 0/1 term, for the new weeks only', () => {
     const events = Array.from({ length: WEEKS }, (_, t) => (t === 81 || t === 10 ? 'event1' : 'na'));
@@ -146,7 +165,8 @@ describe('drift: the new weeks are predicted from their own organic activity and
   it('refits when a factor takes a level the model never saw', () => {
     const events = Array.from({ length: WEEKS }, (_, t) => (t === 82 ? 'event3' : 'na'));
     expect(decideRefit(withFactor(), withExtras(events) as WeeklyData, fitted, TH)).toMatchObject({
-      decision: 'refit', reasons: [`factor events has a level the model never saw: "event3" in the week of ${dayToIso(DAY0 + 7 * 82)}`],
+      decision: 'refit',
+      reasons: [`factor events has a level the model never saw: "event3" in the week of ${dayToIso(DAY0 + 7 * 82)}`],
     });
   });
 });

@@ -92,7 +92,13 @@ describe('optimality against independent references', () => {
   });
 
   it('the analytic optimum of two log curves: a = 3, b = 7 (1/(1+a) = 2/(1+b), a + b = 10)', async () => {
-    const r = await allocateBudget({ budget: 10, channels: [{ name: 'a', response: log(1, 1) }, { name: 'b', response: log(2, 1) }] });
+    const r = await allocateBudget({
+      budget: 10,
+      channels: [
+        { name: 'a', response: log(1, 1) },
+        { name: 'b', response: log(2, 1) },
+      ],
+    });
     expect(r.allocation.a).toBeCloseTo(3, 4);
     expect(r.allocation.b).toBeCloseTo(7, 4);
     expect(r.objective).toBeCloseTo(Math.log(4) + 2 * Math.log(8), 8);
@@ -172,11 +178,21 @@ describe('optimality against independent references', () => {
   });
 
   it('tiers with rising ROI (MIP) and a minIfActive rule match brute force', async () => {
-    const tiered: CurveSpec = { type: 'tiers', tiers: [{ width: 2, roi: 0.5 }, { width: 2, roi: 3 }, { width: 4, roi: 0.2 }] };
+    const tiered: CurveSpec = {
+      type: 'tiers',
+      tiers: [
+        { width: 2, roi: 0.5 },
+        { width: 2, roi: 3 },
+        { width: 4, roi: 0.2 },
+      ],
+    };
     const flat: CurveSpec = { type: 'tiers', tiers: [{ width: 10, roi: 1.2 }] };
     const problem: AllocationProblem = {
       budget: 5,
-      channels: [{ name: 't', response: tiered }, { name: 'f', response: flat, minIfActive: 2 }],
+      channels: [
+        { name: 't', response: tiered },
+        { name: 'f', response: flat, minIfActive: 2 },
+      ],
     };
     const r = await allocateBudget(problem);
     let best = -Infinity;
@@ -195,9 +211,29 @@ describe('optimality against independent references', () => {
   it('LP with group and ratio constraints: equals exhaustive enumeration of the tier vertices', async () => {
     // concave tiers (falling ROI) make a pure LP; with integer widths, caps and factor 1 the optimum lies on the integer grid
     const curves: CurveSpec[] = [
-      { type: 'tiers', tiers: [{ width: 2, roi: 3 }, { width: 3, roi: 1 }, { width: 5, roi: 0.2 }] },
-      { type: 'tiers', tiers: [{ width: 1, roi: 2.5 }, { width: 4, roi: 1.5 }, { width: 5, roi: 0.1 }] },
-      { type: 'tiers', tiers: [{ width: 3, roi: 2 }, { width: 7, roi: 0.9 }] },
+      {
+        type: 'tiers',
+        tiers: [
+          { width: 2, roi: 3 },
+          { width: 3, roi: 1 },
+          { width: 5, roi: 0.2 },
+        ],
+      },
+      {
+        type: 'tiers',
+        tiers: [
+          { width: 1, roi: 2.5 },
+          { width: 4, roi: 1.5 },
+          { width: 5, roi: 0.1 },
+        ],
+      },
+      {
+        type: 'tiers',
+        tiers: [
+          { width: 3, roi: 2 },
+          { width: 7, roi: 0.9 },
+        ],
+      },
     ];
     const problem: AllocationProblem = {
       budget: 9,
@@ -211,10 +247,12 @@ describe('optimality against independent references', () => {
     const r = await allocateBudget(problem);
     let best = -Infinity;
     const step = 0.25;
-    for (let a = 0; a <= 10; a += step) for (let b = 0; b <= 10; b += step) for (let c = 0; c <= 10; c += step) {
-      if (a + b + c > 9 + 1e-12 || a + b > 5 + 1e-12 || c > b + 1e-12) continue;
-      best = Math.max(best, revenueOf(curves, [a, b, c]));
-    }
+    for (let a = 0; a <= 10; a += step)
+      for (let b = 0; b <= 10; b += step)
+        for (let c = 0; c <= 10; c += step) {
+          if (a + b + c > 9 + 1e-12 || a + b > 5 + 1e-12 || c > b + 1e-12) continue;
+          best = Math.max(best, revenueOf(curves, [a, b, c]));
+        }
     expect(r.solver!.method).toBe('lp');
     expect(r.objective!).toBeCloseTo(best, 9);
     expectFeasible(problem, r.allocation);
@@ -223,7 +261,11 @@ describe('optimality against independent references', () => {
   it('budget shadow price of an LP matches a finite-difference re-solve', async () => {
     const base: AllocationProblem = {
       budget: 6,
-      channels: [{ name: 'a', response: log(3, 1) }, { name: 'b', response: hill(5, 0.8, 2), max: 2 }, { name: 'c', response: log(1, 0.5) }],
+      channels: [
+        { name: 'a', response: log(3, 1) },
+        { name: 'b', response: hill(5, 0.8, 2), max: 2 },
+        { name: 'c', response: log(1, 0.5) },
+      ],
     };
     const r = await allocateBudget(base);
     const r2 = await allocateBudget({ ...base, budget: 6.01 });
@@ -266,7 +308,10 @@ describe('multi-period plans', () => {
   it('respects stability limits, solves jointly at least as well as rolling, and reports both', async () => {
     const problem: AllocationProblem = {
       maxChange: 1,
-      channels: [{ name: 'a', response: log(2, 1), max: 8 }, { name: 'b', response: log(2, 1), max: 8 }],
+      channels: [
+        { name: 'a', response: log(2, 1), max: 8 },
+        { name: 'b', response: log(2, 1), max: 8 },
+      ],
       periods: [
         { budget: 6, channels: [{ name: 'a', response: log(6, 1) }] },
         { budget: 6, channels: [{ name: 'b', response: log(6, 1) }] },
@@ -282,14 +327,22 @@ describe('multi-period plans', () => {
     expect(r.rolling!.status).toBe('optimal');
     expect(r.objective!).toBeGreaterThanOrEqual(r.rolling!.objective! - 1e-6);
     const { problem: resolved } = resolveProblem(problem);
-    expect(constraintViolations(resolved, r.periods!.map((p) => ['a', 'b'].map((n) => p.allocation[n])))).toEqual([]);
+    expect(
+      constraintViolations(
+        resolved,
+        r.periods!.map((p) => ['a', 'b'].map((n) => p.allocation[n])),
+      ),
+    ).toEqual([]);
   });
 
   it('reinvestment raises the next period budget by rate x revenue', async () => {
     const r = await allocateBudget({
       reinvestRate: 0.5,
       channels: [{ name: 'a', response: log(2, 1) }],
-      periods: [{ budget: 2, channels: [] }, { budget: 1, channels: [] }],
+      periods: [
+        { budget: 2, channels: [] },
+        { budget: 1, channels: [] },
+      ],
     });
     const rev0 = responseValue(log(2, 1), 2);
     expect(r.periods![1].spend).toBeCloseTo(1 + 0.5 * rev0, 6);
@@ -301,7 +354,11 @@ describe('infeasible, unbounded and malformed problems', () => {
     const r = await allocateBudget({
       budget: 10,
       spendAll: false,
-      channels: [{ name: 'a', response: log(1, 1), max: 2 }, { name: 'b', response: log(1, 1), max: 2 }, { name: 'c', response: log(1, 1) }],
+      channels: [
+        { name: 'a', response: log(1, 1), max: 2 },
+        { name: 'b', response: log(1, 1), max: 2 },
+        { name: 'c', response: log(1, 1) },
+      ],
       constraints: [{ type: 'group', name: 'ab', channels: ['a', 'b'], min: 5 }],
     });
     expect(r.status).toBe('infeasible');
@@ -311,7 +368,10 @@ describe('infeasible, unbounded and malformed problems', () => {
   it('a ROAS floor no allocation reaches is infeasible and the deletion filter names it with the budget', async () => {
     const r = await allocateBudget({
       budget: 10,
-      channels: [{ name: 'a', response: log(1, 1) }, { name: 'b', response: log(1, 1) }],
+      channels: [
+        { name: 'a', response: log(1, 1) },
+        { name: 'b', response: log(1, 1) },
+      ],
       constraints: [{ type: 'roasFloor', value: 2 }],
     });
     expect(r.status).toBe('infeasible');
@@ -323,12 +383,33 @@ describe('infeasible, unbounded and malformed problems', () => {
     expect(r.status).toBe('unbounded');
   });
 
-  const base = () => ({ budget: 10, channels: [{ name: 'a', response: log(1, 1) }, { name: 'b', response: hill(2, 1, 1) }] }) as Record<string, unknown>;
+  const base = () =>
+    ({
+      budget: 10,
+      channels: [
+        { name: 'a', response: log(1, 1) },
+        { name: 'b', response: hill(2, 1, 1) },
+      ],
+    }) as Record<string, unknown>;
   const cases: [string, (p: Record<string, unknown>) => void, string][] = [
     ['unknown channel in a constraint', (p) => (p.constraints = [{ type: 'ratio', left: ['a'], right: ['tv'], sense: '<=' }]), 'constraints[0].right[0]: unknown channel "tv"'],
     ['negative budget', (p) => (p.budget = -1), 'budget: must be >= 0'],
-    ['min > max', (p) => ((p.channels as ChannelSpec[])[1].min = 3, (p.channels as ChannelSpec[])[1].max = 2), 'channels[1]: min 3 > max 2 for channel "b"'],
-    ['budget below the sum of minimums', (p) => ((p.channels as ChannelSpec[])[0].min = 6, (p.channels as ChannelSpec[])[1].min = 6), 'budget: budget 10 is below the sum of channel minimums 12'],
+    [
+      'min > max',
+      (p) => {
+        (p.channels as ChannelSpec[])[1].min = 3;
+        (p.channels as ChannelSpec[])[1].max = 2;
+      },
+      'channels[1]: min 3 > max 2 for channel "b"',
+    ],
+    [
+      'budget below the sum of minimums',
+      (p) => {
+        (p.channels as ChannelSpec[])[0].min = 6;
+        (p.channels as ChannelSpec[])[1].min = 6;
+      },
+      'budget: budget 10 is below the sum of channel minimums 12',
+    ],
     ['bad curve parameter', (p) => ((p.channels as ChannelSpec[])[1].response = hill(2, 1, -1)), 'channels[1].response.k: must be > 0'],
     ['unknown key', (p) => (p.budgett = 3), '$: unknown key "budgett" (allowed: budget, spendAll, objective, margin, '],
   ];
@@ -345,13 +426,26 @@ describe('infeasible, unbounded and malformed problems', () => {
 
 describe('explanation, robustness and the default problem', () => {
   it('reports change and uplift against the current plan', async () => {
-    const r = await allocateBudget({ budget: 10, channels: [{ name: 'a', response: log(1, 1) }, { name: 'b', response: log(2, 1) }], current: { a: 5, b: 5 } });
+    const r = await allocateBudget({
+      budget: 10,
+      channels: [
+        { name: 'a', response: log(1, 1) },
+        { name: 'b', response: log(2, 1) },
+      ],
+      current: { a: 5, b: 5 },
+    });
     expect(r.againstCurrent!.change.a).toBeCloseTo(-2, 4);
     expect(r.againstCurrent!.uplift).toBeCloseTo(Math.log(4) + 2 * Math.log(8) - 3 * Math.log(6), 6);
   });
 
   it('robustness: identical draws give a degenerate band; a scaled draw scales the objective', async () => {
-    const problem = { budget: 10, channels: [{ name: 'a', response: log(1, 1) }, { name: 'b', response: log(2, 1) }] };
+    const problem = {
+      budget: 10,
+      channels: [
+        { name: 'a', response: log(1, 1) },
+        { name: 'b', response: log(2, 1) },
+      ],
+    };
     const r = await allocateBudget(problem);
     const { problem: resolved } = resolveProblem(problem);
     const plan = [[r.allocation.a, r.allocation.b]];

@@ -59,9 +59,7 @@ describe('the "profit" objective (margin x revenue - spend)', () => {
     for (let rep = 0; rep < 8; rep++) {
       const margin = 0.3 + 0.6 * rng.uniform();
       const n = 3 + rng.int(4);
-      const curves = Array.from({ length: n }, () =>
-        rep % 2 === 0 ? log(2 + 30 * rng.uniform(), 1 + 5 * rng.uniform()) : hill(10 + 60 * rng.uniform(), 1, 1 + 6 * rng.uniform()),
-      );
+      const curves = Array.from({ length: n }, () => (rep % 2 === 0 ? log(2 + 30 * rng.uniform(), 1 + 5 * rng.uniform()) : hill(10 + 60 * rng.uniform(), 1, 1 + 6 * rng.uniform())));
       // bounds around the closed-form optimum so some bind: max below it or min above it for a third of the channels
       const channels: ChannelSpec[] = curves.map((c, i) => {
         const x = closedFormSpend(c, margin);

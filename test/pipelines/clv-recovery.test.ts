@@ -20,7 +20,10 @@ describe('CLV on the foundation generator', () => {
       `SELECT customer_id, CAST(date - DATE '1970-01-01' AS INTEGER) AS day, amount, acquisition_channel AS channel FROM read_parquet(${sqlString(join(t.dir, 'star', 'fct_transactions.parquet'))})`,
     );
     const lastDay = rows.reduce((m, r) => Math.max(m, r.day), 0);
-    const r = analyseClv({ customerIds: rows.map((x) => x.customer_id), days: rows.map((x) => x.day), amounts: rows.map((x) => x.amount), channels: rows.map((x) => x.channel) }, { calibrationEndDay: lastDay });
+    const r = analyseClv(
+      { customerIds: rows.map((x) => x.customer_id), days: rows.map((x) => x.day), amounts: rows.map((x) => x.amount), channels: rows.map((x) => x.channel) },
+      { calibrationEndDay: lastDay },
+    );
     expect(r.summary.customerIds.length).toBe(truth.totals.customers);
     const se = r.bgNbd.standardErrors!;
     for (const k of ['r', 'alpha', 'a', 'b'] as const) {

@@ -11,10 +11,19 @@ import { runCli, tempDir } from '../helpers/tmp.ts';
 const t = tempDir('mmm-connect-');
 afterAll(() => t.cleanup());
 
-const TINY = { raw: 'data/sample', alerts: { staleAfterWeeks: null }, seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
+const TINY = {
+  raw: 'data/sample',
+  alerts: { staleAfterWeeks: null },
+  seed: 3,
+  sample: { seed: 9, weeks: 40, scale: 0.05 },
+  mmm: { trials: 1, iterations: 100, bootstrap: 10 },
+  simulate: { draws: 200 },
+  optimise: { horizonWeeks: 4 },
+  clv: { holdoutWeeks: 8 },
+};
 
 describe('commands that connect', () => {
-  it('mmm optimise --model gives the weekly pipeline\'s allocation on the same fit; simulate --allocation and report --store follow on', () => {
+  it("mmm optimise --model gives the weekly pipeline's allocation on the same fit; simulate --allocation and report --store follow on", () => {
     const dir = join(t.dir, 'p');
     mkdirSync(dir);
     writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify(TINY));

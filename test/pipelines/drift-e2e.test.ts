@@ -14,7 +14,7 @@ function truncateRaw(from: string, to: string, cutoff: string): void {
     const [header, ...rows] = readFileSync(join(from, f), 'utf8').trimEnd().split('\n');
     const col = header.split(',').findIndex((c) => c === 'date' || c === 'timestamp');
     const kept = col < 0 ? rows : rows.filter((r) => r.split(',')[col].slice(0, 10) < cutoff);
-    writeFileSync(join(to, f), [header, ...kept].join('\n') + '\n');
+    writeFileSync(join(to, f), `${[header, ...kept].join('\n')}\n`);
   }
 }
 

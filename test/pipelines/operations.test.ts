@@ -16,7 +16,16 @@ const t = tempDir('mmm-ops-');
 afterAll(() => t.cleanup());
 
 /** The smallest configuration that runs every stage. */
-const TINY = { raw: 'data/sample', alerts: { staleAfterWeeks: null }, seed: 3, sample: { seed: 9, weeks: 40, scale: 0.05 }, mmm: { trials: 1, iterations: 100, bootstrap: 10 }, simulate: { draws: 200 }, optimise: { horizonWeeks: 4 }, clv: { holdoutWeeks: 8 } };
+const TINY = {
+  raw: 'data/sample',
+  alerts: { staleAfterWeeks: null },
+  seed: 3,
+  sample: { seed: 9, weeks: 40, scale: 0.05 },
+  mmm: { trials: 1, iterations: 100, bootstrap: 10 },
+  simulate: { draws: 200 },
+  optimise: { horizonWeeks: 4 },
+  clv: { holdoutWeeks: 8 },
+};
 const STAGES = ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'];
 
 function project(name: string, config: object = TINY): string {
@@ -68,7 +77,9 @@ describe('one run at a time', () => {
     await waitForFile(mark);
     const second = runCli(['weekly'], dir);
     expect(second.code).toBe(75);
-    expect(errorLine(second.stderr)).toMatch(new RegExp(`^error: another run holds the store .*data: pid ${first.child.pid} on ${hostname()}, started \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$`));
+    expect(errorLine(second.stderr)).toMatch(
+      new RegExp(`^error: another run holds the store .*data: pid ${first.child.pid} on ${hostname()}, started \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$`),
+    );
     expect(second.stdout).toBe('');
     // The refused run built nothing: only the paused run's ingest and drift are complete, its mmm still temporary.
     const complete = (s: string) => readdirSync(join(dir, 'data', 'artifacts', s)).filter((v) => !v.startsWith('.tmp-'));
@@ -78,7 +89,9 @@ describe('one run at a time', () => {
     await first.done;
     const third = runCli(['weekly'], dir);
     expect(third.code, third.stderr).toBe(0);
-    const warnings = logLines(third.stderr).filter((l) => l.level === 'warn').map((l) => l.message);
+    const warnings = logLines(third.stderr)
+      .filter((l) => l.level === 'warn')
+      .map((l) => l.message);
     expect(warnings.some((w) => w.startsWith(`took over the lock of a run that is no longer running (pid ${first.child.pid} on ${hostname()}`))).toBe(true);
     expect(temps(dir)).toEqual([]);
   });
@@ -103,15 +116,27 @@ describe('a killed run', () => {
       // Nothing moved: the previous report, current.json and the history are as they were.
       expect(pointers(dir), stage).toEqual(before);
       if (stage !== 'commit') {
-        expect(temps(dir).some((p) => p.startsWith(join('data', 'artifacts', stage, '.tmp-'))), stage).toBe(true);
+        expect(
+          temps(dir).some((p) => p.startsWith(join('data', 'artifacts', stage, '.tmp-'))),
+          stage,
+        ).toBe(true);
         expect(existsSync(join(dir, 'data', 'artifacts', stage)) ? readdirSync(join(dir, 'data', 'artifacts', stage)).filter((v) => !v.startsWith('.tmp-')) : [], stage).toEqual([]);
       }
       const next = runCli(['weekly'], dir);
       expect(next.code, `${stage}: ${next.stderr}`).toBe(0);
-      const warnings = logLines(next.stderr).filter((l) => l.level === 'warn').map((l) => l.message);
-      expect(warnings.some((w) => w.startsWith('took over the lock')), stage).toBe(true);
+      const warnings = logLines(next.stderr)
+        .filter((l) => l.level === 'warn')
+        .map((l) => l.message);
+      expect(
+        warnings.some((w) => w.startsWith('took over the lock')),
+        stage,
+      ).toBe(true);
       if (stage === 'commit') expect(warnings).toContain('finished the commit of a run that was killed while committing');
-      else expect(warnings.some((w) => /^removed \d+ temporary file\(s\) or folder\(s\) left by killed runs$/.test(w)), stage).toBe(true);
+      else
+        expect(
+          warnings.some((w) => /^removed \d+ temporary file\(s\) or folder\(s\) left by killed runs$/.test(w)),
+          stage,
+        ).toBe(true);
       expect(temps(dir), stage).toEqual([]);
       expect(manifestsHold(join(dir, 'data'))).toBeGreaterThanOrEqual(STAGES.length);
       expect(readdirSync(join(dir, 'data', 'runs')).length).toBe(before.runs + (stage === 'commit' ? 2 : 1));
@@ -158,7 +183,17 @@ describe('what an operator sees', () => {
     expect(runCli(['generate', '--out', sample, '--seed', '9', '--weeks', '40', '--scale', '0.05']).code).toBe(0);
     cpSync(sample, join(dir, 'raw'), { recursive: true });
     const orders = readFileSync(join(sample, 'orders.csv'), 'utf8').trimEnd().split('\n');
-    writeFileSync(join(dir, 'raw', 'orders.csv'), [orders[0], ...orders.slice(1).map((row) => { const c = row.split(','); c[1] = `c-${c[0]}`; return c.join(','); })].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'raw', 'orders.csv'),
+      `${[
+        orders[0],
+        ...orders.slice(1).map((row) => {
+          const c = row.split(',');
+          c[1] = `c-${c[0]}`;
+          return c.join(',');
+        }),
+      ].join('\n')}\n`,
+    );
     const r = runCli(['weekly'], dir);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/^clv +failed +.*repeat/m);
@@ -195,7 +230,8 @@ describe('what an operator sees', () => {
       expect(received).toHaveLength(2);
       const hook = received[1] as { method: string; url: string; type: string; body: { runId: string; status: string; alerts: { kind: string; message: string }[]; report: string } };
       expect(hook).toMatchObject({ method: 'POST', url: '/hook', type: 'application/json', body: { status: 'ok' } });
-      const channels = (JSON.parse(readFileSync(join(dir, 'data', JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm, 'model.json'), 'utf8')) as { channels: unknown[] }).channels.length;
+      const channels = (JSON.parse(readFileSync(join(dir, 'data', JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm, 'model.json'), 'utf8')) as { channels: unknown[] }).channels
+        .length;
       expect(hook.body.alerts.map((a) => a.kind)).toEqual(['stale-data', ...Array(channels).fill('roas-floor')]);
       expect(hook.body.alerts[0].message).toMatch(/^the data end with the week of 2023-\d\d-\d\d, \d+ full week\(s\) before the as-of date 2026-01-05: is the export stalled\?/);
       expect(hook.body.alerts[1].message).toMatch(/^[a-z_]+: ROAS \d+\.\d\d is below the floor 1000$/);
@@ -226,7 +262,12 @@ describe('what an operator sees', () => {
     expect(dry.stdout).toMatch(/^would remove data\/artifacts\/simulate\/[0-9a-f]{16}$/m);
     expect(dry.stdout).toMatch(/^would remove reports\/latest\.html\.prev-0123456789ab$/m);
     // The first run's simulate and report, the first weekly report (kept as .prev when the second replaced it) and the planted copy.
-    expect(dry.stdout.split('\n').filter((l) => l.startsWith('would remove')).sort()).toEqual([
+    expect(
+      dry.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would remove'))
+        .sort(),
+    ).toEqual([
       expect.stringMatching(/^would remove data\/artifacts\/report\/[0-9a-f]{16}$/),
       expect.stringMatching(/^would remove data\/artifacts\/simulate\/[0-9a-f]{16}$/),
       'would remove reports/latest.html.prev-0123456789ab',
@@ -255,12 +296,46 @@ describe('bad input at the pipeline level', () => {
     const spend = readFileSync(join(sample, 'spend.csv'), 'utf8');
     const lines = pristine.trimEnd().split('\n');
     const cases: [string, () => void, RegExp, object?][] = [
-      ['an order dated decades ahead', () => writeFileSync(join(dir, 'raw', 'orders.csv'), [lines[0], ...lines.slice(1, 3), lines[3].replace(/,\d{4}-\d\d-\d\dT/, ',2099-01-01T'), ...lines.slice(4)].join('\n') + '\n'), /^error: orders\.csv row 3 column "timestamp": 2099-01-01T.* is after the as-of date 2026-01-01/],
-      ['a constant target', () => writeFileSync(join(dir, 'raw', 'orders.csv'), [lines[0], ...lines.slice(1).map((l) => l.replace(/,[0-9.]+,([A-Z]{3})$/, ',0,$1'))].join('\n') + '\n'), /^error: orders\.csv column "amount": weekly revenue is 0 in every week/],
-      ['negative spend', () => writeFileSync(join(dir, 'raw', 'spend.csv'), spend.replace(/\n([^,\n]*,[^,\n]*,[^,\n]*),([0-9.]+)/, '\n$1,-$2')), /^error: spend\.csv row 1 column "spend": negative spend -/],
-      ['text that is not UTF-8', () => writeFileSync(join(dir, 'raw', 'spend.csv'), Buffer.concat([Buffer.from(spend.slice(0, spend.indexOf('\n', spend.indexOf('\n') + 1) + 1)), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from(spend.slice(spend.indexOf('\n', spend.indexOf('\n') + 1) + 1))])), /^error: spend\.csv row 2 .*UTF-8/],
-      ['a constraint naming no channel of the data', () => undefined, /^error: mmm\.config\.json: optimise\.constraints\[0\]: unknown channel "nope" \(channels: /, { optimise: { horizonWeeks: 4, constraints: [{ type: 'group', channels: ['nope'], max: 5 }] } }],
-      ['a constraint of an unknown kind', () => undefined, /^error: mmm\.config\.json: optimise\.constraints\[0\]\.type: "grp" is not one of the allowed kinds \(group, ratio, roasFloor\)$/, { optimise: { horizonWeeks: 4, constraints: [{ type: 'grp' }] } }],
+      [
+        'an order dated decades ahead',
+        () => writeFileSync(join(dir, 'raw', 'orders.csv'), `${[lines[0], ...lines.slice(1, 3), lines[3].replace(/,\d{4}-\d\d-\d\dT/, ',2099-01-01T'), ...lines.slice(4)].join('\n')}\n`),
+        /^error: orders\.csv row 3 column "timestamp": 2099-01-01T.* is after the as-of date 2026-01-01/,
+      ],
+      [
+        'a constant target',
+        () => writeFileSync(join(dir, 'raw', 'orders.csv'), `${[lines[0], ...lines.slice(1).map((l) => l.replace(/,[0-9.]+,([A-Z]{3})$/, ',0,$1'))].join('\n')}\n`),
+        /^error: orders\.csv column "amount": weekly revenue is 0 in every week/,
+      ],
+      [
+        'negative spend',
+        () => writeFileSync(join(dir, 'raw', 'spend.csv'), spend.replace(/\n([^,\n]*,[^,\n]*,[^,\n]*),([0-9.]+)/, '\n$1,-$2')),
+        /^error: spend\.csv row 1 column "spend": negative spend -/,
+      ],
+      [
+        'text that is not UTF-8',
+        () =>
+          writeFileSync(
+            join(dir, 'raw', 'spend.csv'),
+            Buffer.concat([
+              Buffer.from(spend.slice(0, spend.indexOf('\n', spend.indexOf('\n') + 1) + 1)),
+              Buffer.from([0xff, 0xfe, 0x41]),
+              Buffer.from(spend.slice(spend.indexOf('\n', spend.indexOf('\n') + 1) + 1)),
+            ]),
+          ),
+        /^error: spend\.csv row 2 .*UTF-8/,
+      ],
+      [
+        'a constraint naming no channel of the data',
+        () => undefined,
+        /^error: mmm\.config\.json: optimise\.constraints\[0\]: unknown channel "nope" \(channels: /,
+        { optimise: { horizonWeeks: 4, constraints: [{ type: 'group', channels: ['nope'], max: 5 }] } },
+      ],
+      [
+        'a constraint of an unknown kind',
+        () => undefined,
+        /^error: mmm\.config\.json: optimise\.constraints\[0\]\.type: "grp" is not one of the allowed kinds \(group, ratio, roasFloor\)$/,
+        { optimise: { horizonWeeks: 4, constraints: [{ type: 'grp' }] } },
+      ],
     ];
     for (const [name, edit, line, extra] of cases) {
       cpSync(sample, join(dir, 'raw'), { recursive: true });
@@ -279,7 +354,10 @@ describe('bad input at the pipeline level', () => {
       const started = !name.includes('unknown kind');
       expect(after.runs, name).toBe(before.runs + (started ? 1 : 0));
       if (started) {
-        const newest = readdirSync(join(dir, 'data', 'runs')).filter((f) => f.endsWith('.json')).sort().at(-1)!;
+        const newest = readdirSync(join(dir, 'data', 'runs'))
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .at(-1)!;
         expect(JSON.parse(readFileSync(join(dir, 'data', 'runs', newest), 'utf8')), name).toMatchObject({ status: 'failed', error: errors[0].slice('error: '.length) });
       }
     }

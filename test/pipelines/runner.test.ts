@@ -17,7 +17,12 @@ const rel = (p: string) => p.slice(fileURLToPath(new URL('../../', import.meta.u
 /** A stage writing `out.txt` with `text`; `fail` throws instead. */
 function stage(name: string, over: Partial<Stage<{ text: string }>> & { text?: string } = {}): Stage<{ text: string }> {
   return {
-    name, version: `${name}@1`, module: import.meta.url, needs: [], reads: {}, outputs: ['out.txt'],
+    name,
+    version: `${name}@1`,
+    module: import.meta.url,
+    needs: [],
+    reads: {},
+    outputs: ['out.txt'],
     params: () => ({ text: over.text ?? name }),
     run: async (ctx) => {
       writeFileSync(join(ctx.dir, 'out.txt'), ctx.params.text);
@@ -39,7 +44,8 @@ describe('the stage runner', () => {
     const log = memoryLog();
     const seen: string[] = [];
     const b = stage('b', {
-      needs: ['a'], reads: { a: ['out.txt'] },
+      needs: ['a'],
+      reads: { a: ['out.txt'] },
       run: async (ctx) => {
         seen.push(readFileSync(ctx.file('a', 'out.txt'), 'utf8'));
         expect(() => ctx.file('a', 'manifest.json')).toThrow('stage b reads a/manifest.json without declaring it');
@@ -59,14 +65,39 @@ describe('the stage runner', () => {
 
   it('a stage failing on its data is recorded; what needs it does not run, what only uses it runs without it', async () => {
     const log = memoryLog();
-    const failing = stage('clv', { run: async () => { throw new ConvergenceError('Gamma-Gamma fit did not converge'); } });
-    const out = await runStages([stage('a'), failing, stage('needs', { needs: ['clv'] }), stage('uses', { uses: ['clv'], needs: ['a'], run: async (ctx) => { writeFileSync(join(ctx.dir, 'out.txt'), JSON.stringify(ctx.missing)); return {}; } })], join(t.dir, 's2'), 'r', log);
+    const failing = stage('clv', {
+      run: async () => {
+        throw new ConvergenceError('Gamma-Gamma fit did not converge');
+      },
+    });
+    const out = await runStages(
+      [
+        stage('a'),
+        failing,
+        stage('needs', { needs: ['clv'] }),
+        stage('uses', {
+          uses: ['clv'],
+          needs: ['a'],
+          run: async (ctx) => {
+            writeFileSync(join(ctx.dir, 'out.txt'), JSON.stringify(ctx.missing));
+            return {};
+          },
+        }),
+      ],
+      join(t.dir, 's2'),
+      'r',
+      log,
+    );
     expect(out.map((o) => `${o.stage} ${o.action}`)).toEqual(['a built', 'clv failed', 'needs not-run', 'uses built']);
     expect(log.entries).toContainEqual({ level: 'error', stage: 'clv', message: 'clv failed: Gamma-Gamma fit did not converge', fields: { action: 'failed' } });
     const uses = out[3] as { dir: string };
     expect(JSON.parse(readFileSync(join(uses.dir, 'out.txt'), 'utf8'))).toEqual({ clv: 'failed: Gamma-Gamma fit did not converge' });
     // Bad input naming a file stops the run.
-    const bad = stage('bad', { run: async () => { throw new ValidationError('negative spend', { file: 'spend.csv', row: 3, column: 'spend' }); } });
+    const bad = stage('bad', {
+      run: async () => {
+        throw new ValidationError('negative spend', { file: 'spend.csv', row: 3, column: 'spend' });
+      },
+    });
     await expect(runStages([bad], join(t.dir, 's3'), 'r', log)).rejects.toThrow('spend.csv row 3 column "spend": negative spend');
   });
 });

@@ -13,7 +13,30 @@ afterAll(() => t.cleanup());
 
 const ROBYN = new URL('../../examples/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
 const SMALL = { mmm: { trials: 2, iterations: 300, bootstrap: 20 }, simulate: { draws: 500 } };
-const ROBYN_FLAGS = ['--weekly', ROBYN, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,ooh_S,print_S,facebook_S,search_S', '--controls', 'competitor_sales_B', '--factors', 'events', '--organic', 'newsletter', '--exposures', 'facebook_I=facebook_S,search_clicks_P=search_S', '--country', 'DE', '--window-start', '2016-01-01', '--window-end', '2018-12-31'];
+const ROBYN_FLAGS = [
+  '--weekly',
+  ROBYN,
+  '--date-col',
+  'DATE',
+  '--target',
+  'revenue',
+  '--channels',
+  'tv_S,ooh_S,print_S,facebook_S,search_S',
+  '--controls',
+  'competitor_sales_B',
+  '--factors',
+  'events',
+  '--organic',
+  'newsletter',
+  '--exposures',
+  'facebook_I=facebook_S,search_clicks_P=search_S',
+  '--country',
+  'DE',
+  '--window-start',
+  '2016-01-01',
+  '--window-end',
+  '2018-12-31',
+];
 
 function project(name: string, config: object): string {
   const dir = join(t.dir, name);
@@ -59,7 +82,9 @@ describe('mmm weekly --weekly', () => {
     const bands = JSON.parse(readFileSync(join(dir, r.stdout.match(/^simulate +built +(\S+)$/m)![1], 'bands.json'), 'utf8'));
     expect(bands.weekly[0].date).toBe('2019-11-18');
     // The dominant control and the intercept at its bound are warned about on the console.
-    const warnings = logLines(r.stderr).filter((l) => l.level === 'warn').map((l) => l.message);
+    const warnings = logLines(r.stderr)
+      .filter((l) => l.level === 'warn')
+      .map((l) => l.message);
     expect(warnings.some((w) => /^competitor_sales_B explains \d+\.\d% of revenue/.test(w))).toBe(true);
     const again = runCli(['weekly', ...ROBYN_FLAGS], dir);
     expect(again.code, again.stderr).toBe(0);
@@ -67,15 +92,23 @@ describe('mmm weekly --weekly', () => {
     expect(again.stdout.match(/ skipped /g)).toHaveLength(6);
   });
 
-  it('runs a two-channel table from the config\'s input block, and one dated on Sundays keeps every week', () => {
-    const dir = project('two', { ...SMALL, input: { weekly: 'two.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] }, optimise: { horizonWeeks: 4 } });
+  it("runs a two-channel table from the config's input block, and one dated on Sundays keeps every week", () => {
+    const dir = project('two', {
+      ...SMALL,
+      input: { weekly: 'two.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] },
+      optimise: { horizonWeeks: 4 },
+    });
     writeFileSync(join(dir, 'two.csv'), twoChannelCsv('2022-01-03', 120));
     const r = runCli(['weekly'], dir);
     expect(r.code, r.stderr).toBe(0);
     const model = JSON.parse(readFileSync(join(dir, r.stdout.match(/^mmm +built +(\S+)$/m)![1], 'model.json'), 'utf8'));
     expect(model.channels.map((c: { name: string }) => c.name)).toEqual(['TV Spend', 'Search Spend']);
 
-    const sunday = project('sunday', { ...SMALL, input: { weekly: 'sun.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] }, optimise: { horizonWeeks: 4 } });
+    const sunday = project('sunday', {
+      ...SMALL,
+      input: { weekly: 'sun.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] },
+      optimise: { horizonWeeks: 4 },
+    });
     writeFileSync(join(sunday, 'sun.csv'), twoChannelCsv('2022-01-02', 100)); // 2022-01-02 is a Sunday
     const s = runCli(['weekly'], sunday);
     expect(s.code, s.stderr).toBe(0);
@@ -90,7 +123,10 @@ describe('mmm weekly --weekly', () => {
     const dir = project('tx', { ...SMALL, optimise: { horizonWeeks: 4 } });
     writeFileSync(join(dir, 'two.csv'), twoChannelCsv('2022-01-03', 80));
     // CDNOW's published sample (test/clv/fixtures/cdnow/SOURCE.md) as the transaction log.
-    const cdnow = readFileSync(new URL('../clv/fixtures/cdnow/CDNOW_sample.txt', import.meta.url), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const cdnow = readFileSync(new URL('../clv/fixtures/cdnow/CDNOW_sample.txt', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
     writeFileSync(join(dir, 'tx.csv'), `customer_id,date,amount\n${cdnow.map(([id, , date, , amount]) => `${id},${date},${amount}`).join('\n')}\n`);
     const flags = ['--weekly', 'two.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--controls', 'price'];
     const r = runCli(['weekly', ...flags, '--transactions', 'tx.csv'], dir);
@@ -108,7 +144,12 @@ describe('mmm weekly --weekly', () => {
       expect(b.stderr.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(1);
       expect(b.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(line);
     }
-    writeFileSync(join(dir, 'neg.csv'), twoChannelCsv('2022-01-03', 80).replace('week,sales,TV Spend,Search Spend,price', 'week,sales,TV Spend,Search Spend,news').replace(/\n(2022-01-10,[^,]*,[^,]*,[^,]*),[^\n]*/, '\n$1,-3'));
+    writeFileSync(
+      join(dir, 'neg.csv'),
+      twoChannelCsv('2022-01-03', 80)
+        .replace('week,sales,TV Spend,Search Spend,price', 'week,sales,TV Spend,Search Spend,news')
+        .replace(/\n(2022-01-10,[^,]*,[^,]*,[^,]*),[^\n]*/, '\n$1,-3'),
+    );
     const neg = runCli(['weekly', '--weekly', 'neg.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--organic', 'news'], dir);
     expect(neg.code).toBe(2);
     expect(neg.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(/^error: .*neg\.csv row 2 column "news": .*-3/);
@@ -118,10 +159,20 @@ describe('mmm weekly --weekly', () => {
 describe('a control constant over the weeks', () => {
   it('is dropped with a warning and does not make the drift stage refit when new weeks arrive', () => {
     const loose = { errorBandSigma: 10, recentWeeks: 4, spendRangeTolerance: 10, maxModelAgeWeeks: 52 };
-    const dir = project('constant', { ...SMALL, drift: loose, optimise: { horizonWeeks: 4 }, input: { weekly: 'w.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price', 'holiday'] } });
-    const withZeroHoliday = (csv: string) => csv.trimEnd().split('\n').map((l, i) => `${l},${i === 0 ? 'holiday' : 0}`).join('\n') + '\n';
+    const dir = project('constant', {
+      ...SMALL,
+      drift: loose,
+      optimise: { horizonWeeks: 4 },
+      input: { weekly: 'w.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price', 'holiday'] },
+    });
+    const withZeroHoliday = (csv: string) =>
+      `${csv
+        .trimEnd()
+        .split('\n')
+        .map((l, i) => `${l},${i === 0 ? 'holiday' : 0}`)
+        .join('\n')}\n`;
     const full = withZeroHoliday(twoChannelCsv('2022-01-03', 104));
-    writeFileSync(join(dir, 'w.csv'), full.split('\n').slice(0, 101).join('\n') + '\n'); // the first 100 weeks
+    writeFileSync(join(dir, 'w.csv'), `${full.split('\n').slice(0, 101).join('\n')}\n`); // the first 100 weeks
     const first = runCli(['weekly'], dir);
     expect(first.code, first.stderr).toBe(0);
     expect(logLines(first.stderr).some((l) => l.level === 'warn' && /w\.csv column "holiday" is constant \(0\.0\) over all weeks .*dropped from mmm_input/.test(l.message))).toBe(true);

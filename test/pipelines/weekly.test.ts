@@ -23,7 +23,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 /** A small but complete configuration, so the whole pipeline runs in seconds. */
-export const SMALL_CONFIG = {
+const SMALL_CONFIG = {
   raw: 'data/sample',
   alerts: { staleAfterWeeks: null },
   seed: 3,
@@ -96,7 +96,7 @@ describe('mmm weekly', () => {
     expect(report).toMatch(/forecast: recommended plan: [a-z_]+ reaches \d+\.\d\dx the adstocked spend the model saw/);
   });
 
-  it('calibrates on the raw folder\'s calibration.csv (channels by name), refits when it appears and shows the studies in the report', () => {
+  it("calibrates on the raw folder's calibration.csv (channels by name), refits when it appears and shows the studies in the report", () => {
     const dir = join(t.dir, 'calibrated');
     mkdirSync(dir);
     writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify(SMALL_CONFIG));
@@ -133,7 +133,10 @@ describe('mmm weekly', () => {
   it('takes config constraints by channel name or spend column, checked right after the ingest', () => {
     const dir = join(t.dir, 'constrained');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...SMALL_CONFIG, optimise: { horizonWeeks: 8, constraints: [{ type: 'ratio', left: ['tv'], right: ['search_spend'], sense: '<=', factor: 1 }] } }));
+    writeFileSync(
+      join(dir, 'mmm.config.json'),
+      JSON.stringify({ ...SMALL_CONFIG, optimise: { horizonWeeks: 8, constraints: [{ type: 'ratio', left: ['tv'], right: ['search_spend'], sense: '<=', factor: 1 }] } }),
+    );
     const r = runCli(['weekly'], dir);
     expect(r.code, r.stderr).toBe(0);
     const opt = r.stdout.match(/^optimise +built +(\S+)$/m)![1];
@@ -158,7 +161,9 @@ describe('mmm weekly', () => {
     writeFileSync(join(t.dir, 'bad2.json'), JSON.stringify({ mmm: { trails: 1 } }));
     const r2 = runCli(['weekly', '--config', 'bad2.json'], t.dir);
     expect(r2.code).toBe(2);
-    expect(r2.stderr.trim()).toBe('error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads, adstock, channelAdstock, saturation, controlSigns, interceptSign, ranges, channelRanges, priors, estimator)');
+    expect(r2.stderr.trim()).toBe(
+      'error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads, adstock, channelAdstock, saturation, controlSigns, interceptSign, ranges, channelRanges, priors, estimator)',
+    );
   });
 });
 
@@ -176,7 +181,10 @@ describe('mmm command', () => {
     const missing = runCli(['generate', '--out', join(t.dir, 'g')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe('error: mmm generate: missing required option --seed (see mmm generate --help)');
-    for (const args of [['fit', '--weekly', join(t.dir, 'none.csv'), '--target', 'revenue', '--channels', 'a', '--out', join(t.dir, 'f')], ['optimise', '--problem', join(t.dir, 'none.json'), '--out', join(t.dir, 'o.json')]]) {
+    for (const args of [
+      ['fit', '--weekly', join(t.dir, 'none.csv'), '--target', 'revenue', '--channels', 'a', '--out', join(t.dir, 'f')],
+      ['optimise', '--problem', join(t.dir, 'none.json'), '--out', join(t.dir, 'o.json')],
+    ]) {
       const r = runCli(args);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toMatch(/^error: cannot read .*none\.(csv|json): no such file or folder$/);

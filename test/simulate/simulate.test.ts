@@ -29,7 +29,7 @@ function planCsv(weeks: number, spend: (channel: string, t: number) => number, o
     const d = first + 7 * t + (opts.skip !== undefined && t >= opts.skip ? 7 : 0);
     lines.push([iso(d), ...names.map((n) => spend(n, t)), ...(opts.extra ? ['1'] : [])].join(','));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 const recent = (name: string) => {
   const v = synth.data.channels.find((c) => c.name === name)!.values;
@@ -50,7 +50,13 @@ describe('quantiles', () => {
 
 describe('simulatePlans', () => {
   it('orders quantiles in every row, is seeded, and does not depend on the thread count', async () => {
-    const plan = planFromTable(fit.model, parseCsv(planCsv(13, (n) => recent(n)), 'plan.csv'));
+    const plan = planFromTable(
+      fit.model,
+      parseCsv(
+        planCsv(13, (n) => recent(n)),
+        'plan.csv',
+      ),
+    );
     const a = await simulatePlans(fit.model, fit.draws, [plan], { draws: 3000, seed: 9, threads: 1 });
     const b = await simulatePlans(fit.model, fit.draws, [plan], { draws: 3000, seed: 9, threads: 2 });
     const c = await simulatePlans(fit.model, fit.draws, [plan], { draws: 3000, seed: 10, threads: 1 });
@@ -65,8 +71,20 @@ describe('simulatePlans', () => {
   });
 
   it('gives more revenue to a plan with more spend, with a probability that reflects the common draws', async () => {
-    const more = planFromTable(fit.model, parseCsv(planCsv(8, (n) => 1.5 * recent(n)), 'more.csv'));
-    const none = planFromTable(fit.model, parseCsv(planCsv(8, () => 0), 'none.csv'));
+    const more = planFromTable(
+      fit.model,
+      parseCsv(
+        planCsv(8, (n) => 1.5 * recent(n)),
+        'more.csv',
+      ),
+    );
+    const none = planFromTable(
+      fit.model,
+      parseCsv(
+        planCsv(8, () => 0),
+        'none.csv',
+      ),
+    );
     const r = await simulatePlans(fit.model, fit.draws, [more, none], { draws: 2000, seed: 1 });
     expect(r.plans[0].total.p50).toBeGreaterThan(r.plans[1].total.p50);
     // Every draw uses non-negative media coefficients, so more spend never loses in the same draw.
@@ -76,9 +94,21 @@ describe('simulatePlans', () => {
   });
 
   it('warns when a plan takes a channel beyond the spend the model saw, and not otherwise', async () => {
-    const usual = planFromTable(fit.model, parseCsv(planCsv(6, (n) => recent(n)), 'usual.csv'));
+    const usual = planFromTable(
+      fit.model,
+      parseCsv(
+        planCsv(6, (n) => recent(n)),
+        'usual.csv',
+      ),
+    );
     const big = fit.model.channels[0].name;
-    const huge = planFromTable(fit.model, parseCsv(planCsv(6, (n) => (n === big ? 5 * fit.model.channels[0].saturation.adstockMax : recent(n))), 'huge.csv'));
+    const huge = planFromTable(
+      fit.model,
+      parseCsv(
+        planCsv(6, (n) => (n === big ? 5 * fit.model.channels[0].saturation.adstockMax : recent(n))),
+        'huge.csv',
+      ),
+    );
     const r = await simulatePlans(fit.model, fit.draws, [usual, huge], { draws: 200, seed: 1 });
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(new RegExp(`^plan 2: ${big} reaches \\d+\\.\\d\\dx the adstocked spend the model saw \\(week of \\d{4}-\\d{2}-\\d{2}\\); the response there is extrapolated$`));
@@ -89,18 +119,51 @@ describe('simulatePlans', () => {
   it('rejects plans with unknown channels, missing channels, gaps, or dates that do not follow the data', () => {
     const names = fit.model.channels.map((c) => c.name);
     const next = iso(fit.model.window.lastDay + 7);
-    expect(() => planFromTable(fit.model, parseCsv(planCsv(4, () => 1, { extra: 'podcast_spend' }), 'p.csv'))).toThrow(
-      `p.csv column "podcast_spend": unknown column "podcast_spend": the model has channels ${names.join(', ')}`,
-    );
-    const dropped = planCsv(4, () => 1).split('\n').map((l) => l.split(',').slice(0, -1).join(',')).join('\n');
+    expect(() =>
+      planFromTable(
+        fit.model,
+        parseCsv(
+          planCsv(4, () => 1, { extra: 'podcast_spend' }),
+          'p.csv',
+        ),
+      ),
+    ).toThrow(`p.csv column "podcast_spend": unknown column "podcast_spend": the model has channels ${names.join(', ')}`);
+    const dropped = planCsv(4, () => 1)
+      .split('\n')
+      .map((l) => l.split(',').slice(0, -1).join(','))
+      .join('\n');
     expect(() => planFromTable(fit.model, parseCsv(dropped, 'p.csv'))).toThrow(`p.csv column "${names[names.length - 1]}": missing column for channel "${names[names.length - 1]}"`);
-    expect(() => planFromTable(fit.model, parseCsv(planCsv(4, () => 1, { skip: 2 }), 'p.csv'))).toThrow(
+    expect(() =>
+      planFromTable(
+        fit.model,
+        parseCsv(
+          planCsv(4, () => 1, { skip: 2 }),
+          'p.csv',
+        ),
+      ),
+    ).toThrow(
       `p.csv row 3 column "date": date ${iso(fit.model.window.lastDay + 28)} does not follow: weeks must be consecutive: expected ${iso(fit.model.window.lastDay + 21)} after ${iso(fit.model.window.lastDay + 14)}`,
     );
-    expect(() => planFromTable(fit.model, parseCsv(planCsv(4, () => 1, { start: fit.model.window.lastDay + 14 }), 'p.csv'))).toThrow(
+    expect(() =>
+      planFromTable(
+        fit.model,
+        parseCsv(
+          planCsv(4, () => 1, { start: fit.model.window.lastDay + 14 }),
+          'p.csv',
+        ),
+      ),
+    ).toThrow(
       `p.csv row 1 column "date": date ${iso(fit.model.window.lastDay + 14)} does not follow: the model's data ends with the week of ${fit.model.window.last}, so the plan must start on ${next}`,
     );
-    expect(() => planFromTable(fit.model, parseCsv(planCsv(2, () => -5), 'p.csv'))).toThrow(`p.csv row 1 column "${names[0]}": negative spend -5`);
+    expect(() =>
+      planFromTable(
+        fit.model,
+        parseCsv(
+          planCsv(2, () => -5),
+          'p.csv',
+        ),
+      ),
+    ).toThrow(`p.csv row 1 column "${names[0]}": negative spend -5`);
   });
 });
 
@@ -118,7 +181,15 @@ describe('rollForward', () => {
       for (let t = 0; t < 5; t++) expect(afterRoll[t]).toBeCloseTo(continuous[t], 8);
     }
     // Plans must now start after the newest week.
-    expect(() => planFromTable(rolled.model, parseCsv(planCsv(2, () => 1), 'p.csv'))).toThrow('does not follow');
+    expect(() =>
+      planFromTable(
+        rolled.model,
+        parseCsv(
+          planCsv(2, () => 1),
+          'p.csv',
+        ),
+      ),
+    ).toThrow('does not follow');
     expect(rollForward(fit.model, fit.draws, synth.data).weeks).toBe(0);
   });
 });
@@ -132,12 +203,25 @@ describe('calibration', () => {
       await generateSample({ out: join(dir, 'raw'), seed: 5, weeks: 182, scale: 0.5 });
       await ingest({ raw: join(dir, 'raw'), out: join(dir, 'star') });
       const truth = JSON.parse(readFileSync(join(dir, 'raw', 'truth.json'), 'utf8'));
-      const data = await readWeeklyCsv(join(dir, 'star', 'mmm_input.csv'), 'date', 'revenue', truth.channels.map((c: { column: string }) => c.column), ['price_index', 'competitor_spend', 'holiday']);
+      const data = await readWeeklyCsv(
+        join(dir, 'star', 'mmm_input.csv'),
+        'date',
+        'revenue',
+        truth.channels.map((c: { column: string }) => c.column),
+        ['price_index', 'competitor_spend', 'holiday'],
+      );
       const expected = Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue);
       const trueMedia = truth.channels.map((c: { name: string }) => Float64Array.from(truth.weekly, (w: { media: Record<string, number> }) => w.media[c.name]));
       const rows = await rollingOriginBacktest(data, {
-        origins: [104, 117, 130, 143, 156, 169], horizon: 13, fit: { trials: 3, iterations: 1000, bootstrap: 40, threads: 1 }, draws: 2000, seed: 5,
-        expected, noiseSd: truth.totals.noiseSd, trueMedia, period: truth.seasonPeriodWeeks,
+        origins: [104, 117, 130, 143, 156, 169],
+        horizon: 13,
+        fit: { trials: 3, iterations: 1000, bootstrap: 40, threads: 1 },
+        draws: 2000,
+        seed: 5,
+        expected,
+        noiseSd: truth.totals.noiseSd,
+        trueMedia,
+        period: truth.seasonPeriodWeeks,
       });
       const covered = rows.reduce((a, r) => a + r.covered, 0);
       const weeks = rows.reduce((a, r) => a + r.horizon, 0);

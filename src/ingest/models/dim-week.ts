@@ -36,7 +36,9 @@ export async function dimWeekFuture(db: Db, lastWeek: string, weeks: number): Pr
  * week's flag is 0 for want of dates (list the coming year's holidays); else null.
  */
 export async function futureHolidayGap(db: Db, file: string): Promise<string | null> {
-  const r = await db.all<{ last: string | null; next: string | null }>(`SELECT (SELECT strftime(max(date), '%Y-%m-%d') FROM stg_holidays) AS last, (SELECT strftime(min(week_start), '%Y-%m-%d') FROM dim_week_future) AS next`);
+  const r = await db.all<{ last: string | null; next: string | null }>(
+    `SELECT (SELECT strftime(max(date), '%Y-%m-%d') FROM stg_holidays) AS last, (SELECT strftime(min(week_start), '%Y-%m-%d') FROM dim_week_future) AS next`,
+  );
   const { last, next } = r[0];
   if (last === null || next === null || last >= next) return null;
   return `${file}: no holiday after ${last}, so every future week's holiday flag from ${next} is 0 (list the coming year's holidays)`;

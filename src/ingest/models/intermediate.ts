@@ -13,7 +13,11 @@ export function addDays(date: string, days: number): string {
 
 /** Lower-case identifier for a wide-table column: `Paid Social` -> `paid_social`. */
 export function columnName(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 /**
@@ -67,7 +71,10 @@ export async function intControlColumns(ctx: RawContext, spendColumns: Map<strin
   for (const c of controls) {
     const other = seen.get(c.col);
     if (other !== undefined || spendColumns.has(c.col) || RESERVED.includes(c.col)) {
-      throw new ValidationError(`control "${c.name}" would collide with the column ${c.col}${other !== undefined ? ` of control "${other}"` : ''}`, { file: basename(ctx.files.controls!), column: 'name' });
+      throw new ValidationError(`control "${c.name}" would collide with the column ${c.col}${other !== undefined ? ` of control "${other}"` : ''}`, {
+        file: basename(ctx.files.controls!),
+        column: 'name',
+      });
     }
     seen.set(c.col, c.name);
   }

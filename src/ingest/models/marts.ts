@@ -69,7 +69,13 @@ export async function fctRevenueWeekly(ctx: RawContext): Promise<void> {
            CAST(coalesce(a.new_customers, 0) AS INTEGER) AS new_customers
     FROM dim_week w LEFT JOIN agg a USING (week_start) ORDER BY w.week_start`);
   const empty = await ctx.db.all<{ w: string }>(`SELECT strftime(week_start, '%Y-%m-%d') AS w FROM fct_revenue_weekly WHERE orders = 0 ORDER BY 1`);
-  if (empty.length) ctx.warnings.push(`${empty.length} week(s) without any order: ${empty.slice(0, 5).map((r) => r.w).join(', ')}${empty.length > 5 ? ', ...' : ''}`);
+  if (empty.length)
+    ctx.warnings.push(
+      `${empty.length} week(s) without any order: ${empty
+        .slice(0, 5)
+        .map((r) => r.w)
+        .join(', ')}${empty.length > 5 ? ', ...' : ''}`,
+    );
 }
 
 /**
@@ -81,16 +87,22 @@ export async function fctRevenueWeekly(ctx: RawContext): Promise<void> {
 export async function fctControlsWeekly(ctx: RawContext, controls: { name: string; col: string }[], firstWeek: string): Promise<void> {
   const { db } = ctx;
   const select = controls
-    .map((c) => `last_value(avg(CASE WHEN s.name = ${sqlString(c.name)} THEN s.value END) IGNORE NULLS) OVER (ORDER BY w.week_start ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${sqlIdent(c.col)}`)
+    .map(
+      (c) =>
+        `last_value(avg(CASE WHEN s.name = ${sqlString(c.name)} THEN s.value END) IGNORE NULLS) OVER (ORDER BY w.week_start ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${sqlIdent(c.col)}`,
+    )
     .join(', ');
   await db.run(`CREATE TABLE fct_controls_weekly AS
-    SELECT w.week_start${select ? ', ' + select : ''}
+    SELECT w.week_start${select ? `, ${select}` : ''}
     FROM dim_week w LEFT JOIN stg_controls s ON CAST(date_trunc('week', s.date) AS DATE) = w.week_start
     GROUP BY w.week_start ORDER BY w.week_start`);
   for (const c of controls) {
     const gaps = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM fct_controls_weekly WHERE ${sqlIdent(c.col)} IS NULL`);
-    if (gaps[0].n > 0) throw new ValidationError(`control "${c.name}" has no value before week ${firstWeek}; give a value for the first week`, { file: basename(ctx.files.controls!), column: 'value' });
-    const carried = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM dim_week w ANTI JOIN (SELECT DISTINCT CAST(date_trunc('week', date) AS DATE) AS week_start FROM stg_controls WHERE name = ${sqlString(c.name)}) s USING (week_start)`);
+    if (gaps[0].n > 0)
+      throw new ValidationError(`control "${c.name}" has no value before week ${firstWeek}; give a value for the first week`, { file: basename(ctx.files.controls!), column: 'value' });
+    const carried = await db.all<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM dim_week w ANTI JOIN (SELECT DISTINCT CAST(date_trunc('week', date) AS DATE) AS week_start FROM stg_controls WHERE name = ${sqlString(c.name)}) s USING (week_start)`,
+    );
     if (carried[0].n > 0) ctx.warnings.push(`control "${c.name}": ${carried[0].n} week(s) without a value carried the previous week's value forward`);
   }
 }

@@ -8,7 +8,23 @@ import { sqlString } from '../duckdb.ts';
 import { FAR_GAP_WEEKS } from '../plausibility.ts';
 import { dedupeOnId } from '../dedupe-on-id.ts';
 import { RAW_SOURCES } from '../raw-files.ts';
-import { checkAll, inFileOrder, isBadDate, isBadMoneyRange, isBadNumber, isBadTimestamp, isEmpty, loadRaw, money, MONEY_MAX, NAME_RE, numberedRelation, utcDate, type Check, type RawSource } from '../source.ts';
+import {
+  checkAll,
+  inFileOrder,
+  isBadDate,
+  isBadMoneyRange,
+  isBadNumber,
+  isBadTimestamp,
+  isEmpty,
+  loadRaw,
+  money,
+  MONEY_MAX,
+  NAME_RE,
+  numberedRelation,
+  utcDate,
+  type Check,
+  type RawSource,
+} from '../source.ts';
 import type { RawContext } from './context.ts';
 
 /** A check that refuses dates after the run's as-of date (a date that has not happened is an error in the file). */
@@ -30,8 +46,16 @@ export interface DataSpan {
 function farFromSpan(column: string, span: DataSpan): Check[] {
   const days = 7 * FAR_GAP_WEEKS;
   return [
-    { column, bad: `${utcDate(column)} <= DATE ${sqlString(span.first)} - INTERVAL ${days} DAY`, detail: (v) => `${v} is far before the rest of the data (${FAR_GAP_WEEKS} weeks or more before the first spend or order, ${span.first}): a placeholder date?` },
-    { column, bad: `${utcDate(column)} >= DATE ${sqlString(span.last)} + INTERVAL ${days} DAY`, detail: (v) => `${v} is far after the rest of the data (${FAR_GAP_WEEKS} weeks or more after the last spend or order, ${span.last}): a placeholder date?` },
+    {
+      column,
+      bad: `${utcDate(column)} <= DATE ${sqlString(span.first)} - INTERVAL ${days} DAY`,
+      detail: (v) => `${v} is far before the rest of the data (${FAR_GAP_WEEKS} weeks or more before the first spend or order, ${span.first}): a placeholder date?`,
+    },
+    {
+      column,
+      bad: `${utcDate(column)} >= DATE ${sqlString(span.last)} + INTERVAL ${days} DAY`,
+      detail: (v) => `${v} is far after the rest of the data (${FAR_GAP_WEEKS} weeks or more after the last spend or order, ${span.last}): a placeholder date?`,
+    },
   ];
 }
 
@@ -42,7 +66,11 @@ export async function stgSpend(ctx: RawContext): Promise<RawSource> {
   await checkAll(db, src, [
     { column: 'date', bad: isBadDate('date'), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
     notAfterAsOf('date', ctx.asOf, asDate),
-    { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}" (letters, digits, space, _ . -; starting with a letter)` },
+    {
+      column: 'channel',
+      bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`,
+      detail: (v) => `invalid channel name "${v}" (letters, digits, space, _ . -; starting with a letter)`,
+    },
     { column: 'spend', bad: isBadNumber('spend'), detail: (v) => `not a number: "${v}"` },
     { column: 'spend', bad: `TRY_CAST(spend AS DOUBLE) < 0`, detail: (v) => `negative spend ${v}` },
     { column: 'spend', bad: isBadMoneyRange('spend'), detail: (v) => `spend ${v} is too large (at most ${MONEY_MAX})` },
@@ -149,9 +177,7 @@ export async function stgChannels(ctx: RawContext): Promise<void> {
     return;
   }
   const src = await loadRaw(db, RAW_SOURCES.channels, ctx.files.channels);
-  const count = await checkAll(db, src, [
-    { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
-  ]);
+  const count = await checkAll(db, src, [{ column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` }]);
   const rel = await dedupeOnId(db, src, 'channel', ['kind', 'group'], count, ctx.warnings);
   await db.run(`CREATE TABLE stg_channels AS SELECT channel, lower(kind) AS kind, coalesce(NULLIF("group", ''), 'ungrouped') AS "group" FROM ${rel}`);
 }

@@ -32,10 +32,7 @@ const positions = (names: string[]) => `(VALUES ${names.map((n, i) => `(${sqlStr
 
 /** `dim_channel` [channel]: the spend columns (kind paid) then the organic columns (kind organic, no spend), in the user's order. */
 export async function dimChannelFromTable(db: Db, spec: WeeklyTableSpec): Promise<void> {
-  const rows = [
-    ...spec.channels.map((c) => `(${sqlString(c)}, ${sqlString(c)}, 'paid', 'ungrouped', true)`),
-    ...spec.organic.map((c) => `(${sqlString(c)}, NULL, 'organic', 'ungrouped', false)`),
-  ];
+  const rows = [...spec.channels.map((c) => `(${sqlString(c)}, ${sqlString(c)}, 'paid', 'ungrouped', true)`), ...spec.organic.map((c) => `(${sqlString(c)}, NULL, 'organic', 'ungrouped', false)`)];
   await db.run(`CREATE TABLE dim_channel AS SELECT * FROM (VALUES ${rows.join(', ')}) t(channel, spend_column, kind, "group", has_spend)`);
 }
 
