@@ -107,6 +107,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
         revenue.status === 'optimal'
           ? await budgetScenarios(problem, {
               curveDraws: sets,
+              sweep: { points: o.sweepPoints },
               targetMarginalRoas: o.targetMarginalRoas,
               ...(o.targetRoas !== null ? { targetRoas: o.targetRoas } : {}),
               ...(o.maxBudget !== null ? { maxBudget: o.maxBudget } : {}),

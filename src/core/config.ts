@@ -100,6 +100,8 @@ export const configSchema = z.strictObject({
       targetRoas: z.number().positive().nullable().default(null),
       /** Upper limit on the total weekly budget of the flexible scenarios (default none). */
       maxBudget: z.number().positive().nullable().default(null),
+      /** Total budgets in the scenario sweep (the report's revenue and profit against budget chart; default 21). */
+      sweepPoints: int(3, 101).default(21),
     })
     .prefault({}),
   simulate: z.strictObject({ draws: int(100, 1_000_000).default(10000) }).prefault({}),

@@ -18,7 +18,7 @@ const TINY = {
   sample: { seed: 9, weeks: 40, scale: 0.05 },
   mmm: { trials: 1, iterations: 100, bootstrap: 10 },
   simulate: { draws: 200 },
-  optimise: { horizonWeeks: 4 },
+  optimise: { horizonWeeks: 4, sweepPoints: 5 },
   clv: { holdoutWeeks: 8 },
 };
 

@@ -23,7 +23,7 @@ const TINY = {
   sample: { seed: 9, weeks: 40, scale: 0.05 },
   mmm: { trials: 1, iterations: 100, bootstrap: 10 },
   simulate: { draws: 200 },
-  optimise: { horizonWeeks: 4 },
+  optimise: { horizonWeeks: 4, sweepPoints: 5 },
   clv: { holdoutWeeks: 8 },
 };
 const STAGES = ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'];
@@ -328,7 +328,7 @@ describe('bad input at the pipeline level', () => {
         'a constraint naming no channel of the data',
         () => undefined,
         /^error: mmm\.config\.json: optimise\.constraints\[0\]: unknown channel "nope" \(channels: /,
-        { optimise: { horizonWeeks: 4, constraints: [{ type: 'group', channels: ['nope'], max: 5 }] } },
+        { optimise: { horizonWeeks: 4, sweepPoints: 5, constraints: [{ type: 'group', channels: ['nope'], max: 5 }] } },
       ],
       [
         'a constraint of an unknown kind',
