@@ -34,10 +34,28 @@ export const PLANNER_DRAWS = 200;
 
 const OK: SectionState = { status: 'ok', reason: null };
 
-/** Why a section is missing, from its stage's outcome. */
+/** A reason that already says what happened ("the forecast did not run (...)", "the model could not be fitted: ..."). */
+const SAYS_OUTCOME = /\b(did not run|was not|were not|could not|cannot be|failed)\b/i;
+
+/**
+ * Why a section is missing, in one sentence: "<stage> did not run: <reason>"
+ * or "<stage> failed: <reason>", unless the reason already says what happened
+ * (then the reason alone, capitalised), so no prefix is said twice. A leading
+ * "did not run: " or "failed: " (the runner's raw form) is dropped first.
+ * @example sectionReason('The forecast', 'skipped', 'the forecast did not run (needs optimise)') // => 'The forecast did not run (needs optimise)'
+ * @example sectionReason('Customer lifetime value', 'skipped', 'the input is a weekly table') // => 'Customer lifetime value did not run: the input is a weekly table'
+ */
+export function sectionReason(stage: string, status: 'skipped' | 'failed', reason: string): string {
+  const why = reason.trim().replace(/^(did not run|failed):\s*/i, '');
+  if (why === '') return `${stage} ${status === 'skipped' ? 'did not run' : 'failed'}.`;
+  if (SAYS_OUTCOME.test(why.split(/[:(]/)[0])) return why[0].toUpperCase() + why.slice(1);
+  return `${stage} ${status === 'skipped' ? 'did not run' : 'failed'}: ${why}`;
+}
+
+/** Why a section is missing, from its stage's outcome (see {@link sectionReason}). */
 function missing(stage: string, a: StageArtifact<unknown>): SectionState {
   if (a.status === 'ok') return OK;
-  return { status: a.status, reason: `${stage} ${a.status === 'skipped' ? 'did not run' : 'failed'}: ${a.reason}` };
+  return { status: a.status, reason: sectionReason(stage, a.status, a.reason) };
 }
 
 /** Each section's state (see {@link SectionState}). */
@@ -132,7 +150,9 @@ function reportPlan(o: OptimiseForReport): ReportPlan {
   return {
     status: a.status,
     message: a.message,
+    objective: a.objectiveKind,
     budget: a.spend ?? 0,
+    currentSpend: Object.values(a.againstCurrent?.current ?? {}).reduce((s, v) => s + v, 0),
     rows: Object.keys(a.allocation).map((c) => ({
       channel: c,
       current: a.againstCurrent?.current[c] ?? 0,
@@ -240,7 +260,7 @@ export function assembleReportData(a: ReportArtifacts): ReportData {
   const mmm = a.mmm.status === 'ok' ? a.mmm.data : null;
   const data: ReportData = {
     title: a.title ?? 'Weekly marketing-mix report',
-    runId: a.runId,
+    buildId: a.runId,
     data: {
       firstWeek: ingest?.firstWeek ?? mmm?.model.window.first ?? '–',
       lastWeek: ingest?.lastWeek ?? mmm?.model.window.last ?? '–',
