@@ -18,8 +18,6 @@ import type { ReportData, ReportPlan } from './types.ts';
 const KEEP_TOTAL = 0.02;
 /** Below this relative gain of profit, re-splitting is not worth doing. */
 const NOT_WORTH = 0.005;
-/** Budgets within this relative distance are the same budget. */
-const SAME_BUDGET = 0.005;
 
 /** A plan's media revenue and spend per week. */
 type Money = Pick<PlanFigures, 'revenue' | 'spend'>;
@@ -65,7 +63,7 @@ function planSentence(d: ReportData, p: ReportPlan): string {
   const plan = { spend: p.budget, revenue: p.revenue! };
   if (!(p.currentSpend > 0) || p.currentRevenue === null) return `The recommended plan spends ${compact(p.budget)} per week.`;
   const current = { spend: p.currentSpend, revenue: p.currentRevenue };
-  if (Math.abs(p.budget / p.currentSpend - 1) >= SAME_BUDGET) {
+  if (!p.budgetIsCurrent) {
     return `Spend the set budget of ${compact(p.budget)} per week (${signedPct(p.budget / p.currentSpend - 1)} on the current ${compact(p.currentSpend)}) as the recommended plan splits it: ${changes(d, current, plan)}.`;
   }
   const gain = totals(d, plan).profit - totals(d, current).profit;

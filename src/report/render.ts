@@ -50,7 +50,7 @@ a{color:#0b5cab}a.term{color:inherit;text-decoration:underline dotted;text-under
 .scroll-hint{display:none;font-size:12px;color:#5a6070;margin:8px 0 -4px;text-align:right}@media (max-width:760px){.scroll-hint{display:block}}
 table{border-collapse:collapse;width:100%;font-size:14px;overflow-wrap:normal}th,td{border-bottom:1px solid #eceef4;padding:5px 8px;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left;white-space:normal;min-width:8em}thead th{background:rgba(205,208,225,.28);font-weight:600;white-space:normal;min-width:5.5em}
-.wrap-last td:last-child{white-space:normal;min-width:12em;text-align:left}
+.wrap-last td:last-child{white-space:normal;min-width:12em;text-align:left}@media (max-width:760px){.wrap-last td:last-child{min-width:20em}}
 figure{margin:10px 0;background:#fff;border:1px solid #e3e5ee;border-radius:8px;padding:8px;min-width:0}figcaption{font-weight:600;margin:0 0 6px}
 svg.chart{display:block;max-width:100%;height:auto}.grid2 svg.chart{width:100%}
 .v-narrow{display:none}@media (max-width:760px){.v-wide{display:none}.v-narrow{display:block}}

@@ -165,8 +165,10 @@ export interface ReportPlan {
   objective: string;
   /** The budget the plan spends, per week. */
   budget: number;
-  /** The current plan's spend per week (the sum of the rows' current spend: the last horizon weeks' average). */
+  /** The current plan's spend per week (the sum of the rows' current spend: the last horizon weeks' average; 0 when unknown). */
   currentSpend: number;
+  /** Whether the plan spends the current budget (within 0.5%, or the current spend is unknown) rather than one the configuration set. */
+  budgetIsCurrent: boolean;
   rows: { channel: string; current: number; recommended: number; marginalRoi: number | null; atBound: 'min' | 'max' | 'off' | null; clvRecommended: number | null }[];
   binding: { id: string; description: string; shadowPrice: number | null }[];
   revenue: number | null;

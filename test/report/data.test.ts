@@ -87,7 +87,7 @@ function story(f: { current: Fig; plan: Fig; profit: Fig }, margin = 0.5, baseli
   return {
     margin,
     expectedBaseline: baseline,
-    plan: { status: 'optimal', message: '', objective: 'revenue', budget: f.plan.spend, currentSpend: f.current.spend, rows: [], binding: [], revenue: f.plan.revenue, currentRevenue: f.current.revenue, profit: null, currentProfit: null, robustness: null },
+    plan: { status: 'optimal', message: '', objective: 'revenue', budget: f.plan.spend, currentSpend: f.current.spend, budgetIsCurrent: f.plan.spend === f.current.spend, rows: [], binding: [], revenue: f.plan.revenue, currentRevenue: f.current.revenue, profit: null, currentProfit: null, robustness: null },
     scenarios: { margin, breakEvenRoi: 1 / margin, channels: [], scenarios: [scenario('current', f.current), scenario('resplit', f.plan), scenario('profit', f.profit)], sweep: [], draws: 0, warnings: [] },
     sections: { plan: { status: 'ok', reason: null } },
   } as unknown as ReportData;
@@ -152,7 +152,8 @@ describe('the headline: one story in two sentences', () => {
 describe('a section without its stage says why once', () => {
   it('prefixes the section only when the reason does not already say what happened', () => {
     expect(sectionReason('The forecast', 'skipped', 'the forecast did not run (needs optimise, which did not run)')).toBe('The forecast did not run (needs optimise, which did not run)');
-    expect(sectionReason('The marketing-mix model', 'failed', 'the model could not be fitted: singular matrix')).toBe('The model could not be fitted: singular matrix');
+    expect(sectionReason('The marketing-mix model', 'failed', 'the model fit failed: singular matrix')).toBe('The model fit failed: singular matrix');
+    expect(sectionReason('Customer lifetime value', 'failed', 'the customer models could not be fitted: no repeat buyer')).toBe('Customer lifetime value failed: the customer models could not be fitted: no repeat buyer');
     expect(sectionReason('Customer lifetime value', 'skipped', 'the input is a weekly table without a transaction log')).toBe('Customer lifetime value did not run: the input is a weekly table without a transaction log');
     expect(sectionReason('The forecast', 'failed', 'failed: the plan goes beyond the data')).toBe('The forecast failed: the plan goes beyond the data');
     expect(sectionReason('The forecast', 'skipped', 'did not run: needs optimise')).toBe('The forecast did not run: needs optimise');

@@ -154,6 +154,17 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
     expect(html).toMatch(/<p class="headline" id="headline">(Re-split the current budget of|Keep the current split of) /);
   });
 
+  it('a budget set by the configuration is titled and worded as such', async () => {
+    if (artifacts.optimise.status !== 'ok') throw new Error('fixture');
+    const o = artifacts.optimise.data;
+    const set = assembleReportData({ ...artifacts, optimise: { status: 'ok', data: { ...o, allocation: { ...o.allocation, spend: 1.2 * o.allocation.spend! } } } });
+    expect(set.plan!.budgetIsCurrent).toBe(false);
+    const page = await renderReport(set);
+    expect(page).toContain('<h2 id="h-plan">Best split of the set budget (13 weeks)</h2>');
+    expect(sectionOf(page, 'plan')).toContain('The recommended plan: the budget the configuration sets, <b>');
+    expect(page).toMatch(/<p class="headline" id="headline">Spend the set budget of \S+ per week \(\+20\.0% on the current /);
+  });
+
   it('says which marginal ROAS each place shows, and the planner says ROAS, not ROI', () => {
     expect(sectionOf(html, 'channels')).toContain("at the model weeks' spend vs break-even");
     expect(sectionOf(html, 'curves')).toContain("At the current spend, ");

@@ -81,8 +81,7 @@ const OBJECTIVE: Record<string, string> = {
  */
 function intro(d: ReportData, p: ReportPlan): string {
   const H = d.horizonWeeks;
-  const isCurrent = !(p.currentSpend > 0) || Math.abs(p.budget / p.currentSpend - 1) < 0.005;
-  const which = isCurrent
+  const which = p.budgetIsCurrent
     ? `the current budget, <b>${compact(p.budget)} per week</b> (the average of the last ${H} weeks; ${compact(p.budget * H)} over the next ${H} weeks)`
     : `the budget the configuration sets, <b>${compact(p.budget)} per week</b> (${compact(p.budget * H)} over the next ${H} weeks; the current spend is ${compact(p.currentSpend)} per week)`;
   const revenue = p.revenue !== null && p.currentRevenue !== null ? ` Media revenue ${compact(p.revenue)} per week against ${compact(p.currentRevenue)} with the current split (${signedPct(p.revenue / p.currentRevenue - 1)}); profit from media ${compact(p.profit)} against ${compact(p.currentProfit)}.` : '';

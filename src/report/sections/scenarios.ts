@@ -83,7 +83,7 @@ function scenarioTable(s: BudgetScenarios, recommended: Record<string, number> |
     const mroas = p.marginalRoas === null ? 'all at limits' : vsBreakEven(p.marginalRoas, s.breakEvenRoi);
     return [name, compact(p.spend), vsCurrent, withBand(p.revenue, p.bands?.revenue), withBand(p.profit, p.bands?.profit), ratio(p.roas), mroas, noteOf(x, x.id === 'current' ? null : recommended)];
   });
-  return table(['Plan', 'Budget per week', 'Budget vs current', 'Media revenue per week (P5 – P95)', 'Profit from media per week (P5 – P95)', t('roas'), `${t('mroas')} vs break-even ${ratio(s.breakEvenRoi)}`, 'Note'], rows, '', true);
+  return table(['Plan', 'Budget per week', 'Budget vs current', 'Media revenue per week (P5 – P95)', 'Profit from media per week (P5 – P95)', t('roas'), `${t('mroas')} at that plan vs break-even ${ratio(s.breakEvenRoi)}`, 'Note'], rows, '', true);
 }
 
 /** Renders the section's body. */

@@ -10,7 +10,7 @@ import { SECTION_IDS, type ReportData, type SectionId } from '../types.ts';
 export function sectionTitle(id: SectionId, d: Pick<ReportData, 'horizonWeeks' | 'plan'>): string {
   if (id !== 'plan') return SECTION_TITLES[id];
   const p = d.plan;
-  const base = p && p.currentSpend > 0 && Math.abs(p.budget / p.currentSpend - 1) >= 0.005 ? 'Best split of the set budget' : SECTION_TITLES.plan;
+  const base = p && !p.budgetIsCurrent ? 'Best split of the set budget' : SECTION_TITLES.plan;
   return d.horizonWeeks > 0 ? `${base} (${d.horizonWeeks} weeks)` : base;
 }
 
@@ -46,7 +46,7 @@ function kpis(d: ReportData): string {
   const m = d.model;
   const out = [];
   let period: string;
-  if (m && m.dates.length > 0) {
+  if (m && m.dates.length > 0 && m.actual.length > 0) {
     const spend = sum(m.channels.map((c) => c.spend));
     out.push(kpi(`Revenue per week${money}`, compact(sum(m.actual) / m.actual.length)));
     out.push(kpi(`Media spend per week${money}`, compact(spend)));
