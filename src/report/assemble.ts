@@ -34,10 +34,29 @@ export const PLANNER_DRAWS = 200;
 
 const OK: SectionState = { status: 'ok', reason: null };
 
-/** Why a section is missing, from its stage's outcome. */
+/** A reason whose first clause already says what the prefix would ("the forecast did not run (...)", "the model failed: ..."). */
+const SAYS_PREFIX = /\b(did not run|failed)\b/i;
+
+/**
+ * Why a section is missing, in one sentence: "<stage> did not run: <reason>"
+ * or "<stage> failed: <reason>", unless the reason's first clause already
+ * says "did not run" or "failed" (then the reason alone, capitalised), so the
+ * page never says it twice. A leading "did not run: " or "failed: " (the
+ * runner's raw form) is dropped first.
+ * @example sectionReason('The forecast', 'skipped', 'the forecast did not run (needs optimise)') // => 'The forecast did not run (needs optimise)'
+ * @example sectionReason('Customer lifetime value', 'skipped', 'the input is a weekly table') // => 'Customer lifetime value did not run: the input is a weekly table'
+ */
+export function sectionReason(stage: string, status: 'skipped' | 'failed', reason: string): string {
+  const why = reason.trim().replace(/^(did not run|failed):\s*/i, '');
+  if (why === '') return `${stage} ${status === 'skipped' ? 'did not run' : 'failed'}.`;
+  if (SAYS_PREFIX.test(why.split(/[:(]/)[0])) return why[0].toUpperCase() + why.slice(1);
+  return `${stage} ${status === 'skipped' ? 'did not run' : 'failed'}: ${why}`;
+}
+
+/** Why a section is missing, from its stage's outcome (see {@link sectionReason}). */
 function missing(stage: string, a: StageArtifact<unknown>): SectionState {
   if (a.status === 'ok') return OK;
-  return { status: a.status, reason: `${stage} ${a.status === 'skipped' ? 'did not run' : 'failed'}: ${a.reason}` };
+  return { status: a.status, reason: sectionReason(stage, a.status, a.reason) };
 }
 
 /** Each section's state (see {@link SectionState}). */
@@ -125,14 +144,22 @@ function reportModel(model: ModelForReport, csv: CsvLike): ReportModel {
   };
 }
 
+/** Budgets within this relative distance are the same budget. */
+const SAME_BUDGET = 0.005;
+
 /** The recommended plan per week. */
 function reportPlan(o: OptimiseForReport): ReportPlan {
   const a = o.allocation;
   const clv = o.allocationClv?.status === 'optimal' ? o.allocationClv.allocation : null;
+  const budget = a.spend ?? 0;
+  const currentSpend = Object.values(a.againstCurrent?.current ?? {}).reduce((s, v) => s + v, 0);
   return {
     status: a.status,
     message: a.message,
-    budget: a.spend ?? 0,
+    objective: a.objectiveKind,
+    budget,
+    currentSpend,
+    budgetIsCurrent: !(currentSpend > 0) || Math.abs(budget / currentSpend - 1) < SAME_BUDGET,
     rows: Object.keys(a.allocation).map((c) => ({
       channel: c,
       current: a.againstCurrent?.current[c] ?? 0,
@@ -240,7 +267,7 @@ export function assembleReportData(a: ReportArtifacts): ReportData {
   const mmm = a.mmm.status === 'ok' ? a.mmm.data : null;
   const data: ReportData = {
     title: a.title ?? 'Weekly marketing-mix report',
-    runId: a.runId,
+    buildId: a.runId,
     data: {
       firstWeek: ingest?.firstWeek ?? mmm?.model.window.first ?? '–',
       lastWeek: ingest?.lastWeek ?? mmm?.model.window.last ?? '–',

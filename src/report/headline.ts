@@ -1,16 +1,22 @@
 /**
- * The report's headline: one sentence saying what to do with the media
- * budget and why, in the numbers an analyst would quote, e.g. "Cut media by
- * 18% to 30.5k per week: the last 6.7k per week returned 0.70 per unit, below
- * break-even 1.00; revenue -1.2%, profit +9.0%."
+ * The report's headline: at most two sentences, one story. The first says
+ * what to do with the budget the recommended plan spends (the current budget,
+ * re-split: what the plan section, the forecast and the planner show); the
+ * second says whether that total should move (the most profitable budget
+ * scenario against the plan), with the channel limits that stop it named.
+ * E.g. "Re-split the current budget of 37.3k per week as the recommended plan
+ * does: revenue +2.4%, profit +4.1%. The budget itself is too high: cutting
+ * it by 38% to 23k per week, where tv reaches its minimum (0.5× its current
+ * spend), gives revenue -15.6%, profit +1.6% against that plan, as the last
+ * 14.2k per week returns 0.94 per unit, below break-even 1.00."
  */
-import type { PlanFigures } from '../optimise/index.ts';
+import type { PlanFigures, Scenario } from '../optimise/index.ts';
 import { compact, pct, ratio, signedCompact, signedPct } from './html.ts';
-import type { ReportData } from './types.ts';
+import type { ReportData, ReportPlan } from './types.ts';
 
-/** Below this relative change of the total, the headline says to keep the total. */
+/** Below this relative change of the total, the budget is "about right". */
 const KEEP_TOTAL = 0.02;
-/** Below this relative gain of profit (or revenue), re-splitting is not worth a headline. */
+/** Below this relative gain of profit, re-splitting is not worth doing. */
 const NOT_WORTH = 0.005;
 
 /** A plan's media revenue and spend per week. */
@@ -22,7 +28,7 @@ function totals(d: ReportData, p: Money): { revenue: number; profit: number; tot
   return { revenue, profit: d.margin * revenue - p.spend, total: d.expectedBaseline !== null };
 }
 
-/** "revenue -1.2%, profit +9.0%" between two plans (profit as money when the base profit is not positive). */
+/** "revenue -1.2%, profit +9.0%" from one plan to another (profit as money when the base profit is not positive). */
 function changes(d: ReportData, from: Money, to: Money): string {
   const a = totals(d, from);
   const b = totals(d, to);
@@ -31,49 +37,80 @@ function changes(d: ReportData, from: Money, to: Money): string {
   return `${what} ${signedPct(b.revenue / a.revenue - 1)}, profit ${profit}`;
 }
 
-/** The headline when budget scenarios exist (the profit-maximising total against the current one). */
-function scenarioHeadline(d: ReportData): string | null {
-  const find = (id: string) => d.scenarios?.scenarios.find((s) => s.id === id)?.plan ?? null;
-  const current = find('current');
-  const resplit = find('resplit');
-  const profit = find('profit');
-  if (!current || !resplit || !profit || !(current.spend > 0)) return null;
-  const change = profit.spend / current.spend - 1;
-  const be = ratio(1 / d.margin);
-  if (Math.abs(change) >= KEEP_TOTAL) {
-    const step = Math.abs(profit.spend - resplit.spend);
-    const perUnit = Math.abs(resplit.revenue - profit.revenue) / step;
-    const cut = change < 0;
-    return `${cut ? 'Cut' : 'Raise'} media by ${pct(Math.abs(change), 0)} to ${compact(profit.spend)} per week: the ${cut ? 'last' : 'next'} ${compact(step)} per week ${cut ? 'returned' : 'would return'} ${ratio(perUnit)} per unit, ${cut ? 'below' : 'above'} break-even ${be}; ${changes(d, current, profit)}.`;
-  }
-  const gain = totals(d, resplit).profit - totals(d, current).profit;
-  if (gain <= NOT_WORTH * Math.abs(totals(d, current).profit)) {
-    return `Keep the current plan of ${compact(current.spend)} per week: neither another total nor another split within the channel limits earns ${pct(NOT_WORTH)} more profit.`;
-  }
-  return `Keep media near ${compact(current.spend)} per week and re-split it: ${changes(d, current, resplit)}.`;
-}
-
-/** The headline from the recommended plan alone (no scenarios). */
-function planHeadline(d: ReportData): string | null {
-  const p = d.plan;
-  if (!p || p.status !== 'optimal' || p.revenue === null || p.currentRevenue === null) return null;
-  const spend = p.rows.reduce((s, r) => s + r.current, 0);
-  return `Re-split media at ${compact(p.budget)} per week: ${changes(d, { revenue: p.currentRevenue, spend }, { revenue: p.revenue, spend: p.budget })}.`;
+/** "a, b and c" */
+function list(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /**
- * One sentence: what to do with the media budget and why. Falls back to the
- * recommended plan, then to what the model found, then to why nothing could
- * be said.
+ * The channels a limit stops from moving further in the direction of the
+ * change (their minimum on a cut, their maximum on a raise), as a clause:
+ * ", where tv and radio reach their minimum (0.5× their current spend),";
+ * the multiple is said when every such channel sits at the same one.
  */
-export function headline(d: ReportData): string {
-  const h = scenarioHeadline(d) ?? planHeadline(d);
-  if (h) return h;
-  if (d.sections.plan.status !== 'ok') {
-    if (d.model) return `No budget recommendation this week (${d.sections.plan.reason}); media drove ${pct(mediaShare(d))} of revenue.`;
-    return `No budget recommendation this week: ${d.sections.plan.reason ?? d.sections.decomposition.reason}`;
+function limitsClause(profit: PlanFigures, current: Record<string, number> | null, cut: boolean): string {
+  const held = Object.entries(profit.atBound).filter(([, b]) => (cut ? b === 'min' || b === 'off' : b === 'max')).map(([c]) => c);
+  if (held.length === 0) return '';
+  const multiples = current ? held.map((c) => (current[c] > 0 ? profit.allocation[c] / current[c] : NaN)) : [];
+  const same = multiples.length > 0 && multiples.every((m) => Number.isFinite(m) && Math.abs(m / multiples[0] - 1) < 0.01);
+  const one = held.length === 1;
+  const times = same ? ` (${Number(multiples[0].toPrecision(2))}× ${one ? 'its' : 'their'} current spend)` : '';
+  return `, where ${list(held)} ${one ? 'reaches its' : 'reach their'} ${cut ? 'minimum' : 'maximum'}${times},`;
+}
+
+/** The first sentence: what to do with the budget the recommended plan spends. */
+function planSentence(d: ReportData, p: ReportPlan): string {
+  const plan = { spend: p.budget, revenue: p.revenue! };
+  if (!(p.currentSpend > 0) || p.currentRevenue === null) return `The recommended plan spends ${compact(p.budget)} per week.`;
+  const current = { spend: p.currentSpend, revenue: p.currentRevenue };
+  if (!p.budgetIsCurrent) {
+    return `Spend the set budget of ${compact(p.budget)} per week (${signedPct(p.budget / p.currentSpend - 1)} on the current ${compact(p.currentSpend)}) as the recommended plan splits it: ${changes(d, current, plan)}.`;
   }
-  return `No budget recommendation this week: the optimisation ended with status "${d.plan?.status}" (${d.plan?.message}).`;
+  const gain = totals(d, plan).profit - totals(d, current).profit;
+  if (gain <= NOT_WORTH * Math.abs(totals(d, current).profit)) {
+    return `Keep the current split of ${compact(p.budget)} per week: no other split within the channel limits earns ${pct(NOT_WORTH)} more profit.`;
+  }
+  return `Re-split the current budget of ${compact(p.budget)} per week as the recommended plan does: ${changes(d, current, plan)}.`;
+}
+
+/** The second sentence: whether the total should move, from `from` (the recommended plan, else the current budget re-split) to the most profitable budget. */
+function budgetSentence(d: ReportData, from: Money, against: string): string | null {
+  const find = (id: Scenario['id']) => d.scenarios?.scenarios.find((s) => s.id === id)?.plan ?? null;
+  const profit = find('profit');
+  if (!profit || !(from.spend > 0)) return null;
+  const change = profit.spend / from.spend - 1;
+  if (Math.abs(change) < KEEP_TOTAL) return `The budget itself is about right: the most profitable total, ${compact(profit.spend)} per week, is within ${pct(KEEP_TOTAL, 0)} of it.`;
+  const cut = change < 0;
+  const step = Math.abs(from.spend - profit.spend);
+  const perUnit = Math.abs(from.revenue - profit.revenue) / step;
+  const limits = limitsClause(profit, find('current')?.allocation ?? null, cut);
+  const why = `${cut ? 'the last' : 'the next'} ${compact(step)} per week ${cut ? 'returns' : 'would return'} ${ratio(perUnit)} per unit, ${cut ? 'below' : 'above'} break-even ${ratio(1 / d.margin)}`;
+  return `The budget itself is too ${cut ? 'high' : 'low'}: ${cut ? 'cutting' : 'raising'} it by ${pct(Math.abs(change), 0)} to ${compact(profit.spend)} per week${limits} gives ${changes(d, from, profit)} against ${against}, as ${why}.`;
+}
+
+/**
+ * The headline's sentences (one or two): what to do with the recommended
+ * plan's budget, then whether the budget itself should move. Falls back to
+ * what the model found, then to why nothing could be said.
+ */
+export function headlineSentences(d: ReportData): string[] {
+  const p = d.plan;
+  if (p && p.status === 'optimal' && p.revenue !== null) {
+    return [planSentence(d, p), budgetSentence(d, { spend: p.budget, revenue: p.revenue }, 'that plan')].filter((s): s is string => s !== null);
+  }
+  const resplit = d.scenarios?.scenarios.find((s) => s.id === 'resplit')?.plan;
+  const budget = resplit ? budgetSentence(d, resplit, 'the current budget re-split') : null;
+  if (budget) return [budget];
+  if (d.sections.plan.status !== 'ok') {
+    if (d.model) return [`No budget recommendation this week (${d.sections.plan.reason}); media drove ${pct(mediaShare(d))} of revenue.`];
+    return [`No budget recommendation this week: ${d.sections.plan.reason ?? d.sections.decomposition.reason}`];
+  }
+  return [`No budget recommendation this week: the optimisation ended with status "${p?.status}" (${p?.message}).`];
+}
+
+/** The headline as one string (its sentences joined). */
+export function headline(d: ReportData): string {
+  return headlineSentences(d).join(' ');
 }
 
 /** Media's share of fitted revenue over the model's weeks. */

@@ -67,15 +67,28 @@ export function signedCompact(v: number | null | undefined): string {
   return v > 0 ? `+${compact(v)}` : compact(v);
 }
 
+/** From this many columns on, a table is likely wider than a phone and says, on narrow screens, that it scrolls. */
+const WIDE_TABLE = 5;
+
 /**
- * A table from a header and rows of already-escaped cells, inside a box that
- * scrolls sideways on its own (the page never does). Numeric columns align
- * right; `wrapLast` lets the last column (notes) wrap.
+ * A box that scrolls sideways on its own (the page never does), with a shadow
+ * on the side where more columns hide (CSS only) and, for a table of
+ * `columns` >= 5 columns, a line above it on narrow screens saying so.
+ */
+export function scrollBox(inner: string, columns: number, extraClass = ''): string {
+  const hint = columns >= WIDE_TABLE ? '<p class="scroll-hint" aria-hidden="true">Scroll the table sideways for more columns →</p>' : '';
+  return `${hint}<div class="scroll${extraClass ? ` ${extraClass}` : ''}" tabindex="0">${inner}</div>`;
+}
+
+/**
+ * A table from a header and rows of already-escaped cells, in a
+ * {@link scrollBox}. Numeric columns align right; `wrapLast` lets the last
+ * column (notes) wrap.
  */
 export function table(header: string[], rows: string[][], caption = '', wrapLast = false): string {
   const head = `<thead><tr>${header.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>`;
   const body = `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`).join('')}</tbody>`;
-  return `<div class="scroll${wrapLast ? ' wrap-last' : ''}" tabindex="0"><table>${caption ? `<caption>${caption}</caption>` : ''}${head}${body}</table></div>`;
+  return scrollBox(`<table>${caption ? `<caption>${caption}</caption>` : ''}${head}${body}</table>`, header.length, wrapLast ? 'wrap-last' : '');
 }
 
 /**

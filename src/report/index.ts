@@ -1,8 +1,8 @@
 /** The HTML report: artifacts -> report data -> one self-contained page. */
 export * from './types.ts';
-export { assembleReportData, decompositionLayers, niceCeil, PLANNER_DRAWS, sectionStates } from './assemble.ts';
+export { assembleReportData, decompositionLayers, niceCeil, PLANNER_DRAWS, sectionReason, sectionStates } from './assemble.ts';
 export { renderReport, plannerScriptHash } from './render.ts';
-export { headline, mediaShare } from './headline.ts';
+export { headline, headlineSentences, mediaShare } from './headline.ts';
 export { adstockSummary, halfLifeFromDecay } from './adstock.ts';
 export { compact, esc, jsonForScript, pct, ratio, signedPct } from './html.ts';
 export { PLANNER_SCRIPT } from './planner-script.ts';

@@ -29,6 +29,11 @@ export interface MarkedPlan {
 const same = (a: Record<string, number>, b: Record<string, number>) =>
   Object.keys(a).every((k) => Math.abs(a[k] - (b[k] ?? NaN)) <= 1e-6 * Math.max(1, Math.abs(a[k])));
 
+/** Whether two plans spend the same in every channel (within a millionth). */
+export function samePlan(a: Record<string, number>, b: Record<string, number>): boolean {
+  return same(a, b) && same(b, a);
+}
+
 /**
  * Plans with the same spend in every channel become one marker whose label
  * names them all (e.g. "Most profitable budget = Last unit returns 1.00"),
@@ -37,7 +42,7 @@ const same = (a: Record<string, number>, b: Record<string, number>) =>
 export function mergeSamePlans(plans: MarkedPlan[]): MarkedPlan[] {
   const out: MarkedPlan[] = [];
   for (const p of plans) {
-    const twin = out.find((q) => same(p.allocation, q.allocation) && same(q.allocation, p.allocation));
+    const twin = out.find((q) => samePlan(p.allocation, q.allocation));
     if (twin) twin.label = `${twin.label} = ${p.label}`;
     else out.push({ ...p });
   }
@@ -59,7 +64,7 @@ export function markedPlans(d: Pick<ReportData, 'plan' | 'scenarios'>): MarkedPl
   if (recommended) out.push({ kind: 'recommended', label: 'Recommended plan', allocation: recommended });
   for (const s of scen) {
     if (s.id === 'current' || !s.plan) continue;
-    if (s.id === 'resplit' && recommended && same(s.plan.allocation, recommended)) continue;
+    if (s.id === 'resplit' && recommended && samePlan(s.plan.allocation, recommended)) continue;
     out.push({ kind: s.id, label: s.label, allocation: s.plan.allocation });
   }
   return mergeSamePlans(out);

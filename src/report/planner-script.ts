@@ -95,7 +95,7 @@ export const PLANNER_SCRIPT = `(function () {
   function plan(key) { var x = []; for (var i = 0; i < n; i++) x.push(d.channels[i][key]); return x; }
   function show() {
     var x = read(), e = evaluate(x);
-    text('planner-total', compact(e.spend) + ' per week against a budget of ' + compact(d.budget) + ' (' + signedPct(d.budget > 0 ? e.spend / d.budget - 1 : NaN) + ')', e.spend);
+    text('planner-total', compact(e.spend) + ' (budget ' + compact(d.budget) + ', ' + signedPct(d.budget > 0 ? e.spend / d.budget - 1 : NaN) + ')', e.spend);
     text('planner-revenue', band(e.rev, e.lo, e.hi), e.rev);
     text('planner-roi', ratio(e.roi), e.roi);
     var be = 1 / d.margin, rel = e.mroi / be - 1;

@@ -42,14 +42,15 @@ main{max-width:1100px;margin:0 auto;padding:12px}
 h1{font-size:24px;margin:8px 0 2px}h2{font-size:20px;margin:30px 0 8px;border-bottom:2px solid #dde;padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px}h4{margin:12px 0 4px}
 nav ul{list-style:none;padding:0;margin:8px 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px}
 a{color:#0b5cab}a.term{color:inherit;text-decoration:underline dotted;text-underline-offset:3px}
-.headline{font-size:19px;font-weight:600;background:#fff;border-left:5px solid #0072B2;padding:10px 14px;margin:12px 0}
+.headline{font-size:19px;font-weight:600;background:#fff;border-left:5px solid #0072B2;padding:10px 14px;margin:12px 0}.headline .then{font-weight:400}@media (max-width:560px){.headline{font-size:16px}}
 .muted,.note{color:#5a6070}.note{font-size:13px;margin:4px 0 10px}
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(150px,100%),1fr));gap:8px;margin:12px 0}
 .kpi{background:#fff;border:1px solid #e3e5ee;border-radius:8px;padding:8px 10px}.kpi b{display:block;font-size:18px}
-.scroll{overflow-x:auto;max-width:100%;margin:8px 0;background:#fff;border:1px solid #e3e5ee;border-radius:6px}
+.scroll{overflow-x:auto;max-width:100%;margin:8px 0;border:1px solid #e3e5ee;border-radius:6px;background:linear-gradient(to right,#fff 40%,rgba(255,255,255,0)) left/28px 100% no-repeat local,linear-gradient(to left,#fff 40%,rgba(255,255,255,0)) right/28px 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(30,40,70,.28),rgba(30,40,70,0)) left/14px 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(30,40,70,.28),rgba(30,40,70,0)) right/14px 100% no-repeat scroll,#fff}
+.scroll-hint{display:none;font-size:12px;color:#5a6070;margin:8px 0 -4px;text-align:right}@media (max-width:760px){.scroll-hint{display:block}}
 table{border-collapse:collapse;width:100%;font-size:14px;overflow-wrap:normal}th,td{border-bottom:1px solid #eceef4;padding:5px 8px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left;white-space:normal;min-width:8em}thead th{background:#f1f2f7;font-weight:600;white-space:normal;min-width:5.5em}
-.wrap-last td:last-child{white-space:normal;min-width:12em;text-align:left}
+th:first-child,td:first-child{text-align:left;white-space:normal;min-width:8em}thead th{background:rgba(205,208,225,.28);font-weight:600;white-space:normal;min-width:5.5em}
+.wrap-last td:last-child{white-space:normal;min-width:12em;text-align:left}@media (max-width:760px){.wrap-last td:last-child{min-width:20em}}
 figure{margin:10px 0;background:#fff;border:1px solid #e3e5ee;border-radius:8px;padding:8px;min-width:0}figcaption{font-weight:600;margin:0 0 6px}
 svg.chart{display:block;max-width:100%;height:auto}.grid2 svg.chart{width:100%}
 .v-narrow{display:none}@media (max-width:760px){.v-wide{display:none}.v-narrow{display:block}}
@@ -86,7 +87,7 @@ export async function renderReport(d: ReportData): Promise<string> {
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${withScript ? `'sha256-${plannerScriptHash()}'` : "'none'"}; base-uri 'none'; form-action 'none'`;
   const nav = `<nav aria-label="Sections"><ul>${SECTION_IDS.map((id) => `<li><a href="#${id}">${esc(sectionTitle(id, d))}</a></li>`).join('')}</ul></nav>`;
   const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="Content-Security-Policy" content="${csp}"><title>${esc(d.title)}</title><style>${CSS}</style>`;
-  const title = `<h1>${esc(d.title)}</h1><p class="muted">Data ${esc(d.data.firstWeek)} to ${esc(d.data.lastWeek)} (${d.data.weeks} weeks) · run <code>${esc(d.runId)}</code></p>`;
+  const title = `<h1>${esc(d.title)}</h1><p class="muted">Data ${esc(d.data.firstWeek)} to ${esc(d.data.lastWeek)} (${d.data.weeks} weeks) · build <a href="#build"><code>${esc(d.buildId)}</code></a></p>`;
   const script = withScript ? `<script>${PLANNER_SCRIPT}</script>` : '';
   return `<!doctype html>\n<html lang="en"><head>${head}</head><body><main>${title}${nav}${sections.join('\n')}</main>${script}</body></html>\n`;
 }

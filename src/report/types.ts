@@ -98,6 +98,11 @@ export interface OptimiseForReport {
 /** Everything the report is made from; each stage either delivered its files or says why not. */
 export interface ReportArtifacts {
   title?: string;
+  /**
+   * The build id: a hash of the lineage (the artifact set), so an unchanged
+   * re-run renders the same bytes. Not a run id of `mmm runs`; the page calls
+   * it "build".
+   */
   runId: string;
   lineage: LineageEntry[];
   ingest: StageArtifact<IngestSummary>;
@@ -156,14 +161,25 @@ export interface ReportModel {
 export interface ReportPlan {
   status: string;
   message: string;
+  /** What the split maximises (the allocation's objective, e.g. "revenue"). */
+  objective: string;
+  /** The budget the plan spends, per week. */
   budget: number;
+  /** The current plan's spend per week (the sum of the rows' current spend: the last horizon weeks' average; 0 when unknown). */
+  currentSpend: number;
+  /** Whether the plan spends the current budget (within 0.5%, or the current spend is unknown) rather than one the configuration set. */
+  budgetIsCurrent: boolean;
   rows: { channel: string; current: number; recommended: number; marginalRoi: number | null; atBound: 'min' | 'max' | 'off' | null; clvRecommended: number | null }[];
   binding: { id: string; description: string; shadowPrice: number | null }[];
   revenue: number | null;
   currentRevenue: number | null;
   profit: number | null;
   currentProfit: number | null;
-  /** The optimiser's curse: how far the plan's revenue under the bootstrap draws falls below the point model's promise. */
+  /**
+   * The plan under the bootstrap draws: `outOfSampleDrop` is how far its mean
+   * media revenue falls below the point model's figure (positive: the
+   * optimiser's curse; negative: the draws are more optimistic).
+   */
   robustness: { outOfSampleDrop: number | null; probabilityBetter: number } | null;
 }
 
@@ -201,7 +217,9 @@ export interface ReportCustomers {
 /** What the report renders. Optional parts are missing when their stage did not deliver; `sections` says why. */
 export interface ReportData {
   title: string;
-  runId: string;
+  /** The build id (see {@link ReportArtifacts.runId}). */
+  buildId: string;
+  /** The data as ingested: all its weeks, with revenue and spend totals over them (money in `currency`, null when unknown). */
   data: { firstWeek: string; lastWeek: string; weeks: number; currency: string | null; revenue: number | null; spend: number | null };
   /** Gross margin (default 1) and its break-even ROI 1 / margin. */
   margin: number;

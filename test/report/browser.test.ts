@@ -58,18 +58,61 @@ async function open(width: number): Promise<{ page: Page; errors: string[]; requ
   return { page, errors, requests, dialogs };
 }
 
+/**
+ * What is wrong with the visible charts' text as Chromium lays it out: text
+ * running past its SVG's edge (cut off), legend labels Vega shortened with an
+ * ellipsis, and overlaps between the labels of one axis or between the
+ * labels and symbols of one legend. (Channel names on a category axis may be
+ * shortened past 120 px, as the hostile name is; the tables give them whole.)
+ */
+async function chartTextProblems(page: Page): Promise<string[]> {
+  return page.locator('svg.chart').evaluateAll((svgs) => {
+    const out: string[] = [];
+    type Box = { left: number; right: number; top: number; bottom: number };
+    const style = (e: unknown) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { opacity: string } }).getComputedStyle(e);
+    const meet = (a: Box, b: Box) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    for (const svg of svgs) {
+      const box = svg.getBoundingClientRect();
+      if (box.width === 0) continue; // the variant for the other layout, hidden
+      const name = svg.getAttribute('aria-label');
+      for (const t of svg.querySelectorAll('text')) {
+        const r = t.getBoundingClientRect();
+        if (r.width === 0) continue;
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) out.push(`cut off in "${name}": ${t.textContent}`);
+        if ((t.textContent ?? '').includes('…') && t.closest('g.role-legend')) out.push(`shortened in "${name}": ${t.textContent}`);
+      }
+      const groups = [...svg.querySelectorAll('g.role-axis-label'), ...svg.querySelectorAll('g.role-legend')];
+      for (const g of groups) {
+        const items = [...g.querySelectorAll('text, path.role-legend-symbol, g.role-legend-symbol path')].filter((e) => style(e).opacity !== '0' && e.getAttribute('opacity') !== '0' && e.getBoundingClientRect().width > 0);
+        for (let i = 0; i < items.length; i++) {
+          for (let j = i + 1; j < items.length; j++) {
+            if (meet(items[i].getBoundingClientRect(), items[j].getBoundingClientRect())) out.push(`overlap in "${name}": ${items[i].textContent || items[i].tagName} / ${items[j].textContent || items[j].tagName}`);
+          }
+        }
+      }
+    }
+    return out;
+  });
+}
+
 describe('the report in Chromium', () => {
   it('at 1280 px: every section, the hostile name as text, no error, request or dialog; a screenshot', async () => {
     const { page, errors, requests, dialogs } = await open(1280);
     const ids = await page.locator('main > section').evaluateAll((els) => els.map((e) => e.id));
     expect(ids).toEqual([...SECTION_IDS]);
     expect(await page.locator('#customers .missing').textContent()).toBe('Customer lifetime value did not run: the input is a weekly table without a transaction log');
+    // the build id is called a build and leads to the lineage
+    expect(await page.locator('main > p.muted').first().textContent()).toMatch(/ · build [0-9a-f]{16}$/);
+    expect(await page.locator('#build').textContent()).toBe('This build');
     // the hostile name is text in the tables, the planner and the charts; no element came from it
     expect(await page.locator('#channels tbody th', { hasText: HOSTILE }).count()).toBe(1);
     expect(await page.locator('#planner label', { hasText: HOSTILE }).count()).toBe(1);
     expect(await page.locator('img, iframe, [src], [onerror]').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(2);
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(12);
+    // no chart text is cut off, shortened or overlapping; the scroll hint is for narrow screens only
+    expect(await chartTextProblems(page)).toEqual([]);
+    expect(await page.locator('#scenarios .scroll-hint').isVisible()).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'report-1280.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
@@ -87,6 +130,10 @@ describe('the report in Chromium', () => {
     // the scenario table is wider than its box and scrolls inside it
     const [inner, outer] = await page.locator('#scenarios .scroll').first().evaluate((e) => [e.scrollWidth, e.clientWidth]);
     expect(inner).toBeGreaterThan(outer);
+    // and says so above it, in words, and with a shadow on its right edge (a background drawn only while columns hide there)
+    expect(await page.locator('#scenarios .scroll-hint').first().isVisible()).toBe(true);
+    expect(await page.locator('#scenarios .scroll').first().evaluate((e) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundImage: string } }).getComputedStyle(e).backgroundImage)).toContain('radial-gradient');
+    expect(await chartTextProblems(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'report-420.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

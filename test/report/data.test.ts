@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { weibullWeights } from '../../src/mmm/transforms.ts';
-import { adstockSummary, assembleReportData, decompositionLayers, halfLifeFromDecay, headline, niceCeil, PLANNER_DRAWS } from '../../src/report/index.ts';
+import { adstockSummary, assembleReportData, decompositionLayers, halfLifeFromDecay, headline, headlineSentences, niceCeil, PLANNER_DRAWS, sectionReason } from '../../src/report/index.ts';
 import type { ReportData } from '../../src/report/index.ts';
 import type { PlanFigures, Scenario } from '../../src/optimise/index.ts';
 import { artifactsFixture, CHANNELS } from './fixture.ts';
@@ -73,42 +73,90 @@ describe('carry-over', () => {
   });
 });
 
-/** Report data with only the scenarios the headline reads. */
-function withScenarios(plans: Record<string, Pick<PlanFigures, 'spend' | 'revenue'>>, margin = 0.5, baseline: number | null = 1000): ReportData {
-  const scenario = (id: Scenario['id']): Scenario => ({ id, label: id, question: '', status: 'ok', note: null, target: null, problem: null, binding: [], plan: { ...plans[id], allocation: {}, profit: margin * plans[id].revenue - plans[id].spend, roas: null, marginalRoi: {}, marginalRoas: null, atBound: {}, bands: null } });
+/** A plan's figures for the headline's tests: spend, media revenue, spend per channel, limits held. */
+type Fig = { spend: number; revenue: number; allocation?: Record<string, number>; atBound?: Record<string, 'min' | 'max' | 'off' | null> };
+
+/**
+ * Report data with only what the headline reads: the recommended plan (the
+ * current plan's spend and revenue beside it) and the current, re-split and
+ * most profitable scenarios.
+ */
+function story(f: { current: Fig; plan: Fig; profit: Fig }, margin = 0.5, baseline: number | null = 1000): ReportData {
+  const figures = (x: Fig): PlanFigures => ({ spend: x.spend, revenue: x.revenue, allocation: x.allocation ?? {}, profit: margin * x.revenue - x.spend, roas: null, marginalRoi: {}, marginalRoas: null, atBound: x.atBound ?? {}, bands: null });
+  const scenario = (id: Scenario['id'], x: Fig): Scenario => ({ id, label: id, question: '', status: 'ok', note: null, target: null, problem: null, binding: [], plan: figures(x) });
   return {
     margin,
     expectedBaseline: baseline,
-    scenarios: { margin, breakEvenRoi: 1 / margin, channels: [], scenarios: (['current', 'resplit', 'profit'] as const).map(scenario), sweep: [], draws: 0, warnings: [] },
+    plan: { status: 'optimal', message: '', objective: 'revenue', budget: f.plan.spend, currentSpend: f.current.spend, budgetIsCurrent: f.plan.spend === f.current.spend, rows: [], binding: [], revenue: f.plan.revenue, currentRevenue: f.current.revenue, profit: null, currentProfit: null, robustness: null },
+    scenarios: { margin, breakEvenRoi: 1 / margin, channels: [], scenarios: [scenario('current', f.current), scenario('resplit', f.plan), scenario('profit', f.profit)], sweep: [], draws: 0, warnings: [] },
     sections: { plan: { status: 'ok', reason: null } },
   } as unknown as ReportData;
 }
 
-describe('the headline', () => {
-  it('cut: by how much, the return of the cut money against break-even, total revenue and profit (worked by hand)', () => {
-    // current 100 -> 300 media revenue; re-split at 100 -> 320; profit plan at 80 -> 300. Baseline 1000, margin 0.5.
-    // cut 20%: the last 20 returned (320 - 300) / 20 = 1.00 < 2; revenue 1300 -> 1300 (0.0%); profit 550 -> 570 (+3.6%)
-    const d = withScenarios({ current: { spend: 100, revenue: 300 }, resplit: { spend: 100, revenue: 320 }, profit: { spend: 80, revenue: 300 } });
-    expect(headline(d)).toBe('Cut media by 20% to 80 per week: the last 20 per week returned 1.00 per unit, below break-even 2.00; revenue 0.0%, profit +3.6%.');
+describe('the headline: one story in two sentences', () => {
+  // Worked by hand throughout: total revenue = media revenue + baseline 1000, profit = 0.5 x total revenue - spend, break-even 2.00.
+  const current: Fig = { spend: 100, revenue: 300, allocation: { tv: 50, radio: 20, search: 30 } };
+
+  it('re-split the current budget, then cut the total, naming the channels whose minimum stops the cut', () => {
+    // current 1300 / 550; plan (100 re-split) 1320 / 560: revenue +1.5%, profit +1.8%.
+    // profit plan 80: 1300 / 570 against the plan: revenue -1.5%, profit +1.8%; the last 20 returned (320 - 300) / 20 = 1.00;
+    // tv 25 and radio 10 at their minimum, half of 50 and 20.
+    const profit: Fig = { spend: 80, revenue: 300, allocation: { tv: 25, radio: 10, search: 45 }, atBound: { tv: 'min', radio: 'min', search: null } };
+    expect(headline(story({ current, plan: { spend: 100, revenue: 320 }, profit }))).toBe(
+      'Re-split the current budget of 100 per week as the recommended plan does: revenue +1.5%, profit +1.8%. ' +
+        'The budget itself is too high: cutting it by 20% to 80 per week, where tv and radio reach their minimum (0.5× their current spend), gives revenue -1.5%, profit +1.8% against that plan, as the last 20 per week returns 1.00 per unit, below break-even 2.00.',
+    );
   });
 
-  it('raise: the next money would return above break-even', () => {
-    // 100 -> 150: re-split 320, profit plan 440: (440 - 320) / 50 = 2.40; revenue 1300 -> 1440 (+10.8%); profit 550 -> 570 (+3.6%)
-    const d = withScenarios({ current: { spend: 100, revenue: 300 }, resplit: { spend: 100, revenue: 320 }, profit: { spend: 150, revenue: 440 } });
-    expect(headline(d)).toBe('Raise media by 50% to 150 per week: the next 50 per week would return 2.40 per unit, above break-even 2.00; revenue +10.8%, profit +3.6%.');
+  it('raise the total: the next money would return above break-even; a channel held at its maximum is named', () => {
+    // profit plan 150: 1440 / 570 against the plan's 1320 / 560: revenue +9.1%, profit +1.8%; the next 50 return (440 - 320) / 50 = 2.40
+    const profit: Fig = { spend: 150, revenue: 440, allocation: { tv: 100, radio: 20, search: 30 }, atBound: { tv: 'max', radio: null, search: null } };
+    expect(headline(story({ current, plan: { spend: 100, revenue: 320 }, profit }))).toBe(
+      'Re-split the current budget of 100 per week as the recommended plan does: revenue +1.5%, profit +1.8%. ' +
+        'The budget itself is too low: raising it by 50% to 150 per week, where tv reaches its maximum (2× its current spend), gives revenue +9.1%, profit +1.8% against that plan, as the next 50 per week would return 2.40 per unit, above break-even 2.00.',
+    );
   });
 
-  it('keep the total and re-split, or keep the plan when nothing earns 0.5% more', () => {
-    const resplit = withScenarios({ current: { spend: 100, revenue: 300 }, resplit: { spend: 100, revenue: 330 }, profit: { spend: 101, revenue: 331 } });
-    // profit 550 -> 565 (+2.7%); revenue 1300 -> 1330 (+2.3%)
-    expect(headline(resplit)).toBe('Keep media near 100 per week and re-split it: revenue +2.3%, profit +2.7%.');
-    const keep = withScenarios({ current: { spend: 100, revenue: 300 }, resplit: { spend: 100, revenue: 300.5 }, profit: { spend: 100.5, revenue: 301 } });
-    expect(headline(keep)).toBe('Keep the current plan of 100 per week: neither another total nor another split within the channel limits earns 0.5% more profit.');
+  it('keep the split when re-splitting earns under 0.5% more profit, and the total when the best one is within 2%', () => {
+    // plan 1300.5 / 550.25: +0.25 < 0.5% of 550; the most profitable total 101 is 1% away
+    expect(headline(story({ current, plan: { spend: 100, revenue: 300.5 }, profit: { spend: 101, revenue: 302 } }))).toBe(
+      'Keep the current split of 100 per week: no other split within the channel limits earns 0.5% more profit. The budget itself is about right: the most profitable total, 101 per week, is within 2% of it.',
+    );
   });
 
-  it('without the baseline it speaks of media revenue, and of profit in money when current profit is not positive', () => {
-    const d = withScenarios({ current: { spend: 100, revenue: 150 }, resplit: { spend: 100, revenue: 160 }, profit: { spend: 50, revenue: 110 } }, 0.5, null);
-    // media profit -25 -> +5: +30 per week
-    expect(headline(d)).toBe('Cut media by 50% to 50 per week: the last 50 per week returned 1.00 per unit, below break-even 2.00; media revenue -26.7%, profit +30 per week.');
+  it('a budget set in the configuration is said as such, against the current spend', () => {
+    // plan 120 spends 350: 1350 / 555 against 1300 / 550: revenue +3.8%, profit +0.9%; the most profitable 121 is within 2% of 120
+    expect(headline(story({ current, plan: { spend: 120, revenue: 350 }, profit: { spend: 121, revenue: 351 } }))).toBe(
+      'Spend the set budget of 120 per week (+20.0% on the current 100) as the recommended plan splits it: revenue +3.8%, profit +0.9%. The budget itself is about right: the most profitable total, 121 per week, is within 2% of it.',
+    );
+  });
+
+  it('without the baseline it speaks of media revenue, and of profit in money when the base profit is not positive', () => {
+    // media only: current profit 0.5 x 150 - 100 = -25; plan 160: -20 (+5 per week), media revenue 160 / 150 - 1 = +6.7%;
+    // profit plan 50 spends for 110: 5, i.e. +25 per week against the plan, media revenue 110 / 160 - 1 = -31.3%; (160 - 110) / 50 = 1.00
+    const d = story({ current: { spend: 100, revenue: 150 }, plan: { spend: 100, revenue: 160 }, profit: { spend: 50, revenue: 110 } }, 0.5, null);
+    expect(headline(d)).toBe(
+      'Re-split the current budget of 100 per week as the recommended plan does: media revenue +6.7%, profit +5 per week. ' +
+        'The budget itself is too high: cutting it by 50% to 50 per week gives media revenue -31.3%, profit +25 per week against that plan, as the last 50 per week returns 1.00 per unit, below break-even 2.00.',
+    );
+  });
+
+  it('without a recommended plan it speaks of the current budget re-split', () => {
+    const d = { ...story({ current, plan: { spend: 100, revenue: 320 }, profit: { spend: 80, revenue: 300 } }), plan: undefined } as ReportData;
+    expect(headlineSentences(d)).toEqual([
+      'The budget itself is too high: cutting it by 20% to 80 per week gives revenue -1.5%, profit +1.8% against the current budget re-split, as the last 20 per week returns 1.00 per unit, below break-even 2.00.',
+    ]);
+  });
+});
+
+describe('a section without its stage says why once', () => {
+  it('prefixes the section only when the reason does not already say what happened', () => {
+    expect(sectionReason('The forecast', 'skipped', 'the forecast did not run (needs optimise, which did not run)')).toBe('The forecast did not run (needs optimise, which did not run)');
+    expect(sectionReason('The marketing-mix model', 'failed', 'the model fit failed: singular matrix')).toBe('The model fit failed: singular matrix');
+    expect(sectionReason('Customer lifetime value', 'failed', 'the customer models could not be fitted: no repeat buyer')).toBe('Customer lifetime value failed: the customer models could not be fitted: no repeat buyer');
+    expect(sectionReason('Customer lifetime value', 'skipped', 'the input is a weekly table without a transaction log')).toBe('Customer lifetime value did not run: the input is a weekly table without a transaction log');
+    expect(sectionReason('The forecast', 'failed', 'failed: the plan goes beyond the data')).toBe('The forecast failed: the plan goes beyond the data');
+    expect(sectionReason('The forecast', 'skipped', 'did not run: needs optimise')).toBe('The forecast did not run: needs optimise');
+    expect(sectionReason('The forecast', 'skipped', '  ')).toBe('The forecast did not run.');
   });
 });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { assembleReportData, compact, esc, jsonForScript, renderReport, SECTION_IDS } from '../../src/report/index.ts';
+import { assembleReportData, compact, esc, jsonForScript, pct, renderReport, SECTION_IDS } from '../../src/report/index.ts';
+import { drawsVersusPoint } from '../../src/report/sections/appendix.ts';
 import type { ReportArtifacts, ReportData } from '../../src/report/index.ts';
 import { artifactsFixture, EVIL } from './fixture.ts';
 
@@ -110,6 +111,88 @@ describe('renderReport: content', () => {
     expect(page).not.toContain('<script');
     expect(page).toContain("script-src 'none'");
     expect(page).toContain('No budget recommendation this week (The budget optimisation failed: infeasible: budget below the minimums)');
+  });
+});
+
+/** The text of a section of a page (from its opening tag to the next section's). */
+function sectionOf(page: string, id: string): string {
+  const from = page.indexOf(`<section id="${id}"`);
+  const to = page.indexOf('<section id=', from + 1);
+  return page.slice(from, to < 0 ? undefined : to);
+}
+
+describe('renderReport: one story, one period, precise labels (issue 14 follow-up)', () => {
+  it('the key figures are per week over the model\'s window, said under them, with the currency in the money labels', async () => {
+    // the data run 26 weeks longer than the model, with other totals: the cards must not use them
+    const longer = { ...artifacts, ingest: { status: 'ok' as const, data: { weeks: 130, firstWeek: '2022-07-04', lastWeek: '2024-12-23', currency: 'EUR', revenue: 130 * 1e6, spend: 130 * 1e6 } } };
+    const page = await renderReport(assembleReportData(longer));
+    const summary = sectionOf(page, 'summary');
+    if (artifacts.mmm.status !== 'ok') throw new Error('fixture');
+    // mean of the actual revenue column over the model's 104 weeks, and the channels' spend totals over 104 weeks, from the fixture's files
+    const { decomposition, model } = artifacts.mmm.data;
+    const actual = decomposition.rows.map((r) => Number(r[decomposition.header.indexOf('actual')]));
+    const revenue = actual.reduce((a, b) => a + b, 0) / actual.length;
+    const spend = model.channels.reduce((a, c) => a + c.spend, 0) / 104;
+    expect(summary).toContain(`<span class="muted">Revenue per week, EUR</span><b>${compact(revenue)}</b>`);
+    expect(summary).toContain(`<span class="muted">Media spend per week, EUR</span><b>${compact(spend)}</b>`);
+    expect(summary).toContain("Averages per week over the model's window, 2023-01-02 to 2024-12-23 (104 weeks); the data run from 2022-07-04 to 2024-12-23 (130 weeks).");
+    expect(summary).toContain('Money is in EUR and per week');
+    expect(summary).not.toContain(compact(1e6));
+  });
+
+  it('calls the hash a build, not a run, and explains it beside the lineage', () => {
+    expect(html).toContain(' · build <a href="#build"><code>run-2024-12-30</code></a></p>');
+    expect(html).not.toMatch(/ · run <code>/);
+    expect(sectionOf(html, 'appendix')).toContain('<h3 id="build">This build</h3><p>Build <code>run-2024-12-30</code>: a hash of the');
+    expect(sectionOf(html, 'appendix')).toContain('It is not a run id: <code>mmm runs</code> lists the runs');
+  });
+
+  it('titles the plan as the best split of the current budget, in the nav and the heading, and the headline starts from it', () => {
+    expect(html).toContain('<a href="#plan">Best split of the current budget (13 weeks)</a>');
+    expect(html).toContain('<h2 id="h-plan">Best split of the current budget (13 weeks)</h2>');
+    expect(sectionOf(html, 'plan')).toContain('The recommended plan: the current budget, <b>');
+    expect(html).toMatch(/<p class="headline" id="headline">(Re-split the current budget of|Keep the current split of) /);
+  });
+
+  it('a budget set by the configuration is titled and worded as such', async () => {
+    if (artifacts.optimise.status !== 'ok') throw new Error('fixture');
+    const o = artifacts.optimise.data;
+    const set = assembleReportData({ ...artifacts, optimise: { status: 'ok', data: { ...o, allocation: { ...o.allocation, spend: 1.2 * o.allocation.spend! } } } });
+    expect(set.plan!.budgetIsCurrent).toBe(false);
+    const page = await renderReport(set);
+    expect(page).toContain('<h2 id="h-plan">Best split of the set budget (13 weeks)</h2>');
+    expect(sectionOf(page, 'plan')).toContain('The recommended plan: the budget the configuration sets, <b>');
+    expect(page).toMatch(/<p class="headline" id="headline">Spend the set budget of \S+ per week \(\+20\.0% on the current /);
+  });
+
+  it('says which marginal ROAS each place shows, and the planner says ROAS, not ROI', () => {
+    expect(sectionOf(html, 'channels')).toContain("at the model weeks' spend vs break-even");
+    expect(sectionOf(html, 'curves')).toContain("At the current spend, ");
+    expect(sectionOf(html, 'curves')).toContain("(the last 13 weeks' average), the next unit returns");
+    expect(sectionOf(html, 'plan')).toContain('at the recommended spend vs break-even');
+    expect(html).not.toMatch(/>ROI</);
+    expect(html).not.toContain('break-even ROI');
+  });
+
+  it('words the draws against the point model by its sign: below is the curse, above makes the point figure the conservative one', async () => {
+    // the fixture's plan loses 3% under the draws
+    expect(sectionOf(html, 'appendix')).toContain('media revenue is on average 3.0% below what the point model promises');
+    expect(drawsVersusPoint(-0.181)).toContain('on average 18.1% above the point model\'s figure: the draws are more optimistic than the point model, so the point figures are the conservative ones (no sign of the ');
+    expect(drawsVersusPoint(-0.181)).not.toContain('below');
+    expect(drawsVersusPoint(0.001)).toContain('within 0.5% of the point model\'s figure');
+    expect(pct(0.03)).toBe('3.0%');
+  });
+
+  it('a missing section says its reason once, even when the reason repeats the section\'s words', async () => {
+    const page = await renderReport(assembleReportData({ ...artifacts, simulate: { status: 'skipped', reason: 'the forecast did not run (needs optimise, which did not run)' } }));
+    expect(sectionOf(page, 'forecast')).toContain('<p class="missing">The forecast did not run (needs optimise, which did not run)</p>');
+    expect(page).not.toContain('did not run: the forecast did not run');
+  });
+
+  it('tables of five columns or more say on narrow screens that they scroll sideways; narrower ones do not', () => {
+    const hint = '<p class="scroll-hint" aria-hidden="true">Scroll the table sideways for more columns →</p><div class="scroll';
+    expect(sectionOf(html, 'scenarios')).toContain(hint);
+    expect(sectionOf(html, 'customers')).not.toContain('scroll-hint');
   });
 });
 

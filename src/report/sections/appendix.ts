@@ -22,6 +22,23 @@ function modelDetail(d: ReportData): string {
   return `<h3>The model</h3>${table(['Measure', 'Value'], rows)}${selection}`;
 }
 
+/** Within this relative distance the draws agree with the point model. */
+const AGREE = 0.005;
+
+/**
+ * The plan's mean media revenue under the bootstrap draws against the point
+ * model's figure, worded by its sign: below it is the optimiser's curse;
+ * above it the draws are more optimistic and the point figure is the
+ * conservative one.
+ * @param drop (point - mean of draws) / point
+ */
+export function drawsVersusPoint(drop: number): string {
+  const by = pct(Math.abs(drop));
+  if (Math.abs(drop) < AGREE) return `Under the model's bootstrap draws the recommended plan's media revenue is on average within ${pct(AGREE)} of the point model's figure: no sign of the ${t('curse', "optimiser's curse")}.`;
+  if (drop > 0) return `${t('curse')}: under the model's bootstrap draws the recommended plan's media revenue is on average ${by} below what the point model promises, so expect somewhat less than the point figures.`;
+  return `Under the model's bootstrap draws the recommended plan's media revenue is on average ${by} above the point model's figure: the draws are more optimistic than the point model, so the point figures are the conservative ones (no sign of the ${t('curse', "optimiser's curse")}).`;
+}
+
 function optimiserDetail(d: ReportData): string {
   const p = d.plan;
   if (!p) return '';
@@ -29,10 +46,7 @@ function optimiserDetail(d: ReportData): string {
     ? table(['Limit', 'What it says', t('shadowPrice')], p.binding.map((b) => [`<code>${esc(b.id)}</code>`, esc(b.description), b.shadowPrice === null ? '–' : ratio(b.shadowPrice)]))
     : '<p>No limit binds.</p>';
   const r = p.robustness;
-  const curse =
-    r && r.outOfSampleDrop !== null
-      ? `<p>${t('curse')}: under the model's bootstrap draws the recommended plan's media revenue is on average ${pct(Math.abs(r.outOfSampleDrop))} ${r.outOfSampleDrop >= 0 ? 'below' : 'above'} what the point model promises, and it beats the current plan in ${pct(r.probabilityBetter, 0)} of the draws.</p>`
-      : '';
+  const curse = r && r.outOfSampleDrop !== null ? `<p>${drawsVersusPoint(r.outOfSampleDrop)} The recommended plan beats the current plan in ${pct(r.probabilityBetter, 0)} of the draws.</p>` : '';
   const scenarios = d.scenarios
     ? `<p>Budget scenarios, each reproducible with <code>mmm optimise</code> on its problem (budgets per week): ${d.scenarios.scenarios.filter((s) => s.plan).map((s) => `${esc(s.label)} ${s.plan!.spend.toFixed(2)}`).join('; ')}.</p>`
     : '';
@@ -53,7 +67,8 @@ function customerDetail(d: ReportData): string {
 function runDetail(d: ReportData): string {
   const drift = d.drift ? `<p>Model decision: <b>${d.drift.decision}</b>. ${d.drift.reasons.map(esc).join('; ')}</p>` : '';
   const lineage = table(['Stage', t('dataVersion'), 'Folder'], d.lineage.map((l) => [esc(l.stage), `<code class="hash">${esc(l.dataVersion)}</code>`, `<code>${esc(l.dir)}</code>`]));
-  return `<h3>This run</h3><p>Run <code>${esc(d.runId)}</code>; data ${esc(d.data.firstWeek)} to ${esc(d.data.lastWeek)} (${d.data.weeks} weeks)${d.data.currency ? `, currency ${esc(d.data.currency)}` : ''}.</p>${drift}<p>${t('lineage')}: the artifacts this report was made from.</p>${lineage}`;
+  const build = `<p>Build <code>${esc(d.buildId)}</code>: a hash of the ${t('lineage', 'lineage')} below, the artifacts this report was made from, so an unchanged re-run gives the same build and the same page. It is not a run id: <code>mmm runs</code> lists the runs, and each run's record names the artifact folders it used.</p>`;
+  return `<h3 id="build">This build</h3>${build}<p>Data ${esc(d.data.firstWeek)} to ${esc(d.data.lastWeek)} (${d.data.weeks} weeks)${d.data.currency ? `, currency ${esc(d.data.currency)}` : ''}.</p>${drift}${lineage}`;
 }
 
 /** Renders the section's body. */

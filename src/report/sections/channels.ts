@@ -1,6 +1,6 @@
 /** Section "channels": what each channel returns, against break-even, and how long its effect lasts. */
 import type { TopLevelSpec } from 'vega-lite';
-import { category, figure, WIDTH } from '../charts.ts';
+import { category, figure, legendFor, WIDTH } from '../charts.ts';
 import { DECAY_LAGS } from '../adstock.ts';
 import { t } from '../glossary.ts';
 import { compact, esc, pct, ratio, table, vsBreakEven } from '../html.ts';
@@ -10,11 +10,12 @@ import type { ReportData, ReportModel } from '../types.ts';
 function roasSpec(m: ReportModel, breakEven: number): TopLevelSpec {
   const values = m.channels.map((c) => ({ channel: c.name, roas: c.roas, lo: c.roasLow, hi: c.roasHigh, mroas: c.mroas }));
   const y = { field: 'channel', type: 'nominal', sort: null, axis: { title: null, labelLimit: 120 } } as const;
+  const what = ['ROAS (average)', "Marginal ROAS at the model weeks' spend"];
+  const legend = legendFor(what, WIDTH.narrow);
   const points = values.flatMap((v) => [
-    { channel: v.channel, what: 'ROAS (average)', value: v.roas },
-    { channel: v.channel, what: 'Marginal ROAS', value: v.mroas },
+    { channel: v.channel, what: what[0], value: v.roas },
+    { channel: v.channel, what: what[1], value: v.mroas },
   ]);
-  const what = ['ROAS (average)', 'Marginal ROAS'];
   return {
     width: WIDTH.narrow - 40,
     height: { step: 28 },
@@ -26,8 +27,8 @@ function roasSpec(m: ReportModel, breakEven: number): TopLevelSpec {
         encoding: {
           y,
           x: { field: 'value', type: 'quantitative' },
-          shape: { field: 'what', type: 'nominal', scale: { domain: what, range: ['circle', 'triangle-up'] }, legend: { title: null } },
-          color: { field: 'what', type: 'nominal', scale: { domain: what, range: ['#0072B2', '#D55E00'] }, legend: { title: null } },
+          shape: { field: 'what', type: 'nominal', scale: { domain: what, range: ['circle', 'triangle-up'] }, legend },
+          color: { field: 'what', type: 'nominal', scale: { domain: what, range: ['#0072B2', '#D55E00'] }, legend },
         },
       },
       { data: { values: [{ x: breakEven, label: `break-even ${ratio(breakEven)}` }] }, layer: [
@@ -45,6 +46,7 @@ function decaySpec(m: ReportModel): TopLevelSpec {
   const domain = withDecay.map((c) => c.name);
   const styles = m.channels.map((_, i) => category(i));
   const pick = (key: 'color' | 'shape') => m.channels.map((c, i) => ({ c: c.name, v: styles[i][key] })).filter((x) => domain.includes(x.c)).map((x) => x.v);
+  const legend = legendFor(domain, WIDTH.narrow);
   return {
     width: WIDTH.narrow - 40,
     height: 170,
@@ -53,8 +55,8 @@ function decaySpec(m: ReportModel): TopLevelSpec {
     encoding: {
       x: { field: 'lag', type: 'quantitative', axis: { title: 'Weeks after the spend', tickMinStep: 1 }, scale: { domain: [0, DECAY_LAGS] } },
       y: { field: 'v', type: 'quantitative', axis: { title: 'Effect left (share of peak)', format: '.0%' } },
-      color: { field: 'channel', type: 'nominal', scale: { domain, range: pick('color') }, legend: { title: null } },
-      shape: { field: 'channel', type: 'nominal', scale: { domain, range: pick('shape') }, legend: { title: null } },
+      color: { field: 'channel', type: 'nominal', scale: { domain, range: pick('color') }, legend },
+      shape: { field: 'channel', type: 'nominal', scale: { domain, range: pick('shape') }, legend },
     },
   } as TopLevelSpec;
 }
@@ -84,9 +86,9 @@ export async function channelsSection(d: ReportData): Promise<string> {
     vsBreakEven(c.mroas, be),
     weeks(c.adstock.halfLifeWeeks),
   ]);
-  const head = ['Channel', 'Spend per week', 'Share of spend', 'Revenue added per week', 'Share of effect', `${t('roas')} (${t('interval', '90% interval')})`, `${t('mroas')} vs break-even ${ratio(be)}`, t('halfLife', 'Carry-over half-life')];
-  const intro = `<p>Averages over the model's ${m.dates.length} weeks, per week. A channel's ${t('mroas', 'marginal ROAS')} is what the next unit of its spend returns at its recent level (+1% in every week); above ${t('breakEven', 'break-even')} (${ratio(be)} at a ${Math.round(d.margin * 100)}% margin) more spend pays for itself.</p>`;
-  const roas = await figure('ROAS and marginal ROAS per channel', roasSpec(m, be), 'Bars: 90% interval of the ROAS. Dashed: break-even.');
+  const head = ['Channel', 'Spend per week', 'Share of spend', 'Revenue added per week', 'Share of effect', `${t('roas')} (${t('interval', '90% interval')})`, `${t('mroas')} at the model weeks' spend vs break-even ${ratio(be)}`, t('halfLife', 'Carry-over half-life')];
+  const intro = `<p>Averages per week over the model's ${m.dates.length} weeks (${esc(m.dates[0] ?? '')} to ${esc(m.dates[m.dates.length - 1] ?? '')}). The ${t('mroas', 'marginal ROAS')} here is what 1% more spend in every one of those weeks would have returned per unit: the return of the next unit at the spend the channel had then. The response curves below give it at the current spend. Above ${t('breakEven', 'break-even')} (${ratio(be)} at a ${Math.round(d.margin * 100)}% margin) more spend pays for itself.</p>`;
+  const roas = await figure("ROAS and marginal ROAS per channel, over the model's weeks", roasSpec(m, be), 'Bars: 90% interval of the ROAS. Dashed: break-even.');
   const decay = await figure('How long the effect lasts', decaySpec(m), m.channels.map((c) => `${esc(c.name)}: ${esc(c.adstock.description)}`).join('; '));
   return `${intro}${table(head, rows)}${calibration(m)}<div class="grid2">${roas}${decay}</div>`;
 }

@@ -1,7 +1,7 @@
 /** Section "curves": each channel's response curve with the current, recommended and scenario plans marked by shape and colour. */
 import type { TopLevelSpec } from 'vega-lite';
 import { marginalRoi, responseValue, type CurveSpec } from '../../optimise/index.ts';
-import { figure, moneyAxis, WIDTH } from '../charts.ts';
+import { figure, legendFor, moneyAxis, WIDTH } from '../charts.ts';
 import { t } from '../glossary.ts';
 import { compact, ratio } from '../html.ts';
 import { markedPlans, PLAN_STYLE, type MarkedPlan } from '../markers.ts';
@@ -24,6 +24,7 @@ function curveSpec(channel: string, curve: CurveSpec, plans: MarkedPlan[]): TopL
     .reverse();
   const upper = Math.max(1, ...marks.map((m) => m.spend * 1.3), 2.5 * (plans.find((p) => p.kind === 'current')?.allocation[channel] ?? 0));
   const domain = plans.map((p) => p.label);
+  const legend = legendFor(domain, WIDTH.narrow);
   return {
     width: WIDTH.narrow - 50,
     height: 150,
@@ -35,8 +36,8 @@ function curveSpec(channel: string, curve: CurveSpec, plans: MarkedPlan[]): TopL
         encoding: {
           x: { field: 'spend', type: 'quantitative' },
           y: { field: 'revenue', type: 'quantitative' },
-          shape: { field: 'plan', type: 'nominal', scale: { domain, range: plans.map((p) => PLAN_STYLE[p.kind].shape) }, legend: { title: null } },
-          color: { field: 'plan', type: 'nominal', scale: { domain, range: plans.map((p) => PLAN_STYLE[p.kind].color) }, legend: { title: null } },
+          shape: { field: 'plan', type: 'nominal', scale: { domain, range: plans.map((p) => PLAN_STYLE[p.kind].shape) }, legend },
+          color: { field: 'plan', type: 'nominal', scale: { domain, range: plans.map((p) => PLAN_STYLE[p.kind].color) }, legend },
         },
       },
     ],
@@ -48,14 +49,15 @@ export async function curvesSection(d: ReportData): Promise<string> {
   const plans = markedPlans(d);
   const be = 1 / d.margin;
   const current = plans.find((p) => p.kind === 'current');
+  const recent = d.horizonWeeks > 0 ? ` (the last ${d.horizonWeeks} weeks' average)` : '';
   const figures = await Promise.all(
     d.curves!.map((c) => {
       const x = current?.allocation[c.channel];
       const m = x === undefined ? null : marginalRoi(c.curve, x);
-      const note = m === null ? '' : `At the current ${compact(x!)} per week the next unit returns ${ratio(m)} (break-even ${ratio(be)}).`;
+      const note = m === null ? '' : `At the current spend, ${compact(x!)} per week${recent}, the next unit returns ${ratio(m)} (break-even ${ratio(be)}).`;
       return figure(c.channel, curveSpec(c.channel, c.curve, plans), note);
     }),
   );
-  const intro = `<p>Revenue per week each channel adds at a given spend per week, in ${t('steadyState', 'steady state')} (carry-over included), with every plan marked by its own shape and colour. The slope of a curve at a plan is its ${t('mroas', 'marginal ROAS')}.</p>`;
+  const intro = `<p>Revenue per week each channel adds at a given spend per week, in ${t('steadyState', 'steady state')} (carry-over included), with every plan marked by its own shape and colour. The slope of a curve at a plan is its ${t('mroas', 'marginal ROAS')} there; under each chart, at the current spend.</p>`;
   return `${intro}<div class="grid2">${figures.join('')}</div>`;
 }

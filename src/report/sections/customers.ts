@@ -1,14 +1,14 @@
 /** Section "customers": customer lifetime value by acquisition channel. */
 import type { TopLevelSpec } from 'vega-lite';
-import { figure, moneyAxis, WIDTH } from '../charts.ts';
+import { moneyAxis, responsiveFigure } from '../charts.ts';
 import { t } from '../glossary.ts';
 import { compact, esc, table } from '../html.ts';
 import type { ReportCustomers, ReportData } from '../types.ts';
 
 /** Mean CLV per customer by acquisition channel. */
-function clvSpec(c: ReportCustomers): TopLevelSpec {
+function clvSpec(c: ReportCustomers, width: number): TopLevelSpec {
   return {
-    width: WIDTH.narrow - 40,
+    width: width - 60,
     height: { step: 24 },
     data: { values: c.byChannel.map((b) => ({ channel: b.channel, mean: b.meanClv })) },
     mark: { type: 'bar', color: '#009E73' },
@@ -22,6 +22,6 @@ export async function customersSection(d: ReportData): Promise<string> {
   const months = c.months ? `the next ${c.months} months` : 'the coming months';
   const intro = `<p>${compact(c.customers)} customers are expected to bring <b>${compact(c.clvTotal)}</b> over ${months}, discounted (${t('clv')}). By the channel that acquired them:</p>`;
   const rows = c.byChannel.map((b) => [esc(b.channel), compact(b.customers), compact(b.meanClv), compact(b.totalClv)]);
-  const chart = await figure('Mean customer lifetime value by acquisition channel', clvSpec(c));
+  const chart = await responsiveFigure('Mean customer lifetime value by acquisition channel', (w) => clvSpec(c, w));
   return `${intro}${table(['Acquisition channel', 'Customers', 'Mean CLV', 'Total CLV'], rows)}${chart}`;
 }

@@ -1,6 +1,6 @@
 /** Section "decomposition": where revenue comes from, week by week and on average, and share of spend beside share of effect. */
 import type { TopLevelSpec } from 'vega-lite';
-import { BASE_GREY, CONTROLS_GREY, category, figure, moneyAxis, responsiveFigure, WIDTH } from '../charts.ts';
+import { BASE_GREY, CONTROLS_GREY, category, figure, heightFor, legendFor, moneyAxis, responsiveFigure, weekAxis, WIDTH } from '../charts.ts';
 import { t } from '../glossary.ts';
 import { mediaShare } from '../headline.ts';
 import { compact, esc, pct } from '../html.ts';
@@ -12,27 +12,19 @@ function layerColors(layers: DecompositionLayer[]): string[] {
   return layers.map((l) => (l.kind === 'baseline' ? BASE_GREY : l.kind === 'controls' ? CONTROLS_GREY : l.kind === 'organic' ? '#F0E442' : category(c++).color));
 }
 
-/** Week axis in UTC (the same labels in every time zone). */
-export const weekAxis = { field: 'date', type: 'temporal', timeUnit: 'utcyearmonthdate', axis: { title: 'Week', format: '%b %Y', labelAngle: 0, tickCount: 6, labelFlush: true } } as const;
-
-/** Axis values every `step` weeks of the given week starts (so ticks fall on the weeks themselves, e.g. Mondays). */
-export function weekTicks(dates: string[], step: number): number[] {
-  return dates.filter((_, i) => i % step === 0).map((d) => Date.parse(`${d}T00:00:00Z`));
-}
-
 /** Stacked area of the weekly layers. */
 function areaSpec(m: ReportModel, width: number): TopLevelSpec {
   const order = m.layers.map((l) => l.name);
   const values = m.layers.flatMap((l, k) => m.dates.map((date, i) => ({ date, layer: l.name, k, value: l.values[i] })));
   return {
     width,
-    height: 220,
+    height: heightFor(width, 220),
     data: { values },
     mark: { type: 'area', line: false, opacity: 0.92 },
     encoding: {
-      x: weekAxis,
+      x: weekAxis(m.dates, width),
       y: { field: 'value', type: 'quantitative', stack: 'zero', axis: moneyAxis('Revenue per week') },
-      color: { field: 'layer', type: 'nominal', scale: { domain: order, range: layerColors(m.layers) }, legend: { title: null, columns: width < 500 ? 2 : 4 } },
+      color: { field: 'layer', type: 'nominal', scale: { domain: order, range: layerColors(m.layers) }, legend: legendFor(order, width) },
       order: { field: 'k', type: 'quantitative' },
     },
   } as TopLevelSpec;
@@ -64,6 +56,8 @@ function waterfallSpec(m: ReportModel): TopLevelSpec {
 
 /** Share of spend beside share of effect, per channel (a dot for each, joined). */
 function sharesSpec(m: ReportModel): TopLevelSpec {
+  const what = ['Share of spend', 'Share of effect'];
+  const legend = legendFor(what, WIDTH.narrow);
   const values = m.channels.flatMap((c) => [
     { channel: c.name, what: 'Share of spend', share: c.spendShare },
     { channel: c.name, what: 'Share of effect', share: c.contributionShare },
@@ -81,8 +75,8 @@ function sharesSpec(m: ReportModel): TopLevelSpec {
         encoding: {
           y,
           x,
-          shape: { field: 'what', type: 'nominal', scale: { domain: ['Share of spend', 'Share of effect'], range: ['circle', 'triangle-up'] }, legend: { title: null } },
-          color: { field: 'what', type: 'nominal', scale: { domain: ['Share of spend', 'Share of effect'], range: ['#000000', '#0072B2'] }, legend: { title: null } },
+          shape: { field: 'what', type: 'nominal', scale: { domain: what, range: ['circle', 'triangle-up'] }, legend },
+          color: { field: 'what', type: 'nominal', scale: { domain: what, range: ['#000000', '#0072B2'] }, legend },
         },
       },
     ],

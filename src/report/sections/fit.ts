@@ -1,13 +1,12 @@
 /** Section "fit": the model against the actual revenue, the holdout weeks marked, and the residuals. */
 import type { TopLevelSpec } from 'vega-lite';
-import { moneyAxis, responsiveFigure } from '../charts.ts';
+import { heightFor, legendFor, moneyAxis, responsiveFigure, weekAxis } from '../charts.ts';
 import { t } from '../glossary.ts';
 import { compact, pct, ratio } from '../html.ts';
 import type { ReportData, ReportModel } from '../types.ts';
-import { weekAxis } from './decomposition.ts';
 
 /** The holdout weeks as a shaded span (empty when none). */
-function holdoutLayer(m: ReportModel): object[] {
+function holdoutLayer(m: ReportModel, width: number): object[] {
   if (m.holdoutWeeks <= 0 || m.dates.length === 0) return [];
   const from = m.dates[Math.max(0, m.dates.length - m.holdoutWeeks)];
   const to = m.dates[m.dates.length - 1];
@@ -15,8 +14,8 @@ function holdoutLayer(m: ReportModel): object[] {
     {
       data: { values: [{ from, to, label: 'holdout weeks' }] },
       layer: [
-        { mark: { type: 'rect', color: '#E69F00', opacity: 0.16 }, encoding: { x: { ...weekAxis, field: 'from' }, x2: { field: 'to', timeUnit: 'utcyearmonthdate' } } },
-        { mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#8a5a00' }, encoding: { x: { ...weekAxis, field: 'from' }, y: { value: 0 }, text: { field: 'label' } } },
+        { mark: { type: 'rect', color: '#E69F00', opacity: 0.16 }, encoding: { x: weekAxis(m.dates, width, 'from'), x2: { field: 'to', timeUnit: 'utcyearmonthdate' } } },
+        { mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#8a5a00' }, encoding: { x: weekAxis(m.dates, width, 'from'), y: { value: 0 }, text: { field: 'label' } } },
       ],
     },
   ];
@@ -30,29 +29,32 @@ function fitSpec(m: ReportModel, width: number, residualSd: number | undefined):
     { date: v.date, series: 'Model', value: v.fitted },
   ]);
   const sd = residualSd ?? 0;
+  const x = weekAxis(m.dates, width);
+  const series = ['Actual', 'Model'];
+  const legend = legendFor(series, width);
   const top = {
     width,
-    height: 200,
+    height: heightFor(width, 200),
     layer: [
-      ...holdoutLayer(m),
+      ...holdoutLayer(m, width),
       {
         data: { values: long },
         mark: { type: 'line', strokeWidth: 1.6 },
         encoding: {
-          x: weekAxis,
+          x,
           y: { field: 'value', type: 'quantitative', axis: moneyAxis('Revenue per week'), scale: { zero: false } },
-          color: { field: 'series', type: 'nominal', scale: { domain: ['Actual', 'Model'], range: ['#000000', '#D55E00'] }, legend: { title: null } },
-          strokeDash: { field: 'series', type: 'nominal', scale: { domain: ['Actual', 'Model'], range: [[1, 0], [5, 3]] }, legend: { title: null } },
+          color: { field: 'series', type: 'nominal', scale: { domain: series, range: ['#000000', '#D55E00'] }, legend },
+          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [5, 3]] }, legend },
         },
       },
     ],
   };
   const bottom = {
     width,
-    height: 110,
+    height: heightFor(width, 110),
     layer: [
-      ...holdoutLayer(m),
-      { data: { values }, mark: { type: 'bar', color: '#0072B2', opacity: 0.8, width: Math.max(1, (0.7 * width) / Math.max(1, values.length)) }, encoding: { x: weekAxis, y: { field: 'residual', type: 'quantitative', axis: moneyAxis('Actual − model') } } },
+      ...holdoutLayer(m, width),
+      { data: { values }, mark: { type: 'bar', color: '#0072B2', opacity: 0.8, width: Math.max(1, (0.7 * width) / Math.max(1, values.length)) }, encoding: { x, y: { field: 'residual', type: 'quantitative', axis: moneyAxis('Actual − model') } } },
       ...(sd > 0 ? [{ data: { values: [{ y: 2 * sd }, { y: -2 * sd }] }, mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } }] : []),
     ],
   };

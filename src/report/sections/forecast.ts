@@ -1,11 +1,10 @@
 /** Section "forecast": revenue per week over the coming weeks, recommended against current plan, P5-P95. */
 import type { TopLevelSpec } from 'vega-lite';
-import { moneyAxis, responsiveFigure } from '../charts.ts';
+import { heightFor, legendFor, moneyAxis, responsiveFigure, weekAxis } from '../charts.ts';
 import { t } from '../glossary.ts';
 import { compact, pct } from '../html.ts';
 import { PLAN_STYLE } from '../markers.ts';
 import type { ReportData, ReportForecast } from '../types.ts';
-import { weekAxis, weekTicks } from './decomposition.ts';
 
 /** Weekly P50 of both plans, the recommended plan's P5-P95 as a band. */
 function forecastSpec(f: ReportForecast, width: number): TopLevelSpec {
@@ -15,10 +14,11 @@ function forecastSpec(f: ReportForecast, width: number): TopLevelSpec {
     ...(f.current?.weekly ?? []).map((w) => ({ date: w.date, plan: 'Current plan', p50: w.p50 })),
   ];
   const styles = [PLAN_STYLE.recommended, PLAN_STYLE.current].slice(0, plans.length);
-  const x = { ...weekAxis, axis: { ...weekAxis.axis, format: '%d %b', values: weekTicks(f.recommended.weekly.map((w) => w.date), width < 500 ? 4 : 2) } };
+  const x = weekAxis(f.recommended.weekly.map((w) => w.date), width);
+  const legend = legendFor(plans, width);
   return {
     width,
-    height: 200,
+    height: heightFor(width, 200),
     layer: [
       { data: { values: f.recommended.weekly.map((w) => ({ date: w.date, p5: w.p5, p95: w.p95 })) }, mark: { type: 'area', color: PLAN_STYLE.recommended.color, opacity: 0.18 }, encoding: { x, y: { field: 'p5', type: 'quantitative' }, y2: { field: 'p95' } } },
       {
@@ -27,9 +27,9 @@ function forecastSpec(f: ReportForecast, width: number): TopLevelSpec {
         encoding: {
           x,
           y: { field: 'p50', type: 'quantitative', axis: moneyAxis('Revenue per week (P50)'), scale: { zero: false } },
-          color: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.color) }, legend: { title: null } },
-          shape: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.shape) }, legend: { title: null } },
-          strokeDash: { field: 'plan', type: 'nominal', scale: { domain: plans, range: [[1, 0], [5, 3]].slice(0, plans.length) }, legend: { title: null } },
+          color: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.color) }, legend },
+          shape: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.shape) }, legend },
+          strokeDash: { field: 'plan', type: 'nominal', scale: { domain: plans, range: [[1, 0], [5, 3]].slice(0, plans.length) }, legend },
         },
       },
     ],

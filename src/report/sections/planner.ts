@@ -1,6 +1,6 @@
 /** Section "planner": an offline what-if planner, a slider and an input per channel, figures updated live by the page's one script. */
 import { t } from '../glossary.ts';
-import { compact, esc, jsonForScript, ratio } from '../html.ts';
+import { compact, esc, jsonForScript, ratio, scrollBox } from '../html.ts';
 import type { PlannerData, ReportData } from '../types.ts';
 import { glyph } from './scenarios.ts';
 
@@ -24,14 +24,14 @@ function channelRow(c: PlannerData['channels'][number], i: number): string {
 /** The comparison table: current, recommended and the plan on the sliders (filled by the script). */
 function comparison(): string {
   const row = (id: string, name: string) => `<tr><th scope="row">${name}</th>${['spend', 'revenue', 'roi', 'profit'].map((k) => `<td id="${id}-${k}">–</td>`).join('')}</tr>`;
-  return `<div class="scroll" tabindex="0"><table><thead><tr><th scope="col">Plan</th><th scope="col">Spend per week</th><th scope="col">Media revenue per week (P5 – P95)</th><th scope="col">ROI</th><th scope="col">Profit from media per week (P5 – P95)</th></tr></thead><tbody>${row('planner-current', `${glyph('current')} Current`)}${row('planner-recommended', `${glyph('recommended')} Recommended`)}${row('planner-this', 'This plan')}</tbody></table></div>`;
+  return scrollBox(`<table><thead><tr><th scope="col">Plan</th><th scope="col">Spend per week</th><th scope="col">Media revenue per week (P5 – P95)</th><th scope="col">ROAS</th><th scope="col">Profit from media per week (P5 – P95)</th></tr></thead><tbody>${row('planner-current', `${glyph('current')} Current`)}${row('planner-recommended', `${glyph('recommended')} Recommended`)}${row('planner-this', 'This plan')}</tbody></table>`, 5);
 }
 
 /** Renders the section's body, with the planner's data as a JSON block. */
 export function plannerSection(d: ReportData): string {
   const p = d.planner!;
-  const intro = `<p>Try a plan: spend per week per channel, in ${t('steadyState', 'steady state')}. Revenue is what media adds per week on the model's response curves; the range is the ${t('band')} over ${p.draws.length} ${t('bootstrap', 'bootstrap draws')}. Profit uses a ${Math.round(p.margin * 100)}% gross margin (break-even ROI ${ratio(1 / p.margin)}). The next unit's return is the spend-weighted ${t('mroas', 'marginal ROAS')} of the channels. The download is a plan for the next ${p.dates.length} weeks that <code>mmm simulate --plan</code> reads.</p>`;
-  const outputs = `<div class="kpis"><div class="kpi"><span class="muted">Total</span><b id="planner-total">–</b></div><div class="kpi"><span class="muted">Media revenue per week</span><b id="planner-revenue">–</b></div><div class="kpi"><span class="muted">ROI</span><b id="planner-roi">–</b></div><div class="kpi"><span class="muted">Next unit returns (marginal ROAS)</span><b id="planner-mroas">–</b></div><div class="kpi"><span class="muted">Profit from media per week</span><b id="planner-profit">–</b></div></div>`;
+  const intro = `<p>Try a plan: spend per week per channel, in ${t('steadyState', 'steady state')}. Revenue is what media adds per week on the model's response curves; the range is the ${t('band')} over ${p.draws.length} ${t('bootstrap', 'bootstrap draws')}. Profit uses a ${Math.round(p.margin * 100)}% gross margin (break-even marginal ROAS ${ratio(1 / p.margin)}). The next unit's return is the spend-weighted ${t('mroas', 'marginal ROAS')} of the channels. The download is a plan for the next ${p.dates.length} weeks that <code>mmm simulate --plan</code> reads.</p>`;
+  const outputs = `<div class="kpis"><div class="kpi"><span class="muted">Total spend per week</span><b id="planner-total">–</b></div><div class="kpi"><span class="muted">Media revenue per week</span><b id="planner-revenue">–</b></div><div class="kpi"><span class="muted">ROAS</span><b id="planner-roi">–</b></div><div class="kpi"><span class="muted">Next unit returns (marginal ROAS)</span><b id="planner-mroas">–</b></div><div class="kpi"><span class="muted">Profit from media per week</span><b id="planner-profit">–</b></div></div>`;
   const buttons = `<div class="buttons"><button type="button" id="planner-reset-current">${glyph('current')} Reset to current</button><button type="button" id="planner-reset-recommended">${glyph('recommended')} Reset to recommended</button><button type="button" id="planner-download">Download plan CSV</button></div>`;
   const data = `<script type="application/json" id="planner-data">${jsonForScript(p)}</script>`;
   return `${intro}<div class="planner">${p.channels.map(channelRow).join('')}</div>${buttons}${outputs}${comparison()}${data}`;

@@ -1,10 +1,10 @@
 /** Section "scenarios": how much to spend in total, as a table and a chart of revenue and profit against the budget. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { BudgetScenarios, Scenario } from '../../optimise/index.ts';
-import { moneyAxis, responsiveFigure } from '../charts.ts';
+import { heightFor, legendFor, moneyAxis, responsiveFigure } from '../charts.ts';
 import { t } from '../glossary.ts';
 import { compact, esc, ratio, signedPct, table, vsBreakEven } from '../html.ts';
-import { mergeSamePlans, PLAN_STYLE, type MarkedPlan, type PlanKind } from '../markers.ts';
+import { mergeSamePlans, PLAN_STYLE, samePlan, type MarkedPlan, type PlanKind } from '../markers.ts';
 import type { ReportData } from '../types.ts';
 
 /** Unicode glyphs of the Vega shapes, for legends in tables and text. */
@@ -31,10 +31,10 @@ function sweepSpec(s: BudgetScenarios, width: number): TopLevelSpec {
   const figures = (p: MarkedPlan) => withPlan.find((x) => kindOf(x) === p.kind)!.plan!;
   const marks = plans.map((p) => ({ label: p.label, budget: figures(p).spend, revenue: figures(p).revenue, profit: figures(p).profit }));
   const x = { field: 'budget', type: 'quantitative', axis: moneyAxis('Total media budget per week'), scale: { zero: false } } as const;
-  const legend = { domain: plans.map((p) => p.label), shapes: plans.map((p) => PLAN_STYLE[p.kind].shape), colors: plans.map((p) => PLAN_STYLE[p.kind].color) };
+  const legend = { domain: plans.map((p) => p.label), shapes: plans.map((p) => PLAN_STYLE[p.kind].shape), colors: plans.map((p) => PLAN_STYLE[p.kind].color), spec: legendFor(plans.map((p) => p.label), width) };
   const panel = (field: 'revenue' | 'profit', lo: string, hi: string, title: string) => ({
     width,
-    height: 160,
+    height: heightFor(width, 160),
     layer: [
       ...(s.draws > 0 ? [{ mark: { type: 'area', color: '#0072B2', opacity: 0.18 }, encoding: { x, y: { field: lo, type: 'quantitative' }, y2: { field: hi } } }] : []),
       { mark: { type: 'line', color: '#0072B2', strokeWidth: 2 }, encoding: { x, y: { field, type: 'quantitative', axis: moneyAxis(title), scale: { zero: false } } } },
@@ -45,8 +45,8 @@ function sweepSpec(s: BudgetScenarios, width: number): TopLevelSpec {
         encoding: {
           x,
           y: { field, type: 'quantitative' },
-          shape: { field: 'label', type: 'nominal', scale: { domain: legend.domain, range: legend.shapes }, legend: { title: null } },
-          color: { field: 'label', type: 'nominal', scale: { domain: legend.domain, range: legend.colors }, legend: { title: null } },
+          shape: { field: 'label', type: 'nominal', scale: { domain: legend.domain, range: legend.shapes }, legend: legend.spec },
+          color: { field: 'label', type: 'nominal', scale: { domain: legend.domain, range: legend.colors }, legend: legend.spec },
         },
       },
     ],
@@ -60,16 +60,20 @@ function sweepSpec(s: BudgetScenarios, width: number): TopLevelSpec {
 
 const WORD: Record<string, string> = { min: 'minimum', max: 'maximum', off: 'off' };
 
-/** The scenario's note, and which channels its limits hold (where the marginal ROAS need not match the others'). */
-function noteOf(x: Scenario): string {
+/**
+ * The scenario's note: the recommended plan when it is that plan, then which
+ * channels its limits hold (where the marginal ROAS need not match the others').
+ */
+function noteOf(x: Scenario, recommended: Record<string, number> | null): string {
   const held = Object.entries(x.plan?.atBound ?? {}).filter(([, b]) => b !== null);
   const all = held.length > 0 && held.length === Object.keys(x.plan!.atBound).length;
   const limits = held.length && !all ? `held at a limit: ${held.map(([c, b]) => `${c} (${WORD[b!]})`).join(', ')}` : '';
-  return esc([x.note, limits].filter(Boolean).join('; '));
+  const isRecommended = recommended && x.plan && samePlan(x.plan.allocation, recommended) ? 'the recommended plan (see the plan section)' : '';
+  return esc([isRecommended, x.note, limits].filter(Boolean).join('; '));
 }
 
 /** The scenario table. */
-function scenarioTable(s: BudgetScenarios): string {
+function scenarioTable(s: BudgetScenarios, recommended: Record<string, number> | null): string {
   const current = s.scenarios.find((x) => x.id === 'current')?.plan;
   const rows = s.scenarios.map((x) => {
     const p = x.plan;
@@ -77,9 +81,9 @@ function scenarioTable(s: BudgetScenarios): string {
     if (!p) return [name, '–', '–', '–', '–', '–', '–', esc(x.note ?? x.status)];
     const vsCurrent = current && current.spend > 0 && x.id !== 'current' ? signedPct(p.spend / current.spend - 1) : '–';
     const mroas = p.marginalRoas === null ? 'all at limits' : vsBreakEven(p.marginalRoas, s.breakEvenRoi);
-    return [name, compact(p.spend), vsCurrent, withBand(p.revenue, p.bands?.revenue), withBand(p.profit, p.bands?.profit), ratio(p.roas), mroas, noteOf(x)];
+    return [name, compact(p.spend), vsCurrent, withBand(p.revenue, p.bands?.revenue), withBand(p.profit, p.bands?.profit), ratio(p.roas), mroas, noteOf(x, x.id === 'current' ? null : recommended)];
   });
-  return table(['Plan', 'Budget per week', 'Budget vs current', 'Media revenue per week (P5 – P95)', 'Profit from media per week (P5 – P95)', t('roas'), `${t('mroas')} vs break-even ${ratio(s.breakEvenRoi)}`, 'Note'], rows, '', true);
+  return table(['Plan', 'Budget per week', 'Budget vs current', 'Media revenue per week (P5 – P95)', 'Profit from media per week (P5 – P95)', t('roas'), `${t('mroas')} at that plan vs break-even ${ratio(s.breakEvenRoi)}`, 'Note'], rows, '', true);
 }
 
 /** Renders the section's body. */
@@ -89,5 +93,6 @@ export async function scenariosSection(d: ReportData): Promise<string> {
   const questions = `<ul class="questions">${s.scenarios.map((x) => `<li>${glyph(kindOf(x))} <b>${esc(x.label)}</b>: ${esc(x.question)}${x.status !== 'ok' ? ` <span class="down">${esc(x.note ?? x.status)}</span>` : ''}</li>`).join('')}</ul>`;
   const note = s.draws > 0 ? `Shaded: ${t('band')} under the model's ${s.draws} ${t('bootstrap', 'bootstrap draws')}. The dashed line is zero profit.` : 'No bootstrap draws: no bands.';
   const chart = await responsiveFigure('Media revenue and profit per week against the total budget', (w) => sweepSpec(s, w), note);
-  return `${intro}${scenarioTable(s)}${questions}${chart}`;
+  const plan = d.plan?.status === 'optimal' ? Object.fromEntries(d.plan.rows.map((r) => [r.channel, r.recommended])) : null;
+  return `${intro}${scenarioTable(s, plan)}${questions}${chart}`;
 }
