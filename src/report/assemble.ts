@@ -64,9 +64,7 @@ export function sectionStates(a: ReportArtifacts): Record<SectionId, SectionStat
   const model = missing('The marketing-mix model', a.mmm);
   const optimise = missing('The budget optimisation', a.optimise);
   const scenarios: SectionState =
-    a.optimise.status === 'ok' && a.optimise.data.scenarios === null
-      ? { status: 'skipped', reason: 'The budget optimisation did not compute budget scenarios for this run.' }
-      : optimise;
+    a.optimise.status === 'ok' && a.optimise.data.scenarios === null ? { status: 'skipped', reason: 'The budget optimisation did not compute budget scenarios for this run.' } : optimise;
   return {
     summary: OK,
     scenarios,
@@ -166,7 +164,7 @@ function reportPlan(o: OptimiseForReport): ReportPlan {
       recommended: a.allocation[c],
       marginalRoi: a.marginalRoi[c] ?? null,
       atBound: a.atBound?.[c] ?? null,
-      clvRecommended: clv ? clv[c] ?? null : null,
+      clvRecommended: clv ? (clv[c] ?? null) : null,
     })),
     binding: a.binding.map((b) => ({ id: b.id, description: b.description, shadowPrice: b.shadowPrice })),
     revenue: a.revenue,
@@ -249,7 +247,14 @@ function expectedBaseline(opt: OptimiseForReport | null, bands: BandsDoc | null,
 
 /** Every stage's warnings, labelled by stage, in pipeline order. */
 function collectWarnings(a: ReportArtifacts): ReportData['warnings'] {
-  const stages: [string, StageArtifact<unknown> | undefined][] = [['ingest', a.ingest], ['drift', a.drift], ['model', a.mmm], ['clv', a.clv], ['allocation', a.optimise], ['forecast', a.simulate]];
+  const stages: [string, StageArtifact<unknown> | undefined][] = [
+    ['ingest', a.ingest],
+    ['drift', a.drift],
+    ['model', a.mmm],
+    ['clv', a.clv],
+    ['allocation', a.optimise],
+    ['forecast', a.simulate],
+  ];
   const out = stages.flatMap(([stage, s]) => (s?.status === 'ok' ? (s.warnings ?? []).map((message) => ({ stage, message })) : []));
   if (a.optimise.status === 'ok') out.push(...(a.optimise.data.scenarios?.warnings ?? []).map((message) => ({ stage: 'scenarios', message })));
   return out;

@@ -37,12 +37,9 @@ vega.expressionFunction('compact', (v: number) => compact(v));
  * by test/report/measure-text-widths.ts.
  */
 const CHAR_WIDTHS = [
-  318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,
-  636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,
-  1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787,
-  603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,
-  500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
-  635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+  318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575,
+  775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974,
+  634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
 ];
 /** Bold (600) text is this much wider than regular (DejaVu Sans Bold over a-z, same measurement). */
 const BOLD = 1.13;
@@ -142,9 +139,7 @@ export function timeTicks(first: string, last: string, width: number, gap = 8): 
     });
     return spans.every((sp, i) => i === 0 || sp[0] - spans[i - 1][1] >= gap);
   };
-  const candidates = (to - from) / DAY_MS > 20 * 7
-    ? [1, 3, 6, 12, 24].map((k) => monthTicks(from, to, k))
-    : [1, 2, 4, 8, 13].map((k) => weeklyTicks(from, to, k));
+  const candidates = (to - from) / DAY_MS > 20 * 7 ? [1, 3, 6, 12, 24].map((k) => monthTicks(from, to, k)) : [1, 2, 4, 8, 13].map((k) => weeklyTicks(from, to, k));
   return candidates.find(fits) ?? candidates[candidates.length - 1];
 }
 
@@ -175,7 +170,18 @@ const CONFIG = {
   background: '#ffffff',
   padding: 6,
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, labelColor: '#333', titleColor: '#222', gridColor: '#e8e8ee', domainColor: '#888', tickColor: '#888', labelOverlap: true, labelSeparation: 6 },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 600,
+    labelColor: '#333',
+    titleColor: '#222',
+    gridColor: '#e8e8ee',
+    domainColor: '#888',
+    tickColor: '#888',
+    labelOverlap: true,
+    labelSeparation: 6,
+  },
   legend: { labelFontSize: LEGEND_FONT, titleFontSize: 12, orient: 'bottom', direction: 'horizontal', columns: 2, columnPadding: 14, symbolSize: 90, labelLimit: 200 },
   title: { fontSize: 13, anchor: 'start', fontWeight: 600 },
   header: { labelFontSize: 12 },

@@ -49,7 +49,9 @@ function list(names: string[]): string {
  * the multiple is said when every such channel sits at the same one.
  */
 function limitsClause(profit: PlanFigures, current: Record<string, number> | null, cut: boolean): string {
-  const held = Object.entries(profit.atBound).filter(([, b]) => (cut ? b === 'min' || b === 'off' : b === 'max')).map(([c]) => c);
+  const held = Object.entries(profit.atBound)
+    .filter(([, b]) => (cut ? b === 'min' || b === 'off' : b === 'max'))
+    .map(([c]) => c);
   if (held.length === 0) return '';
   const multiples = current ? held.map((c) => (current[c] > 0 ? profit.allocation[c] / current[c] : NaN)) : [];
   const same = multiples.length > 0 && multiples.every((m) => Number.isFinite(m) && Math.abs(m / multiples[0] - 1) < 0.01);

@@ -37,7 +37,11 @@ function threeDigits(v: number): string {
 export function compact(v: number | null | undefined): string {
   if (!isNum(v)) return MISSING;
   const a = Math.abs(v);
-  for (const [size, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'k']] as const) {
+  for (const [size, suffix] of [
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
     // 999,950 rounds to 1.00M, not 1000k
     if (Number((a / size).toPrecision(3)) >= 1 && a >= size * 0.9995) return `${threeDigits(v / size)}${suffix}`;
   }

@@ -26,8 +26,7 @@ export interface MarkedPlan {
   allocation: Record<string, number>;
 }
 
-const same = (a: Record<string, number>, b: Record<string, number>) =>
-  Object.keys(a).every((k) => Math.abs(a[k] - (b[k] ?? NaN)) <= 1e-6 * Math.max(1, Math.abs(a[k])));
+const same = (a: Record<string, number>, b: Record<string, number>) => Object.keys(a).every((k) => Math.abs(a[k] - (b[k] ?? NaN)) <= 1e-6 * Math.max(1, Math.abs(a[k])));
 
 /** Whether two plans spend the same in every channel (within a millionth). */
 export function samePlan(a: Record<string, number>, b: Record<string, number>): boolean {

@@ -48,7 +48,7 @@ describe('mmm weekly', () => {
     const firstRecord = JSON.parse(readFileSync(join(t.dir, first.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
     expect(firstRecord.decisions[0]).toEqual({ model: 'mmm', action: 'refit', reason: 'no fitted model yet' });
     const report = readFileSync(join(t.dir, 'reports', 'latest.html'), 'utf8');
-    expect(report).toContain('>Recommended budget (8 weeks)<');
+    expect(report).toContain('>Best split of the current budget (8 weeks)<');
     expect(report).toContain('no fitted model yet');
     const bands = JSON.parse(readFileSync(join(t.dir, first.stdout.match(/^simulate +built +(\S+)$/m)![1], 'bands.json'), 'utf8'));
     expect(bands.weekly).toHaveLength(8);

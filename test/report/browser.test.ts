@@ -83,10 +83,13 @@ async function chartTextProblems(page: Page): Promise<string[]> {
       }
       const groups = [...svg.querySelectorAll('g.role-axis-label'), ...svg.querySelectorAll('g.role-legend')];
       for (const g of groups) {
-        const items = [...g.querySelectorAll('text, path.role-legend-symbol, g.role-legend-symbol path')].filter((e) => style(e).opacity !== '0' && e.getAttribute('opacity') !== '0' && e.getBoundingClientRect().width > 0);
+        const items = [...g.querySelectorAll('text, path.role-legend-symbol, g.role-legend-symbol path')].filter(
+          (e) => style(e).opacity !== '0' && e.getAttribute('opacity') !== '0' && e.getBoundingClientRect().width > 0,
+        );
         for (let i = 0; i < items.length; i++) {
           for (let j = i + 1; j < items.length; j++) {
-            if (meet(items[i].getBoundingClientRect(), items[j].getBoundingClientRect())) out.push(`overlap in "${name}": ${items[i].textContent || items[i].tagName} / ${items[j].textContent || items[j].tagName}`);
+            if (meet(items[i].getBoundingClientRect(), items[j].getBoundingClientRect()))
+              out.push(`overlap in "${name}": ${items[i].textContent || items[i].tagName} / ${items[j].textContent || items[j].tagName}`);
           }
         }
       }
@@ -128,18 +131,26 @@ describe('the report in Chromium', () => {
     const widest = await page.locator('figure, .scroll, .kpis, .planner').evaluateAll((els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));
     expect(widest).toBeLessThanOrEqual(420);
     // the scenario table is wider than its box and scrolls inside it
-    const [inner, outer] = await page.locator('#scenarios .scroll').first().evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    const [inner, outer] = await page
+      .locator('#scenarios .scroll')
+      .first()
+      .evaluate((e) => [e.scrollWidth, e.clientWidth]);
     expect(inner).toBeGreaterThan(outer);
     // and says so above it, in words, and with a shadow on its right edge (a background drawn only while columns hide there)
     expect(await page.locator('#scenarios .scroll-hint').first().isVisible()).toBe(true);
-    expect(await page.locator('#scenarios .scroll').first().evaluate((e) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundImage: string } }).getComputedStyle(e).backgroundImage)).toContain('radial-gradient');
+    expect(
+      await page
+        .locator('#scenarios .scroll')
+        .first()
+        .evaluate((e) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundImage: string } }).getComputedStyle(e).backgroundImage),
+    ).toContain('radial-gradient');
     expect(await chartTextProblems(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'report-420.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('the planner: its figures equal the optimiser\'s curves, a slider changes #planner-revenue, the reset restores the plan', async () => {
+  it("the planner: its figures equal the optimiser's curves, a slider changes #planner-revenue, the reset restores the plan", async () => {
     const { page, errors, requests } = await open(1280);
     const { problem: resolved } = resolveProblem(problem);
     const data = JSON.parse((await page.locator('#planner-data').textContent())!) as { channels: { name: string; recommended: number; current: number }[] };
@@ -168,7 +179,7 @@ describe('the report in Chromium', () => {
     await page.close();
   });
 
-  it('the planner\'s CSV download runs through `mmm simulate`', async () => {
+  it("the planner's CSV download runs through `mmm simulate`", async () => {
     const { page, errors } = await open(1280);
     await page.locator('#planner-input-1').fill('1234.5');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#planner-download').click()]);

@@ -40,7 +40,12 @@ describe('time axes', () => {
   });
 
   it('no two labels come closer than the gap, at any width (flush labels at the axis ends)', () => {
-    for (const [first, last] of [['2023-01-02', '2024-12-23'], ['2015-11-23', '2019-11-11'], ['2025-12-29', '2026-03-23'], ['2024-01-01', '2024-06-24']]) {
+    for (const [first, last] of [
+      ['2023-01-02', '2024-12-23'],
+      ['2015-11-23', '2019-11-11'],
+      ['2025-12-29', '2026-03-23'],
+      ['2024-01-01', '2024-06-24'],
+    ]) {
       for (const width of [200, 300, 340, 500, 720, 940]) {
         const from = Date.parse(`${first}T00:00:00Z`);
         const span = Date.parse(`${last}T00:00:00Z`) - from;

@@ -31,7 +31,12 @@ describe('assembleReportData', () => {
     const model = { channels: [{ name: 'tv' }], organic: [{ name: 'newsletter' }] } as never;
     const csv = { header: ['date', 'actual', 'fitted', 'intercept', 'trend', 'baseline', 'price', 'newsletter', 'tv'], rows: [['2024-01-01', '10', '9', '3', '1', '5', '1', '2', '2']] };
     const layers = decompositionLayers(model, csv);
-    expect(layers.map((l) => [l.name, l.values[0]])).toEqual([['Baseline', 4], ['Controls and events', 1], ['Organic', 2], ['tv', 2]]);
+    expect(layers.map((l) => [l.name, l.values[0]])).toEqual([
+      ['Baseline', 4],
+      ['Controls and events', 1],
+      ['Organic', 2],
+      ['tv', 2],
+    ]);
   });
 
   it('hands the planner at most PLANNER_DRAWS evenly spaced draws, deterministically', async () => {
@@ -82,13 +87,45 @@ type Fig = { spend: number; revenue: number; allocation?: Record<string, number>
  * most profitable scenarios.
  */
 function story(f: { current: Fig; plan: Fig; profit: Fig }, margin = 0.5, baseline: number | null = 1000): ReportData {
-  const figures = (x: Fig): PlanFigures => ({ spend: x.spend, revenue: x.revenue, allocation: x.allocation ?? {}, profit: margin * x.revenue - x.spend, roas: null, marginalRoi: {}, marginalRoas: null, atBound: x.atBound ?? {}, bands: null });
+  const figures = (x: Fig): PlanFigures => ({
+    spend: x.spend,
+    revenue: x.revenue,
+    allocation: x.allocation ?? {},
+    profit: margin * x.revenue - x.spend,
+    roas: null,
+    marginalRoi: {},
+    marginalRoas: null,
+    atBound: x.atBound ?? {},
+    bands: null,
+  });
   const scenario = (id: Scenario['id'], x: Fig): Scenario => ({ id, label: id, question: '', status: 'ok', note: null, target: null, problem: null, binding: [], plan: figures(x) });
   return {
     margin,
     expectedBaseline: baseline,
-    plan: { status: 'optimal', message: '', objective: 'revenue', budget: f.plan.spend, currentSpend: f.current.spend, budgetIsCurrent: f.plan.spend === f.current.spend, rows: [], binding: [], revenue: f.plan.revenue, currentRevenue: f.current.revenue, profit: null, currentProfit: null, robustness: null },
-    scenarios: { margin, breakEvenRoi: 1 / margin, channels: [], scenarios: [scenario('current', f.current), scenario('resplit', f.plan), scenario('profit', f.profit)], sweep: [], draws: 0, warnings: [] },
+    plan: {
+      status: 'optimal',
+      message: '',
+      objective: 'revenue',
+      budget: f.plan.spend,
+      currentSpend: f.current.spend,
+      budgetIsCurrent: f.plan.spend === f.current.spend,
+      rows: [],
+      binding: [],
+      revenue: f.plan.revenue,
+      currentRevenue: f.current.revenue,
+      profit: null,
+      currentProfit: null,
+      robustness: null,
+    },
+    scenarios: {
+      margin,
+      breakEvenRoi: 1 / margin,
+      channels: [],
+      scenarios: [scenario('current', f.current), scenario('resplit', f.plan), scenario('profit', f.profit)],
+      sweep: [],
+      draws: 0,
+      warnings: [],
+    },
     sections: { plan: { status: 'ok', reason: null } },
   } as unknown as ReportData;
 }
@@ -153,8 +190,12 @@ describe('a section without its stage says why once', () => {
   it('prefixes the section only when the reason does not already say what happened', () => {
     expect(sectionReason('The forecast', 'skipped', 'the forecast did not run (needs optimise, which did not run)')).toBe('The forecast did not run (needs optimise, which did not run)');
     expect(sectionReason('The marketing-mix model', 'failed', 'the model fit failed: singular matrix')).toBe('The model fit failed: singular matrix');
-    expect(sectionReason('Customer lifetime value', 'failed', 'the customer models could not be fitted: no repeat buyer')).toBe('Customer lifetime value failed: the customer models could not be fitted: no repeat buyer');
-    expect(sectionReason('Customer lifetime value', 'skipped', 'the input is a weekly table without a transaction log')).toBe('Customer lifetime value did not run: the input is a weekly table without a transaction log');
+    expect(sectionReason('Customer lifetime value', 'failed', 'the customer models could not be fitted: no repeat buyer')).toBe(
+      'Customer lifetime value failed: the customer models could not be fitted: no repeat buyer',
+    );
+    expect(sectionReason('Customer lifetime value', 'skipped', 'the input is a weekly table without a transaction log')).toBe(
+      'Customer lifetime value did not run: the input is a weekly table without a transaction log',
+    );
     expect(sectionReason('The forecast', 'failed', 'failed: the plan goes beyond the data')).toBe('The forecast failed: the plan goes beyond the data');
     expect(sectionReason('The forecast', 'skipped', 'did not run: needs optimise')).toBe('The forecast did not run: needs optimise');
     expect(sectionReason('The forecast', 'skipped', '  ')).toBe('The forecast did not run.');

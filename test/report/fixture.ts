@@ -40,7 +40,7 @@ function model(weeks: number, first: number, dates: string[]): ModelForReport {
     return {
       name: c.name,
       adstock: { kind: 'geometric' as const, theta: c.theta, normalised: false },
-      saturation: { kind: 'hill' as const, alpha: c.alpha, gamma: 0.5, k: c.kWeekly / (1 - c.theta), adstockMax: 2 * c.kWeekly / (1 - c.theta) },
+      saturation: { kind: 'hill' as const, alpha: c.alpha, gamma: 0.5, k: c.kWeekly / (1 - c.theta), adstockMax: (2 * c.kWeekly) / (1 - c.theta) },
       coef: c.coef,
       carry: { lastAdstock: c.spend / (1 - c.theta), recentSpend: [c.spend] },
       spend: weeks * c.spend,
@@ -66,12 +66,20 @@ function model(weeks: number, first: number, dates: string[]): ModelForReport {
     channels,
     metrics: { r2: 0.962, nrmse: 0.051, mape: 0.031, holdoutMape: 0.042, validationNrmse: 0.06, decompRssd: 0.12, residualSd: 2100, durbinWatson: 1.9 },
     validationWeeks: 16,
-    selection: { rule: 'lowest DECOMP.RSSD among candidates within 1% of the best objective', objective: 'validation NRMSE', trial: 0, candidate: 1, validationNrmse: 0.06, objectiveValue: 0.06, decompRssd: 0.12 },
+    selection: {
+      rule: 'lowest DECOMP.RSSD among candidates within 1% of the best objective',
+      objective: 'validation NRMSE',
+      trial: 0,
+      candidate: 1,
+      validationNrmse: 0.06,
+      objectiveValue: 0.06,
+      decompRssd: 0.12,
+    },
   };
 }
 
 /** decomposition.csv as parsed: baseline parts, one control, each channel. */
-function decomposition(weeks: number, dates: string[], rng: Rng): { header: string[]; rows: string[][] } {
+function decomposition(dates: string[], rng: Rng): { header: string[]; rows: string[][] } {
   const header = ['date', 'actual', 'fitted', 'intercept', 'trend', 'seasonality', 'price_index', ...CHANNELS.map((c) => c.name)];
   const rows = dates.map((date, t) => {
     const parts = [60000, 40 * t, 6000 * Math.sin((2 * Math.PI * t) / 52.18), -1500 + 300 * Math.cos(t / 5), ...CHANNELS.map((c) => c.coef * 0.4 * (1 + 0.2 * Math.sin(t / 7 + c.theta)))];
@@ -90,7 +98,11 @@ const cache = new Map<number, Promise<ReportArtifacts>>();
  * @param seed seeds the decomposition's noise and the curve draws
  */
 export function artifactsFixture(seed = 1): Promise<ReportArtifacts> {
-  if (!cache.has(seed)) cache.set(seed, makeArtifacts(seed).then((a) => deepFreeze(a)));
+  if (!cache.has(seed))
+    cache.set(
+      seed,
+      makeArtifacts(seed).then((a) => deepFreeze(a)),
+    );
   return cache.get(seed)!;
 }
 
@@ -121,11 +133,28 @@ async function makeArtifacts(seed: number): Promise<ReportArtifacts> {
       { stage: 'ingest', dataVersion: 'a'.repeat(64), dir: 'data/artifacts/ingest/aaaa' },
       { stage: 'mmm', dataVersion: 'b'.repeat(64), dir: `data/artifacts/mmm/${EVIL}` },
     ],
-    ingest: { status: 'ok', data: { weeks, firstWeek: dates[0], lastWeek: dates[weeks - 1], currency: 'EUR', revenue: weeks * 100000, spend: weeks * 15000 }, warnings: [`spend.csv: 1 week with no spend rows ${EVIL}`] },
+    ingest: {
+      status: 'ok',
+      data: { weeks, firstWeek: dates[0], lastWeek: dates[weeks - 1], currency: 'EUR', revenue: weeks * 100000, spend: weeks * 15000 },
+      warnings: [`spend.csv: 1 week with no spend rows ${EVIL}`],
+    },
     drift: { status: 'ok', data: { decision: 'refit', reasons: ['no fitted model yet'] } },
-    mmm: { status: 'ok', data: { model: model(weeks, first, dates), decomposition: decomposition(weeks, dates, rng) }, warnings: [] },
+    mmm: { status: 'ok', data: { model: model(weeks, first, dates), decomposition: decomposition(dates, rng) }, warnings: [] },
     optimise: { status: 'ok', data: { allocation, curves: { channels: curves }, scenarios, curveDraws, robustness: { outOfSampleDrop: 0.03, probabilityRecommendedBetter: 0.82 }, planDates } },
     simulate: { status: 'ok', data: { total: band(1.4e6), weekly, draws: 10000, compare: { total: band(1.35e6), weekly: weekly.map((w) => ({ ...w, p50: w.p50 * 0.97 })) }, probabilityBetter: 0.81 } },
-    clv: { status: 'ok', data: { customers: 4200, clvTotal: 1.9e6, byChannel: [{ channel: EVIL, customers: 1200, meanClv: 410, totalClv: 492000 }, { channel: 'search', customers: 3000, meanClv: 469, totalClv: 1.408e6 }], bgnbd: { r: 0.24, alpha: 4.41, a: 0.79, b: 2.43 }, gammaGamma: { p: 6.25, q: 3.74, v: 15.44 }, settings: { months: 12 } } },
+    clv: {
+      status: 'ok',
+      data: {
+        customers: 4200,
+        clvTotal: 1.9e6,
+        byChannel: [
+          { channel: EVIL, customers: 1200, meanClv: 410, totalClv: 492000 },
+          { channel: 'search', customers: 3000, meanClv: 469, totalClv: 1.408e6 },
+        ],
+        bgnbd: { r: 0.24, alpha: 4.41, a: 0.79, b: 2.43 },
+        gammaGamma: { p: 6.25, q: 3.74, v: 15.44 },
+        settings: { months: 12 },
+      },
+    },
   };
 }

@@ -39,7 +39,7 @@ export function weeklyCsv(seed: number, weeks = 104): string {
     });
     rows.push([iso(Date.UTC(2023, 0, 2) + 7 * t * DAY), revenue.toFixed(2), ...spend, price.toFixed(4)].join(','));
   }
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }
 
 /**
@@ -49,13 +49,16 @@ export function weeklyCsv(seed: number, weeks = 104): string {
  */
 export async function buildReportFromFit(dir: string, margin = 0.5): Promise<{ reportPath: string; fitDir: string; problem: AllocationProblem }> {
   writeFileSync(join(dir, 'weekly.csv'), weeklyCsv(7));
-  writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({
-    seed: 3,
-    input: { weekly: 'weekly.csv', dateCol: 'date', target: 'revenue', channels: CHANNELS, controls: ['price'] },
-    mmm: { trials: 1, iterations: 300, bootstrap: 40, threads: 1 },
-    optimise: { margin },
-    simulate: { draws: 2000 },
-  }));
+  writeFileSync(
+    join(dir, 'mmm.config.json'),
+    JSON.stringify({
+      seed: 3,
+      input: { weekly: 'weekly.csv', dateCol: 'date', target: 'revenue', channels: CHANNELS, controls: ['price'] },
+      mmm: { trials: 1, iterations: 300, bootstrap: 40, threads: 1 },
+      optimise: { margin },
+      simulate: { draws: 2000 },
+    }),
+  );
   const r = runCli(['weekly'], dir);
   if (r.code !== 0) throw new Error(`mmm weekly exited ${r.code}: ${r.stderr}`);
   const folder = (stage: string) => join(dir, r.stdout.match(new RegExp(`^${stage} +built +(\\S+)$`, 'm'))![1]);

@@ -52,7 +52,7 @@ describe('renderReport: safety', () => {
   it('the script reads its data with JSON.parse and never evaluates it', () => {
     const body = scripts(html)[1].body;
     expect(body).toContain("JSON.parse(document.getElementById('planner-data').textContent)");
-    for (const bad of ['eval(', 'new Function', 'innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'fetch(', 'XMLHttpRequest', 'setTimeout(\'']) expect(body).not.toContain(bad);
+    for (const bad of ['eval(', 'new Function', 'innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'fetch(', 'XMLHttpRequest', "setTimeout('"]) expect(body).not.toContain(bad);
   });
 });
 
@@ -122,7 +122,7 @@ function sectionOf(page: string, id: string): string {
 }
 
 describe('renderReport: one story, one period, precise labels (issue 14 follow-up)', () => {
-  it('the key figures are per week over the model\'s window, said under them, with the currency in the money labels', async () => {
+  it("the key figures are per week over the model's window, said under them, with the currency in the money labels", async () => {
     // the data run 26 weeks longer than the model, with other totals: the cards must not use them
     const longer = { ...artifacts, ingest: { status: 'ok' as const, data: { weeks: 130, firstWeek: '2022-07-04', lastWeek: '2024-12-23', currency: 'EUR', revenue: 130 * 1e6, spend: 130 * 1e6 } } };
     const page = await renderReport(assembleReportData(longer));
@@ -167,7 +167,7 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
 
   it('says which marginal ROAS each place shows, and the planner says ROAS, not ROI', () => {
     expect(sectionOf(html, 'channels')).toContain("at the model weeks' spend vs break-even");
-    expect(sectionOf(html, 'curves')).toContain("At the current spend, ");
+    expect(sectionOf(html, 'curves')).toContain('At the current spend, ');
     expect(sectionOf(html, 'curves')).toContain("(the last 13 weeks' average), the next unit returns");
     expect(sectionOf(html, 'plan')).toContain('at the recommended spend vs break-even');
     expect(html).not.toMatch(/>ROI</);
@@ -177,13 +177,15 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
   it('words the draws against the point model by its sign: below is the curse, above makes the point figure the conservative one', async () => {
     // the fixture's plan loses 3% under the draws
     expect(sectionOf(html, 'appendix')).toContain('media revenue is on average 3.0% below what the point model promises');
-    expect(drawsVersusPoint(-0.181)).toContain('on average 18.1% above the point model\'s figure: the draws are more optimistic than the point model, so the point figures are the conservative ones (no sign of the ');
+    expect(drawsVersusPoint(-0.181)).toContain(
+      "on average 18.1% above the point model's figure: the draws are more optimistic than the point model, so the point figures are the conservative ones (no sign of the ",
+    );
     expect(drawsVersusPoint(-0.181)).not.toContain('below');
-    expect(drawsVersusPoint(0.001)).toContain('within 0.5% of the point model\'s figure');
+    expect(drawsVersusPoint(0.001)).toContain("within 0.5% of the point model's figure");
     expect(pct(0.03)).toBe('3.0%');
   });
 
-  it('a missing section says its reason once, even when the reason repeats the section\'s words', async () => {
+  it("a missing section says its reason once, even when the reason repeats the section's words", async () => {
     const page = await renderReport(assembleReportData({ ...artifacts, simulate: { status: 'skipped', reason: 'the forecast did not run (needs optimise, which did not run)' } }));
     expect(sectionOf(page, 'forecast')).toContain('<p class="missing">The forecast did not run (needs optimise, which did not run)</p>');
     expect(page).not.toContain('did not run: the forecast did not run');

@@ -34,8 +34,10 @@ const AGREE = 0.005;
  */
 export function drawsVersusPoint(drop: number): string {
   const by = pct(Math.abs(drop));
-  if (Math.abs(drop) < AGREE) return `Under the model's bootstrap draws the recommended plan's media revenue is on average within ${pct(AGREE)} of the point model's figure: no sign of the ${t('curse', "optimiser's curse")}.`;
-  if (drop > 0) return `${t('curse')}: under the model's bootstrap draws the recommended plan's media revenue is on average ${by} below what the point model promises, so expect somewhat less than the point figures.`;
+  if (Math.abs(drop) < AGREE)
+    return `Under the model's bootstrap draws the recommended plan's media revenue is on average within ${pct(AGREE)} of the point model's figure: no sign of the ${t('curse', "optimiser's curse")}.`;
+  if (drop > 0)
+    return `${t('curse')}: under the model's bootstrap draws the recommended plan's media revenue is on average ${by} below what the point model promises, so expect somewhat less than the point figures.`;
   return `Under the model's bootstrap draws the recommended plan's media revenue is on average ${by} above the point model's figure: the draws are more optimistic than the point model, so the point figures are the conservative ones (no sign of the ${t('curse', "optimiser's curse")}).`;
 }
 
@@ -43,12 +45,18 @@ function optimiserDetail(d: ReportData): string {
   const p = d.plan;
   if (!p) return '';
   const binding = p.binding.length
-    ? table(['Limit', 'What it says', t('shadowPrice')], p.binding.map((b) => [`<code>${esc(b.id)}</code>`, esc(b.description), b.shadowPrice === null ? '–' : ratio(b.shadowPrice)]))
+    ? table(
+        ['Limit', 'What it says', t('shadowPrice')],
+        p.binding.map((b) => [`<code>${esc(b.id)}</code>`, esc(b.description), b.shadowPrice === null ? '–' : ratio(b.shadowPrice)]),
+      )
     : '<p>No limit binds.</p>';
   const r = p.robustness;
   const curse = r && r.outOfSampleDrop !== null ? `<p>${drawsVersusPoint(r.outOfSampleDrop)} The recommended plan beats the current plan in ${pct(r.probabilityBetter, 0)} of the draws.</p>` : '';
   const scenarios = d.scenarios
-    ? `<p>Budget scenarios, each reproducible with <code>mmm optimise</code> on its problem (budgets per week): ${d.scenarios.scenarios.filter((s) => s.plan).map((s) => `${esc(s.label)} ${s.plan!.spend.toFixed(2)}`).join('; ')}.</p>`
+    ? `<p>Budget scenarios, each reproducible with <code>mmm optimise</code> on its problem (budgets per week): ${d.scenarios.scenarios
+        .filter((s) => s.plan)
+        .map((s) => `${esc(s.label)} ${s.plan!.spend.toFixed(2)}`)
+        .join('; ')}.</p>`
     : '';
   return `<h3>The optimiser</h3><p>Binding limits of the recommended plan and their ${t('shadowPrice', 'shadow prices')} (revenue per week gained per unit the limit is loosened).</p>${binding}${curse}${scenarios}`;
 }
@@ -66,7 +74,10 @@ function customerDetail(d: ReportData): string {
 
 function runDetail(d: ReportData): string {
   const drift = d.drift ? `<p>Model decision: <b>${d.drift.decision}</b>. ${d.drift.reasons.map(esc).join('; ')}</p>` : '';
-  const lineage = table(['Stage', t('dataVersion'), 'Folder'], d.lineage.map((l) => [esc(l.stage), `<code class="hash">${esc(l.dataVersion)}</code>`, `<code>${esc(l.dir)}</code>`]));
+  const lineage = table(
+    ['Stage', t('dataVersion'), 'Folder'],
+    d.lineage.map((l) => [esc(l.stage), `<code class="hash">${esc(l.dataVersion)}</code>`, `<code>${esc(l.dir)}</code>`]),
+  );
   const build = `<p>Build <code>${esc(d.buildId)}</code>: a hash of the ${t('lineage', 'lineage')} below, the artifacts this report was made from, so an unchanged re-run gives the same build and the same page. It is not a run id: <code>mmm runs</code> lists the runs, and each run's record names the artifact folders it used.</p>`;
   return `<h3 id="build">This build</h3>${build}<p>Data ${esc(d.data.firstWeek)} to ${esc(d.data.lastWeek)} (${d.data.weeks} weeks)${d.data.currency ? `, currency ${esc(d.data.currency)}` : ''}.</p>${drift}${lineage}`;
 }

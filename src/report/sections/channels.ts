@@ -20,7 +20,11 @@ function roasSpec(m: ReportModel, breakEven: number): TopLevelSpec {
     width: WIDTH.narrow - 40,
     height: { step: 28 },
     layer: [
-      { data: { values }, mark: { type: 'rule', color: '#0072B2', strokeWidth: 2 }, encoding: { y, x: { field: 'lo', type: 'quantitative', axis: { title: 'Revenue per unit of spend' } }, x2: { field: 'hi' } } },
+      {
+        data: { values },
+        mark: { type: 'rule', color: '#0072B2', strokeWidth: 2 },
+        encoding: { y, x: { field: 'lo', type: 'quantitative', axis: { title: 'Revenue per unit of spend' } }, x2: { field: 'hi' } },
+      },
       {
         data: { values: points },
         mark: { type: 'point', filled: true, size: 100, opacity: 1 },
@@ -31,10 +35,13 @@ function roasSpec(m: ReportModel, breakEven: number): TopLevelSpec {
           color: { field: 'what', type: 'nominal', scale: { domain: what, range: ['#0072B2', '#D55E00'] }, legend },
         },
       },
-      { data: { values: [{ x: breakEven, label: `break-even ${ratio(breakEven)}` }] }, layer: [
-        { mark: { type: 'rule', color: '#000', strokeDash: [4, 3] }, encoding: { x: { field: 'x', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, baseline: 'bottom' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
-      ] },
+      {
+        data: { values: [{ x: breakEven, label: `break-even ${ratio(breakEven)}` }] },
+        layer: [
+          { mark: { type: 'rule', color: '#000', strokeDash: [4, 3] }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+          { mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, baseline: 'bottom' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
+        ],
+      },
     ],
   } as TopLevelSpec;
 }
@@ -45,7 +52,11 @@ function decaySpec(m: ReportModel): TopLevelSpec {
   const values = withDecay.flatMap((c) => c.adstock.decay.map((v, lag) => ({ channel: c.name, lag, v })));
   const domain = withDecay.map((c) => c.name);
   const styles = m.channels.map((_, i) => category(i));
-  const pick = (key: 'color' | 'shape') => m.channels.map((c, i) => ({ c: c.name, v: styles[i][key] })).filter((x) => domain.includes(x.c)).map((x) => x.v);
+  const pick = (key: 'color' | 'shape') =>
+    m.channels
+      .map((c, i) => ({ c: c.name, v: styles[i][key] }))
+      .filter((x) => domain.includes(x.c))
+      .map((x) => x.v);
   const legend = legendFor(domain, WIDTH.narrow);
   return {
     width: WIDTH.narrow - 40,
@@ -86,7 +97,16 @@ export async function channelsSection(d: ReportData): Promise<string> {
     vsBreakEven(c.mroas, be),
     weeks(c.adstock.halfLifeWeeks),
   ]);
-  const head = ['Channel', 'Spend per week', 'Share of spend', 'Revenue added per week', 'Share of effect', `${t('roas')} (${t('interval', '90% interval')})`, `${t('mroas')} at the model weeks' spend vs break-even ${ratio(be)}`, t('halfLife', 'Carry-over half-life')];
+  const head = [
+    'Channel',
+    'Spend per week',
+    'Share of spend',
+    'Revenue added per week',
+    'Share of effect',
+    `${t('roas')} (${t('interval', '90% interval')})`,
+    `${t('mroas')} at the model weeks' spend vs break-even ${ratio(be)}`,
+    t('halfLife', 'Carry-over half-life'),
+  ];
   const intro = `<p>Averages per week over the model's ${m.dates.length} weeks (${esc(m.dates[0] ?? '')} to ${esc(m.dates[m.dates.length - 1] ?? '')}). The ${t('mroas', 'marginal ROAS')} here is what 1% more spend in every one of those weeks would have returned per unit: the return of the next unit at the spend the channel had then. The response curves below give it at the current spend. Above ${t('breakEven', 'break-even')} (${ratio(be)} at a ${Math.round(d.margin * 100)}% margin) more spend pays for itself.</p>`;
   const roas = await figure("ROAS and marginal ROAS per channel, over the model's weeks", roasSpec(m, be), 'Bars: 90% interval of the ROAS. Dashed: break-even.');
   const decay = await figure('How long the effect lasts', decaySpec(m), m.channels.map((c) => `${esc(c.name)}: ${esc(c.adstock.description)}`).join('; '));

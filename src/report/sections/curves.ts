@@ -29,7 +29,11 @@ function curveSpec(channel: string, curve: CurveSpec, plans: MarkedPlan[]): TopL
     width: WIDTH.narrow - 50,
     height: 150,
     layer: [
-      { data: { values: curvePoints(curve, upper) }, mark: { type: 'line', color: '#555', strokeWidth: 2 }, encoding: { x: { field: 'spend', type: 'quantitative', axis: moneyAxis('Spend per week') }, y: { field: 'revenue', type: 'quantitative', axis: moneyAxis('Revenue per week') } } },
+      {
+        data: { values: curvePoints(curve, upper) },
+        mark: { type: 'line', color: '#555', strokeWidth: 2 },
+        encoding: { x: { field: 'spend', type: 'quantitative', axis: moneyAxis('Spend per week') }, y: { field: 'revenue', type: 'quantitative', axis: moneyAxis('Revenue per week') } },
+      },
       {
         data: { values: marks },
         mark: { type: 'point', filled: true, size: 110, opacity: 0.95, stroke: '#fff', strokeWidth: 0.8 },

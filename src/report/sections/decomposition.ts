@@ -48,7 +48,10 @@ function waterfallSpec(m: ReportModel): TopLevelSpec {
     height: { step: 22 },
     data: { values: steps },
     layer: [
-      { mark: { type: 'bar' }, encoding: { y, x: { field: 'start', type: 'quantitative', axis: moneyAxis('Average revenue per week') }, x2: { field: 'end' }, color: { field: 'color', type: 'nominal', scale: null } } },
+      {
+        mark: { type: 'bar' },
+        encoding: { y, x: { field: 'start', type: 'quantitative', axis: moneyAxis('Average revenue per week') }, x2: { field: 'end' }, color: { field: 'color', type: 'nominal', scale: null } },
+      },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y, x: { field: 'end', type: 'quantitative' }, text: { field: 'label' } } },
     ],
   } as TopLevelSpec;
@@ -89,7 +92,10 @@ export async function decompositionSection(d: ReportData): Promise<string> {
   const share = mediaShare(d);
   const intro = `<p>Media drove <b>${pct(share)}</b> of the fitted revenue over the ${m.dates.length} weeks; the rest is the ${t('baseline', 'baseline')} (${esc('trend, seasonality and the intercept')}) and the controls. Each channel's part is its ${t('contribution', 'contribution')}, in revenue per week.</p>`;
   const controls = m.layers.find((l) => l.kind === 'controls');
-  const below = controls && controls.values.reduce((s, v) => s + v, 0) < 0 ? 'Controls below zero: a control such as a price index is measured from zero, not from its usual level, so its part can sit below zero while the baseline sits higher by as much.' : '';
+  const below =
+    controls && controls.values.reduce((s, v) => s + v, 0) < 0
+      ? 'Controls below zero: a control such as a price index is measured from zero, not from its usual level, so its part can sit below zero while the baseline sits higher by as much.'
+      : '';
   const area = await responsiveFigure('Revenue per week by source', (w) => areaSpec(m, w), below);
   const waterfall = await figure('Average revenue per week, part by part', waterfallSpec(m));
   const shares = await figure('Share of spend beside share of effect', sharesSpec(m), 'A channel whose effect share is above its spend share returns more per unit than the media average.');

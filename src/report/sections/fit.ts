@@ -15,7 +15,10 @@ function holdoutLayer(m: ReportModel, width: number): object[] {
       data: { values: [{ from, to, label: 'holdout weeks' }] },
       layer: [
         { mark: { type: 'rect', color: '#E69F00', opacity: 0.16 }, encoding: { x: weekAxis(m.dates, width, 'from'), x2: { field: 'to', timeUnit: 'utcyearmonthdate' } } },
-        { mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#8a5a00' }, encoding: { x: weekAxis(m.dates, width, 'from'), y: { value: 0 }, text: { field: 'label' } } },
+        {
+          mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#8a5a00' },
+          encoding: { x: weekAxis(m.dates, width, 'from'), y: { value: 0 }, text: { field: 'label' } },
+        },
       ],
     },
   ];
@@ -44,7 +47,18 @@ function fitSpec(m: ReportModel, width: number, residualSd: number | undefined):
           x,
           y: { field: 'value', type: 'quantitative', axis: moneyAxis('Revenue per week'), scale: { zero: false } },
           color: { field: 'series', type: 'nominal', scale: { domain: series, range: ['#000000', '#D55E00'] }, legend },
-          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: [[1, 0], [5, 3]] }, legend },
+          strokeDash: {
+            field: 'series',
+            type: 'nominal',
+            scale: {
+              domain: series,
+              range: [
+                [1, 0],
+                [5, 3],
+              ],
+            },
+            legend,
+          },
         },
       },
     ],
@@ -54,7 +68,11 @@ function fitSpec(m: ReportModel, width: number, residualSd: number | undefined):
     height: heightFor(width, 110),
     layer: [
       ...holdoutLayer(m, width),
-      { data: { values }, mark: { type: 'bar', color: '#0072B2', opacity: 0.8, width: Math.max(1, (0.7 * width) / Math.max(1, values.length)) }, encoding: { x, y: { field: 'residual', type: 'quantitative', axis: moneyAxis('Actual − model') } } },
+      {
+        data: { values },
+        mark: { type: 'bar', color: '#0072B2', opacity: 0.8, width: Math.max(1, (0.7 * width) / Math.max(1, values.length)) },
+        encoding: { x, y: { field: 'residual', type: 'quantitative', axis: moneyAxis('Actual − model') } },
+      },
       ...(sd > 0 ? [{ data: { values: [{ y: 2 * sd }, { y: -2 * sd }] }, mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } }] : []),
     ],
   };

@@ -9,18 +9,22 @@ import type { ReportData, ReportForecast } from '../types.ts';
 /** Weekly P50 of both plans, the recommended plan's P5-P95 as a band. */
 function forecastSpec(f: ReportForecast, width: number): TopLevelSpec {
   const plans = ['Recommended plan', ...(f.current ? ['Current plan'] : [])];
-  const lines = [
-    ...f.recommended.weekly.map((w) => ({ date: w.date, plan: plans[0], p50: w.p50 })),
-    ...(f.current?.weekly ?? []).map((w) => ({ date: w.date, plan: 'Current plan', p50: w.p50 })),
-  ];
+  const lines = [...f.recommended.weekly.map((w) => ({ date: w.date, plan: plans[0], p50: w.p50 })), ...(f.current?.weekly ?? []).map((w) => ({ date: w.date, plan: 'Current plan', p50: w.p50 }))];
   const styles = [PLAN_STYLE.recommended, PLAN_STYLE.current].slice(0, plans.length);
-  const x = weekAxis(f.recommended.weekly.map((w) => w.date), width);
+  const x = weekAxis(
+    f.recommended.weekly.map((w) => w.date),
+    width,
+  );
   const legend = legendFor(plans, width);
   return {
     width,
     height: heightFor(width, 200),
     layer: [
-      { data: { values: f.recommended.weekly.map((w) => ({ date: w.date, p5: w.p5, p95: w.p95 })) }, mark: { type: 'area', color: PLAN_STYLE.recommended.color, opacity: 0.18 }, encoding: { x, y: { field: 'p5', type: 'quantitative' }, y2: { field: 'p95' } } },
+      {
+        data: { values: f.recommended.weekly.map((w) => ({ date: w.date, p5: w.p5, p95: w.p95 })) },
+        mark: { type: 'area', color: PLAN_STYLE.recommended.color, opacity: 0.18 },
+        encoding: { x, y: { field: 'p5', type: 'quantitative' }, y2: { field: 'p95' } },
+      },
       {
         data: { values: lines },
         mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 1.8 },
@@ -29,7 +33,18 @@ function forecastSpec(f: ReportForecast, width: number): TopLevelSpec {
           y: { field: 'p50', type: 'quantitative', axis: moneyAxis('Revenue per week (P50)'), scale: { zero: false } },
           color: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.color) }, legend },
           shape: { field: 'plan', type: 'nominal', scale: { domain: plans, range: styles.map((s) => s.shape) }, legend },
-          strokeDash: { field: 'plan', type: 'nominal', scale: { domain: plans, range: [[1, 0], [5, 3]].slice(0, plans.length) }, legend },
+          strokeDash: {
+            field: 'plan',
+            type: 'nominal',
+            scale: {
+              domain: plans,
+              range: [
+                [1, 0],
+                [5, 3],
+              ].slice(0, plans.length),
+            },
+            legend,
+          },
         },
       },
     ],

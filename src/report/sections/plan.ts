@@ -60,7 +60,15 @@ export async function planSection(d: ReportData): Promise<string> {
     r.atBound ? HELD[r.atBound] : '',
     ...(withClv ? [compact(r.clvRecommended)] : []),
   ]);
-  const head = ['Channel', `${glyph('current')} Current per week`, `${glyph('recommended')} Recommended per week`, 'Change', `${t('mroas')} at the recommended spend vs break-even ${ratio(be)}`, 'Limit', ...(withClv ? ['If maximising CLV'] : [])];
+  const head = [
+    'Channel',
+    `${glyph('current')} Current per week`,
+    `${glyph('recommended')} Recommended per week`,
+    'Change',
+    `${t('mroas')} at the recommended spend vs break-even ${ratio(be)}`,
+    'Limit',
+    ...(withClv ? ['If maximising CLV'] : []),
+  ];
   const chart = await responsiveFigure('Spend per week: current and recommended', (w) => planSpec(p, w));
   return `${intro(d, p)}${table(head, rows)}${limits(p)}${chart}`;
 }
@@ -84,8 +92,13 @@ function intro(d: ReportData, p: ReportPlan): string {
   const which = p.budgetIsCurrent
     ? `the current budget, <b>${compact(p.budget)} per week</b> (the average of the last ${H} weeks; ${compact(p.budget * H)} over the next ${H} weeks)`
     : `the budget the configuration sets, <b>${compact(p.budget)} per week</b> (${compact(p.budget * H)} over the next ${H} weeks; the current spend is ${compact(p.currentSpend)} per week)`;
-  const revenue = p.revenue !== null && p.currentRevenue !== null ? ` Media revenue ${compact(p.revenue)} per week against ${compact(p.currentRevenue)} with the current split (${signedPct(p.revenue / p.currentRevenue - 1)}); profit from media ${compact(p.profit)} against ${compact(p.currentProfit)}.` : '';
+  const revenue =
+    p.revenue !== null && p.currentRevenue !== null
+      ? ` Media revenue ${compact(p.revenue)} per week against ${compact(p.currentRevenue)} with the current split (${signedPct(p.revenue / p.currentRevenue - 1)}); profit from media ${compact(p.profit)} against ${compact(p.currentProfit)}.`
+      : '';
   const best = d.scenarios?.scenarios.find((x) => x.id === 'profit')?.plan;
-  const total = best ? ` Whether the total itself should move is the question of the <a href="#scenarios">budget scenarios</a>: the most profitable total is ${compact(best.spend)} per week${p.budget > 0 ? ` (${signedPct(best.spend / p.budget - 1)})` : ''}.` : '';
+  const total = best
+    ? ` Whether the total itself should move is the question of the <a href="#scenarios">budget scenarios</a>: the most profitable total is ${compact(best.spend)} per week${p.budget > 0 ? ` (${signedPct(best.spend / p.budget - 1)})` : ''}.`
+    : '';
   return `<p>The recommended plan: ${which}, split ${OBJECTIVE[p.objective] ?? `for the objective "${esc(p.objective)}"`} within each channel's limits. The forecast and the planner's "Recommended" use it.${revenue}${total}</p>`;
 }

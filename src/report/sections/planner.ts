@@ -24,7 +24,10 @@ function channelRow(c: PlannerData['channels'][number], i: number): string {
 /** The comparison table: current, recommended and the plan on the sliders (filled by the script). */
 function comparison(): string {
   const row = (id: string, name: string) => `<tr><th scope="row">${name}</th>${['spend', 'revenue', 'roi', 'profit'].map((k) => `<td id="${id}-${k}">–</td>`).join('')}</tr>`;
-  return scrollBox(`<table><thead><tr><th scope="col">Plan</th><th scope="col">Spend per week</th><th scope="col">Media revenue per week (P5 – P95)</th><th scope="col">ROAS</th><th scope="col">Profit from media per week (P5 – P95)</th></tr></thead><tbody>${row('planner-current', `${glyph('current')} Current`)}${row('planner-recommended', `${glyph('recommended')} Recommended`)}${row('planner-this', 'This plan')}</tbody></table>`, 5);
+  return scrollBox(
+    `<table><thead><tr><th scope="col">Plan</th><th scope="col">Spend per week</th><th scope="col">Media revenue per week (P5 – P95)</th><th scope="col">ROAS</th><th scope="col">Profit from media per week (P5 – P95)</th></tr></thead><tbody>${row('planner-current', `${glyph('current')} Current`)}${row('planner-recommended', `${glyph('recommended')} Recommended`)}${row('planner-this', 'This plan')}</tbody></table>`,
+    5,
+  );
 }
 
 /** Renders the section's body, with the planner's data as a JSON block. */

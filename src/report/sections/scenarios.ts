@@ -25,13 +25,23 @@ function withBand(v: number, band: { p5: number; p95: number } | undefined): str
 
 /** The sweep chart: media revenue and profit against the total budget, bands, scenario markers. */
 function sweepSpec(s: BudgetScenarios, width: number): TopLevelSpec {
-  const rows = s.sweep.filter((p) => p.revenue !== null).map((p) => ({ budget: p.budget, revenue: p.revenue, profit: p.profit, rlo: p.bands?.revenue.p5, rhi: p.bands?.revenue.p95, plo: p.bands?.profit.p5, phi: p.bands?.profit.p95 }));
+  const rows = s.sweep
+    .filter((p) => p.revenue !== null)
+    .map((p) => ({ budget: p.budget, revenue: p.revenue, profit: p.profit, rlo: p.bands?.revenue.p5, rhi: p.bands?.revenue.p95, plo: p.bands?.profit.p5, phi: p.bands?.profit.p95 }));
   const withPlan = s.scenarios.filter((x) => x.plan);
   const plans = mergeSamePlans(withPlan.map((x) => ({ kind: kindOf(x), label: x.label, allocation: x.plan!.allocation })));
   const figures = (p: MarkedPlan) => withPlan.find((x) => kindOf(x) === p.kind)!.plan!;
   const marks = plans.map((p) => ({ label: p.label, budget: figures(p).spend, revenue: figures(p).revenue, profit: figures(p).profit }));
   const x = { field: 'budget', type: 'quantitative', axis: moneyAxis('Total media budget per week'), scale: { zero: false } } as const;
-  const legend = { domain: plans.map((p) => p.label), shapes: plans.map((p) => PLAN_STYLE[p.kind].shape), colors: plans.map((p) => PLAN_STYLE[p.kind].color), spec: legendFor(plans.map((p) => p.label), width) };
+  const legend = {
+    domain: plans.map((p) => p.label),
+    shapes: plans.map((p) => PLAN_STYLE[p.kind].shape),
+    colors: plans.map((p) => PLAN_STYLE[p.kind].color),
+    spec: legendFor(
+      plans.map((p) => p.label),
+      width,
+    ),
+  };
   const panel = (field: 'revenue' | 'profit', lo: string, hi: string, title: string) => ({
     width,
     height: heightFor(width, 160),
@@ -83,7 +93,21 @@ function scenarioTable(s: BudgetScenarios, recommended: Record<string, number> |
     const mroas = p.marginalRoas === null ? 'all at limits' : vsBreakEven(p.marginalRoas, s.breakEvenRoi);
     return [name, compact(p.spend), vsCurrent, withBand(p.revenue, p.bands?.revenue), withBand(p.profit, p.bands?.profit), ratio(p.roas), mroas, noteOf(x, x.id === 'current' ? null : recommended)];
   });
-  return table(['Plan', 'Budget per week', 'Budget vs current', 'Media revenue per week (P5 – P95)', 'Profit from media per week (P5 – P95)', t('roas'), `${t('mroas')} at that plan vs break-even ${ratio(s.breakEvenRoi)}`, 'Note'], rows, '', true);
+  return table(
+    [
+      'Plan',
+      'Budget per week',
+      'Budget vs current',
+      'Media revenue per week (P5 – P95)',
+      'Profit from media per week (P5 – P95)',
+      t('roas'),
+      `${t('mroas')} at that plan vs break-even ${ratio(s.breakEvenRoi)}`,
+      'Note',
+    ],
+    rows,
+    '',
+    true,
+  );
 }
 
 /** Renders the section's body. */
