@@ -14,7 +14,7 @@ import { codeFingerprint } from './fingerprint.ts';
 import { STAGE_VERSIONS } from './versions.ts';
 import { weeklyHolidayFlags } from './holidays.ts';
 import type { z } from 'zod';
-import type { bootstrapFileSchema, modelFileSchema } from './schemas.ts';
+import { readJsonValue, type bootstrapFileSchema, type modelFileSchema } from './schemas.ts';
 import { fitMmm, resolveWindow } from '../src/mmm/index.ts';
 import type { CalibrationStudy, FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
 
@@ -135,13 +135,7 @@ function pairs<T extends string>(flag: string, list: string[] | undefined, allow
 
 /** Reads a JSON object of per-channel settings (--channel-ranges, --priors). @throws ValidationError naming the file */
 async function readChannelJson(path: string, expected: string): Promise<Record<string, unknown>> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) throw e;
-    throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: path });
-  }
+  const parsed = await readJsonValue(path);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValidationError(`expected an object of channel name -> ${expected}`, { file: path });
   return parsed as Record<string, unknown>;
 }

@@ -10,7 +10,6 @@
  * unbounded or solver error -> output written, exit 1; optimal -> exit 0.
  * Use {@link optimiseExitCode} for the mapping.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { parseWith } from '../src/core/schema.ts';
@@ -18,6 +17,7 @@ import { configSchema } from '../src/core/config.ts';
 import { constraintChannels, constraintSchema, type ConstraintInput } from '../src/optimise/schema.ts';
 import { recentWeeklySpend, weeklyProblem } from './allocation.ts';
 import { readFitForPlans } from './simulate.ts';
+import { readJsonValue } from './schemas.ts';
 import { writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
 import { allocateBudget, parseAllocationProblem } from '../src/optimise/index.ts';
@@ -36,14 +36,7 @@ export function optimiseExitCode(result: OptimiseResult): number {
  * @throws ValidationError (exit 2) when the file is not JSON or the problem is malformed; the message names the file and JSON path
  */
 export async function runOptimiseCommand(opts: { problem: string; out: string }): Promise<OptimiseResult> {
-  const text = await readFile(opts.problem, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(`not valid JSON: ${(err as Error).message}`, { file: opts.problem });
-  }
-  const result = await allocateBudget(parseAllocationProblem(parsed, opts.problem));
+  const result = await allocateBudget(parseAllocationProblem(await readJsonValue(opts.problem), opts.problem));
   await writeFileAtomic(opts.out, stableJson(result), { keepPrevious: true });
   return result;
 }
@@ -96,13 +89,7 @@ export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Prom
 
 /** A constraints file: a JSON array of constraints naming the model's channels. @throws ValidationError naming the file and entry */
 async function readConstraints(path: string, channels: string[]): Promise<ConstraintInput[]> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) throw e;
-    throw new ValidationError(`not valid JSON: ${(e as Error).message}`, { file: path });
-  }
+  const parsed = await readJsonValue(path);
   const list = parseWith(z.array(constraintSchema), parsed, path, 'data');
   list.forEach((c, i) => {
     const unknown = constraintChannels(c).find((n) => !channels.includes(n));

@@ -152,7 +152,7 @@ export const robustnessFileSchema = z.object({ probabilityRecommendedBetter: num
 export const allocationClvFileSchema = z.object({ status: z.string(), allocation: z.record(z.string(), num) }).nullable();
 
 /** A file's JSON value. @throws ValidationError naming the file when it is not JSON */
-async function readJsonValue(path: string): Promise<unknown> {
+export async function readJsonValue(path: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {

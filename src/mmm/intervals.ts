@@ -73,7 +73,7 @@ export function bootstrapDraws(pr: SearchProblem, search: SearchResult, chosen: 
  * @param candidate the search candidate (or posterior state) the hyperparameters came from
  */
 export function refitDraw(pr: SearchProblem, hp: Float64Array, design: Design, rows: Int32Array, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
-  const { n, nb, nc, nm, dims, y } = pr;
+  const { n, nb, nm, dims, y } = pr;
   const p = nb + nm;
   const cb = new Float64Array(p);
   const ib = fitRidgeRows(p, n, design.cols, y, rows, rows.length, hp[dims - 1], coefficientSigns(pr), cb, pr.spec.interceptSign);
@@ -84,19 +84,39 @@ export function refitDraw(pr: SearchProblem, hp: Float64Array, design: Design, r
     for (let j = 0; j < p; j++) f += cb[j] * design.cols[j * n + t];
     sseB += (y[t] - f) ** 2;
   }
+  return drawFromCoefficients(pr, hp, design, cb, ib, sseB, draw, candidate, spendTotals);
+}
+
+/**
+ * A draw of the model from its coefficients on a design: each channel's (and
+ * organic variable's) response and contribution over all window weeks, ROAS,
+ * and the residual sd from the draw's sum of squared errors `sse`.
+ */
+export function drawFromCoefficients(
+  pr: SearchProblem,
+  hp: Float64Array,
+  design: Design,
+  coef: Float64Array,
+  intercept: number,
+  sse: number,
+  draw: number,
+  candidate: number,
+  spendTotals: number[],
+): BootstrapDraw {
+  const { n, nb, nc, nm, dims } = pr;
   const contribution = Array.from({ length: nm }, (_, j) => {
     let sum = 0;
     for (let t = 0; t < n; t++) sum += design.cols[(nb + j) * n + t];
-    return cb[nb + j] * sum;
+    return coef[nb + j] * sum;
   });
-  const responses = channelResponses(pr, hp, design.ks, cb);
+  const responses = channelResponses(pr, hp, design.ks, coef);
   const out: BootstrapDraw = {
     draw,
     candidate,
-    intercept: ib,
-    baselineCoefs: Array.from(cb.subarray(0, nb)),
+    intercept,
+    baselineCoefs: Array.from(coef.subarray(0, nb)),
     lambda: hp[dims - 1],
-    residualSd: Math.sqrt(sseB / Math.max(1, n - p - 1)),
+    residualSd: Math.sqrt(sse / Math.max(1, n - (nb + nm) - 1)),
     roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
     contribution: contribution.slice(0, nc),
     channels: responses.slice(0, nc),

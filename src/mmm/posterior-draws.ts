@@ -7,8 +7,8 @@
  * carryover, not only of the coefficients given one chosen shape.
  */
 import { Rng } from '../core/rng.ts';
-import { movingBlockRows, refitDraw } from './intervals.ts';
-import { channelResponses, coefficientSigns } from './refit.ts';
+import { drawFromCoefficients, movingBlockRows, refitDraw } from './intervals.ts';
+import { coefficientSigns } from './refit.ts';
 import type { Design } from './refit.ts';
 import { samplePosterior } from './posterior.ts';
 import type { PosteriorSample } from './posterior.ts';
@@ -207,7 +207,7 @@ function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Re
  * variation keep coefficient 0.
  */
 export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
-  const { n, nb, nc, nm, dims, y } = pr;
+  const { n, nb, nm, dims, y } = pr;
   const p = nb + nm;
   const fit = ridgeOnRows(pr, design, allWeeks(n), n, hp[dims - 1]);
   const cols = design.cols;
@@ -261,26 +261,5 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     for (let j = 0; j < p; j++) f += coef[j] * cols[j * n + t];
     sseDraw += (y[t] - f) ** 2;
   }
-  const contribution = Array.from({ length: nm }, (_, j) => {
-    let s = 0;
-    for (let t = 0; t < n; t++) s += cols[(nb + j) * n + t];
-    return coef[nb + j] * s;
-  });
-  const responses = channelResponses(pr, hp, design.ks, coef);
-  const out: BootstrapDraw = {
-    draw,
-    candidate,
-    intercept,
-    baselineCoefs: Array.from(coef.subarray(0, nb)),
-    lambda: hp[dims - 1],
-    residualSd: Math.sqrt(sseDraw / Math.max(1, n - p - 1)),
-    roas: contribution.slice(0, nc).map((c, j) => (spendTotals[j] > 0 ? c / spendTotals[j] : 0)),
-    contribution: contribution.slice(0, nc),
-    channels: responses.slice(0, nc),
-  };
-  if (nm > nc) {
-    out.organic = responses.slice(nc);
-    out.organicContribution = contribution.slice(nc);
-  }
-  return out;
+  return drawFromCoefficients(pr, hp, design, coef, intercept, sseDraw, draw, candidate, spendTotals);
 }

@@ -9,29 +9,14 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSample } from '../../src/ingest/generate.ts';
+import { ROBYN, ROBYN_ROLES } from '../helpers/robyn.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-bad-');
 const sample = join(t.dir, 'sample');
-const ROBYN = new URL('../../examples/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
 const BIN = new URL('../../bin/mmm.mjs', import.meta.url).pathname;
 const AS_OF = ['--as-of', '2024-01-01'];
-const ROBYN_ROLES = [
-  '--date-col',
-  'DATE',
-  '--target',
-  'revenue',
-  '--channels',
-  'tv_S,ooh_S,print_S,facebook_S,search_S',
-  '--controls',
-  'competitor_sales_B',
-  '--factors',
-  'events',
-  '--organic',
-  'newsletter',
-  '--as-of',
-  '2026-01-01',
-];
+const ROBYN_AS_OF = [...ROBYN_ROLES, '--as-of', '2026-01-01'];
 const ROBYN_COLUMNS = 'DATE, revenue, tv_S, ooh_S, print_S, facebook_I, search_clicks_P, search_S, competitor_sales_B, facebook_S, events, newsletter';
 
 afterAll(() => t.cleanup());
@@ -231,84 +216,84 @@ const cases: Case[] = [
     ['--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv,ooh_S'],
     `error: w.csv column "tv": --channels names a column that is not in the file (found: ${ROBYN_COLUMNS})`,
   ),
-  weekly('an unknown factor column', () => {}, [...ROBYN_ROLES, '--factors', 'evnts'], `error: w.csv column "evnts": --factors names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
+  weekly('an unknown factor column', () => {}, [...ROBYN_AS_OF, '--factors', 'evnts'], `error: w.csv column "evnts": --factors names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
   weekly('an unknown date column', () => {}, ['--target', 'revenue', '--channels', 'tv_S'], `error: w.csv column "date": --date-col names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
-  weekly('a column in two roles', () => {}, [...ROBYN_ROLES, '--organic', 'competitor_sales_B'], 'error: w.csv column "competitor_sales_B": column given both as --controls and as --organic'),
+  weekly('a column in two roles', () => {}, [...ROBYN_AS_OF, '--organic', 'competitor_sales_B'], 'error: w.csv column "competitor_sales_B": column given both as --controls and as --organic'),
   weekly(
     'a column named twice in the header',
     (f) => editRow(f, 0, (h) => h.map((c) => (c === '"ooh_S"' ? '"tv_S"' : c))),
     ['--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S'],
     'error: w.csv column "tv_S": the header names this column twice',
   ),
-  weekly('negative organic activity', (f) => setField(f, 3, 11, '-5'), ROBYN_ROLES, 'error: w.csv row 3 column "newsletter": negative organic activity -5'),
-  weekly('negative spend', (f) => setField(f, 4, 2, '-3'), ROBYN_ROLES, 'error: w.csv row 4 column "tv_S": negative spend -3'),
-  weekly('a control that is not a number', (f) => setField(f, 7, 8, 'n/a'), ROBYN_ROLES, 'error: w.csv row 7 column "competitor_sales_B": not a number: "n/a"'),
-  weekly('an empty target cell', (f) => setField(f, 9, 1, ''), ROBYN_ROLES, 'error: w.csv row 9 column "revenue": not a number: ""'),
-  weekly('a duplicate week', (f) => setField(f, 5, 0, '2015-12-14'), ROBYN_ROLES, 'error: w.csv row 5 column "DATE": duplicate week 2015-12-14 (also at row 4)'),
-  weekly('a missing week', (f) => editRows(f, (r, i) => (i === 5 ? null : r)), ROBYN_ROLES, 'error: w.csv row 5 column "DATE": 1 missing week(s) between 2015-12-14 (row 4) and 2015-12-28'),
+  weekly('negative organic activity', (f) => setField(f, 3, 11, '-5'), ROBYN_AS_OF, 'error: w.csv row 3 column "newsletter": negative organic activity -5'),
+  weekly('negative spend', (f) => setField(f, 4, 2, '-3'), ROBYN_AS_OF, 'error: w.csv row 4 column "tv_S": negative spend -3'),
+  weekly('a control that is not a number', (f) => setField(f, 7, 8, 'n/a'), ROBYN_AS_OF, 'error: w.csv row 7 column "competitor_sales_B": not a number: "n/a"'),
+  weekly('an empty target cell', (f) => setField(f, 9, 1, ''), ROBYN_AS_OF, 'error: w.csv row 9 column "revenue": not a number: ""'),
+  weekly('a duplicate week', (f) => setField(f, 5, 0, '2015-12-14'), ROBYN_AS_OF, 'error: w.csv row 5 column "DATE": duplicate week 2015-12-14 (also at row 4)'),
+  weekly('a missing week', (f) => editRows(f, (r, i) => (i === 5 ? null : r)), ROBYN_AS_OF, 'error: w.csv row 5 column "DATE": 1 missing week(s) between 2015-12-14 (row 4) and 2015-12-28'),
   weekly(
     'a date off the weekly rhythm',
     (f) => setField(f, 5, 0, '2015-12-22'),
-    ROBYN_ROLES,
+    ROBYN_AS_OF,
     'error: w.csv row 5 column "DATE": 2015-12-22 is 8 days after 2015-12-14 (row 4), not 7: rows must be one week apart',
   ),
-  weekly('a date that is not a date', (f) => setField(f, 12, 0, '2016-02-30'), ROBYN_ROLES, 'error: w.csv row 12 column "DATE": unparseable date "2016-02-30" (expected YYYY-MM-DD)'),
+  weekly('a date that is not a date', (f) => setField(f, 12, 0, '2016-02-30'), ROBYN_AS_OF, 'error: w.csv row 12 column "DATE": unparseable date "2016-02-30" (expected YYYY-MM-DD)'),
   weekly(
     'a week far before the rest',
     (f) => setField(f, 1, 0, '2012-11-19'),
-    ROBYN_ROLES,
+    ROBYN_AS_OF,
     'error: w.csv row 1 column "DATE": 2012-11-19 is far before the rest of the data: 157 missing weeks before 2015-11-30, where the rest starts (a mistyped year? a gap of 52 weeks or more is refused)',
   ),
   weekly(
     'weeks after the as-of date',
     () => {},
-    [...ROBYN_ROLES, '--as-of', '2019-01-01'],
+    [...ROBYN_AS_OF, '--as-of', '2019-01-01'],
     'error: w.csv row 164 column "DATE": 2019-01-07 is after the as-of date 2019-01-01 (a date in the future; pass --as-of to replay an older run)',
   ),
   weekly(
     'a constant target',
     (f) => editRows(f, (r) => [r[0], '1000', ...r.slice(2)]),
-    ROBYN_ROLES,
+    ROBYN_AS_OF,
     'error: w.csv column "revenue": the target is the same (1000) in every week (208 weeks, 2015-11-23 to 2019-11-11): there is nothing to model',
   ),
   weekly(
     'a target of 0 in every week of the window',
     (f) => editRows(f, (r) => (r[0] >= '2016-01-04' && r[0] <= '2016-12-26' ? [r[0], '0', ...r.slice(2)] : r)),
-    [...ROBYN_ROLES, '--window-start', '2016-01-04', '--window-end', '2016-12-26'],
+    [...ROBYN_AS_OF, '--window-start', '2016-01-04', '--window-end', '2016-12-26'],
     'error: w.csv column "revenue": the target is 0 in every week (52 weeks, 2016-01-04 to 2016-12-26): there is nothing to model',
   ),
   weekly(
     'a window outside the data',
     () => {},
-    [...ROBYN_ROLES, '--window-start', '2010-01-04', '--window-end', '2018-12-31'],
+    [...ROBYN_AS_OF, '--window-start', '2010-01-04', '--window-end', '2018-12-31'],
     'error: --window-start 2010-01-04 is outside the data of w.csv (2015-11-23 to 2019-11-11)',
   ),
   weekly(
     'a country without a calendar',
     () => {},
-    [...ROBYN_ROLES, '--country', 'XX'],
+    [...ROBYN_AS_OF, '--country', 'XX'],
     'error: --country "XX": no holiday calendar for it (an ISO country code such as DE, FR, GB or US, or a region such as DE-BY)',
   ),
-  weekly('an exposure without its channel', () => {}, [...ROBYN_ROLES, '--exposures', 'facebook_I,clicks'], 'error: --exposures clicks: cannot tell which channel it belongs to; write clicks=CHANNEL'),
+  weekly('an exposure without its channel', () => {}, [...ROBYN_AS_OF, '--exposures', 'facebook_I,clicks'], 'error: --exposures clicks: cannot tell which channel it belongs to; write clicks=CHANNEL'),
   weekly(
     'an exposure of a channel that is not given',
     () => {},
-    [...ROBYN_ROLES, '--exposures', 'facebook_I=facebook'],
+    [...ROBYN_AS_OF, '--exposures', 'facebook_I=facebook'],
     'error: w.csv column "facebook_I": --exposures: its channel "facebook" is not one of --channels (tv_S, ooh_S, print_S, facebook_S, search_S)',
   ),
   weekly(
     'a file separated by semicolons',
     (f) => writeFileSync(f, readFileSync(f, 'utf8').replaceAll(',', ';')),
-    ROBYN_ROLES,
+    ROBYN_AS_OF,
     'error: w.csv: columns are separated by ";", not commas; save the file as comma-separated CSV',
   ),
   weekly(
     'non-UTF-8 text',
     (f) => writeFileSync(f, Buffer.from(readFileSync(f, 'latin1').replace('"event1"', '"év1"'), 'latin1')),
-    ROBYN_ROLES,
+    ROBYN_AS_OF,
     'error: w.csv row 131 column "events": not UTF-8 text (byte 0xE9); save the file as UTF-8',
   ),
-  weekly('an empty file', (f) => writeFileSync(f, ''), ROBYN_ROLES, 'error: w.csv: file is empty'),
+  weekly('an empty file', (f) => writeFileSync(f, ''), ROBYN_AS_OF, 'error: w.csv: file is empty'),
   weekly('no spend columns', () => {}, ['--date-col', 'DATE', '--target', 'revenue'], 'error: mmm ingest: --weekly needs --channels'),
 ];
 

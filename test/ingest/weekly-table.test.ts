@@ -11,11 +11,11 @@ import { parseCsv, type CsvTable } from '../../src/core/csv.ts';
 import { sha256File } from '../../src/core/hash.ts';
 import { queryFiles } from '../../src/ingest/duckdb.ts';
 import { ingestWeeklyTable, readInputColumns } from '../../src/ingest/index.ts';
+import { ROBYN, ROBYN_ROLES } from '../helpers/robyn.ts';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-weekly-');
 afterAll(() => t.cleanup());
-const ROBYN = new URL('../../examples/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
 const source = parseCsv(readFileSync(ROBYN, 'utf8'), 'dt_simulated_weekly.csv');
 const col = (table: CsvTable, name: string) => table.rows.map((r) => r[table.header.indexOf(name)]);
 const pq = (dir: string, table: string) => `read_parquet('${join(dir, `${table}.parquet`)}')`;
@@ -55,22 +55,12 @@ const flag = (label: string, holidays: Set<string>) => (Array.from({ length: 7 }
 
 describe("Robyn's demo table with demo.R's settings (mmm ingest --weekly)", () => {
   const out = join(t.dir, 'robyn');
+  // demo.R's settings; its window starts on 2016-01-01, whose week here starts on the Monday 2016-01-04.
   const args = [
     'ingest',
     '--weekly',
     ROBYN,
-    '--date-col',
-    'DATE',
-    '--target',
-    'revenue',
-    '--channels',
-    'tv_S,ooh_S,print_S,facebook_S,search_S',
-    '--controls',
-    'competitor_sales_B',
-    '--factors',
-    'events',
-    '--organic',
-    'newsletter',
+    ...ROBYN_ROLES,
     '--exposures',
     'facebook_I,search_clicks_P',
     '--country',

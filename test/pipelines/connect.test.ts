@@ -7,20 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/tmp.ts';
+import { TINY } from '../helpers/configs.ts';
 
 const t = tempDir('mmm-connect-');
 afterAll(() => t.cleanup());
-
-const TINY = {
-  raw: 'data/sample',
-  alerts: { staleAfterWeeks: null },
-  seed: 3,
-  sample: { seed: 9, weeks: 40, scale: 0.05 },
-  mmm: { trials: 1, iterations: 100, bootstrap: 10 },
-  simulate: { draws: 200 },
-  optimise: { horizonWeeks: 4, sweepPoints: 5 },
-  clv: { holdoutWeeks: 8 },
-};
 
 describe('commands that connect', () => {
   it("mmm optimise --model gives the weekly pipeline's allocation on the same fit; simulate --allocation and report --store follow on", () => {

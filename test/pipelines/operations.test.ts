@@ -11,21 +11,11 @@ import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { sha256 } from '../../src/core/hash.ts';
 import { errorLine, logLines, runCli, startCli, tempDir, waitForFile } from '../helpers/tmp.ts';
+import { TINY } from '../helpers/configs.ts';
 
 const t = tempDir('mmm-ops-');
 afterAll(() => t.cleanup());
 
-/** The smallest configuration that runs every stage. */
-const TINY = {
-  raw: 'data/sample',
-  alerts: { staleAfterWeeks: null },
-  seed: 3,
-  sample: { seed: 9, weeks: 40, scale: 0.05 },
-  mmm: { trials: 1, iterations: 100, bootstrap: 10 },
-  simulate: { draws: 200 },
-  optimise: { horizonWeeks: 4, sweepPoints: 5 },
-  clv: { holdoutWeeks: 8 },
-};
 const STAGES = ['ingest', 'drift', 'mmm', 'clv', 'optimise', 'simulate', 'report'];
 
 function project(name: string, config: object = TINY): string {

@@ -6,37 +6,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROBYN, ROBYN_EXTRAS, ROBYN_ROLES } from '../helpers/robyn.ts';
 import { logLines, runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-weekly-table-');
 afterAll(() => t.cleanup());
 
-const ROBYN = new URL('../../examples/robyn/dt_simulated_weekly.csv', import.meta.url).pathname;
 const SMALL = { mmm: { trials: 2, iterations: 300, bootstrap: 20 }, simulate: { draws: 500 } };
-const ROBYN_FLAGS = [
-  '--weekly',
-  ROBYN,
-  '--date-col',
-  'DATE',
-  '--target',
-  'revenue',
-  '--channels',
-  'tv_S,ooh_S,print_S,facebook_S,search_S',
-  '--controls',
-  'competitor_sales_B',
-  '--factors',
-  'events',
-  '--organic',
-  'newsletter',
-  '--exposures',
-  'facebook_I=facebook_S,search_clicks_P=search_S',
-  '--country',
-  'DE',
-  '--window-start',
-  '2016-01-01',
-  '--window-end',
-  '2018-12-31',
-];
+const ROBYN_FLAGS = ['--weekly', ROBYN, ...ROBYN_ROLES, ...ROBYN_EXTRAS];
 
 function project(name: string, config: object): string {
   const dir = join(t.dir, name);
