@@ -10,7 +10,7 @@
  * stops it before anything moves (exit 2).
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveConfig, weeklyInputSchema, type Config } from '../src/core/config.ts';
 import { parseWith } from '../src/core/schema.ts';
@@ -23,9 +23,10 @@ import { queryFiles, sqlString } from '../src/ingest/duckdb.ts';
 import { DEFAULT_FUTURE_WEEKS, rawInputFiles, resolveAsOf } from '../src/ingest/index.ts';
 import { alertsFor, postAlerts } from './alerts.ts';
 import { lockStore } from './lock.ts';
+import { listRuns } from './runs.ts';
 import { silentLog, type Log } from './log.ts';
 import { runStages, type Stage, type StageOutcome, type StageOutput } from './runner.ts';
-import { clvFileSchema, currentSchema, modelFileSchema, readDecision, readJson, runRecordSchema, type Alert, type CurrentFile, type RunRecord } from './schemas.ts';
+import { clvFileSchema, currentSchema, modelFileSchema, readDecision, readJson, type Alert, type CurrentFile, type RunRecord } from './schemas.ts';
 import { commitFiles, recoverStore } from './store.ts';
 import { clvFileStage, clvStage } from './stages/clv.ts';
 import { driftStage } from './stages/drift.ts';
@@ -183,19 +184,9 @@ async function readCurrent(store: string): Promise<{ file: CurrentFile; fit: str
   return { file, fit: fit && existsSync(join(fit, 'manifest.json')) ? fit : null };
 }
 
-/** The most recent committed run record, if any (for the CLV-drop alert). */
+/** The most recent run that was not refused, if any (for the CLV-drop alert). */
 async function previousRecord(store: string): Promise<RunRecord | null> {
-  const dir = join(store, 'runs');
-  if (!existsSync(dir)) return null;
-  const names = (await readdir(dir))
-    .filter((n) => n.endsWith('.json'))
-    .sort()
-    .reverse();
-  for (const n of names) {
-    const r = runRecordSchema.safeParse(JSON.parse(await readFile(join(dir, n), 'utf8')));
-    if (r.success && r.data.status !== 'failed') return r.data;
-  }
-  return null;
+  return (await listRuns(store)).runs.filter((r) => r.status !== 'failed').at(-1) ?? null;
 }
 
 const out = (o: StageOutcome) => ('dir' in o ? o : null);
