@@ -80,6 +80,19 @@ const cases: Case[] = [
     (d) => editRow(join(d, 'spend.csv'), 0, (h) => h.map((c) => (c === 'impressions' ? 'spend' : c))),
     'error: spend.csv column "spend": the header names this column twice',
   ),
+  raw(
+    'a misspelt channel that channels.csv does not list',
+    (d) => {
+      let n = 0;
+      editRows(join(d, 'spend.csv'), (f) => (f[1] === 'search' && n++ < 3 ? [f[0], 'serach', ...f.slice(2)] : f));
+    },
+    'error: spend.csv column "channel": channel "serach" is not in channels.csv but looks like its channel "search" (a typo? if it is a channel of its own, add it to channels.csv)',
+  ),
+  raw(
+    'a channel in another case than channels.csv',
+    (d) => editRows(join(d, 'spend.csv'), (f) => (f[1] === 'tv' ? [f[0], 'TV', ...f.slice(2)] : f)),
+    'error: spend.csv column "channel": channel "TV" is not in channels.csv but looks like its channel "tv" (a typo? if it is a channel of its own, add it to channels.csv)',
+  ),
   raw('empty file', (d) => writeFileSync(join(d, 'orders.csv'), ''), 'error: orders.csv: file is empty'),
   raw('header only', (d) => writeFileSync(join(d, 'orders.csv'), 'order_id,customer_id,timestamp,amount,currency\n'), 'error: orders.csv: file is empty (a header but no data rows)'),
   raw(

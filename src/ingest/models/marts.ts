@@ -15,7 +15,10 @@ import type { RawContext } from './context.ts';
  */
 export async function dimChannel(ctx: RawContext): Promise<void> {
   const missingKind = (await ctx.db.all<{ channel: string }>(`SELECT DISTINCT s.channel FROM stg_spend s ANTI JOIN stg_channels c USING (channel) ORDER BY 1`)).map((r) => r.channel);
-  if (ctx.files.channels && missingKind.length) ctx.warnings.push(`${basename(ctx.files.channels)}: no row for spend channel(s) ${missingKind.join(', ')}; treated as paid, ungrouped`);
+  if (ctx.files.channels && missingKind.length) {
+    await refuseMisspelledChannels(ctx, missingKind);
+    ctx.warnings.push(`${basename(ctx.files.channels)}: no row for spend channel(s) ${missingKind.join(', ')}; treated as paid, ungrouped`);
+  }
   await ctx.db.run(`CREATE TABLE dim_channel AS
     WITH names AS (SELECT channel FROM stg_spend UNION SELECT channel FROM stg_events UNION SELECT channel FROM stg_channels)
     SELECT n.channel,
@@ -24,6 +27,27 @@ export async function dimChannel(ctx: RawContext): Promise<void> {
            coalesce(c."group", 'ungrouped') AS "group",
            n.channel IN (SELECT channel FROM stg_spend) AS has_spend
     FROM names n LEFT JOIN stg_channels c USING (channel) ORDER BY n.channel`);
+}
+
+/**
+ * A spend channel channels.csv does not list, but whose name is a listed
+ * channel's up to case or two typed characters (`serach`, `TV`), is a typo
+ * far more often than a new channel: modelled as one it would take a share of
+ * its twin's effect. Refused, naming both.
+ * @throws ValidationError naming spend.csv's channel column
+ */
+async function refuseMisspelledChannels(ctx: RawContext, unlisted: string[]): Promise<void> {
+  const rows = await ctx.db.all<{ channel: string; listed: string }>(
+    `SELECT u.channel, c.channel AS listed FROM (SELECT unnest([${unlisted.map(sqlString).join(', ')}]) AS channel) u
+     JOIN stg_channels c ON lower(u.channel) = lower(c.channel) OR (length(c.channel) >= 4 AND levenshtein(lower(u.channel), lower(c.channel)) <= 2)
+     ORDER BY levenshtein(lower(u.channel), lower(c.channel)), 1, 2 LIMIT 1`,
+  );
+  if (!rows.length) return;
+  const [{ channel, listed }] = rows;
+  throw new ValidationError(
+    `channel "${channel}" is not in ${basename(ctx.files.channels!)} but looks like its channel "${listed}" (a typo? if it is a channel of its own, add it to ${basename(ctx.files.channels!)})`,
+    { file: basename(ctx.files.spend!), column: 'channel' },
+  );
 }
 
 /** `fct_spend_weekly` [week x channel with spend]: spend, impressions, clicks; 0 in weeks without rows. */
