@@ -1,9 +1,11 @@
 /**
- * The `mmm` command. Each subcommand declares its options; parsing checks them
- * (unknown option, missing value, bad number) before any work starts.
- * Exit codes: 0 success, 2 bad input or usage, 1 any other failure.
+ * The `mmm` command. Each subcommand declares its options in one table
+ * ({@link COMMANDS}); commander parses them (unknown option, missing value, bad
+ * number refused before any work starts) and writes the help. Errors are one
+ * line, `error: ...`, with the exit codes of EXIT_CODES.
  */
 import { relative, resolve } from 'node:path';
+import { Command as CommanderCommand, CommanderError, Option } from 'commander';
 import { MmmError, UsageError } from './core/errors.ts';
 
 type OptionType = 'string' | 'int' | 'number' | 'list' | 'boolean';
@@ -14,7 +16,7 @@ interface OptionSpec {
   metavar?: string;
 }
 type Parsed = Record<string, string | number | boolean | string[] | undefined>;
-interface Command {
+interface CommandSpec {
   summary: string;
   options: Record<string, OptionSpec>;
   // biome-ignore lint/suspicious/noConfusingVoidType: a command returns its exit code, or nothing for 0
@@ -56,7 +58,7 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 
-const COMMANDS: Record<string, Command> = {
+const COMMANDS: Record<string, CommandSpec> = {
   weekly: {
     summary: "run the weekly pipeline under the store's lock (generates the sample data when the default raw folder is missing)",
     options: {
@@ -356,74 +358,78 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-function usage(): string {
-  const names = Object.keys(COMMANDS);
-  const w = Math.max(...names.map((n) => n.length));
-  return [
-    'usage: mmm <command> [options]   (mmm <command> --help for its options)',
-    '',
-    'commands:',
-    ...names.map((n) => `  ${n.padEnd(w)}  ${COMMANDS[n].summary}`),
-    '',
-    'exit codes: 0 success, 1 other failure, 2 bad input or usage, 3 partial weekly run (a stage failed on its data),',
-    `  ${EXIT_ALERT} an alert with --fail-on-alert, 75 another run holds the store's lock`,
-  ].join('\n');
-}
+const EXIT_CODES = `exit codes: 0 success, 1 other failure, 2 bad input or usage, 3 partial weekly run (a stage failed on its data),
+  ${EXIT_ALERT} an alert with --fail-on-alert, 75 another run holds the store's lock`;
 
-function commandHelp(name: string, cmd: Command): string {
-  const lines = Object.entries(cmd.options).map(([k, o]) => {
-    const flag = `--${k}${o.type === 'boolean' ? '' : ` ${o.metavar ?? 'VALUE'}`}`;
-    return `  ${flag.padEnd(28)} ${o.required ? '(required) ' : ''}${o.help}`;
-  });
-  return [`usage: mmm ${name} [options]`, '', cmd.summary, '', 'options:', ...lines, `  ${'--help'.padEnd(28)} show this help`].join('\n');
-}
-
-/** Parses `--key value`, `--key=value` and boolean `--flag` against a command's option specs. */
-export function parseOptions(name: string, cmd: Command, argv: string[]): Parsed {
-  const parsed: Parsed = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new UsageError(`mmm ${name}: unexpected argument "${a}" (see mmm ${name} --help)`);
-    let key = a.slice(2);
-    let value: string | undefined;
-    const eq = key.indexOf('=');
-    if (eq >= 0) {
-      value = key.slice(eq + 1);
-      key = key.slice(0, eq);
-    }
-    const spec = cmd.options[key];
-    if (!spec) throw new UsageError(`mmm ${name}: unknown option --${key} (see mmm ${name} --help)`);
-    if (spec.type === 'boolean') {
-      if (value !== undefined) throw new UsageError(`mmm ${name}: --${key} takes no value`);
-      parsed[key] = true;
-      continue;
-    }
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`mmm ${name}: --${key} needs a value`);
-    }
-    if (spec.type === 'int' || spec.type === 'number') {
+/** A value parser for an option of a command: numbers checked, lists split on commas. @throws UsageError naming the option */
+function parserFor(name: string, key: string, type: OptionType): ((value: string) => unknown) | undefined {
+  if (type === 'int' || type === 'number') {
+    return (value) => {
       const v = Number(value);
-      if (value.trim() === '' || !Number.isFinite(v) || (spec.type === 'int' && !Number.isInteger(v))) {
-        throw new UsageError(`mmm ${name}: --${key} must be ${spec.type === 'int' ? 'an integer' : 'a number'}, got "${value}"`);
+      if (value.trim() === '' || !Number.isFinite(v) || (type === 'int' && !Number.isInteger(v))) {
+        throw new UsageError(`mmm ${name}: --${key} must be ${type === 'int' ? 'an integer' : 'a number'}, got "${value}"`);
       }
-      parsed[key] = v;
-    } else if (spec.type === 'list') {
-      parsed[key] = value
+      return v;
+    };
+  }
+  if (type === 'list')
+    return (value) =>
+      value
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
-    } else parsed[key] = value;
-  }
-  for (const [k, spec] of Object.entries(cmd.options)) {
-    if (spec.required && parsed[k] === undefined) throw new UsageError(`mmm ${name}: missing required option --${k} (see mmm ${name} --help)`);
-  }
-  return parsed;
+  return undefined;
 }
 
-/** Registers a subcommand (used by the stages that add their own commands). */
-export function registerCommand(name: string, cmd: Command): void {
-  COMMANDS[name] = cmd;
+/** The commander command of one entry of {@link COMMANDS}; `run` gets the options by their flag names. */
+function commandOf(name: string, spec: CommandSpec, onResult: (code: number) => void): CommanderCommand {
+  const cmd = new CommanderCommand(name).description(spec.summary).allowExcessArguments(false).exitOverride().helpOption('-h, --help', 'show this help');
+  cmd.configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => {} });
+  const keyOf: Record<string, string> = {};
+  for (const [key, o] of Object.entries(spec.options)) {
+    const option = new Option(o.type === 'boolean' ? `--${key}` : `--${key} <${o.metavar ?? 'VALUE'}>`, `${o.required ? '(required) ' : ''}${o.help}`);
+    const parse = parserFor(name, key, o.type);
+    if (parse) option.argParser(parse);
+    keyOf[option.attributeName()] = key;
+    cmd.addOption(option);
+  }
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const parsed: Parsed = Object.fromEntries(Object.entries(opts).map(([attr, v]) => [keyOf[attr] ?? attr, v as Parsed[string]]));
+    for (const [k, o] of Object.entries(spec.options)) {
+      if (o.required && parsed[k] === undefined) throw new UsageError(`mmm ${name}: missing required option --${k} (see mmm ${name} --help)`);
+    }
+    const code = await spec.run(parsed);
+    onResult(typeof code === 'number' ? code : 0);
+  });
+  return cmd;
+}
+
+/** The `mmm` program: one commander command per entry of {@link COMMANDS}, help with the exit codes. */
+function program(onResult: (code: number) => void): CommanderCommand {
+  const prog = new CommanderCommand('mmm').description('weekly marketing-mix modelling, CLV, budget allocation and forecasting').exitOverride().helpOption('-h, --help', 'show this help');
+  prog.configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => {} });
+  prog.addHelpText('after', `\n${EXIT_CODES}`);
+  for (const [name, spec] of Object.entries(COMMANDS)) prog.addCommand(commandOf(name, spec, onResult));
+  return prog;
+}
+
+/** commander's parse errors as the one-line usage errors of this CLI (exit 2). */
+function usageErrorOf(e: CommanderError, argv: string[]): UsageError {
+  const name = argv[0];
+  const see = `(see mmm ${name} --help)`;
+  const flag = /'(--?[^' ]+)/.exec(e.message)?.[1];
+  switch (e.code) {
+    case 'commander.unknownCommand':
+      return new UsageError(`unknown command "${name}" (see mmm --help)`);
+    case 'commander.unknownOption':
+      return new UsageError(`mmm ${name}: unknown option ${flag ?? ''} ${see}`);
+    case 'commander.optionMissingArgument':
+      return new UsageError(`mmm ${name}: ${flag ?? 'an option'} needs a value`);
+    case 'commander.excessArguments':
+      return new UsageError(`mmm ${name}: unexpected argument "${argv.slice(1).find((a) => !a.startsWith('-')) ?? ''}" ${see}`);
+    default:
+      return new UsageError(`mmm ${name}: ${e.message.replace(/^error: /, '')}`);
+  }
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -433,38 +439,37 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    out(usage());
-    return name ? 0 : 2;
-  }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
-    err(`error: unknown command "${name}"\n${usage()}`);
+  let result = 0;
+  const prog = program((code) => {
+    result = code;
+  });
+  if (argv.length === 0) {
+    out(`${prog.helpInformation()}\n${EXIT_CODES}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    out(commandHelp(name, cmd));
-    return 0;
-  }
   try {
-    const opts = parseOptions(name, cmd, rest);
-    const code = await cmd.run(opts);
-    return typeof code === 'number' ? code : 0;
-  } catch (e) {
-    if (e instanceof MmmError) {
-      err(`error: ${e.message.split('\n')[0]}`);
-      return e.exitCode;
-    }
-    const io = e as NodeJS.ErrnoException;
-    if (io && (io.code === 'ENOENT' || io.code === 'EACCES' || io.code === 'EISDIR' || io.code === 'ENOTDIR') && io.path) {
-      const why = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is not a folder' }[io.code];
-      err(`error: cannot read ${io.path}: ${why}`);
-      return 2;
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    err(`error: unexpected failure: ${msg.split('\n')[0]}`);
-    if (process.env.MMM_DEBUG && e instanceof Error) err(e.stack ?? '');
-    return 1;
+    await prog.parseAsync(argv[0] === 'help' ? ['--help'] : argv, { from: 'user' });
+    return result;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError && (thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.help' || thrown.code === 'commander.version')) return 0;
+    return reportFailure(thrown instanceof CommanderError ? usageErrorOf(thrown, argv) : thrown);
   }
+}
+
+/** Prints a failure as one line and returns its exit code: the error's own, 2 for unreadable paths, 1 otherwise. */
+function reportFailure(e: unknown): number {
+  if (e instanceof MmmError) {
+    err(`error: ${e.message.split('\n')[0]}`);
+    return e.exitCode;
+  }
+  const io = e as NodeJS.ErrnoException;
+  if (io && (io.code === 'ENOENT' || io.code === 'EACCES' || io.code === 'EISDIR' || io.code === 'ENOTDIR') && io.path) {
+    const why = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is not a folder' }[io.code];
+    err(`error: cannot read ${io.path}: ${why}`);
+    return 2;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  err(`error: unexpected failure: ${msg.split('\n')[0]}`);
+  if (process.env.MMM_DEBUG && e instanceof Error) err(e.stack ?? '');
+  return 1;
 }

@@ -175,7 +175,7 @@ describe('mmm command', () => {
       expect(help.stdout).toContain(`  ${c}`);
       const h = runCli([c, '--help']);
       expect(h.code).toBe(0);
-      expect(h.stdout).toContain(`usage: mmm ${c} [options]`);
+      expect(h.stdout).toContain(`Usage: mmm ${c} [options]`);
     }
     expect(runCli(['frobnicate']).code).toBe(2);
     const missing = runCli(['generate', '--out', join(t.dir, 'g')]);
