@@ -147,7 +147,7 @@ export const scenariosFileSchema = z
   })
   .nullable();
 /** robustness.json: the recommended plan under the bootstrap draws (null without draws). */
-export const robustnessFileSchema = z.object({ probabilityRecommendedBetter: num, outOfSampleDrop: num.nullable() }).nullable();
+export const robustnessFileSchema = z.object({ probabilityRecommendedBetter: num, outOfSampleDrop: num.nullable(), upliftUnderDraws: num }).nullable();
 /** allocation-clv.json: the CLV-objective allocation (null without CLV). */
 export const allocationClvFileSchema = z.object({ status: z.string(), allocation: z.record(z.string(), num) }).nullable();
 

@@ -171,7 +171,9 @@ function reportPlan(o: OptimiseForReport): ReportPlan {
     currentRevenue: a.againstCurrent?.currentRevenue ?? null,
     profit: a.profit ?? null,
     currentProfit: a.againstCurrent?.currentProfit ?? null,
-    robustness: o.robustness ? { outOfSampleDrop: o.robustness.outOfSampleDrop, probabilityBetter: o.robustness.probabilityRecommendedBetter } : null,
+    robustness: o.robustness
+      ? { pointUplift: a.againstCurrent?.revenueUplift ?? null, upliftUnderDraws: o.robustness.upliftUnderDraws ?? null, probabilityBetter: o.robustness.probabilityRecommendedBetter }
+      : null,
   };
 }
 

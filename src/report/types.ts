@@ -90,7 +90,7 @@ export interface OptimiseForReport {
   /** curve-draws.json: the bootstrap draws' weekly curves, channel -> curve. */
   curveDraws: Record<string, CurveSpec>[];
   /** robustness.json. */
-  robustness?: { outOfSampleDrop: number | null; probabilityRecommendedBetter: number } | null;
+  robustness?: { outOfSampleDrop: number | null; probabilityRecommendedBetter: number; upliftUnderDraws?: number | null } | null;
   /** The dates of the planned weeks (the date column of plan.csv), as `mmm simulate --plan` expects them. */
   planDates: string[];
 }
@@ -176,11 +176,11 @@ export interface ReportPlan {
   profit: number | null;
   currentProfit: number | null;
   /**
-   * The plan under the bootstrap draws: `outOfSampleDrop` is how far its mean
-   * media revenue falls below the point model's figure (positive: the
-   * optimiser's curse; negative: the draws are more optimistic).
+   * The plan under the bootstrap draws: its gain over the current plan on the
+   * point model (`pointUplift`) and averaged over the draws (`upliftUnderDraws`;
+   * smaller: the optimiser's curse), and how often it beats the current plan.
    */
-  robustness: { outOfSampleDrop: number | null; probabilityBetter: number } | null;
+  robustness: { pointUplift: number | null; upliftUnderDraws: number | null; probabilityBetter: number } | null;
 }
 
 /** What the in-page planner needs (travels as JSON). */

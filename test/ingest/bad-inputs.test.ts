@@ -17,6 +17,12 @@ const sample = join(t.dir, 'sample');
 const BIN = new URL('../../bin/mmm.mjs', import.meta.url).pathname;
 const AS_OF = ['--as-of', '2024-01-01'];
 const ROBYN_AS_OF = [...ROBYN_ROLES, '--as-of', '2026-01-01'];
+/** The Monday starting the ISO week of a YYYY-MM-DD date. */
+const mondayOf = (date: string) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+};
 const ROBYN_COLUMNS = 'DATE, revenue, tv_S, ooh_S, print_S, facebook_I, search_clicks_P, search_S, competitor_sales_B, facebook_S, events, newsletter';
 
 afterAll(() => t.cleanup());
@@ -87,6 +93,27 @@ const cases: Case[] = [
       editRows(join(d, 'spend.csv'), (f) => (f[1] === 'search' && n++ < 3 ? [f[0], 'serach', ...f.slice(2)] : f));
     },
     'error: spend.csv column "channel": channel "serach" is not in channels.csv but looks like its channel "search" (a typo? if it is a channel of its own, add it to channels.csv)',
+  ),
+  raw(
+    'without channels.csv, a misspelt channel spending in a week or two',
+    (d) => {
+      rmSync(join(d, 'channels.csv'));
+      let n = 0;
+      editRows(join(d, 'spend.csv'), (f) => (f[1] === 'search' && n++ < 2 ? [f[0], 'serach', ...f.slice(2)] : f));
+    },
+    (d) => {
+      // The sample's search spends in every week; the first two search rows fall in its first week.
+      const weeks = new Set(
+        readFileSync(join(d, 'spend.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(','))
+          .filter((f) => f[1] === 'search')
+          .map((f) => mondayOf(f[0])),
+      ).size;
+      return `error: spend.csv column "channel": channel "serach" has spend in 1 week(s) and looks like the channel "search" (${weeks} weeks): a typo? (if it is a channel of its own, list both in channels.csv)`;
+    },
   ),
   raw(
     'a channel in another case than channels.csv',

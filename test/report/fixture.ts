@@ -140,7 +140,17 @@ async function makeArtifacts(seed: number): Promise<ReportArtifacts> {
     },
     drift: { status: 'ok', data: { decision: 'refit', reasons: ['no fitted model yet'] } },
     mmm: { status: 'ok', data: { model: model(weeks, first, dates), decomposition: decomposition(dates, rng) }, warnings: [] },
-    optimise: { status: 'ok', data: { allocation, curves: { channels: curves }, scenarios, curveDraws, robustness: { outOfSampleDrop: 0.03, probabilityRecommendedBetter: 0.82 }, planDates } },
+    optimise: {
+      status: 'ok',
+      data: {
+        allocation,
+        curves: { channels: curves },
+        scenarios,
+        curveDraws,
+        robustness: { outOfSampleDrop: 0.03, probabilityRecommendedBetter: 0.82, upliftUnderDraws: 0.5 * (allocation.againstCurrent?.revenueUplift ?? 0) },
+        planDates,
+      },
+    },
     simulate: { status: 'ok', data: { total: band(1.4e6), weekly, draws: 10000, compare: { total: band(1.35e6), weekly: weekly.map((w) => ({ ...w, p50: w.p50 * 0.97 })) }, probabilityBetter: 0.81 } },
     clv: {
       status: 'ok',

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { assembleReportData, compact, esc, jsonForScript, pct, renderReport, SECTION_IDS } from '../../src/report/index.ts';
-import { drawsVersusPoint } from '../../src/report/sections/appendix.ts';
+import { upliftUnderDraws } from '../../src/report/sections/appendix.ts';
 import type { ReportArtifacts, ReportData } from '../../src/report/index.ts';
 import { artifactsFixture, EVIL } from './fixture.ts';
 
@@ -174,14 +174,16 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
     expect(html).not.toContain('break-even ROI');
   });
 
-  it('words the draws against the point model by its sign: below is the curse, above makes the point figure the conservative one', async () => {
-    // the fixture's plan loses 3% under the draws
-    expect(sectionOf(html, 'appendix')).toContain('media revenue is on average 3.0% below what the point model promises');
-    expect(drawsVersusPoint(-0.181)).toContain(
-      "on average 18.1% above the point model's figure: the draws are more optimistic than the point model, so the point figures are the conservative ones (no sign of the ",
+  it("words the plan's gain under the draws against the point model's by its sign: smaller is the curse, larger makes the point figure the conservative one", async () => {
+    const money = (v: number) => v.toFixed(0);
+    // 2364 promised, 2027 under the draws: (2364 - 2027) / 2364 = 14.3% smaller.
+    const curse = upliftUnderDraws(2364, 2027, money);
+    expect(curse).toMatch(
+      /Optimiser&#39;s curse<\/a>: under the model's bootstrap draws the gain over the current plan \(2364 per week on the point model, 2027 under the draws\) is 14\.3% smaller, so expect less than the point figures promise\.$/,
     );
-    expect(drawsVersusPoint(-0.181)).not.toContain('below');
-    expect(drawsVersusPoint(0.001)).toContain("within 0.5% of the point model's figure");
+    expect(upliftUnderDraws(1000, 1200, money)).toContain('is 20.0% larger: the point figures are the conservative ones (no sign of the ');
+    expect(upliftUnderDraws(1000, 998, money)).toContain('holds within 0.5%: no sign of the ');
+    expect(upliftUnderDraws(0, 5, money)).toBe('');
     expect(pct(0.03)).toBe('3.0%');
   });
 

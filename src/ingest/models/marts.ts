@@ -19,6 +19,7 @@ export async function dimChannel(ctx: RawContext): Promise<void> {
     await refuseMisspelledChannels(ctx, missingKind);
     ctx.warnings.push(`${basename(ctx.files.channels)}: no row for spend channel(s) ${missingKind.join(', ')}; treated as paid, ungrouped`);
   }
+  if (!ctx.files.channels) await refuseRareLookalikes(ctx);
   await ctx.db.run(`CREATE TABLE dim_channel AS
     WITH names AS (SELECT channel FROM stg_spend UNION SELECT channel FROM stg_events UNION SELECT channel FROM stg_channels)
     SELECT n.channel,
@@ -46,6 +47,30 @@ async function refuseMisspelledChannels(ctx: RawContext, unlisted: string[]): Pr
   const [{ channel, listed }] = rows;
   throw new ValidationError(
     `channel "${channel}" is not in ${basename(ctx.files.channels!)} but looks like its channel "${listed}" (a typo? if it is a channel of its own, add it to ${basename(ctx.files.channels!)})`,
+    { file: basename(ctx.files.spend!), column: 'channel' },
+  );
+}
+
+/**
+ * Without channels.csv: a spend channel with spend in a twentieth or less of
+ * the weeks of another whose name it matches up to case or two characters
+ * (`serach` in 1 week, `search` in 156) is a typo far more often than a
+ * channel of its own. Refused, naming both; listing both in channels.csv
+ * keeps them apart.
+ * @throws ValidationError naming spend.csv's channel column
+ */
+async function refuseRareLookalikes(ctx: RawContext): Promise<void> {
+  const rows = await ctx.db.all<{ channel: string; weeks: number; twin: string; twinWeeks: number }>(
+    `WITH w AS (SELECT channel, count(DISTINCT date_trunc('week', date))::INTEGER AS weeks FROM stg_spend WHERE spend > 0 GROUP BY 1)
+     SELECT a.channel, a.weeks, b.channel AS twin, b.weeks AS "twinWeeks" FROM w a JOIN w b
+       ON a.channel <> b.channel AND a.weeks * 20 <= b.weeks
+      AND (lower(a.channel) = lower(b.channel) OR (length(b.channel) >= 4 AND levenshtein(lower(a.channel), lower(b.channel)) <= 2))
+     ORDER BY levenshtein(lower(a.channel), lower(b.channel)), 1, 3 LIMIT 1`,
+  );
+  if (!rows.length) return;
+  const [r] = rows;
+  throw new ValidationError(
+    `channel "${r.channel}" has spend in ${r.weeks} week(s) and looks like the channel "${r.twin}" (${r.twinWeeks} weeks): a typo? (if it is a channel of its own, list both in channels.csv)`,
     { file: basename(ctx.files.spend!), column: 'channel' },
   );
 }

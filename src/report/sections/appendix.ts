@@ -26,19 +26,20 @@ function modelDetail(d: ReportData): string {
 const AGREE = 0.005;
 
 /**
- * The plan's mean media revenue under the bootstrap draws against the point
- * model's figure, worded by its sign: below it is the optimiser's curse;
- * above it the draws are more optimistic and the point figure is the
- * conservative one.
- * @param drop (point - mean of draws) / point
+ * The gain over the current plan the point model promises, against the same
+ * gain under the bootstrap draws (the optimiser's curse: a plan chosen on one
+ * model gains less under the others), worded by the gap's sign.
+ * @param pointUplift media revenue per week of the recommended plan minus the current plan's, on the point model
+ * @param drawsUplift the same, averaged over the draws
  */
-export function drawsVersusPoint(drop: number): string {
-  const by = pct(Math.abs(drop));
-  if (Math.abs(drop) < AGREE)
-    return `Under the model's bootstrap draws the recommended plan's media revenue is on average within ${pct(AGREE)} of the point model's figure: no sign of the ${t('curse', "optimiser's curse")}.`;
-  if (drop > 0)
-    return `${t('curse')}: under the model's bootstrap draws the recommended plan's media revenue is on average ${by} below what the point model promises, so expect somewhat less than the point figures.`;
-  return `Under the model's bootstrap draws the recommended plan's media revenue is on average ${by} above the point model's figure: the draws are more optimistic than the point model, so the point figures are the conservative ones (no sign of the ${t('curse', "optimiser's curse")}).`;
+export function upliftUnderDraws(pointUplift: number, drawsUplift: number, money: (v: number) => string): string {
+  if (!(Math.abs(pointUplift) > 0)) return '';
+  const shrink = (pointUplift - drawsUplift) / Math.abs(pointUplift);
+  const by = pct(Math.abs(shrink));
+  const gain = `the gain over the current plan (${money(pointUplift)} per week on the point model, ${money(drawsUplift)} under the draws)`;
+  if (Math.abs(shrink) < AGREE) return `Under the model's bootstrap draws ${gain} holds within ${pct(AGREE)}: no sign of the ${t('curse', "optimiser's curse")}.`;
+  if (shrink > 0) return `${t('curse')}: under the model's bootstrap draws ${gain} is ${by} smaller, so expect less than the point figures promise.`;
+  return `Under the model's bootstrap draws ${gain} is ${by} larger: the point figures are the conservative ones (no sign of the ${t('curse', "optimiser's curse")}).`;
 }
 
 function optimiserDetail(d: ReportData): string {
@@ -51,7 +52,10 @@ function optimiserDetail(d: ReportData): string {
       )
     : '<p>No limit binds.</p>';
   const r = p.robustness;
-  const curse = r && r.outOfSampleDrop !== null ? `<p>${drawsVersusPoint(r.outOfSampleDrop)} The recommended plan beats the current plan in ${pct(r.probabilityBetter, 0)} of the draws.</p>` : '';
+  const curse =
+    r && r.pointUplift !== null && r.upliftUnderDraws !== null
+      ? `<p>${upliftUnderDraws(r.pointUplift, r.upliftUnderDraws, compact)} The recommended plan beats the current plan in ${pct(r.probabilityBetter, 0)} of the draws.</p>`
+      : '';
   const scenarios = d.scenarios
     ? `<p>Budget scenarios, each reproducible with <code>mmm optimise</code> on its problem (budgets per week): ${d.scenarios.scenarios
         .filter((s) => s.plan)
