@@ -48,7 +48,15 @@ export async function renderRunReport(opts: { store: string; root?: string; run?
   const out = resolve(opts.out ?? join(root, 'reports', `report-${record.runId}.html`));
   const lock = await lockStore(store, opts.log);
   try {
-    const outcome = await runStageAfter(reportStage(root), await outcomesOf(record, store), store, record.runId, opts.log);
+    // The run's alerts on the data and the model, as its report showed them.
+    const alerts = record.alerts.filter((a) => a.kind !== 'refit').map((a) => a.message);
+    const outcome = await runStageAfter(
+      reportStage(root, async () => alerts),
+      await outcomesOf(record, store),
+      store,
+      record.runId,
+      opts.log,
+    );
     if (!('dir' in outcome)) throw new UsageError(`run ${record.runId}: the report could not be rendered (${outcome.action === 'failed' ? outcome.error : outcome.reason})`);
     const html = await readFile(join(outcome.dir, 'report.html'));
     await writeFileAtomic(out, html, { keepPrevious: true });

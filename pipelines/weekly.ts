@@ -151,7 +151,7 @@ async function prepareInput(cfg: Config, asOf: string, log: Log): Promise<RunInp
 }
 
 /** The stages this input allows, each declared with what it reads. */
-function weeklyStages(cfg: Config, input: RunInput, currentFit: string | null): Stage[] {
+function weeklyStages(cfg: Config, input: RunInput, currentFit: string | null, asOf: string): Stage[] {
   return [
     input.ingest,
     driftStage(cfg, input.calibrationFile, currentFit),
@@ -159,7 +159,7 @@ function weeklyStages(cfg: Config, input: RunInput, currentFit: string | null): 
     ...(input.clv ? [input.clv] : []),
     optimiseStage(cfg),
     simulateStage(cfg),
-    reportStage(cfg.root),
+    reportStage(cfg.root, async (inputs) => (await stateAlerts(inputs.up, cfg.store, asOf, cfg)).map((a) => a.message)),
   ];
 }
 
@@ -184,30 +184,41 @@ async function readCurrent(store: string): Promise<{ file: CurrentFile; fit: str
   return { file, fit: fit && existsSync(join(fit, 'manifest.json')) ? fit : null };
 }
 
-/** The most recent run that was not refused, if any (for the CLV-drop alert). */
-async function previousRecord(store: string): Promise<RunRecord | null> {
-  return (await listRuns(store)).runs.filter((r) => r.status !== 'failed').at(-1) ?? null;
+/**
+ * The alerts on the state of this run's data and model (stale data, a ROAS
+ * below its floor, an acquisition channel's CLV down against the last run
+ * with other CLV figures), from the stages' outputs. They depend on the data
+ * and the history, not on whether a stage was built, so an unchanged re-run
+ * raises (and its report shows) the same ones. The generated sample's weeks
+ * are fixed by its seed, so it is never stale.
+ */
+async function stateAlerts(up: Readonly<Record<string, StageOutput>>, store: string, asOf: string, cfg: Config): Promise<Alert[]> {
+  const roas = up.mmm ? (await readJson(modelFileSchema, join(up.mmm.dir, 'model.json'))).channels : null;
+  const byChannel = async (dir: string) => (await readJson(clvFileSchema, join(dir, 'clv.json'))).byChannel;
+  let clv: Parameters<typeof alertsFor>[0]['clv'] = null;
+  if (up.clv) {
+    const now = relative(store, up.clv.dir);
+    const before = (await listRuns(store)).runs
+      .filter((r) => r.status !== 'failed')
+      .flatMap((r) => r.stages.filter((st) => st.stage === 'clv' && st.dir && st.dir !== now))
+      .at(-1);
+    const beforeDir = before?.dir ? join(store, before.dir) : null;
+    clv = { now: await byChannel(up.clv.dir), before: beforeDir && existsSync(join(beforeDir, 'clv.json')) ? await byChannel(beforeDir) : null };
+  }
+  const lastWeek = (up.ingest?.manifest.metrics as { lastWeek?: string } | undefined)?.lastWeek;
+  return alertsFor({ decision: null, roas, clv, freshness: lastWeek ? { lastWeek, asOf } : null }, { ...cfg.alerts, onRefit: false, ...(cfg.rawIsSample ? { staleAfterWeeks: null } : {}) });
 }
 
 const out = (o: StageOutcome) => ('dir' in o ? o : null);
 
-async function alertInputs(outcomes: Map<string, StageOutcome>, store: string, asOf: string): Promise<Parameters<typeof alertsFor>[0]> {
-  const drift = out(outcomes.get('drift')!);
-  const mmm = outcomes.get('mmm') && out(outcomes.get('mmm')!);
-  const clv = outcomes.get('clv') && out(outcomes.get('clv')!);
-  const decision = drift?.action === 'built' ? await readDecision(join(drift.dir, 'decision.json')) : null;
-  const roas = mmm ? (await readJson(modelFileSchema, join(mmm.dir, 'model.json'))).channels : null;
-  const byChannel = async (dir: string) => (await readJson(clvFileSchema, join(dir, 'clv.json'))).byChannel;
-  const prevClv = (await previousRecord(store))?.stages.find((s) => s.stage === 'clv' && s.dir);
-  const prevDir = prevClv?.dir ? join(store, prevClv.dir) : null;
-  const ingest = out(outcomes.get('ingest')!);
-  const lastWeek = (ingest?.manifest.metrics as { lastWeek?: string } | undefined)?.lastWeek;
-  return {
-    freshness: lastWeek ? { lastWeek, asOf } : null,
-    decision: decision && { ...decision, hadModel: decision.currentModel !== null },
-    roas,
-    clv: clv ? { now: await byChannel(clv.dir), before: prevDir && existsSync(join(prevDir, 'clv.json')) ? await byChannel(prevDir) : null } : null,
-  };
+/** A refit alert when the run changed the model in use (not on the first fit). */
+function refitAlerts(decisions: RunRecord['decisions'], modelBefore: string | null, cfg: Config['alerts']): Alert[] {
+  const mmm = decisions.find((d) => d.model === 'mmm');
+  if (mmm?.action !== 'refit' || modelBefore === null) return [];
+  return alertsFor(
+    { decision: { decision: 'refit', reasons: [mmm.reason], hadModel: true }, roas: null, clv: null, freshness: null },
+    { ...cfg, roasFloor: null, clvDrop: null, staleAfterWeeks: null },
+  );
 }
 
 /**
@@ -222,7 +233,12 @@ function decisionsOf(outcomes: Map<string, StageOutcome>, decision: { decision: 
   if (decision && mmm && 'dir' in mmm) {
     const reused = modelBefore !== null && mmm.dir === modelBefore;
     const fresh = drift?.action === 'built';
-    d.push({ model: 'mmm', action: reused ? 'reuse' : 'refit', reason: reused && !fresh ? 'data and settings unchanged since the model in use was chosen' : decision.reasons.join('; ') });
+    const reason = fresh
+      ? decision.reasons.join('; ')
+      : reused
+        ? 'data and settings unchanged since the model in use was chosen'
+        : `back to the model an earlier run chose for these data and settings (then: ${decision.reasons.join('; ')})`;
+    d.push({ model: 'mmm', action: reused ? 'reuse' : 'refit', reason });
   }
   const clv = outcomes.get('clv');
   if (clv && 'dir' in clv)
@@ -250,7 +266,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
     const current = await readCurrent(cfg.store);
     let outcomes: StageOutcome[];
     try {
-      outcomes = await runStages(weeklyStages(cfg, input, current.fit), cfg.store, runId, log, {
+      outcomes = await runStages(weeklyStages(cfg, input, current.fit, asOf), cfg.store, runId, log, {
         ingest: async (o) => {
           checkIngestAsOf(o, asOf);
           await checkConstraintChannels(cfg, configFile, o);
@@ -295,7 +311,9 @@ async function finishRun(
   const outcomes = new Map(list.map((o) => [o.stage, o]));
   const drift = out(outcomes.get('drift')!);
   const driftDecision = drift ? await readDecision(join(drift.dir, 'decision.json')) : null;
-  const alerts: Alert[] = alertsFor(await alertInputs(outcomes, cfg.store, base.asOf), cfg.alerts);
+  const decisions = decisionsOf(outcomes, driftDecision, current.fit);
+  const up = Object.fromEntries(list.flatMap((o) => ('dir' in o ? [[o.stage, o] as const] : [])));
+  const alerts: Alert[] = [...refitAlerts(decisions, current.fit, cfg.alerts), ...(await stateAlerts(up, cfg.store, base.asOf, cfg))];
   for (const a of alerts) log.warn(`alert: ${a.message}`, { alert: a.kind });
   const report = out(outcomes.get('report')!);
   const ingest = out(outcomes.get('ingest')!)!;
@@ -312,7 +330,7 @@ async function finishRun(
           ? { stage: o.stage, action: o.action, error: o.error }
           : { stage: o.stage, action: o.action, error: o.reason },
     ),
-    decisions: decisionsOf(outcomes, driftDecision, current.fit),
+    decisions,
     warnings: list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : [])),
     alerts,
     report: reportPath ? relative(cfg.root, reportPath) : null,

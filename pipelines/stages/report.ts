@@ -30,6 +30,8 @@ export interface ReportParams {
   lineage: { stage: string; dataVersion: string; dir: string }[];
   /** Why a section's stage has no output (the runner's words). */
   missing: Record<string, string>;
+  /** The run's alerts on the data and the model, shown in the summary. */
+  alerts: string[];
 }
 
 /** What the page says when a stage has no output. */
@@ -69,8 +71,11 @@ async function optimiseFiles(inputs: StageInputs): Promise<OptimiseForReport> {
   };
 }
 
-/** @param root the project root, against which the lineage's folders are shown */
-export function reportStage(root: string): Stage<ReportParams> {
+/**
+ * @param root the project root, against which the lineage's folders are shown
+ * @param alertsOf the alerts on the state of the data and the model the report shows (a parameter: they change the page)
+ */
+export function reportStage(root: string, alertsOf: (inputs: StageInputs) => Promise<string[]> = async () => []): Stage<ReportParams> {
   return {
     name: 'report',
     version: STAGE_VERSIONS.report,
@@ -86,15 +91,17 @@ export function reportStage(root: string): Stage<ReportParams> {
       simulate: ['bands.json'],
     },
     outputs: ['report.html'],
-    params: (inputs) => ({
+    params: async (inputs) => ({
       lineage: Object.values(inputs.up).map((o) => ({ stage: o.stage, dataVersion: o.dataVersion, dir: relative(root, o.dir) })),
       missing: { ...inputs.missing },
+      alerts: await alertsOf(inputs),
     }),
     run: async (ctx) => {
       const { missing } = ctx.params;
       const drift = await readDecision(ctx.file('drift', 'decision.json'));
       const data = assembleReportData({
         runId: sha256(stableJson(ctx.params.lineage)).slice(0, 16),
+        alerts: ctx.params.alerts,
         lineage: ctx.params.lineage,
         ingest: { status: 'ok', data: ctx.up.ingest.manifest.metrics as unknown as IngestSummary, warnings: ctx.up.ingest.manifest.warnings },
         drift: { status: 'ok', data: { decision: drift.decision, reasons: drift.reasons }, warnings: ctx.up.drift.manifest.warnings },

@@ -288,6 +288,7 @@ export function assembleReportData(a: ReportArtifacts): ReportData {
     expectedBaseline: null,
     sections: sectionStates(a),
     warnings: collectWarnings(a),
+    alerts: a.alerts ?? [],
     drift: a.drift?.status === 'ok' ? a.drift.data : null,
     lineage: a.lineage,
   };

@@ -98,6 +98,8 @@ export interface OptimiseForReport {
 /** Everything the report is made from; each stage either delivered its files or says why not. */
 export interface ReportArtifacts {
   title?: string;
+  /** Alerts the run raised on the data and the model (default none). */
+  alerts?: string[];
   /**
    * The build id: a hash of the lineage (the artifact set), so an unchanged
    * re-run renders the same bytes. Not a run id of `mmm runs`; the page calls
@@ -233,6 +235,8 @@ export interface ReportData {
   expectedBaseline: number | null;
   sections: Record<SectionId, SectionState>;
   warnings: { stage: string; message: string }[];
+  /** The run's alerts on the state of the data and the model (stale data, ROAS below a floor, CLV falling), one line each. */
+  alerts: string[];
   drift: { decision: 'refit' | 'reuse'; reasons: string[] } | null;
   model?: ReportModel;
   scenarios?: BudgetScenarios;

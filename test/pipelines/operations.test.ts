@@ -211,12 +211,18 @@ describe('what an operator sees', () => {
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
     const port = (server.address() as { port: number }).port;
     try {
-      // The seeded sample ends in 2023: with an as-of date in 2026 the data are stale, besides every ROAS being under 1000.
-      const dir = project('alerts', { ...TINY, alerts: { roasFloor: 1000, staleAfterWeeks: 2, webhook: `http://127.0.0.1:${port}/hook` } });
+      // A copy of a generated sample as the team's own data (the generated sample itself is never stale): it ends in 2023,
+      // so with an as-of date in 2026 the data are stale, besides every ROAS being under 1000.
+      const dir = project('alerts', { ...TINY, raw: 'raw', alerts: { roasFloor: 1000, staleAfterWeeks: 2, webhook: `http://127.0.0.1:${port}/hook` } });
+      expect(runCli(['generate', '--out', join(dir, 'raw'), '--seed', '9', '--weeks', '40', '--scale', '0.05']).code).toBe(0);
       const first = await startCli(['weekly', '--as-of', '2026-01-05'], dir).done;
       expect(first.code, first.stderr).toBe(0);
+      const report = readFileSync(join(dir, 'reports', 'latest.html'), 'utf8');
+      expect(report).toMatch(/<div class="warn" role="alert"><b>Alerts<\/b><ul><li>the data end with the week of 2023-/);
       const second = await startCli(['weekly', '--as-of', '2026-01-05', '--fail-on-alert'], dir).done;
       expect(second.code).toBe(4);
+      // The unchanged re-run raises the same alerts and leaves the report as it was.
+      expect(readFileSync(join(dir, 'reports', 'latest.html'), 'utf8')).toBe(report);
       expect(received).toHaveLength(2);
       const hook = received[1] as { method: string; url: string; type: string; body: { runId: string; status: string; alerts: { kind: string; message: string }[]; report: string } };
       expect(hook).toMatchObject({ method: 'POST', url: '/hook', type: 'application/json', body: { status: 'ok' } });
@@ -239,6 +245,20 @@ describe('what an operator sees', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('a run that goes back to a model an earlier run built says so, and raises the refit alert', () => {
+    const dir = project('back');
+    expect(runCli(['weekly'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...TINY, seed: 4 }));
+    expect(runCli(['weekly'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify(TINY));
+    const back = runCli(['weekly'], dir);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).not.toMatch(/ built /);
+    const record = JSON.parse(readFileSync(join(dir, back.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
+    expect(record.decisions[0]).toEqual({ model: 'mmm', action: 'refit', reason: 'back to the model an earlier run chose for these data and settings (then: no fitted model yet)' });
+    expect(record.alerts.map((a: { kind: string }) => a.kind)).toEqual(['refit']);
   });
 
   it('mmm gc --keep 1 retires old artifacts and .prev copies, never what the current model, report and last run use', () => {

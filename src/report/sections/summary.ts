@@ -80,5 +80,6 @@ export function summarySection(d: ReportData): string {
   const [first, ...rest] = headlineSentences(d);
   const head = `<p class="headline" id="headline">${esc(first)}${rest.map((s) => ` <span class="then">${esc(s)}</span>`).join('')}</p>`;
   const currency = d.data.currency ? `Money is in ${esc(d.data.currency)} and` : 'Money is';
-  return `${head}${kpis(d)}${missingSections(d)}${warnings}${drift}<p class="muted">${currency} per week unless a figure says otherwise. Terms with a dotted underline are explained in the <a href="#glossary">glossary</a>.</p>`;
+  const alerts = d.alerts.length ? `<div class="warn" role="alert"><b>${d.alerts.length === 1 ? 'Alert' : 'Alerts'}</b><ul>${d.alerts.map((a) => `<li>${esc(a)}</li>`).join('')}</ul></div>` : '';
+  return `${head}${kpis(d)}${alerts}${missingSections(d)}${warnings}${drift}<p class="muted">${currency} per week unless a figure says otherwise. Terms with a dotted underline are explained in the <a href="#glossary">glossary</a>.</p>`;
 }
