@@ -32,7 +32,7 @@ function totals(d: ReportData, p: Money): { revenue: number; profit: number; tot
 function changes(d: ReportData, from: Money, to: Money): string {
   const a = totals(d, from);
   const b = totals(d, to);
-  const what = a.total ? 'revenue' : 'media revenue';
+  const what = a.total ? 'total revenue' : 'media revenue';
   const profit = a.profit > 0 ? signedPct(b.profit / a.profit - 1) : `${signedCompact(b.profit - a.profit)} per week`;
   return `${what} ${signedPct(b.revenue / a.revenue - 1)}, profit ${profit}`;
 }

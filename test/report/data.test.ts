@@ -140,8 +140,8 @@ describe('the headline: one story in two sentences', () => {
     // tv 25 and radio 10 at their minimum, half of 50 and 20.
     const profit: Fig = { spend: 80, revenue: 300, allocation: { tv: 25, radio: 10, search: 45 }, atBound: { tv: 'min', radio: 'min', search: null } };
     expect(headline(story({ current, plan: { spend: 100, revenue: 320 }, profit }))).toBe(
-      'Re-split the current budget of 100 per week as the recommended plan does: revenue +1.5%, profit +1.8%. ' +
-        'The budget itself is too high: cutting it by 20% to 80 per week, where tv and radio reach their minimum (0.5× their current spend), gives revenue -1.5%, profit +1.8% against that plan, as the last 20 per week returns 1.00 per unit, below break-even 2.00.',
+      'Re-split the current budget of 100 per week as the recommended plan does: total revenue +1.5%, profit +1.8%. ' +
+        'The budget itself is too high: cutting it by 20% to 80 per week, where tv and radio reach their minimum (0.5× their current spend), gives total revenue -1.5%, profit +1.8% against that plan, as the last 20 per week returns 1.00 per unit, below break-even 2.00.',
     );
   });
 
@@ -149,8 +149,8 @@ describe('the headline: one story in two sentences', () => {
     // profit plan 150: 1440 / 570 against the plan's 1320 / 560: revenue +9.1%, profit +1.8%; the next 50 return (440 - 320) / 50 = 2.40
     const profit: Fig = { spend: 150, revenue: 440, allocation: { tv: 100, radio: 20, search: 30 }, atBound: { tv: 'max', radio: null, search: null } };
     expect(headline(story({ current, plan: { spend: 100, revenue: 320 }, profit }))).toBe(
-      'Re-split the current budget of 100 per week as the recommended plan does: revenue +1.5%, profit +1.8%. ' +
-        'The budget itself is too low: raising it by 50% to 150 per week, where tv reaches its maximum (2× its current spend), gives revenue +9.1%, profit +1.8% against that plan, as the next 50 per week would return 2.40 per unit, above break-even 2.00.',
+      'Re-split the current budget of 100 per week as the recommended plan does: total revenue +1.5%, profit +1.8%. ' +
+        'The budget itself is too low: raising it by 50% to 150 per week, where tv reaches its maximum (2× its current spend), gives total revenue +9.1%, profit +1.8% against that plan, as the next 50 per week would return 2.40 per unit, above break-even 2.00.',
     );
   });
 
@@ -164,7 +164,7 @@ describe('the headline: one story in two sentences', () => {
   it('a budget set in the configuration is said as such, against the current spend', () => {
     // plan 120 spends 350: 1350 / 555 against 1300 / 550: revenue +3.8%, profit +0.9%; the most profitable 121 is within 2% of 120
     expect(headline(story({ current, plan: { spend: 120, revenue: 350 }, profit: { spend: 121, revenue: 351 } }))).toBe(
-      'Spend the set budget of 120 per week (+20.0% on the current 100) as the recommended plan splits it: revenue +3.8%, profit +0.9%. The budget itself is about right: the most profitable total, 121 per week, is within 2% of it.',
+      'Spend the set budget of 120 per week (+20.0% on the current 100) as the recommended plan splits it: total revenue +3.8%, profit +0.9%. The budget itself is about right: the most profitable total, 121 per week, is within 2% of it.',
     );
   });
 
@@ -181,7 +181,7 @@ describe('the headline: one story in two sentences', () => {
   it('without a recommended plan it speaks of the current budget re-split', () => {
     const d = { ...story({ current, plan: { spend: 100, revenue: 320 }, profit: { spend: 80, revenue: 300 } }), plan: undefined } as ReportData;
     expect(headlineSentences(d)).toEqual([
-      'The budget itself is too high: cutting it by 20% to 80 per week gives revenue -1.5%, profit +1.8% against the current budget re-split, as the last 20 per week returns 1.00 per unit, below break-even 2.00.',
+      'The budget itself is too high: cutting it by 20% to 80 per week gives total revenue -1.5%, profit +1.8% against the current budget re-split, as the last 20 per week returns 1.00 per unit, below break-even 2.00.',
     ]);
   });
 });
