@@ -77,7 +77,8 @@ function customerDetail(d: ReportData): string {
 }
 
 function runDetail(d: ReportData): string {
-  const drift = d.drift ? `<p>Model decision: <b>${d.drift.decision}</b>. ${d.drift.reasons.map(esc).join('; ')}</p>` : '';
+  const reasons = d.drift?.reasons.join('; ') ?? '';
+  const drift = d.drift ? `<p>Model decision: <b>${d.drift.decision}</b>. ${esc(reasons.charAt(0).toUpperCase() + reasons.slice(1))}.</p>` : '';
   const lineage = table(
     ['Stage', t('dataVersion'), 'Folder'],
     d.lineage.map((l) => [esc(l.stage), `<code class="hash">${esc(l.dataVersion)}</code>`, `<code>${esc(l.dir)}</code>`]),

@@ -73,7 +73,7 @@ function missingSections(d: ReportData): string {
 
 /** Renders the section's body. */
 export function summarySection(d: ReportData): string {
-  const drift = d.drift ? `<p class="muted">Model: ${d.drift.decision === 'refit' ? 'refitted this week' : 'the model in use was kept'} (${esc(d.drift.reasons.join('; '))}).</p>` : '';
+  const drift = d.drift ? `<p class="muted">Model: ${d.drift.decision === 'refit' ? 'refitted on these data' : 'the model in use was kept'} (${esc(d.drift.reasons.join('; '))}).</p>` : '';
   const warnings = d.warnings.length
     ? `<details class="warn"><summary>${d.warnings.length} warning${d.warnings.length === 1 ? '' : 's'} to check</summary><ul>${d.warnings.map((w) => `<li>${esc(`${w.stage}: ${w.message}`)}</li>`).join('')}</ul></details>`
     : '';
