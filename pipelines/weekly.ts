@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveConfig, weeklyInputSchema, type Config } from '../src/core/config.ts';
-import { parseWith } from '../src/core/schema.ts';
+import { describeError } from '../src/core/schema.ts';
 import { MmmError, UsageError, ValidationError } from '../src/core/errors.ts';
 import { resolveInside } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
@@ -95,7 +95,18 @@ export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | '
 
 /** The weekly input given as `mmm weekly` flags, checked by the config's own schema (errors name the flag's key). */
 function commandLineInput(input: Record<string, unknown>): NonNullable<Config['input']> {
-  const w = parseWith(weeklyInputSchema, input, 'mmm weekly');
+  const r = weeklyInputSchema.safeParse(input);
+  if (!r.success) {
+    // Name the flag the user typed, not the config key it fills (window.start -> --window-start, dateCol -> --date-col).
+    const [key, ...rest] = describeError(r.error, weeklyInputSchema, input).split(': ');
+    const flag = `--${key
+      .replace(/^window\.(start|end)/, 'window-$1')
+      .replace(/^holidays\.(country|file).*/, (_, k: string) => (k === 'file' ? 'holidays' : 'country'))
+      .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+      .replace(/\[\d+\].*$/, '')}`;
+    throw new UsageError(`mmm weekly: ${flag}: ${rest.join(': ')}`);
+  }
+  const w = r.data;
   const { weekly, transactions, calibration, ...spec } = w;
   const holidays = spec.holidays && 'file' in spec.holidays ? { file: resolve(spec.holidays.file) } : spec.holidays;
   return { spec: { ...spec, holidays, file: resolve(weekly) }, transactions: transactions ? resolve(transactions) : null, calibration: calibration ? resolve(calibration) : null };
