@@ -33,7 +33,8 @@ export function halfLifeFromDecay(decay: ArrayLike<number>): number | null {
  *   half-life is ln(0.5) / ln(theta) weeks (Robyn's and PyMC-Marketing's
  *   geometric adstock);
  * - Weibull CDF/PDF (Robyn): the weights over the window, peak-normalised,
- *   half-life read off them.
+ *   half-life read off them;
+ * - binomial (Meridian): its weights over maxLag + 1 weeks, half-life read off them.
  * Unknown kinds get a description and no numbers.
  */
 export function adstockSummary(ad: AdstockParams | { kind: string }): ReportChannel['adstock'] {
@@ -55,6 +56,17 @@ export function adstockSummary(ad: AdstockParams | { kind: string }): ReportChan
     return {
       description: `Weibull (${w.kind === 'weibull_cdf' ? 'CDF' : 'PDF'}): the effect peaks ${at === 0 ? 'in the week of the spend' : `${at} week${at === 1 ? '' : 's'} after the spend`}`,
       halfLifeWeeks: halfLifeFromDecay(peak > 0 ? Float64Array.from(weights, (v) => v / peak) : weights),
+      decay,
+    };
+  }
+  if (ad.kind === 'binomial') {
+    // Meridian's binomial adstock: w_l = (1 - l / (maxLag + 1))^(1/decay - 1), l = 0..maxLag (peak 1 at lag 0).
+    const { decay: d, maxLag } = ad as Extract<AdstockParams, { kind: 'binomial' }>;
+    const e = 1 / Math.max(d, 1e-9) - 1;
+    const decay = Array.from({ length: DECAY_LAGS + 1 }, (_, l) => (l <= maxLag ? (1 - l / (maxLag + 1)) ** e : 0));
+    return {
+      description: `binomial (Meridian's): the effect fades over at most ${maxLag} week${maxLag === 1 ? '' : 's'} after the spend`,
+      halfLifeWeeks: halfLifeFromDecay(decay),
       decay,
     };
   }

@@ -68,6 +68,15 @@ describe('carry-over', () => {
     expect(halfLifeFromDecay([1, 0.9, 0.8])).toBeNull();
   });
 
+  it('binomial (Meridian): weights (1 - l/(L+1))^(1/decay - 1), half-life read off them', () => {
+    // decay 0.5, maxLag 2: exponent 1, weights 1, 2/3, 1/3 (binomialAdstock's doc example); half (0.5) is crossed
+    // between week 1 (2/3) and week 2 (1/3) at 1 + (2/3 - 1/2) / (1/3) = 1.5.
+    const s = adstockSummary({ kind: 'binomial', decay: 0.5, maxLag: 2 });
+    [1, 2 / 3, 1 / 3, 0].forEach((w, l) => expect(s.decay[l]).toBeCloseTo(w, 12));
+    expect(s.halfLifeWeeks).toBeCloseTo(1.5, 12);
+    expect(s.description).toBe("binomial (Meridian's): the effect fades over at most 2 weeks after the spend");
+  });
+
   it('Weibull PDF: decay relative to its peak, half-life from the weights', () => {
     const w = weibullWeights('pdf', 2, 0.1, 60);
     const s = adstockSummary({ kind: 'weibull_pdf', shape: 2, scale: 0.1, windowLength: 60 });
