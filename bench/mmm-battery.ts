@@ -11,9 +11,10 @@
  * channel, whether the data determine its ROAS within 20% when every other
  * channel's true effect is known and its own shape may be any of the model's
  * families (profileRoasFamilies, src/lab/profile-families.ts), and reports the
- * fit's accuracy on the determined ones.
+ * fit's accuracy on the determined ones. --noise-free fits the noise-free
+ * target instead (what the estimator tends to with unlimited data).
  * usage: node bin/run-ts.mjs bench/mmm-battery.ts [--families pymc,simmmulator,meridian,powerlaw,ours]
- *        [--seeds 1-10] [--opts JSON] [--threads N] [--rows] [--json FILE] [--identify]
+ *        [--seeds 1-10] [--opts JSON] [--threads N] [--rows] [--json FILE] [--identify] [--noise-free]
  */
 import { writeFileSync } from 'node:fs';
 import { fitMmm, fitSignedRidge, baselineColumns } from '../src/mmm/index.ts';
@@ -31,6 +32,7 @@ const threads = Number(arg('threads', '2'));
 const showRows = process.argv.includes('--rows');
 const jsonOut = arg('json', '');
 const identify = process.argv.includes('--identify');
+const noiseFree = process.argv.includes('--noise-free');
 const list = <T>(v: T | T[] | undefined, d: T): T[] => (v === undefined ? [d] : Array.isArray(v) ? v : [v]);
 const modelFamilies = list(extra.adstock, 'geometric' as const).flatMap((adstock) => list(extra.saturation, 'hill' as const).map((saturation) => ({ adstock, saturation })));
 
@@ -82,6 +84,7 @@ const perCase: { family: string; seed: number; total: number; oracleTotal: numbe
 for (const family of families) {
   for (const seed of seeds) {
     const c = family === 'ours' ? oursCase(seed) : generateCase(family as never, seed);
+    if (noiseFree) c.data = { ...c.data, target: Float64Array.from(c.expected) };
     const t0 = performance.now();
     const f = await fitMmm(c.data, { seed, threads, ...extra });
     const ms = performance.now() - t0;
