@@ -19,11 +19,12 @@
 import { writeFileSync } from 'node:fs';
 import { fitMmm, fitSignedRidge, baselineColumns } from '../src/mmm/index.ts';
 import type { CoefficientSign, FitOptions } from '../src/mmm/index.ts';
-import { generateCase, generateWeeklyData, profileRoasFamilies } from '../src/lab/index.ts';
+import { profileRoasFamilies } from '../src/lab/index.ts';
 import type { GeneratedCase } from '../src/lab/index.ts';
 import { quantileSorted } from '../src/core/quantile.ts';
 import { arg } from './args.ts';
 import { parseSeeds } from './recovery-cases.ts';
+import { batteryCase } from './battery-cases.ts';
 
 const families = arg('families', 'pymc,simmmulator,meridian,powerlaw,ours').split(',');
 const seeds = parseSeeds(arg('seeds', '1-10'));
@@ -35,21 +36,6 @@ const identify = process.argv.includes('--identify');
 const noiseFree = process.argv.includes('--noise-free');
 const list = <T>(v: T | T[] | undefined, d: T): T[] => (v === undefined ? [d] : Array.isArray(v) ? v : [v]);
 const modelFamilies = list(extra.adstock, 'geometric' as const).flatMap((adstock) => list(extra.saturation, 'hill' as const).map((saturation) => ({ adstock, saturation })));
-
-/** Our own generator (Hill, geometric, drifting budgets) in the battery's shape. */
-function oursCase(seed: number): GeneratedCase {
-  const s = generateWeeklyData({ seed, channels: [4, 5, 6][(seed - 1) % 3] });
-  const expected = Float64Array.from(s.truth.baseline, (b, t) => b + s.truth.channels.reduce((a, c) => a + c.effect[t], 0));
-  return {
-    family: 'ours' as never,
-    seed,
-    data: s.data,
-    totalContribution: s.truth.totalContribution,
-    noiseSd: s.truth.noiseSd,
-    expected,
-    channels: s.truth.channels.map((c) => ({ name: c.name, spend: c.spend, contribution: c.contribution, roas: c.roas, effect: c.effect, pattern: 'always-on' as const })),
-  };
-}
 
 /** Least squares on the true effect series with our baseline form (trend, Fourier order 2, the controls), effects >= 0. */
 export function oracleRoas(c: GeneratedCase): number[] {
@@ -83,7 +69,7 @@ const rows: Row[] = [];
 const perCase: { family: string; seed: number; total: number; oracleTotal: number; ms: number }[] = [];
 for (const family of families) {
   for (const seed of seeds) {
-    const c = family === 'ours' ? oursCase(seed) : generateCase(family as never, seed);
+    const c = batteryCase(family, seed);
     if (noiseFree) c.data = { ...c.data, target: Float64Array.from(c.expected) };
     const t0 = performance.now();
     const f = await fitMmm(c.data, { seed, threads, ...extra });
