@@ -658,6 +658,8 @@ export function createEvaluator(spec: any): any {
     yTotal: ybar * n,
     roasMean: spec.posterior?.roasMean,
     roasSd: spec.posterior?.roasSd,
+    roasLogMean: spec.posterior?.roasLogMean,
+    roasLogSd: spec.posterior?.roasLogSd,
     shareMean: spec.posterior?.shareMean,
     shareSd: spec.posterior?.shareSd,
     liftSe: spec.posterior?.liftSe,
@@ -967,6 +969,10 @@ export function logPosterior(st: any, sseAll: number): number {
   for (let j = 0; j < st.nPaid; j++) {
     if (st.roasSd[j] > 0) {
       const z = (st.contrib[j] / st.spendTotal[j] - st.roasMean[j]) / st.roasSd[j];
+      lp -= 0.5 * z * z;
+    }
+    if (st.roasLogSd[j] > 0) {
+      const z = (Math.log(Math.max(st.contrib[j] / st.spendTotal[j], 1e-3)) - st.roasLogMean[j]) / st.roasLogSd[j];
       lp -= 0.5 * z * z;
     }
     if (st.shareSd[j] > 0) {

@@ -91,6 +91,7 @@ export const fitOptionsSchema = z.strictObject({
   calibrationWeight: finite.min(0).default(1),
   liftStandardError: z.number().gt(0).default(0.1),
   priors: z.record(z.string(), z.strictObject({ roas: gaussian.optional(), contribution: gaussian.optional() })).default({}),
+  roasPrior: z.union([z.literal('none'), z.strictObject({ logMean: finite, logSd: z.number().gt(0) })]).default('none'),
   estimator: z.enum(['posterior', 'search']).default('posterior'),
   posteriorChains: int(4).default(16),
   posteriorGenerations: int(10).default(800),

@@ -53,6 +53,8 @@ function posteriorTerms(pr: SearchProblem, nu: number): PosteriorTerms {
     nu,
     roasMean: new Float64Array(nc),
     roasSd: new Float64Array(nc),
+    roasLogMean: new Float64Array(nc),
+    roasLogSd: new Float64Array(nc),
     shareMean: new Float64Array(nc),
     shareSd: new Float64Array(nc),
     liftSe: new Float64Array(pr.cal.channel.length),
@@ -60,6 +62,7 @@ function posteriorTerms(pr: SearchProblem, nu: number): PosteriorTerms {
   pr.data.channels.forEach((ch, j) => {
     const p = o.priors[ch.name];
     if (p?.roas) [t.roasMean[j], t.roasSd[j]] = [p.roas.mean, p.roas.sd];
+    else if (o.roasPrior !== 'none') [t.roasLogMean[j], t.roasLogSd[j]] = [o.roasPrior.logMean, o.roasPrior.logSd];
     if (p?.contribution) [t.shareMean[j], t.shareSd[j]] = [p.contribution.mean, p.contribution.sd];
   });
   o.calibration.forEach((st, k) => {

@@ -76,6 +76,9 @@ export interface PosteriorTerms {
   nu: number;
   roasMean: Float64Array;
   roasSd: Float64Array;
+  /** The default prior on ln ROAS (mean, sd; sd 0 = none) per paid channel without a ROAS prior of the user's. */
+  roasLogMean: Float64Array;
+  roasLogSd: Float64Array;
   shareMean: Float64Array;
   shareSd: Float64Array;
   liftSe: Float64Array;

@@ -3,6 +3,7 @@ import { Rng } from '../../src/core/rng.ts';
 import { buildSearchProblem, effectiveWeeks, fitMmm, fitSignedRidge, geometricAdstock, hillSaturation, resolveFitOptions, samplePosterior } from '../../src/mmm/index.ts';
 import type { CoefficientSign } from '../../src/mmm/index.ts';
 import { generateWeeklyData, withContextAndOrganic } from '../../src/lab/index.ts';
+import { logPosterior } from '../../src/mmm/kernel.ts';
 
 describe('samplePosterior (DE-MCz)', () => {
   // One channel (TV) of synthetic data; only its adstock theta is sampled, alpha, gamma and lambda
@@ -22,7 +23,13 @@ describe('samplePosterior (DE-MCz)', () => {
     const upper = Float64Array.from(pr.spec.upper);
     lower[pr.dims - 1] = upper[pr.dims - 1] = Math.log10(lambda);
     const zeros = new Float64Array(1);
-    const spec = { ...pr.spec, cuts: new Int32Array(0), lower, upper, posterior: { nu: n, roasMean: zeros, roasSd: zeros, shareMean: zeros, shareSd: zeros, liftSe: new Float64Array(0) } };
+    const spec = {
+      ...pr.spec,
+      cuts: new Int32Array(0),
+      lower,
+      upper,
+      posterior: { nu: n, roasMean: zeros, roasSd: zeros, roasLogMean: zeros, roasLogSd: zeros, shareMean: zeros, shareSd: zeros, liftSe: new Float64Array(0) },
+    };
     const rng = new Rng(3, 1);
     const start = new Float64Array(40 * pr.dims);
     for (let i = 0; i < 40; i++) start.set([rng.uniform(), unit(alpha, 1), unit(gamma, 2), 0], i * pr.dims);
@@ -122,5 +129,41 @@ describe('priors on a channel the data leave undetermined', () => {
     await expect(fitMmm(s.data, { ...budget, priors: { search: { roas: { mean: 2, sd: 1 } } } })).rejects.toThrow(
       'fit option priors.search: not a paid channel (tv_spend, search_spend, social_spend, print_spend)',
     );
+  });
+
+  it('roasPrior applies to every paid channel without a ROAS prior of its own; a user prior replaces it', async () => {
+    const tight = { logMean: Math.log(t.roas), logSd: 0.05 };
+    const f = await fitMmm(s.data, { ...budget, roasPrior: tight });
+    expect(Math.abs(f.model.channels[j].roas / t.roas - 1)).toBeLessThan(0.1);
+    // The channel's own prior at twice its ROAS wins over the shared one.
+    const g = await fitMmm(s.data, { ...budget, roasPrior: tight, priors: { search_spend: { roas: { mean: 2 * t.roas, sd: 0.05 * t.roas } } } });
+    expect(g.model.channels[j].roas).toBeGreaterThan(1.5 * t.roas);
+    await expect(fitMmm(s.data, { ...budget, roasPrior: { logMean: 0.2, logSd: 0 } })).rejects.toThrow(/fit option roasPrior/);
+  });
+});
+
+describe('logPosterior', () => {
+  it('adds -(nu / 2) ln SSE, the Gaussian ROAS and ln ROAS terms, and counts a ROAS of 0 as 0.001', () => {
+    const st = {
+      nu: 50,
+      nPaid: 2,
+      contrib: Float64Array.from([300, 0]),
+      spendTotal: Float64Array.from([100, 80]),
+      yTotal: 10000,
+      roasMean: Float64Array.from([0, 0]),
+      roasSd: Float64Array.from([0, 0]),
+      roasLogMean: Float64Array.from([0.2, 0.2]),
+      roasLogSd: Float64Array.from([0.9, 0.9]),
+      shareMean: new Float64Array(2),
+      shareSd: new Float64Array(2),
+      calChannel: new Int32Array(0),
+    };
+    const z1 = (Math.log(3) - 0.2) / 0.9;
+    const z2 = (Math.log(0.001) - 0.2) / 0.9;
+    expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 - 0.5 * z2 * z2, 10);
+    st.roasLogSd[1] = 0;
+    st.roasSd[1] = 0.5;
+    st.roasMean[1] = 1;
+    expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 - 0.5 * 4, 10);
   });
 });
