@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateWeeklyData, oracleForecast } from '../src/lab/index.ts';
-import { fitMmm } from '../src/mmm/index.ts';
+import { fitMmm, predictBaseline } from '../src/mmm/index.ts';
 import type { FitOptions, WeeklyData } from '../src/mmm/types.ts';
 import { sliceWeekly } from '../src/mmm/design.ts';
 import { meanPath, modelForDraw, simulatePlans } from '../src/simulate/index.ts';
@@ -65,10 +65,11 @@ const summary = (zs: number[]) => {
   return `${quantileSorted(abs, 0.5).toFixed(2)} / ${abs[abs.length - 1].toFixed(2)} / ${abs.filter((v) => v <= 2).length}/${abs.length}`;
 };
 
-console.log('| variant | data | P50: median / max abs z / origins <= 2 | draws median | point model | oracle |');
-console.log('|---|---|---|---|---|---|');
+console.log('| variant | data | weeks in P5-P95 | P50: median / max abs z / origins <= 2 | draws median | point model | oracle |');
+console.log('|---|---|---|---|---|---|---|');
 for (const v of variants) {
   const z: Record<string, Record<'p50' | 'draws' | 'point' | 'oracle', number[]>> = {};
+  const cover: Record<string, [number, number]> = {};
   for (const c of cases) {
     const group = c.name.split(' ')[0];
     const g = (z[group] ??= { p50: [], draws: [], point: [], oracle: [] });
@@ -83,6 +84,11 @@ for (const v of variants) {
       };
       const sim = await simulatePlans(fit.model, fit.draws, [plan], { draws: 10_000, seed: 1, threads: 1 });
       const truth = sum(c.expected.subarray(origin, end));
+      const cv = (cover[group] ??= [0, 0]);
+      sim.plans[0].weekly.forEach((w, t) => {
+        cv[0] += future.target[t] >= w.p5 && future.target[t] <= w.p95 ? 1 : 0;
+        cv[1]++;
+      });
       const scale = c.noiseSd * Math.sqrt(horizon);
       const drawTotals = fit.draws.map((d) => sum(meanPath(modelForDraw(fit.model, d), plan))).sort((a, b) => a - b);
       const oracle = sum(oracleForecast(c.data, c.trueMedia, origin, { period: c.period }).subarray(origin, end));
@@ -93,8 +99,14 @@ for (const v of variants) {
         oracle: (oracle - truth) / scale,
       };
       for (const k of ['p50', 'draws', 'point', 'oracle'] as const) g[k].push(row[k]);
+      if (showRows) {
+        const base = (m: typeof fit.model) => sum(predictBaseline(m, plan.dates, plan.controls).total);
+        const drawBase = fit.draws.map((d) => base(modelForDraw(fit.model, d))).sort((a, b) => a - b);
+        const medBase = quantileSorted(drawBase, 0.5);
+        console.error(`  baseline: point ${((base(fit.model) - truth) / scale).toFixed(2)} draws median ${((medBase - truth) / scale).toFixed(2)} (z units vs the whole truth total)`);
+      }
       if (showRows) console.error(`${JSON.stringify(v)} ${c.name} origin ${origin} h ${horizon}: ${Object.entries(row).map(([k, x]) => `${k} ${x.toFixed(2)}`).join(', ')}`);
     }
   }
-  for (const [group, g] of Object.entries(z)) console.log(`| ${JSON.stringify(v)} | ${group} | ${summary(g.p50)} | ${summary(g.draws)} | ${summary(g.point)} | ${summary(g.oracle)} |`);
+  for (const [group, g] of Object.entries(z)) console.log(`| ${JSON.stringify(v)} | ${group} | ${cover[group][0]}/${cover[group][1]} = ${((100 * cover[group][0]) / cover[group][1]).toFixed(1)}% | ${summary(g.p50)} | ${summary(g.draws)} | ${summary(g.point)} | ${summary(g.oracle)} |`);
 }
