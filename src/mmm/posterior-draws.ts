@@ -12,6 +12,7 @@ import { coefficientSigns } from './refit.ts';
 import type { Design } from './refit.ts';
 import { samplePosterior } from './posterior.ts';
 import type { PosteriorSample } from './posterior.ts';
+import { decodeUnit } from './problem.ts';
 import type { SearchProblem } from './problem.ts';
 import { channelContributions } from './decompose.ts';
 import { allWeeks, mediaDesign, ridgeOnRows } from './refit.ts';
@@ -151,7 +152,7 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
     return { index: i, hp, design: mediaDesign(pr, hp) };
   });
   const all = allWeeks(n);
-  const point = pointHyperparameters(pr, spec, sample, states, chosenHp, lambda);
+  const point = pointHyperparameters(pr, spec, sample, states, search, chosenHp, lambda);
   const anchor = o.anchorWeeks > 0 ? { weeks: Math.min(n, o.anchorWeeks), level: recentMean(ridgeOnRows(pr, mediaDesign(pr, point), all, n, lambda).fitted, Math.min(n, o.anchorWeeks)) } : undefined;
   const draws =
     o.bootstrap === 0
@@ -201,9 +202,18 @@ function unitToHp(spec: SearchSpec, units: Float64Array, at: number): Float64Arr
  * contributions are closest to the states' medians, 'map' the kept state with the highest log
  * posterior, 'search' the search's selected candidate.
  */
-function pointHyperparameters(pr: SearchProblem, spec: SearchSpec, sample: PosteriorSample, states: { hp: Float64Array; design: Design }[], chosenHp: Float64Array, lambda: number): Float64Array {
+function pointHyperparameters(
+  pr: SearchProblem,
+  spec: SearchSpec,
+  sample: PosteriorSample,
+  states: { hp: Float64Array; design: Design }[],
+  search: SearchResult,
+  chosenHp: Float64Array,
+  lambda: number,
+): Float64Array {
   const rule = pr.o.posteriorPoint;
   if (rule === 'search') return Float64Array.from(chosenHp);
+  if (rule === 'search-family') return bestSearchInFamilies(pr, search, modalFamilies(pr, states.map((st) => st.hp))) ?? Float64Array.from(chosenHp);
   if (rule === 'map') {
     let best = Math.floor(sample.generations / 2) * sample.chains;
     for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;
@@ -211,6 +221,31 @@ function pointHyperparameters(pr: SearchProblem, spec: SearchSpec, sample: Poste
   }
   const all = allWeeks(pr.n);
   return states[medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, pr.n, lambda)).subarray(0, pr.nc)))].hp;
+}
+
+/** Each media column's family index in a hyperparameter vector (0 with one family). */
+function familiesOf(pr: SearchProblem, hp: Float64Array): number[] {
+  return pr.media.map((m) => (m.families.length < 2 ? 0 : Math.min(m.families.length - 1, Math.floor(hp[m.offset] * m.families.length))));
+}
+
+/** Each media column's most frequent family among the states (the first on ties). */
+function modalFamilies(pr: SearchProblem, hps: Float64Array[]): number[] {
+  const counts = pr.media.map((m) => new Array<number>(m.families.length).fill(0));
+  for (const hp of hps) familiesOf(pr, hp).forEach((f, j) => counts[j][f]++);
+  return counts.map((c) => c.indexOf(Math.max(...c)));
+}
+
+/** The search's candidate with the lowest objective among those whose families are `families` (null when none is). */
+function bestSearchInFamilies(pr: SearchProblem, search: SearchResult, families: number[]): Float64Array | null {
+  let best: Float64Array | null = null;
+  let bestScore = Infinity;
+  for (let i = 0; i < search.trials * search.iterations; i++) {
+    const score = search.scores[i * 3];
+    if (!(score < bestScore)) continue;
+    const hp = decodeUnit(pr, search.units, i);
+    if (familiesOf(pr, hp).every((f, j) => f === families[j])) [best, bestScore] = [hp, score];
+  }
+  return best;
 }
 
 /** Share of the draws in each family, per media column with several families (absent when none has). */

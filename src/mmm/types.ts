@@ -263,9 +263,11 @@ export interface FitOptions {
   /**
    * The posterior estimator's point model (default 'medoid': the draw whose channel contributions are
    * closest to the draws' medians; 'map': the kept state with the highest log posterior; 'search':
-   * the search's selected candidate, as with estimator 'search'). The draws are the same for each.
+   * the search's selected candidate, as with estimator 'search'; 'search-family': the search's
+   * candidate with the best objective among those whose families are the draws' most frequent ones).
+   * The draws are the same for each.
    */
-  posteriorPoint?: 'medoid' | 'map' | 'search';
+  posteriorPoint?: 'medoid' | 'map' | 'search' | 'search-family';
   /**
    * Experimental (default 0: off). With A > 0, each posterior draw's intercept is shifted so that its
    * mean fitted value over the window's last A weeks equals the point model's: the forecasts start
