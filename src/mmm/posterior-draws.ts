@@ -213,7 +213,7 @@ function pointHyperparameters(
 ): Float64Array {
   const rule = pr.o.posteriorPoint;
   if (rule === 'search') return Float64Array.from(chosenHp);
-  if (rule === 'search-family') return bestSearchInFamilies(pr, search, modalFamilies(pr, states.map((st) => st.hp))) ?? Float64Array.from(chosenHp);
+  if (rule === 'search-family') return bestSearchInFamilies(pr, search, modalFamilies(pr, states.map((st) => st.hp)));
   if (rule === 'map') {
     let best = Math.floor(sample.generations / 2) * sample.chains;
     for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;
@@ -235,17 +235,16 @@ function modalFamilies(pr: SearchProblem, hps: Float64Array[]): number[] {
   return counts.map((c) => c.indexOf(Math.max(...c)));
 }
 
-/** The search's candidate with the lowest objective among those whose families are `families` (null when none is). */
-function bestSearchInFamilies(pr: SearchProblem, search: SearchResult, families: number[]): Float64Array | null {
-  let best: Float64Array | null = null;
-  let bestScore = Infinity;
+/** The search's candidate with the most media columns in `families`, and of those the lowest objective. */
+function bestSearchInFamilies(pr: SearchProblem, search: SearchResult, families: number[]): Float64Array {
+  let best = 0;
+  let bestKey = [Infinity, Infinity];
   for (let i = 0; i < search.trials * search.iterations; i++) {
-    const score = search.scores[i * 3];
-    if (!(score < bestScore)) continue;
     const hp = decodeUnit(pr, search.units, i);
-    if (familiesOf(pr, hp).every((f, j) => f === families[j])) [best, bestScore] = [hp, score];
+    const key = [familiesOf(pr, hp).filter((f, j) => f !== families[j]).length, search.scores[i * 3]];
+    if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [i, key];
   }
-  return best;
+  return decodeUnit(pr, search.units, best);
 }
 
 /** Share of the draws in each family, per media column with several families (absent when none has). */

@@ -263,8 +263,8 @@ export interface FitOptions {
   /**
    * The posterior estimator's point model (default 'medoid': the draw whose channel contributions are
    * closest to the draws' medians; 'map': the kept state with the highest log posterior; 'search':
-   * the search's selected candidate, as with estimator 'search'; 'search-family': the search's
-   * candidate with the best objective among those whose families are the draws' most frequent ones).
+   * the search's selected candidate, as with estimator 'search'; 'search-family': of the search's
+   * candidates with the most channels in their draws' most frequent family, the best objective).
    * The draws are the same for each.
    */
   posteriorPoint?: 'medoid' | 'map' | 'search' | 'search-family';
