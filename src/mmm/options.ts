@@ -98,7 +98,6 @@ export const fitOptionsSchema = z.strictObject({
   likelihoodWeight: z.number().gt(0).max(1).default(0.5),
   posteriorCoefficients: z.enum(['gaussian', 'bootstrap', 'fixed']).default('gaussian'),
   posteriorPoint: z.enum(['medoid', 'map', 'search', 'search-family']).default('medoid'),
-  anchorWeeks: int(0).default(0),
   populationSize: int(4).optional(),
   bootstrap: int(0).default(200),
   bootstrapTolerance: z.number().min(0).default(1.5),

@@ -153,13 +153,12 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
   });
   const all = allWeeks(n);
   const point = pointHyperparameters(pr, spec, sample, states, search, chosenHp, lambda);
-  const anchor = o.anchorWeeks > 0 ? { weeks: Math.min(n, o.anchorWeeks), level: recentMean(ridgeOnRows(pr, mediaDesign(pr, point), all, n, lambda).fitted, Math.min(n, o.anchorWeeks)) } : undefined;
   const draws =
     o.bootstrap === 0
       ? []
       : states.map((st, b) => {
           o.onProgress?.('bootstrap', b + 1, count);
-          if (o.posteriorCoefficients === 'gaussian') return gaussianDraw(pr, st.hp, st.design, nu, rng, b, st.index, spendTotals, anchor);
+          if (o.posteriorCoefficients === 'gaussian') return gaussianDraw(pr, st.hp, st.design, nu, rng, b, st.index, spendTotals);
           const rows = o.posteriorCoefficients === 'bootstrap' ? movingBlockRows(n, o.blockLength, rng) : all;
           return refitDraw(pr, st.hp, st.design, rows, b, st.index, spendTotals);
         });
@@ -178,13 +177,6 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
       ),
     },
   };
-}
-
-/** Mean of the last `weeks` values of a series. */
-function recentMean(v: Float64Array, weeks: number): number {
-  let s = 0;
-  for (let t = v.length - weeks; t < v.length; t++) s += v[t];
-  return s / weeks;
 }
 
 /** Hyperparameters (kernel layout) of a unit-cube state of the posterior spec. */
@@ -271,7 +263,7 @@ function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Re
  * floored there, and the intercept keeps the fitted mean. Columns without
  * variation keep coefficient 0.
  */
-export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[], anchor?: { weeks: number; level: number }): BootstrapDraw {
+export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
   const { n, nb, nm, dims, y } = pr;
   const p = nb + nm;
   const fit = ridgeOnRows(pr, design, allWeeks(n), n, hp[dims - 1]);
@@ -320,14 +312,11 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     intercept -= (c - fit.coef[j]) * mean[j];
     coef[j] = c;
   });
-  const f = new Float64Array(n).fill(intercept);
-  for (let j = 0; j < p; j++) for (let t = 0; t < n; t++) f[t] += coef[j] * cols[j * n + t];
-  if (anchor) {
-    const shift = anchor.level - recentMean(f, anchor.weeks);
-    intercept += shift;
-    for (let t = 0; t < n; t++) f[t] += shift;
-  }
   let sseDraw = 0;
-  for (let t = 0; t < n; t++) sseDraw += (y[t] - f[t]) ** 2;
+  for (let t = 0; t < n; t++) {
+    let f = intercept;
+    for (let j = 0; j < p; j++) f += coef[j] * cols[j * n + t];
+    sseDraw += (y[t] - f) ** 2;
+  }
   return drawFromCoefficients(pr, hp, design, coef, intercept, sseDraw, draw, candidate, spendTotals);
 }

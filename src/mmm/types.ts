@@ -268,12 +268,6 @@ export interface FitOptions {
    * The draws are the same for each.
    */
   posteriorPoint?: 'medoid' | 'map' | 'search' | 'search-family';
-  /**
-   * Experimental (default 0: off). With A > 0, each posterior draw's intercept is shifted so that its
-   * mean fitted value over the window's last A weeks equals the point model's: the forecasts start
-   * from the point model's recent level. Contributions and ROAS of the draws are unchanged.
-   */
-  anchorWeeks?: number;
   /** Differential-evolution population size (default min(iterations, max(10, 2 * dims))). */
   populationSize?: number;
   /** Draws for the intervals and the Monte Carlo stage (default 200; 0: no draws, and no intervals). */
