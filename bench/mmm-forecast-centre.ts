@@ -57,10 +57,7 @@ for (const seed of syntheticSeeds) {
   const expected = Float64Array.from(s.truth.baseline, (b, t) => b + s.truth.channels.reduce((sum, c) => sum + c.effect[t], 0));
   cases.push({ name: `synthetic ${seed}`, data: s.data, expected, noiseSd: s.truth.noiseSd, trueMedia: s.truth.channels.map((c) => c.effect), period: 52.18 });
 }
-const runs: [number, number][] = [
-  ...[104, 117, 130, 143, 156, 169].map((o) => [o, 13] as [number, number]),
-  ...[104, 130, 156].map((o) => [o, 26] as [number, number]),
-];
+const runs: [number, number][] = [...[104, 117, 130, 143, 156, 169].map((o) => [o, 13] as [number, number]), ...[104, 130, 156].map((o) => [o, 26] as [number, number])];
 const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
 const summary = (zs: number[]) => {
   const abs = zs.map(Math.abs).sort((a, b) => a - b);
@@ -112,8 +109,16 @@ for (const v of variants) {
         const medBase = quantileSorted(drawBase, 0.5);
         console.error(`  baseline: point ${((base(fit.model) - truth) / scale).toFixed(2)} draws median ${((medBase - truth) / scale).toFixed(2)} (z units vs the whole truth total)`);
       }
-      if (showRows) console.error(`${JSON.stringify(v)} ${c.name} origin ${origin} h ${horizon}: ${Object.entries(row).map(([k, x]) => `${k} ${x.toFixed(2)}`).join(', ')}`);
+      if (showRows)
+        console.error(
+          `${JSON.stringify(v)} ${c.name} origin ${origin} h ${horizon}: ${Object.entries(row)
+            .map(([k, x]) => `${k} ${x.toFixed(2)}`)
+            .join(', ')}`,
+        );
     }
   }
-  for (const [group, g] of Object.entries(z)) console.log(`| ${JSON.stringify(v)} | ${group} | ${((100 * cover[group][0]) / cover[group][2]).toFixed(1)}% (${((100 * cover[group][1]) / cover[group][2]).toFixed(1)}%) of ${cover[group][2]} | ${summary(g.p50)} | ${summary(g.draws)} | ${summary(g.point)} | ${summary(g.recentred)} | ${summary(g.oracle)} |`);
+  for (const [group, g] of Object.entries(z))
+    console.log(
+      `| ${JSON.stringify(v)} | ${group} | ${((100 * cover[group][0]) / cover[group][2]).toFixed(1)}% (${((100 * cover[group][1]) / cover[group][2]).toFixed(1)}%) of ${cover[group][2]} | ${summary(g.p50)} | ${summary(g.draws)} | ${summary(g.point)} | ${summary(g.recentred)} | ${summary(g.oracle)} |`,
+    );
 }

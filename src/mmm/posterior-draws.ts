@@ -129,7 +129,16 @@ function medoid(contributions: Float64Array[]): number {
  * contributions are closest to the states' medians.
  * @param chosen the search's selected candidate (index, hyperparameters); its all-weeks refit gives lambda and the residuals' autocorrelation
  */
-export async function posteriorDraws(pr: SearchProblem, search: SearchResult, chosen: number, chosenHp: Float64Array, chosenRefit: Refit, lambda: number, threads: number, spendTotals: number[]): Promise<PosteriorEstimate> {
+export async function posteriorDraws(
+  pr: SearchProblem,
+  search: SearchResult,
+  chosen: number,
+  chosenHp: Float64Array,
+  chosenRefit: Refit,
+  lambda: number,
+  threads: number,
+  spendTotals: number[],
+): Promise<PosteriorEstimate> {
   const { o, n, dims } = pr;
   const rng = new Rng(o.seed, 0x64726177);
   const nu = o.likelihoodWeight * (o.likelihoodTempering === 'autocorrelation' ? effectiveWeeks(pr.y, chosenRefit.fitted) : n);
@@ -205,7 +214,15 @@ function pointHyperparameters(
 ): Float64Array {
   const rule = pr.o.posteriorPoint;
   if (rule === 'search') return Float64Array.from(chosenHp);
-  if (rule === 'search-family') return bestSearchInFamilies(pr, search, modalFamilies(pr, states.map((st) => st.hp)));
+  if (rule === 'search-family')
+    return bestSearchInFamilies(
+      pr,
+      search,
+      modalFamilies(
+        pr,
+        states.map((st) => st.hp),
+      ),
+    );
   if (rule === 'map') {
     let best = Math.floor(sample.generations / 2) * sample.chains;
     for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;

@@ -27,8 +27,7 @@ describe('posteriorPoint', () => {
       search.model.channels.forEach((c, j) => expect(c.roas).toBeCloseTo(earlier.model.channels[j].roas, 9));
       // 'search-family': no fewer channels in the family most of their draws take than the selected candidate has.
       const shares = searchFamily.model.posterior!.families!;
-      const inModal = (f: MmmFit) =>
-        f.model.channels.filter((c) => `${c.adstock.kind}+${c.saturation.kind}` === Object.entries(shares[c.name]).sort((a, b) => b[1] - a[1])[0][0]).length;
+      const inModal = (f: MmmFit) => f.model.channels.filter((c) => `${c.adstock.kind}+${c.saturation.kind}` === Object.entries(shares[c.name]).sort((a, b) => b[1] - a[1])[0][0]).length;
       expect(inModal(searchFamily)).toBeGreaterThanOrEqual(inModal(search));
       if (data.channels.length <= 3) expect(inModal(searchFamily)).toBe(data.channels.length);
     });
