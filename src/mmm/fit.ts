@@ -113,7 +113,7 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
   let refit = selected;
   let draws: BootstrapDraw[];
   if (pr.o.estimator === 'posterior') {
-    posterior = await posteriorDraws(pr, search, sel.chosen, selected, lambda, threads, totals);
+    posterior = await posteriorDraws(pr, search, sel.chosen, sel.hp, selected, lambda, threads, totals);
     refit = refitAllWeeks(pr, posterior.point);
     draws = posterior.draws;
   } else draws = bootstrapDraws(pr, search, sel.chosen, sel.hp, selected.design, totals);

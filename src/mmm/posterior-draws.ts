@@ -12,6 +12,7 @@ import { coefficientSigns } from './refit.ts';
 import type { Design } from './refit.ts';
 import { samplePosterior } from './posterior.ts';
 import type { PosteriorSample } from './posterior.ts';
+import { decodeUnit } from './problem.ts';
 import type { SearchProblem } from './problem.ts';
 import { channelContributions } from './decompose.ts';
 import { allWeeks, mediaDesign, ridgeOnRows } from './refit.ts';
@@ -129,9 +130,18 @@ function medoid(contributions: Float64Array[]): number {
  * draws: each state's design refitted on a moving-block resample of the weeks
  * (seeded by o.seed). The point model is the state whose all-weeks
  * contributions are closest to the states' medians.
- * @param chosen the search's selected candidate; its all-weeks refit gives lambda and the residuals' autocorrelation
+ * @param chosen the search's selected candidate (index, hyperparameters); its all-weeks refit gives lambda and the residuals' autocorrelation
  */
-export async function posteriorDraws(pr: SearchProblem, search: SearchResult, chosen: number, chosenRefit: Refit, lambda: number, threads: number, spendTotals: number[]): Promise<PosteriorEstimate> {
+export async function posteriorDraws(
+  pr: SearchProblem,
+  search: SearchResult,
+  chosen: number,
+  chosenHp: Float64Array,
+  chosenRefit: Refit,
+  lambda: number,
+  threads: number,
+  spendTotals: number[],
+): Promise<PosteriorEstimate> {
   const { o, n, dims } = pr;
   const rng = new Rng(o.seed, 0x64726177);
   const nu = o.likelihoodWeight * (o.likelihoodTempering === 'autocorrelation' ? effectiveWeeks(pr.y, chosenRefit.fitted) : n);
@@ -150,15 +160,11 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
   // Without bootstrap draws, 100 states still choose the point model.
   const count = o.bootstrap > 0 ? o.bootstrap : 100;
   const states = drawIndices(sample, count).map((i) => {
-    const hp = new Float64Array(dims);
-    for (let d = 0; d < dims; d++) {
-      const v = spec.lower[d] + sample.states[i * dims + d] * (spec.upper[d] - spec.lower[d]);
-      hp[d] = spec.logScale[d] ? 10 ** v : v;
-    }
+    const hp = unitToHp(spec, sample.states, i * dims);
     return { index: i, hp, design: mediaDesign(pr, hp) };
   });
   const all = allWeeks(n);
-  const point = medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, n, lambda)).subarray(0, pr.nc)));
+  const point = pointHyperparameters(pr, spec, sample, states, search, chosenHp, lambda);
   const draws =
     o.bootstrap === 0
       ? []
@@ -170,7 +176,7 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
         });
   return {
     draws,
-    point: states[point].hp,
+    point,
     summary: {
       chains: sample.chains,
       generations: sample.generations,
@@ -183,6 +189,74 @@ export async function posteriorDraws(pr: SearchProblem, search: SearchResult, ch
       ),
     },
   };
+}
+
+/** Hyperparameters (kernel layout) of a unit-cube state of the posterior spec. */
+function unitToHp(spec: SearchSpec, units: Float64Array, at: number): Float64Array {
+  const hp = new Float64Array(spec.dims);
+  for (let d = 0; d < spec.dims; d++) {
+    const v = spec.lower[d] + units[at + d] * (spec.upper[d] - spec.lower[d]);
+    hp[d] = spec.logScale[d] ? 10 ** v : v;
+  }
+  return hp;
+}
+
+/**
+ * The point model's hyperparameters by o.posteriorPoint: 'medoid' the state whose all-weeks
+ * contributions are closest to the states' medians, 'map' the kept state with the highest log
+ * posterior, 'search' the search's selected candidate.
+ */
+function pointHyperparameters(
+  pr: SearchProblem,
+  spec: SearchSpec,
+  sample: PosteriorSample,
+  states: { hp: Float64Array; design: Design }[],
+  search: SearchResult,
+  chosenHp: Float64Array,
+  lambda: number,
+): Float64Array {
+  const rule = pr.o.posteriorPoint;
+  if (rule === 'search') return Float64Array.from(chosenHp);
+  if (rule === 'search-family')
+    return bestSearchInFamilies(
+      pr,
+      search,
+      modalFamilies(
+        pr,
+        states.map((st) => st.hp),
+      ),
+    );
+  if (rule === 'map') {
+    let best = Math.floor(sample.generations / 2) * sample.chains;
+    for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;
+    return unitToHp(spec, sample.states, best * sample.dims);
+  }
+  const all = allWeeks(pr.n);
+  return states[medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, pr.n, lambda)).subarray(0, pr.nc)))].hp;
+}
+
+/** Each media column's family index in a hyperparameter vector (0 with one family). */
+function familiesOf(pr: SearchProblem, hp: Float64Array): number[] {
+  return pr.media.map((m) => (m.families.length < 2 ? 0 : Math.min(m.families.length - 1, Math.floor(hp[m.offset] * m.families.length))));
+}
+
+/** Each media column's most frequent family among the states (the first on ties). */
+function modalFamilies(pr: SearchProblem, hps: Float64Array[]): number[] {
+  const counts = pr.media.map((m) => new Array<number>(m.families.length).fill(0));
+  for (const hp of hps) familiesOf(pr, hp).forEach((f, j) => counts[j][f]++);
+  return counts.map((c) => c.indexOf(Math.max(...c)));
+}
+
+/** The search's candidate with the most media columns in `families`, and of those the lowest objective. */
+function bestSearchInFamilies(pr: SearchProblem, search: SearchResult, families: number[]): Float64Array {
+  let best = 0;
+  let bestKey = [Infinity, Infinity];
+  for (let i = 0; i < search.trials * search.iterations; i++) {
+    const hp = decodeUnit(pr, search.units, i);
+    const key = [familiesOf(pr, hp).filter((f, j) => f !== families[j]).length, search.scores[i * 3]];
+    if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [i, key];
+  }
+  return decodeUnit(pr, search.units, best);
 }
 
 /** Share of the draws in each family, per media column with several families (absent when none has). */

@@ -268,6 +268,14 @@ export interface FitOptions {
    * resample of the weeks; 'fixed': the all-weeks fit).
    */
   posteriorCoefficients?: 'gaussian' | 'bootstrap' | 'fixed';
+  /**
+   * The posterior estimator's point model (default 'medoid': the draw whose channel contributions are
+   * closest to the draws' medians; 'map': the kept state with the highest log posterior; 'search':
+   * the search's selected candidate, as with estimator 'search'; 'search-family': of the search's
+   * candidates with the most channels in their draws' most frequent family, the best objective).
+   * The draws are the same for each.
+   */
+  posteriorPoint?: 'medoid' | 'map' | 'search' | 'search-family';
   /** Differential-evolution population size (default min(iterations, max(10, 2 * dims))). */
   populationSize?: number;
   /** Draws for the intervals and the Monte Carlo stage (default 200; 0: no draws, and no intervals). */
