@@ -12,17 +12,13 @@
  * z = (total - noise-free truth total) / (noise sd x sqrt(weeks)).
  *   node bin/run-ts.mjs bench/mmm-forecast-centre.ts [--foundation-seeds 42,7] [--synthetic-seeds 1,2] [--variants JSON] [--rows]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { generateWeeklyData, oracleForecast } from '../src/lab/index.ts';
+import { oracleForecast } from '../src/lab/index.ts';
+import { backtestCases } from './backtest-cases.ts';
 import { fitMmm, predictBaseline } from '../src/mmm/index.ts';
-import type { FitOptions, WeeklyData } from '../src/mmm/types.ts';
+import type { FitOptions } from '../src/mmm/types.ts';
 import { sliceWeekly } from '../src/mmm/design.ts';
 import { meanPath, modelForDraw, simulatePlans } from '../src/simulate/index.ts';
 import type { Plan } from '../src/simulate/index.ts';
-import { generateSample } from '../src/ingest/generate.ts';
-import { ingest } from '../src/ingest/ingest.ts';
-import { readWeeklyCsv } from '../pipelines/mmm.ts';
 import { quantileSorted } from '../src/core/quantile.ts';
 import { arg } from './args.ts';
 
@@ -30,33 +26,7 @@ const foundationSeeds = arg('foundation-seeds', '42,7').split(',').filter(Boolea
 const syntheticSeeds = arg('synthetic-seeds', '1,2').split(',').filter(Boolean).map(Number);
 const variants = JSON.parse(arg('variants', '[{}]')) as FitOptions[];
 const showRows = process.argv.includes('--rows');
-const root = join(process.cwd(), 'bench', 'out');
-interface Case {
-  name: string;
-  data: WeeklyData;
-  expected: Float64Array;
-  noiseSd: number;
-  trueMedia: Float64Array[];
-  period: number;
-}
-const cases: Case[] = [];
-for (const seed of foundationSeeds) {
-  const raw = join(root, `backtest-sample-${seed}`);
-  if (!existsSync(join(raw, 'manifest.json'))) await generateSample({ out: raw, seed, weeks: 182 });
-  const star = join(root, `backtest-star-${seed}`);
-  await ingest({ raw, out: star });
-  const truth = JSON.parse(readFileSync(join(raw, 'truth.json'), 'utf8'));
-  const channels = truth.channels.map((c: { column: string }) => c.column);
-  const data = await readWeeklyCsv(join(star, 'mmm_input.csv'), 'date', 'revenue', channels, ['price_index', 'competitor_spend', 'holiday']);
-  const trueMedia = truth.channels.map((c: { name: string }) => Float64Array.from(truth.weekly, (w: { media: Record<string, number> }) => w.media[c.name]));
-  const expected = Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue);
-  cases.push({ name: `foundation ${seed}`, data, expected, noiseSd: truth.totals.noiseSd, trueMedia, period: truth.seasonPeriodWeeks });
-}
-for (const seed of syntheticSeeds) {
-  const s = generateWeeklyData({ seed, weeks: 182, channels: 5 });
-  const expected = Float64Array.from(s.truth.baseline, (b, t) => b + s.truth.channels.reduce((sum, c) => sum + c.effect[t], 0));
-  cases.push({ name: `synthetic ${seed}`, data: s.data, expected, noiseSd: s.truth.noiseSd, trueMedia: s.truth.channels.map((c) => c.effect), period: 52.18 });
-}
+const cases = await backtestCases(foundationSeeds, syntheticSeeds);
 const runs: [number, number][] = [...[104, 117, 130, 143, 156, 169].map((o) => [o, 13] as [number, number]), ...[104, 130, 156].map((o) => [o, 26] as [number, number])];
 const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
 const summary = (zs: number[]) => {

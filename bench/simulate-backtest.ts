@@ -11,20 +11,14 @@
  *   node bin/run-ts.mjs bench/simulate-backtest.ts [--foundation-seeds 42,7,11] [--synthetic-seeds 1,2,3] [--opts JSON]
  * (--opts passes any FitOptions, e.g. '{"bootstrapTolerance":0.5}'.)
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { generateWeeklyData, rollingOriginBacktest, type BacktestRow } from '../src/lab/index.ts';
-import type { WeeklyData } from '../src/mmm/types.ts';
-import { generateSample } from '../src/ingest/generate.ts';
-import { ingest } from '../src/ingest/ingest.ts';
-import { readWeeklyCsv } from '../pipelines/mmm.ts';
+import { rollingOriginBacktest, type BacktestRow } from '../src/lab/index.ts';
+import { backtestCases } from './backtest-cases.ts';
 import { arg } from './args.ts';
 import { quantileSorted } from '../src/core/quantile.ts';
 
 const foundationSeeds = arg('foundation-seeds', '42,7,11').split(',').filter(Boolean).map(Number);
 const syntheticSeeds = arg('synthetic-seeds', '1,2,3').split(',').filter(Boolean).map(Number);
 const FIT = { trials: 5, iterations: 2000, bootstrap: 200, ...(JSON.parse(arg('opts', '{}')) as Record<string, unknown>) };
-const root = join(process.cwd(), 'bench', 'out');
 const truthInside = (rows: BacktestRow[]) => `${rows.filter((r) => r.expectedTotal! >= r.p5Total && r.expectedTotal! <= r.p95Total).length}/${rows.length}`;
 type ZKey = 'zTruth' | 'zOracle';
 const maxAbsZ = (rows: BacktestRow[], k: ZKey) => Math.max(...rows.map((r) => Math.abs(r[k]!)));
@@ -37,34 +31,7 @@ const within2 = (rows: BacktestRow[], k: ZKey) => rows.filter((r) => Math.abs(r[
 /** P50 total against the truth, the model's figure with the oracle's in brackets. */
 const zColumns = (rows: BacktestRow[]) =>
   `${medianAbsZ(rows, 'zTruth').toFixed(2)} (${medianAbsZ(rows, 'zOracle').toFixed(2)}) | ${maxAbsZ(rows, 'zTruth').toFixed(2)} (${maxAbsZ(rows, 'zOracle').toFixed(2)}) | ${within2(rows, 'zTruth')}/${rows.length} (${within2(rows, 'zOracle')}/${rows.length})`;
-const cases: { name: string; data: WeeklyData; expected: Float64Array; noiseSd: number; trueMedia: Float64Array[]; period: number }[] = [];
-
-// The foundation's generator: raw events -> ingest -> mmm_input.csv; the truth from truth.json.
-for (const seed of foundationSeeds) {
-  const raw = join(root, `backtest-sample-${seed}`);
-  if (!existsSync(join(raw, 'manifest.json'))) await generateSample({ out: raw, seed, weeks: 182 });
-  const star = join(root, `backtest-star-${seed}`);
-  await ingest({ raw, out: star });
-  const truth = JSON.parse(readFileSync(join(raw, 'truth.json'), 'utf8'));
-  const channels = truth.channels.map((c: { column: string }) => c.column);
-  const data = await readWeeklyCsv(join(star, 'mmm_input.csv'), 'date', 'revenue', channels, ['price_index', 'competitor_spend', 'holiday']);
-  if (truth.weekly.length !== data.target.length) throw new Error(`seed ${seed}: truth has ${truth.weekly.length} weeks, mmm_input ${data.target.length}`);
-  const trueMedia = truth.channels.map((c: { name: string }) => Float64Array.from(truth.weekly, (w: { media: Record<string, number> }) => w.media[c.name]));
-  cases.push({
-    name: `foundation generator, seed ${seed}`,
-    data,
-    expected: Float64Array.from(truth.weekly, (w: { expectedRevenue: number }) => w.expectedRevenue),
-    noiseSd: truth.totals.noiseSd,
-    trueMedia,
-    period: truth.seasonPeriodWeeks,
-  });
-}
-// src/mmm's synthetic generator: budgets drift over an order of magnitude, so forecasts often leave the spend range seen in training.
-for (const seed of syntheticSeeds) {
-  const s = generateWeeklyData({ seed, weeks: 182, channels: 5 });
-  const expected = Float64Array.from(s.truth.baseline, (b, t) => b + s.truth.channels.reduce((sum, c) => sum + c.effect[t], 0));
-  cases.push({ name: `synthetic (drifting budgets), seed ${seed}`, data: s.data, expected, noiseSd: s.truth.noiseSd, trueMedia: s.truth.channels.map((c) => c.effect), period: 52.18 });
-}
+const cases = await backtestCases(foundationSeeds, syntheticSeeds);
 
 console.log(
   '| data | horizon | origins | weeks in P5-P95 | coverage | weeks with spend > 1.25x seen (covered) | noise-free truth total inside the total P5-P95 | P50 total vs truth: median abs z (oracle) | max abs z (oracle) | origins with abs z <= 2 (oracle) |',
