@@ -280,7 +280,9 @@ function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Re
  * transforms: the all-weeks ridge fit b on standardised columns Z, plus
  * L z with L L' = s^2 A^-1 / nu, A = Z'Z / n + lambda I, s^2 = SSE / (n - p - 1),
  * z standard normal; coefficients bounded at 0 (media, signed controls) are
- * floored there, and the intercept keeps the fitted mean. Columns without
+ * floored there, and the intercept keeps the fitted mean. A coefficient the
+ * fit leaves at its bound draws too (about half its draws come out above
+ * 0): its posterior is not a point mass at the bound. Columns without
  * variation keep coefficient 0.
  */
 export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
@@ -298,7 +300,7 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     let ss = 0;
     for (let t = 0; t < n; t++) ss += (cols[j * n + t] - mean[j]) ** 2;
     sd[j] = Math.sqrt(ss / n);
-    if (sd[j] > 1e-10 * Math.max(Math.abs(mean[j]), sd[j], 1e-300) && fit.coef[j] !== 0) active.push(j);
+    if (sd[j] > 1e-10 * Math.max(Math.abs(mean[j]), sd[j], 1e-300)) active.push(j);
   }
   let sse = 0;
   for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
-import { buildSearchProblem, effectiveWeeks, fitMmm, fitSignedRidge, geometricAdstock, hillSaturation, resolveFitOptions, samplePosterior } from '../../src/mmm/index.ts';
+import {
+  allWeeks,
+  buildSearchProblem,
+  effectiveWeeks,
+  fitMmm,
+  fitSignedRidge,
+  geometricAdstock,
+  hillSaturation,
+  mediaDesign,
+  resolveFitOptions,
+  ridgeOnRows,
+  samplePosterior,
+} from '../../src/mmm/index.ts';
+import { gaussianDraw } from '../../src/mmm/posterior-draws.ts';
 import type { CoefficientSign } from '../../src/mmm/index.ts';
 import { generateWeeklyData, withContextAndOrganic } from '../../src/lab/index.ts';
 import { logPosterior } from '../../src/mmm/kernel.ts';
@@ -165,5 +178,32 @@ describe('logPosterior', () => {
     st.roasSd[1] = 0.5;
     st.roasMean[1] = 1;
     expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 - 0.5 * 4, 10);
+  });
+});
+
+describe('gaussianDraw', () => {
+  // A channel whose spend falls when revenue rises: its unconstrained coefficient is negative, so the
+  // all-weeks fit puts it at its bound 0. Its posterior is not a point mass there: about half the
+  // draws (the Gaussian's upper half, the rest floored at 0) give it a positive ROAS.
+  it('draws a coefficient the fit leaves at its bound 0, floored there half the time', () => {
+    const s = generateWeeklyData({ seed: 4, channels: 1, noise: 0.05 });
+    const y = s.data.target;
+    const mean = y.reduce((a, v) => a + v, 0) / y.length;
+    const dud = Float64Array.from(y, (v) => Math.max(100, 5000 - 2 * (v - mean)));
+    const data = { ...s.data, channels: [...s.data.channels, { name: 'dud_spend', values: dud }] };
+    const pr = buildSearchProblem(data, resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill' }));
+    const hp = Float64Array.from([0.3, 1.5, 0.6, 0.3, 1.5, 0.6, 1e-4]);
+    const design = mediaDesign(pr, hp);
+    const n = y.length;
+    const fit = ridgeOnRows(pr, design, allWeeks(n), n, 1e-4);
+    expect(fit.coef[pr.nb]).toBeGreaterThan(0);
+    expect(fit.coef[pr.nb + 1]).toBe(0);
+    const rng = new Rng(7, 1);
+    const totals = data.channels.map((c) => c.values.reduce((a, v) => a + v, 0));
+    const draws = Array.from({ length: 400 }, (_, b) => gaussianDraw(pr, hp, design, n, rng, b, 0, totals));
+    const positive = draws.filter((d) => d.roas[1] > 0).length;
+    expect(positive / 400).toBeGreaterThan(0.4);
+    expect(positive / 400).toBeLessThan(0.6);
+    expect(draws.every((d) => d.roas[1] >= 0)).toBe(true);
   });
 });
