@@ -95,7 +95,7 @@ export const fitOptionsSchema = z.strictObject({
   estimator: z.enum(['posterior', 'search']).default('posterior'),
   posteriorChains: int(4).default(16),
   posteriorGenerations: int(10).default(800),
-  likelihoodTempering: z.enum(['autocorrelation', 'long-run', 'none']).default('autocorrelation'),
+  likelihoodTempering: z.enum(['autocorrelation', 'none']).default('autocorrelation'),
   likelihoodWeight: z.number().gt(0).max(1).default(0.5),
   posteriorCoefficients: z.enum(['gaussian', 'bootstrap', 'fixed']).default('gaussian'),
   populationSize: int(4).optional(),

@@ -7,7 +7,6 @@
  * carryover, not only of the coefficients given one chosen shape.
  */
 import { Rng } from '../core/rng.ts';
-import { autocovariances, bartlettLongRunVariance, neweyWestBandwidth } from './effective-weeks.ts';
 import { drawFromCoefficients, movingBlockRows, refitDraw } from './intervals.ts';
 import { coefficientSigns } from './refit.ts';
 import type { Design } from './refit.ts';
@@ -45,22 +44,6 @@ export function effectiveWeeks(y: Float64Array, fitted: Float64Array): number {
   }
   const rho = Math.min(0.9, Math.max(0, sse > 0 ? ac / sse : 0));
   return (y.length * (1 - rho)) / (1 + rho);
-}
-
-/** EXPERIMENT: weeks the likelihood counts under each tempering. */
-function temperedWeeks(mode: string, y: Float64Array, fitted: Float64Array): number {
-  const n = y.length;
-  if (mode === 'none') return n;
-  const ar = effectiveWeeks(y, fitted);
-  if (mode === 'autocorrelation') return ar;
-  const e = Float64Array.from(y, (v, t) => v - fitted[t]);
-  const env = process.env.MMM_LRV ?? 'nw';
-  const S = env === 'nw' ? neweyWestBandwidth(e) : Number(env);
-  const g0 = autocovariances(e, 0)[0];
-  const lrv = bartlettLongRunVariance(e, S);
-  const lr = lrv > 0 ? (n * g0) / lrv : n;
-  if (process.env.MMM_LRV_LOG) console.error('EFF', n, ar.toFixed(1), lr.toFixed(1), S.toFixed(1), bartlettLongRunVariance(e, 13) > 0 ? ((n * g0) / bartlettLongRunVariance(e, 13)).toFixed(1) : '-');
-  return Math.min(ar, lr, n);
 }
 
 /** The user's priors and lift studies as the kernel's posterior terms. */
@@ -148,7 +131,7 @@ function medoid(contributions: Float64Array[]): number {
 export async function posteriorDraws(pr: SearchProblem, search: SearchResult, chosen: number, chosenRefit: Refit, lambda: number, threads: number, spendTotals: number[]): Promise<PosteriorEstimate> {
   const { o, n, dims } = pr;
   const rng = new Rng(o.seed, 0x64726177);
-  const nu = o.likelihoodWeight * temperedWeeks(o.likelihoodTempering, pr.y, chosenRefit.fitted);
+  const nu = o.likelihoodWeight * (o.likelihoodTempering === 'autocorrelation' ? effectiveWeeks(pr.y, chosenRefit.fitted) : n);
   const spec = posteriorSpec(pr, lambda, nu);
   const free = new Uint8Array(dims).fill(1);
   free[dims - 1] = 0;

@@ -251,7 +251,7 @@ export interface FitOptions {
    * n (1 - rho) / (1 + rho) effective weeks, rho the lag-1 autocorrelation of the selected model's
    * residuals; 'none': n weeks).
    */
-  likelihoodTempering?: 'autocorrelation' | 'long-run' | 'none';
+  likelihoodTempering?: 'autocorrelation' | 'none';
   /**
    * Weight w of the likelihood in the posterior (default 0.5): nu = w x the effective weeks. Below 1 it
    * widens the posterior for a model whose families and baseline cannot write the truth exactly; the
