@@ -75,9 +75,7 @@ describe('a piecewise-linear trend (trendKnotSpacing)', () => {
       const g = c.make();
       const { data, kink } = withKink(g.data, c.at);
       const truth =
-        'truth' in g
-          ? Float64Array.from(g.truth.baseline, (v, t) => v + kink[t])
-          : Float64Array.from(g.expected, (v, t) => v + kink[t] - g.channels.reduce((a, ch) => a + ch.effect[t], 0));
+        'truth' in g ? Float64Array.from(g.truth.baseline, (v, t) => v + kink[t]) : Float64Array.from(g.expected, (v, t) => v + kink[t] - g.channels.reduce((a, ch) => a + ch.effect[t], 0));
       const baselineError = async (spacing: number): Promise<number> => {
         const f = await fitMmm(data, { ...small, trendKnotSpacing: spacing });
         const bi = f.decomposition.header.indexOf('baseline');
