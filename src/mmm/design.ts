@@ -167,14 +167,15 @@ export function factorColumns(factors: FactorSeries[], signs: Record<string, Coe
 
 /**
  * Baseline regressors for the given weeks: linear trend (weeks since firstDay),
- * yearly Fourier terms sin/cos(2 pi k t / period) for k = 1..order, then the
+ * hinge terms max(0, t - k) at each trend knot k (weeks since firstDay; a
+ * piecewise-linear trend that continues its last slope), yearly Fourier terms sin/cos(2 pi k t / period) for k = 1..order, then the
  * controls (0/1 controls are dummies). t is measured in weeks from firstDay,
  * so the same function gives future values for forecasts.
  */
 export function baselineColumns(
   dates: Int32Array,
   firstDay: number,
-  opts: { trend: boolean; fourierOrder: number; period: number },
+  opts: { trend: boolean; fourierOrder: number; period: number; knots?: number[] },
   controls: (NamedSeries & { dummy: boolean })[],
   controlSigns: Record<string, CoefficientSign>,
 ): BaselineColumn[] {
@@ -183,6 +184,7 @@ export function baselineColumns(
   const t = new Float64Array(n);
   for (let i = 0; i < n; i++) t[i] = (dates[i] - firstDay) / 7;
   if (opts.trend) cols.push({ name: 'trend', kind: 'trend', sign: 'free', values: t });
+  for (const k of opts.knots ?? []) cols.push({ name: `trend_after_${k}`, kind: 'trend', sign: 'free', values: Float64Array.from(t, (v) => Math.max(0, v - k)) });
   for (let k = 1; k <= opts.fourierOrder; k++) {
     const s = new Float64Array(n);
     const c = new Float64Array(n);
@@ -198,6 +200,17 @@ export function baselineColumns(
     cols.push({ name: c.name, kind: c.dummy ? 'dummy' : 'control', sign: controlSigns[c.name] ?? 'free', values: c.values });
   }
   return cols;
+}
+
+/**
+ * Knots of the piecewise-linear trend for a window of n weeks: every
+ * `spacing` weeks from `spacing`, the last at least `spacing` weeks before the
+ * window's end (so each slope is estimated on a full segment). None for spacing 0.
+ */
+export function trendKnots(n: number, spacing: number): number[] {
+  const out: number[] = [];
+  if (spacing > 0) for (let k = spacing; k <= n - 1 - spacing; k += spacing) out.push(k);
+  return out;
 }
 
 /** The weeks [from, to) of a weekly table (every series cut alike). */

@@ -78,6 +78,7 @@ export const fitOptionsSchema = z.strictObject({
   fourierOrder: int(0).default(2),
   seasonalityPeriod: z.number().gt(1).default(52.18),
   trend: z.boolean().default(true),
+  trendKnotSpacing: int(0).default(0),
   controlSigns: z.record(z.string(), z.enum(['positive', 'negative', 'free'])).default({}),
   interceptSign: z.enum(['non_negative', 'free']).default('non_negative'),
   window: z.strictObject({ start: isoDate, end: isoDate }).optional(),

@@ -144,7 +144,13 @@ export function predictBaseline(model: MmmModel, dates: Int32Array, given: Recor
   const n = dates.length;
   const ctrlTerms = model.baseline.filter((b) => b.kind === 'control' || b.kind === 'dummy');
   const series = ctrlTerms.map((b) => ({ name: b.name, values: givenOr(given, b.name, n, b.kind === 'dummy' ? 0 : (b.recentMean ?? 0)), dummy: b.kind === 'dummy' }));
-  const cols = baselineColumns(dates, model.window.firstDay, { trend: model.baseline.some((b) => b.kind === 'trend'), fourierOrder: model.fourierOrder, period: model.seasonalityPeriod }, series, {});
+  const cols = baselineColumns(
+    dates,
+    model.window.firstDay,
+    { trend: model.baseline.some((b) => b.kind === 'trend'), fourierOrder: model.fourierOrder, period: model.seasonalityPeriod, knots: model.trendKnots },
+    series,
+    {},
+  );
   const out: BaselineForecast = {
     intercept: model.intercept,
     trend: new Float64Array(n),

@@ -9,7 +9,7 @@
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { dayToIso, parseDateToDay } from '../core/csv.ts';
 import { columnFamilyInto } from './kernel.ts';
-import { baselineColumns, checkWeeklyData, factorColumns, sliceWeekly } from './design.ts';
+import { baselineColumns, checkWeeklyData, factorColumns, sliceWeekly, trendKnots } from './design.ts';
 import type { BaselineColumn } from './design.ts';
 import { resolveCalibration } from './calibration.ts';
 import type { ResolvedCalibration } from './calibration.ts';
@@ -285,7 +285,8 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   const nValid = Math.max(2, Math.round(n * o.validationFraction));
   const nTrain = n - nValid;
   const nFactorLevels = (full.factors ?? []).reduce((a, f) => a + new Set(f.values.slice(from)).size - 1, 0);
-  const nBaseMax = (o.trend ? 1 : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
+  const knots = o.trend ? trendKnots(n, o.trendKnotSpacing) : [];
+  const nBaseMax = (o.trend ? 1 + knots.length : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
   const hyper = media.reduce((a, m) => a + m.dims, 0);
   const checked = checkWeeklyData(full, 1 + nBaseMax + nm + hyper + 1, nTrain, from);
   checkNames(
@@ -305,7 +306,7 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
     checked.factors.map((f) => ({ name: f.name, values: f.values.slice(from) })),
     o.controlSigns,
   );
-  const base = [...baselineColumns(data.dates, data.dates[0], { trend: o.trend, fourierOrder: o.fourierOrder, period: o.seasonalityPeriod }, controls, o.controlSigns), ...fc.columns];
+  const base = [...baselineColumns(data.dates, data.dates[0], { trend: o.trend, fourierOrder: o.fourierOrder, period: o.seasonalityPeriod, knots }, controls, o.controlSigns), ...fc.columns];
   const nb = base.length;
   const N = n + from;
   const spend = new Float64Array(nm * N);

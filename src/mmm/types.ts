@@ -149,6 +149,12 @@ export interface FitOptions {
   /** Include a linear trend (default true). */
   trend?: boolean;
   /**
+   * Weeks between the knots of a piecewise-linear trend (default 0: one straight line). With the
+   * trend on, a knot every `trendKnotSpacing` weeks adds a hinge column max(0, t - knot), so the
+   * baseline can follow a level that drifts; forecasts continue the last segment's slope.
+   */
+  trendKnotSpacing?: number;
+  /**
    * Sign of each context variable's coefficient, by control or factor name (default 'free' for
    * every one, as Robyn's context variables). Paid media and organic coefficients are always >= 0.
    */
@@ -416,6 +422,8 @@ export interface MmmModel extends MediaModel {
   saturation: SaturationKind | SaturationKind[];
   seasonalityPeriod: number;
   fourierOrder: number;
+  /** Knots of the piecewise-linear trend in weeks since window.firstDay (absent: a straight trend). */
+  trendKnots?: number[];
   lambda: number;
   intercept: number;
   /** The intercept's sign constraint (see FitOptions.interceptSign). */
