@@ -36,7 +36,19 @@ export const weeklyInputSchema = WeeklyTableSpecSchema.omit({ file: true }).exte
 
 /** The model settings a config may give, from the fit's own option schema (Robyn's defaults). */
 const modelOptionsSchema = fitOptionsSchema
-  .pick({ adstock: true, channelAdstock: true, saturation: true, controlSigns: true, interceptSign: true, ranges: true, channelRanges: true, priors: true, roasPrior: true, estimator: true })
+  .pick({
+    adstock: true,
+    channelAdstock: true,
+    saturation: true,
+    controlSigns: true,
+    interceptSign: true,
+    ranges: true,
+    channelRanges: true,
+    priors: true,
+    roasPrior: true,
+    trendKnotSpacing: true,
+    estimator: true,
+  })
   .partial();
 
 const alertsSchema = z.strictObject({

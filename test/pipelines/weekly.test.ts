@@ -162,7 +162,7 @@ describe('mmm weekly', () => {
     const r2 = runCli(['weekly', '--config', 'bad2.json'], t.dir);
     expect(r2.code).toBe(2);
     expect(r2.stderr.trim()).toBe(
-      'error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads, adstock, channelAdstock, saturation, controlSigns, interceptSign, ranges, channelRanges, priors, roasPrior, estimator)',
+      'error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads, adstock, channelAdstock, saturation, controlSigns, interceptSign, ranges, channelRanges, priors, roasPrior, trendKnotSpacing, estimator)',
     );
     writeFileSync(join(t.dir, 'bad3.json'), JSON.stringify({ mmm: { roasPrior: { logMean: 0.2, logSd: 0 } } }));
     const r3 = runCli(['weekly', '--config', 'bad3.json'], t.dir);
