@@ -17,14 +17,13 @@
  *        [--seeds 1-10] [--opts JSON] [--threads N] [--rows] [--json FILE] [--identify] [--noise-free]
  */
 import { writeFileSync } from 'node:fs';
-import { fitMmm, fitSignedRidge, baselineColumns } from '../src/mmm/index.ts';
-import type { CoefficientSign, FitOptions } from '../src/mmm/index.ts';
+import { fitMmm, resolveFitOptions } from '../src/mmm/index.ts';
+import type { FitOptions } from '../src/mmm/index.ts';
 import { profileRoasFamilies } from '../src/lab/index.ts';
-import type { GeneratedCase } from '../src/lab/index.ts';
 import { quantileSorted } from '../src/core/quantile.ts';
 import { arg } from './args.ts';
 import { parseSeeds } from './recovery-cases.ts';
-import { batteryCase } from './battery-cases.ts';
+import { batteryCase, oracleRoas } from './battery-cases.ts';
 
 const families = arg('families', 'pymc,simmmulator,meridian,powerlaw,ours').split(',');
 const seeds = parseSeeds(arg('seeds', '1-10'));
@@ -34,18 +33,10 @@ const showRows = process.argv.includes('--rows');
 const jsonOut = arg('json', '');
 const identify = process.argv.includes('--identify');
 const noiseFree = process.argv.includes('--noise-free');
-const list = <T>(v: T | T[] | undefined, d: T): T[] => (v === undefined ? [d] : Array.isArray(v) ? v : [v]);
-const modelFamilies = list(extra.adstock, 'geometric' as const).flatMap((adstock) => list(extra.saturation, 'hill' as const).map((saturation) => ({ adstock, saturation })));
-
-/** Least squares on the true effect series with our baseline form (trend, Fourier order 2, the controls), effects >= 0. */
-export function oracleRoas(c: GeneratedCase): number[] {
-  const d = c.data;
-  const controls = d.controls.map((x) => ({ ...x, dummy: Array.from(x.values).every((v) => v === 0 || v === 1) }));
-  const base = baselineColumns(d.dates, d.dates[0], { trend: true, fourierOrder: 2, period: 52.18 }, controls, {});
-  const signs: CoefficientSign[] = [...base.map(() => 'free' as const), ...c.channels.map(() => 'positive' as const)];
-  const fit = fitSignedRidge([...base.map((b) => b.values), ...c.channels.map((ch) => ch.effect)], d.target, 1e-9, signs);
-  return c.channels.map((ch, j) => (fit.coefficients[base.length + j] * ch.contribution) / ch.spend);
-}
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const resolved = resolveFitOptions(extra);
+/** The families the fit may choose from (its defaults unless --opts says otherwise): what --identify lets each channel's curve be. */
+const modelFamilies = list(resolved.adstock).flatMap((adstock) => list(resolved.saturation).map((saturation) => ({ adstock, saturation })));
 
 interface Row {
   family: string;
