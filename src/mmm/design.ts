@@ -168,8 +168,9 @@ export function factorColumns(factors: FactorSeries[], signs: Record<string, Coe
 /**
  * Baseline regressors for the given weeks: linear trend (weeks since firstDay),
  * hinge terms max(0, t - k) at each trend knot k (weeks since firstDay; a
- * piecewise-linear trend that continues its last slope), yearly Fourier terms sin/cos(2 pi k t / period) for k = 1..order, then the
- * controls (0/1 controls are dummies). t is measured in weeks from firstDay,
+ * piecewise-linear trend that continues its last slope), yearly Fourier terms
+ * sin/cos(2 pi k t / period) for k = 1..order, then the controls (0/1
+ * controls are dummies). t is measured in weeks from firstDay,
  * so the same function gives future values for forecasts.
  */
 export function baselineColumns(
