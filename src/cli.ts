@@ -188,7 +188,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       target: { type: 'string', required: true, help: 'target column, e.g. revenue', metavar: 'NAME' },
       channels: { type: 'list', required: true, help: 'comma-separated spend columns', metavar: 'A,B,...' },
       controls: { type: 'list', help: 'comma-separated control columns (0/1 columns are dummies, e.g. holiday)', metavar: 'A,B,...' },
-      out: { type: 'string', required: true, help: 'output folder (model.json, decomposition.csv, pareto.json, bootstrap.json)', metavar: 'DIR' },
+      out: { type: 'string', required: true, help: 'output folder (model.json, decomposition.csv, pareto.json, bootstrap.json, input.csv, manifest.json)', metavar: 'DIR' },
       seed: { type: 'int', help: 'random seed (default 1)', metavar: 'N' },
       trials: { type: 'int', help: 'independent search runs (default 5)', metavar: 'N' },
       iterations: { type: 'int', help: 'candidates per trial (default 2000)', metavar: 'N' },

@@ -10,7 +10,7 @@ import type { Config } from '../../src/core/config.ts';
 import { parseCsv } from '../../src/core/csv.ts';
 import { readManifest } from '../../src/core/artifacts.ts';
 import { stableJson } from '../../src/core/hash.ts';
-import { decideRefit } from '../../src/monitor/drift.ts';
+import { decideRefit, withSettingsChange } from '../../src/monitor/drift.ts';
 import type { MmmModel, WeeklyData } from '../../src/mmm/types.ts';
 import type { Stage } from '../runner.ts';
 import { readFit, readFitInput } from '../simulate.ts';
@@ -48,8 +48,7 @@ export function driftStage(cfg: Config, calibrationFile: string | null, currentF
         fitted = existsSync(join(currentFit, 'input.csv')) ? await readFitInput(currentFit, model) : await fitActuals(currentFit);
         settingsChanged = stableJson((await readManifest(currentFit))?.params ?? null) !== stableJson(ctx.params.mmm);
       }
-      let decision = decideRefit(model, data, fitted, cfg.drift);
-      if (settingsChanged && decision.decision === 'reuse') decision = { ...decision, decision: 'refit', reasons: ['the model settings (config or calibration.csv) changed'] };
+      const decision = withSettingsChange(decideRefit(model, data, fitted, cfg.drift), settingsChanged);
       const currentModel = currentFit ? relative(cfg.store, currentFit) : null;
       await writeFile(join(ctx.dir, 'decision.json'), stableJson({ ...decision, currentModel, thresholds: cfg.drift }));
       return { decision: { decision: decision.decision, reasons: decision.reasons }, metrics: { newWeeks: decision.newWeeks, errorRms: decision.errorRms } };

@@ -78,7 +78,9 @@ export const fitOptionsSchema = z.strictObject({
   fourierOrder: int(0).default(2),
   seasonalityPeriod: z.number().gt(1).default(52.18),
   trend: z.boolean().default(true),
-  trendKnotSpacing: int(0).default(0),
+  trendKnotSpacing: int(0)
+    .refine((v) => v === 0 || v >= 8, 'must be 0 (a straight trend) or at least 8 weeks')
+    .default(0),
   controlSigns: z.record(z.string(), z.enum(['positive', 'negative', 'free'])).default({}),
   interceptSign: z.enum(['non_negative', 'free']).default('non_negative'),
   window: z.strictObject({ start: isoDate, end: isoDate }).optional(),
@@ -92,7 +94,10 @@ export const fitOptionsSchema = z.strictObject({
   calibrationWeight: finite.min(0).default(1),
   liftStandardError: z.number().gt(0).default(0.1),
   priors: z.record(z.string(), z.strictObject({ roas: gaussian.optional(), contribution: gaussian.optional() })).default({}),
-  roasPrior: z.union([z.literal('none'), z.strictObject({ logMean: finite, logSd: z.number().gt(0) })]).default('none'),
+  roasPrior: z
+    .strictObject({ logMean: finite, logSd: z.number().gt(0) })
+    .nullable()
+    .default(null),
   estimator: z.enum(['posterior', 'search']).default('posterior'),
   posteriorChains: int(4).default(16),
   posteriorGenerations: int(10).default(800),

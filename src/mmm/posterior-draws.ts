@@ -63,7 +63,7 @@ function posteriorTerms(pr: SearchProblem, nu: number): PosteriorTerms {
   pr.data.channels.forEach((ch, j) => {
     const p = o.priors[ch.name];
     if (p?.roas) [t.roasMean[j], t.roasSd[j]] = [p.roas.mean, p.roas.sd];
-    else if (o.roasPrior !== 'none') [t.roasLogMean[j], t.roasLogSd[j]] = [o.roasPrior.logMean, o.roasPrior.logSd];
+    else if (o.roasPrior) [t.roasLogMean[j], t.roasLogSd[j]] = [o.roasPrior.logMean, o.roasPrior.logSd];
     if (p?.contribution) [t.shareMean[j], t.shareSd[j]] = [p.contribution.mean, p.contribution.sd];
   });
   o.calibration.forEach((st, k) => {

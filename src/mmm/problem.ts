@@ -288,7 +288,13 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   const knots = o.trend ? trendKnots(n, o.trendKnotSpacing) : [];
   const nBaseMax = (o.trend ? 1 + knots.length : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
   const hyper = media.reduce((a, m) => a + m.dims, 0);
-  const checked = checkWeeklyData(full, 1 + nBaseMax + nm + hyper + 1, nTrain, from);
+  const parameters = 1 + nBaseMax + nm + hyper + 1;
+  // Too many parameters because of the hinges alone: name the option (without them the check below names the data).
+  if (knots.length > 0 && n < parameters && n >= parameters - knots.length)
+    throw new UsageError(
+      `fit option trendKnotSpacing: a knot every ${o.trendKnotSpacing} weeks makes ${knots.length} trend hinges, more than ${n} weeks can carry with the model's other parameters; use a larger spacing`,
+    );
+  const checked = checkWeeklyData(full, parameters, nTrain, from);
   checkNames(
     o,
     media.map((m) => m.name),
@@ -326,7 +332,13 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
     nTrain,
     folds: cuts.length,
     cuts,
-    warnings: [...checked.warnings, ...foldWarnings(base, cuts[0])],
+    warnings: [
+      ...checked.warnings,
+      ...foldWarnings(base, cuts[0]),
+      ...(o.trend && o.trendKnotSpacing > 0 && knots.length === 0
+        ? [`trendKnotSpacing ${o.trendKnotSpacing}: the ${n} weeks leave no room for a knot (each needs that many weeks on both sides), so the trend is one straight line`]
+        : []),
+    ],
     base,
     nb,
     factors: fc.summaries,

@@ -243,13 +243,13 @@ export interface FitOptions {
    */
   estimator?: 'posterior' | 'search';
   /**
-   * A prior for every paid channel without a ROAS prior of the user's (default 'none'): ln ROAS ~
+   * A prior for every paid channel without a ROAS prior of the user's (default null: none): ln ROAS ~
    * N(logMean, logSd), a Gaussian term of the posterior like `priors` (Meridian's default ROI prior
    * is { logMean: 0.2, logSd: 0.9 }). It weighs the curves the data cannot tell apart by the ROAS
    * they imply; a channel whose fit gives ROAS 0 counts as ROAS 0.001. Measured on the battery
    * (README, "Measured figures"): not the default.
    */
-  roasPrior?: 'none' | { logMean: number; logSd: number };
+  roasPrior?: { logMean: number; logSd: number } | null;
   /** Chains of the posterior sampler (default 16). */
   posteriorChains?: number;
   /** Generations of the posterior sampler (default 800; the first half is burn-in). */

@@ -37,6 +37,19 @@ export interface DriftDecision {
  */
 export type FittedInput = WeeklyData | ArrayLike<number>;
 
+/** The reason given when the model's settings (config or lift tests) differ from the model in use's. */
+export const SETTINGS_CHANGED = 'the model settings (config or calibration.csv) changed';
+
+/**
+ * The decision once a change of the model settings is known: a refit whose
+ * first reason is that change, keeping the data's own reasons for a refit
+ * (so the run and its alert name the change the user made).
+ */
+export function withSettingsChange(d: DriftDecision, changed: boolean): DriftDecision {
+  if (!changed) return d;
+  return { ...d, decision: 'refit', reasons: [SETTINGS_CHANGED, ...(d.decision === 'refit' ? d.reasons : [])] };
+}
+
 /** Categorical and organic series of a table (fields of WeeklyData in the MMM that models them; absent here before). */
 /** A value restated when it moved by more than 0.5% of itself (at least 0.005 in absolute terms). */
 const RESTATED = 0.005;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineColumns, fitMmm, predictBaseline, trendKnots } from '../../src/mmm/index.ts';
+import { baselineColumns, fitMmm, predictBaseline, sliceWeekly, trendKnots } from '../../src/mmm/index.ts';
 import type { WeeklyData } from '../../src/mmm/index.ts';
 import { generateWeeklyData, powerlawCase } from '../../src/lab/index.ts';
 
@@ -87,4 +87,19 @@ describe('a piecewise-linear trend (trendKnotSpacing)', () => {
       expect(await baselineError(26)).toBeLessThan(0.6 * (await baselineError(0)));
     });
   }
+});
+
+describe('trendKnotSpacing limits', () => {
+  const s = generateWeeklyData({ seed: 1, channels: 6 });
+  const quick = { trials: 1, iterations: 50, bootstrap: 0, threads: 1 };
+  it('refuses a spacing under 8 weeks, names the option when the hinges alone leave too few weeks, and warns when no knot fits', async () => {
+    await expect(fitMmm(s.data, { ...quick, trendKnotSpacing: 1 })).rejects.toThrow('fit option trendKnotSpacing: must be 0 (a straight trend) or at least 8 weeks (got 1)');
+    // 42 weeks carry the model's 39 other parameters but not 4 hinges more.
+    await expect(fitMmm(sliceWeekly(s.data, 0, 42), { ...quick, trendKnotSpacing: 8 })).rejects.toThrow(/^fit option trendKnotSpacing: a knot every 8 weeks makes 4 trend hinges/);
+    // Without the hinges' share the data's own check speaks.
+    await expect(fitMmm(sliceWeekly(s.data, 0, 30), { ...quick, trendKnotSpacing: 8 })).rejects.toThrow(/^30 weeks is fewer than the 42 model parameters/);
+    const f = await fitMmm(s.data, { ...quick, trendKnotSpacing: 10000 });
+    expect(f.model.trendKnots).toEqual([]);
+    expect(f.warnings).toContain('trendKnotSpacing 10000: the 156 weeks leave no room for a knot (each needs that many weeks on both sides), so the trend is one straight line');
+  });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fitMmm, sliceWeekly, steadyStateEffect } from '../../src/mmm/index.ts';
 import { generateWeeklyData } from '../../src/lab/index.ts';
 import type { MmmFit, WeeklyData } from '../../src/mmm/types.ts';
-import { decideRefit } from '../../src/monitor/drift.ts';
+import { decideRefit, SETTINGS_CHANGED, withSettingsChange } from '../../src/monitor/drift.ts';
 import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
 import { responseValue } from '../../src/optimise/index.ts';
 
@@ -62,5 +62,16 @@ describe('response curves from the fitted model', () => {
         expect(responseValue(curve, x)).toBeCloseTo(steadyStateEffect(ch, x), 6);
       }
     }
+  });
+});
+
+describe('withSettingsChange', () => {
+  const base = { newWeeks: 3, errorRms: 0.5, errorMean: 0.1, weekly: [] };
+  it('makes a changed setting the first reason of a refit, keeping the data reasons', () => {
+    const reuse = { ...base, decision: 'reuse' as const, reasons: ['within the thresholds'] };
+    const refit = { ...base, decision: 'refit' as const, reasons: ['factor events has a level the model never saw'] };
+    expect(withSettingsChange(reuse, false)).toBe(reuse);
+    expect(withSettingsChange(reuse, true)).toEqual({ ...base, decision: 'refit', reasons: [SETTINGS_CHANGED] });
+    expect(withSettingsChange(refit, true)).toEqual({ ...base, decision: 'refit', reasons: [SETTINGS_CHANGED, 'factor events has a level the model never saw'] });
   });
 });
