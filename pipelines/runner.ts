@@ -187,9 +187,17 @@ async function runOne(stage: Stage, store: string, outcomes: Map<string, StageOu
  * Runs declared stages in dependency order in `store/artifacts/<stage>/<version>/`.
  * `after[stage]` runs once that stage has its output, before the next stage.
  * A stage failing on its data becomes a `failed` outcome; bad input (a
- * ValidationError naming a file, a UsageError) and internal errors stop the run.
+ * ValidationError naming a file, a UsageError) and internal errors stop the run;
+ * `done` then holds the outcomes of the stages before it, for the run's record.
  */
-export async function runStages(stages: readonly Stage[], store: string, runId: string, log: Log, after: Record<string, (out: StageOutput) => Promise<void>> = {}): Promise<StageOutcome[]> {
+export async function runStages(
+  stages: readonly Stage[],
+  store: string,
+  runId: string,
+  log: Log,
+  after: Record<string, (out: StageOutput) => Promise<void>> = {},
+  done: StageOutcome[] = [],
+): Promise<StageOutcome[]> {
   const outcomes = new Map<string, StageOutcome>();
   for (const stage of orderStages(stages)) {
     const t0 = performance.now();
@@ -201,6 +209,7 @@ export async function runStages(stages: readonly Stage[], store: string, runId: 
       outcome = { stage: stage.name, action: 'failed', error: e.message };
     }
     outcomes.set(stage.name, outcome);
+    done.push(outcome);
     reportOutcome(outcome, performance.now() - t0, log);
     // The job's own step on this stage's output (e.g. checking the config's constraint channels after ingest; a throw stops the run here).
     if ('dir' in outcome) await after[stage.name]?.(outcome);

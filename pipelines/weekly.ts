@@ -257,6 +257,12 @@ function decisionsOf(outcomes: Map<string, StageOutcome>, decision: { decision: 
   return d;
 }
 
+/** A stage's entry in the run record. */
+function stageEntry(cfg: Config, o: StageOutcome): RunRecord['stages'][number] {
+  if ('dir' in o) return { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) };
+  return { stage: o.stage, action: o.action, error: o.action === 'failed' ? o.error : o.reason };
+}
+
 /** Runs the weekly pipeline (see the module comment). */
 export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult> {
   const log = opts.log ?? silentLog;
@@ -276,24 +282,32 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
     const input = await prepareInput(cfg, asOf, log);
     const current = await readCurrent(cfg.store);
     let outcomes: StageOutcome[];
+    const done: StageOutcome[] = [];
     try {
-      outcomes = await runStages(weeklyStages(cfg, input, current.fit, asOf), cfg.store, runId, log, {
-        ingest: async (o) => {
-          checkIngestAsOf(o, asOf);
-          await checkConstraintChannels(cfg, configFile, o);
+      outcomes = await runStages(
+        weeklyStages(cfg, input, current.fit, asOf),
+        cfg.store,
+        runId,
+        log,
+        {
+          ingest: async (o) => {
+            checkIngestAsOf(o, asOf);
+            await checkConstraintChannels(cfg, configFile, o);
+          },
+          drift: async (o) => {
+            const d = await readDecision(join(o.dir, 'decision.json'));
+            log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });
+          },
         },
-        drift: async (o) => {
-          const d = await readDecision(join(o.dir, 'decision.json'));
-          log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });
-        },
-      });
+        done,
+      );
     } catch (e) {
       // Nothing moves; the failed run is still on record.
       const record: RunRecord = {
         ...base,
         endedAt: now().toISOString(),
         status: 'failed',
-        stages: [],
+        stages: done.map((o) => stageEntry(cfg, o)),
         decisions: [],
         warnings: [],
         alerts: [],
@@ -334,13 +348,7 @@ async function finishRun(
     ...base,
     endedAt: now().toISOString(),
     status: list.some((o) => o.action === 'failed' || o.action === 'not-run') ? 'partial' : 'ok',
-    stages: list.map((o) =>
-      'dir' in o
-        ? { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) }
-        : o.action === 'failed'
-          ? { stage: o.stage, action: o.action, error: o.error }
-          : { stage: o.stage, action: o.action, error: o.reason },
-    ),
+    stages: list.map((o) => stageEntry(cfg, o)),
     decisions,
     warnings: list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : [])),
     alerts,
