@@ -153,7 +153,8 @@ function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: nu
   const from = end + 1;
   const dates = data.dates.slice(from);
   const inputs = newWeekInputs(model, data, from);
-  if (typeof inputs === 'string') return { decision: 'refit', reasons: [inputs], newWeeks, errorRms: null, errorMean: null, weekly: [] };
+  const age = newWeeks > th.maxModelAgeWeeks ? [`the model is ${newWeeks} weeks old (limit ${th.maxModelAgeWeeks})`] : [];
+  if (typeof inputs === 'string') return { decision: 'refit', reasons: [inputs, ...age], newWeeks, errorRms: null, errorMean: null, weekly: [] };
   const predicted = Float64Array.from(predictBaseline(model, dates, inputs).total);
   for (const ch of data.channels) {
     const m = predictMedia(model, ch.name, ch.values.slice(from));
@@ -174,7 +175,7 @@ function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: nu
         `spend of ${ch.name} in the week of ${dayToIso(data.dates[r.t])} (${r.v.toFixed(0)}) is outside the range the model saw (${r.lo.toFixed(0)} to ${r.hi.toFixed(0)}, +/- ${Math.round(100 * th.spendRangeTolerance)}%)`,
       );
   }
-  if (newWeeks > th.maxModelAgeWeeks) reasons.push(`the model is ${newWeeks} weeks old (limit ${th.maxModelAgeWeeks})`);
+  reasons.push(...age);
   if (reasons.length) return { decision: 'refit', reasons, newWeeks, errorRms, errorMean, weekly };
   return {
     decision: 'reuse',

@@ -168,5 +168,10 @@ describe('drift: the new weeks are predicted from their own organic activity and
       decision: 'refit',
       reasons: [`factor events has a level the model never saw: "event3" in the week of ${dayToIso(DAY0 + 7 * 82)}`],
     });
+    // An old model says so too, beside the new level.
+    expect(decideRefit(withFactor(), withExtras(events) as WeeklyData, fitted, { ...TH, maxModelAgeWeeks: 2 }).reasons).toEqual([
+      `factor events has a level the model never saw: "event3" in the week of ${dayToIso(DAY0 + 7 * 82)}`,
+      `the model is ${WEEKS - FIT_WEEKS} weeks old (limit 2)`,
+    ]);
   });
 });
