@@ -275,21 +275,8 @@ function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Re
   return Object.keys(out).length ? out : undefined;
 }
 
-/**
- * One draw with the coefficients from their Gaussian posterior given the
- * transforms: the all-weeks ridge fit b on standardised columns Z, plus
- * L z with L L' = s^2 A^-1 / nu, A = Z'Z / n + lambda I, s^2 = SSE / (n - p - 1),
- * z standard normal; coefficients bounded at 0 (media, signed controls) are
- * floored there, and the intercept keeps the fitted mean. A coefficient the
- * fit leaves at its bound draws too (about half its draws come out above
- * 0): its posterior is not a point mass at the bound. Columns without
- * variation keep coefficient 0.
- */
-export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
-  const { n, nb, nm, dims, y } = pr;
-  const p = nb + nm;
-  const fit = ridgeOnRows(pr, design, allWeeks(n), n, hp[dims - 1]);
-  const cols = design.cols;
+/** Means, standard deviations and the columns with variation (`active`) of a design's columns. */
+function columnScales(cols: Float64Array, n: number, p: number): { mean: Float64Array; sd: Float64Array; active: number[] } {
   const mean = new Float64Array(p);
   const sd = new Float64Array(p);
   const active: number[] = [];
@@ -302,19 +289,31 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     sd[j] = Math.sqrt(ss / n);
     if (sd[j] > 1e-10 * Math.max(Math.abs(mean[j]), sd[j], 1e-300)) active.push(j);
   }
-  let sse = 0;
-  for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
+  return { mean, sd, active };
+}
+
+/** A = Z'Z / n + lambda I over the active columns standardised (q x q, row-major). */
+function ridgeGram(cols: Float64Array, n: number, sc: ReturnType<typeof columnScales>, lambda: number): Float64Array {
+  const { mean, sd, active } = sc;
   const q = active.length;
-  const scale = sse / Math.max(1, n - q - 1) / nu;
-  // Cholesky of A, then x = L^-T z has covariance A^-1.
+  const A = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      const [ja, jb] = [active[a], active[b]];
+      let s = 0;
+      for (let t = 0; t < n; t++) s += (cols[ja * n + t] - mean[ja]) * (cols[jb * n + t] - mean[jb]);
+      A[a * q + b] = A[b * q + a] = s / (n * sd[ja] * sd[jb]) + (a === b ? lambda : 0);
+    }
+  }
+  return A;
+}
+
+/** x ~ N(0, A^-1) for a q x q positive definite A (x = L^-T z with L L' = A). */
+function gaussianWithPrecision(A: Float64Array, q: number, rng: Rng): Float64Array {
   const L = new Float64Array(q * q);
   for (let a = 0; a < q; a++) {
     for (let b = 0; b <= a; b++) {
-      const ja = active[a];
-      const jb = active[b];
-      let s = 0;
-      for (let t = 0; t < n; t++) s += (cols[ja * n + t] - mean[ja]) * (cols[jb * n + t] - mean[jb]);
-      s = s / (n * sd[ja] * sd[jb]) + (a === b ? hp[dims - 1] : 0);
+      let s = A[a * q + b];
       for (let k = 0; k < b; k++) s -= L[a * q + k] * L[b * q + k];
       L[a * q + b] = a === b ? Math.sqrt(Math.max(s, 1e-300)) : s / L[b * q + b];
     }
@@ -325,19 +324,80 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     for (let k = a + 1; k < q; k++) s -= L[k * q + a] * x[k];
     x[a] = s / L[a * q + a];
   }
+  return x;
+}
+
+/**
+ * A standard normal truncated to [a, inf): rejection from the normal for a <= 0.5, else
+ * from a shifted exponential with rate (a + sqrt(a^2 + 4)) / 2 (Robert 1995, Statistics and
+ * Computing 5:121), exact and quick however far out a is.
+ */
+export function truncatedStandardNormal(rng: Rng, a: number): number {
+  if (a <= 0.5) {
+    for (;;) {
+      const z = rng.normal();
+      if (z >= a) return z;
+    }
+  }
+  const rate = (a + Math.sqrt(a * a + 4)) / 2;
+  for (;;) {
+    const z = a + rng.exponential() / rate;
+    if (rng.uniform() <= Math.exp(-0.5 * (z - rate) ** 2)) return z;
+  }
+}
+
+/**
+ * One draw with the coefficients from their Gaussian posterior given the
+ * transforms: the all-weeks ridge fit b on standardised columns Z, plus
+ * L z with L L' = s^2 A^-1 / nu, A = Z'Z / n + lambda I, s^2 = SSE / (n - p - 1),
+ * z standard normal, and the intercept keeping the fitted mean. A
+ * sign-bounded coefficient (media, signed controls) inside its bound is
+ * floored there if its draw crosses it. One the fit leaves at its bound is
+ * drawn from its conditional given the others' draws, N(m, s^2 / A_jj / nu)
+ * truncated to its side, m where the data alone would put it: near 0 when
+ * they push hard against the bound, spread above it when they say little.
+ * Columns without variation keep coefficient 0.
+ */
+export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
+  const { n, nb, nm, dims, y } = pr;
+  const lambda = hp[dims - 1];
+  const fit = ridgeOnRows(pr, design, allWeeks(n), n, lambda);
+  const cols = design.cols;
+  const sc = columnScales(cols, n, nb + nm);
+  const { mean, sd, active } = sc;
+  const q = active.length;
+  let sse = 0;
+  for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
+  const scale = sse / Math.max(1, n - q - 1) / nu;
+  const A = ridgeGram(cols, n, sc, lambda);
+  const x = gaussianWithPrecision(A, q, rng);
+  // Standardised coefficients: the fit plus the Gaussian noise.
+  const beta = active.map((j, a) => fit.coef[j] * sd[j] + Math.sqrt(scale) * x[a]);
   const sign = coefficientSigns(pr);
+  let ybar = 0;
+  for (let t = 0; t < n; t++) ybar += y[t] / n;
+  active.forEach((j, a) => {
+    if (fit.coef[j] !== 0 || sign[j] === 0) return;
+    let c = 0;
+    for (let t = 0; t < n; t++) c += ((cols[j * n + t] - mean[j]) / sd[j]) * (y[t] - ybar);
+    let m = c / n;
+    for (let k = 0; k < q; k++) if (k !== a) m -= A[a * q + k] * beta[k];
+    m /= A[a * q + a];
+    const s = Math.sqrt(scale / A[a * q + a]);
+    beta[a] = sign[j] === 1 ? m + s * truncatedStandardNormal(rng, -m / s) : m - s * truncatedStandardNormal(rng, m / s);
+  });
   const coef = Float64Array.from(fit.coef);
   let intercept = fit.intercept;
   active.forEach((j, a) => {
-    let c = fit.coef[j] + (Math.sqrt(scale) * x[a]) / sd[j];
-    if ((sign[j] === 1 && c < 0) || (sign[j] === -1 && c > 0)) c = 0;
-    intercept -= (c - fit.coef[j]) * mean[j];
-    coef[j] = c;
+    let cj = beta[a] / sd[j];
+    if ((sign[j] === 1 && cj < 0) || (sign[j] === -1 && cj > 0)) cj = 0;
+    intercept -= (cj - fit.coef[j]) * mean[j];
+    coef[j] = cj;
   });
   let sseDraw = 0;
   for (let t = 0; t < n; t++) {
     let f = intercept;
-    for (let j = 0; j < p; j++) f += coef[j] * cols[j * n + t];
+    for (let j = 0; j < nb + nm; j++) f += coef[j] * cols[j * n + t];
     sseDraw += (y[t] - f) ** 2;
   }
   return drawFromCoefficients(pr, hp, design, coef, intercept, sseDraw, draw, candidate, spendTotals);

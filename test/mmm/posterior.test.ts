@@ -13,7 +13,7 @@ import {
   ridgeOnRows,
   samplePosterior,
 } from '../../src/mmm/index.ts';
-import { gaussianDraw } from '../../src/mmm/posterior-draws.ts';
+import { gaussianDraw, truncatedStandardNormal } from '../../src/mmm/posterior-draws.ts';
 import type { CoefficientSign } from '../../src/mmm/index.ts';
 import { generateWeeklyData, withContextAndOrganic } from '../../src/lab/index.ts';
 import { logPosterior } from '../../src/mmm/kernel.ts';
@@ -181,29 +181,56 @@ describe('logPosterior', () => {
   });
 });
 
+describe('truncatedStandardNormal', () => {
+  // Reference: the mean of N(0, 1) truncated to [a, inf), integral of z phi(z) over integral of phi(z), by the trapezoid rule on [a, a + 12].
+  const reference = (a: number): number => {
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i <= 120000; i++) {
+      const z = a + i * 1e-4;
+      const w = (i === 0 || i === 120000 ? 0.5 : 1) * Math.exp(-0.5 * (z * z - a * a));
+      num += z * w;
+      den += w;
+    }
+    return num / den;
+  };
+  it('draws at or above the bound with the truncated mean, near the bound and far out', () => {
+    const rng = new Rng(11, 2);
+    for (const a of [-1, 0, 0.8, 3, 8, 30]) {
+      const v = Array.from({ length: 20000 }, () => truncatedStandardNormal(rng, a));
+      expect(Math.min(...v)).toBeGreaterThanOrEqual(a);
+      expect(v.reduce((s, z) => s + z, 0) / v.length).toBeCloseTo(reference(a), 1);
+    }
+  });
+});
+
 describe('gaussianDraw', () => {
-  // A channel whose spend falls when revenue rises: its unconstrained coefficient is negative, so the
-  // all-weeks fit puts it at its bound 0. Its posterior is not a point mass there: about half the
-  // draws (the Gaussian's upper half, the rest floored at 0) give it a positive ROAS.
-  it('draws a coefficient the fit leaves at its bound 0, floored there half the time', () => {
-    const s = generateWeeklyData({ seed: 4, channels: 1, noise: 0.05 });
-    const y = s.data.target;
-    const mean = y.reduce((a, v) => a + v, 0) / y.length;
-    const dud = Float64Array.from(y, (v) => Math.max(100, 5000 - 2 * (v - mean)));
+  // A channel whose spend falls when revenue rises has a negative unconstrained coefficient, so the
+  // all-weeks fit puts it at its bound 0. Its draws come from its conditional posterior truncated to
+  // >= 0: all above 0, close to 0 when the data push hard against the bound, spread wide when the
+  // spend barely varies (the data say little).
+  const s = generateWeeklyData({ seed: 4, channels: 1, noise: 0.05 });
+  const y = s.data.target;
+  const n = y.length;
+  const mean = y.reduce((a, v) => a + v, 0) / n;
+  const ninetyFifth = (slope: number): { atBound: boolean; p95: number; min: number } => {
+    const dud = Float64Array.from(y, (v) => Math.max(100, 5000 - slope * (v - mean)));
     const data = { ...s.data, channels: [...s.data.channels, { name: 'dud_spend', values: dud }] };
     const pr = buildSearchProblem(data, resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill' }));
     const hp = Float64Array.from([0.3, 1.5, 0.6, 0.3, 1.5, 0.6, 1e-4]);
     const design = mediaDesign(pr, hp);
-    const n = y.length;
     const fit = ridgeOnRows(pr, design, allWeeks(n), n, 1e-4);
-    expect(fit.coef[pr.nb]).toBeGreaterThan(0);
-    expect(fit.coef[pr.nb + 1]).toBe(0);
     const rng = new Rng(7, 1);
     const totals = data.channels.map((c) => c.values.reduce((a, v) => a + v, 0));
-    const draws = Array.from({ length: 400 }, (_, b) => gaussianDraw(pr, hp, design, n, rng, b, 0, totals));
-    const positive = draws.filter((d) => d.roas[1] > 0).length;
-    expect(positive / 400).toBeGreaterThan(0.4);
-    expect(positive / 400).toBeLessThan(0.6);
-    expect(draws.every((d) => d.roas[1] >= 0)).toBe(true);
+    const roas = Array.from({ length: 400 }, (_, b) => gaussianDraw(pr, hp, design, n, rng, b, 0, totals).roas[1]).sort((a, b) => a - b);
+    return { atBound: fit.coef[pr.nb] > 0 && fit.coef[pr.nb + 1] === 0, p95: roas[379], min: roas[0] };
+  };
+  it('draws a coefficient the fit leaves at its bound 0 from its truncated conditional', () => {
+    const strong = ninetyFifth(2);
+    const weak = ninetyFifth(0.01);
+    expect(strong.atBound && weak.atBound).toBe(true);
+    expect(strong.min).toBeGreaterThan(0);
+    expect(weak.min).toBeGreaterThan(0);
+    expect(strong.p95).toBeLessThan(weak.p95 / 10);
   });
 });
