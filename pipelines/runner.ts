@@ -188,7 +188,8 @@ async function runOne(stage: Stage, store: string, outcomes: Map<string, StageOu
  * `after[stage]` runs once that stage has its output, before the next stage.
  * A stage failing on its data becomes a `failed` outcome; bad input (a
  * ValidationError naming a file, a UsageError) and internal errors stop the run;
- * `done` then holds the outcomes of the stages before it, for the run's record.
+ * `done` then holds the outcomes of the stages that ran before the error (and
+ * the stage whose `after` step threw), for the run's record.
  */
 export async function runStages(
   stages: readonly Stage[],

@@ -9,7 +9,6 @@
 import { dayToIso } from '../core/csv.ts';
 import { resolveFitOptions } from './options.ts';
 import { buildSearchProblem } from './problem.ts';
-import { trendKnots } from './design.ts';
 import type { SearchProblem } from './problem.ts';
 import { paretoFront, runSearch } from './search.ts';
 import type { SearchResult } from './search.ts';
@@ -58,7 +57,7 @@ function modelRecord(pr: SearchProblem, sel: Selection, chosen: Candidate, refit
     saturation: o.saturation,
     seasonalityPeriod: o.seasonalityPeriod,
     fourierOrder: o.fourierOrder,
-    ...(o.trend && o.trendKnotSpacing > 0 ? { trendKnots: trendKnots(n, o.trendKnotSpacing) } : {}),
+    ...(o.trend && o.trendKnotSpacing > 0 ? { trendKnots: pr.knots } : {}),
     lambda: sel.hp[pr.dims - 1],
     intercept: refit.intercept,
     interceptSign: o.interceptSign,

@@ -958,9 +958,10 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
  * Log posterior density of the candidate just scored (up to a constant), from
  * its all-weeks fit: -(nu / 2) ln SSE (Gaussian likelihood with the noise sd
  * and the coefficients profiled out; nu is the effective number of weeks,
- * n when the residuals are independent), plus the user's Gaussian priors on
- * paid channels' ROAS (roasMean, roasSd; sd 0 = none) and share of the
- * target's total (shareMean, shareSd), plus each lift study as a Gaussian
+ * n when the residuals are independent), plus Gaussian priors on paid
+ * channels' ROAS (roasMean, roasSd; sd 0 = none), on ln ROAS for the
+ * channels without one (roasLogMean, roasLogSd; a ROAS below 0.001 counts as
+ * 0.001) and on their share of the target's total (shareMean, shareSd), plus each lift study as a Gaussian
  * measurement of the channel's effect over its weeks (standard error liftSe).
  * The hyperparameters' prior is uniform on the search box.
  */

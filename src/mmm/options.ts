@@ -137,6 +137,11 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
     throw new UsageError(`fit option${path ? ` ${path}` : ''}: ${shown}`);
   }
   const o = parsed.data;
+  if (o.trendKnotSpacing > 0 && !o.trend) throw new UsageError('fit option trendKnotSpacing: needs the trend (trend is false)');
+  if (o.estimator === 'search') {
+    const unused = [...(o.roasPrior ? ['roasPrior'] : []), ...(Object.keys(o.priors).length ? ['priors'] : []), ...(o.posteriorPoint !== 'medoid' ? ['posteriorPoint'] : [])];
+    if (unused.length) throw new UsageError(`fit option ${unused[0]}: only the posterior estimator uses it (estimator is 'search')`);
+  }
   return {
     ...o,
     selectionTolerance: o.selectionTolerance ?? (o.selection === 'consensus' ? 0.05 : 0.01),

@@ -12,7 +12,7 @@ import { coefficientSigns } from './refit.ts';
 import type { Design } from './refit.ts';
 import { samplePosterior } from './posterior.ts';
 import type { PosteriorSample } from './posterior.ts';
-import { decodeUnit } from './problem.ts';
+import { decodeUnit, unitToValues } from './problem.ts';
 import type { SearchProblem } from './problem.ts';
 import { channelContributions } from './decompose.ts';
 import { allWeeks, mediaDesign, ridgeOnRows } from './refit.ts';
@@ -128,8 +128,9 @@ function medoid(contributions: Float64Array[]): number {
  * Samples the posterior from the search's near-optimal candidates and turns
  * `o.bootstrap` evenly spaced states of the chains' second halves into
  * draws: each state's design refitted on a moving-block resample of the weeks
- * (seeded by o.seed). The point model is the state whose all-weeks
- * contributions are closest to the states' medians.
+ * (seeded by o.seed). The point model is chosen by o.posteriorPoint
+ * (default: the state whose all-weeks contributions are closest to the
+ * states' medians; see pointHyperparameters).
  * @param chosen the search's selected candidate (index, hyperparameters); its all-weeks refit gives lambda and the residuals' autocorrelation
  */
 export async function posteriorDraws(
@@ -160,7 +161,7 @@ export async function posteriorDraws(
   // Without bootstrap draws, 100 states still choose the point model.
   const count = o.bootstrap > 0 ? o.bootstrap : 100;
   const states = drawIndices(sample, count).map((i) => {
-    const hp = unitToHp(spec, sample.states, i * dims);
+    const hp = unitToValues(spec, sample.states, i * dims);
     return { index: i, hp, design: mediaDesign(pr, hp) };
   });
   const all = allWeeks(n);
@@ -191,20 +192,11 @@ export async function posteriorDraws(
   };
 }
 
-/** Hyperparameters (kernel layout) of a unit-cube state of the posterior spec. */
-function unitToHp(spec: SearchSpec, units: Float64Array, at: number): Float64Array {
-  const hp = new Float64Array(spec.dims);
-  for (let d = 0; d < spec.dims; d++) {
-    const v = spec.lower[d] + units[at + d] * (spec.upper[d] - spec.lower[d]);
-    hp[d] = spec.logScale[d] ? 10 ** v : v;
-  }
-  return hp;
-}
-
 /**
  * The point model's hyperparameters by o.posteriorPoint: 'medoid' the state whose all-weeks
  * contributions are closest to the states' medians, 'map' the kept state with the highest log
- * posterior, 'search' the search's selected candidate.
+ * posterior, 'search' the search's selected candidate, 'search-family' the search's best
+ * candidate with the most media columns in their draws' most frequent family.
  */
 function pointHyperparameters(
   pr: SearchProblem,
@@ -229,7 +221,7 @@ function pointHyperparameters(
   if (rule === 'map') {
     let best = Math.floor(sample.generations / 2) * sample.chains;
     for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;
-    return unitToHp(spec, sample.states, best * sample.dims);
+    return unitToValues(spec, sample.states, best * sample.dims);
   }
   const all = allWeeks(pr.n);
   return states[medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, pr.n, lambda)).subarray(0, pr.nc)))].hp;
@@ -262,12 +254,12 @@ function bestSearchInFamilies(pr: SearchProblem, search: SearchResult, families:
 /** Share of the draws in each family, per media column with several families (absent when none has). */
 function familyShares(pr: SearchProblem, hps: Float64Array[]): Record<string, Record<string, number>> | undefined {
   const out: Record<string, Record<string, number>> = {};
-  pr.media.forEach((m) => {
+  const families = hps.map((hp) => familiesOf(pr, hp));
+  pr.media.forEach((m, j) => {
     if (m.families.length < 2) return;
     const counts: Record<string, number> = {};
-    for (const hp of hps) {
-      const f = Math.min(m.families.length - 1, Math.floor(hp[m.offset] * m.families.length));
-      const key = `${m.families[f].adstock}+${m.families[f].saturation}`;
+    for (const fs of families) {
+      const key = `${m.families[fs[j]].adstock}+${m.families[fs[j]].saturation}`;
       counts[key] = (counts[key] ?? 0) + 1 / hps.length;
     }
     out[m.name] = counts;

@@ -60,6 +60,8 @@ export interface SearchProblem {
   warnings: string[];
   /** Baseline regressors (trend, Fourier terms, controls, factor dummies) and their count. */
   base: BaselineColumn[];
+  /** Knots of the piecewise-linear trend (weeks since the window's first; empty: a straight trend). */
+  knots: number[];
   nb: number;
   factors: FactorSummary[];
   y: Float64Array;
@@ -289,12 +291,12 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   const nBaseMax = (o.trend ? 1 + knots.length : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;
   const hyper = media.reduce((a, m) => a + m.dims, 0);
   const parameters = 1 + nBaseMax + nm + hyper + 1;
-  // Too many parameters because of the hinges alone: name the option (without them the check below names the data).
-  if (knots.length > 0 && n < parameters && n >= parameters - knots.length)
+  // The data's own checks first (values, then weeks against the parameters without the hinges); then the hinges' share, naming the option.
+  const checked = checkWeeklyData(full, parameters - knots.length, nTrain, from);
+  if (n < parameters)
     throw new UsageError(
       `fit option trendKnotSpacing: a knot every ${o.trendKnotSpacing} weeks makes ${knots.length} trend hinges, more than ${n} weeks can carry with the model's other parameters; use a larger spacing`,
     );
-  const checked = checkWeeklyData(full, parameters, nTrain, from);
   checkNames(
     o,
     media.map((m) => m.name),
@@ -332,6 +334,7 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
     nTrain,
     folds: cuts.length,
     cuts,
+    knots,
     warnings: [
       ...checked.warnings,
       ...foldWarnings(base, cuts[0]),
@@ -356,10 +359,15 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
 
 /** Hyperparameters (kernel layout, lambda last) of a point of the unit cube. */
 export function decodeUnit(pr: SearchProblem, units: Float64Array, i: number): Float64Array {
-  const hp = new Float64Array(pr.dims);
-  for (let d = 0; d < pr.dims; d++) {
-    const v = pr.lower[d] + units[i * pr.dims + d] * (pr.upper[d] - pr.lower[d]);
-    hp[d] = pr.logScale[d] ? 10 ** v : v;
+  return unitToValues(pr, units, i * pr.dims);
+}
+
+/** The values of the unit-cube point at `units[at..]` in a box (lower, upper; log10 scale where flagged). */
+export function unitToValues(box: { dims: number; lower: Float64Array; upper: Float64Array; logScale: ArrayLike<number | boolean> }, units: Float64Array, at: number): Float64Array {
+  const hp = new Float64Array(box.dims);
+  for (let d = 0; d < box.dims; d++) {
+    const v = box.lower[d] + units[at + d] * (box.upper[d] - box.lower[d]);
+    hp[d] = box.logScale[d] ? 10 ** v : v;
   }
   return hp;
 }

@@ -69,10 +69,11 @@ export function decideRefit(model: MmmModel | null, data: WeeklyData, fitted: Fi
   const start = data.dates.indexOf(model.window.firstDay);
   const end = data.dates.indexOf(model.window.lastDay);
   if (start < 0 || end < 0 || end - start + 1 !== model.window.weeks) return refit([`the data no longer covers the model's weeks ${model.window.first} to ${model.window.last}`]);
+  const age = ageReasons(data.dates.length - 1 - end, th);
   const changed = controlsChanged(model, data, start, end);
-  if (changed) return refit([changed]);
+  if (changed) return refit([changed, ...age]);
   const restated = fitted === null ? [] : restatedHistory(data, fitted, model, start);
-  if (restated.length) return refit(restated);
+  if (restated.length) return refit([...restated, ...age]);
   return judgeNewWeeks(model, data, start, end, th);
 }
 
@@ -145,6 +146,11 @@ function restatedReason(column: string, day: number, then: string, now: string, 
   return `history restated: ${column} of the week of ${dayToIso(day)} was ${then} when the model was fitted and is ${now} now${weeks > 1 ? ` (${weeks} weeks changed)` : ''}`;
 }
 
+/** The model's age as a reason to refit, when it is past the limit. */
+function ageReasons(newWeeks: number, th: DriftThresholds): string[] {
+  return newWeeks > th.maxModelAgeWeeks ? [`the model is ${newWeeks} weeks old (limit ${th.maxModelAgeWeeks})`] : [];
+}
+
 /** The new weeks since the model's last: errors against its band, spend against its range, its age. */
 function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: number, th: DriftThresholds): DriftDecision {
   const newWeeks = data.dates.length - 1 - end;
@@ -153,7 +159,7 @@ function judgeNewWeeks(model: MmmModel, data: WeeklyData, start: number, end: nu
   const from = end + 1;
   const dates = data.dates.slice(from);
   const inputs = newWeekInputs(model, data, from);
-  const age = newWeeks > th.maxModelAgeWeeks ? [`the model is ${newWeeks} weeks old (limit ${th.maxModelAgeWeeks})`] : [];
+  const age = ageReasons(newWeeks, th);
   if (typeof inputs === 'string') return { decision: 'refit', reasons: [inputs, ...age], newWeeks, errorRms: null, errorMean: null, weekly: [] };
   const predicted = Float64Array.from(predictBaseline(model, dates, inputs).total);
   for (const ch of data.channels) {

@@ -216,6 +216,12 @@ describe('adstock kind per channel and option checks', () => {
     await expect(fitMmm(s.data, { ...small, trials: 0 })).rejects.toThrow('fit option trials: must be an integer >= 1 (got 0)');
     await expect(fitMmm(s.data, { ...small, channelRanges: { tv_spend: { theta: [0.5, 1.5] } } })).rejects.toThrow('fit option channelRanges.tv_spend.theta: must be [lo, hi] within [0, 0.999]');
     await expect(fitMmm(s.data, { ...small, interceptSign: 'positive' as 'free' })).rejects.toThrow(/fit option interceptSign: /);
+    // Options that would do nothing with the other options given.
+    await expect(fitMmm(s.data, { ...small, trend: false, trendKnotSpacing: 26 })).rejects.toThrow('fit option trendKnotSpacing: needs the trend (trend is false)');
+    await expect(fitMmm(s.data, { ...small, estimator: 'search', roasPrior: { logMean: 0.2, logSd: 0.9 } })).rejects.toThrow(
+      "fit option roasPrior: only the posterior estimator uses it (estimator is 'search')",
+    );
+    await expect(fitMmm(s.data, { ...small, estimator: 'search', posteriorPoint: 'map' })).rejects.toThrow("fit option posteriorPoint: only the posterior estimator uses it (estimator is 'search')");
   });
   it('refuses negative organic activity and an empty factor level, naming the row and column', async () => {
     const organic = { ...s.data, file: 'w.csv', organic: [{ name: 'posts', values: Float64Array.from(s.data.target, (_, t) => (t === 7 ? -1 : 3 + (t % 4))) }] };

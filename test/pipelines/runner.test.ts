@@ -99,6 +99,10 @@ describe('the stage runner', () => {
       },
     });
     await expect(runStages([bad], join(t.dir, 's3'), 'r', log)).rejects.toThrow('spend.csv row 3 column "spend": negative spend');
+    // What ran before the stopping error is handed back for the run's record.
+    const done: Awaited<ReturnType<typeof runStages>> = [];
+    await expect(runStages([stage('a'), stage('bad2', { needs: ['a'], run: bad.run })], join(t.dir, 's4'), 'r', log, {}, done)).rejects.toThrow(/negative spend/);
+    expect(done.map((o) => `${o.stage} ${o.action}`)).toEqual(['a built']);
   });
 });
 
