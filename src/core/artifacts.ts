@@ -152,22 +152,26 @@ export async function writeArtifact(opts: WriteArtifactOptions): Promise<{ manif
  * Renames a finished temporary folder to its final name. Another writer may
  * get there first (two commands writing one folder): if it wrote the same
  * data version, ours is dropped and its manifest returned; otherwise its
- * folder is moved aside and the rename retried.
+ * folder is moved aside and the rename retried. What is there is read only
+ * after a rename fails, so a folder another writer placed a moment ago is
+ * never taken for an old one.
  */
 async function placeFolder(tmp: string, dir: string, stage: string, dataVersion: string): Promise<Manifest | null> {
+  const same = (m: Manifest | null) => m !== null && m.dataVersion === dataVersion && m.stage === stage;
   for (let attempt = 0; ; attempt++) {
-    const there = await readManifest(dir);
-    if (there && there.dataVersion === dataVersion && there.stage === stage) {
-      await rm(tmp, { recursive: true, force: true });
-      return there;
-    }
     try {
-      if (existsSync(dir)) await moveAside(dir, there?.dataVersion);
       await rename(tmp, dir);
       return null;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (attempt >= 8 || !(code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT')) throw e;
+      if (!(code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT' || code === 'ENOTDIR')) throw e;
+      const there = await readManifest(dir);
+      if (same(there)) {
+        await rm(tmp, { recursive: true, force: true });
+        return there;
+      }
+      if (attempt >= 8) throw e;
+      if (existsSync(dir)) await moveAside(dir, there?.dataVersion);
     }
   }
 }
