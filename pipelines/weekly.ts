@@ -257,6 +257,11 @@ function decisionsOf(outcomes: Map<string, StageOutcome>, decision: { decision: 
   return d;
 }
 
+/** The warnings of the stages that produced output, for the run record. */
+function stageWarnings(list: StageOutcome[]): RunRecord['warnings'] {
+  return list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : []));
+}
+
 /** A stage's entry in the run record. */
 function stageEntry(cfg: Config, o: StageOutcome): RunRecord['stages'][number] {
   if ('dir' in o) return { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) };
@@ -309,7 +314,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
         status: 'failed',
         stages: done.map((o) => stageEntry(cfg, o)),
         decisions: [],
-        warnings: [],
+        warnings: stageWarnings(done),
         alerts: [],
         report: null,
         error: e instanceof Error ? e.message.split('\n')[0] : String(e),
@@ -350,7 +355,7 @@ async function finishRun(
     status: list.some((o) => o.action === 'failed' || o.action === 'not-run') ? 'partial' : 'ok',
     stages: list.map((o) => stageEntry(cfg, o)),
     decisions,
-    warnings: list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : [])),
+    warnings: stageWarnings(list),
     alerts,
     report: reportPath ? relative(cfg.root, reportPath) : null,
   };

@@ -336,7 +336,20 @@ describe('bad input at the pipeline level', () => {
       ],
       [
         'a constraint naming no channel of the data',
-        () => undefined,
+        // A control constant in every week: the ingest warns and drops it, so the failed run's record carries a warning.
+        () => {
+          const controls = join(dir, 'raw', 'controls.csv');
+          const dates = [
+            ...new Set(
+              readFileSync(controls, 'utf8')
+                .trim()
+                .split('\n')
+                .slice(1)
+                .map((l) => l.split(',')[0]),
+            ),
+          ];
+          writeFileSync(controls, `${readFileSync(controls, 'utf8').trimEnd()}\n${dates.map((d) => `${d},promo,1`).join('\n')}\n`);
+        },
         /^error: mmm\.config\.json: optimise\.constraints\[0\]: unknown channel "nope" \(channels: /,
         { optimise: { horizonWeeks: 4, sweepPoints: 5, constraints: [{ type: 'group', channels: ['nope'], max: 5 }] } },
       ],
@@ -375,6 +388,12 @@ describe('bad input at the pipeline level', () => {
           record.stages.map((s: { stage: string }) => s.stage),
           name,
         ).toEqual(name === 'a constraint naming no channel of the data' ? ['ingest'] : []);
+        // with their warnings.
+        const warned = record.stages.flatMap((st: { stage: string; dir: string }) =>
+          (JSON.parse(readFileSync(join(dir, 'data', st.dir, 'manifest.json'), 'utf8')).warnings as string[]).map((message) => ({ stage: st.stage, message })),
+        );
+        expect(record.warnings, name).toEqual(warned);
+        if (name === 'a constraint naming no channel of the data') expect(warned.map((w: { message: string }) => w.message)).toContainEqual(expect.stringMatching(/^control "promo" is constant/));
       }
     }
   });
