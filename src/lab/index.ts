@@ -8,3 +8,4 @@ export * from './backtest.ts';
 export * from './context-organic.ts';
 export * from './battery.ts';
 export * from './profile-families.ts';
+export * from './profile-system.ts';

@@ -5,7 +5,8 @@
  */
 import { baselineColumns } from '../mmm/design.ts';
 import { defaultRanges } from '../mmm/options.ts';
-import { fitSignedRidge, solveSignBoundedQuadratic } from '../mmm/ridge.ts';
+import { fitSignedRidge } from '../mmm/ridge.ts';
+import { profileColumn, profileSystem } from './profile-system.ts';
 import { geometricAdstock, hillSaturation } from '../mmm/transforms.ts';
 import type { SyntheticData } from './synthetic.ts';
 import type { CoefficientSign, WeeklyData } from '../mmm/types.ts';
@@ -109,41 +110,11 @@ const steps = (lo: number, hi: number, step: number): number[] => Array.from({ l
  */
 export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = {}): { mle: number; low: number; high: number; logLik: number; points: number } {
   const d = s.data;
-  const n = d.target.length;
   if (!(j >= 0 && j < d.channels.length)) throw new RangeError(`profileRoas: channel index ${j} out of range`);
   const base = truthBaseline(d, opts);
   const others = trueMedia(s).filter((_, k) => k !== j);
-  // Fixed design: baseline and the other channels' true media, centred and scaled (the free intercept
-  // is then the means' business); the profiled channel last, standardised the same way per point.
-  const standardise = (v: ArrayLike<number>): { z: Float64Array; sd: number } => {
-    let mu = 0;
-    for (let t = 0; t < n; t++) mu += v[t] / n;
-    let ss = 0;
-    for (let t = 0; t < n; t++) ss += (v[t] - mu) ** 2;
-    const sd = Math.sqrt(ss / n);
-    const z = new Float64Array(n);
-    if (sd > 0) for (let t = 0; t < n; t++) z[t] = (v[t] - mu) / sd;
-    return { z, sd };
-  };
-  const fixed = [...base.map((b) => b.values), ...others].map((v) => standardise(v).z);
-  const p0 = fixed.length;
-  const p = p0 + 1;
-  const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? ('positive' as const) : ('free' as const))), 'positive'];
-  const { z: y, sd: ySd } = standardise(d.target);
-  const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-    let v = 0;
-    for (let t = 0; t < n; t++) v += a[t] * b[t];
-    return v;
-  };
-  const A = new Float64Array(p * p);
-  const c = new Float64Array(p);
-  for (let a = 0; a < p0; a++) {
-    for (let b = 0; b <= a; b++) A[a * p + b] = A[b * p + a] = dot(fixed[a], fixed[b]);
-    // A column without variation (e.g. a constant control) gets a unit diagonal and coefficient 0.
-    if (A[a * p + a] === 0) A[a * p + a] = 1;
-    c[a] = dot(fixed[a], y);
-  }
-  const yy = dot(y, y);
+  // Fixed design: baseline and the other channels' true media (the free intercept is then the means' business); the profiled channel last.
+  const sys = profileSystem(d.target, [...base.map((b) => b.values), ...others], [...base.map(() => 'free' as const), ...others.map(() => 'positive' as const)]);
   const spend = d.channels[j].values.reduce((a, b) => a + b, 0);
   const adstocked = new Map<number, Float64Array>();
   type Point = { q: number[]; ll: number; roas: number };
@@ -161,22 +132,8 @@ export function profileRoas(s: SyntheticData, j: number, opts: ProfileOptions = 
     let ad = adstocked.get(theta);
     if (!ad) adstocked.set(theta, (ad = geometricAdstock(d.channels[j].values, theta)));
     const raw = hillSaturation(ad, alpha, gamma);
-    const { z: m, sd } = standardise(raw);
-    for (let a = 0; a < p0; a++) A[a * p + p0] = A[p0 * p + a] = dot(fixed[a], m);
-    A[p0 * p + p0] = sd > 0 ? dot(m, m) : 1;
-    c[p0] = dot(m, y);
-    const b = solveSignBoundedQuadratic(A, c, signs);
-    let quad = 0;
-    let lin = 0;
-    for (let a = 0; a < p; a++) {
-      let r = 0;
-      for (let k = 0; k < p; k++) r += A[a * p + k] * b[k];
-      quad += b[a] * r;
-      lin += b[a] * c[a];
-    }
-    const sse = Math.max(yy - 2 * lin + quad, 1e-300) * ySd * ySd;
-    const coef = sd > 0 ? (b[p0] * ySd) / sd : 0;
-    const point = { q, ll: -(n / 2) * Math.log(sse), roas: (coef * raw.reduce((x, v) => x + v, 0)) / spend };
+    const { ll, coef } = profileColumn(sys, raw);
+    const point = { q, ll, roas: (coef * raw.reduce((x, v) => x + v, 0)) / spend };
     seen.set(key, point);
     if (point.ll > best) best = point.ll;
   };

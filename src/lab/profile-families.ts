@@ -12,9 +12,9 @@
 import { Rng } from '../core/rng.ts';
 import { baselineColumns } from '../mmm/design.ts';
 import { defaultRanges } from '../mmm/options.ts';
-import { solveSignBoundedQuadratic } from '../mmm/ridge.ts';
+import { profileColumn, profileSystem } from './profile-system.ts';
 import { binomialAdstock, geometricAdstock, hillSaturation, logisticSaturation, logSaturation, michaelisMenten, weibullAdstock } from '../mmm/transforms.ts';
-import type { AdstockKind, CoefficientSign, SaturationKind, WeeklyData } from '../mmm/types.ts';
+import type { AdstockKind, SaturationKind, WeeklyData } from '../mmm/types.ts';
 
 /** One point of the profile: a family, its parameters, the log-likelihood and the channel's ROAS there. */
 interface ProfilePoint {
@@ -69,38 +69,10 @@ export interface FamilyProfileOptions {
  * @param effects every channel's true weekly effect (only the others' are used)
  */
 export function profileRoasFamilies(data: WeeklyData, effects: Float64Array[], j: number, o: FamilyProfileOptions): { mle: number; low: number; high: number; points: number } {
-  const n = data.target.length;
   const controls = data.controls.map((c) => ({ ...c, dummy: Array.from(c.values).every((v) => v === 0 || v === 1) }));
   const base = baselineColumns(data.dates, data.dates[0], { trend: true, fourierOrder: 2, period: 52.18 }, controls, {});
-  const standardise = (v: ArrayLike<number>): Float64Array => {
-    let mu = 0;
-    for (let t = 0; t < n; t++) mu += v[t] / n;
-    let ss = 0;
-    for (let t = 0; t < n; t++) ss += (v[t] - mu) ** 2;
-    const sd = Math.sqrt(ss / n);
-    return Float64Array.from({ length: n }, (_, t) => (sd > 0 ? (v[t] - mu) / sd : 0));
-  };
-  const fixed = [...base.map((b) => b.values), ...effects.filter((_, k) => k !== j)].map(standardise);
-  const p0 = fixed.length;
-  const p = p0 + 1;
-  const signs: CoefficientSign[] = [...fixed.map((_, k) => (k >= base.length ? ('positive' as const) : ('free' as const))), 'positive'];
-  let yMu = 0;
-  for (let t = 0; t < n; t++) yMu += data.target[t] / n;
-  const ySd = Math.sqrt(data.target.reduce((a, v) => a + (v - yMu) ** 2, 0) / n);
-  const y = standardise(data.target);
-  const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-    let v = 0;
-    for (let t = 0; t < n; t++) v += a[t] * b[t];
-    return v;
-  };
-  const A = new Float64Array(p * p);
-  const c = new Float64Array(p);
-  for (let a = 0; a < p0; a++) {
-    for (let b = 0; b <= a; b++) A[a * p + b] = A[b * p + a] = dot(fixed[a], fixed[b]);
-    if (A[a * p + a] === 0) A[a * p + a] = 1;
-    c[a] = dot(fixed[a], y);
-  }
-  const yy = dot(y, y);
+  const others = effects.filter((_, k) => k !== j);
+  const sys = profileSystem(data.target, [...base.map((b) => b.values), ...others], [...base.map(() => 'free' as const), ...others.map(() => 'positive' as const)]);
   const x = data.channels[j].values;
   const spend = x.reduce((a, v) => a + v, 0);
   const boxes = o.families.map((f) => familyBox(f.adstock, f.saturation));
@@ -109,25 +81,8 @@ export function profileRoasFamilies(data: WeeklyData, effects: Float64Array[], j
   const evaluate = (family: number, q: number[]): void => {
     const f = o.families[family];
     const raw = transform(x, f.adstock, f.saturation, q);
-    let mu = 0;
-    for (let t = 0; t < n; t++) mu += raw[t] / n;
-    const sd = Math.sqrt(raw.reduce((a, v) => a + (v - mu) ** 2, 0) / n);
-    const m = standardise(raw);
-    for (let a = 0; a < p0; a++) A[a * p + p0] = A[p0 * p + a] = dot(fixed[a], m);
-    A[p0 * p + p0] = sd > 0 ? dot(m, m) : 1;
-    c[p0] = dot(m, y);
-    const b = solveSignBoundedQuadratic(A, c, signs);
-    let quad = 0;
-    let lin = 0;
-    for (let a = 0; a < p; a++) {
-      let r = 0;
-      for (let k = 0; k < p; k++) r += A[a * p + k] * b[k];
-      quad += b[a] * r;
-      lin += b[a] * c[a];
-    }
-    const sse = Math.max(yy - 2 * lin + quad, 1e-300) * ySd * ySd;
-    const coef = sd > 0 ? (b[p0] * ySd) / sd : 0;
-    const point = { family, q, ll: -(n / 2) * Math.log(sse), roas: (coef * raw.reduce((s, v) => s + v, 0)) / spend };
+    const { ll, coef } = profileColumn(sys, raw);
+    const point = { family, q, ll, roas: (coef * raw.reduce((s, v) => s + v, 0)) / spend };
     points.push(point);
     if (point.ll > best) best = point.ll;
   };
