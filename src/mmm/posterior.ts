@@ -114,10 +114,7 @@ export async function samplePosterior(spec: SearchSpec, s: PosteriorSettings): P
     failed = true;
     throw e;
   } finally {
-    if (pool) {
-      if (failed) await pool.close();
-      else pool.release();
-    }
+    await pool?.finish(failed);
   }
   return { chains: N, generations: s.generations, dims: D, states, logp, acceptance: accepted / (N * s.generations) };
 }

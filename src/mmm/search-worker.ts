@@ -160,6 +160,12 @@ export class EvaluatorPool {
     } else void this.close();
   }
 
+  /** After a run: gives the pool back when the run succeeded, stops it when it failed (its workers may be mid-batch). */
+  async finish(failed: boolean): Promise<void> {
+    if (failed) await this.close();
+    else this.release();
+  }
+
   /** Stops every worker. */
   async close(): Promise<void> {
     this.stop();

@@ -215,10 +215,7 @@ export async function runSearch(spec: SearchSpec, s: SearchSettings): Promise<Se
     failed = true;
     throw e;
   } finally {
-    if (pool) {
-      if (failed) await pool.close();
-      else pool.release();
-    }
+    await pool?.finish(failed);
   }
   return { trials: T, iterations: I, populationSize: NP, dims: D, units, scores };
 }
