@@ -104,7 +104,7 @@ export const fitOptionsSchema = z.strictObject({
   likelihoodTempering: z.enum(['autocorrelation', 'none']).default('autocorrelation'),
   likelihoodWeight: z.number().gt(0).max(1).default(0.5),
   posteriorCoefficients: z.enum(['gaussian', 'bootstrap', 'fixed']).default('gaussian'),
-  posteriorPoint: z.enum(['medoid', 'map', 'search', 'search-family']).default('medoid'),
+  posteriorPoint: z.enum(['medoid', 'map', 'search']).default('medoid'),
   populationSize: int(4).optional(),
   bootstrap: int(0).default(200),
   bootstrapTolerance: z.number().min(0).default(1.5),

@@ -12,7 +12,7 @@ import { coefficientSigns } from './refit.ts';
 import type { Design } from './refit.ts';
 import { samplePosterior } from './posterior.ts';
 import type { PosteriorSample } from './posterior.ts';
-import { decodeUnit, unitToValues } from './problem.ts';
+import { unitToValues } from './problem.ts';
 import type { SearchProblem } from './problem.ts';
 import { channelContributions } from './decompose.ts';
 import { allWeeks, mediaDesign, ridgeOnRows } from './refit.ts';
@@ -165,7 +165,7 @@ export async function posteriorDraws(
     return { index: i, hp, design: mediaDesign(pr, hp) };
   });
   const all = allWeeks(n);
-  const point = pointHyperparameters(pr, spec, sample, states, search, chosenHp, lambda);
+  const point = pointHyperparameters(pr, spec, sample, states, chosenHp, lambda);
   const draws =
     o.bootstrap === 0
       ? []
@@ -195,29 +195,11 @@ export async function posteriorDraws(
 /**
  * The point model's hyperparameters by o.posteriorPoint: 'medoid' the state whose all-weeks
  * contributions are closest to the states' medians, 'map' the kept state with the highest log
- * posterior, 'search' the search's selected candidate, 'search-family' the search's best
- * candidate with the most media columns in their draws' most frequent family.
+ * posterior, 'search' the search's selected candidate.
  */
-function pointHyperparameters(
-  pr: SearchProblem,
-  spec: SearchSpec,
-  sample: PosteriorSample,
-  states: { hp: Float64Array; design: Design }[],
-  search: SearchResult,
-  chosenHp: Float64Array,
-  lambda: number,
-): Float64Array {
+function pointHyperparameters(pr: SearchProblem, spec: SearchSpec, sample: PosteriorSample, states: { hp: Float64Array; design: Design }[], chosenHp: Float64Array, lambda: number): Float64Array {
   const rule = pr.o.posteriorPoint;
   if (rule === 'search') return Float64Array.from(chosenHp);
-  if (rule === 'search-family')
-    return bestSearchInFamilies(
-      pr,
-      search,
-      modalFamilies(
-        pr,
-        states.map((st) => st.hp),
-      ),
-    );
   if (rule === 'map') {
     let best = Math.floor(sample.generations / 2) * sample.chains;
     for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;
@@ -230,25 +212,6 @@ function pointHyperparameters(
 /** Each media column's family index in a hyperparameter vector (0 with one family). */
 function familiesOf(pr: SearchProblem, hp: Float64Array): number[] {
   return pr.media.map((m) => (m.families.length < 2 ? 0 : Math.min(m.families.length - 1, Math.floor(hp[m.offset] * m.families.length))));
-}
-
-/** Each media column's most frequent family among the states (the first on ties). */
-function modalFamilies(pr: SearchProblem, hps: Float64Array[]): number[] {
-  const counts = pr.media.map((m) => new Array<number>(m.families.length).fill(0));
-  for (const hp of hps) familiesOf(pr, hp).forEach((f, j) => counts[j][f]++);
-  return counts.map((c) => c.indexOf(Math.max(...c)));
-}
-
-/** The search's candidate with the most media columns in `families`, and of those the lowest objective. */
-function bestSearchInFamilies(pr: SearchProblem, search: SearchResult, families: number[]): Float64Array {
-  let best = 0;
-  let bestKey = [Infinity, Infinity];
-  for (let i = 0; i < search.trials * search.iterations; i++) {
-    const hp = decodeUnit(pr, search.units, i);
-    const key = [familiesOf(pr, hp).filter((f, j) => f !== families[j]).length, search.scores[i * 3]];
-    if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [i, key];
-  }
-  return decodeUnit(pr, search.units, best);
 }
 
 /** Share of the draws in each family, per media column with several families (absent when none has). */

@@ -277,11 +277,9 @@ export interface FitOptions {
   /**
    * The posterior estimator's point model (default 'medoid': the draw whose channel contributions are
    * closest to the draws' medians; 'map': the kept state with the highest log posterior; 'search':
-   * the search's selected candidate, as with estimator 'search'; 'search-family': of the search's
-   * candidates with the most channels in their draws' most frequent family, the best objective).
-   * The draws are the same for each.
+   * the search's selected candidate, as with estimator 'search'). The draws are the same for each.
    */
-  posteriorPoint?: 'medoid' | 'map' | 'search' | 'search-family';
+  posteriorPoint?: 'medoid' | 'map' | 'search';
   /** Differential-evolution population size (default min(iterations, max(10, 2 * dims))). */
   populationSize?: number;
   /** Draws for the intervals and the Monte Carlo stage (default 200; 0: no draws, and no intervals). */
