@@ -53,6 +53,8 @@ export interface GeneratedCase {
   /** Noise sd (target units per week) and the noise-free target. */
   noiseSd: number;
   expected: Float64Array;
+  /** 'meridian' only: the baseline's level, of which the knots' steps are a fixed fraction (MERIDIAN_PRIOR). */
+  baselineLevel?: number;
 }
 
 export type Family = 'pymc' | 'simmmulator' | 'meridian' | 'powerlaw';
@@ -276,6 +278,9 @@ function truncNormal(rng: Rng, mean: number, sd: number, lo: number, hi: number)
   }
 }
 
+/** The fixed parts of the 'meridian' generator: its ROI prior, knot spacing, knot step (fraction of the level) and level / mean weekly media. */
+export const MERIDIAN_PRIOR = { logRoiMean: 0.2, logRoiSd: 0.9, knotSpacing: 13, knotStep: 0.015, levelOverMedia: [1.5, 5] } as const;
+
 /** Meridian's generative model with its default priors (module comment). */
 export function meridianCase(seed: number): GeneratedCase {
   const rng = new Rng(seed, 303);
@@ -309,25 +314,26 @@ export function meridianCase(seed: number): GeneratedCase {
   }
   // ROI ~ LogNormal(0.2, 0.9) fixes each channel's coefficient: beta = ROI x spend / sum of its Hill series.
   const effects = scaled.map((h, j) => {
-    const roi = Math.exp(0.2 + 0.9 * rng.normal());
+    const roi = Math.exp(MERIDIAN_PRIOR.logRoiMean + MERIDIAN_PRIOR.logRoiSd * rng.normal());
     const beta = (roi * sum(spend[j])) / Math.max(sum(h), 1e-12);
     return Float64Array.from(h, (v) => beta * v);
   });
   const media = effects.reduce((m, e) => m + sum(e), 0) / n;
-  const level = media * between(rng, 1.5, 5);
+  const level = media * between(rng, ...MERIDIAN_PRIOR.levelOverMedia);
   // Baseline: intercept + a random walk through knots every 13 weeks (steps 1.5% of the level, linear between) + two controls.
-  const knots = Array.from({ length: Math.ceil(n / 13) + 1 }, () => 0);
-  for (let k = 1; k < knots.length; k++) knots[k] = knots[k - 1] + 0.015 * level * rng.normal();
+  const K = MERIDIAN_PRIOR.knotSpacing;
+  const knots = Array.from({ length: Math.ceil(n / K) + 1 }, () => 0);
+  for (let k = 1; k < knots.length; k++) knots[k] = knots[k - 1] + MERIDIAN_PRIOR.knotStep * level * rng.normal();
   const c1 = Float64Array.from({ length: n }, () => rng.normal());
   const c2 = Float64Array.from({ length: n }, (_, t) => Math.sin((2 * Math.PI * t) / 52.18) + 0.3 * rng.normal());
   const g1 = 0.02 * level * rng.normal();
   const g2 = 0.05 * level;
   const baseline = Float64Array.from({ length: n }, (_, t) => {
-    const k = Math.floor(t / 13);
-    const f = (t % 13) / 13;
+    const k = Math.floor(t / K);
+    const f = (t % K) / K;
     return level + knots[k] * (1 - f) + knots[k + 1] * f + g1 * c1[t] + g2 * c2[t];
   });
-  return assemble(
+  const generated = assemble(
     'meridian',
     seed,
     dates,
@@ -342,6 +348,7 @@ export function meridianCase(seed: number): GeneratedCase {
     noise,
     rng,
   );
+  return { ...generated, baselineLevel: level };
 }
 
 /** The power-law family with delayed-peak carryover (module comment). */

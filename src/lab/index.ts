@@ -9,3 +9,4 @@ export * from './context-organic.ts';
 export * from './battery.ts';
 export * from './profile-families.ts';
 export * from './profile-system.ts';
+export * from './bayes-oracle.ts';
