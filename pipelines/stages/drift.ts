@@ -10,7 +10,7 @@ import type { Config } from '../../src/core/config.ts';
 import { parseCsv } from '../../src/core/csv.ts';
 import { readManifest } from '../../src/core/artifacts.ts';
 import { stableJson } from '../../src/core/hash.ts';
-import { decideRefit, withSettingsChange } from '../../src/monitor/drift.ts';
+import { decideRefit, settingsChange, withSettingsChange } from '../../src/monitor/drift.ts';
 import type { MmmModel, WeeklyData } from '../../src/mmm/types.ts';
 import type { Stage } from '../runner.ts';
 import { readFit, readFitInput } from '../simulate.ts';
@@ -41,14 +41,14 @@ export function driftStage(cfg: Config, calibrationFile: string | null, currentF
       const { data } = await modelSettings(ctx, cfg, calibrationFile);
       let model: MmmModel | null = null;
       let fitted: WeeklyData | number[] | null = null;
-      let settingsChanged = false;
+      let change: string | null = null;
       if (currentFit) {
         model = (await readFit(currentFit)).model;
         // The table the model was fitted on (spend, controls and target restated?); older fits kept only the target.
         fitted = existsSync(join(currentFit, 'input.csv')) ? await readFitInput(currentFit, model) : await fitActuals(currentFit);
-        settingsChanged = stableJson((await readManifest(currentFit))?.params ?? null) !== stableJson(ctx.params.mmm);
+        change = settingsChange(((await readManifest(currentFit))?.params as Record<string, unknown> | undefined) ?? null, ctx.params.mmm);
       }
-      const decision = withSettingsChange(decideRefit(model, data, fitted, cfg.drift), settingsChanged);
+      const decision = withSettingsChange(decideRefit(model, data, fitted, cfg.drift), change);
       const currentModel = currentFit ? relative(cfg.store, currentFit) : null;
       await writeFile(join(ctx.dir, 'decision.json'), stableJson({ ...decision, currentModel, thresholds: cfg.drift }));
       return { decision: { decision: decision.decision, reasons: decision.reasons }, metrics: { newWeeks: decision.newWeeks, errorRms: decision.errorRms } };

@@ -4,6 +4,7 @@
  * data in, a decision with its reasons and the numbers behind them out.
  */
 import { dayToIso } from '../core/csv.ts';
+import { stableJson } from '../core/hash.ts';
 import { factorDummies, predictBaseline, predictMedia } from '../mmm/predict.ts';
 import type { MmmModel, NamedSeries, WeeklyData } from '../mmm/types.ts';
 
@@ -37,17 +38,40 @@ export interface DriftDecision {
  */
 export type FittedInput = WeeklyData | ArrayLike<number>;
 
-/** The reason given when the model's settings (config or lift tests) differ from the model in use's. */
-export const SETTINGS_CHANGED = 'the model settings (config or calibration.csv) changed';
+/** How a setting is named to the user: where it comes from (the config's mmm block, its seed, the data or calibration.csv). */
+function settingName(key: string): string {
+  if (key === 'calibration') return 'calibration.csv';
+  if (key === 'seed') return 'seed';
+  if (['channels', 'controls', 'factors', 'organic', 'window'].includes(key)) return `the input's ${key}`;
+  return `mmm.${key}`;
+}
+
+/**
+ * Why the settings of this run differ from those the model in use was fitted with, or null when
+ * they do not: the names of the settings that changed, or, when the only difference is settings
+ * the model's record predates (a newer version of mmm added them), that the model predates them.
+ * @param before the model in use's recorded settings (null: fitted before settings were recorded)
+ */
+export function settingsChange(before: Record<string, unknown> | null, after: Record<string, unknown>): string | null {
+  if (!before) return 'the model in use has no record of its settings (fitted by an earlier version of mmm)';
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changed = keys.filter((k) => stableJson(before[k] ?? null) !== stableJson(after[k] ?? null));
+  if (changed.length === 0) return null;
+  // Only mmm options are recorded whatever their value; the input's optional parts appear when the user adds them.
+  const added = changed.filter((k) => !(k in before) && settingName(k).startsWith('mmm.'));
+  if (added.length === changed.length) return `the model in use predates settings of this version of mmm (${added.map(settingName).join(', ')})`;
+  return `the model settings changed: ${changed.map(settingName).join(', ')}`;
+}
 
 /**
  * The decision once a change of the model settings is known: a refit whose
  * first reason is that change, keeping the data's own reasons for a refit
  * (so the run and its alert name the change the user made).
+ * @param change the reason from {@link settingsChange}, or null when the settings are unchanged
  */
-export function withSettingsChange(d: DriftDecision, changed: boolean): DriftDecision {
-  if (!changed) return d;
-  return { ...d, decision: 'refit', reasons: [SETTINGS_CHANGED, ...(d.decision === 'refit' ? d.reasons : [])] };
+export function withSettingsChange(d: DriftDecision, change: string | null): DriftDecision {
+  if (change === null) return d;
+  return { ...d, decision: 'refit', reasons: [change, ...(d.decision === 'refit' ? d.reasons : [])] };
 }
 
 /** Categorical and organic series of a table (fields of WeeklyData in the MMM that models them; absent here before). */

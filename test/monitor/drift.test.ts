@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fitMmm, sliceWeekly, steadyStateEffect } from '../../src/mmm/index.ts';
 import { generateWeeklyData } from '../../src/lab/index.ts';
 import type { MmmFit, WeeklyData } from '../../src/mmm/types.ts';
-import { decideRefit, SETTINGS_CHANGED, withSettingsChange } from '../../src/monitor/drift.ts';
+import { decideRefit, settingsChange, withSettingsChange } from '../../src/monitor/drift.ts';
 import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
 import { responseValue } from '../../src/optimise/index.ts';
 
@@ -70,8 +70,31 @@ describe('withSettingsChange', () => {
   it('makes a changed setting the first reason of a refit, keeping the data reasons', () => {
     const reuse = { ...base, decision: 'reuse' as const, reasons: ['within the thresholds'] };
     const refit = { ...base, decision: 'refit' as const, reasons: ['factor events has a level the model never saw'] };
-    expect(withSettingsChange(reuse, false)).toBe(reuse);
-    expect(withSettingsChange(reuse, true)).toEqual({ ...base, decision: 'refit', reasons: [SETTINGS_CHANGED] });
-    expect(withSettingsChange(refit, true)).toEqual({ ...base, decision: 'refit', reasons: [SETTINGS_CHANGED, 'factor events has a level the model never saw'] });
+    const change = 'the model settings changed: mmm.trials';
+    expect(withSettingsChange(reuse, null)).toBe(reuse);
+    expect(withSettingsChange(reuse, change)).toEqual({ ...base, decision: 'refit', reasons: [change] });
+    expect(withSettingsChange(refit, change)).toEqual({ ...base, decision: 'refit', reasons: [change, 'factor events has a level the model never saw'] });
+  });
+});
+
+describe('settingsChange', () => {
+  const before = { trials: 5, adstock: ['geometric', 'binomial'], seed: 1, channels: ['tv', 'search'], calibration: [{ channel: 'tv', lift: 10 }] };
+  it('is null when nothing changed, whatever the key order', () => {
+    expect(settingsChange(before, { calibration: [{ lift: 10, channel: 'tv' }], channels: ['tv', 'search'], seed: 1, adstock: ['geometric', 'binomial'], trials: 5 })).toBeNull();
+  });
+  it('names each changed, removed or added setting where the user set it', () => {
+    expect(settingsChange(before, { ...before, trials: 6, seed: 2 })).toBe('the model settings changed: seed, mmm.trials');
+    const { calibration: _c, ...noStudies } = before;
+    expect(settingsChange(before, noStudies)).toBe('the model settings changed: calibration.csv');
+    expect(settingsChange(noStudies, before)).toBe('the model settings changed: calibration.csv');
+    expect(settingsChange(before, { ...before, channels: ['tv'], roasPrior: { logMean: 0, logSd: 1 } })).toBe("the model settings changed: the input's channels, mmm.roasPrior");
+  });
+  it('says the model predates the settings when a newer version only added settings', () => {
+    expect(settingsChange(before, { ...before, posteriorPoint: 'medoid', trendKnotSpacing: 0 })).toBe(
+      'the model in use predates settings of this version of mmm (mmm.posteriorPoint, mmm.trendKnotSpacing)',
+    );
+    // A setting added as null is the same as one never recorded.
+    expect(settingsChange(before, { ...before, roasPrior: null })).toBeNull();
+    expect(settingsChange(null, before)).toBe('the model in use has no record of its settings (fitted by an earlier version of mmm)');
   });
 });

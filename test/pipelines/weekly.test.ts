@@ -108,7 +108,7 @@ describe('mmm weekly', () => {
     writeFileSync(join(dir, 'data', 'sample', 'calibration.csv'), `channel,from,to,lift\nsearch,${weeks[0].week},${weeks[5].week},${lift}\n`);
     const r = runCli(['weekly', '--config', 'mmm.config.json'], dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/decision +refit: the model settings \(config or calibration\.csv\) changed/);
+    expect(r.stderr).toMatch(/decision +refit: the model settings changed: calibration\.csv/);
     const fitDir = r.stdout.match(/^mmm +built +(\S+)$/m)![1];
     const model = JSON.parse(readFileSync(join(dir, fitDir, 'model.json'), 'utf8'));
     expect(model.calibration.studies).toHaveLength(1);
