@@ -5,6 +5,7 @@
  * the option.
  */
 import { UsageError, ValidationError } from '../core/errors.ts';
+import { isModelTermName } from '../mmm/design.ts';
 import { sqlString, type Db } from './duckdb.ts';
 import { FAR_GAP_WEEKS } from './plausibility.ts';
 import { delimiterError, wrongDelimiter } from './read-error.ts';
@@ -43,6 +44,8 @@ export function checkRoles(src: RawSource, spec: WeeklyTableSpec, holiday: strin
     const other = seen.get(column);
     if (other !== undefined) throw new ValidationError(`column given both as ${other} and as ${option}`, { file, column });
     if (['week_start', '_row'].includes(column) && column !== spec.dateCol) throw new ValidationError(`${option}: the name ${column} is reserved by the ingest; rename the column`, { file, column });
+    if (isModelTermName(column) && column !== spec.dateCol && column !== spec.target)
+      throw new ValidationError(`${option}: the model names one of its own terms ${column}; rename the column`, { file, column });
     seen.set(column, option);
   }
   for (const e of spec.exposures) {

@@ -165,6 +165,11 @@ export function factorColumns(factors: FactorSeries[], signs: Record<string, Coe
   return { columns, summaries };
 }
 
+/** The names the model gives its own terms and the decomposition's columns: a data column named so would be taken for one of them. */
+export function isModelTermName(name: string): boolean {
+  return ['actual', 'fitted', 'baseline', 'intercept', 'trend', 'seasonality'].includes(name) || /^(trend_after_\d+|season_(sin|cos)\d+)$/.test(name);
+}
+
 /**
  * Baseline regressors for the given weeks: linear trend (weeks since firstDay),
  * hinge terms max(0, t - k) at each trend knot k (weeks since firstDay; a

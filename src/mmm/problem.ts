@@ -9,7 +9,7 @@
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { dayToIso, parseDateToDay } from '../core/csv.ts';
 import { columnFamilyInto } from './kernel.ts';
-import { baselineColumns, checkWeeklyData, factorColumns, sliceWeekly, trendKnots } from './design.ts';
+import { baselineColumns, checkWeeklyData, factorColumns, isModelTermName, sliceWeekly, trendKnots } from './design.ts';
 import type { BaselineColumn } from './design.ts';
 import { resolveCalibration } from './calibration.ts';
 import type { ResolvedCalibration } from './calibration.ts';
@@ -297,6 +297,8 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
     throw new UsageError(
       `fit option trendKnotSpacing: a knot every ${o.trendKnotSpacing} weeks makes ${knots.length} trend hinges, more than ${n} weeks can carry with the model's other parameters; use a larger spacing`,
     );
+  const taken = [...media.map((m) => m.name), ...full.controls.map((c) => c.name), ...(full.factors ?? []).map((f) => f.name)].find(isModelTermName);
+  if (taken !== undefined) throw new ValidationError(`the model names one of its own terms ${taken}; rename this column`, { file: input.file, column: taken });
   checkNames(
     o,
     media.map((m) => m.name),

@@ -214,6 +214,10 @@ describe('adstock kind per channel and option checks', () => {
     await expect(fitMmm(s.data, { ...small, channelAdstock: { tv: 'geometric' } })).rejects.toThrow('fit option channelAdstock.tv: not a channel or organic variable');
     await expect(fitMmm(s.data, { ...small, controlSigns: { price: 'negative' } })).rejects.toThrow('fit option controlSigns.price: not a control or factor');
     await expect(fitMmm(s.data, { ...small, trials: 0 })).rejects.toThrow('fit option trials: must be an integer >= 1 (got 0)');
+    // A data column named as one of the model's own terms would be taken for it (a control "trend" fed the trend's forecast).
+    const named = (name: string) => ({ ...s.data, file: 'w.csv', controls: [{ name, values: s.data.channels[0].values }] });
+    await expect(fitMmm(named('trend'), small)).rejects.toThrow('w.csv column "trend": the model names one of its own terms trend; rename this column');
+    await expect(fitMmm(named('season_sin1'), small)).rejects.toThrow(/column "season_sin1": the model names/);
     await expect(fitMmm(s.data, { ...small, channelRanges: { tv_spend: { theta: [0.5, 1.5] } } })).rejects.toThrow('fit option channelRanges.tv_spend.theta: must be [lo, hi] within [0, 0.999]');
     await expect(fitMmm(s.data, { ...small, interceptSign: 'positive' as 'free' })).rejects.toThrow(/fit option interceptSign: /);
     // Options that would do nothing with the other options given.
