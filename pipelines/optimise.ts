@@ -6,8 +6,9 @@
  *
  * Exit codes (for the CLI): malformed problem -> ValidationError (exit 2, no
  * output written); infeasible -> the output file IS written with status
- * "infeasible" and the conflicting constraints, and the command exits 1;
- * unbounded or solver error -> output written, exit 1; optimal -> exit 0.
+ * "infeasible" and the conflicting constraints, and the command exits 3 (no
+ * plan, as a weekly run without one is partial); unbounded -> output written,
+ * exit 3; solver error -> output written, exit 1; optimal -> exit 0.
  * Use {@link optimiseExitCode} for the mapping.
  */
 import { z } from 'zod';
@@ -26,9 +27,9 @@ import type { AllocationResult } from '../src/optimise/index.ts';
 /** What the command returns: the result written to `out`. */
 export type OptimiseResult = AllocationResult;
 
-/** Process exit code for a result: 0 optimal, 1 otherwise (infeasible, unbounded, error). */
+/** Process exit code for a result: 0 optimal, 3 no plan (infeasible or unbounded: the problem's, said in the output), 1 a solver error. */
 export function optimiseExitCode(result: OptimiseResult): number {
-  return result.status === 'optimal' ? 0 : 1;
+  return result.status === 'optimal' ? 0 : result.status === 'error' ? 1 : 3;
 }
 
 /**

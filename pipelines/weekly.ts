@@ -263,8 +263,19 @@ function stageWarnings(list: StageOutcome[]): RunRecord['warnings'] {
 }
 
 /** A stage's entry in the run record. */
+/**
+ * What a stage that wrote its outputs still failed to give: the optimise stage's allocation when it is
+ * not optimal (infeasible constraints: the report has no recommendation), which makes the run partial.
+ */
+function shortfallOf(o: StageOutcome): string | null {
+  if (!('dir' in o) || o.stage !== 'optimise') return null;
+  const status = (o.manifest.metrics as { status?: string } | undefined)?.status;
+  return status === undefined || status === 'optimal' ? null : `no budget recommendation: the allocation is ${status}`;
+}
+
 function stageEntry(cfg: Config, o: StageOutcome): RunRecord['stages'][number] {
-  if ('dir' in o) return { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir) };
+  const shortfall = shortfallOf(o);
+  if ('dir' in o) return { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir), ...(shortfall ? { error: shortfall } : {}) };
   return { stage: o.stage, action: o.action, error: o.action === 'failed' ? o.error : o.reason };
 }
 
@@ -352,7 +363,7 @@ async function finishRun(
   const record: RunRecord = {
     ...base,
     endedAt: now().toISOString(),
-    status: list.some((o) => o.action === 'failed' || o.action === 'not-run') ? 'partial' : 'ok',
+    status: list.some((o) => o.action === 'failed' || o.action === 'not-run' || shortfallOf(o)) ? 'partial' : 'ok',
     stages: list.map((o) => stageEntry(cfg, o)),
     decisions,
     warnings: stageWarnings(list),

@@ -6,7 +6,7 @@
  * config, and `mmm optimise --problem` exiting 2 naming the file.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../src/core/errors.ts';
 import { resolveConfig } from '../../src/core/config.ts';
@@ -442,6 +442,38 @@ describe('the schema beyond the problem file', () => {
     expect(() => resolveConfig({ optimise: { constraints: [{ type: 'ratio', left: ['tv'], right: ['tv'], sense: '=' }] } }, '/r', 'mmm.config.json')).toThrow(
       'mmm.config.json: optimise.constraints[0]: a channel cannot be on both sides of a ratio',
     );
+  });
+
+  it('mmm optimise --problem exits 3 on a problem with no plan, and writes the result naming the conflict', () => {
+    const t = tempDir();
+    try {
+      const problem = join(t.dir, 'problem.json');
+      const out = join(t.dir, 'out.json');
+      // tv <= search / 2 and search <= tv / 2 hold only at 0, but the budget of 2 must be spent.
+      const log = { type: 'log', beta: 1, s: 1 };
+      writeFileSync(
+        problem,
+        JSON.stringify({
+          budget: 2,
+          spendAll: true,
+          channels: [
+            { name: 'tv', response: log },
+            { name: 'search', response: log },
+          ],
+          constraints: [
+            { type: 'ratio', left: ['tv'], right: ['search'], sense: '<=', factor: 0.5 },
+            { type: 'ratio', left: ['search'], right: ['tv'], sense: '<=', factor: 0.5 },
+          ],
+        }),
+      );
+      const r = runCli(['optimise', '--problem', problem, '--out', out], t.dir);
+      expect(r.code, r.stderr).toBe(3);
+      const result = JSON.parse(readFileSync(out, 'utf8'));
+      expect(result.status).toBe('infeasible');
+      expect(result.conflict).toBeDefined();
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('mmm optimise --problem exits 2 with one line naming the file and key, and writes nothing', () => {

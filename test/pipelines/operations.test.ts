@@ -198,6 +198,21 @@ describe('what an operator sees', () => {
     expect(JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm).toBe(relative(join(dir, 'data'), join(dir, r.stdout.match(/^mmm +built +(\S+)$/m)![1])));
   });
 
+  it('an infeasible allocation makes a partial run (exit 3): the record says there is no budget recommendation', () => {
+    const dir = project('infeasible', { ...TINY, optimise: { constraints: [{ type: 'group', channels: ['tv'], min: 1e12 }] } });
+    const r = runCli(['weekly'], dir);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/^optimise +built /m);
+    const record = JSON.parse(readFileSync(join(dir, r.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
+    expect(record.status).toBe('partial');
+    expect(record.stages.find((s: { stage: string }) => s.stage === 'optimise')).toMatchObject({ action: 'built', error: 'no budget recommendation: the allocation is infeasible' });
+    expect(readFileSync(join(dir, 'reports', 'latest.html'), 'utf8')).toContain('No budget recommendation');
+    // The re-run skips every stage and is still partial.
+    const again = runCli(['weekly'], dir);
+    expect(again.code, again.stderr).toBe(3);
+    expect(again.stdout).toMatch(/^optimise +skipped /m);
+  });
+
   it('keeps every run in `mmm runs`, sends alerts to a webhook, and --fail-on-alert exits 4', async () => {
     const received: unknown[] = [];
     const server = createServer((req, res) => {
