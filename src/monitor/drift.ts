@@ -5,6 +5,7 @@
  */
 import { dayToIso } from '../core/csv.ts';
 import { stableJson } from '../core/hash.ts';
+import { sliceWeekly } from '../mmm/design.ts';
 import { factorDummies, predictBaseline, predictMedia } from '../mmm/predict.ts';
 import type { MmmModel, NamedSeries, WeeklyData } from '../mmm/types.ts';
 
@@ -83,8 +84,19 @@ const RESTATED = 0.005;
  * @param model the current model (null: none yet)
  * @param data this week's full weekly table
  * @param fitted what the model was fitted on ({@link FittedInput}; null: unknown, history is not compared)
+ * @param windowEnd the last day of the input's modelling window when the user fixed it (null: the data's last week):
+ *   a refit could not take the weeks after it, so they are not judged, and the model does not age past it
  */
-export function decideRefit(model: MmmModel | null, data: WeeklyData, fitted: FittedInput | null, th: DriftThresholds): DriftDecision {
+export function decideRefit(model: MmmModel | null, data: WeeklyData, fitted: FittedInput | null, th: DriftThresholds, windowEnd: number | null = null): DriftDecision {
+  if (model && windowEnd !== null) {
+    let inWindow = 0;
+    while (inWindow < data.dates.length && data.dates[inWindow] <= windowEnd) inWindow++;
+    if (inWindow < data.dates.length && data.dates[inWindow - 1] === model.window.lastDay) {
+      const d = decideRefit(model, sliceWeekly(data, 0, inWindow), fitted, th);
+      const outside = `the input's window ends ${dayToIso(windowEnd)}: the ${data.dates.length - inWindow} week(s) after it are not modelled (move or drop its end to model them)`;
+      return d.decision === 'reuse' ? { ...d, reasons: [outside] } : d;
+    }
+  }
   const refit = (reasons: string[]): DriftDecision => ({ decision: 'refit', reasons, newWeeks: 0, errorRms: null, errorMean: null, weekly: [] });
   if (!model) return refit(['no fitted model yet']);
   const modelChannels = model.channels.map((c) => c.name).join(',');

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dayToIso } from '../../src/core/csv.ts';
 import { fitMmm, sliceWeekly, steadyStateEffect } from '../../src/mmm/index.ts';
 import { generateWeeklyData } from '../../src/lab/index.ts';
 import type { MmmFit, WeeklyData } from '../../src/mmm/types.ts';
@@ -50,6 +51,18 @@ describe('decideRefit', () => {
     expect(decideRefit(fit.model, restated, actuals(), TH).reasons[0]).toMatch(/^history restated: /);
     const old = decideRefit(fit.model, full, actuals(), { ...TH, maxModelAgeWeeks: 5 });
     expect(old.reasons).toContain('the model is 10 weeks old (limit 5)');
+  });
+
+  it('with a window end the user fixed, neither judges the weeks after it nor ages the model past it (a refit could not take them)', () => {
+    const lastDay = fit.model.window.lastDay;
+    const shifted = { ...full, target: Float64Array.from(full.target, (y, t) => (t >= 110 ? y * 1.5 : y)) };
+    expect(decideRefit(fit.model, shifted, actuals(), { ...TH, maxModelAgeWeeks: 5 }).decision).toBe('refit');
+    const fixed = decideRefit(fit.model, shifted, actuals(), { ...TH, maxModelAgeWeeks: 5 }, lastDay + 3);
+    expect(fixed).toMatchObject({ decision: 'reuse', reasons: [`the input's window ends ${dayToIso(lastDay + 3)}: the 10 week(s) after it are not modelled (move or drop its end to model them)`] });
+    // Restated history inside the window still refits; a window end past the model's last week is a moved window.
+    const restated = { ...shifted, target: Float64Array.from(shifted.target, (y, t) => (t === 50 ? y * 1.1 : y)) };
+    expect(decideRefit(fit.model, restated, actuals(), TH, lastDay).reasons[0]).toMatch(/^history restated: /);
+    expect(decideRefit(fit.model, shifted, actuals(), TH, lastDay + 14).decision).toBe('refit');
   });
 });
 
