@@ -120,7 +120,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   await fctExposuresFromTable(db, spec);
   await fctRevenueFromTable(db, spec);
   await fctControlsFromTable(db, spec);
-  warnings.push(...(await spendWarnings(db, file)));
+  warnings.push(...(await spendWarnings(db, file)), ...(await targetWarnings(db, file, spec.target)));
 
   const candidates = [...spec.controls, ...spec.factors, ...(holiday ? [holiday] : [])];
   await db.run(`CREATE VIEW weekly_candidates AS SELECT * FROM stg_weekly${holiday ? ` JOIN (SELECT week_start, holiday AS ${sqlIdent(holiday)} FROM dim_week) USING (week_start)` : ''}`);
@@ -169,6 +169,24 @@ async function spendWarnings(db: Db, file: string): Promise<string[]> {
     ),
   );
   return out;
+}
+
+/** A target week at or below this fraction of the median week is warned about (an incomplete export, a gap, a typo). */
+const TARGET_DROP = 0.2;
+
+/**
+ * Warnings about the target, naming rows: weeks at or below 0, and weeks below {@link TARGET_DROP} of its
+ * median week (an incomplete last week of an export, a gap filled with 0). The model takes every week as real.
+ */
+async function targetWarnings(db: Db, file: string, target: string): Promise<string[]> {
+  const y = `TRY_CAST(${sqlIdent(target)} AS DOUBLE)`;
+  const low = await db.all<{ w: string; r: number; v: number; m: number }>(`WITH m AS (SELECT median(${y})::DOUBLE AS m FROM stg_weekly)
+      SELECT strftime(week_start, '%Y-%m-%d') AS w, _row::INTEGER AS r, ${y} AS v, m.m AS m FROM stg_weekly, m WHERE ${y} <= 0 OR ${y} < ${TARGET_DROP} * m.m ORDER BY week_start`);
+  if (!low.length) return [];
+  const list = firstFive(low.map((x) => `row ${x.r} (${x.w}: ${x.v})`));
+  return [
+    `${file} column "${target}": ${low.length} week(s) at or below 0 or under a fifth of its median week (${Number(low[0].m.toPrecision(6))}): ${list} (an incomplete export? the model takes them as real weeks)`,
+  ];
 }
 
 async function weeklyMetrics(

@@ -281,3 +281,26 @@ describe('a table dated on Sundays', () => {
     expect(table.rows.find((row) => row[0] === '2016-12-18')?.at(-1)).toBe('0');
   });
 });
+
+describe('a table with implausible revenue weeks', () => {
+  it('warns of weeks at or below 0 and of a week under a fifth of the median week, naming their rows', async () => {
+    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+    const setRevenue = (line: string, v: string) =>
+      line
+        .split(',')
+        .map((c, j) => (j === 1 ? v : c))
+        .join(',');
+    // Data rows 90 and 100 (the header is not counted), and the last week an incomplete export.
+    const edited = rows.map((l, i) => (i === 90 ? setRevenue(l, '-5000') : i === 100 ? setRevenue(l, '0') : i === rows.length - 1 ? setRevenue(l, '1234') : l));
+    const file = join(t.dir, 'low.csv');
+    writeFileSync(file, `${edited.join('\n')}\n`);
+    const r = await ingestWeeklyTable({ file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'] }, { out: join(t.dir, 'low'), asOf: '2026-01-01' });
+    const revenue = col(source, 'revenue').map(Number);
+    const sorted = [...revenue.map((v, i) => (i === 89 ? -5000 : i === 99 ? 0 : i === revenue.length - 1 ? 1234 : v))].sort((a, b) => a - b);
+    const median = (sorted[103] + sorted[104]) / 2;
+    const week = (i: number) => col(source, 'DATE')[i];
+    expect(r.manifest.warnings).toContain(
+      `low.csv column "revenue": 3 week(s) at or below 0 or under a fifth of its median week (${Number(median.toPrecision(6))}): row 90 (${week(89)}: -5000), row 100 (${week(99)}: 0), row 208 (${week(207)}: 1234) (an incomplete export? the model takes them as real weeks)`,
+    );
+  });
+});
