@@ -85,6 +85,9 @@ export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | '
       throw new UsageError(`${shown}: not valid JSON: ${(e as Error).message}`);
     }
   } else if (!opts.input || opts.config) throw new UsageError(`no config file ${shown} (run from the project folder, or give --config FILE or --root DIR)`);
+  // Flags replacing a config's own input would put another data set in that input's store, as its model in use.
+  if (opts.input && !opts.store && (parsed.raw !== undefined || parsed.input !== undefined))
+    throw new UsageError(`mmm weekly: --weekly replaces the input of ${shown}, whose store holds that input's runs and model: give --store DIR for this table`);
   const cfg = resolveConfig(opts.input ? { ...parsed, raw: undefined, input: undefined, country: undefined } : parsed, root, shown);
   if (opts.store) cfg.store = resolve(opts.store);
   if (opts.reports) cfg.reports = resolve(opts.reports);

@@ -130,6 +130,12 @@ describe('mmm weekly --weekly', () => {
     const neg = runCli(['weekly', '--weekly', 'neg.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--organic', 'news'], dir);
     expect(neg.code).toBe(2);
     expect(neg.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(/^error: .*neg\.csv row 2 column "news": .*-3/);
+    // Flags replacing a config's own input need a store of their own: the config's holds that input's model in use.
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...SMALL, raw: 'raw' }));
+    const stray = runCli(['weekly', ...flags], dir);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toBe("error: mmm weekly: --weekly replaces the input of mmm.config.json, whose store holds that input's runs and model: give --store DIR for this table\n");
+    expect(runCli(['weekly', ...flags, '--store', 'two-store'], dir).code).toBe(0);
   });
 });
 
