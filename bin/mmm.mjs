@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// An interrupted run (130, 143) is on record and has given up its lock: exit now, not when the stage it left finishes.
+if (code >= 128) process.exit(code);
+process.exitCode = code;

@@ -282,6 +282,29 @@ function stageEntry(cfg: Config, o: StageOutcome): RunRecord['stages'][number] {
   return { stage: o.stage, action: o.action, error: o.action === 'failed' ? o.error : o.reason };
 }
 
+/**
+ * SIGINT and SIGTERM while the stages run: the returned promise rejects with an MmmError exiting
+ * 128 + the signal's number, so the run goes on record as failed and gives up the lock; a second
+ * signal exits at once. `dispose` restores the default handling.
+ */
+function interruption(): { promise: Promise<never>; dispose: () => void } {
+  const codes = { SIGINT: 130, SIGTERM: 143 } as const;
+  let fail: (e: Error) => void = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  promise.catch(() => {});
+  const handlers = Object.entries(codes).map(([signal, code]) => {
+    const handler = () => {
+      process.on(signal, () => process.exit(code));
+      fail(new MmmError(`interrupted by ${signal}: the run is on record as failed, and the next run redoes the stage that was running`, code));
+    };
+    process.once(signal, handler);
+    return { signal, handler };
+  });
+  return { promise, dispose: () => handlers.forEach(({ signal, handler }) => process.removeListener(signal, handler)) };
+}
+
 /** Runs the weekly pipeline (see the module comment). */
 export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult> {
   const log = opts.log ?? silentLog;
@@ -302,8 +325,9 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
     const current = await readCurrent(cfg.store);
     let outcomes: StageOutcome[];
     const done: StageOutcome[] = [];
+    const interrupted = interruption();
     try {
-      outcomes = await runStages(
+      const stages = runStages(
         weeklyStages(cfg, input, current.fit, asOf),
         cfg.store,
         runId,
@@ -320,6 +344,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
         },
         done,
       );
+      stages.catch(() => {});
+      outcomes = await Promise.race([stages, interrupted.promise]);
     } catch (e) {
       // Nothing moves; the failed run is still on record.
       const record: RunRecord = {
@@ -335,6 +361,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
       };
       if (!lock.compromised()) await commitFiles(cfg.store, [{ path: recordPath, data: stableJson(record) }]);
       throw e;
+    } finally {
+      interrupted.dispose();
     }
     return await finishRun(cfg, outcomes, current, base, recordPath, lock.compromised, log, now);
   } finally {

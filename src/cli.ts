@@ -359,7 +359,7 @@ const COMMANDS: Record<string, CommandSpec> = {
 };
 
 const EXIT_CODES = `exit codes: 0 success, 1 other failure, 2 bad input or usage, 3 partial weekly run (a stage failed on its data) or no plan from optimise,
-  ${EXIT_ALERT} an alert with --fail-on-alert, 75 another run holds the store's lock`;
+  ${EXIT_ALERT} an alert with --fail-on-alert, 75 another run holds the store's lock, 130/143 interrupted (on record, lock released)`;
 
 /** A value parser for an option of a command: numbers checked, lists split on commas. @throws UsageError naming the option */
 function parserFor(name: string, key: string, type: OptionType): ((value: string) => unknown) | undefined {

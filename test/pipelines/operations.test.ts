@@ -87,6 +87,34 @@ describe('one run at a time', () => {
   });
 });
 
+describe('an interrupted run', () => {
+  it('SIGINT or SIGTERM inside a stage: exits 130 or 143 at once, on record as failed with the stages it finished, and gives up the lock', async () => {
+    const dir = project('interrupt');
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      rmSync(join(dir, 'data', 'artifacts'), { recursive: true, force: true });
+      const mark = join(t.dir, `interrupt-${signal}.mark`);
+      const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'mmm', MMM_TEST_PAUSE_MARK: mark });
+      await waitForFile(mark);
+      run.child.kill(signal);
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(code);
+      expect(errorLine(r.stderr)).toBe(`error: interrupted by ${signal}: the run is on record as failed, and the next run redoes the stage that was running`);
+      expect(existsSync(join(dir, 'data', 'run.lock'))).toBe(false);
+      const records = readdirSync(join(dir, 'data', 'runs')).sort();
+      const record = JSON.parse(readFileSync(join(dir, 'data', 'runs', records.at(-1)!), 'utf8'));
+      expect(record).toMatchObject({ status: 'failed', error: expect.stringMatching(`^interrupted by ${signal}`) });
+      expect(record.stages.map((s: { stage: string; action: string }) => `${s.stage} ${s.action}`)).toEqual(['ingest built', 'drift built']);
+    }
+    const next = runCli(['weekly'], dir);
+    expect(next.code, next.stderr).toBe(0);
+    expect(logLines(next.stderr).some((l) => l.message.startsWith('took over the lock'))).toBe(false);
+    expect(temps(dir)).toEqual([]);
+  });
+});
+
 describe('a killed run', () => {
   it('kill -9 inside each stage or the commit leaves the previous report and pointers whole; the next run finishes cleanly', async () => {
     const dir = project('kill');
