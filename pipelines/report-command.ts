@@ -4,7 +4,7 @@
  * today's report code), and copies the page to FILE.
  */
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readManifest, writeFileAtomic } from '../src/core/artifacts.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { lockStore } from './lock.ts';
@@ -45,7 +45,9 @@ export async function renderRunReport(opts: { store: string; root?: string; run?
   if (!record.stages.some((s) => s.stage === 'ingest' && s.dir))
     throw new UsageError(`run ${record.runId} ${record.status === 'failed' ? `failed (${record.error})` : 'has no ingest'}: nothing to report`);
   const root = resolve(opts.root ?? '.');
-  const out = resolve(opts.out ?? join(root, 'reports', `report-${record.runId}.html`));
+  // Beside the run's own report (its store's reports folder), else in the root's reports/.
+  const folder = record.report ? dirname(join(root, record.report)) : join(root, 'reports');
+  const out = resolve(opts.out ?? join(folder, `report-${record.runId}.html`));
   const lock = await lockStore(store, opts.log);
   try {
     // The run's alerts on the data and the model, as its report showed them.

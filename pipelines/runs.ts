@@ -11,6 +11,7 @@ import { UsageError } from '../src/core/errors.ts';
 import { lockStore } from './lock.ts';
 import type { Log } from './log.ts';
 import { currentSchema, readJson, runRecordSchema, type RunRecord } from './schemas.ts';
+import { recoverStore } from './store.ts';
 
 /** Every run record of a store, oldest first; records that do not parse are skipped and named. */
 export async function listRuns(store: string): Promise<{ runs: RunRecord[]; unreadable: string[] }> {
@@ -68,13 +69,16 @@ export interface GcResult {
 /**
  * Retires old artifacts: removes every artifact folder under `store/artifacts`
  * that the current model, the current report's run and the last `keep` runs
- * do not use, and every `.prev-*` copy in the store and the reports folder.
- * Run records are history and stay. Takes the store's lock.
+ * do not use, and every `.prev-*` copy in the store and the reports folder
+ * (none there when `reports` is null); finishes what killed runs left, as a
+ * weekly run would. Run records are history and stay. Takes the store's lock.
  */
-export async function collectGarbage(opts: { store: string; reports: string; root: string; keep: number; dryRun?: boolean; log: Log }): Promise<GcResult> {
+export async function collectGarbage(opts: { store: string; reports: string | null; root: string; keep: number; dryRun?: boolean; log: Log }): Promise<GcResult> {
   if (!Number.isInteger(opts.keep) || opts.keep < 1) throw new UsageError(`--keep must be a whole number >= 1, got ${opts.keep}`);
   const lock = await lockStore(opts.store, opts.log);
   try {
+    // What killed runs left (a commit half done, temporary folders) first, as the next weekly run would.
+    if (!opts.dryRun) await recoverStore(opts.store, opts.reports, opts.log);
     const { runs } = await listRuns(opts.store);
     const keepDirs = new Set<string>();
     const use = (rel: string) => keepDirs.add(resolveInside(opts.store, rel, 'artifact'));
@@ -91,7 +95,7 @@ export async function collectGarbage(opts: { store: string; reports: string; roo
         if (!keepDirs.has(p) && (v.includes('.prev-') || /^[0-9a-f]{16}$/.test(v))) removed.push(p);
       }
     }
-    for (const dir of [opts.store, opts.reports]) {
+    for (const dir of opts.reports ? [opts.store, opts.reports] : [opts.store]) {
       for (const n of existsSync(dir) ? await readdir(dir) : []) if (n.includes('.prev-')) removed.push(join(dir, n));
     }
     let bytes = 0;

@@ -73,7 +73,7 @@ async function removeDeadTemps(dir: string, depth: number, removed: string[]): P
  * run left half done, then removes temporary folders and files of runs that
  * no longer run. Returns what it removed.
  */
-export async function recoverStore(store: string, reports: string, log: Log): Promise<string[]> {
+export async function recoverStore(store: string, reports: string | null, log: Log): Promise<string[]> {
   const journal = journalPath(store);
   if (existsSync(journal)) {
     const j = JSON.parse(await readFile(journal, 'utf8')) as Journal;
@@ -83,7 +83,7 @@ export async function recoverStore(store: string, reports: string, log: Log): Pr
   }
   const removed: string[] = [];
   await removeDeadTemps(store, 3, removed);
-  await removeDeadTemps(reports, 0, removed);
+  if (reports) await removeDeadTemps(reports, 0, removed);
   if (removed.length) log.warn(`removed ${removed.length} temporary file(s) or folder(s) left by killed runs`, { removed: removed.map((p) => `${basename(dirname(p))}/${basename(p)}`) });
   return removed;
 }

@@ -5,6 +5,7 @@
  * line, `error: ...`, with the exit codes of EXIT_CODES.
  */
 import { relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command as CommanderCommand, CommanderError, Option } from 'commander';
 import { MmmError, UsageError } from './core/errors.ts';
 
@@ -123,14 +124,21 @@ const COMMANDS: Record<string, CommandSpec> = {
       keep: { type: 'int', required: true, help: 'keep the artifacts of the last N runs', metavar: 'N' },
       config: { type: 'string', help: 'config file naming the store and reports folder (default ./mmm.config.json)', metavar: 'FILE' },
       root: { type: 'string', help: "project root (default: the config file's folder)", metavar: 'DIR' },
+      store: { type: 'string', help: "artifact store instead of the config's (its reports folder is left alone unless --reports is given)", metavar: 'DIR' },
+      reports: { type: 'string', help: "with --store: the store's reports folder", metavar: 'DIR' },
       'dry-run': { type: 'boolean', help: 'list what would be removed, remove nothing' },
     },
     run: async (o) => {
       const { loadConfig } = await import('../pipelines/weekly.ts');
       const { collectGarbage } = await import('../pipelines/runs.ts');
       const { cliLog } = await import('../pipelines/log.ts');
-      const cfg = await loadConfig({ config: o.config as string | undefined, root: o.root as string | undefined });
-      const r = await collectGarbage({ store: cfg.store, reports: cfg.reports, root: cfg.root, keep: o.keep as number, dryRun: o['dry-run'] === true, log: cliLog() });
+      const store = o.store as string | undefined;
+      if (o.reports !== undefined && store === undefined) throw new UsageError('mmm gc: --reports goes with --store');
+      const cfg = store === undefined ? await loadConfig({ config: o.config as string | undefined, root: o.root as string | undefined }) : null;
+      const root = cfg?.root ?? resolve((o.root as string | undefined) ?? '.');
+      const target = cfg ? { store: cfg.store, reports: cfg.reports } : { store: resolve(store!), reports: o.reports === undefined ? null : resolve(o.reports as string) };
+      if (!existsSync(target.store)) throw new UsageError(`mmm gc: no store ${rel(target.store)}`);
+      const r = await collectGarbage({ ...target, root, keep: o.keep as number, dryRun: o['dry-run'] === true, log: cliLog() });
       for (const p of r.removed) out(`${o['dry-run'] ? 'would remove' : 'removed'} ${p}`);
       out(`${o['dry-run'] ? 'would free' : 'freed'} ${(r.bytes / 1e6).toFixed(1)} MB; kept ${r.kept.length} artifact folder(s)`);
     },
@@ -340,7 +348,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: {
       store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
       run: { type: 'string', help: 'run id (see mmm runs)', metavar: 'ID' },
-      out: { type: 'string', help: 'where to write the page (default reports/report-<run id>.html)', metavar: 'FILE' },
+      out: { type: 'string', help: "where to write the page (default report-<run id>.html beside the run's own report)", metavar: 'FILE' },
       root: { type: 'string', help: 'the project folder the run was made from (default: the current folder)', metavar: 'DIR' },
     },
     run: async (o) => {

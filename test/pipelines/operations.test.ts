@@ -326,6 +326,14 @@ describe('what an operator sees', () => {
       'would remove reports/latest.html.prev-0123456789ab',
       expect.stringMatching(/^would remove reports\/weekly-\d{4}-\d\d-\d\d\.html\.prev-[0-9a-f]{12}$/),
     ]);
+    // A store given by --store, without --reports, leaves every reports folder alone; a temporary folder a killed run left goes.
+    mkdirSync(join(dir, 'data', 'artifacts', 'simulate', '.tmp-2147483646-dead'), { recursive: true });
+    const byStore = runCli(['gc', '--keep', '1', '--store', 'data'], dir);
+    expect(byStore.code, byStore.stderr).toBe(0);
+    expect(byStore.stdout).not.toMatch(/reports\//);
+    expect(existsSync(join(dir, 'reports', 'latest.html.prev-0123456789ab'))).toBe(true);
+    expect(temps(dir)).toEqual([]);
+    expect(runCli(['gc', '--keep', '1', '--store', 'nowhere'], dir).stderr).toBe('error: mmm gc: no store nowhere\n');
     const gc = runCli(['gc', '--keep', '1'], dir);
     expect(gc.code).toBe(0);
     expect(existsSync(join(dir, 'reports', 'latest.html.prev-0123456789ab'))).toBe(false);

@@ -135,7 +135,11 @@ describe('mmm weekly --weekly', () => {
     const stray = runCli(['weekly', ...flags], dir);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toBe("error: mmm weekly: --weekly replaces the input of mmm.config.json, whose store holds that input's runs and model: give --store DIR for this table\n");
-    expect(runCli(['weekly', ...flags, '--store', 'two-store'], dir).code).toBe(0);
+    expect(runCli(['weekly', ...flags, '--store', 'two-store', '--reports', 'two-reports'], dir).code).toBe(0);
+    // Rendered again, the report goes beside the run's own, in that store's reports folder.
+    const again = runCli(['report', '--store', 'two-store'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^report of run \S+: two-reports\/report-\S+\.html$/m);
   });
 });
 
