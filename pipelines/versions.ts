@@ -15,7 +15,7 @@ export const STAGE_VERSIONS = {
   drift: 'drift@2',
   mmm: 'mmm-fit-4',
   clv: 'clv-1',
-  optimise: 'optimise-stage@6',
+  optimise: 'optimise-stage@7',
   simulate: 'simulate-stage@2',
   report: 'report@7',
 } as const;

@@ -55,6 +55,21 @@ function curveDraws(model: MmmModel, draws: MediaModel[]): Record<string, CurveS
   return draws.map((d) => Object.fromEntries(d.channels.map((c, j) => [model.channels[j].name, weeklyCurve({ ...c, name: model.channels[j].name })])));
 }
 
+/**
+ * Channels the recommended plan raises by more than 10% although the data leave their ROAS open (the
+ * 90% interval wider than the ROAS itself), each with its interval: the raise rests on the model's
+ * guess, so a lift test should come first. Small channels get no fit warning, so this is their only one.
+ */
+export function undeterminedRaises(model: MmmModel, recent: Record<string, number>, revenue: AllocationResult): string[] {
+  if (revenue.status !== 'optimal') return [];
+  return model.channels
+    .filter((c) => revenue.allocation[c.name] > 1.1 * (recent[c.name] ?? 0) && c.roasHigh - c.roasLow > c.roas)
+    .map(
+      (c) =>
+        `the plan raises ${c.name} from ${round2(recent[c.name] ?? 0)} to ${round2(revenue.allocation[c.name])} a week, but the data leave its ROAS open (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}): a lift test of it before moving budget`,
+    );
+}
+
 /** Curves for the report: horizon spend -> horizon incremental revenue, with marginal ROI. */
 function curveTable(model: MmmModel, recent: Record<string, number>, revenue: AllocationResult, clvPerRevenue: Record<string, number>, H: number) {
   return model.channels.map((c) => {
@@ -130,7 +145,12 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
       await out('current.csv', planCsv(constantPlan(model, fw, recent)));
       return {
         metrics: { status: revenue.status, weeklyRevenue: revenue.revenue, weeklyBudget: problem.budget ?? null, upliftPerWeek: revenue.againstCurrent?.revenueUplift ?? null },
-        warnings: [...fw.warnings, ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`]), ...(scenarios?.warnings ?? [])],
+        warnings: [
+          ...fw.warnings,
+          ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`]),
+          ...undeterminedRaises(model, recent, revenue),
+          ...(scenarios?.warnings ?? []),
+        ],
       };
     },
   };
