@@ -5,7 +5,7 @@
  * line, `error: ...`, with the exit codes of EXIT_CODES.
  */
 import { relative, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command as CommanderCommand, CommanderError, Option } from 'commander';
 import { MmmError, UsageError } from './core/errors.ts';
 
@@ -63,7 +63,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   weekly: {
     summary: "run the weekly pipeline under the store's lock (generates the sample data when the default raw folder is missing)",
     options: {
-      config: { type: 'string', help: 'config file (default ./mmm.config.json; required)', metavar: 'FILE' },
+      config: { type: 'string', help: 'config file (default ./mmm.config.json; needed unless --weekly gives the input)', metavar: 'FILE' },
       root: { type: 'string', help: "project root; config paths stay inside it (default: the config file's folder)", metavar: 'DIR' },
       'as-of': { type: 'string', help: "the run's date: input dated after it is refused, not cut off (default today); with the data as they were, it replays a past week", metavar: 'YYYY-MM-DD' },
       'fail-on-alert': { type: 'boolean', help: `exit ${EXIT_ALERT} when the run raised an alert (for schedulers that should page someone)` },
@@ -248,6 +248,11 @@ const COMMANDS: Record<string, CommandSpec> = {
       out(
         `${r.skipped ? 'unchanged' : 'wrote'} ${rel(r.outDir)}/model.json: R2 ${m.r2?.toFixed(3)}, NRMSE ${m.nrmse?.toFixed(4)}, holdout MAPE ${(100 * m.holdoutMape).toFixed(1)}%, DECOMP.RSSD ${m.decompRssd?.toFixed(3)}`,
       );
+      const { readFit } = await import('../pipelines/simulate.ts');
+      for (const c of (await readFit(r.outDir)).model.channels)
+        out(
+          `  ${c.name.padEnd(16)} ROAS ${c.roas.toFixed(2)} [90%: ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)}]  marginal ROAS at its spend ${c.mroas.toFixed(2)}  ${(100 * c.contributionShare).toFixed(1)}% of the media effect`,
+        );
       for (const w of r.manifest.warnings) err(`warning: ${w}`);
     },
   },
@@ -415,11 +420,15 @@ function commandOf(name: string, spec: CommandSpec, onResult: (code: number) => 
 /** The `mmm` program: one commander command per entry of {@link COMMANDS}, help with the exit codes. */
 function program(onResult: (code: number) => void): CommanderCommand {
   const prog = new CommanderCommand('mmm').description('weekly marketing-mix modelling, CLV, budget allocation and forecasting').exitOverride().helpOption('-h, --help', 'show this help');
+  prog.version(VERSION, '-V, --version', 'print the version');
   prog.configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => {} });
   prog.addHelpText('after', `\n${EXIT_CODES}`);
   for (const [name, spec] of Object.entries(COMMANDS)) prog.addCommand(commandOf(name, spec, onResult));
   return prog;
 }
+
+/** The package's version (package.json beside src/). */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** commander's parse errors as the one-line usage errors of this CLI (exit 2). */
 function usageErrorOf(e: CommanderError, argv: string[]): UsageError {

@@ -94,12 +94,14 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
 /**
  * A CSV header that names a column twice is an error: DuckDB would rename the
  * second (`spend_1`) and the ingest would silently read only the first.
+ * Columns without a name (a spreadsheet's empty trailing columns) are never
+ * read, so several of them are no error.
  */
 async function refuseRepeatedHeader(path: string, file: string): Promise<void> {
   const line = await firstLine(path);
   if (!line) return;
   const names = parseCsv(`${line}\n`, file).header;
-  const twice = names.find((c, i) => names.indexOf(c) !== i);
+  const twice = names.find((c, i) => c.trim() !== '' && names.indexOf(c) !== i);
   if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
 }
 

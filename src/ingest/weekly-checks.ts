@@ -42,7 +42,7 @@ export function checkRoles(src: RawSource, spec: WeeklyTableSpec, holiday: strin
   for (const { option, column } of roles(spec)) {
     if (!src.columns.includes(column)) throw new ValidationError(`${option} names a column that is not in the file (found: ${src.columns.join(', ')})`, { file, column });
     const other = seen.get(column);
-    if (other !== undefined) throw new ValidationError(`column given both as ${other} and as ${option}`, { file, column });
+    if (other !== undefined) throw new ValidationError(other === option ? `${option} names this column twice` : `column given both as ${other} and as ${option}`, { file, column });
     if (['week_start', '_row'].includes(column) && column !== spec.dateCol) throw new ValidationError(`${option}: the name ${column} is reserved by the ingest; rename the column`, { file, column });
     if (isModelTermName(column) && column !== spec.dateCol && column !== spec.target)
       throw new ValidationError(`${option}: the model names one of its own terms ${column}; rename the column`, { file, column });

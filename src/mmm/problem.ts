@@ -286,6 +286,14 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
   const nm = media.length;
   const nValid = Math.max(2, Math.round(n * o.validationFraction));
   const nTrain = n - nValid;
+  for (const f of full.factors ?? []) {
+    const levels = new Set(f.values.slice(from)).size;
+    if (levels > Math.max(12, n / 4))
+      throw new ValidationError(`factor ${f.name} has ${levels} levels in ${n} weeks: a factor is a category with a few levels, each fitted apart; give a number as a control or organic variable`, {
+        file: input.file,
+        column: f.name,
+      });
+  }
   const nFactorLevels = (full.factors ?? []).reduce((a, f) => a + new Set(f.values.slice(from)).size - 1, 0);
   const knots = o.trend ? trendKnots(n, o.trendKnotSpacing) : [];
   const nBaseMax = (o.trend ? 1 + knots.length : 0) + 2 * o.fourierOrder + full.controls.length + nFactorLevels;

@@ -260,6 +260,12 @@ const cases: Case[] = [
   weekly('an unknown date column', () => {}, ['--target', 'revenue', '--channels', 'tv_S'], `error: w.csv column "date": --date-col names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
   weekly('a column in two roles', () => {}, [...ROBYN_AS_OF, '--organic', 'competitor_sales_B'], 'error: w.csv column "competitor_sales_B": column given both as --controls and as --organic'),
   weekly(
+    'a column twice in one role',
+    () => {},
+    ['--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,tv_S', '--as-of', '2026-01-01'],
+    'error: w.csv column "tv_S": --channels names this column twice',
+  ),
+  weekly(
     "a control named as one of the model's terms",
     (f) => editRow(f, 0, (h) => h.map((c) => (c === '"competitor_sales_B"' ? '"trend"' : c))),
     ROBYN_AS_OF.map((a) => (a === 'competitor_sales_B' ? 'trend' : a)),

@@ -304,3 +304,15 @@ describe('a table with implausible revenue weeks', () => {
     );
   });
 });
+
+describe("a spreadsheet's export", () => {
+  it('reads a table with unnamed empty trailing columns as the table without them', async () => {
+    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+    const file = join(t.dir, 'trailing.csv');
+    writeFileSync(file, `${rows.map((l) => `${l},,`).join('\n')}\n`);
+    const spec = { file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'] };
+    await ingestWeeklyTable(spec, { out: join(t.dir, 'trailing'), asOf: '2026-01-01' });
+    await ingestWeeklyTable({ ...spec, file: ROBYN }, { out: join(t.dir, 'untrailed'), asOf: '2026-01-01' });
+    expect(readFileSync(join(t.dir, 'trailing', 'mmm_input.csv'), 'utf8')).toBe(readFileSync(join(t.dir, 'untrailed', 'mmm_input.csv'), 'utf8'));
+  });
+});

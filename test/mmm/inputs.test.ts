@@ -218,6 +218,10 @@ describe('adstock kind per channel and option checks', () => {
     const named = (name: string) => ({ ...s.data, file: 'w.csv', controls: [{ name, values: s.data.channels[0].values }] });
     await expect(fitMmm(named('trend'), small)).rejects.toThrow('w.csv column "trend": the model names one of its own terms trend; rename this column');
     await expect(fitMmm(named('season_sin1'), small)).rejects.toThrow(/column "season_sin1": the model names/);
+    // A number given as a factor: a level per week.
+    const n = s.data.dates.length;
+    const numeric = { ...s.data, file: 'w.csv', factors: [{ name: 'visits', values: Array.from({ length: n }, (_, t) => String(1000 + t)) }] };
+    await expect(fitMmm(numeric, small)).rejects.toThrow(`w.csv column "visits": factor visits has ${n} levels in ${n} weeks: a factor is a category with a few levels`);
     await expect(fitMmm(s.data, { ...small, channelRanges: { tv_spend: { theta: [0.5, 1.5] } } })).rejects.toThrow('fit option channelRanges.tv_spend.theta: must be [lo, hi] within [0, 0.999]');
     await expect(fitMmm(s.data, { ...small, interceptSign: 'positive' as 'free' })).rejects.toThrow(/fit option interceptSign: /);
     // Options that would do nothing with the other options given.
@@ -288,6 +292,11 @@ describe('mmm fit with the new flags (real process, exit code, one line on stder
     const model = JSON.parse(await readFile(join(dir, 'ok', 'model.json'), 'utf8'));
     expect(model.organic.map((o: { name: string }) => o.name)).toEqual(['newsletter']);
     expect(model.window.warmupWeeks).toBe(8);
+    // One line per channel with the figures of model.json.
+    for (const c of model.channels)
+      expect(ok.stdout).toContain(
+        `  ${c.name.padEnd(16)} ROAS ${c.roas.toFixed(2)} [90%: ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)}]  marginal ROAS at its spend ${c.mroas.toFixed(2)}  ${(100 * c.contributionShare).toFixed(1)}% of the media effect\n`,
+      );
     const fails = async (extra: string[], line: string) => {
       const e = (await run('node', [...base, ...extra, '--out', join(dir, 'bad')]).catch((x: unknown) => x)) as { code: number; stderr: string };
       expect(e.code).toBe(2);

@@ -181,6 +181,9 @@ describe('mmm command', () => {
       expect(h.code).toBe(0);
       expect(h.stdout).toContain(`Usage: mmm ${c} [options]`);
     }
+    const version = runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
     expect(runCli(['frobnicate']).code).toBe(2);
     const missing = runCli(['generate', '--out', join(t.dir, 'g')]);
     expect(missing.code).toBe(2);
