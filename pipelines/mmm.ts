@@ -61,6 +61,8 @@ export interface FitCommandOptions {
   saturation?: string[];
   /** Flag each week holding a public holiday of this country (date-holidays) as the control `holiday`, as the weekly pipeline's --country does. */
   country?: string;
+  /** The dates end their weeks (a week-ending export): `country` flags the 7 days ending on each. */
+  weekEnding?: boolean;
 }
 
 /**
@@ -248,7 +250,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   const data = await readWeeklyCsv(opts.weekly, opts.dateCol ?? 'date', opts.target, opts.channels, controls, { factors: opts.factors, organic: opts.organic });
   if (opts.country) {
     if (controls.includes('holiday')) throw new UsageError('mmm fit: --country adds the control "holiday", which --controls names already');
-    data.controls.push({ name: 'holiday', values: await weeklyHolidayFlags(data.dates, opts.country) });
+    data.controls.push({ name: 'holiday', values: await weeklyHolidayFlags(data.dates, opts.country, '--country', opts.weekEnding === true) });
   }
   const calibration = opts.calibration ? await readCalibrationCsv(opts.calibration) : [];
   const model = await modelOptions(opts, data);
@@ -265,6 +267,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
     organic: opts.organic ?? [],
     ...model,
     ...(opts.country ? { country: opts.country } : {}),
+    ...(opts.country && opts.weekEnding ? { weekEnding: true } : {}),
   };
   const inputs = await recordInputs([
     { path: opts.weekly },

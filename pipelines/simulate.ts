@@ -76,15 +76,21 @@ export async function readFitInput(dir: string, model: MmmModel): Promise<Weekly
  * the model is carried forward over those weeks, so plans start the week
  * after the data, as the weekly pipeline's do.
  */
-export async function readFitForPlans(dir: string): Promise<{ model: MmmModel; draws: BootstrapDraw[]; files: string[]; data: WeeklyData | null; country: string | null }> {
+export async function readFitForPlans(dir: string): Promise<{ model: MmmModel; draws: BootstrapDraw[]; files: string[]; data: WeeklyData | null; calendar: Calendar | null }> {
   const fit = await readFit(dir);
-  // A fit made with --country flags future weeks from the same calendar.
-  const params = (await readManifest(dir))?.params as { country?: string } | undefined;
-  const country = typeof params?.country === 'string' ? params.country : null;
-  if (!existsSync(join(dir, 'input.csv'))) return { ...fit, data: null, country };
+  // A fit made with --country flags future weeks from the same calendar, over the same 7 days of each label.
+  const params = (await readManifest(dir))?.params as { country?: string; weekEnding?: boolean } | undefined;
+  const calendar = typeof params?.country === 'string' ? { country: params.country, weekEnding: params.weekEnding === true } : null;
+  if (!existsSync(join(dir, 'input.csv'))) return { ...fit, data: null, calendar };
   const data = await readFitInput(dir, fit.model);
   const rolled = rollForward(fit.model, fit.draws, data);
-  return { model: rolled.model, draws: rolled.draws, files: [...fit.files, join(dir, 'input.csv')], data, country };
+  return { model: rolled.model, draws: rolled.draws, files: [...fit.files, join(dir, 'input.csv')], data, calendar };
+}
+
+/** The holiday calendar a fit flagged its weeks with (`mmm fit --country`, `--week-ending`). */
+export interface Calendar {
+  country: string;
+  weekEnding: boolean;
 }
 
 /** Bands of the first plan in the contract's shape, plus the comparison when there is one. */
@@ -109,7 +115,7 @@ export function bandsDocument(result: SimulationResult, labels: string[]): Bands
 /** The plans of a command: the plan CSV (+ compare CSV), or an allocation's plan and the current plan it was compared with. */
 async function commandPlans(
   model: MmmModel,
-  country: string | null,
+  calendar: Calendar | null,
   opts: SimulateCommandOptions,
   warnings: string[],
 ): Promise<{ plans: Plan[]; labels: string[]; files: { path: string; label: string }[] }> {
@@ -121,7 +127,7 @@ async function commandPlans(
     const missing = model.channels.find((c) => alloc.allocation[c.name] === undefined);
     if (missing) throw new ValidationError(`no spend for the model's channel "${missing.name}" (an allocation of another model?)`, { file: opts.allocation });
     const dates = Array.from({ length: alloc.horizonWeeks }, (_, i) => model.window.lastDay + 7 * (i + 1));
-    const holidays = country ? new Map(Array.from(await weeklyHolidayFlags(dates, country), (f, i) => [dates[i], f])) : null;
+    const holidays = calendar ? new Map(Array.from(await weeklyHolidayFlags(dates, calendar.country, '--country', calendar.weekEnding), (f, i) => [dates[i], f])) : null;
     const future = futureWeeks(model, alloc.horizonWeeks, holidays);
     warnings.push(...future.warnings);
     const current = alloc.againstCurrent?.current ?? {};
@@ -146,7 +152,7 @@ async function commandPlans(
 export async function runSimulateCommand(opts: SimulateCommandOptions): Promise<{ manifest: Manifest; skipped: boolean }> {
   const fit = await readFitForPlans(opts.model);
   const planWarnings: string[] = [];
-  const { plans, labels, files } = await commandPlans(fit.model, fit.country, opts, planWarnings);
+  const { plans, labels, files } = await commandPlans(fit.model, fit.calendar, opts, planWarnings);
   const params = { draws: opts.draws ?? 10_000, seed: opts.seed ?? 1 };
   const inputs = await recordInputs([...fit.files.map((p) => ({ path: p, label: basename(p) })), ...files]);
   return writeArtifact({

@@ -26,7 +26,7 @@ interface CommandSpec {
 
 /** The weekly-table input given as `mmm weekly` flags (the shape of the config's `input` block), or undefined without --weekly. */
 async function weeklyFlags(o: Parsed): Promise<Record<string, unknown> | undefined> {
-  const flags = ['date-col', 'target', 'channels', 'controls', 'factors', 'organic', 'exposures', 'country', 'holidays', 'window-start', 'window-end', 'transactions', 'calibration'];
+  const flags = ['date-col', 'week-ending', 'target', 'channels', 'controls', 'factors', 'organic', 'exposures', 'country', 'holidays', 'window-start', 'window-end', 'transactions', 'calibration'];
   if (o.weekly === undefined) {
     const stray = flags.find((f) => o[f] !== undefined);
     if (stray) throw new UsageError(`mmm weekly: --${stray} goes with --weekly FILE.csv`);
@@ -39,6 +39,7 @@ async function weeklyFlags(o: Parsed): Promise<Record<string, unknown> | undefin
   return {
     weekly: o.weekly,
     dateCol: o['date-col'],
+    weekEnding: o['week-ending'],
     target: o.target,
     channels,
     controls: o.controls,
@@ -70,6 +71,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       quiet: { type: 'boolean', help: 'log warnings and errors only' },
       weekly: { type: 'string', help: "a weekly table as the input instead of the config's (the flags below describe it)", metavar: 'FILE.csv' },
       'date-col': { type: 'string', help: 'with --weekly: the date column (default date; rows 7 days apart, any weekday)', metavar: 'NAME' },
+      'week-ending': { type: 'boolean', help: 'with --weekly: each date ends its week (a week-ending export); by default it starts it' },
       target: { type: 'string', help: 'with --weekly: the target column, e.g. revenue', metavar: 'NAME' },
       channels: { type: 'list', help: 'with --weekly: spend columns, one per paid channel', metavar: 'A,B,...' },
       controls: { type: 'list', help: 'with --weekly: context variables (free sign)', metavar: 'A,B,...' },
@@ -165,6 +167,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       out: { type: 'string', required: true, help: 'output folder (written atomically, with manifest.json)', metavar: 'DIR' },
       'as-of': { type: 'string', help: 'refuse rows dated after this day (default today, UTC); replay an older run with it', metavar: 'YYYY-MM-DD' },
       'date-col': { type: 'string', help: 'weekly: date column (default date); each date labels the 7 days starting on it', metavar: 'NAME' },
+      'week-ending': { type: 'boolean', help: 'weekly: each date labels the 7 days ending on it (a week-ending export)' },
       target: { type: 'string', help: 'weekly: target column, e.g. revenue', metavar: 'NAME' },
       channels: { type: 'list', help: 'weekly: paid media spend columns', metavar: 'A,B,...' },
       controls: { type: 'list', help: 'weekly: numeric context columns (constant ones are dropped with a warning)', metavar: 'A,B,...' },
@@ -193,6 +196,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: {
       weekly: { type: 'string', required: true, help: 'weekly CSV: a date column, the target, one spend column per channel, controls', metavar: 'FILE' },
       'date-col': { type: 'string', help: 'date column (default date)', metavar: 'NAME' },
+      'week-ending': { type: 'boolean', help: 'each date ends its week (a week-ending export): --country flags the 7 days ending on it' },
       target: { type: 'string', required: true, help: 'target column, e.g. revenue', metavar: 'NAME' },
       channels: { type: 'list', required: true, help: 'comma-separated spend columns', metavar: 'A,B,...' },
       controls: { type: 'list', help: 'comma-separated control columns (0/1 columns are dummies, e.g. holiday)', metavar: 'A,B,...' },
@@ -243,6 +247,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         saturation: o.saturation as string[] | undefined,
         priors: o.priors as string | undefined,
         country: o.country as string | undefined,
+        weekEnding: o['week-ending'] === true,
       });
       const m = r.manifest.metrics as Record<string, number>;
       out(

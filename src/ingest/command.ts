@@ -6,7 +6,7 @@ import { ingestWeeklyTable, parseExposureList } from './weekly-table.ts';
 
 type Parsed = Record<string, string | number | boolean | string[] | undefined>;
 
-const WEEKLY_ONLY = ['date-col', 'target', 'channels', 'controls', 'factors', 'organic', 'exposures', 'window-start', 'window-end', 'holidays'];
+const WEEKLY_ONLY = ['date-col', 'week-ending', 'target', 'channels', 'controls', 'factors', 'organic', 'exposures', 'window-start', 'window-end', 'holidays'];
 
 /**
  * Runs `mmm ingest` with parsed options: `--raw DIR` (raw events) or
@@ -35,6 +35,7 @@ export async function runIngestCommand(o: Parsed): Promise<IngestResult> {
     {
       file: o.weekly as string,
       dateCol: (o['date-col'] as string | undefined) ?? 'date',
+      weekEnding: o['week-ending'] === true,
       target: o.target as string,
       channels,
       controls: (o.controls as string[] | undefined) ?? [],

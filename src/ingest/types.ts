@@ -23,8 +23,10 @@ export const ExposureSchema = z.strictObject({ column: z.string().min(1), channe
 export const WeeklyTableSpecSchema = z.strictObject({
   /** The weekly CSV (comma separated, UTF-8, a header row). */
   file: z.string().min(1),
-  /** Date column: YYYY-MM-DD, one row per week, rows 7 days apart; each date labels the 7 days starting on it. */
+  /** Date column: YYYY-MM-DD, one row per week, rows 7 days apart; each date labels the 7 days starting on it (ending on it with weekEnding). */
   dateCol: z.string().min(1),
+  /** The dates label the last day of their week (a week-ending export), not the first: holidays are flagged in the 7 days ending on each date. */
+  weekEnding: z.boolean().default(false),
   /** Target column (weekly revenue); may not be constant. */
   target: z.string().min(1),
   /** Paid media spend columns (>= 0), at least one. */

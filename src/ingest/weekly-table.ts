@@ -108,9 +108,11 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
 
   await intWeeksFromTable(db);
   const { first, last } = (await db.all<{ first: string; last: string }>(`SELECT strftime(min(week_start), '%Y-%m-%d') AS first, strftime(max(week_start), '%Y-%m-%d') AS last FROM int_weeks`))[0];
-  await stageWeeklyHolidays(db, spec, first, addDays(last, 7 * futureWeeks + 6));
-  await dimWeek(db);
-  await dimWeekFuture(db, last, futureWeeks);
+  // A week-ending label covers the 6 days before it and itself.
+  const offset = spec.weekEnding ? -6 : 0;
+  await stageWeeklyHolidays(db, spec, addDays(first, offset), addDays(last, 7 * futureWeeks + 6));
+  await dimWeek(db, offset);
+  await dimWeekFuture(db, last, futureWeeks, offset);
   if (spec.holidays && 'file' in spec.holidays) {
     const gap = await futureHolidayGap(db, basename(spec.holidays.file));
     if (gap) warnings.push(gap);

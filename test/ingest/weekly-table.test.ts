@@ -316,3 +316,32 @@ describe("a spreadsheet's export", () => {
     expect(readFileSync(join(t.dir, 'trailing', 'mmm_input.csv'), 'utf8')).toBe(readFileSync(join(t.dir, 'untrailed', 'mmm_input.csv'), 'utf8'));
   });
 });
+
+describe('a week-ending export (--week-ending)', () => {
+  it('flags the 7 days ending on each date: the same weeks as the week-starting table, in the data and the future weeks', async () => {
+    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+    const file = join(t.dir, 'ending.csv');
+    // Robyn's Monday labels start their weeks; the same weeks labelled by their last day, the Sunday after.
+    writeFileSync(file, `${[rows[0], ...rows.slice(1).map((l) => addDays(l.slice(0, 10), 6) + l.slice(10))].join('\n')}\n`);
+    const spec = { dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'], holidays: { country: 'DE' } };
+    await ingestWeeklyTable({ ...spec, file, weekEnding: true }, { out: join(t.dir, 'ending'), asOf: '2026-01-01' });
+    await ingestWeeklyTable({ ...spec, file: ROBYN }, { out: join(t.dir, 'starting'), asOf: '2026-01-01' });
+    const read = (d: string) => parseCsv(readFileSync(join(t.dir, d, 'mmm_input.csv'), 'utf8'), 'mmm_input.csv');
+    const [ending, starting] = [read('ending'), read('starting')];
+    expect(col(ending, 'holiday')).toEqual(col(starting, 'holiday'));
+    expect(col(ending, 'DATE')).toEqual(col(starting, 'DATE').map((d) => addDays(d, 6)));
+    // Independent: Christmas 2016 is a Sunday, so it ends the week labelled 2016-12-25 and starts none.
+    const holidays = new Set([2015, 2016, 2017, 2018, 2019].flatMap(germanHolidays));
+    const flagEnding = (label: string) => (Array.from({ length: 7 }, (_, i) => addDays(label, -i)).some((d) => holidays.has(d)) ? 1 : 0);
+    expect(col(ending, 'holiday').map(Number)).toEqual(col(ending, 'DATE').map(flagEnding));
+    const future = (d: string) => queryFiles<{ h: number }>(`SELECT holiday::INTEGER AS h FROM ${pq(join(t.dir, d), 'dim_week_future')} ORDER BY week_start`);
+    expect((await future('ending')).map((r) => r.h)).toEqual((await future('starting')).map((r) => r.h));
+  });
+
+  it('the holiday flags of mmm fit --country --week-ending (and of simulate from such a fit) are those of the week-starting labels', async () => {
+    const { weeklyHolidayFlags } = await import('../../pipelines/holidays.ts');
+    const dates = Int32Array.from(col(source, 'DATE'), (d) => Date.parse(`${d}T00:00:00Z`) / DAY);
+    const ending = Int32Array.from(dates, (d) => d + 6);
+    expect(Array.from(await weeklyHolidayFlags(ending, 'DE', '--country', true))).toEqual(Array.from(await weeklyHolidayFlags(dates, 'DE')));
+  });
+});

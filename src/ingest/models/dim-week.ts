@@ -4,31 +4,35 @@
  */
 import { sqlString, type Db } from '../duckdb.ts';
 
-/** The columns of a week dimension from a relation of week starts `weeks`. */
-const weekColumns = (weeks: string) => `
+/**
+ * The columns of a week dimension from a relation of week labels `weeks`; a week covers the 7 days from
+ * its label + `offset` days (0: the label starts its week; -6: the label ends it, a week-ending export).
+ */
+const weekColumns = (weeks: string, offset: number) => `
   WITH hol AS (SELECT w.week_start, string_agg(h.name, '; ' ORDER BY h.date, h.name) AS names
-               FROM ${weeks} w JOIN stg_holidays h ON h.date BETWEEN w.week_start AND CAST(w.week_start + INTERVAL 6 DAY AS DATE) GROUP BY 1)
-  SELECT w.week_start, CAST(w.week_start + INTERVAL 6 DAY AS DATE) AS week_end,
+               FROM ${weeks} w JOIN stg_holidays h ON h.date BETWEEN CAST(w.week_start + INTERVAL (${offset}) DAY AS DATE) AND CAST(w.week_start + INTERVAL (${offset + 6}) DAY AS DATE) GROUP BY 1)
+  SELECT w.week_start, CAST(w.week_start + INTERVAL (${offset + 6}) DAY AS DATE) AS week_end,
          CAST(isoyear(w.week_start) AS INTEGER) AS iso_year, CAST(weekofyear(w.week_start) AS INTEGER) AS iso_week,
          CAST(h.names IS NOT NULL AS INTEGER) AS holiday, coalesce(h.names, '') AS holiday_names
   FROM ${weeks} w LEFT JOIN hol h USING (week_start) ORDER BY w.week_start`;
 
 /**
- * `dim_week` [week]: week_start, week_end (start + 6 days), iso_year and
+ * `dim_week` [week]: week_start (the week's label), week_end (the last day it
+ * covers: start + 6 days, or the label itself with offset -6), iso_year and
  * iso_week of week_start, holiday (1 when a holiday falls in the 7 days),
  * holiday_names ('; '-separated, by date).
  */
-export async function dimWeek(db: Db): Promise<void> {
-  await db.run(`CREATE TABLE dim_week AS ${weekColumns('int_weeks')}`);
+export async function dimWeek(db: Db, offset = 0): Promise<void> {
+  await db.run(`CREATE TABLE dim_week AS ${weekColumns('int_weeks', offset)}`);
 }
 
 /**
  * `dim_week_future` [week]: the `weeks` weeks after `lastWeek` (YYYY-MM-DD),
  * with the columns of `dim_week`: the holiday flags a forecast or a plan uses.
  */
-export async function dimWeekFuture(db: Db, lastWeek: string, weeks: number): Promise<void> {
+export async function dimWeekFuture(db: Db, lastWeek: string, weeks: number, offset = 0): Promise<void> {
   const future = `(SELECT CAST(DATE ${sqlString(lastWeek)} + INTERVAL (7 * i) DAY AS DATE) AS week_start FROM range(1, ${weeks + 1}) r(i))`;
-  await db.run(`CREATE TABLE dim_week_future AS ${weekColumns(future)}`);
+  await db.run(`CREATE TABLE dim_week_future AS ${weekColumns(future, offset)}`);
 }
 
 /**
