@@ -59,6 +59,8 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
   if (st.size === 0) throw new ValidationError('file is empty', { file });
   const reader = path.endsWith('.parquet') ? `read_parquet(${sqlString(path)})` : csvReader(path);
   const streamed = opts.stream === true;
+  // UTF-16 (Excel's "Unicode text") puts a zero byte beside every ASCII character of the header.
+  if (!path.endsWith('.parquet') && (await firstLine(path)).includes('\u0000')) throw new ValidationError('UTF-16 text, not UTF-8; save the file as UTF-8 CSV', { file });
   try {
     await db.run(`CREATE ${streamed ? 'VIEW' : 'TABLE'} raw_${spec.name} AS SELECT * FROM ${reader}`);
   } catch (e) {

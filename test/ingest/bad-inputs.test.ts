@@ -259,6 +259,7 @@ const cases: Case[] = [
   weekly('an unknown factor column', () => {}, [...ROBYN_AS_OF, '--factors', 'evnts'], `error: w.csv column "evnts": --factors names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
   weekly('an unknown date column', () => {}, ['--target', 'revenue', '--channels', 'tv_S'], `error: w.csv column "date": --date-col names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
   weekly('a column in two roles', () => {}, [...ROBYN_AS_OF, '--organic', 'competitor_sales_B'], 'error: w.csv column "competitor_sales_B": column given both as --controls and as --organic'),
+  weekly('UTF-16 text', (f) => writeFileSync(f, Buffer.from(readFileSync(f, 'utf8'), 'utf16le')), ROBYN_AS_OF, 'error: w.csv: UTF-16 text, not UTF-8; save the file as UTF-8 CSV'),
   weekly(
     'a column twice in one role',
     () => {},
