@@ -49,8 +49,8 @@ function settingName(key: string): string {
 
 /**
  * Why the settings of this run differ from those the model in use was fitted with, or null when
- * they do not: the names of the settings that changed, or, when the only difference is settings
- * the model's record predates (a newer version of mmm added them), that the model predates them.
+ * they do not: the settings whose values changed, then those the model's record lacks (set by the
+ * user since, or added by a newer version of mmm: the record cannot tell which).
  * @param before the model in use's recorded settings (null: fitted before settings were recorded)
  */
 export function settingsChange(before: Record<string, unknown> | null, after: Record<string, unknown>): string | null {
@@ -58,10 +58,11 @@ export function settingsChange(before: Record<string, unknown> | null, after: Re
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   const changed = keys.filter((k) => stableJson(before[k] ?? null) !== stableJson(after[k] ?? null));
   if (changed.length === 0) return null;
-  // Only mmm options are recorded whatever their value; the input's optional parts appear when the user adds them.
-  const added = changed.filter((k) => !(k in before) && settingName(k).startsWith('mmm.'));
-  if (added.length === changed.length) return `the model in use predates settings of this version of mmm (${added.map(settingName).join(', ')})`;
-  return `the model settings changed: ${changed.map(settingName).join(', ')}`;
+  // The input's optional parts (lift tests, factors, a window) are recorded whenever given; an mmm option only when set or defaulted.
+  const unrecorded = changed.filter((k) => !(k in before) && settingName(k).startsWith('mmm.'));
+  const moved = changed.filter((k) => !unrecorded.includes(k)).map(settingName);
+  const parts = [...(moved.length ? [moved.join(', ')] : []), ...(unrecorded.length ? [`not in the model in use's record: ${unrecorded.map(settingName).join(', ')}`] : [])];
+  return `the model settings changed: ${parts.join('; ')}`;
 }
 
 /**

@@ -95,18 +95,16 @@ describe('settingsChange', () => {
   it('is null when nothing changed, whatever the key order', () => {
     expect(settingsChange(before, { calibration: [{ lift: 10, channel: 'tv' }], channels: ['tv', 'search'], seed: 1, adstock: ['geometric', 'binomial'], trials: 5 })).toBeNull();
   });
-  it('names each changed, removed or added setting where the user set it', () => {
+  it('names each changed or removed setting where the user set it, then those the record lacks', () => {
     expect(settingsChange(before, { ...before, trials: 6, seed: 2 })).toBe('the model settings changed: seed, mmm.trials');
     const { calibration: _c, ...noStudies } = before;
     expect(settingsChange(before, noStudies)).toBe('the model settings changed: calibration.csv');
     expect(settingsChange(noStudies, before)).toBe('the model settings changed: calibration.csv');
-    expect(settingsChange(before, { ...before, channels: ['tv'], roasPrior: { logMean: 0, logSd: 1 } })).toBe("the model settings changed: the input's channels, mmm.roasPrior");
+    // A setting the user sets for the first time and one a newer mmm records alike: the record cannot tell them apart.
+    expect(settingsChange(before, { ...before, channels: ['tv'], trendKnotSpacing: 26 })).toBe("the model settings changed: the input's channels; not in the model in use's record: mmm.trendKnotSpacing");
+    expect(settingsChange(before, { ...before, estimator: 'search' })).toBe("the model settings changed: not in the model in use's record: mmm.estimator");
   });
-  it('says the model predates the settings when a newer version only added settings', () => {
-    expect(settingsChange(before, { ...before, posteriorPoint: 'medoid', trendKnotSpacing: 0 })).toBe(
-      'the model in use predates settings of this version of mmm (mmm.posteriorPoint, mmm.trendKnotSpacing)',
-    );
-    // A setting added as null is the same as one never recorded.
+  it('takes a setting recorded as null as one never recorded, and says when there is no record at all', () => {
     expect(settingsChange(before, { ...before, roasPrior: null })).toBeNull();
     expect(settingsChange(null, before)).toBe('the model in use has no record of its settings (fitted by an earlier version of mmm)');
   });
