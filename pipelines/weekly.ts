@@ -85,10 +85,13 @@ export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | '
       throw new UsageError(`${shown}: not valid JSON: ${(e as Error).message}`);
     }
   } else if (!opts.input || opts.config) throw new UsageError(`no config file ${shown} (run from the project folder, or give --config FILE or --root DIR)`);
-  // Flags replacing a config's own input would put another data set in that input's store, as its model in use.
-  if (opts.input && !opts.store && (parsed.raw !== undefined || parsed.input !== undefined))
-    throw new UsageError(`mmm weekly: --weekly replaces the input of ${shown}, whose store holds that input's runs and model: give --store DIR for this table`);
   const cfg = resolveConfig(opts.input ? { ...parsed, raw: undefined, input: undefined, country: undefined } : parsed, root, shown);
+  // Flags replacing a config's own input would put another data set in that input's store and reports, as its model and report in use.
+  if (opts.input && (parsed.raw !== undefined || parsed.input !== undefined)) {
+    const own = (p: string | undefined, of: string) => p === undefined || resolve(p) === of;
+    if (own(opts.store, cfg.store) || own(opts.reports, cfg.reports))
+      throw new UsageError(`mmm weekly: --weekly replaces the input of ${shown}, whose store and reports hold that input's runs, model and reports: give this table its own --store DIR and --reports DIR`);
+  }
   if (opts.store) cfg.store = resolve(opts.store);
   if (opts.reports) cfg.reports = resolve(opts.reports);
   if (opts.input) cfg.input = commandLineInput(opts.input);

@@ -101,7 +101,9 @@ describe('settingsChange', () => {
     expect(settingsChange(before, noStudies)).toBe('the model settings changed: calibration.csv');
     expect(settingsChange(noStudies, before)).toBe('the model settings changed: calibration.csv');
     // A setting the user sets for the first time and one a newer mmm records alike: the record cannot tell them apart.
-    expect(settingsChange(before, { ...before, channels: ['tv'], trendKnotSpacing: 26 })).toBe("the model settings changed: the input's channels; not in the model in use's record: mmm.trendKnotSpacing");
+    expect(settingsChange(before, { ...before, channels: ['tv'], trendKnotSpacing: 26 })).toBe(
+      "the model settings changed: the input's channels; not in the model in use's record: mmm.trendKnotSpacing",
+    );
     expect(settingsChange(before, { ...before, estimator: 'search' })).toBe("the model settings changed: not in the model in use's record: mmm.estimator");
   });
   it('takes a setting recorded as null as one never recorded, and says when there is no record at all', () => {

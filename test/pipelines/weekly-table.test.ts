@@ -132,9 +132,13 @@ describe('mmm weekly --weekly', () => {
     expect(neg.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(/^error: .*neg\.csv row 2 column "news": .*-3/);
     // Flags replacing a config's own input need a store of their own: the config's holds that input's model in use.
     writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...SMALL, raw: 'raw' }));
-    const stray = runCli(['weekly', ...flags], dir);
-    expect(stray.code).toBe(2);
-    expect(stray.stderr).toBe("error: mmm weekly: --weekly replaces the input of mmm.config.json, whose store holds that input's runs and model: give --store DIR for this table\n");
+    const refused =
+      "error: mmm weekly: --weekly replaces the input of mmm.config.json, whose store and reports hold that input's runs, model and reports: give this table its own --store DIR and --reports DIR\n";
+    for (const extra of [[], ['--store', 'two-store'], ['--store', 'two-store', '--reports', 'reports'], ['--store', 'data', '--reports', 'two-reports']]) {
+      const stray = runCli(['weekly', ...flags, ...extra], dir);
+      expect(stray.code, extra.join(' ')).toBe(2);
+      expect(stray.stderr).toBe(refused);
+    }
     expect(runCli(['weekly', ...flags, '--store', 'two-store', '--reports', 'two-reports'], dir).code).toBe(0);
     // Rendered again, the report goes beside the run's own, in that store's reports folder.
     const again = runCli(['report', '--store', 'two-store'], dir);
