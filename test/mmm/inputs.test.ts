@@ -218,6 +218,10 @@ describe('adstock kind per channel and option checks', () => {
     const named = (name: string) => ({ ...s.data, file: 'w.csv', controls: [{ name, values: s.data.channels[0].values }] });
     await expect(fitMmm(named('trend'), small)).rejects.toThrow('w.csv column "trend": the model names one of its own terms trend; rename this column');
     await expect(fitMmm(named('season_sin1'), small)).rejects.toThrow(/column "season_sin1": the model names/);
+    // A factor's dummy is named <factor>_<level>: a control of that name would be fed to it.
+    const levels = Array.from(s.data.dates, (_, t) => (t % 3 === 0 ? 'a' : 'b'));
+    const dummy = { ...named('ev_a'), factors: [{ name: 'ev', values: levels }] };
+    await expect(fitMmm(dummy, small)).rejects.toThrow('w.csv column "ev_a": the model names one of its own terms ev_a; rename this column');
     // A number given as a factor: a level per week.
     const n = s.data.dates.length;
     const numeric = { ...s.data, file: 'w.csv', factors: [{ name: 'visits', values: Array.from({ length: n }, (_, t) => String(1000 + t)) }] };
