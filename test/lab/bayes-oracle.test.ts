@@ -28,10 +28,30 @@ describe('the Bayes oracle (src/lab/bayes-oracle.ts)', () => {
       [2, -0.5],
     ];
     expect(quad(b1) - quad(b2)).toBeCloseTo(logDensity(y, mean(b1), Sinv) - logDensity(y, mean(b2), Sinv), 9);
-    // E[level | y, b] = Prior^-1 B' S^-1 (y - Hb) for the first baseline column.
+    // E[level | y, b] = Prior^-1 B' S^-1 (y - Hb) for the first baseline column, and
+    // Var[level | y, b] = 1 / prior - (B' S^-1 B)[0][0] / prior^2 (Gaussian conditioning, covariance form).
     const r = y.map((v, t) => v - mean(b1)[t]);
     const level = B[0].reduce((a, bi, i) => a + bi * r.reduce((s, rj, j) => s + Sinv[i][j] * rj, 0), 0) / prior[0];
     expect(q.levelAt0 - q.levelSlope[0] * b1[0] - q.levelSlope[1] * b1[1]).toBeCloseTo(level, 9);
+    const bSb = B[0].reduce((a, bi, i) => a + bi * B[0].reduce((s, bj, j) => s + Sinv[i][j] * bj, 0), 0);
+    expect(q.levelSd ** 2).toBeCloseTo(1 / prior[0] - bSb / prior[0] ** 2, 9);
+  });
+
+  it('with flat baseline priors, its most likely b and level are those of least squares on all the columns', () => {
+    const rng = new Rng(6);
+    const n = 15;
+    const B = [Array.from({ length: n }, () => 1), Array.from({ length: n }, () => rng.normal())];
+    const H = [Array.from({ length: n }, () => rng.uniform())];
+    const y = Array.from({ length: n }, (_, t) => 2 + 0.5 * B[1][t] + 3 * H[0][t] + 0.1 * rng.normal());
+    const q = marginaliseBaseline(y, B, [0, 0], H, 0.3);
+    // Normal equations of y ~ [1, x, h], solved here by Cramer's rule (an independent route).
+    const X = [B[0], B[1], H[0]];
+    const XtX = X.map((a) => X.map((b) => a.reduce((s, v, t) => s + v * b[t], 0)));
+    const Xty = X.map((a) => a.reduce((s, v, t) => s + v * y[t], 0));
+    const det = (m: number[][]) => m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    const solve = (k: number) => det(XtX.map((row, i) => row.map((v, j) => (j === k ? Xty[i] : v)))) / det(XtX);
+    expect(q.v[0] / q.G[0]).toBeCloseTo(solve(2), 9);
+    expect(q.levelAt0 - q.levelSlope[0] * solve(2)).toBeCloseTo(solve(0), 9);
   });
 
   it('logNormalCdf and logNormalInterval match tabulated normal probabilities, deep in the tails too', () => {
@@ -75,11 +95,15 @@ describe('the Bayes oracle (src/lab/bayes-oracle.ts)', () => {
     let held = 0;
     for (const seed of [11, 12, 13, 14, 15, 16]) {
       const c = meridianCase(seed);
+      // The chain starts at the prior's median, not at the truth, and must move.
       const r = meridianBayesOracle(c, { seed: 1, sweeps: 6000, burnIn: 2000 });
       const lo = r.draws[Math.floor(0.05 * r.draws.length)];
       const hi = r.draws[Math.floor(0.95 * r.draws.length)];
       held += lo <= c.totalContribution && c.totalContribution <= hi ? 1 : 0;
       expect(r.draws[0]).toBeGreaterThan(0);
+      expect(hi / lo).toBeGreaterThan(1.01);
+      expect(r.acceptance).toBeGreaterThan(0.2);
+      expect(r.acceptance).toBeLessThan(0.6);
     }
     expect(held).toBeGreaterThanOrEqual(5);
   });
