@@ -90,7 +90,9 @@ export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | '
   if (opts.input && (parsed.raw !== undefined || parsed.input !== undefined)) {
     const own = (p: string | undefined, of: string) => p === undefined || resolve(p) === of;
     if (own(opts.store, cfg.store) || own(opts.reports, cfg.reports))
-      throw new UsageError(`mmm weekly: --weekly replaces the input of ${shown}, whose store and reports hold that input's runs, model and reports: give this table its own --store DIR and --reports DIR`);
+      throw new UsageError(
+        `mmm weekly: --weekly replaces the input of ${shown}, whose store and reports hold that input's runs, model and reports: give this table its own --store DIR and --reports DIR`,
+      );
   }
   if (opts.store) cfg.store = resolve(opts.store);
   if (opts.reports) cfg.reports = resolve(opts.reports);
@@ -285,27 +287,40 @@ function stageEntry(cfg: Config, o: StageOutcome): RunRecord['stages'][number] {
   return { stage: o.stage, action: o.action, error: o.action === 'failed' ? o.error : o.reason };
 }
 
+/** A signal that ends a run: its exit code (128 + the signal's number). */
+const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
- * SIGINT and SIGTERM while the stages run: the returned promise rejects with an MmmError exiting
- * 128 + the signal's number, so the run goes on record as failed and gives up the lock; a second
- * signal exits at once. `dispose` restores the default handling.
+ * SIGINT and SIGTERM while a run holds the lock. `race(p)` rejects as soon as one arrives (the run
+ * then goes on record as failed and gives up the lock); `received()` says whether one came (during
+ * the commit, which is left to finish). A second signal exits at once. `dispose` restores the defaults.
  */
-function interruption(): { promise: Promise<never>; dispose: () => void } {
-  const codes = { SIGINT: 130, SIGTERM: 143 } as const;
+function interruption(): { race: <T>(p: Promise<T>) => Promise<T>; received: () => MmmError | null; dispose: () => void } {
+  let error: MmmError | null = null;
   let fail: (e: Error) => void = () => {};
   const promise = new Promise<never>((_, reject) => {
     fail = reject;
   });
   promise.catch(() => {});
-  const handlers = Object.entries(codes).map(([signal, code]) => {
-    const handler = () => {
-      process.on(signal, () => process.exit(code));
-      fail(new MmmError(`interrupted by ${signal}: the run is on record as failed, and the next run redoes the stage that was running`, code));
+  const listeners = Object.entries(SIGNAL_CODES).map(([signal, code]) => {
+    const listener = () => {
+      if (error) process.exit(code);
+      error = new MmmError(`interrupted by ${signal}: the run is on record as failed, and the next run redoes the stage that was running`, code);
+      fail(error);
     };
-    process.once(signal, handler);
-    return { signal, handler };
+    process.on(signal, listener);
+    return { signal, listener };
   });
-  return { promise, dispose: () => handlers.forEach(({ signal, handler }) => process.removeListener(signal, handler)) };
+  return {
+    race: (p) => {
+      p.catch(() => {});
+      return Promise.race([p, promise]);
+    },
+    received: () => error,
+    dispose: () => {
+      for (const { signal, listener } of listeners) process.removeListener(signal, listener);
+    },
+  };
 }
 
 /** Runs the weekly pipeline (see the module comment). */
@@ -318,57 +333,69 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   if (!cfg.raw && !cfg.input)
     throw new UsageError(`${configFile}: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv`);
   const lock = await lockStore(cfg.store, log, now);
+  const interrupted = interruption();
   const startedAt = now();
   const runId = runIdAt(startedAt);
   const recordPath = join(cfg.store, 'runs', `${runId}.json`);
   const base = { runId, asOf, startedAt: startedAt.toISOString(), input: cfg.input ? relative(cfg.root, cfg.input.spec.file) : relative(cfg.root, cfg.raw!) };
+  const done: StageOutcome[] = [];
+  /** Nothing moves; the failed run is still on record. */
+  const recordFailure = async (e: unknown): Promise<void> => {
+    const record: RunRecord = {
+      ...base,
+      endedAt: now().toISOString(),
+      status: 'failed',
+      stages: done.map((o) => stageEntry(cfg, o)),
+      decisions: [],
+      warnings: stageWarnings(done),
+      alerts: [],
+      report: null,
+      error: e instanceof Error ? e.message.split('\n')[0] : String(e),
+    };
+    if (!lock.compromised()) await commitFiles(cfg.store, [{ path: recordPath, data: stableJson(record) }]);
+  };
   try {
-    await recoverStore(cfg.store, cfg.reports, log);
-    const input = await prepareInput(cfg, asOf, log);
+    let input: Awaited<ReturnType<typeof prepareInput>>;
+    try {
+      await interrupted.race(recoverStore(cfg.store, cfg.reports, log));
+      input = await interrupted.race(prepareInput(cfg, asOf, log));
+    } catch (e) {
+      if (e === interrupted.received()) await recordFailure(e);
+      throw e;
+    }
     const current = await readCurrent(cfg.store);
     let outcomes: StageOutcome[];
-    const done: StageOutcome[] = [];
-    const interrupted = interruption();
     try {
-      const stages = runStages(
-        weeklyStages(cfg, input, current.fit, asOf),
-        cfg.store,
-        runId,
-        log,
-        {
-          ingest: async (o) => {
-            checkIngestAsOf(o, asOf);
-            await checkConstraintChannels(cfg, configFile, o);
+      outcomes = await interrupted.race(
+        runStages(
+          weeklyStages(cfg, input, current.fit, asOf),
+          cfg.store,
+          runId,
+          log,
+          {
+            ingest: async (o) => {
+              checkIngestAsOf(o, asOf);
+              await checkConstraintChannels(cfg, configFile, o);
+            },
+            drift: async (o) => {
+              const d = await readDecision(join(o.dir, 'decision.json'));
+              log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });
+            },
           },
-          drift: async (o) => {
-            const d = await readDecision(join(o.dir, 'decision.json'));
-            log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });
-          },
-        },
-        done,
+          done,
+        ),
       );
-      stages.catch(() => {});
-      outcomes = await Promise.race([stages, interrupted.promise]);
     } catch (e) {
-      // Nothing moves; the failed run is still on record.
-      const record: RunRecord = {
-        ...base,
-        endedAt: now().toISOString(),
-        status: 'failed',
-        stages: done.map((o) => stageEntry(cfg, o)),
-        decisions: [],
-        warnings: stageWarnings(done),
-        alerts: [],
-        report: null,
-        error: e instanceof Error ? e.message.split('\n')[0] : String(e),
-      };
-      if (!lock.compromised()) await commitFiles(cfg.store, [{ path: recordPath, data: stableJson(record) }]);
+      await recordFailure(e);
       throw e;
-    } finally {
-      interrupted.dispose();
     }
-    return await finishRun(cfg, outcomes, current, base, recordPath, lock.compromised, log, now);
+    const result = await finishRun(cfg, outcomes, current, base, recordPath, lock.compromised, log, now);
+    // A signal during the commit let it finish: the run is on record as it ended.
+    const late = interrupted.received();
+    if (late) throw new MmmError(`interrupted by a signal while committing: the run was committed and is on record as ${result.record.status}`, late.exitCode);
+    return result;
   } finally {
+    interrupted.dispose();
     await lock.release();
   }
 }
