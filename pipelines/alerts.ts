@@ -13,8 +13,8 @@ export interface AlertInputs {
   decision: { decision: 'refit' | 'reuse'; reasons: string[]; hadModel: boolean } | null;
   /** ROAS of each channel of the model this run used. */
   roas: { name: string; roas: number }[] | null;
-  /** The data's last week (its start) and the run's as-of date, both YYYY-MM-DD. */
-  freshness: { lastWeek: string; asOf: string } | null;
+  /** The data's last week (its label: its first day, or its last with weekEnding) and the run's as-of date, both YYYY-MM-DD. */
+  freshness: { lastWeek: string; asOf: string; weekEnding?: boolean } | null;
   /** Mean CLV per acquisition channel, this run and the previous committed run. */
   clv: { now: { channel: string; meanClv: number }[]; before: { channel: string; meanClv: number }[] | null } | null;
 }
@@ -26,7 +26,8 @@ export function alertsFor(a: AlertInputs, cfg: Config['alerts']): Alert[] {
     out.push({ kind: 'refit', message: `the model was refitted: ${a.decision.reasons.join('; ')}`, fields: { reasons: a.decision.reasons } });
   }
   if (cfg.staleAfterWeeks !== null && a.freshness) {
-    const days = (Date.parse(`${a.freshness.asOf}T00:00:00Z`) - Date.parse(`${a.freshness.lastWeek}T00:00:00Z`)) / 86400000 - 7;
+    // Days since the last week ended: its label + 7, or the label + 1 when the label ends the week.
+    const days = (Date.parse(`${a.freshness.asOf}T00:00:00Z`) - Date.parse(`${a.freshness.lastWeek}T00:00:00Z`)) / 86400000 - (a.freshness.weekEnding ? 1 : 7);
     const weeks = Math.floor(days / 7);
     if (weeks > cfg.staleAfterWeeks) {
       out.push({

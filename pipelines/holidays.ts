@@ -5,7 +5,7 @@
  * and by the commands that plan from such a fit.
  */
 import { dayToIso } from '../src/core/csv.ts';
-import { countryHolidays } from '../src/ingest/index.ts';
+import { countryHolidays, weekCoverOffset } from '../src/ingest/index.ts';
 
 /**
  * The holiday flag of each week labelled by `dates` (days since 1970-01-01): the 7 days starting on
@@ -14,7 +14,7 @@ import { countryHolidays } from '../src/ingest/index.ts';
 export async function weeklyHolidayFlags(dates: ArrayLike<number>, country: string, option = '--country', weekEnding = false): Promise<Float64Array> {
   const flags = new Float64Array(dates.length);
   if (dates.length === 0) return flags;
-  const offset = weekEnding ? -6 : 0;
+  const offset = weekCoverOffset(weekEnding);
   const first = dayToIso(dates[0] + offset);
   const last = dayToIso(dates[dates.length - 1] + offset + 6);
   const days = new Set((await countryHolidays(country, Number(first.slice(0, 4)), Number(last.slice(0, 4)), option)).map((h) => Date.parse(`${h.date}T00:00:00Z`) / 86400000));

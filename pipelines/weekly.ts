@@ -224,8 +224,12 @@ async function stateAlerts(up: Readonly<Record<string, StageOutput>>, store: str
     const beforeDir = before?.dir ? join(store, before.dir) : null;
     clv = { now: await byChannel(up.clv.dir), before: beforeDir && existsSync(join(beforeDir, 'clv.json')) ? await byChannel(beforeDir) : null };
   }
-  const lastWeek = (up.ingest?.manifest.metrics as { lastWeek?: string } | undefined)?.lastWeek;
-  return alertsFor({ decision: null, roas, clv, freshness: lastWeek ? { lastWeek, asOf } : null }, { ...cfg.alerts, onRefit: false, ...(cfg.rawIsSample ? { staleAfterWeeks: null } : {}) });
+  const metrics = up.ingest?.manifest.metrics as { lastWeek?: string; weekEnding?: boolean } | undefined;
+  const lastWeek = metrics?.lastWeek;
+  return alertsFor(
+    { decision: null, roas, clv, freshness: lastWeek ? { lastWeek, asOf, weekEnding: metrics?.weekEnding === true } : null },
+    { ...cfg.alerts, onRefit: false, ...(cfg.rawIsSample ? { staleAfterWeeks: null } : {}) },
+  );
 }
 
 const out = (o: StageOutcome) => ('dir' in o ? o : null);

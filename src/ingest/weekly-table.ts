@@ -15,7 +15,7 @@ import { UsageError } from '../core/errors.ts';
 import { sqlIdent, type Db } from './duckdb.ts';
 import { checkCountry, countryHolidays, stageHolidayList } from './holidays.ts';
 import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } from './run.ts';
-import { dimWeek, dimWeekFuture, futureHolidayGap } from './models/dim-week.ts';
+import { dimWeek, dimWeekFuture, futureHolidayGap, weekCoverOffset } from './models/dim-week.ts';
 import { addDays } from './models/intermediate.ts';
 import { dimChannelFromTable, fctControlsFromTable, fctExposuresFromTable, fctRevenueFromTable, fctSpendFromTable, intWeeksFromTable, mmmInputFromTable, stgWeekly } from './models/weekly.ts';
 import { constantColumns, firstFive, refuseConstantTarget, spendSpikes, spikeWarnings } from './plausibility.ts';
@@ -108,8 +108,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
 
   await intWeeksFromTable(db);
   const { first, last } = (await db.all<{ first: string; last: string }>(`SELECT strftime(min(week_start), '%Y-%m-%d') AS first, strftime(max(week_start), '%Y-%m-%d') AS last FROM int_weeks`))[0];
-  // A week-ending label covers the 6 days before it and itself.
-  const offset = spec.weekEnding ? -6 : 0;
+  const offset = weekCoverOffset(spec.weekEnding);
   await stageWeeklyHolidays(db, spec, addDays(first, offset), addDays(last, 7 * futureWeeks + 6));
   await dimWeek(db, offset);
   await dimWeekFuture(db, last, futureWeeks, offset);
@@ -206,6 +205,7 @@ async function weeklyMetrics(
     firstWeek: m.first,
     lastWeek: m.last,
     lastDate: m.last,
+    weekEnding: spec.weekEnding,
     revenue: totals.revenue,
     spend: totals.spend,
     currency: null,

@@ -338,6 +338,24 @@ describe('a week-ending export (--week-ending)', () => {
     expect((await future('ending')).map((r) => r.h)).toEqual((await future('starting')).map((r) => r.h));
   });
 
+  it("warns of a holidays file's end against the days the first future week covers, not its label", async () => {
+    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+    const file = join(t.dir, 'ending-h.csv');
+    writeFileSync(file, `${[rows[0], ...rows.slice(1).map((l) => addDays(l.slice(0, 10), 6) + l.slice(10))].join('\n')}\n`);
+    // The last label is 2019-11-17; the first future week, labelled 2019-11-24, covers 2019-11-18 to 2019-11-24.
+    const ingest = async (last: string) => {
+      const holidays = join(t.dir, `h-${last}.csv`);
+      writeFileSync(holidays, `date,name\n2016-12-25,Christmas\n${last},Last listed\n`);
+      const r = await ingestWeeklyTable(
+        { file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S'], holidays: { file: holidays }, weekEnding: true },
+        { out: join(t.dir, `eh-${last}`), asOf: '2026-01-01' },
+      );
+      return r.manifest.warnings.filter((w) => w.includes('no holiday after'));
+    };
+    expect(await ingest('2019-11-20')).toEqual([]);
+    expect(await ingest('2019-11-17')).toEqual(["h-2019-11-17.csv: no holiday after 2019-11-17, so every future week's holiday flag from 2019-11-18 is 0 (list the coming year's holidays)"]);
+  });
+
   it('the holiday flags of mmm fit --country --week-ending (and of simulate from such a fit) are those of the week-starting labels', async () => {
     const { weeklyHolidayFlags } = await import('../../pipelines/holidays.ts');
     const dates = Int32Array.from(col(source, 'DATE'), (d) => Date.parse(`${d}T00:00:00Z`) / DAY);

@@ -26,6 +26,11 @@ describe('alertsFor', () => {
     expect(alertsFor({ decision: null, roas: null, clv: null, freshness: { lastWeek: '2026-11-09', asOf: '2026-11-30' } }, { ...off, staleAfterWeeks: 2 })).toEqual([]);
     const stale = alertsFor({ decision: null, roas: null, clv: null, freshness: { lastWeek: '2026-11-02', asOf: '2026-11-30' } }, { ...off, staleAfterWeeks: 2 });
     expect(stale.map((a) => [a.kind, a.fields?.weeks])).toEqual([['stale-data', 3]]);
+    // A week-ending label 2026-11-08 ends the same week as the label 2026-11-02 starts: 21 days, 3 full weeks.
+    const ending = alertsFor({ decision: null, roas: null, clv: null, freshness: { lastWeek: '2026-11-08', asOf: '2026-11-30', weekEnding: true } }, { ...off, staleAfterWeeks: 2 });
+    expect(ending.map((a) => [a.kind, a.fields?.weeks])).toEqual([['stale-data', 3]]);
+    // Labelled 2026-11-15 as a week's end (ending 15 days before): 2 full weeks, not beyond 2.
+    expect(alertsFor({ decision: null, roas: null, clv: null, freshness: { lastWeek: '2026-11-15', asOf: '2026-11-30', weekEnding: true } }, { ...off, staleAfterWeeks: 2 })).toEqual([]);
     const first = alertsFor({ decision: { decision: 'refit', reasons: ['no fitted model yet'], hadModel: false }, roas: null, clv: null, freshness: null }, { ...off, onRefit: true });
     expect(first).toEqual([]);
     const refit = alertsFor({ decision: { decision: 'refit', reasons: ['recent error left the band'], hadModel: true }, roas: null, clv: null, freshness: null }, { ...off, onRefit: true });

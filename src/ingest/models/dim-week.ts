@@ -4,6 +4,11 @@
  */
 import { sqlString, type Db } from '../duckdb.ts';
 
+/** The first day a week's label covers, in days from the label: 0 when the label starts its week, -6 when it ends it. */
+export function weekCoverOffset(weekEnding: boolean): number {
+  return weekEnding ? -6 : 0;
+}
+
 /**
  * The columns of a week dimension from a relation of week labels `weeks`; a week covers the 7 days from
  * its label + `offset` days (0: the label starts its week; -6: the label ends it, a week-ending export).
@@ -41,7 +46,8 @@ export async function dimWeekFuture(db: Db, lastWeek: string, weeks: number, off
  */
 export async function futureHolidayGap(db: Db, file: string): Promise<string | null> {
   const r = await db.all<{ last: string | null; next: string | null }>(
-    `SELECT (SELECT strftime(max(date), '%Y-%m-%d') FROM stg_holidays) AS last, (SELECT strftime(min(week_start), '%Y-%m-%d') FROM dim_week_future) AS next`,
+    `SELECT (SELECT strftime(max(date), '%Y-%m-%d') FROM stg_holidays) AS last,
+            (SELECT strftime(min(CAST(week_end - INTERVAL 6 DAY AS DATE)), '%Y-%m-%d') FROM dim_week_future) AS next`,
   );
   const { last, next } = r[0];
   if (last === null || next === null || last >= next) return null;
