@@ -274,17 +274,19 @@ function stageWarnings(list: StageOutcome[]): RunRecord['warnings'] {
   return list.flatMap((o) => ('dir' in o ? o.manifest.warnings.map((message) => ({ stage: o.stage, message })) : []));
 }
 
-/** A stage's entry in the run record. */
 /**
  * What a stage that wrote its outputs still failed to give: the optimise stage's allocation when it is
- * not optimal (infeasible constraints: the report has no recommendation), which makes the run partial.
+ * not optimal (infeasible or unbounded constraints, or a solver failure: the report has no
+ * recommendation), which makes the run partial.
  */
 function shortfallOf(o: StageOutcome): string | null {
   if (!('dir' in o) || o.stage !== 'optimise') return null;
   const status = (o.manifest.metrics as { status?: string } | undefined)?.status;
-  return status === undefined || status === 'optimal' ? null : `no budget recommendation: the allocation is ${status}`;
+  if (status === undefined || status === 'optimal') return null;
+  return status === 'error' ? 'no budget recommendation: the solver failed (see the optimise warnings)' : `no budget recommendation: the allocation is ${status}`;
 }
 
+/** A stage's entry in the run record (a stage that wrote its outputs carries its shortfall as `error`). */
 function stageEntry(cfg: Config, o: StageOutcome): RunRecord['stages'][number] {
   const shortfall = shortfallOf(o);
   if ('dir' in o) return { stage: o.stage, action: o.action, dataVersion: o.dataVersion, dir: relative(cfg.store, o.dir), ...(shortfall ? { error: shortfall } : {}) };

@@ -121,7 +121,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   await fctExposuresFromTable(db, spec);
   await fctRevenueFromTable(db, spec);
   await fctControlsFromTable(db, spec);
-  warnings.push(...(await spendWarnings(db, file)), ...(await targetWarnings(db, file, spec.target)));
+  warnings.push(...(await spendWarnings(db, file)), ...(await targetWarnings(db, file, spec.target, inWindow)));
 
   const candidates = [...spec.controls, ...spec.factors, ...(holiday ? [holiday] : [])];
   await db.run(`CREATE VIEW weekly_candidates AS SELECT * FROM stg_weekly${holiday ? ` JOIN (SELECT week_start, holiday AS ${sqlIdent(holiday)} FROM dim_week) USING (week_start)` : ''}`);
@@ -176,13 +176,14 @@ async function spendWarnings(db: Db, file: string): Promise<string[]> {
 const TARGET_DROP = 0.2;
 
 /**
- * Warnings about the target, naming rows: weeks at or below 0, and weeks below {@link TARGET_DROP} of its
- * median week (an incomplete last week of an export, a gap filled with 0). The model takes every week as real.
+ * Warnings about the target in the modelling window (`inWindow`, an SQL condition), naming rows: weeks at
+ * or below 0, and weeks below {@link TARGET_DROP} of its median week (an incomplete last week of an export,
+ * a gap filled with 0). The model takes every week of the window as real.
  */
-async function targetWarnings(db: Db, file: string, target: string): Promise<string[]> {
+async function targetWarnings(db: Db, file: string, target: string, inWindow: string): Promise<string[]> {
   const y = `TRY_CAST(${sqlIdent(target)} AS DOUBLE)`;
-  const low = await db.all<{ w: string; r: number; v: number; m: number }>(`WITH m AS (SELECT median(${y})::DOUBLE AS m FROM stg_weekly)
-      SELECT strftime(week_start, '%Y-%m-%d') AS w, _row::INTEGER AS r, ${y} AS v, m.m AS m FROM stg_weekly, m WHERE ${y} <= 0 OR ${y} < ${TARGET_DROP} * m.m ORDER BY week_start`);
+  const low = await db.all<{ w: string; r: number; v: number; m: number }>(`WITH w AS (SELECT * FROM stg_weekly WHERE ${inWindow}), m AS (SELECT median(${y})::DOUBLE AS m FROM w)
+      SELECT strftime(week_start, '%Y-%m-%d') AS w, _row::INTEGER AS r, ${y} AS v, m.m AS m FROM w, m WHERE ${y} <= 0 OR ${y} < ${TARGET_DROP} * m.m ORDER BY week_start`);
   if (!low.length) return [];
   const list = firstFive(low.map((x) => `row ${x.r} (${x.w}: ${x.v})`));
   return [

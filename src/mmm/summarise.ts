@@ -96,6 +96,11 @@ export function channelSummaries(pr: SearchProblem, responses: ChannelResponse[]
   });
 }
 
+/** The data leave a channel's ROAS open: its 90% interval is wider than half the ROAS (the rule of {@link uncertaintyWarnings}). */
+export function roasUndetermined(c: { roas: number; roasLow: number; roasHigh: number }): boolean {
+  return c.roas > 0 && c.roasHigh - c.roasLow > 0.5 * c.roas;
+}
+
 /**
  * Warnings for channels the data leave undetermined: at least 10% of the
  * media effect, a 90% interval wider than half the ROAS, and no lift study.
@@ -106,7 +111,7 @@ export function channelSummaries(pr: SearchProblem, responses: ChannelResponse[]
 export function uncertaintyWarnings(pr: SearchProblem, channels: ChannelSummary[], draws: BootstrapDraw[]): string[] {
   const out: string[] = [];
   channels.forEach((c, j) => {
-    if (draws.length < 2 || c.contributionShare < 0.1 || !(c.roas > 0) || c.roasHigh - c.roasLow <= 0.5 * c.roas) return;
+    if (draws.length < 2 || c.contributionShare < 0.1 || !roasUndetermined(c)) return;
     if (pr.o.calibration.some((st) => st.channel === c.name)) return;
     const x = pr.data.channels[j].values;
     let min = Infinity;

@@ -302,6 +302,12 @@ describe('a table with implausible revenue weeks', () => {
     expect(r.manifest.warnings).toContain(
       `low.csv column "revenue": 3 week(s) at or below 0 or under a fifth of its median week (${Number(median.toPrecision(6))}): row 90 (${week(89)}: -5000), row 100 (${week(99)}: 0), row 208 (${week(207)}: 1234) (an incomplete export? the model takes them as real weeks)`,
     );
+    // Only the modelling window's weeks: a window ending the week before the last leaves the incomplete last week out.
+    const windowed = await ingestWeeklyTable(
+      { file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'], window: { end: week(206) } },
+      { out: join(t.dir, 'low-window'), asOf: '2026-01-01' },
+    );
+    expect(windowed.manifest.warnings.find((w) => w.includes('at or below 0'))).toMatch(/: 2 week\(s\) .*: row 90 \(.*\), row 100 \([^)]*\) \(an incomplete/);
   });
 });
 
