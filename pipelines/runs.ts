@@ -11,7 +11,7 @@ import { UsageError } from '../src/core/errors.ts';
 import { lockStore } from './lock.ts';
 import type { Log } from './log.ts';
 import { currentSchema, readJson, runRecordSchema, type RunRecord } from './schemas.ts';
-import { recoverStore } from './store.ts';
+import { leftByKilledRuns, recoverStore } from './store.ts';
 
 /** Every run record of a store, oldest first; records that do not parse are skipped and named. */
 export async function listRuns(store: string): Promise<{ runs: RunRecord[]; unreadable: string[] }> {
@@ -78,7 +78,7 @@ export async function collectGarbage(opts: { store: string; reports: string | nu
   const lock = await lockStore(opts.store, opts.log);
   try {
     // What killed runs left (a commit half done, temporary folders) first, as the next weekly run would.
-    if (!opts.dryRun) await recoverStore(opts.store, opts.reports, opts.log);
+    const left = opts.dryRun ? await leftByKilledRuns(opts.store, opts.reports) : await recoverStore(opts.store, opts.reports, opts.log);
     const { runs } = await listRuns(opts.store);
     const keepDirs = new Set<string>();
     const use = (rel: string) => keepDirs.add(resolveInside(opts.store, rel, 'artifact'));
@@ -87,7 +87,8 @@ export async function collectGarbage(opts: { store: string; reports: string | nu
     const recent = runs.filter((r) => r.status !== 'failed').slice(-opts.keep);
     const reportRun = current.report ? [...runs].reverse().find((r) => r.report === current.report) : undefined;
     for (const r of [...recent, ...(reportRun ? [reportRun] : [])]) for (const s of r.stages) if (s.dir) use(s.dir);
-    const removed: string[] = [];
+    // A dry run lists what the recovery would remove; a real one has removed it already.
+    const removed: string[] = opts.dryRun ? [...left] : [];
     const artifacts = join(opts.store, 'artifacts');
     for (const stage of existsSync(artifacts) ? await readdir(artifacts) : []) {
       for (const v of await readdir(join(artifacts, stage))) {
@@ -103,7 +104,7 @@ export async function collectGarbage(opts: { store: string; reports: string | nu
       bytes += await sizeOf(p);
       if (!opts.dryRun) await rm(p, { recursive: true, force: true });
     }
-    return { kept: [...keepDirs].map((p) => relative(opts.root, p)).sort(), removed: removed.map((p) => relative(opts.root, p)), bytes };
+    return { kept: [...keepDirs].map((p) => relative(opts.root, p)).sort(), removed: [...(opts.dryRun ? [] : left), ...removed].map((p) => relative(opts.root, p)), bytes };
   } finally {
     await lock.release();
   }

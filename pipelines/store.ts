@@ -56,16 +56,21 @@ export function tmpOwner(name: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-async function removeDeadTemps(dir: string, depth: number, removed: string[]): Promise<void> {
-  if (!existsSync(dir)) return;
+/** Temporary files and folders under `dir` (to `depth` levels) whose run no longer runs. */
+async function deadTemps(dir: string, depth: number, found: string[] = []): Promise<string[]> {
+  if (!existsSync(dir)) return found;
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     const owner = e.name.includes('.tmp-') ? tmpOwner(e.name) : null;
-    if (owner !== null && (owner === process.pid || !pidAlive(owner))) {
-      await rm(p, { recursive: true, force: true });
-      removed.push(p);
-    } else if (e.isDirectory() && depth > 0 && !e.name.startsWith('.')) await removeDeadTemps(p, depth - 1, removed);
+    if (owner !== null && (owner === process.pid || !pidAlive(owner))) found.push(p);
+    else if (e.isDirectory() && depth > 0 && !e.name.startsWith('.')) await deadTemps(p, depth - 1, found);
   }
+  return found;
+}
+
+/** The temporary files and folders killed runs left in a store and its reports folder (what {@link recoverStore} removes). */
+export async function leftByKilledRuns(store: string, reports: string | null): Promise<string[]> {
+  return [...(await deadTemps(store, 3)), ...(reports ? await deadTemps(reports, 0) : [])];
 }
 
 /**
@@ -81,9 +86,8 @@ export async function recoverStore(store: string, reports: string | null, log: L
     await rm(journal, { force: true });
     log.warn('finished the commit of a run that was killed while committing', { files: j.moves.map((m) => basename(m.to)) });
   }
-  const removed: string[] = [];
-  await removeDeadTemps(store, 3, removed);
-  if (reports) await removeDeadTemps(reports, 0, removed);
+  const removed = await leftByKilledRuns(store, reports);
+  for (const p of removed) await rm(p, { recursive: true, force: true });
   if (removed.length) log.warn(`removed ${removed.length} temporary file(s) or folder(s) left by killed runs`, { removed: removed.map((p) => `${basename(dirname(p))}/${basename(p)}`) });
   return removed;
 }

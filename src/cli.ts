@@ -136,8 +136,9 @@ const COMMANDS: Record<string, CommandSpec> = {
       const { cliLog } = await import('../pipelines/log.ts');
       const store = o.store as string | undefined;
       if (o.reports !== undefined && store === undefined) throw new UsageError('mmm gc: --reports goes with --store');
+      if (store !== undefined && (o.config !== undefined || o.root !== undefined)) throw new UsageError('mmm gc: give --config (or --root) or --store, not both');
       const cfg = store === undefined ? await loadConfig({ config: o.config as string | undefined, root: o.root as string | undefined }) : null;
-      const root = cfg?.root ?? resolve((o.root as string | undefined) ?? '.');
+      const root = cfg?.root ?? resolve('.');
       const target = cfg ? { store: cfg.store, reports: cfg.reports } : { store: resolve(store!), reports: o.reports === undefined ? null : resolve(o.reports as string) };
       if (!existsSync(target.store)) throw new UsageError(`mmm gc: no store ${rel(target.store)}`);
       const r = await collectGarbage({ ...target, root, keep: o.keep as number, dryRun: o['dry-run'] === true, log: cliLog() });

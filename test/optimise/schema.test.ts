@@ -470,7 +470,12 @@ describe('the schema beyond the problem file', () => {
       expect(r.code, r.stderr).toBe(3);
       const result = JSON.parse(readFileSync(out, 'utf8'));
       expect(result.status).toBe('infeasible');
-      expect(result.conflict).toBeDefined();
+      expect(result.conflict.constraints).toEqual(['budget', 'constraints[0]', 'constraints[1]']);
+      // No budget and no cap on a response that keeps growing: unbounded, no plan either.
+      writeFileSync(problem, JSON.stringify({ channels: [{ name: 'tv', response: log }] }));
+      const open = runCli(['optimise', '--problem', problem, '--out', out], t.dir);
+      expect(open.code, open.stderr).toBe(3);
+      expect(JSON.parse(readFileSync(out, 'utf8')).status).toBe('unbounded');
     } finally {
       t.cleanup();
     }

@@ -328,6 +328,10 @@ describe('what an operator sees', () => {
     ]);
     // A store given by --store, without --reports, leaves every reports folder alone; a temporary folder a killed run left goes.
     mkdirSync(join(dir, 'data', 'artifacts', 'simulate', '.tmp-2147483646-dead'), { recursive: true });
+    const dryTemps = runCli(['gc', '--keep', '1', '--store', 'data', '--dry-run'], dir);
+    expect(dryTemps.stdout).toMatch(/^would remove data\/artifacts\/simulate\/\.tmp-2147483646-dead$/m);
+    expect(existsSync(join(dir, 'data', 'artifacts', 'simulate', '.tmp-2147483646-dead'))).toBe(true);
+    expect(runCli(['gc', '--keep', '1', '--store', 'data', '--config', 'mmm.config.json'], dir).stderr).toBe('error: mmm gc: give --config (or --root) or --store, not both\n');
     const byStore = runCli(['gc', '--keep', '1', '--store', 'data'], dir);
     expect(byStore.code, byStore.stderr).toBe(0);
     expect(byStore.stdout).not.toMatch(/reports\//);
