@@ -67,7 +67,10 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
     throw await readError(db, e, file, path);
   }
   const cols = (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE raw_${spec.name})`)).map((r) => r.column_name);
-  if (!path.endsWith('.parquet')) await refuseRepeatedHeader(path, file);
+  if (!path.endsWith('.parquet')) {
+    await refuseRepeatedHeader(path, file);
+    await refuseValuesUnnamed(db, spec.name, cols, { path, file, streamed });
+  }
   const trimmed = cols.map((c) => c.trim());
   for (const c of spec.columns) {
     if (c.required && !trimmed.includes(c.name)) {
@@ -91,6 +94,34 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
     await db.run(`CREATE VIEW v_${spec.name} AS SELECT rowid + 1 AS _row, ${select} FROM raw_${spec.name}`);
   }
   return { spec, file, path, reader, select, columns: trimmed, streamed };
+}
+
+/**
+ * A column without a name (a spreadsheet's empty trailing column) must stay empty: a value there is
+ * most often a row shifted by a separator inside an unquoted value (`22,358`), which would move every
+ * later value of the row into the wrong column.
+ * @param cols DuckDB's names of the columns, in file order (it names an unnamed one `columnN`)
+ */
+async function refuseValuesUnnamed(db: Db, table: string, cols: string[], f: { path: string; file: string; streamed: boolean }): Promise<void> {
+  const { file } = f;
+  const names = parseCsv(`${await firstLine(f.path)}\n`, file).header;
+  const unnamed = cols.filter((_, j) => names[j] !== undefined && names[j].trim() === '');
+  if (!unnamed.length) return;
+  const filled = unnamed.map((c) => `coalesce(trim(${sqlIdent(c)}), '') <> ''`).join(' OR ');
+  // Rows numbered in file order: a table's rowid, or one single-threaded scan of a streamed file.
+  const numbered = f.streamed ? `(SELECT row_number() OVER () AS n, * FROM raw_${table})` : `(SELECT rowid + 1 AS n, * FROM raw_${table})`;
+  if (f.streamed) await db.run('SET threads = 1');
+  let bad: { r: number | null }[];
+  try {
+    bad = await db.all<{ r: number | null }>(`SELECT min(n)::INTEGER AS r FROM ${numbered} WHERE ${filled}`);
+  } finally {
+    if (f.streamed) await db.run(`SET threads = ${db.threads}`);
+  }
+  if (bad[0]?.r != null)
+    throw new ValidationError('a value in a column the header does not name: is a separator inside an unquoted value (write "22,358" or 22358)? every later value of the row would move', {
+      file,
+      row: bad[0].r,
+    });
 }
 
 /**

@@ -259,6 +259,16 @@ const cases: Case[] = [
   weekly('an unknown factor column', () => {}, [...ROBYN_AS_OF, '--factors', 'evnts'], `error: w.csv column "evnts": --factors names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
   weekly('an unknown date column', () => {}, ['--target', 'revenue', '--channels', 'tv_S'], `error: w.csv column "date": --date-col names a column that is not in the file (found: ${ROBYN_COLUMNS})`),
   weekly('a column in two roles', () => {}, [...ROBYN_AS_OF, '--organic', 'competitor_sales_B'], 'error: w.csv column "competitor_sales_B": column given both as --controls and as --organic'),
+  weekly(
+    'a separator inside an unquoted value, hidden by an unnamed trailing column',
+    (f) => {
+      const [header, ...rows] = readFileSync(f, 'utf8').trimEnd().split('\n');
+      // Every line gets an empty trailing column; row 50's tv_S is written "22,358" unquoted.
+      writeFileSync(f, `${[`${header},`, ...rows.map((l, i) => `${i === 49 ? l.replace(/^([^,]*,[^,]*,)[^,]*/, '$122,358') : l},`)].join('\n')}\n`);
+    },
+    ROBYN_AS_OF,
+    'error: w.csv row 50: a value in a column the header does not name: is a separator inside an unquoted value (write "22,358" or 22358)? every later value of the row would move',
+  ),
   weekly('UTF-16 text', (f) => writeFileSync(f, Buffer.from(readFileSync(f, 'utf8'), 'utf16le')), ROBYN_AS_OF, 'error: w.csv: UTF-16 text, not UTF-8; save the file as UTF-8 CSV'),
   weekly(
     'a column twice in one role',
