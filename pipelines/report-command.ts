@@ -4,7 +4,7 @@
  * today's report code), and copies the page to FILE.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { readManifest, writeFileAtomic } from '../src/core/artifacts.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { lockStore } from './lock.ts';
@@ -31,9 +31,17 @@ export async function outcomesOf(record: RunRecord, store: string): Promise<Stag
   return out;
 }
 
+/** The root a run was made from: its store's path less the store's path from the root (the record's `store`), else the current folder. */
+function rootOf(store: string, record: RunRecord): string {
+  const fromRoot = record.store === undefined ? null : normalize(record.store);
+  if (fromRoot === '.') return store;
+  if (fromRoot && !isAbsolute(fromRoot) && store.endsWith(`${sep}${fromRoot}`)) return store.slice(0, -(fromRoot.length + 1));
+  return resolve('.');
+}
+
 /**
  * Renders the report of a run (default: the newest run that produced one).
- * `root` (default the current folder) is what the lineage's folders are shown
+ * `root` (default: the root the run was made from, found from its record) is what the lineage's folders are shown
  * relative to, as in the run that made the report.
  * @returns the path written
  */
@@ -44,7 +52,7 @@ export async function renderRunReport(opts: { store: string; root?: string; run?
   if (!record) throw new UsageError(opts.run ? `no run ${opts.run} in ${store} (see mmm runs)` : `no run with a report in ${store}`);
   if (!record.stages.some((s) => s.stage === 'ingest' && s.dir))
     throw new UsageError(`run ${record.runId} ${record.status === 'failed' ? `failed (${record.error})` : 'has no ingest'}: nothing to report`);
-  const root = resolve(opts.root ?? '.');
+  const root = opts.root !== undefined ? resolve(opts.root) : rootOf(store, record);
   // Beside the run's own report (its store's reports folder), else in the root's reports/.
   const folder = record.report ? dirname(join(root, record.report)) : join(root, 'reports');
   const out = resolve(opts.out ?? join(folder, `report-${record.runId}.html`));

@@ -63,6 +63,8 @@ export const runRecordSchema = z.object({
   endedAt: z.string(),
   status: z.enum(['ok', 'partial', 'failed']),
   input: z.string(),
+  /** The store, relative to the root the run was made from (records before it lack it). */
+  store: z.string().optional(),
   stages: z.array(
     z.object({
       stage: z.string(),

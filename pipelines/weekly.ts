@@ -343,7 +343,13 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const startedAt = now();
   const runId = runIdAt(startedAt);
   const recordPath = join(cfg.store, 'runs', `${runId}.json`);
-  const base = { runId, asOf, startedAt: startedAt.toISOString(), input: cfg.input ? relative(cfg.root, cfg.input.spec.file) : relative(cfg.root, cfg.raw!) };
+  const base = {
+    runId,
+    asOf,
+    startedAt: startedAt.toISOString(),
+    input: cfg.input ? relative(cfg.root, cfg.input.spec.file) : relative(cfg.root, cfg.raw!),
+    store: relative(cfg.root, cfg.store) || '.',
+  };
   const done: StageOutcome[] = [];
   /** Nothing moves; the failed run is still on record. */
   const recordFailure = async (e: unknown): Promise<void> => {
@@ -410,7 +416,7 @@ async function finishRun(
   cfg: Config,
   list: StageOutcome[],
   current: { file: CurrentFile; fit: string | null },
-  base: Pick<RunRecord, 'runId' | 'asOf' | 'startedAt' | 'input'>,
+  base: Pick<RunRecord, 'runId' | 'asOf' | 'startedAt' | 'input' | 'store'>,
   recordPath: string,
   compromised: () => boolean,
   log: Log,

@@ -360,7 +360,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
       run: { type: 'string', help: 'run id (see mmm runs)', metavar: 'ID' },
       out: { type: 'string', help: "where to write the page (default report-<run id>.html beside the run's own report)", metavar: 'FILE' },
-      root: { type: 'string', help: 'the project folder the run was made from (default: the current folder)', metavar: 'DIR' },
+      root: { type: 'string', help: "the project folder the run was made from (default: found from the run's record, else the current folder)", metavar: 'DIR' },
     },
     run: async (o) => {
       const { renderRunReport } = await import('../pipelines/report-command.ts');

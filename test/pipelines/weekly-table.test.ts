@@ -140,10 +140,13 @@ describe('mmm weekly --weekly', () => {
       expect(stray.stderr).toBe(refused);
     }
     expect(runCli(['weekly', ...flags, '--store', 'two-store', '--reports', 'two-reports'], dir).code).toBe(0);
-    // Rendered again, the report goes beside the run's own, in that store's reports folder.
+    // Rendered again, the report goes beside the run's own, in that store's reports folder, from any folder.
     const again = runCli(['report', '--store', 'two-store'], dir);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^report of run \S+: two-reports\/report-\S+\.html$/m);
+    const elsewhere = runCli(['report', '--store', join(dir, 'two-store')], t.dir);
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(elsewhere.stdout).toMatch(/^report of run \S+: tx\/two-reports\/report-\S+\.html$/m);
   });
 });
 
