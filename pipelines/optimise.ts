@@ -18,6 +18,7 @@ import { configSchema } from '../src/core/config.ts';
 import { constraintChannels, constraintSchema, type ConstraintInput } from '../src/optimise/schema.ts';
 import { recentWeeklySpend, weeklyProblem } from './allocation.ts';
 import { readFitForPlans } from './simulate.ts';
+import { undeterminedRaises } from './stages/optimise.ts';
 import { readJsonValue } from './schemas.ts';
 import { writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
@@ -82,7 +83,14 @@ export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Prom
     {},
     { ...configSchema.shape.optimise.parse({}), horizonWeeks: H, budget: opts.budget ?? null, constraints, ...(opts.margin !== undefined ? { margin: opts.margin } : {}) },
   );
-  const result = await allocateBudget(problem);
+  const recent = recentWeeklySpend(data, H);
+  const solved = await allocateBudget(problem);
+  // The stage's own warnings: a raise of a channel whose ROAS the data leave open; amounts per week.
+  const result = {
+    ...solved,
+    message: solved.status === 'optimal' ? solved.message : `${solved.message} (amounts per week)`,
+    warnings: [...solved.warnings, ...undeterminedRaises(model, recent, solved)],
+  };
   const doc = { ...result, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' };
   await writeFileAtomic(opts.out, stableJson(doc), { keepPrevious: true });
   return doc;

@@ -320,6 +320,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         : await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
       out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
       if (r.status !== 'optimal') err(r.message.startsWith(r.status) ? r.message : `${r.status}: ${r.message}`);
+      for (const w of r.warnings) err(`warning: ${w}`);
       return optimiseExitCode(r);
     },
   },

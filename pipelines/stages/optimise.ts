@@ -148,7 +148,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
         metrics: { status: revenue.status, weeklyRevenue: revenue.revenue, weeklyBudget: problem.budget ?? null, upliftPerWeek: revenue.againstCurrent?.revenueUplift ?? null },
         warnings: [
           ...fw.warnings,
-          ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status}: ${revenue.message}`]),
+          ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status} (amounts per week): ${revenue.message}`]),
           ...undeterminedRaises(model, recent, revenue),
           ...(scenarios?.warnings ?? []),
         ],

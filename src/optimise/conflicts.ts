@@ -13,6 +13,9 @@ import { formulate } from './formulate.ts';
 import { solveLinearModel } from './solver.ts';
 import type { ResolvedProblem } from './types.ts';
 
+/** An amount for a message: at most 2 decimals. */
+const amount = (v: number): number => Math.round(v * 100) / 100;
+
 /** A named conflict. */
 export interface Conflict {
   constraints: string[];
@@ -32,10 +35,17 @@ export function simpleConflict(problem: ResolvedProblem): Conflict | null {
     const minOf = (i: number) => ch[i].lo;
     const name = (i: number) => ch[i].name;
     const sumMax = ch.reduce((s, c) => s + c.hi, 0);
+    const sumMin = ch.reduce((s, c) => s + c.lo, 0);
+    if (p.budget !== null && sumMin > p.budget * (1 + 1e-12)) {
+      return {
+        constraints: [`${pfx(t)}budget`, ...ch.filter((c) => c.lo > 0).map((c) => `${pfx(t)}channels[${c.name}].min`)],
+        explanation: `the budget ${amount(p.budget)} is below the channel minimums, which add up to ${amount(sumMin)}`,
+      };
+    }
     if (p.budget !== null && problem.spendAll && problem.objective !== 'efficiency' && problem.reinvestRate === 0 && sumMax < p.budget * (1 - 1e-12)) {
       return {
         constraints: [`${pfx(t)}budget`, ...ch.map((c) => `${pfx(t)}channels[${c.name}].max`)],
-        explanation: `the budget ${p.budget} must be spent in full but the channel maximums add up to only ${sumMax}`,
+        explanation: `the budget ${amount(p.budget)} must be spent in full but the channel maximums add up to only ${amount(sumMax)}`,
       };
     }
     for (const c of problem.constraints) {
@@ -44,16 +54,19 @@ export function simpleConflict(problem: ResolvedProblem): Conflict | null {
         const gMax = c.channels.reduce((s, i) => s + maxOf(i), 0);
         const gMin = c.channels.reduce((s, i) => s + minOf(i), 0);
         if (c.min !== null && gMax < c.min * (1 - 1e-12)) {
-          return { constraints: [id, ...c.channels.map((i) => `${pfx(t)}channels[${name(i)}].max`)], explanation: `${id} needs at least ${c.min} but its channels may take at most ${gMax}` };
+          return {
+            constraints: [id, ...c.channels.map((i) => `${pfx(t)}channels[${name(i)}].max`)],
+            explanation: `${id} needs at least ${amount(c.min)} but its channels may take at most ${amount(gMax)}`,
+          };
         }
         if (c.max !== null && gMin > c.max * (1 + 1e-12)) {
           return {
             constraints: [id, ...c.channels.filter((i) => minOf(i) > 0).map((i) => `${pfx(t)}channels[${name(i)}].min`)],
-            explanation: `${id} allows at most ${c.max} but its channels' minimums add up to ${gMin}`,
+            explanation: `${id} allows at most ${amount(c.max)} but its channels' minimums add up to ${amount(gMin)}`,
           };
         }
         if (c.min !== null && p.budget !== null && c.min > p.budget * (1 + 1e-12) && problem.reinvestRate === 0) {
-          return { constraints: [id, `${pfx(t)}budget`], explanation: `${id} needs at least ${c.min}, more than the budget ${p.budget}` };
+          return { constraints: [id, `${pfx(t)}budget`], explanation: `${id} needs at least ${amount(c.min)}, more than the budget ${amount(p.budget)}` };
         }
       } else if (c.kind === 'ratio') {
         const lMin = c.left.reduce((s, i) => s + minOf(i), 0);
@@ -64,13 +77,13 @@ export function simpleConflict(problem: ResolvedProblem): Conflict | null {
         if (c.sense !== '>=' && lMin > rMax * (1 + 1e-12)) {
           return {
             constraints: [id, ...ids(c.left, 'min'), ...ids(c.right, 'max')],
-            explanation: `${id} needs left <= ${c.factor} x right, but the left minimums (${lMin}) exceed ${c.factor} x the right maximums (${rMax})`,
+            explanation: `${id} needs left <= ${c.factor} x right, but the left minimums (${amount(lMin)}) exceed ${c.factor} x the right maximums (${amount(rMax)})`,
           };
         }
         if (c.sense !== '<=' && lMax < rMin * (1 - 1e-12)) {
           return {
             constraints: [id, ...ids(c.left, 'max'), ...ids(c.right, 'min')],
-            explanation: `${id} needs left >= ${c.factor} x right, but the left maximums (${lMax}) are below ${c.factor} x the right minimums (${rMin})`,
+            explanation: `${id} needs left >= ${c.factor} x right, but the left maximums (${amount(lMax)}) are below ${c.factor} x the right minimums (${amount(rMin)})`,
           };
         }
       }

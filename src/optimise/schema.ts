@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.ts';
 import { describeIssue, keyPath, parseWith } from '../core/schema.ts';
-import { type Broken, channelFloor, isBroken, ownBounds, periodLayout } from './layout.ts';
+import { type Broken, isBroken, ownBounds, periodLayout } from './layout.ts';
 
 // zod 4 numbers are finite: NaN and +-Infinity are refused as "must be a number"
 const name = z.string().min(1);
@@ -358,10 +358,6 @@ function layoutRule(p: Problem): Broken | null {
     for (const e of period.entries) {
       const broken = effectiveChannelRule(e.entry, needsClv);
       if (broken) return { path: [...e.path, ...broken.path], message: broken.message };
-    }
-    const sumMin = period.entries.reduce((s, e) => s + channelFloor(ownBounds(e.entry)), 0);
-    if (period.budget !== null && sumMin > period.budget * (1 + 1e-12)) {
-      return { path: period.budgetPath, message: `budget ${period.budget} is below the sum of channel minimums ${sumMin}` };
     }
   }
   for (const [j, c] of (p.constraints ?? []).entries()) {

@@ -108,22 +108,6 @@ describe('allocation problem schema: each rule and its exact error', () => {
     ['min above max', withChannel({ min: 3, max: 2 }), 'channels[0]: min 3 > max 2 for channel "a"'],
     ['min above max through multiples (0.5 x 8 = 4 > 3)', withChannel({ recent: 8, minMultiple: 0.5, max: 3 }), 'channels[0]: min 4 > max 3 for channel "a"'],
     ['minIfActive above max', withChannel({ minIfActive: 5, max: 4 }), 'channels[0].minIfActive: 5 exceeds max 4 of channel "a": it could never be active'],
-    [
-      'budget below the channel minimums (6 + 6 > 10)',
-      {
-        budget: 10,
-        channels: [
-          { name: 'a', response: log(1, 1), min: 6 },
-          { name: 'b', response: log(1, 1), min: 6 },
-        ],
-      },
-      'budget: budget 10 is below the sum of channel minimums 12',
-    ],
-    [
-      'budget below a minIfActive raised floor (max(1, 4) > 3)',
-      { budget: 3, channels: [{ name: 'a', response: log(1, 1), min: 1, minIfActive: 4 }] },
-      'budget: budget 3 is below the sum of channel minimums 4',
-    ],
     // top level
     ['a problem that is not an object', 3, '$: must be an object'],
     [
@@ -180,7 +164,6 @@ describe('allocation problem schema: each rule and its exact error', () => {
       { ...withChannel({ min: 1 }, multi()), periods: [{ channels: [{ name: 'a', minMultiple: 1, recent: 1 }] }] },
       'periods[0].channels[0].minMultiple: give either min or minMultiple, not both',
     ],
-    ['a period budget below its minimums', { ...withChannel({ min: 2 }, multi()), periods: [{ budget: 3 }, { budget: 1 }] }, 'periods[1].budget: budget 1 is below the sum of channel minimums 2'],
     ['negative maxChange', { ...multi(), maxChange: -1 }, 'maxChange: must be >= 0'],
     ['an empty maxChange', { ...multi(), maxChange: {} }, 'maxChange: needs "absolute" and/or "relative"'],
     ['negative maxChange.relative', { ...multi(), maxChange: { relative: -1 } }, 'maxChange.relative: must be >= 0'],
