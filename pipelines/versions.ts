@@ -17,5 +17,5 @@ export const STAGE_VERSIONS = {
   clv: 'clv-1',
   optimise: 'optimise-stage@7',
   simulate: 'simulate-stage@2',
-  report: 'report@7',
+  report: 'report@8',
 } as const;

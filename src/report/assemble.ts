@@ -29,7 +29,7 @@ import type {
 const NOT_PARTS = new Set(['date', 'actual', 'fitted', 'baseline', 'media']);
 /** Decomposition columns that make up the baseline (everything the business would sell without media or controls). */
 const BASELINE_PARTS = new Set(['intercept', 'trend', 'seasonality']);
-/** At most this many bootstrap draws travel to the planner. */
+/** At most this many of the model's draws travel to the planner. */
 export const PLANNER_DRAWS = 200;
 
 const OK: SectionState = { status: 'ok', reason: null };
@@ -131,7 +131,11 @@ function reportModel(model: ModelForReport, csv: CsvLike): ReportModel {
   const m = model.metrics;
   return {
     metrics: { r2: m.r2, nrmse: m.nrmse, mape: m.mape, holdoutMape: m.holdoutMape, decompRssd: m.decompRssd, durbinWatson: m.durbinWatson, residualSd: m.residualSd },
-    selection: model.selection?.rule ?? null,
+    selection: model.posterior
+      ? `the posterior over each channel's curve family and hyperparameters (${model.posterior.chains} chains, ${model.posterior.draws} draws, the coefficients drawn given each draw's curves); the point model is the draw nearest the draws' medians, and every interval is read from the draws`
+      : model.selection
+        ? `${model.selection.rule}; intervals from refits on resampled blocks of weeks`
+        : null,
     dates: csv.rows.map((r) => r[0]),
     actual: column(csv, 'actual'),
     fitted: column(csv, 'fitted'),

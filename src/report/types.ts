@@ -40,7 +40,7 @@ export interface IngestSummary {
 }
 
 /** The fields of model.json the report reads (organic variables are optional: older models have none). */
-export type ModelForReport = Pick<MmmModel, 'window' | 'channels' | 'metrics' | 'validationWeeks' | 'selection' | 'calibration'> & {
+export type ModelForReport = Pick<MmmModel, 'window' | 'channels' | 'metrics' | 'validationWeeks' | 'selection' | 'calibration' | 'posterior'> & {
   organic?: { name: string; contribution?: number }[];
 };
 
@@ -87,7 +87,7 @@ export interface OptimiseForReport {
   curves: { channels: { channel: string; curve: CurveSpec }[] };
   /** scenarios.json (see budgetScenarios); null when the stage did not compute them. */
   scenarios: BudgetScenarios | null;
-  /** curve-draws.json: the bootstrap draws' weekly curves, channel -> curve. */
+  /** curve-draws.json: the model draws' weekly curves, channel -> curve. */
   curveDraws: Record<string, CurveSpec>[];
   /** robustness.json. */
   robustness?: { outOfSampleDrop: number | null; probabilityRecommendedBetter: number; upliftUnderDraws?: number | null } | null;
@@ -148,6 +148,7 @@ export interface ReportChannel {
 /** The fitted model as the report shows it. */
 export interface ReportModel {
   metrics: { r2: number; nrmse: number; mape: number; holdoutMape: number; decompRssd: number; durbinWatson?: number; residualSd?: number };
+  /** How the model and its draws were made, in words (the posterior sampler, or the search's selection rule). */
   selection: string | null;
   dates: string[];
   actual: number[];
@@ -178,7 +179,7 @@ export interface ReportPlan {
   profit: number | null;
   currentProfit: number | null;
   /**
-   * The plan under the bootstrap draws: its gain over the current plan on the
+   * The plan under the model's draws: its gain over the current plan on the
    * point model (`pointUplift`) and averaged over the draws (`upliftUnderDraws`;
    * smaller: the optimiser's curse), and how often it beats the current plan.
    */

@@ -140,6 +140,16 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
     expect(summary).not.toContain(compact(1e6));
   });
 
+  it("says how the model was estimated: the posterior sampler's chains and draws, or the search's rule with the bootstrap", async () => {
+    expect(sectionOf(html, 'appendix')).toContain('How it was estimated: lowest DECOMP.RSSD among candidates within 1% of the best objective; intervals from refits on resampled blocks of weeks.');
+    if (artifacts.mmm.status !== 'ok') throw new Error('fixture');
+    const mmm = artifacts.mmm.data;
+    const posterior = { chains: 16, generations: 800, acceptance: 0.3, effectiveWeeks: 50, draws: 200 };
+    const page = await renderReport(assembleReportData({ ...artifacts, mmm: { status: 'ok', data: { ...mmm, model: { ...mmm.model, posterior } } } }));
+    expect(sectionOf(page, 'appendix')).toContain("How it was estimated: the posterior over each channel&#39;s curve family and hyperparameters (16 chains, 200 draws,");
+    expect(page).not.toMatch(/bootstrap/i);
+  });
+
   it('calls the hash a build, not a run, and explains it beside the lineage', () => {
     expect(html).toContain(' · build <a href="#build"><code>run-2024-12-30</code></a></p>');
     expect(html).not.toMatch(/ · run <code>/);
@@ -179,7 +189,7 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
     // 2364 promised, 2027 under the draws: (2364 - 2027) / 2364 = 14.3% smaller.
     const curse = upliftUnderDraws(2364, 2027, money);
     expect(curse).toMatch(
-      /Optimiser&#39;s curse<\/a>: under the model's bootstrap draws the gain over the current plan \(2364 per week on the point model, 2027 under the draws\) is 14\.3% smaller, so expect less than the point figures promise\.$/,
+      /Optimiser&#39;s curse<\/a>: under the model's draws the gain over the current plan \(2364 per week on the point model, 2027 under the draws\) is 14\.3% smaller, so expect less than the point figures promise\.$/,
     );
     expect(upliftUnderDraws(1000, 1200, money)).toContain('is 20.0% larger: the point figures are the conservative ones (no sign of the ');
     expect(upliftUnderDraws(1000, 998, money)).toContain('holds within 0.5%: no sign of the ');

@@ -18,7 +18,7 @@ function modelDetail(d: ReportData): string {
     ['Durbin-Watson', num(mt.durbinWatson, 2)],
     ['Residual standard deviation per week', compact(mt.residualSd)],
   ];
-  const selection = m.selection ? `<p>Selection: ${esc(m.selection)}.</p>` : '';
+  const selection = m.selection ? `<p>How it was estimated: ${esc(m.selection)}.</p>` : '';
   return `<h3>The model</h3>${table(['Measure', 'Value'], rows)}${selection}`;
 }
 
@@ -27,7 +27,7 @@ const AGREE = 0.005;
 
 /**
  * The gain over the current plan the point model promises, against the same
- * gain under the bootstrap draws (the optimiser's curse: a plan chosen on one
+ * gain under the model's draws (the optimiser's curse: a plan chosen on one
  * model gains less under the others), worded by the gap's sign.
  * @param pointUplift media revenue per week of the recommended plan minus the current plan's, on the point model
  * @param drawsUplift the same, averaged over the draws
@@ -37,9 +37,9 @@ export function upliftUnderDraws(pointUplift: number, drawsUplift: number, money
   const shrink = (pointUplift - drawsUplift) / Math.abs(pointUplift);
   const by = pct(Math.abs(shrink));
   const gain = `the gain over the current plan (${money(pointUplift)} per week on the point model, ${money(drawsUplift)} under the draws)`;
-  if (Math.abs(shrink) < AGREE) return `Under the model's bootstrap draws ${gain} holds within ${pct(AGREE)}: no sign of the ${t('curse', "optimiser's curse")}.`;
-  if (shrink > 0) return `${t('curse')}: under the model's bootstrap draws ${gain} is ${by} smaller, so expect less than the point figures promise.`;
-  return `Under the model's bootstrap draws ${gain} is ${by} larger: the point figures are the conservative ones (no sign of the ${t('curse', "optimiser's curse")}).`;
+  if (Math.abs(shrink) < AGREE) return `Under the model's draws ${gain} holds within ${pct(AGREE)}: no sign of the ${t('curse', "optimiser's curse")}.`;
+  if (shrink > 0) return `${t('curse')}: under the model's draws ${gain} is ${by} smaller, so expect less than the point figures promise.`;
+  return `Under the model's draws ${gain} is ${by} larger: the point figures are the conservative ones (no sign of the ${t('curse', "optimiser's curse")}).`;
 }
 
 function optimiserDetail(d: ReportData): string {

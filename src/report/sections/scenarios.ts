@@ -115,7 +115,7 @@ export async function scenariosSection(d: ReportData): Promise<string> {
   const s = d.scenarios!;
   const intro = `<p>How much to spend, not only how to split it. Every plan is the best split of its total within the channel limits, per week in steady state. Profit is ${t('margin', 'gross margin')} (${Math.round(s.margin * 100)}%) × media revenue − media spend, so the ${t('breakEven', 'break-even')} ${t('mroas', 'marginal ROAS')} is ${ratio(s.breakEvenRoi)}: spend more while the next unit returns more than that.</p>`;
   const questions = `<ul class="questions">${s.scenarios.map((x) => `<li>${glyph(kindOf(x))} <b>${esc(x.label)}</b>: ${esc(x.question)}${x.status !== 'ok' ? ` <span class="down">${esc(x.note ?? x.status)}</span>` : ''}</li>`).join('')}</ul>`;
-  const note = s.draws > 0 ? `Shaded: ${t('band')} under the model's ${s.draws} ${t('bootstrap', 'bootstrap draws')}. The dashed line is zero profit.` : 'No bootstrap draws: no bands.';
+  const note = s.draws > 0 ? `Shaded: ${t('band')} under the model's ${s.draws} ${t('draws', 'draws')}. The dashed line is zero profit.` : 'No draws of the model: no bands.';
   const chart = await responsiveFigure('Media revenue and profit per week against the total budget', (w) => sweepSpec(s, w), note);
   const plan = d.plan?.status === 'optimal' ? Object.fromEntries(d.plan.rows.map((r) => [r.channel, r.recommended])) : null;
   return `${intro}${scenarioTable(s, plan)}${questions}${chart}`;
