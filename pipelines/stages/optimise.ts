@@ -11,7 +11,7 @@ import type { Config } from '../../src/core/config.ts';
 import { stableJson } from '../../src/core/hash.ts';
 import { roasUndetermined } from '../../src/mmm/summarise.ts';
 import type { MediaModel, MmmModel } from '../../src/mmm/types.ts';
-import { weeklyCurve } from '../../src/optimise/mmm-curves.ts';
+import { steadyStateMultiplier, weeklyCurve } from '../../src/optimise/mmm-curves.ts';
 import { allocateBudget, budgetScenarios, evaluateUnderCurveDraws, marginalRoi, parseAllocationProblem, resolveProblem, responseValue } from '../../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../../src/optimise/types.ts';
 import { rollForward } from '../../src/simulate/index.ts';
@@ -90,6 +90,8 @@ function curveTable(model: MmmModel, recent: Record<string, number>, revenue: Al
       clvValue: spend.map((s) => round2(responseValue(curve, s) * H * clvPerRevenue[c.name])),
       current: round2(recent[c.name] * H),
       recommended: revenue.status === 'optimal' ? round2(revenue.allocation[c.name] * H) : null,
+      // The weekly spend whose steady-state adstock is the largest the model saw: beyond it the curve is extrapolated.
+      seenWeekly: round2(c.saturation.adstockMax / steadyStateMultiplier(c)),
     };
   });
 }

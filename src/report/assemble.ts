@@ -5,6 +5,7 @@
  * {@link assembleReportData}.
  */
 import type { CurveSpec } from '../optimise/index.ts';
+import { EXTRAPOLATION } from '../simulate/simulate.ts';
 import { adstockSummary } from './adstock.ts';
 import type {
   BandsDoc,
@@ -203,10 +204,12 @@ function plannerData(o: OptimiseForReport, margin: number): PlannerData {
     channels: o.curves.channels.map((c) => {
       const current = a.againstCurrent?.current[c.channel] ?? 0;
       const recommended = a.allocation[c.channel] ?? current;
-      return { name: c.channel, curve: c.curve, current, recommended, max: niceCeil(Math.max(2 * current, 1.5 * recommended, 1.2 * scenarioMax(c.channel), 1)) };
+      const max = niceCeil(Math.max(2 * current, 1.5 * recommended, 1.2 * scenarioMax(c.channel), 1));
+      return { name: c.channel, curve: c.curve, current, recommended, max, seen: c.seenWeekly ?? null };
     }),
     draws: spacedDraws(o.curveDraws, PLANNER_DRAWS),
     budget: a.spend ?? 0,
+    extrapolation: EXTRAPOLATION,
     margin,
     dates: o.planDates,
   };

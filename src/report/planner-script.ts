@@ -93,8 +93,15 @@ export const PLANNER_SCRIPT = `(function () {
     text(prefix + '-profit', band(e.profit, e.plo, e.phi), e.profit);
   }
   function plan(key) { var x = []; for (var i = 0; i < n; i++) x.push(d.channels[i][key]); return x; }
+  function notes(x) {
+    for (var i = 0; i < n; i++) {
+      var s = d.channels[i].seen, far = s !== null && s > 0 && x[i] > d.extrapolation * s;
+      text('planner-note-' + i, far ? 'beyond the most the model saw (' + compact(s) + ' a week): extrapolated' : '');
+    }
+  }
   function show() {
     var x = read(), e = evaluate(x);
+    notes(x);
     text('planner-total', compact(e.spend) + ' (budget ' + compact(d.budget) + ', ' + signedPct(d.budget > 0 ? e.spend / d.budget - 1 : NaN) + ')', e.spend);
     text('planner-revenue', band(e.rev, e.lo, e.hi), e.rev);
     text('planner-roi', ratio(e.roi), e.roi);

@@ -84,7 +84,7 @@ export interface OptimiseForReport {
   /** allocation-clv.json, when present. */
   allocationClv?: AllocationResult | null;
   /** curves.json: each channel's weekly response curve. */
-  curves: { channels: { channel: string; curve: CurveSpec }[] };
+  curves: { channels: { channel: string; curve: CurveSpec; seenWeekly?: number }[] };
   /** scenarios.json (see budgetScenarios); null when the stage did not compute them. */
   scenarios: BudgetScenarios | null;
   /** curve-draws.json: the model draws' weekly curves, channel -> curve. */
@@ -188,11 +188,14 @@ export interface ReportPlan {
 
 /** What the in-page planner needs (travels as JSON). */
 export interface PlannerData {
-  channels: { name: string; curve: CurveSpec; current: number; recommended: number; max: number }[];
+  /** `seen`: the weekly spend whose steady-state adstock is the largest the model saw (null: not known). */
+  channels: { name: string; curve: CurveSpec; current: number; recommended: number; max: number; seen: number | null }[];
   /** Bootstrap draws: channel -> weekly curve (a seeded, evenly spaced subset when there are many). */
   draws: Record<string, CurveSpec>[];
   /** Current weekly budget. */
   budget: number;
+  /** A channel's spend beyond this multiple of its `seen` is extrapolation. */
+  extrapolation: number;
   margin: number;
   /** Week start dates of the plan (`mmm simulate --plan` format). */
   dates: string[];

@@ -54,10 +54,13 @@ export interface SimulationResult {
   warnings: string[];
 }
 
+/** Adstocked spend beyond this multiple of the most the model saw is extrapolation (warned about here and in the report's planner). */
+export const EXTRAPOLATION = 1.25;
+
 /**
  * Warnings for weeks where a plan drives a channel's adstocked spend above
- * 1.25 x the most the model saw: the response there is extrapolated, and the
- * bands do not include that model uncertainty.
+ * {@link EXTRAPOLATION} x the most the model saw: the response there is
+ * extrapolated, and the bands do not include that model uncertainty.
  */
 export function extrapolationWarnings(model: MmmModel, plan: Plan, label: string): string[] {
   const out: string[] = [];
@@ -68,7 +71,8 @@ export function extrapolationWarnings(model: MmmModel, plan: Plan, label: string
     let worst = 0;
     let at = -1;
     for (let t = 0; t < a.length; t++) if (a[t] / seen > worst) [worst, at] = [a[t] / seen, t];
-    if (worst > 1.25) out.push(`${label}: ${ch.name} reaches ${worst.toFixed(2)}x the adstocked spend the model saw (week of ${dayToIso(plan.dates[at])}); the response there is extrapolated`);
+    if (worst > EXTRAPOLATION)
+      out.push(`${label}: ${ch.name} reaches ${worst.toFixed(2)}x the adstocked spend the model saw (week of ${dayToIso(plan.dates[at])}); the response there is extrapolated`);
   }
   return out;
 }

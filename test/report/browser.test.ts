@@ -153,7 +153,7 @@ describe('the report in Chromium', () => {
   it("the planner: its figures equal the optimiser's curves, a slider changes #planner-revenue, the reset restores the plan", async () => {
     const { page, errors, requests } = await open(1280);
     const { problem: resolved } = resolveProblem(problem);
-    const data = JSON.parse((await page.locator('#planner-data').textContent())!) as { channels: { name: string; recommended: number; current: number }[] };
+    const data = JSON.parse((await page.locator('#planner-data').textContent())!) as { channels: { name: string; recommended: number; current: number; seen: number | null }[]; extrapolation: number };
     // after load the sliders hold the recommended plan, rounded to cents as the inputs show it
     const x = resolved.channelNames.map((n) => Math.round(data.channels.find((c) => c.name === n)!.recommended * 100) / 100);
     const expected = evaluatePlan(resolved, [x]).revenue;
@@ -171,6 +171,14 @@ describe('the report in Chromium', () => {
     expect(after).not.toBe(before);
     await page.locator('#planner-reset-recommended').click();
     expect(await page.locator('#planner-revenue').textContent()).toBe(before);
+    // Beyond 1.25x the most the model saw, the channel's row says the curve is extrapolated.
+    const seen = data.channels[0].seen!;
+    expect(seen).toBeGreaterThan(0);
+    expect(data.extrapolation).toBe(1.25);
+    await page.locator('#planner-input-0').fill(String(Math.round(1.3 * seen)));
+    expect(await page.locator('#planner-note-0').textContent()).toBe(`beyond the most the model saw (${compact(seen)} a week): extrapolated`);
+    await page.locator('#planner-input-0').fill(String(Math.round(1.2 * seen)));
+    expect(await page.locator('#planner-note-0').textContent()).toBe('');
     await page.locator('#planner-reset-current').click();
     const current = resolved.channelNames.map((n) => Math.round(data.channels.find((c) => c.name === n)!.current * 100) / 100);
     expect(Number(await page.locator('#planner-revenue').getAttribute('data-value')) / evaluatePlan(resolved, [current]).revenue - 1).toBeCloseTo(0, 12);

@@ -146,7 +146,7 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
     const mmm = artifacts.mmm.data;
     const posterior = { chains: 16, generations: 800, acceptance: 0.3, effectiveWeeks: 50, draws: 200 };
     const page = await renderReport(assembleReportData({ ...artifacts, mmm: { status: 'ok', data: { ...mmm, model: { ...mmm.model, posterior } } } }));
-    expect(sectionOf(page, 'appendix')).toContain("How it was estimated: the posterior over each channel&#39;s curve family and hyperparameters (16 chains, 200 draws,");
+    expect(sectionOf(page, 'appendix')).toContain('How it was estimated: the posterior over each channel&#39;s curve family and hyperparameters (16 chains, 200 draws,');
     expect(page).not.toMatch(/bootstrap/i);
   });
 

@@ -3,6 +3,7 @@ import { t } from '../glossary.ts';
 import { compact, esc, jsonForScript, ratio, scrollBox } from '../html.ts';
 import type { PlannerData, ReportData } from '../types.ts';
 import { glyph } from './scenarios.ts';
+import { EXTRAPOLATION } from '../../simulate/simulate.ts';
 
 /** A slider's step: about a hundredth of its range, a round number. */
 function step(max: number): number {
@@ -18,7 +19,8 @@ function channelRow(c: PlannerData['channels'][number], i: number): string {
   const slider = `<input type="range" id="planner-slider-${i}" min="0" max="${c.max}" step="${s}" value="${c.recommended}" aria-label="${esc(c.name)} spend per week">`;
   const input = `<input type="number" id="planner-input-${i}" min="0" step="any" value="${c.recommended}" inputmode="decimal">`;
   const ref = `<span class="muted">now ${compact(c.current)}</span>`;
-  return `<div class="prow">${label}${slider}${input}${ref}</div>`;
+  const note = `<span class="muted pnote" id="planner-note-${i}"></span>`;
+  return `<div class="prow">${label}${slider}${input}${ref}${note}</div>`;
 }
 
 /** The comparison table: current, recommended and the plan on the sliders (filled by the script). */
@@ -33,7 +35,7 @@ function comparison(): string {
 /** Renders the section's body, with the planner's data as a JSON block. */
 export function plannerSection(d: ReportData): string {
   const p = d.planner!;
-  const intro = `<p>Try a plan: spend per week per channel, in ${t('steadyState', 'steady state')}. Revenue is what media adds per week on the model's response curves; the range is the ${t('band')} over ${p.draws.length} of the model's ${t('draws', 'draws')}. Profit uses a ${Math.round(p.margin * 100)}% gross margin (break-even marginal ROAS ${ratio(1 / p.margin)}). The next unit's return is the spend-weighted ${t('mroas', 'marginal ROAS')} of the channels. The download is a plan for the next ${p.dates.length} weeks that <code>mmm simulate --plan</code> reads.</p>`;
+  const intro = `<p>Try a plan: spend per week per channel, in ${t('steadyState', 'steady state')}. Revenue is what media adds per week on the model's response curves; the range is the ${t('band')} over ${p.draws.length} of the model's ${t('draws', 'draws')}. Profit uses a ${Math.round(p.margin * 100)}% gross margin (break-even marginal ROAS ${ratio(1 / p.margin)}). The next unit's return is the spend-weighted ${t('mroas', 'marginal ROAS')} of the channels. Beyond ${EXTRAPOLATION}x the most a channel's spend reached in the model's weeks the curve is extrapolated, and its row says so. The download is a plan for the next ${p.dates.length} weeks that <code>mmm simulate --plan</code> reads.</p>`;
   const outputs = `<div class="kpis"><div class="kpi"><span class="muted">Total spend per week</span><b id="planner-total">–</b></div><div class="kpi"><span class="muted">Media revenue per week</span><b id="planner-revenue">–</b></div><div class="kpi"><span class="muted">ROAS</span><b id="planner-roi">–</b></div><div class="kpi"><span class="muted">Next unit returns (marginal ROAS)</span><b id="planner-mroas">–</b></div><div class="kpi"><span class="muted">Profit from media per week</span><b id="planner-profit">–</b></div></div>`;
   const buttons = `<div class="buttons"><button type="button" id="planner-reset-current">${glyph('current')} Reset to current</button><button type="button" id="planner-reset-recommended">${glyph('recommended')} Reset to recommended</button><button type="button" id="planner-download">Download plan CSV</button></div>`;
   const data = `<script type="application/json" id="planner-data">${jsonForScript(p)}</script>`;
