@@ -141,7 +141,13 @@ async function commandPlans(
   const plans: Plan[] = [];
   for (const f of planFiles) {
     if (!existsSync(f)) throw new UsageError(`plan file not found: ${f}`);
-    plans.push(planFromTable(model, parseCsv(await readFile(f, 'utf8'), f)));
+    const plan = planFromTable(model, parseCsv(await readFile(f, 'utf8'), f));
+    // A holiday flag the plan leaves out: from the fit's calendar when it has one, else 0, said.
+    for (const b of model.baseline.filter((t) => t.kind === 'dummy' && plan.controls[t.name] === undefined)) {
+      if (calendar && b.name === 'holiday') plan.controls[b.name] = await weeklyHolidayFlags(plan.dates, calendar.country, '--country', calendar.weekEnding);
+      else warnings.push(`${basename(f)}: ${b.name} is 0 in every planned week: the plan has no ${b.name} column and the fit no calendar for it`);
+    }
+    plans.push(plan);
   }
   if (plans.length === 2 && plans[1].dates.length !== plans[0].dates.length) {
     throw new ValidationError(`covers ${plans[1].dates.length} weeks but ${opts.plan} covers ${plans[0].dates.length}`, { file: opts.compare });

@@ -60,14 +60,20 @@ async function artifact<T>(inputs: StageInputs, missing: Record<string, string>,
 
 async function optimiseFiles(inputs: StageInputs): Promise<OptimiseForReport> {
   const f = (name: string) => inputs.file('optimise', name);
+  const plan = parseCsv(await readFile(f('plan.csv'), 'utf8'), 'plan.csv');
+  const curves = await readChecked<OptimiseForReport['curves']>(curvesFileSchema, f('curves.json'));
+  const channels = new Set(curves.channels.map((c) => c.channel));
+  // The plan's other columns (the planned weeks' holiday flags and held controls), for the planner's download.
+  const planControls = Object.fromEntries(plan.header.flatMap((h, j) => (j === 0 || channels.has(h) ? [] : [[h, plan.rows.map((r) => Number(r[j]))]])));
   return {
     allocation: await readChecked(allocationFileSchema, f('allocation.json')),
     allocationClv: await readChecked(allocationClvFileSchema, f('allocation-clv.json')),
-    curves: await readChecked(curvesFileSchema, f('curves.json')),
+    curves,
     scenarios: await readChecked(scenariosFileSchema, f('scenarios.json')),
     curveDraws: (await readChecked<{ draws: Record<string, CurveSpec>[] }>(curveDrawsFileSchema, f('curve-draws.json'))).draws,
     robustness: await readChecked(robustnessFileSchema, f('robustness.json')),
-    planDates: parseCsv(await readFile(f('plan.csv'), 'utf8'), 'plan.csv').rows.map((r) => r[0]),
+    planDates: plan.rows.map((r) => r[0]),
+    planControls,
   };
 }
 

@@ -212,6 +212,7 @@ function plannerData(o: OptimiseForReport, margin: number): PlannerData {
     extrapolation: EXTRAPOLATION,
     margin,
     dates: o.planDates,
+    controls: o.planControls ?? {},
   };
 }
 

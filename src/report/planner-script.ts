@@ -122,8 +122,11 @@ export const PLANNER_SCRIPT = `(function () {
   el('planner-reset-recommended').addEventListener('click', function () { set(plan('recommended')); });
   function field(s) { return /[",\\n\\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; }
   el('planner-download').addEventListener('click', function () {
-    var x = read(), lines = [['date'].concat(d.channels.map(function (c) { return field(c.name); })).join(',')];
-    for (var t = 0; t < d.dates.length; t++) lines.push([d.dates[t]].concat(x.map(function (v) { return String(Math.round(v * 100) / 100); })).join(','));
+    var x = read(), extra = Object.keys(d.controls);
+    var lines = [['date'].concat(d.channels.map(function (c) { return field(c.name); }), extra.map(field)).join(',')];
+    for (var t = 0; t < d.dates.length; t++) {
+      lines.push([d.dates[t]].concat(x.map(function (v) { return String(Math.round(v * 100) / 100); }), extra.map(function (k) { return String(d.controls[k][t]); })).join(','));
+    }
     var url = URL.createObjectURL(new Blob([lines.join('\\n') + '\\n'], { type: 'text/csv' }));
     var a = document.createElement('a');
     a.href = url; a.download = 'plan.csv';

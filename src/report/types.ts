@@ -93,6 +93,8 @@ export interface OptimiseForReport {
   robustness?: { outOfSampleDrop: number | null; probabilityRecommendedBetter: number; upliftUnderDraws?: number | null } | null;
   /** The dates of the planned weeks (the date column of plan.csv), as `mmm simulate --plan` expects them. */
   planDates: string[];
+  /** plan.csv's columns besides the date and the channels (holiday flags, held controls), by name; older stages wrote none. */
+  planControls?: Record<string, number[]>;
 }
 
 /** Everything the report is made from; each stage either delivered its files or says why not. */
@@ -199,6 +201,8 @@ export interface PlannerData {
   margin: number;
   /** Week start dates of the plan (`mmm simulate --plan` format). */
   dates: string[];
+  /** The planned weeks' other columns (holiday flags, held controls), written into the download as the pipeline's plan has them. */
+  controls: Record<string, number[]>;
 }
 
 /** The Monte Carlo forecast: weekly bands and totals over the horizon. */

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 import { TINY } from '../helpers/configs.ts';
+import { ROBYN } from '../helpers/robyn.ts';
 
 const t = tempDir('mmm-connect-');
 afterAll(() => t.cleanup());
@@ -68,5 +69,27 @@ describe('commands that connect', () => {
     expect(r.stderr.trim()).toBe('error: mmm optimise: --budget, --horizon-weeks, --constraints and --margin go with --model (a problem file holds its own)');
     const s = runCli(['simulate', '--model', 'm', '--plan', 'a.csv', '--allocation', 'b.json', '--out', 'o'], t.dir);
     expect(s.code).toBe(2);
+  });
+
+  it("mmm simulate --plan without a holiday column takes the flags from the fit's --country calendar", () => {
+    const fit = join(t.dir, 'de-fit');
+    const f = runCli(['fit', '--weekly', ROBYN, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,search_S', '--country', 'DE', '--trials', '1', '--iterations', '300', '--out', fit]);
+    expect(f.code, f.stderr).toBe(0);
+    // The 13 weeks after Robyn's last (2019-11-11): Christmas (25, 26 Dec) falls in the week of 2019-12-23 and New Year in that of
+    // 2019-12-30, Germany's only nationwide holidays in those weeks.
+    const dates = Array.from({ length: 13 }, (_, i) => new Date(Date.UTC(2019, 10, 18 + 7 * i)).toISOString().slice(0, 10));
+    const holiday = dates.map((d) => (d === '2019-12-23' || d === '2019-12-30' ? 1 : 0));
+    writeFileSync(join(t.dir, 'bare.csv'), `date,tv_S,search_S\n${dates.map((d) => `${d},20000,10000`).join('\n')}\n`);
+    writeFileSync(join(t.dir, 'flagged.csv'), `date,tv_S,search_S,holiday\n${dates.map((d, i) => `${d},20000,10000,${holiday[i]}`).join('\n')}\n`);
+    const sim = (plan: string) => {
+      const r = runCli(['simulate', '--model', fit, '--plan', join(t.dir, plan), '--draws', '300', '--seed', '1', '--out', join(t.dir, `sim-${plan}`)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      return JSON.parse(readFileSync(join(t.dir, `sim-${plan}`, 'bands.json'), 'utf8')).weekly;
+    };
+    expect(sim('bare.csv')).toEqual(sim('flagged.csv'));
+    // The flags matter: held at 0 the two holiday weeks differ.
+    writeFileSync(join(t.dir, 'zero.csv'), `date,tv_S,search_S,holiday\n${dates.map((d) => `${d},20000,10000,0`).join('\n')}\n`);
+    expect(sim('zero.csv')[5].p50).not.toBe(sim('flagged.csv')[5].p50);
   });
 });
