@@ -246,6 +246,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   if (!opts.channels?.length) throw new UsageError('mmm fit: --channels needs at least one spend column');
   if (opts.interceptSign && opts.interceptSign !== 'non_negative' && opts.interceptSign !== 'free')
     throw new UsageError(`mmm fit: --intercept-sign must be non_negative or free, got "${opts.interceptSign}"`);
+  if (opts.weekEnding && !opts.country) throw new UsageError('mmm fit: --week-ending goes with --country (it says which 7 days of each date a holiday flags)');
   const controls = [...(opts.controls ?? []), ...(opts.holidays ?? []).filter((h) => !(opts.controls ?? []).includes(h))];
   const data = await readWeeklyCsv(opts.weekly, opts.dateCol ?? 'date', opts.target, opts.channels, controls, { factors: opts.factors, organic: opts.organic });
   if (opts.country) {

@@ -7,7 +7,8 @@
 import { ConvergenceError, ValidationError } from '../core/errors.ts';
 import { asRfmPatterns } from './compress-rfm-patterns.ts';
 import { digamma, expm1OverX, logGamma } from './special-functions.ts';
-import { invertSymmetricPositiveDefinite, minimiseBfgs, numericalHessian } from './minimise-bfgs.ts';
+import { invertSymmetricPositiveDefinite } from '../core/linalg.ts';
+import { minimiseBfgs, numericalHessian } from './minimise-bfgs.ts';
 import type { BgNbdFit, BgNbdFitOptions, BgNbdParams, BgNbdPredictions, RfmColumns, RfmPatterns } from './types.ts';
 
 /** Index of each value in a table of its distinct values (readable form: `[...new Set(values)]` plus `indexOf`). */

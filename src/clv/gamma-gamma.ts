@@ -5,7 +5,8 @@
  */
 import { ConvergenceError, ValidationError } from '../core/errors.ts';
 import { digamma, logGamma } from './special-functions.ts';
-import { invertSymmetricPositiveDefinite, minimiseBfgs, numericalHessian } from './minimise-bfgs.ts';
+import { invertSymmetricPositiveDefinite } from '../core/linalg.ts';
+import { minimiseBfgs, numericalHessian } from './minimise-bfgs.ts';
 import type { GammaGammaFit, GammaGammaFitOptions, GammaGammaParams } from './types.ts';
 
 /** Repeat customers grouped by frequency: x values and, per group, Σ ln m; customers' m and group. */

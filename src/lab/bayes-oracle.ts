@@ -17,7 +17,7 @@
  * The Gaussian parts are integrated out exactly; the channels' log
  * contributions are sampled by Metropolis within Gibbs.
  */
-import { invertSymmetricPositiveDefinite } from '../clv/minimise-bfgs.ts';
+import { invertSymmetricPositiveDefinite } from '../core/linalg.ts';
 import { Rng } from '../core/rng.ts';
 import type { GeneratedCase } from './battery.ts';
 import { MERIDIAN_PRIOR } from './battery.ts';

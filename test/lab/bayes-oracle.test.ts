@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invertSymmetricPositiveDefinite } from '../../src/clv/minimise-bfgs.ts';
+import { invertSymmetricPositiveDefinite } from '../../src/core/linalg.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { bestWithin, logNormalCdf, logNormalInterval, marginaliseBaseline, meridianBayesOracle, meridianCase, sampleTotals } from '../../src/lab/index.ts';
 

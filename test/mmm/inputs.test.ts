@@ -307,6 +307,7 @@ describe('mmm fit with the new flags (real process, exit code, one line on stder
       expect(e.stderr).toBe(`${line}\n`);
       await expect(stat(join(dir, 'bad'))).rejects.toThrow();
     };
+    await fails(['--week-ending'], 'error: mmm fit: --week-ending goes with --country (it says which 7 days of each date a holiday flags)');
     await fails(['--factors', 'event'], `error: ${file} column "event": missing column (found: ${[...header, 'events', 'newsletter'].join(', ')})`);
     const negative = full.map((r, t) => (t === 4 ? [...r.slice(0, -1), '-3'] : r));
     await writeFile(join(dir, 'negative.csv'), toCsv([...header, 'events', 'newsletter'], negative));
