@@ -94,6 +94,16 @@ interface Step {
  * @throws ValidationError naming the file, row and date column
  */
 export async function checkWeeklySpacing(db: Db, file: string, dateCol: string): Promise<void> {
+  // A table of another rhythm (daily, fortnightly, monthly) is said as such, not as missing weeks.
+  const usual = (
+    await db.all<{ days: number | null }>(
+      `SELECT median(d)::DOUBLE AS days FROM (SELECT datediff('day', lag(week_start) OVER (ORDER BY week_start, _row), week_start) AS d FROM stg_weekly) WHERE d IS NOT NULL`,
+    )
+  )[0]?.days;
+  if (usual != null && usual !== 7 && usual > 0) {
+    const kind = usual === 1 ? 'daily' : usual === 14 ? 'fortnightly' : usual >= 28 && usual <= 31 ? 'monthly' : `every ${usual} days`;
+    throw new ValidationError(`the dates are usually ${usual} days apart (${kind} data?), not 7: a weekly table has one row per week; sum it to weeks first`, { file, column: dateCol });
+  }
   const steps = await db.all<Step>(`
     WITH s AS (SELECT _row, week_start, lag(_row) OVER w AS prev_row, lag(week_start) OVER w AS prev, row_number() OVER w AS k, count(*) OVER () AS n
                FROM stg_weekly WINDOW w AS (ORDER BY week_start, _row))

@@ -269,6 +269,15 @@ const cases: Case[] = [
     ROBYN_AS_OF,
     'error: w.csv row 50: a value in a column the header does not name: is a separator inside an unquoted value (write "22,358" or 22358)? every later value of the row would move',
   ),
+  weekly(
+    'a fortnightly table',
+    (f) => {
+      const [header, ...rows] = readFileSync(f, 'utf8').trimEnd().split('\n');
+      writeFileSync(f, `${[header, ...rows.filter((_, i) => i % 2 === 0)].join('\n')}\n`);
+    },
+    ROBYN_AS_OF,
+    'error: w.csv column "DATE": the dates are usually 14 days apart (fortnightly data?), not 7: a weekly table has one row per week; sum it to weeks first',
+  ),
   weekly('UTF-16 text', (f) => writeFileSync(f, Buffer.from(readFileSync(f, 'utf8'), 'utf16le')), ROBYN_AS_OF, 'error: w.csv: UTF-16 text, not UTF-8; save the file as UTF-8 CSV'),
   weekly(
     'a column twice in one role',
