@@ -260,8 +260,15 @@ export function fitBgNbd(rfm: RfmColumns | RfmPatterns, options: BgNbdFitOptions
     reason: run.reason,
   };
   const finite = [params.r, params.alpha, params.a, params.b].every((v) => Number.isFinite(v) && v > 0);
-  if (!run.converged || !finite) {
-    throw new ConvergenceError(`BG/NBD fit did not converge: ${run.reason}`, { ...diagnostics, params, customers: N, patterns: patterns.count });
+  // On its way to the constant-dropout limit (a, b -> infinity at a fixed a/(a+b)) the line search can stall with
+  // the gradient near 0: that is the limit, reported below as such, not a failure.
+  const stalledAtLimit = !run.converged && run.reason.startsWith('line search failed') && params.a + params.b > DIVERGED_DROPOUT_CONCENTRATION && run.gradientNorm < STALL_GRADIENT;
+  if ((!run.converged && !stalledAtLimit) || !finite) {
+    const diverging =
+      params.a + params.b > DIVERGED_DROPOUT_CONCENTRATION
+        ? `; a and b grow without bound (a = ${params.a.toPrecision(3)}, b = ${params.b.toPrecision(3)}): the customers' chance of dropping out does not differ in these data, as in a log where every customer behaves alike (a simulated one may), and the fit ran past what its arithmetic holds`
+        : '';
+    throw new ConvergenceError(`BG/NBD fit did not converge: ${run.reason}${diverging}`, { ...diagnostics, params, customers: N, patterns: patterns.count });
   }
   const logLikelihood = logLikelihoodWithGradient(params, data, gradTheta);
   // Hessian of N * objective in log-parameters.
@@ -300,6 +307,9 @@ export function fitBgNbd(rfm: RfmColumns | RfmPatterns, options: BgNbdFitOptions
  * left, and an MLE this far out means the likelihood kept rising towards a, b -> infinity.
  */
 const DIVERGED_DROPOUT_CONCENTRATION = 1e4;
+
+/** Largest gradient component (of the per-customer objective in log-parameters) at which a stalled line search counts as at the constant-dropout limit. */
+const STALL_GRADIENT = 1e-3;
 
 /**
  * The constant-dropout limit p = a/(a+b) with its delta-method standard error

@@ -202,3 +202,40 @@ describe('fitBgNbd / analyseClv when the likelihood runs off to a, b -> infinity
     expect(fit.warnings).toEqual([]);
   });
 });
+
+describe('BG/NBD on a log where every customer behaves alike (uniform gaps, 1-6 orders)', () => {
+  /** 3000 customers from 2016-01-01, 1-6 orders each, gaps uniform on 1-120 days: no spread in dropout. */
+  function alikeLog(seed: number): ClvTransactions {
+    const rng = new Rng(seed);
+    const customerIds: string[] = [];
+    const days: number[] = [];
+    const amounts: number[] = [];
+    for (let c = 0; c < 3000; c++) {
+      const n = 1 + rng.int(6);
+      let d = 16801 + rng.int(900);
+      for (let k = 0; k < n; k++) {
+        customerIds.push(`c${c}`);
+        days.push(d);
+        amounts.push(20 + 80 * rng.uniform());
+        d += 1 + rng.int(120);
+      }
+    }
+    return { customerIds, days: Int32Array.from(days), amounts: Float64Array.from(amounts) };
+  }
+  const rfm = (seed: number) => summariseTransactions(alikeLog(seed), { calibrationEndDay: 17852 });
+
+  it('a line search that stalls on the way to the constant-dropout limit, the gradient near 0, is that limit, reported as such', () => {
+    const fit = fitBgNbd(rfm(5));
+    expect(fit.diagnostics.converged).toBe(false);
+    expect(fit.diagnostics.reason).toMatch(/^line search failed/);
+    expect(fit.diagnostics.gradientNorm).toBeLessThan(1e-3);
+    expect(fit.constantDropout).not.toBeNull();
+    expect(fit.warnings[0]).toMatch(/^BG\/NBD dropout heterogeneity not identified: a and b diverge/);
+  });
+
+  it('one that stalls far out with a large gradient is a failure that says a and b grow without bound', () => {
+    expect(() => fitBgNbd(rfm(1))).toThrow(
+      /^BG\/NBD fit did not converge: line search failed .*; a and b grow without bound \(a = \S+, b = \S+\): the customers' chance of dropping out does not differ/,
+    );
+  });
+});
