@@ -97,15 +97,17 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
 }
 
 /**
- * A column without a name (a spreadsheet's empty trailing column) must stay empty: a value there is
- * most often a row shifted by a separator inside an unquoted value (`22,358`), which would move every
- * later value of the row into the wrong column.
+ * A column without a name after the last named one (a spreadsheet's empty trailing column) must stay
+ * empty: a value there is most often a row shifted by a separator inside an unquoted value (`22,358`),
+ * which would move every later value of the row into the wrong column. An unnamed column before a
+ * named one (pandas' index) is an ordinary column that no role reads.
  * @param cols DuckDB's names of the columns, in file order (it names an unnamed one `columnN`)
  */
 async function refuseValuesUnnamed(db: Db, table: string, cols: string[], f: { path: string; file: string; streamed: boolean }): Promise<void> {
   const { file } = f;
   const names = parseCsv(`${await firstLine(f.path)}\n`, file).header;
-  const unnamed = cols.filter((_, j) => names[j] !== undefined && names[j].trim() === '');
+  const lastNamed = names.reduce((last, n, j) => (n.trim() !== '' ? j : last), -1);
+  const unnamed = cols.filter((_, j) => j > lastNamed && names[j] !== undefined && names[j].trim() === '');
   if (!unnamed.length) return;
   const filled = unnamed.map((c) => `coalesce(trim(${sqlIdent(c)}), '') <> ''`).join(' OR ');
   // Rows numbered in file order: a table's rowid, or one single-threaded scan of a streamed file.

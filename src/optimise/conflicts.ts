@@ -36,7 +36,8 @@ export function simpleConflict(problem: ResolvedProblem): Conflict | null {
     const name = (i: number) => ch[i].name;
     const sumMax = ch.reduce((s, c) => s + c.hi, 0);
     const sumMin = ch.reduce((s, c) => s + c.lo, 0);
-    if (p.budget !== null && sumMin > p.budget * (1 + 1e-12)) {
+    // With reinvestment a later period's budget also takes the earlier revenue: only the bounds can tell there.
+    if (p.budget !== null && sumMin > p.budget * (1 + 1e-12) && (problem.reinvestRate === 0 || t === 0)) {
       return {
         constraints: [`${pfx(t)}budget`, ...ch.filter((c) => c.lo > 0).map((c) => `${pfx(t)}channels[${c.name}].min`)],
         explanation: `the budget ${amount(p.budget)} is below the channel minimums, which add up to ${amount(sumMin)}`,

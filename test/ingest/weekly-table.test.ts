@@ -369,3 +369,15 @@ describe('a week-ending export (--week-ending)', () => {
     expect(Array.from(await weeklyHolidayFlags(ending, 'DE', '--country', true))).toEqual(Array.from(await weeklyHolidayFlags(dates, 'DE')));
   });
 });
+
+describe("pandas' to_csv", () => {
+  it('reads a table whose first column is an unnamed index as the table without it', async () => {
+    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+    const file = join(t.dir, 'pandas.csv');
+    writeFileSync(file, `${[`,${rows[0]}`, ...rows.slice(1).map((l, i) => `${i},${l}`)].join('\n')}\n`);
+    const spec = { file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'] };
+    await ingestWeeklyTable(spec, { out: join(t.dir, 'pandas'), asOf: '2026-01-01' });
+    await ingestWeeklyTable({ ...spec, file: ROBYN }, { out: join(t.dir, 'unindexed'), asOf: '2026-01-01' });
+    expect(readFileSync(join(t.dir, 'pandas', 'mmm_input.csv'), 'utf8')).toBe(readFileSync(join(t.dir, 'unindexed', 'mmm_input.csv'), 'utf8'));
+  });
+});

@@ -393,6 +393,25 @@ describe('infeasible, unbounded and malformed problems', () => {
     expect(odd.conflict?.explanation).toBe('the budget 3.33 is below the channel minimums, which add up to 4.25');
     const period = await allocateBudget({ channels: [{ name: 'a', response: log(1, 1), min: 2 }], periods: [{ budget: 3 }, { budget: 1 }] });
     expect(period.conflict).toEqual({ constraints: ['periods[1].budget', 'periods[1].channels[a].min'], explanation: 'the budget 1 is below the channel minimums, which add up to 2' });
+    // With reinvestment a later period also spends the earlier revenue: minimums of 4 + 4 over a base budget of 5 can hold.
+    const reinvest = await allocateBudget({
+      reinvestRate: 1,
+      channels: [
+        { name: 'a', response: log(100, 1) },
+        { name: 'b', response: log(100, 1) },
+      ],
+      periods: [
+        { budget: 10 },
+        {
+          budget: 5,
+          channels: [
+            { name: 'a', min: 4 },
+            { name: 'b', min: 4 },
+          ],
+        },
+      ],
+    });
+    expect(reinvest.status).toBe('optimal');
   });
 
   it('no budget, spend at most, and an unlimited tier is unbounded', async () => {
