@@ -369,7 +369,10 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   try {
     let input: Awaited<ReturnType<typeof prepareInput>>;
     try {
-      await interrupted.race(recoverStore(cfg.store, cfg.reports, log));
+      // Recovery may be finishing a killed run's commit: it runs to its end, and a signal is answered after it.
+      await recoverStore(cfg.store, cfg.reports, log);
+      const early = interrupted.received();
+      if (early) throw early;
       input = await interrupted.race(prepareInput(cfg, asOf, log));
     } catch (e) {
       if (e === interrupted.received()) await recordFailure(e);

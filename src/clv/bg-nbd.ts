@@ -250,7 +250,8 @@ export function fitBgNbd(rfm: RfmColumns | RfmPatterns, options: BgNbdFitOptions
     return -ll / N + penalty * pen;
   };
   const start = Float64Array.from([initial.r, initial.alpha, initial.a, initial.b].map(Math.log));
-  const run = minimiseBfgs(objective, start, { maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance });
+  const bfgs = { maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance };
+  const run = restartNearLimit(objective, minimiseBfgs(objective, start, bfgs), bfgs);
   const params = fromVector(run.u);
   const diagnostics = {
     converged: run.converged,
@@ -260,15 +261,8 @@ export function fitBgNbd(rfm: RfmColumns | RfmPatterns, options: BgNbdFitOptions
     reason: run.reason,
   };
   const finite = [params.r, params.alpha, params.a, params.b].every((v) => Number.isFinite(v) && v > 0);
-  // On its way to the constant-dropout limit (a, b -> infinity at a fixed a/(a+b)) the line search can stall with
-  // the gradient near 0: that is the limit, reported below as such, not a failure.
-  const stalledAtLimit = !run.converged && run.reason.startsWith('line search failed') && params.a + params.b > DIVERGED_DROPOUT_CONCENTRATION && run.gradientNorm < STALL_GRADIENT;
-  if ((!run.converged && !stalledAtLimit) || !finite) {
-    const diverging =
-      params.a + params.b > DIVERGED_DROPOUT_CONCENTRATION
-        ? `; a and b grow without bound (a = ${params.a.toPrecision(3)}, b = ${params.b.toPrecision(3)}): the customers' chance of dropping out does not differ in these data, as in a log where every customer behaves alike (a simulated one may), and the fit ran past what its arithmetic holds`
-        : '';
-    throw new ConvergenceError(`BG/NBD fit did not converge: ${run.reason}${diverging}`, { ...diagnostics, params, customers: N, patterns: patterns.count });
+  if (!run.converged || !finite) {
+    throw new ConvergenceError(`BG/NBD fit did not converge: ${run.reason}`, { ...diagnostics, params, customers: N, patterns: patterns.count });
   }
   const logLikelihood = logLikelihoodWithGradient(params, data, gradTheta);
   // Hessian of N * objective in log-parameters.
@@ -308,8 +302,21 @@ export function fitBgNbd(rfm: RfmColumns | RfmPatterns, options: BgNbdFitOptions
  */
 const DIVERGED_DROPOUT_CONCENTRATION = 1e4;
 
-/** Largest gradient component (of the per-customer objective in log-parameters) at which a stalled line search counts as at the constant-dropout limit. */
-const STALL_GRADIENT = 1e-3;
+/** a + b of the restart near the constant-dropout limit: far enough out to be the limit, near enough for exact arithmetic. */
+const LIMIT_RESTART = 1e6;
+
+/**
+ * A run that failed on its way to the constant-dropout limit (a + b past {@link DIVERGED_DROPOUT_CONCENTRATION})
+ * often overshot it, to a + b of 1e14 and more, where the likelihood's arithmetic fails: restarted from the same
+ * r, alpha and a/(a+b) at a + b = {@link LIMIT_RESTART}, it converges. Returns the restart when it converged.
+ */
+function restartNearLimit(objective: Parameters<typeof minimiseBfgs>[0], run: ReturnType<typeof minimiseBfgs>, bfgs: Parameters<typeof minimiseBfgs>[2]): ReturnType<typeof minimiseBfgs> {
+  const [a, b] = [Math.exp(run.u[2]), Math.exp(run.u[3])];
+  if (run.converged || !(a + b > DIVERGED_DROPOUT_CONCENTRATION) || !Number.isFinite(a + b)) return run;
+  const p = a / (a + b);
+  const again = minimiseBfgs(objective, Float64Array.from([run.u[0], run.u[1], Math.log(p * LIMIT_RESTART), Math.log((1 - p) * LIMIT_RESTART)]), bfgs);
+  return again.converged ? { ...again, iterations: run.iterations + again.iterations, evaluations: run.evaluations + again.evaluations } : run;
+}
 
 /**
  * The constant-dropout limit p = a/(a+b) with its delta-method standard error
