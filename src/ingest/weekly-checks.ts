@@ -94,15 +94,15 @@ interface Step {
  * @throws ValidationError naming the file, row and date column
  */
 export async function checkWeeklySpacing(db: Db, file: string, dateCol: string): Promise<void> {
-  // A table of another rhythm (daily, fortnightly, monthly) is said as such, not as missing weeks.
-  const usual = (
-    await db.all<{ days: number | null }>(
-      `SELECT median(d)::DOUBLE AS days FROM (SELECT datediff('day', lag(week_start) OVER (ORDER BY week_start, _row), week_start) AS d FROM stg_weekly) WHERE d IS NOT NULL`,
+  // A table of another rhythm (daily, fortnightly, monthly): the usual gap between distinct dates, over 4 gaps or more.
+  const gaps = (
+    await db.all<{ days: number | null; n: number }>(
+      `SELECT median(d)::DOUBLE AS days, count(*)::INTEGER AS n FROM (SELECT datediff('day', lag(week_start) OVER (ORDER BY week_start, _row), week_start) AS d FROM stg_weekly) WHERE d > 0`,
     )
-  )[0]?.days;
-  if (usual != null && usual !== 7 && usual > 0) {
-    const kind = usual === 1 ? 'daily' : usual === 14 ? 'fortnightly' : usual >= 28 && usual <= 31 ? 'monthly' : `every ${usual} days`;
-    throw new ValidationError(`the dates are usually ${usual} days apart (${kind} data?), not 7: a weekly table has one row per week; sum it to weeks first`, { file, column: dateCol });
+  )[0];
+  if (gaps && gaps.n >= 4 && gaps.days !== null && gaps.days !== 7) {
+    const kind = gaps.days === 1 ? ' (daily data?)' : gaps.days === 14 ? ' (fortnightly data?)' : gaps.days >= 28 && gaps.days <= 31 ? ' (monthly data?)' : '';
+    throw new ValidationError(`the dates are usually ${gaps.days} days apart${kind}, not 7: a weekly table has one row per week; sum it to weeks first`, { file, column: dateCol });
   }
   const steps = await db.all<Step>(`
     WITH s AS (SELECT _row, week_start, lag(_row) OVER w AS prev_row, lag(week_start) OVER w AS prev, row_number() OVER w AS k, count(*) OVER () AS n

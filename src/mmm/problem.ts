@@ -325,10 +325,13 @@ export function buildSearchProblem(input: WeeklyData, o: ResolvedFitOptions): Se
     o.controlSigns,
   );
   const base = [...baselineColumns(data.dates, data.dates[0], { trend: o.trend, fourierOrder: o.fourierOrder, period: o.seasonalityPeriod, knots }, controls, o.controlSigns), ...fc.columns];
-  // A data column named as a generated one (a factor's dummy `<factor>_<level>`, a hinge, a Fourier term) would be taken for it.
-  const generated = new Set(base.filter((c) => c.kind !== 'control' && c.kind !== 'dummy').map((c) => c.name));
-  const clash = [...media.map((m) => m.name), ...controls.map((c) => c.name)].find((name) => generated.has(name));
+  // A data column named as a generated one (a factor's dummy `<factor>_<level>`, a hinge, a Fourier term) would be taken for it,
+  // and so would a factor's dummy named as another generated term (factor `season`, level `sin1`).
+  const generated = base.filter((c) => c.kind !== 'control' && c.kind !== 'dummy').map((c) => c.name);
+  const clash = [...media.map((m) => m.name), ...controls.map((c) => c.name)].find((name) => generated.includes(name));
   if (clash !== undefined) throw new ValidationError(`the model names one of its own terms ${clash}; rename this column`, { file: input.file, column: clash });
+  const twice = base.find((c, k) => c.kind === 'factor' && generated.indexOf(c.name) !== generated.lastIndexOf(c.name) && base.findIndex((d) => d.name === c.name) !== k);
+  if (twice) throw new ValidationError(`a level of factor ${twice.factor} makes the term ${twice.name}, which the model names already; rename the level`, { file: input.file, column: twice.factor });
   const nb = base.length;
   const N = n + from;
   const spend = new Float64Array(nm * N);

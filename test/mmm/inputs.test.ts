@@ -222,6 +222,9 @@ describe('adstock kind per channel and option checks', () => {
     const levels = Array.from(s.data.dates, (_, t) => (t % 3 === 0 ? 'a' : 'b'));
     const dummy = { ...named('ev_a'), factors: [{ name: 'ev', values: levels }] };
     await expect(fitMmm(dummy, small)).rejects.toThrow('w.csv column "ev_a": the model names one of its own terms ev_a; rename this column');
+    // A factor whose level makes a generated name: factor season, level sin1 -> season_sin1, the first Fourier term.
+    const seasonal = { ...s.data, file: 'w.csv', factors: [{ name: 'season', values: Array.from(s.data.dates, (_, t) => (t % 3 === 0 ? 'sin1' : 'other')) }] };
+    await expect(fitMmm(seasonal, small)).rejects.toThrow('w.csv column "season": a level of factor season makes the term season_sin1, which the model names already; rename the level');
     // A number given as a factor: a level per week.
     const n = s.data.dates.length;
     const numeric = { ...s.data, file: 'w.csv', factors: [{ name: 'visits', values: Array.from({ length: n }, (_, t) => String(1000 + t)) }] };
