@@ -4,6 +4,7 @@
  * threshold against the previous run, data that stopped arriving. They go into the run record and the
  * console, and optionally to a webhook as one JSON POST per run.
  */
+import { weekCoverOffset } from '../src/ingest/index.ts';
 import type { Config } from '../src/core/config.ts';
 import type { Log } from './log.ts';
 import type { Alert } from './schemas.ts';
@@ -26,8 +27,8 @@ export function alertsFor(a: AlertInputs, cfg: Config['alerts']): Alert[] {
     out.push({ kind: 'refit', message: `the model was refitted: ${a.decision.reasons.join('; ')}`, fields: { reasons: a.decision.reasons } });
   }
   if (cfg.staleAfterWeeks !== null && a.freshness) {
-    // Days since the last week ended: its label + 7, or the label + 1 when the label ends the week.
-    const days = (Date.parse(`${a.freshness.asOf}T00:00:00Z`) - Date.parse(`${a.freshness.lastWeek}T00:00:00Z`)) / 86400000 - (a.freshness.weekEnding ? 1 : 7);
+    // Days since the last week ended: its first covered day + 7.
+    const days = (Date.parse(`${a.freshness.asOf}T00:00:00Z`) - Date.parse(`${a.freshness.lastWeek}T00:00:00Z`)) / 86400000 - (7 + weekCoverOffset(a.freshness.weekEnding === true));
     const weeks = Math.floor(days / 7);
     if (weeks > cfg.staleAfterWeeks) {
       out.push({

@@ -137,7 +137,7 @@ const curve = z.object({ type: z.enum(['hill', 'log', 'points', 'tiers']) });
 
 /** curves.json of the optimise stage: each channel's weekly response curve and its table for the report. */
 export const curvesFileSchema = z.object({ channels: z.array(z.object({ channel: z.string(), curve })), clvPerRevenue: z.record(z.string(), num) });
-/** curve-draws.json: each bootstrap draw's weekly curve per channel. */
+/** curve-draws.json: each draw's weekly curve per channel. */
 export const curveDrawsFileSchema = z.object({ draws: z.array(z.record(z.string(), curve)) });
 /** scenarios.json: the budget scenarios (null when the allocation was not optimal). */
 export const scenariosFileSchema = z

@@ -1,7 +1,7 @@
 /**
  * Optimise stage: response curves from the model, CLV value per channel (when
  * the CLV stage succeeded), the default or configured allocation problem, its
- * solution with explanation and robustness under the bootstrap draws, and the
+ * solution with explanation and robustness under the model's draws, and the
  * two plans to simulate.
  */
 import { writeFile } from 'node:fs/promises';
@@ -34,7 +34,7 @@ import { modelInput, SETTINGS_READS } from './model-settings.ts';
 
 export const OPTIMISE_OUTPUTS = ['problem.json', 'allocation.json', 'allocation-clv.json', 'curves.json', 'robustness.json', 'scenarios.json', 'curve-draws.json', 'plan.csv', 'current.csv'] as const;
 
-/** Revenue of the recommended and the current plan under every bootstrap draw (the optimiser's curse shows here). */
+/** Revenue of the recommended and the current plan under every draw of the model (the optimiser's curse shows here). */
 function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, recent: Record<string, number>, sets: Record<string, CurveSpec>[]) {
   if (revenue.status !== 'optimal' || !sets.length) return null;
   const { problem: resolved } = resolveProblem(parseAllocationProblem(problem));
@@ -42,7 +42,7 @@ function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, rec
   const cur = evaluateUnderCurveDraws(resolved, [resolved.channelNames.map((n) => recent[n])], sets);
   const wins = rec.values.filter((v, i) => v > cur.values[i]).length;
   return {
-    note: 'weekly media revenue of each plan under every bootstrap draw of the MMM',
+    note: 'weekly media revenue of each plan under every draw of the MMM',
     recommended: { ...rec, values: undefined },
     current: { ...cur, values: undefined },
     probabilityRecommendedBetter: wins / rec.values.length,
@@ -51,7 +51,7 @@ function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, rec
   };
 }
 
-/** Each bootstrap draw's weekly response curve per channel (the robustness, scenario bands and the report's planner use them). */
+/** Each draw's weekly response curve per channel (the robustness, scenario bands and the report's planner use them). */
 function curveDraws(model: MmmModel, draws: MediaModel[]): Record<string, CurveSpec>[] {
   return draws.map((d) => Object.fromEntries(d.channels.map((c, j) => [model.channels[j].name, weeklyCurve({ ...c, name: model.channels[j].name })])));
 }
@@ -142,7 +142,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
       await out('curves.json', stableJson(curves satisfies z.input<typeof curvesFileSchema>));
       await out('robustness.json', stableJson(robustnessOf(problem, revenue, recent, sets) satisfies z.input<typeof robustnessFileSchema>));
       await out('scenarios.json', stableJson(scenarios satisfies z.input<typeof scenariosFileSchema>));
-      const drawsDoc = { note: 'weekly response curve of every channel under each bootstrap draw of the MMM', draws: sets };
+      const drawsDoc = { note: 'weekly response curve of every channel under each draw of the MMM', draws: sets };
       await out('curve-draws.json', stableJson(drawsDoc satisfies z.input<typeof curveDrawsFileSchema>));
       await out('plan.csv', planCsv(constantPlan(model, fw, revenue.status === 'optimal' ? revenue.allocation : recent)));
       await out('current.csv', planCsv(constantPlan(model, fw, recent)));
@@ -150,7 +150,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
         metrics: { status: revenue.status, weeklyRevenue: revenue.revenue, weeklyBudget: problem.budget ?? null, upliftPerWeek: revenue.againstCurrent?.revenueUplift ?? null },
         warnings: [
           ...fw.warnings,
-          ...(revenue.status === 'optimal' ? [] : [`allocation ${revenue.status} (amounts per week): ${revenue.message}`]),
+          ...(revenue.status === 'optimal' ? [] : [`no budget recommendation (amounts per week): ${revenue.message}`]),
           ...undeterminedRaises(model, recent, revenue),
           ...(scenarios?.warnings ?? []),
         ],

@@ -216,6 +216,6 @@ export function meridianBayesOracle(c: GeneratedCase, opts: SamplerOptions = { s
     // The level's uniform prior on [lo, hi] x media, integrated against its Gaussian conditional posterior.
     return logNormalInterval((lo * media - level) / q.levelSd, (hi * media - level) / q.levelSd) - Math.log((hi - lo) * media);
   };
-  // Start at the prior's median: the burn-in forgets the start (chains started at the truth agree).
+  // Start at the prior's median: the burn-in forgets the start.
   return sampleTotals(q, mu, know.roi ? P.logRoiSd : 10, levelFactor, Float64Array.from(mu, Math.exp), opts);
 }

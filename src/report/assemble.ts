@@ -5,7 +5,7 @@
  * {@link assembleReportData}.
  */
 import type { CurveSpec } from '../optimise/index.ts';
-import { EXTRAPOLATION } from '../simulate/simulate.ts';
+import { EXTRAPOLATION } from '../simulate/index.ts';
 import { adstockSummary } from './adstock.ts';
 import type {
   BandsDoc,

@@ -3,7 +3,7 @@ import { t } from '../glossary.ts';
 import { compact, esc, jsonForScript, ratio, scrollBox } from '../html.ts';
 import type { PlannerData, ReportData } from '../types.ts';
 import { glyph } from './scenarios.ts';
-import { EXTRAPOLATION } from '../../simulate/simulate.ts';
+import { EXTRAPOLATION } from '../../simulate/index.ts';
 
 /** A slider's step: about a hundredth of its range, a round number. */
 function step(max: number): number {
