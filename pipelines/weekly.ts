@@ -9,6 +9,7 @@
  * A stage that fails on its data makes the run partial (exit 3); bad input
  * stops it before anything moves (exit 2).
  */
+import { testSignalled } from './test-hooks.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -313,6 +314,7 @@ function interruption(): { race: <T>(p: Promise<T>) => Promise<T>; received: () 
       if (error) process.exit(code);
       error = new MmmError(`interrupted by ${signal}: the run is on record as failed, and the next run redoes the stage that was running`, code);
       fail(error);
+      testSignalled(signal);
     };
     process.on(signal, listener);
     return { signal, listener };

@@ -113,6 +113,27 @@ describe('an interrupted run', () => {
     expect(logLines(next.stderr).some((l) => l.message.startsWith('took over the lock'))).toBe(false);
     expect(temps(dir)).toEqual([]);
   });
+
+  it('a signal during the commit lets it finish: the run is on record as it ended, then exits 130', async () => {
+    const dir = project('interrupt-commit');
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
+    const mark = join(t.dir, 'interrupt-commit.mark');
+    const release = join(t.dir, 'interrupt-commit.release');
+    const signalled = join(t.dir, 'interrupt-commit.signalled');
+    const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'commit', MMM_TEST_PAUSE_MARK: mark, MMM_TEST_RELEASE: release, MMM_TEST_SIGNAL_MARK: signalled });
+    await waitForFile(mark);
+    run.child.kill('SIGINT');
+    // Released only once the run has taken the signal, so the order does not depend on timing.
+    await waitForFile(signalled);
+    writeFileSync(release, '');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(errorLine(r.stderr)).toBe('error: interrupted by a signal while committing: the run was committed and is on record as ok');
+    const records = readdirSync(join(dir, 'data', 'runs')).sort();
+    expect(JSON.parse(readFileSync(join(dir, 'data', 'runs', records.at(-1)!), 'utf8')).status).toBe('ok');
+    expect(JSON.parse(readFileSync(join(dir, 'data', 'current.json'), 'utf8')).mmm).toMatch(/^artifacts\/mmm\//);
+    expect(existsSync(join(dir, 'data', 'run.lock'))).toBe(false);
+  });
 });
 
 describe('a killed run', () => {
