@@ -331,6 +331,38 @@ function interruption(): { race: <T>(p: Promise<T>) => Promise<T>; received: () 
   };
 }
 
+/** The stage hooks of a weekly run: the ingest's checks of the as-of date and the constraints' channels, the drift decision's log line. */
+function stageHooks(cfg: Config, configFile: string, asOf: string, log: Log): Parameters<typeof runStages>[4] {
+  return {
+    ingest: async (o) => {
+      checkIngestAsOf(o, asOf);
+      await checkConstraintChannels(cfg, configFile, o);
+    },
+    drift: async (o) => {
+      const d = await readDecision(join(o.dir, 'decision.json'));
+      log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });
+    },
+  };
+}
+
+/** The record of a failed run: the stages it finished, their warnings, the error's first line. Nothing else moves. */
+function failedRecord(cfg: Config, base: RunBase, done: StageOutcome[], e: unknown, endedAt: Date): RunRecord {
+  return {
+    ...base,
+    endedAt: endedAt.toISOString(),
+    status: 'failed',
+    stages: done.map((o) => stageEntry(cfg, o)),
+    decisions: [],
+    warnings: stageWarnings(done),
+    alerts: [],
+    report: null,
+    error: e instanceof Error ? e.message.split('\n')[0] : String(e),
+  };
+}
+
+/** What every record of a run starts with. */
+type RunBase = Pick<RunRecord, 'runId' | 'asOf' | 'startedAt' | 'input' | 'store'>;
+
 /** Runs the weekly pipeline (see the module comment). */
 export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult> {
   const log = opts.log ?? silentLog;
@@ -345,7 +377,7 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const startedAt = now();
   const runId = runIdAt(startedAt);
   const recordPath = join(cfg.store, 'runs', `${runId}.json`);
-  const base = {
+  const base: RunBase = {
     runId,
     asOf,
     startedAt: startedAt.toISOString(),
@@ -353,57 +385,24 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
     store: relative(cfg.root, cfg.store) || '.',
   };
   const done: StageOutcome[] = [];
-  /** Nothing moves; the failed run is still on record. */
   const recordFailure = async (e: unknown): Promise<void> => {
-    const record: RunRecord = {
-      ...base,
-      endedAt: now().toISOString(),
-      status: 'failed',
-      stages: done.map((o) => stageEntry(cfg, o)),
-      decisions: [],
-      warnings: stageWarnings(done),
-      alerts: [],
-      report: null,
-      error: e instanceof Error ? e.message.split('\n')[0] : String(e),
-    };
-    if (!lock.compromised()) await commitFiles(cfg.store, [{ path: recordPath, data: stableJson(record) }]);
+    if (!lock.compromised()) await commitFiles(cfg.store, [{ path: recordPath, data: stableJson(failedRecord(cfg, base, done, e, now())) }]);
   };
   try {
-    let input: Awaited<ReturnType<typeof prepareInput>>;
+    let outcomes: StageOutcome[];
+    let current: Awaited<ReturnType<typeof readCurrent>>;
+    let staging = false;
     try {
       // Recovery may be finishing a killed run's commit: it runs to its end, and a signal is answered after it.
       await recoverStore(cfg.store, cfg.reports, log);
-      const early = interrupted.received();
-      if (early) throw early;
-      input = await interrupted.race(prepareInput(cfg, asOf, log));
+      if (interrupted.received()) throw interrupted.received();
+      const input = await interrupted.race(prepareInput(cfg, asOf, log));
+      current = await readCurrent(cfg.store);
+      staging = true;
+      outcomes = await interrupted.race(runStages(weeklyStages(cfg, input, current.fit, asOf), cfg.store, runId, log, stageHooks(cfg, configFile, asOf, log), done));
     } catch (e) {
-      if (e === interrupted.received()) await recordFailure(e);
-      throw e;
-    }
-    const current = await readCurrent(cfg.store);
-    let outcomes: StageOutcome[];
-    try {
-      outcomes = await interrupted.race(
-        runStages(
-          weeklyStages(cfg, input, current.fit, asOf),
-          cfg.store,
-          runId,
-          log,
-          {
-            ingest: async (o) => {
-              checkIngestAsOf(o, asOf);
-              await checkConstraintChannels(cfg, configFile, o);
-            },
-            drift: async (o) => {
-              const d = await readDecision(join(o.dir, 'decision.json'));
-              log.child({ stage: 'drift' }).info(`decision ${d.decision}: ${d.reasons.join('; ')}`, { decision: d.decision, reasons: d.reasons });
-            },
-          },
-          done,
-        ),
-      );
-    } catch (e) {
-      await recordFailure(e);
+      // A failure once the stages run, or a signal at any point: on record (the input's preparation stops before any run).
+      if (staging || e === interrupted.received()) await recordFailure(e);
       throw e;
     }
     const result = await finishRun(cfg, outcomes, current, base, recordPath, lock.compromised, log, now);
