@@ -78,7 +78,15 @@ export async function collectGarbage(opts: { store: string; reports: string | nu
   const lock = await lockStore(opts.store, opts.log);
   try {
     // What killed runs left (a commit half done, temporary folders) first, as the next weekly run would.
-    const left = opts.dryRun ? await leftByKilledRuns(opts.store, opts.reports) : await recoverStore(opts.store, opts.reports, opts.log);
+    let left: string[];
+    if (opts.dryRun) {
+      const found = await leftByKilledRuns(opts.store, opts.reports);
+      if (found.finish.length)
+        opts.log.warn(
+          `a killed run's commit is half done (${found.finish.map((p) => relative(opts.root, p)).join(', ')}): gc or the next run finishes it first, so this list is of the store before that`,
+        );
+      left = found.remove;
+    } else left = await recoverStore(opts.store, opts.reports, opts.log);
     const { runs } = await listRuns(opts.store);
     const keepDirs = new Set<string>();
     const use = (rel: string) => keepDirs.add(resolveInside(opts.store, rel, 'artifact'));

@@ -68,9 +68,17 @@ async function deadTemps(dir: string, depth: number, found: string[] = []): Prom
   return found;
 }
 
-/** The temporary files and folders killed runs left in a store and its reports folder (what {@link recoverStore} removes). */
-export async function leftByKilledRuns(store: string, reports: string | null): Promise<string[]> {
-  return [...(await deadTemps(store, 3)), ...(reports ? await deadTemps(reports, 0) : [])];
+/**
+ * The temporary files and folders killed runs left in a store and its reports folder, as
+ * {@link recoverStore} finds them: `remove`, what it deletes, and `finish`, the files of a half-done
+ * commit it puts in place instead.
+ */
+export async function leftByKilledRuns(store: string, reports: string | null): Promise<{ remove: string[]; finish: string[] }> {
+  const moves = existsSync(journalPath(store)) ? (JSON.parse(await readFile(journalPath(store), 'utf8')) as Journal).moves : [];
+  const finish = moves.filter((m) => existsSync(m.from)).map((m) => m.to);
+  const pending = new Set(moves.map((m) => m.from));
+  const temps = [...(await deadTemps(store, 3)), ...(reports ? await deadTemps(reports, 0) : [])];
+  return { remove: temps.filter((p) => !pending.has(p)), finish };
 }
 
 /**
@@ -86,7 +94,7 @@ export async function recoverStore(store: string, reports: string | null, log: L
     await rm(journal, { force: true });
     log.warn('finished the commit of a run that was killed while committing', { files: j.moves.map((m) => basename(m.to)) });
   }
-  const removed = await leftByKilledRuns(store, reports);
+  const removed = (await leftByKilledRuns(store, reports)).remove;
   for (const p of removed) await rm(p, { recursive: true, force: true });
   if (removed.length) log.warn(`removed ${removed.length} temporary file(s) or folder(s) left by killed runs`, { removed: removed.map((p) => `${basename(dirname(p))}/${basename(p)}`) });
   return removed;

@@ -325,6 +325,25 @@ describe('what an operator sees', () => {
     expect(record.alerts.map((a: { kind: string }) => a.kind)).toEqual(['refit']);
   });
 
+  it('mmm gc --dry-run on a store a run left mid-commit says the commit is half done and lists none of its files; gc finishes it', async () => {
+    const dir = project('gc-commit');
+    expect(runCli(['weekly'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...TINY, simulate: { draws: 300 } }));
+    const mark = join(t.dir, 'gc-commit.mark');
+    const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'commit', MMM_TEST_PAUSE_MARK: mark });
+    await waitForFile(mark);
+    run.child.kill('SIGKILL');
+    await run.done;
+    const dry = runCli(['gc', '--keep', '1', '--dry-run'], dir);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(logLines(dry.stderr).some((l) => l.level === 'warn' && l.message.startsWith("a killed run's commit is half done (data/current.json"))).toBe(true);
+    expect(dry.stdout).not.toMatch(/\.tmp-\d+-commit-/);
+    const gc = runCli(['gc', '--keep', '1'], dir);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect(logLines(gc.stderr).some((l) => l.message === 'finished the commit of a run that was killed while committing')).toBe(true);
+    expect(temps(dir)).toEqual([]);
+  });
+
   it('mmm gc --keep 1 retires old artifacts and .prev copies, never what the current model, report and last run use', () => {
     const dir = project('gc');
     expect(runCli(['weekly'], dir).code).toBe(0);
