@@ -137,8 +137,3 @@ export async function weeksWithoutSpendRows(db: Db): Promise<string[]> {
     ANTI JOIN (SELECT DISTINCT CAST(date_trunc('week', date) AS DATE) AS week_start FROM stg_spend) s USING (week_start) ORDER BY 1`);
   return rows.map((r) => r.w);
 }
-
-/** `list` as `a, b, c, d, e, ...` (at most five shown). */
-export function firstFive(list: string[]): string {
-  return list.slice(0, 5).join(', ') + (list.length > 5 ? ', ...' : '');
-}

@@ -18,7 +18,8 @@ import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } fr
 import { dimWeek, dimWeekFuture, futureHolidayGap, weekCoverOffset } from './models/dim-week.ts';
 import { addDays } from './models/intermediate.ts';
 import { dimChannelFromTable, fctControlsFromTable, fctExposuresFromTable, fctRevenueFromTable, fctSpendFromTable, intWeeksFromTable, mmmInputFromTable, stgWeekly } from './models/weekly.ts';
-import { constantColumns, firstFive, refuseConstantTarget, spendSpikes, spikeWarnings } from './plausibility.ts';
+import { constantColumns, refuseConstantTarget, spendSpikes, spikeWarnings } from './plausibility.ts';
+import { firstFive, lowTargetWarning } from './target-weeks.ts';
 import { checkAll, isBadDate, isEmpty, loadRaw, opt, req } from './source.ts';
 import { WeeklyTableSpecSchema, type InputColumns, type IngestResult, type RunOptions, type WeeklyTableSpec, type WeeklyTableSpecInput } from './types.ts';
 import { checkRoles, checkWeeklyRows, checkWeeklySpacing, roles, windowCondition } from './weekly-checks.ts';
@@ -172,23 +173,13 @@ async function spendWarnings(db: Db, file: string): Promise<string[]> {
   return out;
 }
 
-/** A target week at or below this fraction of the median week is warned about (an incomplete export, a gap, a typo). */
-const TARGET_DROP = 0.2;
-
-/**
- * Warnings about the target in the modelling window (`inWindow`, an SQL condition), naming rows: weeks at
- * or below 0, and weeks below {@link TARGET_DROP} of its median week (an incomplete last week of an export,
- * a gap filled with 0). The model takes every week of the window as real.
- */
+/** The target's implausible weeks in the modelling window (`inWindow`, an SQL condition), as {@link lowTargetWarning} words them. */
 async function targetWarnings(db: Db, file: string, target: string, inWindow: string): Promise<string[]> {
-  const y = `TRY_CAST(${sqlIdent(target)} AS DOUBLE)`;
-  const low = await db.all<{ w: string; r: number; v: number; m: number }>(`WITH w AS (SELECT * FROM stg_weekly WHERE ${inWindow}), m AS (SELECT median(${y})::DOUBLE AS m FROM w)
-      SELECT strftime(week_start, '%Y-%m-%d') AS w, _row::INTEGER AS r, ${y} AS v, m.m AS m FROM w, m WHERE ${y} <= 0 OR ${y} < ${TARGET_DROP} * m.m ORDER BY week_start`);
-  if (!low.length) return [];
-  const list = firstFive(low.map((x) => `row ${x.r} (${x.w}: ${x.v})`));
-  return [
-    `${file} column "${target}": ${low.length} week(s) at or below 0 or under a fifth of its median week (${Number(low[0].m.toPrecision(6))}): ${list} (an incomplete export? the model takes them as real weeks)`,
-  ];
+  const weeks = await db.all<{ row: number; week: string; value: number }>(
+    `SELECT _row::INTEGER AS row, strftime(week_start, '%Y-%m-%d') AS week, TRY_CAST(${sqlIdent(target)} AS DOUBLE) AS value FROM stg_weekly WHERE ${inWindow} ORDER BY week_start`,
+  );
+  const warning = lowTargetWarning(file, target, weeks);
+  return warning ? [warning] : [];
 }
 
 async function weeklyMetrics(

@@ -92,4 +92,31 @@ describe('commands that connect', () => {
     writeFileSync(join(t.dir, 'zero.csv'), `date,tv_S,search_S,holiday\n${dates.map((d) => `${d},20000,10000,0`).join('\n')}\n`);
     expect(sim('zero.csv')[5].p50).not.toBe(sim('flagged.csv')[5].p50);
   });
+
+  it('mmm fit --weekly warns of implausible target weeks in its window, naming the rows, as the ingest does', () => {
+    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+    const file = join(t.dir, 'zero-week.csv');
+    // Data row 100 (the week of 2017-10-16) set to 0; the window ends before the last week, which is left as it is.
+    writeFileSync(
+      file,
+      `${rows
+        .map((l, i) =>
+          i === 100
+            ? l
+                .split(',')
+                .map((c, j) => (j === 1 ? '0' : c))
+                .join(',')
+            : l,
+        )
+        .join('\n')}\n`,
+    );
+    const r = runCli(['fit', '--weekly', file, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,search_S', '--trials', '1', '--iterations', '300', '--out', join(t.dir, 'zero-fit')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} column "revenue": 1 week\\(s\\) at or below 0 or under a fifth of its median week \\([0-9.]+\\): row 100 \\(2017-10-16: 0\\) \\(an incomplete export\\? the model takes them as real weeks\\)$`,
+        'm',
+      ),
+    );
+  });
 });
