@@ -45,6 +45,24 @@ describe('warnings of the raw ingest', () => {
     expect(r.manifest.warnings).toContain('spend.csv: 2 week(s) without any spend row, taken as zero spend on every channel: 2023-02-13, 2023-03-27 (is the export complete?)');
   });
 
+  it('warns when spend.csv ends days before orders.csv: those days count as no spend, in a week that is kept', async () => {
+    let end = '';
+    let cut = '';
+    const r = await run('spend-lags', (d) => {
+      const [header, ...rows] = readFileSync(join(d, 'spend.csv'), 'utf8').trimEnd().split('\n');
+      end = rows
+        .map((l) => l.slice(0, 10))
+        .sort()
+        .at(-1)!;
+      cut = iso(Date.parse(`${end}T00:00:00Z`) - 3 * DAY);
+      writeFileSync(join(d, 'spend.csv'), `${[header, ...rows.filter((l) => l.slice(0, 10) <= cut)].join('\n')}\n`);
+    });
+    // The sample's files end on the same Sunday, so orders.csv still runs to `end`.
+    expect(r.manifest.warnings).toContain(
+      `spend.csv ends on ${cut} but orders.csv goes on to ${end}: the days from ${iso(Date.parse(`${cut}T00:00:00Z`) + DAY)} to ${end} count as no spend (if that export lags, wait for it)`,
+    );
+  });
+
   it("warns of a channel's week at 10x or more of the median of its weeks with spend", async () => {
     const r = await run('spike', (d) => {
       const lines = readFileSync(join(d, 'spend.csv'), 'utf8').split('\n');

@@ -38,8 +38,27 @@ export async function intCompleteWeeks(ctx: RawContext): Promise<{ first: string
   if (first > last) throw new ValidationError(`the data (${d0} to ${d1}) hold no complete ISO week (Monday to Sunday)`, { file: basename(ctx.files.spend!) });
   if (first !== d0) ctx.warnings.push(`the data start on ${d0}, not a Monday: that partial week is left out of the weekly tables`);
   if (d1 !== addDays(last, 6)) ctx.warnings.push(`the data end on ${d1}, not a Sunday: the partial week from ${addDays(last, 7)} is left out of the weekly tables until it is complete`);
+  const lag = await sourceLag(ctx, last);
+  if (lag) ctx.warnings.push(lag);
   await ctx.db.run(`CREATE TABLE int_weeks AS SELECT CAST(w AS DATE) AS week_start FROM generate_series(TIMESTAMP '${first}', TIMESTAMP '${last}', INTERVAL 7 DAY) g(w)`);
   return { first, last };
+}
+
+/**
+ * A warning when one source ends inside the kept weeks while the other goes on (one export lagging the
+ * other): its last week(s) count as partial, e.g. spend with its last days missing, or null.
+ */
+async function sourceLag(ctx: RawContext, last: string): Promise<string | null> {
+  const ends = (
+    await ctx.db.all<{ spend: string; orders: string }>(
+      `SELECT strftime((SELECT max(date) FROM stg_spend), '%Y-%m-%d') AS spend, strftime((SELECT max(CAST(ts AS DATE)) FROM stg_orders), '%Y-%m-%d') AS orders`,
+    )
+  )[0];
+  const lastDay = addDays(last, 6);
+  const [early, late] = ends.spend < ends.orders ? (['spend', 'orders'] as const) : (['orders', 'spend'] as const);
+  if (ends[early] === ends[late] || ends[early] >= lastDay) return null;
+  const file = (k: 'spend' | 'orders') => basename(ctx.files[k]!);
+  return `${file(early)} ends on ${ends[early]} but ${file(late)} goes on to ${ends[late]}: the days from ${addDays(ends[early], 1)} to ${lastDay} count as no ${early} (if that export lags, wait for it)`;
 }
 
 /**
