@@ -70,6 +70,17 @@ export function clvPerRevenueOf(model: MmmModel, clv: ClvSummary | null, channel
   );
 }
 
+/**
+ * A warning naming the paid channels no customer was acquired through (no touch events in the CLV's
+ * attribution): their customer value is 0 in the CLV plan, for want of data, not of value; or null.
+ */
+export function channelsWithoutCustomers(model: MmmModel, clv: ClvSummary | null, channelOf: Record<string, string>): string | null {
+  if (!clv) return null;
+  const none = model.channels.filter((c) => !clv.byChannel.some((b) => b.channel === channelOf[c.name] && b.customers > 0)).map((c) => channelOf[c.name] ?? c.name);
+  if (!none.length) return null;
+  return `no customer is attributed to ${none.join(', ')} (no touch events of ${none.length === 1 ? 'it' : 'them'} in events.csv): ${none.length === 1 ? 'its' : 'their'} customer value counts as 0 in the CLV plan`;
+}
+
 /** Constraints with channels named as the raw input names them (`tv`) renamed to the model's spend columns (`tv_spend`). */
 function constraintsOnColumns(constraints: Config['optimise']['constraints'], channelOf: Record<string, string>): AllocationProblem['constraints'] {
   const columnOf = Object.fromEntries(Object.entries(channelOf).map(([column, channel]) => [channel, column]));

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MmmModel } from '../../src/mmm/types.ts';
 import type { AllocationResult } from '../../src/optimise/types.ts';
 import { undeterminedRaises } from '../../pipelines/stages/optimise.ts';
+import { channelsWithoutCustomers } from '../../pipelines/allocation.ts';
+import type { ClvSummary } from '../../pipelines/clv.ts';
 
 describe('undeterminedRaises', () => {
   const channel = (name: string, roas: number, roasLow: number, roasHigh: number) => ({ name, roas, roasLow, roasHigh });
@@ -19,5 +21,28 @@ describe('undeterminedRaises', () => {
   it('says nothing of a raise within 10%, of a cut, or when there is no plan', () => {
     expect(undeterminedRaises(model, recent, plan({ facebook_S: 1100, tv_S: 5000, print_S: 100 }))).toEqual([]);
     expect(undeterminedRaises(model, recent, plan({ facebook_S: 9000, tv_S: 5000, print_S: 2000 }, 'infeasible'))).toEqual([]);
+  });
+});
+
+describe('channelsWithoutCustomers', () => {
+  const model = { channels: [{ name: 'tv_spend' }, { name: 'search_spend' }, { name: 'radio_spend' }] } as unknown as MmmModel;
+  const channelOf = { tv_spend: 'tv', search_spend: 'search', radio_spend: 'radio' };
+  const clv = (byChannel: { channel: string; customers: number }[]) => ({ byChannel }) as unknown as ClvSummary;
+  it('names the paid channels no customer is attributed to, by their raw names', () => {
+    expect(
+      channelsWithoutCustomers(
+        model,
+        clv([
+          { channel: 'search', customers: 40 },
+          { channel: 'radio', customers: 0 },
+          { channel: 'referral', customers: 9 },
+        ]),
+        channelOf,
+      ),
+    ).toBe('no customer is attributed to tv, radio (no touch events of them in events.csv): their customer value counts as 0 in the CLV plan');
+  });
+  it('says nothing without a CLV, or when every paid channel has customers', () => {
+    expect(channelsWithoutCustomers(model, null, channelOf)).toBeNull();
+    expect(channelsWithoutCustomers(model, clv(['tv', 'search', 'radio'].map((channel) => ({ channel, customers: 1 }))), channelOf)).toBeNull();
   });
 });
