@@ -11,7 +11,7 @@
  */
 import { basename } from 'node:path';
 import type { BuildResult } from '../core/artifacts.ts';
-import { UsageError } from '../core/errors.ts';
+import { UsageError, ValidationError } from '../core/errors.ts';
 import type { Db } from './duckdb.ts';
 import { countryHolidays, stageHolidayList } from './holidays.ts';
 import type { RawContext } from './models/context.ts';
@@ -140,11 +140,28 @@ async function stageRawHolidays(ctx: RawContext, first: string, last: string, op
   return false;
 }
 
+/**
+ * Refuses a channel whose weekly spend is the same in every week (a fixed fee, say): a model cannot
+ * tell what a spend that never changes brings, as it moves with the baseline. Named as spend.csv names it.
+ * @throws ValidationError naming the file, its channel column and the channel
+ */
+async function refuseConstantSpend(db: RawContext['db'], spendFile: string): Promise<void> {
+  const flat = await db.all<{ channel: string; spend: number; weeks: number }>(
+    `SELECT channel, min(spend)::DOUBLE AS spend, count(*)::INTEGER AS weeks FROM fct_spend_weekly GROUP BY channel HAVING min(spend) = max(spend) AND min(spend) > 0 ORDER BY channel LIMIT 1`,
+  );
+  if (flat.length)
+    throw new ValidationError(
+      `channel "${flat[0].channel}" spends the same (${flat[0].spend}) in every one of its ${flat[0].weeks} weeks: a model cannot tell what a spend that never changes brings; leave it out of ${spendFile} (or give it weeks of other spend)`,
+      { file: spendFile, column: 'channel' },
+    );
+}
+
 /** The fact tables, the checks on them, and `mmm_input_candidates` (every control, for the constant-column check). */
 async function buildFacts(ctx: RawContext, spendFileColumns: string[], spendColumns: Map<string, string>, first: string) {
   const { db } = ctx;
   const spendFile = basename(ctx.files.spend!);
   await fctSpendWeekly(ctx);
+  await refuseConstantSpend(db, spendFile);
   await fctExposuresWeekly(ctx, spendFileColumns);
   const noSpend = await weeksWithoutSpendRows(db);
   if (noSpend.length) ctx.warnings.push(`${spendFile}: ${noSpend.length} week(s) without any spend row, taken as zero spend on every channel: ${firstFive(noSpend)} (is the export complete?)`);

@@ -82,6 +82,33 @@ const cases: Case[] = [
     'error: spend.csv column "date": missing column (found: day, channel, campaign, spend, impressions, clicks)',
   ),
   raw(
+    'a channel spending the same every week (a fixed fee)',
+    (d) => {
+      const days = [
+        ...new Set(
+          readFileSync(join(d, 'spend.csv'), 'utf8')
+            .trimEnd()
+            .split('\n')
+            .slice(1)
+            .map((l) => l.slice(0, 10)),
+        ),
+      ];
+      writeFileSync(join(d, 'spend.csv'), `${readFileSync(join(d, 'spend.csv'), 'utf8').trimEnd()}\n${days.map((day) => `${day},sponsor,fee,150,0,0`).join('\n')}\n`);
+      writeFileSync(join(d, 'channels.csv'), `${readFileSync(join(d, 'channels.csv'), 'utf8').trimEnd()}\nsponsor,paid,traditional\n`);
+    },
+    // 150 a day, 7 days a week, over the sample's complete weeks (its days / 7).
+    (d) =>
+      `error: spend.csv column "channel": channel "sponsor" spends the same (1050) in every one of its ${
+        new Set(
+          readFileSync(join(d, 'spend.csv'), 'utf8')
+            .trimEnd()
+            .split('\n')
+            .slice(1)
+            .map((l) => l.slice(0, 10)),
+        ).size / 7
+      } weeks: a model cannot tell what a spend that never changes brings; leave it out of spend.csv (or give it weeks of other spend)`,
+  ),
+  raw(
     'a column named twice in the header',
     (d) => editRow(join(d, 'spend.csv'), 0, (h) => h.map((c) => (c === 'impressions' ? 'spend' : c))),
     'error: spend.csv column "spend": the header names this column twice',
