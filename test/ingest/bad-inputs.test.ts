@@ -183,7 +183,11 @@ const cases: Case[] = [
     (d) => setField(join(d, 'events.csv'), 2001, 0, 'e000000017'),
     'error: events.csv row 2001 column "event_id": duplicate id "e000000017" (first seen at row 17) with different values',
   ),
-  raw('unknown event type', (d) => setField(join(d, 'events.csv'), 12, 4, 'view'), 'error: events.csv row 12 column "type": unknown event type "view" (expected impression, click or session)'),
+  raw(
+    'unknown event type',
+    (d) => setField(join(d, 'events.csv'), 12, 4, 'view'),
+    'error: events.csv row 12 column "type": unknown event type "view" (expected impression, click or session, in any case)',
+  ),
   raw(
     'invalid channel name',
     (d) => setField(join(d, 'spend.csv'), 2, 1, '#tv'),

@@ -63,6 +63,17 @@ describe('warnings of the raw ingest', () => {
     );
   });
 
+  it("reads event types in any case (an export's Click) as their lower-case names", async () => {
+    const upper = await run('event-case', (d) => {
+      const [header, ...rows] = readFileSync(join(d, 'events.csv'), 'utf8').trimEnd().split('\n');
+      writeFileSync(join(d, 'events.csv'), `${[header, ...rows.map((l) => l.replace(/,(click|session|impression)$/, (_, ty: string) => `,${ty[0].toUpperCase()}${ty.slice(1)}`))].join('\n')}\n`);
+    });
+    const lower = await run('event-case-base');
+    const customers = (dir: string) =>
+      queryFiles<{ c: string; ch: string }>(`SELECT customer_id AS c, acquisition_channel AS ch FROM read_parquet('${join(dir, 'fct_transactions.parquet')}') ORDER BY 1, 2`);
+    expect(await customers(upper.dir)).toEqual(await customers(lower.dir));
+  });
+
   it("warns of a channel's week at 10x or more of the median of its weeks with spend", async () => {
     const r = await run('spike', (d) => {
       const lines = readFileSync(join(d, 'spend.csv'), 'utf8').split('\n');

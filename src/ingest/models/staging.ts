@@ -131,11 +131,12 @@ export async function stgEvents(ctx: RawContext, span: DataSpan): Promise<number
     notAfterAsOf('timestamp', ctx.asOf, utcDate),
     ...farFromSpan('timestamp', span),
     { column: 'channel', bad: `${isEmpty('channel')} OR NOT regexp_full_match(channel, ${NAME_RE})`, detail: (v) => `invalid channel name "${v}"` },
-    { column: 'type', bad: `type IS NULL OR type NOT IN ('impression', 'click', 'session')`, detail: (v) => `unknown event type "${v}" (expected impression, click or session)` },
+    // Types in any case (an export's `Click`), compared and kept in lower case.
+    { column: 'type', bad: `type IS NULL OR lower(type) NOT IN ('impression', 'click', 'session')`, detail: (v) => `unknown event type "${v}" (expected impression, click or session, in any case)` },
   ]);
   const rel = await dedupeOnId(db, src, 'event_id', ['timestamp', 'customer_id', 'channel', 'type'], count, ctx.warnings);
   await db.run(`CREATE TABLE stg_events AS SELECT event_id, CAST(CAST(timestamp AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
-      customer_id, channel, type FROM ${rel} WHERE customer_id IS NOT NULL AND customer_id <> ''`);
+      customer_id, channel, lower(type) AS type FROM ${rel} WHERE customer_id IS NOT NULL AND customer_id <> ''`);
   return count;
 }
 
