@@ -10,7 +10,8 @@ import { queryFiles, sqlString } from '../src/ingest/duckdb.ts';
 import type { MmmModel, WeeklyData } from '../src/mmm/types.ts';
 import { weeklyCurve } from '../src/optimise/mmm-curves.ts';
 import { defaultProblemFromCurves } from '../src/optimise/index.ts';
-import type { AllocationProblem } from '../src/optimise/types.ts';
+import type { AllocationProblem, AllocationResult } from '../src/optimise/types.ts';
+import { roasUndetermined } from '../src/mmm/summarise.ts';
 import type { Plan } from '../src/simulate/index.ts';
 import type { ClvSummary } from './clv.ts';
 
@@ -68,6 +69,21 @@ export function clvPerRevenueOf(model: MmmModel, clv: ClvSummary | null, channel
       return [c.name, g && c.contribution > 0 ? (g.customers * g.meanClv) / c.contribution : 0];
     }),
   );
+}
+
+/**
+ * Channels the recommended plan raises by more than 10% although the data leave their ROAS open
+ * ({@link roasUndetermined}, the fit's rule), each with its interval: the raise rests on the model's
+ * guess, so a lift test should come first. Small channels get no fit warning, so this is their only one.
+ */
+export function undeterminedRaises(model: MmmModel, recent: Record<string, number>, revenue: AllocationResult): string[] {
+  if (revenue.status !== 'optimal') return [];
+  return model.channels
+    .filter((c) => revenue.allocation[c.name] > 1.1 * (recent[c.name] ?? 0) && roasUndetermined(c))
+    .map(
+      (c) =>
+        `the plan raises ${c.name} from ${round2(recent[c.name] ?? 0)} to ${round2(revenue.allocation[c.name])} a week, but the data leave its ROAS open (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}): a lift test of it before moving budget`,
+    );
 }
 
 /**

@@ -16,9 +16,8 @@ import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { parseWith } from '../src/core/schema.ts';
 import { configSchema } from '../src/core/config.ts';
 import { constraintChannels, constraintSchema, type ConstraintInput } from '../src/optimise/schema.ts';
-import { recentWeeklySpend, weeklyProblem } from './allocation.ts';
+import { recentWeeklySpend, undeterminedRaises, weeklyProblem } from './allocation.ts';
 import { readFitForPlans } from './simulate.ts';
-import { undeterminedRaises } from './stages/optimise.ts';
 import { readJsonValue } from './schemas.ts';
 import { writeFileAtomic } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
@@ -77,13 +76,13 @@ export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Prom
         model.channels.map((c) => c.name),
       )
     : [];
+  const recent = recentWeeklySpend(data, H);
   const problem = weeklyProblem(
     model,
-    recentWeeklySpend(data, H),
+    recent,
     {},
     { ...configSchema.shape.optimise.parse({}), horizonWeeks: H, budget: opts.budget ?? null, constraints, ...(opts.margin !== undefined ? { margin: opts.margin } : {}) },
   );
-  const recent = recentWeeklySpend(data, H);
   const solved = await allocateBudget(problem);
   // The stage's own warnings: a raise of a channel whose ROAS the data leave open; amounts per week.
   const result = {

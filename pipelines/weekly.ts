@@ -9,7 +9,6 @@
  * A stage that fails on its data makes the run partial (exit 3); bad input
  * stops it before anything moves (exit 2).
  */
-import { testSignalled } from './test-hooks.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,6 +25,7 @@ import { alertsFor, postAlerts } from './alerts.ts';
 import { lockStore } from './lock.ts';
 import { listRuns } from './runs.ts';
 import { silentLog, type Log } from './log.ts';
+import { testSignalled } from './test-hooks.ts';
 import { runStages, type Stage, type StageOutcome, type StageOutput } from './runner.ts';
 import { clvFileSchema, currentSchema, modelFileSchema, readDecision, readJson, type Alert, type CurrentFile, type RunRecord } from './schemas.ts';
 import { commitFiles, recoverStore } from './store.ts';
@@ -420,7 +420,7 @@ async function finishRun(
   cfg: Config,
   list: StageOutcome[],
   current: { file: CurrentFile; fit: string | null },
-  base: Pick<RunRecord, 'runId' | 'asOf' | 'startedAt' | 'input' | 'store'>,
+  base: RunBase,
   recordPath: string,
   compromised: () => boolean,
   log: Log,

@@ -9,13 +9,12 @@ import type { z } from 'zod';
 import { join } from 'node:path';
 import type { Config } from '../../src/core/config.ts';
 import { stableJson } from '../../src/core/hash.ts';
-import { roasUndetermined } from '../../src/mmm/summarise.ts';
 import type { MediaModel, MmmModel } from '../../src/mmm/types.ts';
 import { steadyStateMultiplier, weeklyCurve } from '../../src/optimise/mmm-curves.ts';
 import { allocateBudget, budgetScenarios, evaluateUnderCurveDraws, marginalRoi, parseAllocationProblem, resolveProblem, responseValue } from '../../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../../src/optimise/types.ts';
 import { rollForward } from '../../src/simulate/index.ts';
-import { channelsWithoutCustomers, clvPerRevenueOf, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
+import { channelsWithoutCustomers, clvPerRevenueOf, undeterminedRaises, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
 import type { ClvSummary } from '../clv.ts';
 import type { Stage } from '../runner.ts';
 import {
@@ -54,21 +53,6 @@ function robustnessOf(problem: AllocationProblem, revenue: AllocationResult, rec
 /** Each draw's weekly response curve per channel (the robustness, scenario bands and the report's planner use them). */
 function curveDraws(model: MmmModel, draws: MediaModel[]): Record<string, CurveSpec>[] {
   return draws.map((d) => Object.fromEntries(d.channels.map((c, j) => [model.channels[j].name, weeklyCurve({ ...c, name: model.channels[j].name })])));
-}
-
-/**
- * Channels the recommended plan raises by more than 10% although the data leave their ROAS open
- * ({@link roasUndetermined}, the fit's rule), each with its interval: the raise rests on the model's
- * guess, so a lift test should come first. Small channels get no fit warning, so this is their only one.
- */
-export function undeterminedRaises(model: MmmModel, recent: Record<string, number>, revenue: AllocationResult): string[] {
-  if (revenue.status !== 'optimal') return [];
-  return model.channels
-    .filter((c) => revenue.allocation[c.name] > 1.1 * (recent[c.name] ?? 0) && roasUndetermined(c))
-    .map(
-      (c) =>
-        `the plan raises ${c.name} from ${round2(recent[c.name] ?? 0)} to ${round2(revenue.allocation[c.name])} a week, but the data leave its ROAS open (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}): a lift test of it before moving budget`,
-    );
 }
 
 /** Curves for the report: horizon spend -> horizon incremental revenue, with marginal ROI. */

@@ -59,17 +59,19 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
   if (st.size === 0) throw new ValidationError('file is empty', { file });
   const reader = path.endsWith('.parquet') ? `read_parquet(${sqlString(path)})` : csvReader(path);
   const streamed = opts.stream === true;
+  const header = path.endsWith('.parquet') ? null : await firstLine(path);
   // UTF-16 (Excel's "Unicode text") puts a zero byte beside every ASCII character of the header.
-  if (!path.endsWith('.parquet') && (await firstLine(path)).includes('\u0000')) throw new ValidationError('UTF-16 text, not UTF-8; save the file as UTF-8 CSV', { file });
+  if (header?.includes('\u0000')) throw new ValidationError('UTF-16 text, not UTF-8; save the file as UTF-8 CSV', { file });
   try {
     await db.run(`CREATE ${streamed ? 'VIEW' : 'TABLE'} raw_${spec.name} AS SELECT * FROM ${reader}`);
   } catch (e) {
     throw await readError(db, e, file, path);
   }
   const cols = (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE raw_${spec.name})`)).map((r) => r.column_name);
-  if (!path.endsWith('.parquet')) {
-    await refuseRepeatedHeader(path, file);
-    await refuseValuesUnnamed(db, spec.name, cols, { path, file, streamed });
+  if (header) {
+    const names = parseCsv(`${header}\n`, file).header;
+    refuseRepeatedHeader(names, file);
+    await refuseValuesUnnamed(db, spec.name, cols, names, { file, streamed });
   }
   const trimmed = cols.map((c) => c.trim());
   for (const c of spec.columns) {
@@ -101,11 +103,10 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
  * empty: a value there is most often a row shifted by a separator inside an unquoted value (`22,358`),
  * which would move every later value of the row into the wrong column. An unnamed column before a
  * named one (pandas' index) is an ordinary column that no role reads.
- * @param cols DuckDB's names of the columns, in file order (it names an unnamed one `columnN`)
+ * @param cols DuckDB's names of the columns, in file order (it names an unnamed one `columnN`); `names`, the header's
  */
-async function refuseValuesUnnamed(db: Db, table: string, cols: string[], f: { path: string; file: string; streamed: boolean }): Promise<void> {
+async function refuseValuesUnnamed(db: Db, table: string, cols: string[], names: string[], f: { file: string; streamed: boolean }): Promise<void> {
   const { file } = f;
-  const names = parseCsv(`${await firstLine(f.path)}\n`, file).header;
   const lastNamed = names.reduce((last, n, j) => (n.trim() !== '' ? j : last), -1);
   const unnamed = cols.filter((_, j) => j > lastNamed && names[j] !== undefined && names[j].trim() === '');
   if (!unnamed.length) return;
@@ -132,10 +133,7 @@ async function refuseValuesUnnamed(db: Db, table: string, cols: string[], f: { p
  * Columns without a name (a spreadsheet's empty trailing columns) are never
  * read, so several of them are no error.
  */
-async function refuseRepeatedHeader(path: string, file: string): Promise<void> {
-  const line = await firstLine(path);
-  if (!line) return;
-  const names = parseCsv(`${line}\n`, file).header;
+function refuseRepeatedHeader(names: string[], file: string): void {
   const twice = names.find((c, i) => c.trim() !== '' && names.indexOf(c) !== i);
   if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
 }

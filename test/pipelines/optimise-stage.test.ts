@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MmmModel } from '../../src/mmm/types.ts';
 import type { AllocationResult } from '../../src/optimise/types.ts';
-import { undeterminedRaises } from '../../pipelines/stages/optimise.ts';
+import { undeterminedRaises } from '../../pipelines/allocation.ts';
 import { channelsWithoutCustomers } from '../../pipelines/allocation.ts';
 import type { ClvSummary } from '../../pipelines/clv.ts';
 
