@@ -33,21 +33,28 @@ export function startCli(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
-): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>; stderr: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
-/** Waits until a file exists (polling; the generous limit only stops a hung test). */
-export async function waitForFile(path: string, limitMs = 300_000): Promise<void> {
+/**
+ * Waits until a file exists (polling; the generous limit only stops a hung
+ * test). Given the run that is to write it, fails at once, with the run's
+ * exit and stderr, if that run ends first.
+ */
+export async function waitForFile(path: string, run?: ReturnType<typeof startCli>, limitMs = 300_000): Promise<void> {
+  let ended: Awaited<ReturnType<typeof startCli>['done']> | undefined;
+  run?.done.then((r) => (ended = r));
   const t0 = Date.now();
   while (!existsSync(path)) {
-    if (Date.now() - t0 > limitMs) throw new Error(`waitForFile: ${path} did not appear`);
+    if (ended) throw new Error(`waitForFile: the run ended (code ${ended.code}, signal ${ended.signal}) before ${path} appeared; stderr:\n${ended.stderr}`);
+    if (Date.now() - t0 > limitMs) throw new Error(`waitForFile: ${path} did not appear; the run's stderr so far:\n${run?.stderr() ?? ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -64,7 +64,7 @@ describe('one run at a time', () => {
     const dir = project('lock');
     const mark = join(t.dir, 'lock.mark');
     const first = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'mmm', MMM_TEST_PAUSE_MARK: mark });
-    await waitForFile(mark);
+    await waitForFile(mark, first);
     const second = runCli(['weekly'], dir);
     expect(second.code).toBe(75);
     expect(errorLine(second.stderr)).toMatch(
@@ -97,7 +97,7 @@ describe('an interrupted run', () => {
       rmSync(join(dir, 'data', 'artifacts'), { recursive: true, force: true });
       const mark = join(t.dir, `interrupt-${signal}.mark`);
       const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'mmm', MMM_TEST_PAUSE_MARK: mark });
-      await waitForFile(mark);
+      await waitForFile(mark, run);
       run.child.kill(signal);
       const r = await run.done;
       expect(r.code, r.stderr).toBe(code);
@@ -121,10 +121,10 @@ describe('an interrupted run', () => {
     const release = join(t.dir, 'interrupt-commit.release');
     const signalled = join(t.dir, 'interrupt-commit.signalled');
     const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'commit', MMM_TEST_PAUSE_MARK: mark, MMM_TEST_RELEASE: release, MMM_TEST_SIGNAL_MARK: signalled });
-    await waitForFile(mark);
+    await waitForFile(mark, run);
     run.child.kill('SIGINT');
     // Released only once the run has taken the signal, so the order does not depend on timing.
-    await waitForFile(signalled);
+    await waitForFile(signalled, run);
     writeFileSync(release, '');
     const r = await run.done;
     expect(r.code, r.stderr).toBe(130);
@@ -149,7 +149,7 @@ describe('a killed run', () => {
       const before = pointers(dir);
       const mark = join(t.dir, `kill-${stage}.mark`);
       const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: stage, MMM_TEST_PAUSE_MARK: mark });
-      await waitForFile(mark);
+      await waitForFile(mark, run);
       run.child.kill('SIGKILL');
       expect((await run.done).signal).toBe('SIGKILL');
       // Nothing moved: the previous report, current.json and the history are as they were.
@@ -331,7 +331,7 @@ describe('what an operator sees', () => {
     writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...TINY, simulate: { draws: 300 } }));
     const mark = join(t.dir, 'gc-commit.mark');
     const run = startCli(['weekly'], dir, { MMM_TEST_PAUSE_STAGE: 'commit', MMM_TEST_PAUSE_MARK: mark });
-    await waitForFile(mark);
+    await waitForFile(mark, run);
     run.child.kill('SIGKILL');
     await run.done;
     const dry = runCli(['gc', '--keep', '1', '--dry-run'], dir);
