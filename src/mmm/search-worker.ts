@@ -11,10 +11,25 @@
  * never keeps the process alive): a fit sends its problem and shared buffers
  * once; then each generation's batch is written to shared memory and this
  * thread and the workers take candidates from an atomic counter (no message
- * per generation, no straggler: `threads` = workers + 1).
+ * per generation, no straggler: `threads` = workers + 1). The shared Int32
+ * control words: [0] a batch's signal, [1] the next candidate number, [2] the
+ * batch's end, [3] candidates scored, [4] stop, [5] the batch's start.
  */
 import { Worker } from 'node:worker_threads';
 import * as kernel from './kernel.ts';
+
+/**
+ * Takes the next candidate number below `end` (ctrl[1] holds the next
+ * number; numbers only go up, across batches), or -1 when the batch has none
+ * left. A compare-and-swap, so a claimant that read an earlier batch's `end`
+ * can never take, or skip, a number of a later batch.
+ */
+export function claimCandidate(ctrl: Int32Array, end: number): number {
+  for (let j = Atomics.load(ctrl, 1); j < end; j = Atomics.load(ctrl, 1)) {
+    if (Atomics.compareExchange(ctrl, 1, j, j + 1) === j) return j;
+  }
+  return -1;
+}
 
 /** Source text of a worker that builds an evaluator per `spec` message and scores batches of unit vectors. */
 export function searchWorkerSource(): string {
@@ -26,6 +41,7 @@ export function searchWorkerSource(): string {
   return `'use strict';
 const { parentPort } = require('node:worker_threads');
 ${body}
+${claimCandidate.toString()}
 parentPort.on('message', (m) => {
   const st = createEvaluator(m.spec);
   const units = new Float64Array(m.units);
@@ -38,15 +54,16 @@ parentPort.on('message', (m) => {
     Atomics.wait(ctrl, 0, seen);
     seen = Atomics.load(ctrl, 0);
     if (Atomics.load(ctrl, 4) === 1) break;
-    const count = Atomics.load(ctrl, 2);
-    for (let i = Atomics.add(ctrl, 1, 1); i < count; i = Atomics.add(ctrl, 1, 1)) {
+    const end = Atomics.load(ctrl, 2);
+    const start = Atomics.load(ctrl, 5);
+    for (let j = claimCandidate(ctrl, end); j >= 0; j = claimCandidate(ctrl, end)) {
       // A candidate that throws scores NaN (never selected) instead of leaving the batch unfinished.
       try {
-        evaluateCandidate(st, units, i * dims, out, i * 3);
+        evaluateCandidate(st, units, (j - start) * dims, out, (j - start) * 3);
       } catch (e) {
-        out[i * 3] = NaN;
+        out[(j - start) * 3] = NaN;
       }
-      if (Atomics.add(ctrl, 3, 1) + 1 === count) Atomics.notify(ctrl, 3);
+      if (Atomics.add(ctrl, 3, 1) + 1 === end) Atomics.notify(ctrl, 3);
     }
   }
 });
@@ -88,7 +105,8 @@ export class EvaluatorPool {
     }
     pool.units = new Float64Array(new SharedArrayBuffer(maxBatch * dims * 8));
     pool.out = new Float64Array(new SharedArrayBuffer(maxBatch * 3 * 8));
-    pool.ctrl = new Int32Array(new SharedArrayBuffer(5 * 4));
+    pool.ctrl = new Int32Array(new SharedArrayBuffer(6 * 4));
+    pool.issued = 0;
     try {
       await Promise.all(
         pool.workers.slice(0, workers).map((w) => {
@@ -108,6 +126,8 @@ export class EvaluatorPool {
   private units: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private out: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private ctrl: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** Candidates numbered so far in this fit: a batch takes the next `count` numbers. */
+  private issued = 0;
   /** Candidates scored by this thread in the last fit (diagnostics). */
   localCount = 0;
 
@@ -116,26 +136,33 @@ export class EvaluatorPool {
    * evaluateCandidate). This thread and the workers take candidates one at a
    * time from a shared counter (Atomics), so a thread slowed by other load
    * simply takes fewer; this thread blocks (Atomics.wait) until all are done.
+   * Candidates are numbered on from the last batch and the counters never go
+   * back, so a worker still leaving the last batch can neither take nor
+   * uncount one of this batch (resetting them let a late worker's count be
+   * wiped out, and the batch wait 120 s and fail on a loaded machine).
    */
   evaluate(units: Float64Array, count: number, dims: number, local: (units: Float64Array, from: number, to: number, out: Float64Array) => void): Float64Array {
     const ctrl = this.ctrl;
+    const start = this.issued;
+    const end = start + count;
+    if (end > 2 ** 31 - 1) throw new Error('search workers: more candidates than one pool can number; acquire a new pool');
+    this.issued = end;
     this.units.set(units.subarray(0, count * dims));
-    Atomics.store(ctrl, 2, count);
-    Atomics.store(ctrl, 1, 0);
-    Atomics.store(ctrl, 3, 0);
+    Atomics.store(ctrl, 5, start);
+    Atomics.store(ctrl, 2, end);
     Atomics.add(ctrl, 0, 1);
     Atomics.notify(ctrl, 0);
-    for (let i = Atomics.add(ctrl, 1, 1); i < count; i = Atomics.add(ctrl, 1, 1)) {
-      local(this.units as Float64Array, i, i + 1, this.out as Float64Array);
+    for (let j = claimCandidate(ctrl, end); j >= 0; j = claimCandidate(ctrl, end)) {
+      local(this.units as Float64Array, j - start, j - start + 1, this.out as Float64Array);
       this.localCount++;
       Atomics.add(ctrl, 3, 1);
     }
     // Workers cannot report through events while this thread waits, so a worker that died is noticed
     // by the batch making no progress for 120 one-second waits.
     let idle = 0;
-    for (let d = Atomics.load(ctrl, 3); d < count; d = Atomics.load(ctrl, 3)) {
+    for (let d = Atomics.load(ctrl, 3); d < end; d = Atomics.load(ctrl, 3)) {
       if (Atomics.wait(ctrl, 3, d, 1000) === 'timed-out' && Atomics.load(ctrl, 3) === d && ++idle >= 120) {
-        throw new Error(`search workers stopped responding (${d} of ${count} candidates scored)`);
+        throw new Error(`search workers stopped responding (${d - start} of ${count} candidates scored)`);
       }
     }
     return (this.out as Float64Array).slice(0, count * 3);

@@ -1,0 +1,49 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+import { generateWeeklyData } from '../../src/lab/index.ts';
+import { buildSearchProblem, resolveFitOptions } from '../../src/mmm/index.ts';
+import { createEvaluator, evaluateCandidate } from '../../src/mmm/kernel.ts';
+import { EvaluatorPool, claimCandidate } from '../../src/mmm/search-worker.ts';
+
+describe('claimCandidate', () => {
+  it('gives each number of a batch once, and a claimant still holding the last batch nothing of the next', () => {
+    const ctrl = new Int32Array(new SharedArrayBuffer(6 * 4));
+    // Batch 1: numbers 0-2, all taken.
+    expect([claimCandidate(ctrl, 3), claimCandidate(ctrl, 3), claimCandidate(ctrl, 3), claimCandidate(ctrl, 3)]).toEqual([0, 1, 2, -1]);
+    // Batch 2 (numbers 3-6) opens while a late claimant still holds batch 1's end: it gets nothing, and skips nothing.
+    expect(claimCandidate(ctrl, 3)).toBe(-1);
+    const taken = [claimCandidate(ctrl, 7), claimCandidate(ctrl, 7)];
+    expect(claimCandidate(ctrl, 3)).toBe(-1);
+    taken.push(claimCandidate(ctrl, 7), claimCandidate(ctrl, 7), claimCandidate(ctrl, 7));
+    expect(taken).toEqual([3, 4, 5, 6, -1]);
+    expect(Atomics.load(ctrl, 1)).toBe(7);
+  });
+});
+
+describe('EvaluatorPool', () => {
+  const s = generateWeeklyData({ seed: 4, channels: 2, noise: 0.05, weeks: 60 });
+  const pr = buildSearchProblem(s.data, resolveFitOptions({ fourierOrder: 1, adstock: 'geometric', saturation: 'hill' }));
+  const D = pr.dims;
+  const local = createEvaluator(pr.spec);
+  const evalLocal = (u: Float64Array, from: number, to: number, out: Float64Array) => {
+    for (let i = from; i < to; i++) evaluateCandidate(local, u, i * D, out, i * 3);
+  };
+  let pool: EvaluatorPool | null = null;
+  afterAll(async () => pool?.close());
+
+  it('scores thousands of batches of changing sizes exactly as this thread does alone', async () => {
+    pool = await EvaluatorPool.acquire(pr.spec, 1, 12, D);
+    const rng = new Rng(11, 1);
+    let mismatches = 0;
+    for (let b = 0; b < 3000; b++) {
+      const count = 1 + Math.floor(rng.uniform() * 12);
+      const units = new Float64Array(count * D);
+      for (let i = 0; i < units.length; i++) units[i] = rng.uniform();
+      const got = pool.evaluate(units, count, D, evalLocal);
+      const want = new Float64Array(count * 3);
+      evalLocal(units, 0, count, want);
+      if (got.length !== want.length || got.some((v, i) => !Object.is(v, want[i]))) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+});
