@@ -6,6 +6,7 @@
  * The intervals thus carry the uncertainty of the curves' shape and
  * carryover, not only of the coefficients given one chosen shape.
  */
+import { invertSymmetricPositiveDefinite } from '../core/linalg.ts';
 import { Rng } from '../core/rng.ts';
 import { drawFromCoefficients, movingBlockRows, refitDraw } from './intervals.ts';
 import { coefficientSigns } from './refit.ts';
@@ -301,16 +302,81 @@ export function truncatedStandardNormal(rng: Rng, a: number): number {
   }
 }
 
+/** A Gaussian measurement of a linear function of the standardised active coefficients: a'beta ~ N(value, 1 / precision). */
+interface LinearTerm {
+  a: Float64Array;
+  value: number;
+  precision: number;
+}
+
+/**
+ * The user's lift studies and Gaussian ROAS and share priors as measurements
+ * of linear functions of the coefficients (each is a channel's coefficient
+ * times a sum of its transformed column), as the curves' posterior takes them
+ * (posteriorTerms). The ln ROAS prior (`roasPrior`) is not linear and enters
+ * the curves' posterior only.
+ */
+function linearTerms(pr: SearchProblem, cols: Float64Array, sc: ReturnType<typeof columnScales>, spendTotals: number[]): LinearTerm[] {
+  const { n, nb, y } = pr;
+  const t = posteriorTerms(pr, n);
+  const out: LinearTerm[] = [];
+  const term = (j: number, from: number, to: number, scale: number, value: number, se: number): void => {
+    const a = sc.active.indexOf(nb + j);
+    if (a < 0 || !(se > 0) || !(scale > 0)) return;
+    let m = 0;
+    for (let w = from; w <= to; w++) m += cols[(nb + j) * n + w];
+    const vec = new Float64Array(sc.active.length);
+    vec[a] = m / sc.sd[nb + j] / scale;
+    out.push({ a: vec, value, precision: 1 / (se * se) });
+  };
+  pr.cal.channel.forEach((j, k) => term(j, pr.cal.from[k], pr.cal.to[k], 1, pr.cal.lift[k], t.liftSe[k]));
+  const yTotal = y.reduce((s, v) => s + v, 0);
+  for (let j = 0; j < pr.nc; j++) {
+    if (t.roasSd[j] > 0) term(j, 0, n - 1, spendTotals[j], t.roasMean[j], t.roasSd[j]);
+    if (t.shareSd[j] > 0) term(j, 0, n - 1, yTotal, t.shareMean[j], t.shareSd[j]);
+  }
+  return out;
+}
+
+/**
+ * The coefficients' Gaussian posterior given the transforms, with the linear
+ * terms: precision (A + scale sum a a' p) / scale and mean solving
+ * (A + scale sum a a' p) mu = A b + scale sum a v p (b the ridge fit), and,
+ * per coordinate, what the terms add to the data's normal equations (`rhs`,
+ * for the conditional of a coefficient at its bound). Without terms: A, b, 0.
+ */
+function withTerms(A: Float64Array, b: number[], terms: LinearTerm[], scale: number): { P: Float64Array; mu: number[]; rhs: Float64Array } {
+  const q = b.length;
+  const rhs = new Float64Array(q);
+  if (!terms.length) return { P: A, mu: b, rhs };
+  const P = Float64Array.from(A);
+  for (const { a, value, precision } of terms) {
+    for (let i = 0; i < q; i++) {
+      if (a[i] === 0) continue;
+      rhs[i] += scale * a[i] * value * precision;
+      for (let k = 0; k < q; k++) P[i * q + k] += scale * a[i] * a[k] * precision;
+    }
+  }
+  const inv = invertSymmetricPositiveDefinite(Array.from({ length: q }, (_, i) => P.subarray(i * q, (i + 1) * q)));
+  if (!inv) return { P: A, mu: b, rhs: new Float64Array(q) };
+  const Ab = b.map((_, i) => b.reduce((s, bk, k) => s + A[i * q + k] * bk, 0) + rhs[i]);
+  return { P, mu: inv.map((row) => row.reduce((s, v, k) => s + v * Ab[k], 0)), rhs };
+}
+
 /**
  * One draw with the coefficients from their Gaussian posterior given the
  * transforms: the all-weeks ridge fit b on standardised columns Z, plus
  * L z with L L' = s^2 A^-1 / nu, A = Z'Z / n + lambda I, s^2 = SSE / (n - p - 1),
- * z standard normal, and the intercept keeping the fitted mean. A
+ * z standard normal, and the intercept keeping the fitted mean. Lift studies
+ * and Gaussian ROAS or share priors are measurements of linear functions of
+ * the coefficients and move both (withTerms), so a channel a lift test pins
+ * is pinned in every draw, not only in the choice of curves. A
  * sign-bounded coefficient (media, signed controls) inside its bound is
  * floored there if its draw crosses it. One the fit leaves at its bound is
  * drawn from its conditional given the others' draws, N(m, s^2 / A_jj / nu)
- * truncated to its side, m where the data alone would put it: near 0 when
- * they push hard against the bound, spread above it when they say little.
+ * truncated to its side, m where the data (and the terms) alone would put
+ * it: near 0 when they push hard against the bound, spread above it when
+ * they say little.
  * Columns without variation keep coefficient 0.
  */
 export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
@@ -324,10 +390,20 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
   let sse = 0;
   for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
   const scale = sse / Math.max(1, n - q - 1) / nu;
-  const A = ridgeGram(cols, n, sc, lambda);
+  const terms = linearTerms(pr, cols, sc, spendTotals);
+  const {
+    P: A,
+    mu,
+    rhs,
+  } = withTerms(
+    ridgeGram(cols, n, sc, lambda),
+    Array.from(active, (j) => fit.coef[j] * sd[j]),
+    terms,
+    scale,
+  );
   const x = gaussianWithPrecision(A, q, rng);
-  // Standardised coefficients: the fit plus the Gaussian noise.
-  const beta = active.map((j, a) => fit.coef[j] * sd[j] + Math.sqrt(scale) * x[a]);
+  // Standardised coefficients: the posterior mean plus the Gaussian noise.
+  const beta = active.map((_, a) => mu[a] + Math.sqrt(scale) * x[a]);
   const sign = coefficientSigns(pr);
   let ybar = 0;
   for (let t = 0; t < n; t++) ybar += y[t] / n;
@@ -335,7 +411,7 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     if (fit.coef[j] !== 0 || sign[j] === 0) return;
     let c = 0;
     for (let t = 0; t < n; t++) c += ((cols[j * n + t] - mean[j]) / sd[j]) * (y[t] - ybar);
-    let m = c / n;
+    let m = c / n + rhs[a];
     for (let k = 0; k < q; k++) if (k !== a) m -= A[a * q + k] * beta[k];
     m /= A[a * q + a];
     const s = Math.sqrt(scale / A[a * q + a]);

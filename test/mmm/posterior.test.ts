@@ -17,6 +17,7 @@ import { gaussianDraw, truncatedStandardNormal } from '../../src/mmm/posterior-d
 import type { CoefficientSign } from '../../src/mmm/index.ts';
 import { generateWeeklyData, withContextAndOrganic } from '../../src/lab/index.ts';
 import { logPosterior } from '../../src/mmm/kernel.ts';
+import { dayToIso } from '../../src/core/csv.ts';
 
 describe('samplePosterior (DE-MCz)', () => {
   // One channel (TV) of synthetic data; only its adstock theta is sampled, alpha, gamma and lambda
@@ -232,5 +233,80 @@ describe('gaussianDraw', () => {
     expect(strong.min).toBeGreaterThan(0);
     expect(weak.min).toBeGreaterThan(0);
     expect(strong.p95).toBeLessThan(weak.p95 / 10);
+  });
+
+  // A lift study measures the channel's effect over its weeks (coefficient x the sum of its transformed
+  // column there), so it must move the coefficient draws, not only the choice of curves.
+  const effectOver = (pr: ReturnType<typeof buildSearchProblem>, design: { cols: Float64Array }, coef: number, j: number, from: number, to: number) => {
+    let m = 0;
+    for (let t = from; t <= to; t++) m += design.cols[(pr.nb + j) * n + t];
+    return coef * m;
+  };
+  const study = (channel: string, lift: number, se: number) => ({ channel, from: dayToIso(s.data.dates[40]), to: dayToIso(s.data.dates[60]), lift, se });
+  const momentsOf = (v: number[], w: number[] = v.map(() => 1)) => {
+    const W = w.reduce((a, x) => a + x, 0);
+    const m = v.reduce((a, x, i) => a + w[i] * x, 0) / W;
+    return { mean: m, sd: Math.sqrt(v.reduce((a, x, i) => a + w[i] * (x - m) ** 2, 0) / W) };
+  };
+
+  it('conditions the draws on a lift study as reweighting the draws without it by the likelihood of the study does', () => {
+    const hp = Float64Array.from([0.3, 1.5, 0.6, 1e-4]);
+    const plain = buildSearchProblem(s.data, resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill' }));
+    const design = mediaDesign(plain, hp);
+    const totals = [s.data.channels[0].values.reduce((a, v) => a + v, 0)];
+    const fitted = effectOver(plain, design, ridgeOnRows(plain, design, allWeeks(n), n, 1e-4).coef[plain.nb], 0, 40, 60);
+    const rngA = new Rng(21, 1);
+    const before = Array.from({ length: 20000 }, (_, b) => gaussianDraw(plain, hp, design, n, rngA, b, 0, totals));
+    const eBefore = before.map((d) => (d.contribution[0] / design.cols.subarray(plain.nb * n, (plain.nb + 1) * n).reduce((a, v) => a + v, 0)) * effectOver(plain, design, 1, 0, 40, 60));
+    const sd0 = momentsOf(eBefore).sd;
+    // A lift 1.5 sd above the fit's effect, measured as precisely as the data know it.
+    const lift = fitted + 1.5 * sd0;
+    const se = sd0;
+    const calibrated = buildSearchProblem(s.data, resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill', calibration: [study(s.data.channels[0].name, lift, se)] }));
+    const rngB = new Rng(22, 1);
+    const after = Array.from({ length: 8000 }, (_, b) => gaussianDraw(calibrated, hp, design, n, rngB, b, 0, totals));
+    const eAfter = after.map((d) => (d.contribution[0] / design.cols.subarray(plain.nb * n, (plain.nb + 1) * n).reduce((a, v) => a + v, 0)) * effectOver(plain, design, 1, 0, 40, 60));
+    const reference = momentsOf(
+      eBefore,
+      eBefore.map((e) => Math.exp(-0.5 * ((e - lift) / se) ** 2)),
+    );
+    const got = momentsOf(eAfter);
+    // Conjugate update: halfway to the lift, sd / sqrt(2); the reweighted draws say the same within Monte Carlo error.
+    expect(Math.abs(got.mean - reference.mean)).toBeLessThan(0.05 * sd0);
+    expect(Math.abs(got.sd / reference.sd - 1)).toBeLessThan(0.05);
+    expect(Math.abs(got.mean - (fitted + 0.75 * sd0))).toBeLessThan(0.1 * sd0);
+    expect(Math.abs(got.sd / (sd0 / Math.SQRT2) - 1)).toBeLessThan(0.06);
+  });
+
+  it('lifts a channel the data push to its bound 0 to what a precise lift study measured, in every draw', () => {
+    const dud = Float64Array.from(y, (v) => Math.max(100, 5000 - 2 * (v - mean)));
+    const data = { ...s.data, channels: [...s.data.channels, { name: 'dud_spend', values: dud }] };
+    const hp = Float64Array.from([0.3, 1.5, 0.6, 0.3, 1.5, 0.6, 1e-4]);
+    const opts = { fourierOrder: 2, adstock: 'geometric' as const, saturation: 'hill' as const };
+    const design = mediaDesign(buildSearchProblem(data, resolveFitOptions(opts)), hp);
+    const spendThere = dud.slice(40, 61).reduce((a, v) => a + v, 0);
+    const lift = 0.8 * spendThere;
+    const pr = buildSearchProblem(data, resolveFitOptions({ ...opts, calibration: [study('dud_spend', lift, 0.02 * lift)] }));
+    expect(ridgeOnRows(pr, design, allWeeks(n), n, 1e-4).coef[pr.nb + 1]).toBe(0);
+    const totals = data.channels.map((c) => c.values.reduce((a, v) => a + v, 0));
+    const rng = new Rng(7, 1);
+    const sum = design.cols.subarray((pr.nb + 1) * n, (pr.nb + 2) * n).reduce((a, v) => a + v, 0);
+    const effects = Array.from({ length: 400 }, (_, b) => (gaussianDraw(pr, hp, design, n, rng, b, 0, totals).contribution[1] / sum) * effectOver(pr, design, 1, 1, 40, 60));
+    const m = momentsOf(effects);
+    expect(Math.min(...effects)).toBeGreaterThan(0.5 * lift);
+    expect(Math.abs(m.mean / lift - 1)).toBeLessThan(0.1);
+  });
+
+  it('takes a Gaussian ROAS prior into the draws in the same way', () => {
+    const dud = Float64Array.from(y, (v) => Math.max(100, 5000 - 2 * (v - mean)));
+    const data = { ...s.data, channels: [...s.data.channels, { name: 'dud_spend', values: dud }] };
+    const hp = Float64Array.from([0.3, 1.5, 0.6, 0.3, 1.5, 0.6, 1e-4]);
+    const pr = buildSearchProblem(data, resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill', priors: { dud_spend: { roas: { mean: 0.8, sd: 0.005 } } } }));
+    const design = mediaDesign(pr, hp);
+    const totals = data.channels.map((c) => c.values.reduce((a, v) => a + v, 0));
+    const rng = new Rng(8, 1);
+    const roas = Array.from({ length: 400 }, (_, b) => gaussianDraw(pr, hp, design, n, rng, b, 0, totals).roas[1]);
+    expect(Math.min(...roas)).toBeGreaterThan(0.5);
+    expect(Math.abs(momentsOf(roas).mean / 0.8 - 1)).toBeLessThan(0.05);
   });
 });
