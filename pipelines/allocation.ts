@@ -72,18 +72,20 @@ export function clvPerRevenueOf(model: MmmModel, clv: ClvSummary | null, channel
 }
 
 /**
- * Channels the recommended plan raises by more than 10% although the data leave their ROAS open
- * ({@link roasUndetermined}, the fit's rule), each with its interval: the raise rests on the model's
- * guess, so a lift test should come first. Small channels get no fit warning, so this is their only one.
+ * Channels the recommended plan raises or cuts by more than 10% although the data leave their ROAS
+ * open ({@link roasUndetermined}, the fit's rule), each with its interval: the move rests on the
+ * model's guess, so a lift test should come first. Small channels get no fit warning, so this is their only one.
  */
-export function undeterminedRaises(model: MmmModel, recent: Record<string, number>, revenue: AllocationResult): string[] {
+export function undeterminedMoves(model: MmmModel, recent: Record<string, number>, revenue: AllocationResult): string[] {
   if (revenue.status !== 'optimal') return [];
-  return model.channels
-    .filter((c) => revenue.allocation[c.name] > 1.1 * (recent[c.name] ?? 0) && roasUndetermined(c))
-    .map(
-      (c) =>
-        `the plan raises ${c.name} from ${round2(recent[c.name] ?? 0)} to ${round2(revenue.allocation[c.name])} a week, but the data leave its ROAS open (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}): a lift test of it before moving budget`,
-    );
+  return model.channels.flatMap((c) => {
+    const [from, to] = [recent[c.name] ?? 0, revenue.allocation[c.name]];
+    const verb = to > 1.1 * from ? 'raises' : to < 0.9 * from ? 'cuts' : null;
+    if (!verb || !roasUndetermined(c)) return [];
+    return [
+      `the plan ${verb} ${c.name} from ${round2(from)} to ${round2(to)} a week, but the data leave its ROAS open (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}): a lift test of it before moving budget`,
+    ];
+  });
 }
 
 /**

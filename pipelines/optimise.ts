@@ -16,7 +16,7 @@ import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { parseWith } from '../src/core/schema.ts';
 import { configSchema } from '../src/core/config.ts';
 import { constraintChannels, constraintSchema, type ConstraintInput } from '../src/optimise/schema.ts';
-import { recentWeeklySpend, undeterminedRaises, weeklyProblem } from './allocation.ts';
+import { recentWeeklySpend, undeterminedMoves, weeklyProblem } from './allocation.ts';
 import { readFitForPlans } from './simulate.ts';
 import { readJsonValue } from './schemas.ts';
 import { writeFileAtomic } from '../src/core/artifacts.ts';
@@ -88,7 +88,7 @@ export async function runOptimiseFromModel(opts: OptimiseFromModelOptions): Prom
   const result = {
     ...solved,
     message: solved.status === 'optimal' ? solved.message : `${solved.message} (amounts per week)`,
-    warnings: [...solved.warnings, ...undeterminedRaises(model, recent, solved)],
+    warnings: [...solved.warnings, ...undeterminedMoves(model, recent, solved)],
   };
   const doc = { ...result, horizonWeeks: H, note: 'allocation and objective are per week; multiply by horizonWeeks for the horizon' };
   await writeFileAtomic(opts.out, stableJson(doc), { keepPrevious: true });

@@ -14,7 +14,7 @@ import { steadyStateMultiplier, weeklyCurve } from '../../src/optimise/mmm-curve
 import { allocateBudget, budgetScenarios, evaluateUnderCurveDraws, marginalRoi, parseAllocationProblem, resolveProblem, responseValue } from '../../src/optimise/index.ts';
 import type { AllocationProblem, AllocationResult, CurveSpec } from '../../src/optimise/types.ts';
 import { rollForward } from '../../src/simulate/index.ts';
-import { channelsWithoutCustomers, clvPerRevenueOf, undeterminedRaises, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
+import { channelsWithoutCustomers, clvPerRevenueOf, undeterminedMoves, constantPlan, futureWeeks, planCsv, readFutureHolidays, recentWeeklySpend, round2, weeklyProblem } from '../allocation.ts';
 import type { ClvSummary } from '../clv.ts';
 import type { Stage } from '../runner.ts';
 import {
@@ -135,7 +135,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
         warnings: [
           ...fw.warnings,
           ...(revenue.status === 'optimal' ? [] : [`no budget recommendation (amounts per week): ${revenue.message}`]),
-          ...undeterminedRaises(model, recent, revenue),
+          ...undeterminedMoves(model, recent, revenue),
           ...[channelsWithoutCustomers(model, clv, channelOf)].filter((w): w is string => w !== null),
           ...(scenarios?.warnings ?? []),
         ],

@@ -96,14 +96,19 @@ export function channelSummaries(pr: SearchProblem, responses: ChannelResponse[]
   });
 }
 
-/** The data leave a channel's ROAS open: its 90% interval is wider than half the ROAS (the rule of {@link uncertaintyWarnings}). */
+/**
+ * The data leave a channel's ROAS open (the rule of {@link uncertaintyWarnings}): its 90% interval
+ * is wider than half the ROAS or, for a channel fitted at no effect, reaches 0.5 or more (it may
+ * return half its spend or more).
+ */
 export function roasUndetermined(c: { roas: number; roasLow: number; roasHigh: number }): boolean {
-  return c.roas > 0 && c.roasHigh - c.roasLow > 0.5 * c.roas;
+  return c.roas > 0 ? c.roasHigh - c.roasLow > 0.5 * c.roas : c.roasHigh >= 0.5;
 }
 
 /**
  * Warnings for channels the data leave undetermined: at least 10% of the
- * media effect, a 90% interval wider than half the ROAS, and no lift study.
+ * media effect or of the spend (a large channel fitted at no effect counts),
+ * a ROAS the data leave open ({@link roasUndetermined}), and no lift study.
  * On unseen recovery seeds 13-42 that rule flagged 28 of the 33 large
  * channels whose ROAS the data cannot pin within 20% (bench/mmm-identifiability.ts),
  * none of the 39 they can, and all 9 that missed 20%.
@@ -111,16 +116,18 @@ export function roasUndetermined(c: { roas: number; roasLow: number; roasHigh: n
 export function uncertaintyWarnings(pr: SearchProblem, channels: ChannelSummary[], draws: BootstrapDraw[]): string[] {
   const out: string[] = [];
   channels.forEach((c, j) => {
-    if (draws.length < 2 || c.contributionShare < 0.1 || !roasUndetermined(c)) return;
+    if (draws.length < 2 || (c.contributionShare < 0.1 && c.spendShare < 0.1) || !roasUndetermined(c)) return;
     if (pr.o.calibration.some((st) => st.channel === c.name)) return;
     const x = pr.data.channels[j].values;
     let min = Infinity;
     for (let t = 0; t < pr.n; t++) min = Math.min(min, x[t]);
     const mean = c.spend / pr.n;
     const floor = min > 0.05 * mean ? `; its spend never fell below ${Math.round((100 * min) / mean)}% of its average, so its response below that was never observed` : '';
-    out.push(
-      `${c.name}: the data leave its ROAS uncertain (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}${floor}); a lift test of it (calibration.csv, or mmm fit --calibration) would pin it down`,
-    );
+    const what =
+      c.roas > 0
+        ? `the data leave its ROAS uncertain (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}`
+        : `the fit gives it no effect, but the data allow a ROAS up to ${c.roasHigh.toFixed(2)} (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)}`;
+    out.push(`${c.name}: ${what}${floor}); a lift test of it (calibration.csv, or mmm fit --calibration) would pin it down`);
   });
   return out;
 }

@@ -6,7 +6,9 @@ import { toCsv } from '../../src/core/csv.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { fitMmm, predictBaseline, predictMedia, scoreHyperparameters, steadyStateEffect } from '../../src/mmm/index.ts';
 import { generateWeeklyData, oracleForecast, profileRoas, weeklyDataToCsvRows } from '../../src/lab/index.ts';
-import type { WeeklyData } from '../../src/mmm/index.ts';
+import type { BootstrapDraw, ChannelSummary, WeeklyData } from '../../src/mmm/index.ts';
+import type { SearchProblem } from '../../src/mmm/problem.ts';
+import { uncertaintyWarnings } from '../../src/mmm/summarise.ts';
 import { runFitCommand } from '../../pipelines/mmm.ts';
 import { readFitInput } from '../../pipelines/simulate.ts';
 
@@ -375,6 +377,16 @@ describe('lift-test calibration', () => {
     const study = { channel: 'search_spend', from: iso(74), to: iso(81), lift: lift(74, 81) };
     const calibrated = await fitMmm(s.data, { seed: 1, bootstrap: 100, calibration: [study], ...earlier });
     expect(calibrated.warnings.filter((x) => x.startsWith('search_spend: the data leave'))).toEqual([]);
+  });
+  it('warns of a channel with a tenth of the spend that the fit gives no effect, when the data allow it a ROAS of 0.5 or more', () => {
+    const always = Float64Array.from({ length: 10 }, () => 100);
+    const pr = { n: 10, o: { calibration: [] }, data: { channels: ['search', 'dud', 'small'].map((name) => ({ name, values: always })) } } as unknown as SearchProblem;
+    const channel = (name: string, roasHigh: number, spendShare: number) => ({ name, roas: 0, roasLow: 0, roasHigh, contributionShare: 0, spendShare, spend: 1000 }) as unknown as ChannelSummary;
+    const draws = [{}, {}] as unknown as BootstrapDraw[];
+    // dud's interval stops below 0.5 (it does not pay, and the data say so); small has under a tenth of the spend.
+    expect(uncertaintyWarnings(pr, [channel('search', 2.28, 0.37), channel('dud', 0.3, 0.37), channel('small', 2.28, 0.05)], draws)).toEqual([
+      'search: the fit gives it no effect, but the data allow a ROAS up to 2.28 (90% interval 0.00-2.28; its spend never fell below 100% of its average, so its response below that was never observed); a lift test of it (calibration.csv, or mmm fit --calibration) would pin it down',
+    ]);
   });
   it('rejects a study that does not fit the data, naming the file, row and column when it came from one', async () => {
     const base = { channel: 'search_spend', from: iso(74), to: iso(81), lift: 1000 };
