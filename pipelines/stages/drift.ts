@@ -38,7 +38,7 @@ export function driftStage(cfg: Config, calibrationFile: string | null, currentF
     files: () => calibrationFiles(calibrationFile),
     params: async (inputs) => ({ thresholds: cfg.drift, mmm: (await modelSettings(inputs, cfg, calibrationFile)).mmmParams }),
     run: async (ctx) => {
-      const { data, window } = await modelSettings(ctx, cfg, calibrationFile);
+      const { data, windowSetting } = await modelSettings(ctx, cfg, calibrationFile);
       let model: MmmModel | null = null;
       let fitted: WeeklyData | number[] | null = null;
       let change: string | null = null;
@@ -48,7 +48,7 @@ export function driftStage(cfg: Config, calibrationFile: string | null, currentF
         fitted = existsSync(join(currentFit, 'input.csv')) ? await readFitInput(currentFit, model) : await fitActuals(currentFit);
         change = settingsChange(((await readManifest(currentFit))?.params as Record<string, unknown> | undefined) ?? null, ctx.params.mmm);
       }
-      const decision = withSettingsChange(decideRefit(model, data, fitted, cfg.drift, window ? parseDateToDay(window.end) : null), change);
+      const decision = withSettingsChange(decideRefit(model, data, fitted, cfg.drift, windowSetting?.end ? parseDateToDay(windowSetting.end) : null), change);
       const currentModel = currentFit ? relative(cfg.store, currentFit) : null;
       await writeFile(join(ctx.dir, 'decision.json'), stableJson({ ...decision, currentModel, thresholds: cfg.drift }));
       return { decision: { decision: decision.decision, reasons: decision.reasons }, metrics: { newWeeks: decision.newWeeks, errorRms: decision.errorRms } };

@@ -22,6 +22,11 @@ export interface ModelInput {
   data: WeeklyData;
   /** The modelling window of a weekly-table input (weeks before it warm up the adstock), or null. */
   window: { start: string; end: string } | null;
+  /**
+   * The window as the config sets it (an end left open follows the data), or null: what the model's
+   * settings record, so a new week does not count as a changed window, and the fixed end drift keeps to.
+   */
+  windowSetting: { start?: string; end?: string } | null;
 }
 
 export interface ModelSettings extends ModelInput {
@@ -75,7 +80,9 @@ async function readInput(inputs: StageInputs, cfg: Config): Promise<ModelInput> 
   // The model's errors about the data as a whole (too few weeks) name the user's input, not the ingest's internal table.
   data.file = manifest.inputs[0]?.path ?? data.file;
   const window = (manifest.metrics as { window?: { start: string; end: string } | null }).window ?? null;
-  return { channels: columns.channels, controls, channelOf, data, window };
+  const setting = cfg.input?.spec.window;
+  const windowSetting = window && setting ? { ...(setting.start ? { start: setting.start } : {}), ...(setting.end ? { end: setting.end } : {}) } : null;
+  return { channels: columns.channels, controls, channelOf, data, window, windowSetting };
 }
 
 async function withCalibration(input: ModelInput, cfg: Config, calibrationFile: string | null): Promise<ModelSettings> {
@@ -91,7 +98,7 @@ async function withCalibration(input: ModelInput, cfg: Config, calibrationFile: 
     controls: input.controls,
     ...(input.data.factors?.length ? { factors: input.data.factors.map((f) => f.name) } : {}),
     ...(input.data.organic?.length ? { organic: input.data.organic.map((o) => o.name) } : {}),
-    ...(input.window ? { window: input.window } : {}),
+    ...(input.windowSetting ? { window: input.windowSetting } : {}),
     ...(calibration.length ? { calibration: calibration.map(({ channel, from, to, lift }) => ({ channel, from, to, lift })) } : {}),
   };
   return { ...input, calibration, mmmParams };
