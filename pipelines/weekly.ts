@@ -72,38 +72,53 @@ export const EXIT_PARTIAL = 3;
  * Loads and checks the config file. A run without one is refused (it would
  * otherwise model the sample by accident), unless the command line gives the
  * input itself (`mmm weekly --weekly FILE ...`). Command-line paths are the
- * user's own and resolve against the current folder; config paths stay inside the root.
+ * user's own and resolve against --root when it is given (as `make -C` does),
+ * else the current folder; config paths stay inside the root. A --store of
+ * its own needs a --reports of its own: the config's reports folder shows the
+ * runs of the config's store.
  */
 export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | 'input' | 'store' | 'reports'>): Promise<Config> {
   const root = resolve(opts.root ?? (opts.config ? dirname(opts.config) : '.'));
   const file = opts.config ?? join(root, 'mmm.config.json');
   const shown = relative(process.cwd(), file) || file;
+  const fromCli = (p: string) => resolve(opts.root === undefined ? '.' : root, p);
   let parsed: Record<string, unknown> = {};
   if (existsSync(file)) {
     try {
       parsed = JSON.parse(await readFile(file, 'utf8'));
     } catch (e) {
-      throw new UsageError(`${shown}: not valid JSON: ${(e as Error).message}`);
+      throw new UsageError(`${shown}: not valid JSON: ${jsonErrorWhere(e as Error, await readFile(file, 'utf8'))}`);
     }
   } else if (!opts.input || opts.config) throw new UsageError(`no config file ${shown} (run from the project folder, or give --config FILE or --root DIR)`);
   const cfg = resolveConfig(opts.input ? { ...parsed, raw: undefined, input: undefined, country: undefined } : parsed, root, shown);
   // Flags replacing a config's own input would put another data set in that input's store and reports, as its model and report in use.
   if (opts.input && (parsed.raw !== undefined || parsed.input !== undefined)) {
-    const own = (p: string | undefined, of: string) => p === undefined || resolve(p) === of;
+    const own = (p: string | undefined, of: string) => p === undefined || fromCli(p) === of;
     if (own(opts.store, cfg.store) || own(opts.reports, cfg.reports))
       throw new UsageError(
         `mmm weekly: --weekly replaces the input of ${shown}, whose store and reports hold that input's runs, model and reports: give this table its own --store DIR and --reports DIR`,
       );
   }
-  if (opts.store) cfg.store = resolve(opts.store);
-  if (opts.reports) cfg.reports = resolve(opts.reports);
-  if (opts.input) cfg.input = commandLineInput(opts.input);
+  if (opts.store !== undefined && opts.reports === undefined && existsSync(file) && fromCli(opts.store) !== cfg.store)
+    throw new UsageError(`mmm weekly: --store ${opts.store} needs a --reports DIR of its own: the reports folder of ${shown} shows the runs of its own store`);
+  if (opts.store) cfg.store = fromCli(opts.store);
+  if (opts.reports) cfg.reports = fromCli(opts.reports);
+  if (opts.input) cfg.input = commandLineInput(opts.input, fromCli);
   if (cfg.input) cfg.raw = null;
   return cfg;
 }
 
-/** The weekly input given as `mmm weekly` flags, checked by the config's own schema (errors name the flag's key). */
-function commandLineInput(input: Record<string, unknown>): NonNullable<Config['input']> {
+/** A JSON parse error's message with the line and column of its position, when it gives one. */
+function jsonErrorWhere(e: Error, text: string): string {
+  const at = /at position (\d+)/.exec(e.message);
+  if (!at) return e.message;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `${e.message.replace(/ at position \d+.*$/, '')} at line ${line} column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+/** The weekly input given as `mmm weekly` flags, checked by the config's own schema (errors name the flag's key); paths resolve with `path`. */
+function commandLineInput(input: Record<string, unknown>, path: (p: string) => string): NonNullable<Config['input']> {
   const r = weeklyInputSchema.safeParse(input);
   if (!r.success) {
     // Name the flag the user typed, not the config key it fills (window.start -> --window-start, dateCol -> --date-col).
@@ -117,8 +132,8 @@ function commandLineInput(input: Record<string, unknown>): NonNullable<Config['i
   }
   const w = r.data;
   const { weekly, transactions, calibration, ...spec } = w;
-  const holidays = spec.holidays && 'file' in spec.holidays ? { file: resolve(spec.holidays.file) } : spec.holidays;
-  return { spec: { ...spec, holidays, file: resolve(weekly) }, transactions: transactions ? resolve(transactions) : null, calibration: calibration ? resolve(calibration) : null };
+  const holidays = spec.holidays && 'file' in spec.holidays ? { file: path(spec.holidays.file) } : spec.holidays;
+  return { spec: { ...spec, holidays, file: path(weekly) }, transactions: transactions ? path(transactions) : null, calibration: calibration ? path(calibration) : null };
 }
 
 /** A run id that sorts by start time: `20261130T051530123Z-<pid>`. */

@@ -4,7 +4,7 @@
  * number refused before any work starts) and writes the help. Errors are one
  * line, `error: ...`, with the exit codes of EXIT_CODES.
  */
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { Command as CommanderCommand, CommanderError, Option } from 'commander';
 import { MmmError, UsageError } from './core/errors.ts';
@@ -19,6 +19,8 @@ interface OptionSpec {
 type Parsed = Record<string, string | number | boolean | string[] | undefined>;
 interface CommandSpec {
   summary: string;
+  /** The command logs JSON lines when stderr is not a terminal (pipelines/log.ts), so its error line is one too. */
+  logs?: true;
   options: Record<string, OptionSpec>;
   // biome-ignore lint/suspicious/noConfusingVoidType: a command returns its exit code, or nothing for 0
   run: (opts: Parsed) => Promise<number | void>;
@@ -53,6 +55,25 @@ async function weeklyFlags(o: Parsed): Promise<Record<string, unknown> | undefin
   };
 }
 
+/**
+ * The store a command that reads one works on, and the project folder: --store (against --root when
+ * given), else the config's store (--config, or the mmm.config.json of --root or the current folder),
+ * else ./data.
+ */
+async function storeOf(o: Parsed): Promise<{ store: string; root: string | undefined }> {
+  const root = o.root as string | undefined;
+  if (o.store !== undefined) {
+    if (o.config !== undefined) throw new UsageError('give --config or --store, not both');
+    return { store: resolve(root ?? '.', o.store as string), root };
+  }
+  if (o.config !== undefined || existsSync(join(root ?? '.', 'mmm.config.json'))) {
+    const { loadConfig } = await import('../pipelines/weekly.ts');
+    const cfg = await loadConfig({ config: o.config as string | undefined, root });
+    return { store: cfg.store, root: cfg.root };
+  }
+  return { store: resolve(root ?? '.', 'data'), root };
+}
+
 /** Exit code of `mmm weekly --fail-on-alert` when the run raised an alert. */
 const EXIT_ALERT = 4;
 
@@ -62,6 +83,7 @@ const rel = (p: string) => relative(process.cwd(), p) || '.';
 
 const COMMANDS: Record<string, CommandSpec> = {
   weekly: {
+    logs: true,
     summary: "run the weekly pipeline under the store's lock (generates the sample data when the default raw folder is missing)",
     options: {
       config: { type: 'string', help: 'config file (default ./mmm.config.json; needed unless --weekly gives the input)', metavar: 'FILE' },
@@ -109,18 +131,21 @@ const COMMANDS: Record<string, CommandSpec> = {
   runs: {
     summary: 'list the runs of a store, oldest first (status, stages built and skipped, decisions, alerts, report)',
     options: {
-      store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
+      store: { type: 'string', help: "artifact store (default: the config's, else data)", metavar: 'DIR' },
+      config: { type: 'string', help: 'config file naming the store (default ./mmm.config.json)', metavar: 'FILE' },
+      root: { type: 'string', help: 'project folder (where the config and a relative --store are)', metavar: 'DIR' },
       json: { type: 'boolean', help: 'print the run records as one JSON array' },
     },
     run: async (o) => {
       const { listRuns, formatRuns } = await import('../pipelines/runs.ts');
-      const { runs, unreadable } = await listRuns(resolve((o.store as string | undefined) ?? 'data'));
+      const { runs, unreadable } = await listRuns((await storeOf(o)).store);
       if (o.json) out(JSON.stringify(runs, null, 2));
       else for (const line of formatRuns(runs)) out(line);
       for (const n of unreadable) err(`warning: ${n} is not a run record of this version; skipped`);
     },
   },
   gc: {
+    logs: true,
     summary: 'retire old artifacts and .prev-* copies (keeps what the current model, the current report and the last N runs use)',
     options: {
       keep: { type: 'int', required: true, help: 'keep the artifacts of the last N runs', metavar: 'N' },
@@ -356,9 +381,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   report: {
+    logs: true,
     summary: "render a run's report again from its artifacts (default: the newest run with a report)",
     options: {
-      store: { type: 'string', help: 'artifact store (default data)', metavar: 'DIR' },
+      store: { type: 'string', help: "artifact store (default: the config's, else data)", metavar: 'DIR' },
+      config: { type: 'string', help: 'config file naming the store (default ./mmm.config.json)', metavar: 'FILE' },
       run: { type: 'string', help: 'run id (see mmm runs)', metavar: 'ID' },
       out: { type: 'string', help: "where to write the page (default report-<run id>.html beside the run's own report)", metavar: 'FILE' },
       root: { type: 'string', help: "the project folder the run was made from (default: found from the run's record, else the current folder)", metavar: 'DIR' },
@@ -366,9 +393,10 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: async (o) => {
       const { renderRunReport } = await import('../pipelines/report-command.ts');
       const { cliLog } = await import('../pipelines/log.ts');
+      const where = await storeOf(o);
       const r = await renderRunReport({
-        store: (o.store as string | undefined) ?? 'data',
-        root: o.root as string | undefined,
+        store: where.store,
+        root: where.root,
         run: o.run as string | undefined,
         out: o.out as string | undefined,
         log: cliLog({ quiet: true }),
@@ -476,24 +504,48 @@ export async function main(argv: string[]): Promise<number> {
     return result;
   } catch (thrown) {
     if (thrown instanceof CommanderError && (thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.help' || thrown.code === 'commander.version')) return 0;
-    return reportFailure(thrown instanceof CommanderError ? usageErrorOf(thrown, argv) : thrown);
+    const json = COMMANDS[argv[0]]?.logs === true && !process.stderr.isTTY;
+    return reportFailure(thrown instanceof CommanderError ? usageErrorOf(thrown, argv) : thrown, json);
   }
 }
 
-/** Prints a failure as one line and returns its exit code: the error's own, 2 for unreadable paths, 1 otherwise. */
-function reportFailure(e: unknown): number {
-  if (e instanceof MmmError) {
-    err(`error: ${e.message.split('\n')[0]}`);
-    return e.exitCode;
-  }
+/**
+ * Prints a failure as one line and returns its exit code: the error's own, 2 for unreadable paths, 1
+ * otherwise. The line is `error: ...`, or, for a command that logs JSON lines, one more such line
+ * (level error, the exit code in its fields).
+ */
+async function reportFailure(e: unknown, json: boolean): Promise<number> {
+  const { message, code } = failureOf(e);
+  if (json) {
+    const { jsonLog } = await import('../pipelines/log.ts');
+    jsonLog().error(message, { exitCode: code });
+  } else err(`error: ${message}`);
+  if (code === 1 && process.env.MMM_DEBUG && e instanceof Error) err(e.stack ?? '');
+  return code;
+}
+
+/** A failure's one-line message and exit code. */
+function failureOf(e: unknown): { message: string; code: number } {
+  if (e instanceof MmmError) return { message: e.message.split('\n')[0], code: e.exitCode };
   const io = e as NodeJS.ErrnoException;
-  if (io && (io.code === 'ENOENT' || io.code === 'EACCES' || io.code === 'EISDIR' || io.code === 'ENOTDIR') && io.path) {
-    const why = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is not a folder' }[io.code];
-    err(`error: cannot read ${io.path}: ${why}`);
-    return 2;
+  const why = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'a read-only file system',
+    EISDIR: 'is a folder, not a file',
+    ENOTDIR: 'a part of the path is not a folder',
+    EEXIST: 'a file of that name is in the way',
+  }[io?.code ?? ''];
+  if (why && io.path) {
+    const verb = WRITES.has(io.syscall ?? '') ? 'write' : io.syscall === 'open' && io.code !== 'ENOENT' ? 'open' : 'read';
+    // A temporary file's name means nothing to the user: name the folder it was written in.
+    const where = io.path.includes('.tmp-') ? `in ${dirname(io.path)}` : io.path;
+    return { message: `cannot ${verb} ${where}: ${why}`, code: 2 };
   }
   const msg = e instanceof Error ? e.message : String(e);
-  err(`error: unexpected failure: ${msg.split('\n')[0]}`);
-  if (process.env.MMM_DEBUG && e instanceof Error) err(e.stack ?? '');
-  return 1;
+  return { message: `unexpected failure: ${msg.split('\n')[0]}`, code: 1 };
 }
+
+/** File-system calls that write: their failures say "cannot write". */
+const WRITES = new Set(['mkdir', 'rename', 'unlink', 'rmdir', 'rm', 'copyfile', 'write', 'symlink', 'link', 'utime', 'chmod']);

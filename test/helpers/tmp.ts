@@ -25,8 +25,18 @@ export function logLines(stderr: string): { level: string; timestamp: string; st
     .map((l) => JSON.parse(l));
 }
 
-/** The `error: ...` line a command printed, if any. */
-export const errorLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('error: ')) ?? '';
+/**
+ * The `error: ...` line a command printed, if any: a plain line, or, from a command that logs JSON
+ * lines, its last line at level error with the exit code in its fields, as `error: <message>`.
+ */
+export function errorLine(stderr: string): string {
+  const plain = stderr.split('\n').find((l) => l.startsWith('error: '));
+  if (plain !== undefined) return plain;
+  const failure = logLines(stderr)
+    .filter((l) => l.level === 'error' && l.fields?.exitCode !== undefined)
+    .at(-1);
+  return failure ? `error: ${failure.message}` : '';
+}
 
 /** Starts the real `mmm` command without waiting; `done` resolves when it exits. */
 export function startCli(

@@ -196,6 +196,43 @@ describe('what an operator sees', () => {
     expect(readdirSync(empty)).toEqual([]);
   });
 
+  it("from another folder, as Airflow runs it: paths on the command line are the --root project's, and runs and report find its store", () => {
+    const dir = project('elsewhere');
+    const cwd = join(t.dir, 'airflow-tmp');
+    mkdirSync(cwd);
+    const r = runCli(['weekly', '--root', dir], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    for (const how of [
+      ['--root', dir],
+      ['--config', join(dir, 'mmm.config.json')],
+    ]) {
+      const runs = runCli(['runs', ...how], cwd);
+      expect(runs.code, runs.stderr).toBe(0);
+      expect(runs.stdout).toMatch(/ ok /);
+    }
+    const report = runCli(['report', '--root', dir], cwd);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/^report of run \S+: \.\.\/elsewhere\/reports\/report-\S+\.html$/m);
+    // A store of its own needs reports of its own; the refusal is the log's one JSON line, with the exit code.
+    const alone = runCli(['weekly', '--root', dir, '--store', 'two'], cwd);
+    expect(alone.code).toBe(2);
+    expect(logLines(alone.stderr)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: 'mmm weekly: --store two needs a --reports DIR of its own: the reports folder of ../elsewhere/mmm.config.json shows the runs of its own store',
+        fields: { exitCode: 2 },
+      }),
+    ]);
+    expect(alone.stderr.trim().split('\n')).toHaveLength(1);
+    const both = runCli(['weekly', '--root', dir, '--store', 'two', '--reports', 'two-reports'], cwd);
+    expect(both.code, both.stderr).toBe(0);
+    expect(existsSync(join(dir, 'two', 'current.json')) && existsSync(join(dir, 'two-reports', 'latest.html'))).toBe(true);
+    expect(readdirSync(cwd)).toEqual([]);
+    // A config that is not JSON is named with the line and column of the fault.
+    writeFileSync(join(dir, 'mmm.config.json'), '{\n  "seed": 3,\n  "raw" "data/sample"\n}\n');
+    expect(errorLine(runCli(['weekly', '--root', dir], cwd).stderr)).toMatch(/^error: \.\.\/elsewhere\/mmm\.config\.json: not valid JSON: .* at line 3 column 9$/);
+  });
+
   it('logs JSON lines with timestamp, level, stage and message when stderr is not a terminal; --quiet keeps warnings only', () => {
     const dir = project('logs');
     const r = runCli(['weekly'], dir);
@@ -371,13 +408,13 @@ describe('what an operator sees', () => {
     const dryTemps = runCli(['gc', '--keep', '1', '--store', 'data', '--dry-run'], dir);
     expect(dryTemps.stdout).toMatch(/^would remove data\/artifacts\/simulate\/\.tmp-2147483646-dead$/m);
     expect(existsSync(join(dir, 'data', 'artifacts', 'simulate', '.tmp-2147483646-dead'))).toBe(true);
-    expect(runCli(['gc', '--keep', '1', '--store', 'data', '--config', 'mmm.config.json'], dir).stderr).toBe('error: mmm gc: give --config (or --root) or --store, not both\n');
+    expect(errorLine(runCli(['gc', '--keep', '1', '--store', 'data', '--config', 'mmm.config.json'], dir).stderr)).toBe('error: mmm gc: give --config (or --root) or --store, not both');
     const byStore = runCli(['gc', '--keep', '1', '--store', 'data'], dir);
     expect(byStore.code, byStore.stderr).toBe(0);
     expect(byStore.stdout).not.toMatch(/reports\//);
     expect(existsSync(join(dir, 'reports', 'latest.html.prev-0123456789ab'))).toBe(true);
     expect(temps(dir)).toEqual([]);
-    expect(runCli(['gc', '--keep', '1', '--store', 'nowhere'], dir).stderr).toBe('error: mmm gc: no store nowhere\n');
+    expect(errorLine(runCli(['gc', '--keep', '1', '--store', 'nowhere'], dir).stderr)).toBe('error: mmm gc: no store nowhere');
     const gc = runCli(['gc', '--keep', '1'], dir);
     expect(gc.code).toBe(0);
     expect(existsSync(join(dir, 'reports', 'latest.html.prev-0123456789ab'))).toBe(false);
@@ -462,7 +499,14 @@ describe('bad input at the pipeline level', () => {
       const before = pointers(dir);
       const r = runCli(['weekly', '--as-of', '2026-01-01'], dir);
       expect(r.code, `${name}: ${r.stderr}`).toBe(2);
-      const errors = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+      // One failure line: a JSON log line (stderr is not a terminal) at level error with the exit code.
+      const errors = logLines(r.stderr)
+        .filter((l) => l.level === 'error' && l.fields?.exitCode === 2)
+        .map((l) => `error: ${l.message}`);
+      expect(
+        r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('{')),
+        name,
+      ).toEqual([]);
       expect(errors, name).toHaveLength(1);
       expect(errors[0], name).toMatch(line);
       const after = pointers(dir);

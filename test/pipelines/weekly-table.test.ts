@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROBYN, ROBYN_EXTRAS, ROBYN_ROLES } from '../helpers/robyn.ts';
-import { logLines, runCli, tempDir } from '../helpers/tmp.ts';
+import { errorLine, logLines, runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-weekly-table-');
 afterAll(() => t.cleanup());
@@ -118,8 +118,8 @@ describe('mmm weekly --weekly', () => {
     for (const [extra, line] of cases) {
       const b = bad(extra);
       expect(b.code, `${extra.join(' ')}: ${b.stderr}`).toBe(2);
-      expect(b.stderr.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(1);
-      expect(b.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(line);
+      expect(logLines(b.stderr).filter((l) => l.level === 'error')).toHaveLength(1);
+      expect(errorLine(b.stderr)).toMatch(line);
     }
     writeFileSync(
       join(dir, 'neg.csv'),
@@ -129,15 +129,16 @@ describe('mmm weekly --weekly', () => {
     );
     const neg = runCli(['weekly', '--weekly', 'neg.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--organic', 'news'], dir);
     expect(neg.code).toBe(2);
-    expect(neg.stderr.split('\n').find((l) => l.startsWith('error: '))).toMatch(/^error: .*neg\.csv row 2 column "news": .*-3/);
+    expect(errorLine(neg.stderr)).toMatch(/^error: .*neg\.csv row 2 column "news": .*-3/);
     // Flags replacing a config's own input need a store of their own: the config's holds that input's model in use.
     writeFileSync(join(dir, 'mmm.config.json'), JSON.stringify({ ...SMALL, raw: 'raw' }));
     const refused =
-      "error: mmm weekly: --weekly replaces the input of mmm.config.json, whose store and reports hold that input's runs, model and reports: give this table its own --store DIR and --reports DIR\n";
+      "error: mmm weekly: --weekly replaces the input of mmm.config.json, whose store and reports hold that input's runs, model and reports: give this table its own --store DIR and --reports DIR";
     for (const extra of [[], ['--store', 'two-store'], ['--store', 'two-store', '--reports', 'reports'], ['--store', 'data', '--reports', 'two-reports']]) {
       const stray = runCli(['weekly', ...flags, ...extra], dir);
       expect(stray.code, extra.join(' ')).toBe(2);
-      expect(stray.stderr).toBe(refused);
+      expect(errorLine(stray.stderr)).toBe(refused);
+      expect(stray.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(runCli(['weekly', ...flags, '--store', 'two-store', '--reports', 'two-reports'], dir).code).toBe(0);
     // Rendered again, the report goes beside the run's own, in that store's reports folder, from any folder.

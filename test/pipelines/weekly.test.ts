@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { join, relative } from 'node:path';
 import { sha256 } from '../../src/core/hash.ts';
 import { esc } from '../../src/report/html.ts';
-import { runCli, tempDir } from '../helpers/tmp.ts';
+import { errorLine, runCli, tempDir } from '../helpers/tmp.ts';
 
 const t = tempDir('mmm-weekly-');
 afterAll(() => t.cleanup());
@@ -122,11 +122,11 @@ describe('mmm weekly', () => {
     writeFileSync(join(dir, 'data', 'sample', 'calibration.csv'), `channel,from,to,lift\nsearch,${weeks[0].week},${weeks[5].week},-1\n`);
     const bad = runCli(['weekly', '--config', 'mmm.config.json'], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/calibration\.csv row 1 column "lift"/);
+    expect(errorLine(bad.stderr)).toMatch(/calibration\.csv row 1 column "lift"/);
     writeFileSync(join(dir, 'data', 'sample', 'calibration.csv'), `channel,from,to,lift\nfacebook,${weeks[0].week},${weeks[5].week},100\n`);
     const unknown = runCli(['weekly', '--config', 'mmm.config.json'], dir);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/calibration\.csv row 1 column "channel": "facebook" is not a channel with spend \(channels: .*search \(search_spend\)/);
+    expect(errorLine(unknown.stderr)).toMatch(/calibration\.csv row 1 column "channel": "facebook" is not a channel with spend \(channels: .*search \(search_spend\)/);
     expect(drifts()).toBe(before);
   });
 
@@ -150,24 +150,26 @@ describe('mmm weekly', () => {
     writeFileSync(join(t.dir, 'bad.json'), JSON.stringify({ store: '../elsewhere' }));
     const r = runCli(['weekly', '--config', join(t.dir, 'bad.json')], t.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`error: store "../elsewhere" is outside the project folder ${t.dir}`);
+    expect(errorLine(r.stderr)).toBe(`error: store "../elsewhere" is outside the project folder ${t.dir}`);
     // A config with no input never runs on made-up data: only raw "data/sample" generates the sample.
     mkdirSync(join(t.dir, 'noinput'));
     writeFileSync(join(t.dir, 'noinput', 'cfg.json'), JSON.stringify({ seed: 2 }));
     const none = runCli(['weekly', '--config', join(t.dir, 'noinput', 'cfg.json')], t.dir);
     expect(none.code).toBe(2);
-    expect(none.stderr.trim()).toBe('error: noinput/cfg.json: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv');
+    expect(errorLine(none.stderr)).toBe(
+      'error: noinput/cfg.json: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv',
+    );
     expect(readdirSync(join(t.dir, 'noinput'))).toEqual(['cfg.json']);
     writeFileSync(join(t.dir, 'bad2.json'), JSON.stringify({ mmm: { trails: 1 } }));
     const r2 = runCli(['weekly', '--config', 'bad2.json'], t.dir);
     expect(r2.code).toBe(2);
-    expect(r2.stderr.trim()).toBe(
+    expect(errorLine(r2.stderr)).toBe(
       'error: bad2.json: mmm: unknown key "trails" (allowed: trials, iterations, bootstrap, controls, threads, adstock, channelAdstock, saturation, controlSigns, interceptSign, ranges, channelRanges, priors, roasPrior, trendKnotSpacing, estimator)',
     );
     writeFileSync(join(t.dir, 'bad3.json'), JSON.stringify({ mmm: { roasPrior: { logMean: 0.2, logSd: 0 } } }));
     const r3 = runCli(['weekly', '--config', 'bad3.json'], t.dir);
     expect(r3.code).toBe(2);
-    expect(r3.stderr.trim()).toBe('error: bad3.json: mmm.roasPrior.logSd: must be > 0');
+    expect(errorLine(r3.stderr)).toBe('error: bad3.json: mmm.roasPrior.logSd: must be > 0');
   });
 });
 
