@@ -3,7 +3,7 @@
  * model.json, decomposition.csv, pareto.json, bootstrap.json (+ manifest.json)
  * into --out DIR through the one artifact writer.
  */
-import { lowTargetWarning } from '../src/ingest/target-weeks.ts';
+import { targetWeekWarnings } from '../src/ingest/target-weeks.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dateColumn, dayToIso, numericColumn, parseCsv, requireColumn, toCsv } from '../src/core/csv.ts';
@@ -302,8 +302,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
       const weeks = Array.from(data.dates, (day, i) => ({ row: i + 1, week: dayToIso(day), value: data.target[i], day }))
         .filter((w) => w.day >= firstDay && w.day <= lastDay)
         .sort((a, b) => a.day - b.day);
-      const low = lowTargetWarning(opts.weekly, data.targetName, weeks);
-      return { ...written, warnings: [...(low ? [low] : []), ...(written.warnings ?? [])], timingsMs: { fit: Math.round(performance.now() - t0) } };
+      return { ...written, warnings: [...targetWeekWarnings(opts.weekly, data.targetName, weeks), ...(written.warnings ?? [])], timingsMs: { fit: Math.round(performance.now() - t0) } };
     },
   });
   return { ...result, outDir: opts.out };

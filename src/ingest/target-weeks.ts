@@ -1,7 +1,52 @@
 /** The target's implausible weeks, one rule for the ingest and for `mmm fit` on a CSV (pure: no DuckDB). */
+import { ValidationError } from '../core/errors.ts';
 
 /** A target week at or below this fraction of the median week is warned about (an incomplete export, a gap, a typo). */
 export const TARGET_DROP = 0.2;
+
+/** A target week at or above this multiple of the median week is refused (a unit or typing error, a total row). */
+export const TARGET_FAR = 100;
+
+/** A target week at or above this multiple of the median week is warned about. */
+export const TARGET_SPIKE = 10;
+
+type TargetWeek = { row: number; week: string; value: number };
+
+/**
+ * The target's implausible weeks in the modelling window: refuses a week at {@link TARGET_FAR} times
+ * its median week or more, naming its row, and returns the warnings about weeks at or below 0, under
+ * {@link TARGET_DROP} of the median, or at {@link TARGET_SPIKE} times it or more.
+ * @param weeks the window's weeks in date order: file row, week label and target value
+ * @throws ValidationError for a week far above the rest
+ */
+export function targetWeekWarnings(file: string, column: string, weeks: TargetWeek[]): string[] {
+  const median = medianOf(weeks);
+  if (median > 0) {
+    const far = weeks.find((w) => w.value >= TARGET_FAR * median);
+    if (far)
+      throw new ValidationError(
+        `${far.value} is ${Number((far.value / median).toPrecision(3))} times the median week (${Number(median.toPrecision(6))}): a unit or typing error, or a total row? (a week at ${TARGET_FAR} times the median or more is refused)`,
+        { file, row: far.row, column },
+      );
+  }
+  const high = median > 0 ? weeks.filter((w) => w.value >= TARGET_SPIKE * median) : [];
+  const low = lowTargetWarning(file, column, weeks);
+  return [
+    ...(low ? [low] : []),
+    ...(high.length
+      ? [
+          `${file} column "${column}": ${high.length} week(s) at ${TARGET_SPIKE} times its median week (${Number(median.toPrecision(6))}) or more: ${firstFive(high.map((w) => `row ${w.row} (${w.week}: ${w.value})`))} (a typing error? the model takes them as real weeks)`,
+        ]
+      : []),
+  ];
+}
+
+function medianOf(weeks: TargetWeek[]): number {
+  if (!weeks.length) return 0;
+  const sorted = weeks.map((w) => w.value).sort((a, b) => a - b);
+  const h = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(h)] + sorted[Math.ceil(h)]) / 2;
+}
 
 /**
  * The warning about the target's implausible weeks in the modelling window, naming their rows: weeks at or
@@ -9,11 +54,9 @@ export const TARGET_DROP = 0.2;
  * gap filled with 0); null when there are none. The model takes every week of the window as real.
  * @param weeks the window's weeks in date order: file row, week label and target value
  */
-export function lowTargetWarning(file: string, column: string, weeks: { row: number; week: string; value: number }[]): string | null {
+function lowTargetWarning(file: string, column: string, weeks: TargetWeek[]): string | null {
   if (!weeks.length) return null;
-  const sorted = weeks.map((w) => w.value).sort((a, b) => a - b);
-  const h = (sorted.length - 1) / 2;
-  const median = (sorted[Math.floor(h)] + sorted[Math.ceil(h)]) / 2;
+  const median = medianOf(weeks);
   const low = weeks.filter((w) => w.value <= 0 || w.value < TARGET_DROP * median);
   if (!low.length) return null;
   const list = firstFive(low.map((w) => `row ${w.row} (${w.week}: ${w.value})`));

@@ -19,7 +19,7 @@ import { dimWeek, dimWeekFuture, futureHolidayGap, weekCoverOffset } from './mod
 import { addDays } from './models/intermediate.ts';
 import { dimChannelFromTable, fctControlsFromTable, fctExposuresFromTable, fctRevenueFromTable, fctSpendFromTable, intWeeksFromTable, mmmInputFromTable, stgWeekly } from './models/weekly.ts';
 import { constantColumns, refuseConstantTarget, spendSpikes, spikeWarnings } from './plausibility.ts';
-import { firstFive, lowTargetWarning } from './target-weeks.ts';
+import { firstFive, targetWeekWarnings } from './target-weeks.ts';
 import { checkAll, isBadDate, isEmpty, loadRaw, opt, req } from './source.ts';
 import { WeeklyTableSpecSchema, type InputColumns, type IngestResult, type RunOptions, type WeeklyTableSpec, type WeeklyTableSpecInput } from './types.ts';
 import { checkRoles, checkWeeklyRows, checkWeeklySpacing, roles, windowCondition } from './weekly-checks.ts';
@@ -173,13 +173,12 @@ async function spendWarnings(db: Db, file: string): Promise<string[]> {
   return out;
 }
 
-/** The target's implausible weeks in the modelling window (`inWindow`, an SQL condition), as {@link lowTargetWarning} words them. */
+/** The target's implausible weeks in the modelling window (`inWindow`, an SQL condition), as {@link targetWeekWarnings} words them (a week far above the rest is refused). */
 async function targetWarnings(db: Db, file: string, target: string, inWindow: string): Promise<string[]> {
   const weeks = await db.all<{ row: number; week: string; value: number }>(
     `SELECT _row::INTEGER AS row, strftime(week_start, '%Y-%m-%d') AS week, TRY_CAST(${sqlIdent(target)} AS DOUBLE) AS value FROM stg_weekly WHERE ${inWindow} ORDER BY week_start`,
   );
-  const warning = lowTargetWarning(file, target, weeks);
-  return warning ? [warning] : [];
+  return targetWeekWarnings(file, target, weeks);
 }
 
 async function weeklyMetrics(

@@ -5,9 +5,10 @@
  * from calendar rules computed here (Easter by the Meeus/Jones/Butcher algorithm).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv, type CsvTable } from '../../src/core/csv.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import { sha256File } from '../../src/core/hash.ts';
 import { queryFiles } from '../../src/ingest/duckdb.ts';
 import { ingestWeeklyTable, readInputColumns } from '../../src/ingest/index.ts';
@@ -308,6 +309,39 @@ describe('a table with implausible revenue weeks', () => {
       { out: join(t.dir, 'low-window'), asOf: '2026-01-01' },
     );
     expect(windowed.manifest.warnings.find((w) => w.includes('at or below 0'))).toMatch(/: 2 week\(s\) .*: row 90 \(.*\), row 100 \([^)]*\) \(an incomplete/);
+  });
+});
+
+describe('a table with a revenue week far above the rest', () => {
+  const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+  const setRevenue = (line: string, v: string) =>
+    line
+      .split(',')
+      .map((c, j) => (j === 1 ? v : c))
+      .join(',');
+  const revenue = col(source, 'revenue').map(Number);
+  const sorted = [...revenue].sort((a, b) => a - b);
+  const median = (sorted[103] + sorted[104]) / 2;
+
+  it('refuses a week at 100 times the median week or more, naming its row and column (trial 6: 1e15 was modelled)', async () => {
+    const file = join(t.dir, 'far.csv');
+    writeFileSync(file, `${rows.map((l, i) => (i === 49 ? setRevenue(l, '1e15') : l)).join('\n')}\n`);
+    const out = join(t.dir, 'far');
+    const e = await ingestWeeklyTable({ file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'] }, { out, asOf: '2026-01-01' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as Error).message).toMatch(/^far\.csv row 49 column "revenue": 1000000000000000 is [0-9.e+]+ times the median week \([0-9.]+\): a unit or typing error, or a total row\?/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('warns of weeks at 10 times the median week or more', async () => {
+    const file = join(t.dir, 'spike.csv');
+    const high = String(Math.round(20 * median));
+    writeFileSync(file, `${rows.map((l, i) => (i === 49 ? setRevenue(l, high) : l)).join('\n')}\n`);
+    const r = await ingestWeeklyTable({ file, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'] }, { out: join(t.dir, 'spike'), asOf: '2026-01-01' });
+    const spiked = [...revenue.map((v, i) => (i === 48 ? Number(high) : v))].sort((a, b) => a - b);
+    expect(r.manifest.warnings).toContain(
+      `spike.csv column "revenue": 1 week(s) at 10 times its median week (${Number(((spiked[103] + spiked[104]) / 2).toPrecision(6))}) or more: row 49 (${col(source, 'DATE')[48]}: ${high}) (a typing error? the model takes them as real weeks)`,
+    );
   });
 });
 
