@@ -12,7 +12,7 @@
 import { basename } from 'node:path';
 import type { BuildResult } from '../core/artifacts.ts';
 import { UsageError, ValidationError } from '../core/errors.ts';
-import type { Db } from './duckdb.ts';
+import { sqlString, type Db } from './duckdb.ts';
 import { countryHolidays, stageHolidayList } from './holidays.ts';
 import type { RawContext } from './models/context.ts';
 import { dimWeek, dimWeekFuture, futureHolidayGap } from './models/dim-week.ts';
@@ -20,7 +20,7 @@ import { addDays, intCompleteWeeks, intControlColumns, intCustomerAcquisition, i
 import { dimChannel, fctControlsWeekly, fctExposuresWeekly, fctRevenueWeekly, fctSpendWeekly, fctTransactions, mmmInput } from './models/marts.ts';
 import { stgChannels, stgControls, stgEvents, stgHolidays, stgOrders, stgSpend, type DataSpan } from './models/staging.ts';
 import { constantColumns, refuseConstantTarget, refuseFarFromRest, spendSpikes, spikeWarnings, weeksWithoutSpendRows } from './plausibility.ts';
-import { firstFive } from './target-weeks.ts';
+import { farDetail, farTargetWeek, firstFive } from './target-weeks.ts';
 import type { RawFiles } from './raw-files.ts';
 import type { InputColumns } from './types.ts';
 import { writeTables } from './write-tables.ts';
@@ -178,10 +178,22 @@ async function buildFacts(ctx: RawContext, spendFileColumns: string[], spendColu
   await fctTransactions(ctx);
   await fctRevenueWeekly(ctx);
   await refuseConstantTarget(db, 'fct_revenue_weekly', 'revenue', { file: basename(ctx.files.orders!), column: 'amount' }, 'weekly revenue');
+  await refuseFarRevenueWeek(db, basename(ctx.files.orders!));
   const controls = await intControlColumns(ctx, spendColumns);
   await fctControlsWeekly(ctx, controls, first);
   await db.run(`CREATE VIEW mmm_input_candidates AS SELECT c.*, w.holiday FROM fct_controls_weekly c JOIN dim_week w USING (week_start)`);
   return controls;
+}
+
+/** Refuses a week whose revenue is {@link farTargetWeek} far above the rest, naming its largest order. */
+async function refuseFarRevenueWeek(db: Db, ordersFile: string): Promise<void> {
+  const weeks = await db.all<{ week: string; value: number }>(`SELECT strftime(week_start, '%Y-%m-%d') AS week, revenue AS value FROM fct_revenue_weekly ORDER BY week_start`);
+  const far = farTargetWeek(weeks);
+  if (!far) return;
+  const [top] = await db.all<{ id: string; amount: number }>(
+    `SELECT CAST(order_id AS VARCHAR) AS id, CAST(amount AS DOUBLE) AS amount FROM stg_orders WHERE CAST(date_trunc('week', ts) AS DATE) = DATE ${sqlString(far.week.week)} ORDER BY amount DESC, order_id LIMIT 1`,
+  );
+  throw new ValidationError(`the week of ${far.week.week} has revenue ${far.week.value}, ${farDetail(far)}; its largest order is ${top.id} (${top.amount})`, { file: ordersFile, column: 'amount' });
 }
 
 /** The first and last day of spend and orders. */

@@ -20,15 +20,9 @@ type TargetWeek = { row: number; week: string; value: number };
  * @throws ValidationError for a week far above the rest
  */
 export function targetWeekWarnings(file: string, column: string, weeks: TargetWeek[]): string[] {
+  const far = farTargetWeek(weeks);
+  if (far) throw new ValidationError(`${far.week.value} is ${farDetail(far)}`, { file, row: far.week.row, column });
   const median = medianOf(weeks);
-  if (median > 0) {
-    const far = weeks.find((w) => w.value >= TARGET_FAR * median);
-    if (far)
-      throw new ValidationError(
-        `${far.value} is ${Number((far.value / median).toPrecision(3))} times the median week (${Number(median.toPrecision(6))}): a unit or typing error, or a total row? (a week at ${TARGET_FAR} times the median or more is refused)`,
-        { file, row: far.row, column },
-      );
-  }
   const high = median > 0 ? weeks.filter((w) => w.value >= TARGET_SPIKE * median) : [];
   const low = lowTargetWarning(file, column, weeks);
   return [
@@ -41,7 +35,19 @@ export function targetWeekWarnings(file: string, column: string, weeks: TargetWe
   ];
 }
 
-function medianOf(weeks: TargetWeek[]): number {
+/** The first week at {@link TARGET_FAR} times the median week or more, with that median; null when none is. */
+export function farTargetWeek<W extends { value: number }>(weeks: W[]): { week: W; median: number } | null {
+  const median = medianOf(weeks);
+  const week = median > 0 ? weeks.find((w) => w.value >= TARGET_FAR * median) : undefined;
+  return week ? { week, median } : null;
+}
+
+/** How far a week is above the rest, and why it is refused. */
+export function farDetail(far: { week: { value: number }; median: number }): string {
+  return `${Number((far.week.value / far.median).toPrecision(3))} times the median week (${Number(far.median.toPrecision(6))}): a unit or typing error, or a total row? (a week at ${TARGET_FAR} times the median or more is refused)`;
+}
+
+function medianOf(weeks: { value: number }[]): number {
   if (!weeks.length) return 0;
   const sorted = weeks.map((w) => w.value).sort((a, b) => a - b);
   const h = (sorted.length - 1) / 2;

@@ -449,6 +449,11 @@ describe('bad input at the pipeline level', () => {
         /^error: orders\.csv column "amount": weekly revenue is 0 in every week/,
       ],
       [
+        'an order of 900000000 (a week far above the rest)',
+        () => writeFileSync(join(dir, 'raw', 'orders.csv'), `${[...lines.slice(0, 5), lines[5].replace(/,[0-9.]+,([A-Z]{3})$/, ',900000000,$1'), ...lines.slice(6)].join('\n')}\n`),
+        /^error: orders\.csv column "amount": the week of \d{4}-\d\d-\d\d has revenue [0-9.e+]+, [0-9.e+]+ times the median week .*; its largest order is \S+ \(900000000\)$/,
+      ],
+      [
         'negative spend',
         () => writeFileSync(join(dir, 'raw', 'spend.csv'), spend.replace(/\n([^,\n]*,[^,\n]*,[^,\n]*),([0-9.]+)/, '\n$1,-$2')),
         /^error: spend\.csv row 1 column "spend": negative spend -/,
