@@ -60,19 +60,34 @@ function limitsClause(profit: PlanFigures, current: Record<string, number> | nul
   return `, where ${list(held)} ${one ? 'reaches its' : 'reach their'} ${cut ? 'minimum' : 'maximum'}${times},`;
 }
 
+/**
+ * The recommended plan's figures as the headline states them: averaged over the model's draws when
+ * they were simulated (a plan chosen on the point model gains less under the others: the optimiser's
+ * curse), with the point model's revenue change and how often the draws favour the plan; else the point's.
+ */
+function statedPlan(d: ReportData, p: ReportPlan, current: Money): { plan: Money; note: string } {
+  const point = { spend: p.budget, revenue: p.revenue! };
+  const r = p.robustness;
+  if (!r || r.upliftUnderDraws === null || r.pointUplift === null) return { plan: point, note: '' };
+  const a = totals(d, current);
+  const what = a.total ? 'total revenue' : 'media revenue';
+  const note = ` (on average over the model's draws, which favour it over the current plan in ${pct(r.probabilityBetter, 0)} of cases; the point model alone promises ${what} ${signedPct(totals(d, point).revenue / a.revenue - 1)})`;
+  return { plan: { spend: p.budget, revenue: current.revenue + r.upliftUnderDraws }, note };
+}
+
 /** The first sentence: what to do with the budget the recommended plan spends. */
 function planSentence(d: ReportData, p: ReportPlan): string {
-  const plan = { spend: p.budget, revenue: p.revenue! };
   if (!(p.currentSpend > 0) || p.currentRevenue === null) return `The recommended plan spends ${compact(p.budget)} per week.`;
   const current = { spend: p.currentSpend, revenue: p.currentRevenue };
+  const { plan, note } = statedPlan(d, p, current);
   if (!p.budgetIsCurrent) {
-    return `Spend the set budget of ${compact(p.budget)} per week (${signedPct(p.budget / p.currentSpend - 1)} on the current ${compact(p.currentSpend)}) as the recommended plan splits it: ${changes(d, current, plan)}.`;
+    return `Spend the set budget of ${compact(p.budget)} per week (${signedPct(p.budget / p.currentSpend - 1)} on the current ${compact(p.currentSpend)}) as the recommended plan splits it: ${changes(d, current, plan)}${note}.`;
   }
   const gain = totals(d, plan).profit - totals(d, current).profit;
   if (gain <= NOT_WORTH * Math.abs(totals(d, current).profit)) {
-    return `Keep the current split of ${compact(p.budget)} per week: no other split within the channel limits earns ${pct(NOT_WORTH)} more profit.`;
+    return `Keep the current split of ${compact(p.budget)} per week: no other split within the channel limits earns ${pct(NOT_WORTH)} more profit${note ? " on average over the model's draws" : ''}.`;
   }
-  return `Re-split the current budget of ${compact(p.budget)} per week as the recommended plan does: ${changes(d, current, plan)}.`;
+  return `Re-split the current budget of ${compact(p.budget)} per week as the recommended plan does: ${changes(d, current, plan)}${note}.`;
 }
 
 /** The second sentence: whether the total should move, from `from` (the recommended plan, else the current budget re-split) to the most profitable budget. */
