@@ -65,7 +65,7 @@ export function adstockSummary(ad: AdstockParams | { kind: string }): ReportChan
     const e = 1 / Math.max(d, 1e-9) - 1;
     const decay = Array.from({ length: DECAY_LAGS + 1 }, (_, l) => (l <= maxLag ? (1 - l / (maxLag + 1)) ** e : 0));
     return {
-      description: `binomial (Meridian's): the effect fades over at most ${maxLag} week${maxLag === 1 ? '' : 's'} after the spend`,
+      description: `binomial (Meridian's): the effect lasts the week of the spend and at most ${maxLag} week${maxLag === 1 ? '' : 's'} after it`,
       halfLifeWeeks: halfLifeFromDecay(decay),
       decay,
     };

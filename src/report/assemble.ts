@@ -4,7 +4,7 @@
  * words. Pure: the pipeline reads the files and calls
  * {@link assembleReportData}.
  */
-import type { CurveSpec } from '../optimise/index.ts';
+import { marginalRoi, type CurveSpec } from '../optimise/index.ts';
 import { EXTRAPOLATION } from '../simulate/index.ts';
 import { adstockSummary } from './adstock.ts';
 import type {
@@ -190,6 +190,18 @@ export function niceCeil(v: number): number {
   return 10 * p;
 }
 
+/**
+ * The next unit's return (the curve's slope) at a weekly spend under each of the model's draws: its
+ * 5th and 95th percentiles and the share of draws above break-even; null without draws or a spend.
+ */
+export function nextUnitUnderDraws(draws: Record<string, CurveSpec>[], channel: string, spend: number | undefined, breakEven: number): { low: number; high: number; paying: number } | null {
+  const curves = draws.map((d) => d[channel]).filter((c) => c !== undefined);
+  if (spend === undefined || curves.length < 20) return null;
+  const m = curves.map((c) => marginalRoi(c, spend)).sort((a, b) => a - b);
+  const q = (p: number) => m[Math.min(m.length - 1, Math.max(0, Math.round(p * (m.length - 1))))];
+  return { low: q(0.05), high: q(0.95), paying: m.filter((v) => v > breakEven).length / m.length };
+}
+
 /** Evenly spaced draws, at most `max` (deterministic: draw floor(i n / max)). */
 function spacedDraws(draws: Record<string, CurveSpec>[], max: number): Record<string, CurveSpec>[] {
   if (draws.length <= max) return draws;
@@ -304,7 +316,10 @@ export function assembleReportData(a: ReportArtifacts): ReportData {
   if (opt) {
     if (opt.scenarios) data.scenarios = opt.scenarios;
     data.plan = reportPlan(opt);
-    data.curves = opt.curves.channels.map((c) => ({ channel: c.channel, curve: c.curve }));
+    data.curves = opt.curves.channels.map((c) => {
+      const next = nextUnitUnderDraws(opt.curveDraws, c.channel, opt.allocation.againstCurrent?.current[c.channel], 1 / margin);
+      return { channel: c.channel, curve: c.curve, ...(next ? { next } : {}) };
+    });
     data.planner = plannerData(opt, margin);
   }
   if (a.simulate.status === 'ok') data.forecast = reportForecast(a.simulate.data);

@@ -1,6 +1,6 @@
 /** The HTML report: artifacts -> report data -> one self-contained page. */
 export * from './types.ts';
-export { assembleReportData, decompositionLayers, niceCeil, PLANNER_DRAWS, sectionReason, sectionStates } from './assemble.ts';
+export { assembleReportData, decompositionLayers, nextUnitUnderDraws, niceCeil, PLANNER_DRAWS, sectionReason, sectionStates } from './assemble.ts';
 export { renderReport, plannerScriptHash } from './render.ts';
 export { headline, headlineSentences, mediaShare } from './headline.ts';
 export { adstockSummary, halfLifeFromDecay } from './adstock.ts';

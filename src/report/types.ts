@@ -249,7 +249,12 @@ export interface ReportData {
   model?: ReportModel;
   scenarios?: BudgetScenarios;
   plan?: ReportPlan;
-  curves?: { channel: string; curve: CurveSpec }[];
+  /**
+   * Each channel's weekly response curve and, when the model's draws came with it, the next unit's
+   * return at the current spend under the draws: its 90% interval and the share of draws in which it
+   * is above break-even.
+   */
+  curves?: { channel: string; curve: CurveSpec; next?: { low: number; high: number; paying: number } }[];
   planner?: PlannerData;
   forecast?: ReportForecast;
   customers?: ReportCustomers;

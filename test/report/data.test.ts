@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { weibullWeights } from '../../src/mmm/transforms.ts';
-import { adstockSummary, assembleReportData, decompositionLayers, halfLifeFromDecay, headline, headlineSentences, niceCeil, PLANNER_DRAWS, sectionReason } from '../../src/report/index.ts';
+import {
+  adstockSummary,
+  assembleReportData,
+  decompositionLayers,
+  halfLifeFromDecay,
+  headline,
+  headlineSentences,
+  nextUnitUnderDraws,
+  niceCeil,
+  PLANNER_DRAWS,
+  sectionReason,
+} from '../../src/report/index.ts';
 import type { ReportData } from '../../src/report/index.ts';
 import type { PlanFigures, Scenario } from '../../src/optimise/index.ts';
 import { artifactsFixture, CHANNELS } from './fixture.ts';
@@ -74,7 +85,7 @@ describe('carry-over', () => {
     const s = adstockSummary({ kind: 'binomial', decay: 0.5, maxLag: 2 });
     [1, 2 / 3, 1 / 3, 0].forEach((w, l) => expect(s.decay[l]).toBeCloseTo(w, 12));
     expect(s.halfLifeWeeks).toBeCloseTo(1.5, 12);
-    expect(s.description).toBe("binomial (Meridian's): the effect fades over at most 2 weeks after the spend");
+    expect(s.description).toBe("binomial (Meridian's): the effect lasts the week of the spend and at most 2 weeks after it");
   });
 
   it('Weibull PDF: decay relative to its peak, half-life from the weights', () => {
@@ -204,6 +215,20 @@ describe('the headline: one story in two sentences', () => {
     expect(headlineSentences(d)).toEqual([
       'The budget itself is too high: cutting it by 20% to 80 per week gives total revenue -1.5%, profit +1.8% against the current budget re-split, as the last 20 per week returns 1.00 per unit, below break-even 2.00.',
     ]);
+  });
+});
+
+describe("the next unit's return under the model's draws", () => {
+  it('gives the 5th and 95th percentiles of the slope at the spend and the share above break-even (worked by hand)', () => {
+    // Hill curves with alpha 1 and k 100: the slope at 100 is beta / 400, so betas 8, 16, ..., 800 give slopes 0.02, 0.04, ..., 2.00.
+    const draws = Array.from({ length: 100 }, (_, i) => ({ tv: { type: 'hill' as const, beta: 8 * (i + 1), alpha: 1, k: 100 } }));
+    const next = nextUnitUnderDraws(draws, 'tv', 100, 1.01)!;
+    // Sorted slopes m[i] = (i + 1) / 50: the 5th percentile is m[round(4.95)] = m[5], the 95th m[round(94.05)] = m[94]; above 1.01: 51..100 of 50.
+    expect(next.low).toBeCloseTo(0.12, 12);
+    expect(next.high).toBeCloseTo(1.9, 12);
+    expect(next.paying).toBe(0.5);
+    expect(nextUnitUnderDraws(draws.slice(0, 19), 'tv', 100, 1)).toBeNull();
+    expect(nextUnitUnderDraws(draws, 'tv', undefined, 1)).toBeNull();
   });
 });
 

@@ -92,6 +92,21 @@ describe('renderReport: content', () => {
     for (const colour of ['#000000', '#0072B2', '#009E73']) expect(curves).toContain(`fill="${colour}"`);
   });
 
+  it("gives each channel's next unit under the model's draws, and no half-life to a channel fitted at no effect", async () => {
+    const d = assembleReportData(artifacts);
+    const curves = html.slice(html.indexOf('<section id="curves"'), html.indexOf('<section id="plan"'));
+    for (const c of d.curves!) {
+      expect(c.next).toBeDefined();
+      expect(curves).toContain(`over the model's draws (`);
+      expect(curves).toContain(`in ${pct(c.next!.paying, 0)} of them`);
+    }
+    const first = d.model!.channels[0];
+    const page = await renderReport({ ...d, model: { ...d.model!, channels: [{ ...first, contribution: 0 }, ...d.model!.channels.slice(1)] } });
+    const channels = page.slice(page.indexOf('<section id="channels"'));
+    const row = channels.slice(channels.indexOf(`<th scope="row">${esc(first.name)}</th>`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('no effect fitted');
+  });
+
   it('says why a section is empty: CLV skipped on a weekly-table input, forecast failed', async () => {
     const partial = assembleReportData({
       ...artifacts,

@@ -95,7 +95,7 @@ export async function channelsSection(d: ReportData): Promise<string> {
     pct(c.contributionShare),
     `${ratio(c.roas)} <span class="muted">(${ratio(c.roasLow)} – ${ratio(c.roasHigh)})</span>`,
     vsBreakEven(c.mroas, be),
-    weeks(c.adstock.halfLifeWeeks),
+    c.contribution > 0 ? weeks(c.adstock.halfLifeWeeks) : '<span class="muted">no effect fitted</span>',
   ]);
   const head = [
     'Channel',

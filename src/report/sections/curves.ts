@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { marginalRoi, responseValue, type CurveSpec } from '../../optimise/index.ts';
 import { figure, legendFor, moneyAxis, WIDTH } from '../charts.ts';
 import { t } from '../glossary.ts';
-import { compact, ratio } from '../html.ts';
+import { compact, pct, ratio } from '../html.ts';
 import { markedPlans, PLAN_STYLE, type MarkedPlan } from '../markers.ts';
 import type { ReportData } from '../types.ts';
 
@@ -58,7 +58,10 @@ export async function curvesSection(d: ReportData): Promise<string> {
     d.curves!.map((c) => {
       const x = current?.allocation[c.channel];
       const m = x === undefined ? null : marginalRoi(c.curve, x);
-      const note = m === null ? '' : `At the current spend, ${compact(x!)} per week${recent}, the next unit returns ${ratio(m)} (break-even ${ratio(be)}).`;
+      const spread = c.next
+        ? `, ${ratio(c.next.low)} – ${ratio(c.next.high)} over the model's draws (${t('interval', '90% interval')}), above break-even ${ratio(be)} in ${pct(c.next.paying, 0)} of them`
+        : ` (break-even ${ratio(be)})`;
+      const note = m === null ? '' : `At the current spend, ${compact(x!)} per week${recent}, the next unit returns ${ratio(m)}${spread}.`;
       return figure(c.channel, curveSpec(c.channel, c.curve, plans), note);
     }),
   );
