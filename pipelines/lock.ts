@@ -3,7 +3,8 @@
  * folder whose mtime the holder refreshes; stale after a minute without
  * refresh), plus a `run.lock.json` naming the holder: pid, host, start time.
  * A second run exits at once with code 75 naming the holder; a lock left by a
- * process that no longer runs on this host is taken over with a warning.
+ * process that no longer runs on this host, or one nobody refreshed for a
+ * minute (another host's too), is taken over with a warning.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -74,9 +75,12 @@ export async function lockStore(store: string, log: Log, now: () => Date = () =>
     },
   };
   const take = () => lockfile.lock(store, opts);
+  // A lock nobody refreshed for a minute is stale and taken without asking whose it was (another host's included): say so.
+  const left = existsSync(lockDir) ? await readHolder(holderFile) : null;
   let release: () => Promise<void>;
   try {
     release = await take();
+    if (left) log.warn(`took over a lock no run had refreshed for a minute (${describe(left)})`, { holder: left });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
     const holder = await readHolder(holderFile);

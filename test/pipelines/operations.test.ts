@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { sha256 } from '../../src/core/hash.ts';
@@ -84,6 +84,24 @@ describe('one run at a time', () => {
       .map((l) => l.message);
     expect(warnings.some((w) => w.startsWith(`took over the lock of a run that is no longer running (pid ${first.child.pid} on ${hostname()}`))).toBe(true);
     expect(temps(dir)).toEqual([]);
+  });
+});
+
+describe('a stale lock', () => {
+  it("another host's lock that nobody refreshed for a minute is taken over with a warning naming its holder (trial 6)", () => {
+    const dir = project('stale');
+    const store = join(dir, 'data');
+    mkdirSync(join(store, 'run.lock'), { recursive: true });
+    writeFileSync(join(store, 'run.lock.json'), `${JSON.stringify({ pid: 4242, host: 'otherhost', startedAt: '2026-01-05T06:00:00.000Z' })}\n`);
+    const old = new Date(Date.parse('2026-01-05T06:00:00.000Z'));
+    utimesSync(join(store, 'run.lock'), old, old);
+    const r = runCli(['weekly'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      logLines(r.stderr)
+        .filter((l) => l.level === 'warn' && l.message.startsWith('took over'))
+        .map((l) => l.message),
+    ).toEqual(['took over a lock no run had refreshed for a minute (pid 4242 on otherhost, started 2026-01-05T06:00:00.000Z)']);
   });
 });
 
