@@ -133,7 +133,7 @@ function commandLineInput(input: Record<string, unknown>, path: (p: string) => s
   const w = r.data;
   const { weekly, transactions, calibration, ...spec } = w;
   const holidays = spec.holidays && 'file' in spec.holidays ? { file: path(spec.holidays.file) } : spec.holidays;
-  return { spec: { ...spec, holidays, file: path(weekly) }, transactions: transactions ? path(transactions) : null, calibration: calibration ? path(calibration) : null };
+  return { spec: { ...spec, holidays, file: path(weekly) }, transactions: transactions ? path(transactions) : null, calibration: calibration ? path(calibration) : null, named: 'flags' };
 }
 
 /** A run id that sorts by start time: `20261130T051530123Z-<pid>`. */
@@ -165,7 +165,7 @@ interface RunInput {
 async function prepareInput(cfg: Config, asOf: string, log: Log): Promise<RunInput> {
   const futureWeeks = Math.max(DEFAULT_FUTURE_WEEKS, cfg.optimise.horizonWeeks);
   if (cfg.input) {
-    const { spec, transactions, calibration } = cfg.input;
+    const { spec, transactions, calibration, named } = cfg.input;
     for (const [what, path] of [
       ['weekly table', spec.file],
       ['transaction log', transactions],
@@ -173,7 +173,12 @@ async function prepareInput(cfg: Config, asOf: string, log: Log): Promise<RunInp
     ] as const) {
       if (path && !existsSync(path)) throw new UsageError(`${what} not found: ${path}`);
     }
-    return { label: relative(cfg.root, spec.file), ingest: weeklyIngestStage(spec, { asOf, futureWeeks }), clv: transactions ? clvFileStage(cfg, transactions) : null, calibrationFile: calibration };
+    return {
+      label: relative(cfg.root, spec.file),
+      ingest: weeklyIngestStage(spec, { asOf, futureWeeks, named }),
+      clv: transactions ? clvFileStage(cfg, transactions) : null,
+      calibrationFile: calibration,
+    };
   }
   const rawDir = await rawFolder(cfg, log);
   const raw = rawInputFiles(rawDir);

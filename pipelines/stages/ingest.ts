@@ -5,7 +5,7 @@
  * across days, and a skipped ingest is checked against it again.
  */
 import { relative } from 'node:path';
-import { buildIngest, buildWeeklyTable, checkSkippedAsOf, rawIngestParams, weeklyTableInputs, weeklyTableParams, type RawFiles, type WeeklyTableSpec } from '../../src/ingest/index.ts';
+import { buildIngest, buildWeeklyTable, checkSkippedAsOf, rawIngestParams, weeklyTableInputs, weeklyTableParams, withConfigKeys, type RawFiles, type WeeklyTableSpec } from '../../src/ingest/index.ts';
 import type { Stage, StageOutput } from '../runner.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
 
@@ -28,8 +28,8 @@ export function rawIngestStage(rawDir: string, raw: RawFiles, opts: { asOf: stri
   };
 }
 
-/** A weekly table (date, target, spend per channel, controls, factors, organic, exposures). */
-export function weeklyIngestStage(spec: WeeklyTableSpec, opts: { asOf: string; futureWeeks: number }): Stage<Record<string, unknown>> {
+/** A weekly table (date, target, spend per channel, controls, factors, organic, exposures); errors name its settings as `named` says. */
+export function weeklyIngestStage(spec: WeeklyTableSpec, opts: { asOf: string; futureWeeks: number; named: 'config' | 'flags' }): Stage<Record<string, unknown>> {
   return {
     name: 'ingest',
     version: STAGE_VERSIONS.ingestWeekly,
@@ -39,7 +39,10 @@ export function weeklyIngestStage(spec: WeeklyTableSpec, opts: { asOf: string; f
     outputs: INGEST_OUTPUTS,
     files: () => weeklyTableInputs(spec),
     params: () => weeklyTableParams(spec, opts.futureWeeks),
-    run: (ctx) => buildWeeklyTable(spec, ctx.dir, { asOf: opts.asOf, futureWeeks: opts.futureWeeks }),
+    run: (ctx) =>
+      buildWeeklyTable(spec, ctx.dir, { asOf: opts.asOf, futureWeeks: opts.futureWeeks }).catch((e: unknown) => {
+        throw opts.named === 'config' ? withConfigKeys(e) : e;
+      }),
   };
 }
 

@@ -137,8 +137,11 @@ export interface Config extends Omit<Parsed, 'raw' | '$schema' | 'input'> {
   /** Raw events folder (null when the input is a weekly table, or none is configured). */
   raw: string | null;
   rawIsSample: boolean;
-  /** The weekly-table input (file paths absolute), and its transaction log if any; null for raw events. */
-  input: { spec: WeeklyTableSpec; transactions: string | null; calibration: string | null } | null;
+  /**
+   * The weekly-table input (file paths absolute), and its transaction log if any; null for raw events.
+   * `named`: where its settings came from, so errors name them as the user wrote them (input.channels, --channels).
+   */
+  input: { spec: WeeklyTableSpec; transactions: string | null; calibration: string | null; named: 'config' | 'flags' } | null;
 }
 
 function withoutKeys<T extends object, K extends keyof T>(o: T, keys: K[]): Omit<T, K> {
@@ -170,6 +173,7 @@ export function resolveConfig(input: unknown, root: string, file = 'config'): Co
           },
           transactions: weekly.transactions ? inside(weekly.transactions, 'input.transactions') : null,
           calibration: weekly.calibration ? inside(weekly.calibration, 'input.calibration') : null,
+          named: 'config' as const,
         }
       : null,
   };

@@ -96,7 +96,8 @@ export function describeIssue(issue: Issue, schema?: z.ZodType, input?: unknown)
 /** The first issue of a failed parse as `path: words`. */
 export function describeError(error: z.ZodError, schema?: z.ZodType, input?: unknown): string {
   const issue = error.issues[0];
-  return `${keyPath(issue.path)}: ${describeIssue(issue, schema, input)}`;
+  // The whole value's own fault (an unknown top-level key) needs no key path.
+  return `${issue.path.length ? `${keyPath(issue.path)}: ` : ''}${describeIssue(issue, schema, input)}`;
 }
 
 /**

@@ -6,6 +6,7 @@ export { STAR_TABLES } from './star-schema.ts';
 export { RAW_SOURCES, type RawFiles } from './raw-files.ts';
 export { checkCountry, countryHolidays, type Holiday } from './holidays.ts';
 export { weekCoverOffset } from './models/dim-week.ts';
+export { withConfigKeys } from './weekly-checks.ts';
 export { FAR_GAP_WEEKS, SPEND_SPIKE_FACTOR } from './plausibility.ts';
 export { readInputColumns } from './input-columns.ts';
 export * from './types.ts';

@@ -29,6 +29,29 @@ export function roles(spec: WeeklyTableSpec): { option: string; column: string }
   ];
 }
 
+/** The config key of each option a weekly table's errors name (`mmm weekly` with the config's input block). */
+const CONFIG_KEYS: Record<string, string> = {
+  '--date-col': 'input.dateCol',
+  '--target': 'input.target',
+  '--channels': 'input.channels',
+  '--controls': 'input.controls',
+  '--factors': 'input.factors',
+  '--organic': 'input.organic',
+  '--exposures': 'input.exposures',
+  '--window-start': 'input.window.start',
+  '--window-end': 'input.window.end',
+  '--country': 'input.holidays.country',
+  '--holidays': 'input.holidays.file',
+};
+
+/** An error of the weekly-table ingest with the options it names written as the config's keys; other errors as they are. */
+export function withConfigKeys(e: unknown): unknown {
+  const keys = (m: string) => m.replace(/--(date-col|target|channels|controls|factors|organic|exposures|window-start|window-end|country|holidays)\b/g, (f) => CONFIG_KEYS[f]);
+  if (e instanceof ValidationError) return new ValidationError(keys(e.detail), e.location);
+  if (e instanceof UsageError) return new UsageError(keys(e.message));
+  return e;
+}
+
 /**
  * Every column the spec names is in the file, once, in one role; each exposure's channel is a spend column;
  * `holiday` (the flag's column name, when holidays are on) is not taken.

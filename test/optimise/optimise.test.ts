@@ -439,7 +439,7 @@ describe('infeasible, unbounded and malformed problems', () => {
       'channels[1]: min 3 > max 2 for channel "b"',
     ],
     ['bad curve parameter', (p) => ((p.channels as ChannelSpec[])[1].response = hill(2, 1, -1)), 'channels[1].response.k: must be > 0'],
-    ['unknown key', (p) => (p.budgett = 3), '$: unknown key "budgett" (allowed: budget, spendAll, objective, margin, '],
+    ['unknown key', (p) => (p.budgett = 3), 'unknown key "budgett" (allowed: budget, spendAll, objective, margin, '],
   ];
   for (const [what, mutate, message] of cases) {
     it(`malformed: ${what} -> ValidationError naming the path`, async () => {

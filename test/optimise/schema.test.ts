@@ -109,11 +109,11 @@ describe('allocation problem schema: each rule and its exact error', () => {
     ['min above max through multiples (0.5 x 8 = 4 > 3)', withChannel({ recent: 8, minMultiple: 0.5, max: 3 }), 'channels[0]: min 4 > max 3 for channel "a"'],
     ['minIfActive above max', withChannel({ minIfActive: 5, max: 4 }), 'channels[0].minIfActive: 5 exceeds max 4 of channel "a": it could never be active'],
     // top level
-    ['a problem that is not an object', 3, '$: must be an object'],
+    ['a problem that is not an object', 3, 'must be an object'],
     [
       'an unknown key',
       { ...base(), budgett: 3 },
-      '$: unknown key "budgett" (allowed: budget, spendAll, objective, margin, clvWeight, target, channels, constraints, current, periods, maxChange, reinvestRate, tolerance)',
+      'unknown key "budgett" (allowed: budget, spendAll, objective, margin, clvWeight, target, channels, constraints, current, periods, maxChange, reinvestRate, tolerance)',
     ],
     ['negative budget', { ...base(), budget: -1 }, 'budget: must be >= 0'],
     ['an unknown objective', { ...base(), objective: 'roi' }, 'objective: must be one of "revenue", "clv", "weighted", "efficiency", "profit"'],

@@ -121,6 +121,22 @@ describe('mmm weekly --weekly', () => {
       expect(logLines(b.stderr).filter((l) => l.level === 'error')).toHaveLength(1);
       expect(errorLine(b.stderr)).toMatch(line);
     }
+    // The same mistakes in a config's input block are named by its keys (trial 6), and an unknown top-level key by its name alone.
+    const input = { weekly: 'two.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] };
+    const configured: [string, object, RegExp][] = [
+      ['factors', { factors: ['nope'] }, /^error: two\.csv column "nope": input\.factors names a column that is not in the file \(found: /],
+      ['country', { holidays: { country: 'XX' } }, /^error: input\.holidays\.country "XX"/],
+      ['window', { window: { start: '2010-01-04' } }, /^error: input\.window\.start 2010-01-04 is outside the data of two\.csv/],
+    ];
+    for (const [name, extra, line] of configured) {
+      const cdir = project(`tx-config-${name}`, { ...SMALL, optimise: { horizonWeeks: 4 }, input: { ...input, ...extra } });
+      writeFileSync(join(cdir, 'two.csv'), readFileSync(join(dir, 'two.csv')));
+      const b = runCli(['weekly'], cdir);
+      expect(b.code, `${name}: ${b.stderr}`).toBe(2);
+      expect(errorLine(b.stderr), name).toMatch(line);
+    }
+    const typo = project('tx-config-typo', { ...SMALL, sede: 1 });
+    expect(errorLine(runCli(['weekly'], typo).stderr)).toMatch(/^error: mmm\.config\.json: unknown key "sede" \(allowed: /);
     writeFileSync(
       join(dir, 'neg.csv'),
       twoChannelCsv('2022-01-03', 80)
