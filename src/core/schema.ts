@@ -16,6 +16,11 @@ export function keyPath(path: readonly PropertyKey[]): string {
   return out || '$';
 }
 
+/** `a.b[2]: ` before a message about that key path; nothing for the whole value's own fault (an unknown top-level key). */
+export function pathPrefix(path: readonly PropertyKey[]): string {
+  return path.length ? `${keyPath(path)}: ` : '';
+}
+
 /** The schema at a key path of a schema, optional/nullable/default/pipe wrappers removed (undefined where the path leaves it). */
 function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType };
@@ -96,8 +101,7 @@ export function describeIssue(issue: Issue, schema?: z.ZodType, input?: unknown)
 /** The first issue of a failed parse as `path: words`. */
 export function describeError(error: z.ZodError, schema?: z.ZodType, input?: unknown): string {
   const issue = error.issues[0];
-  // The whole value's own fault (an unknown top-level key) needs no key path.
-  return `${issue.path.length ? `${keyPath(issue.path)}: ` : ''}${describeIssue(issue, schema, input)}`;
+  return `${pathPrefix(issue.path)}${describeIssue(issue, schema, input)}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  * indices. The checks are the schema's (schema.ts); this module assumes them.
  */
 import { ValidationError } from '../core/errors.ts';
-import { keyPath } from '../core/schema.ts';
+import { keyPath, pathPrefix } from '../core/schema.ts';
 import { channelFloor, type EffectiveEntry, isBroken, ownBounds, periodLayout } from './layout.ts';
 import type { CheckedAllocationProblem, ResolvedChannel, ResolvedConstraint, ResolvedProblem } from './types.ts';
 
@@ -86,7 +86,7 @@ function objectiveOf(p: CheckedAllocationProblem, margin: number, warnings: stri
 export function resolveProblem(p: CheckedAllocationProblem): { problem: ResolvedProblem; warnings: string[] } {
   const warnings: string[] = [];
   const layout = periodLayout(p);
-  if (isBroken(layout)) throw new ValidationError(`${keyPath(layout.path)}: ${layout.message}`);
+  if (isBroken(layout)) throw new ValidationError(`${pathPrefix(layout.path)}${layout.message}`);
   const margin = p.margin ?? 1;
   const { objective, spendAll, revenueCoef, clvCoef, spendCost } = objectiveOf(p, margin, warnings);
   const reinvestRate = p.reinvestRate ?? 0;

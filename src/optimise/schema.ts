@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.ts';
-import { describeIssue, keyPath, parseWith } from '../core/schema.ts';
+import { describeIssue, parseWith, pathPrefix } from '../core/schema.ts';
 import { type Broken, isBroken, ownBounds, periodLayout } from './layout.ts';
 
 // zod 4 numbers are finite: NaN and +-Infinity are refused as "must be a number"
@@ -375,7 +375,7 @@ function check<S extends z.ZodType>(schema: S, input: unknown, prefix: PropertyK
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw new ValidationError(`${keyPath([...prefix, ...issue.path])}: ${describeIssue(issue, schema, input)}`);
+  throw new ValidationError(`${pathPrefix([...prefix, ...issue.path])}${describeIssue(issue, schema, input)}`);
 }
 
 /**
