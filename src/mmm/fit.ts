@@ -115,7 +115,7 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
   let draws: BootstrapDraw[];
   if (pr.o.estimator === 'posterior') {
     posterior = await posteriorDraws(pr, search, sel.chosen, sel.hp, selected, lambda, threads, totals);
-    refit = refitAllWeeks(pr, posterior.point);
+    refit = posterior.pointFit;
     draws = posterior.draws;
   } else draws = bootstrapDraws(pr, search, sel.chosen, sel.hp, selected.design, totals);
   const hp = posterior ? posterior.point : sel.hp;

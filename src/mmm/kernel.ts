@@ -652,6 +652,12 @@ export function createEvaluator(spec: any): any {
     calWeight: spec.calWeight ?? 0,
     mapeLift: 0,
     calEffect: new Float64Array((spec.calChannel ?? []).length),
+    calMass: new Float64Array((spec.calChannel ?? []).length),
+    coefVar: new Float64Array(nPaid),
+    // Gaussian terms on what the coefficients imply need their variance (coefficientVariances).
+    needVar: (spec.calChannel ?? []).length > 0 || anyPositive(spec.posterior?.roasSd) || anyPositive(spec.posterior?.shareSd),
+    Lv: new Float64Array(q * q),
+    yv: new Float64Array(q),
     posterior: spec.posterior ? 1 : 0,
     nu: spec.posterior?.nu ?? n,
     spendTotal: spendTotals,
@@ -944,46 +950,95 @@ export function evaluateCandidate(st: any, u: Float64Array, uOff: number, out: F
       for (let t = st.calFrom[k]; t <= st.calTo[k]; t++) m += media[j * n + t];
       const eff = sd > 0 ? (b[1 + nb + j] / sd) * m : 0;
       st.calEffect[k] = eff;
+      st.calMass[k] = m;
       e += Math.abs(eff - st.calLift[k]) / st.calLift[k];
     }
     st.mapeLift = e / nCal;
     cal = st.calWeight * st.mapeLift;
   }
+  if (st.posterior && st.needVar) coefficientVariances(st, sseAll);
   out[oOff] = st.posterior ? -logPosterior(st, sseAll) : (cnt > 0 ? Math.sqrt(sse / cnt) / st.vRange : 0) * (1 + prior) * (1 + cal);
   out[oOff + 1] = Math.sqrt(rssd);
   out[oOff + 2] = Math.sqrt(sseAll / n) / st.aRange;
+}
+
+/** Whether an array (or undefined) holds a value above 0. */
+export function anyPositive(v: ArrayLike<number> | undefined): boolean {
+  if (!v) return false;
+  for (let i = 0; i < v.length; i++) if (v[i] > 0) return true;
+  return false;
+}
+
+/** -0.5 ((x - mean)^2 / v + ln v): the log density of N(mean, v) at x, up to its constant. */
+export function gaussianLogDensity(x: number, mean: number, v: number): number {
+  return -0.5 * (((x - mean) * (x - mean)) / v + Math.log(v));
+}
+
+/**
+ * Each paid channel's coefficient variance given the curves, per unit of its
+ * transformed column (st.coefVar[j]; times a sum of that column squared it is
+ * the variance of the channel's effect over those weeks): (s^2 / nu) (A^-1)_cc
+ * / sd^2, with A the all-weeks ridge system (st.A, standardised columns), s^2
+ * = SSE / (n - q) and c the channel's coordinate, as the coefficient draws
+ * take it. (A^-1)_cc is |L^-1 e_c|^2, L the Cholesky factor of A.
+ */
+export function coefficientVariances(st: any, sseAll: number): void {
+  const q = st.q;
+  const A = st.A;
+  const L = st.Lv;
+  const y = st.yv;
+  for (let i = 0; i < q; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * q + j];
+      for (let k = 0; k < j; k++) s -= L[i * q + k] * L[j * q + k];
+      L[i * q + j] = i === j ? Math.sqrt(Math.max(s, 1e-300)) : s / L[j * q + j];
+    }
+  }
+  const s2 = sseAll / Math.max(1, st.n - q) / st.nu;
+  for (let j = 0; j < st.nPaid; j++) {
+    const c = 1 + st.nb + j;
+    const sd = st.mSd[j];
+    let sum = 0;
+    for (let i = c; i < q; i++) {
+      let s = i === c ? 1 : 0;
+      for (let k = c; k < i; k++) s -= L[i * q + k] * y[k];
+      y[i] = s / L[i * q + i];
+      sum += y[i] * y[i];
+    }
+    st.coefVar[j] = sd > 0 ? (s2 * sum) / (sd * sd) : 0;
+  }
 }
 
 /**
  * Log posterior density of the candidate just scored (up to a constant), from
  * its all-weeks fit: -(nu / 2) ln SSE (Gaussian likelihood with the noise sd
  * and the coefficients profiled out; nu is the effective number of weeks,
- * n when the residuals are independent), plus Gaussian priors on paid
- * channels' ROAS (roasMean, roasSd; sd 0 = none), on ln ROAS for the
- * channels without one (roasLogMean, roasLogSd; a ROAS below 0.001 counts as
- * 0.001) and on their share of the target's total (shareMean, shareSd), plus each lift study as a Gaussian
- * measurement of the channel's effect over its weeks (standard error liftSe).
- * The hyperparameters' prior is uniform on the search box.
+ * n when the residuals are independent), plus each Gaussian term on a
+ * channel's ROAS (roasMean, roasSd; sd 0 = none), its share of the target's
+ * total (shareMean, shareSd) or its effect over a lift study's weeks (standard
+ * error liftSe) as the density of the measured value given the curves: the
+ * fit's value with the term's variance plus the variance the data leave in
+ * that value (the coefficients integrated out, st.coefVar), so a precise term
+ * does not count as if the coefficient could not move. The ln ROAS prior for
+ * the channels without one (roasLogMean, roasLogSd; a ROAS below 0.001 counts
+ * as 0.001) is taken at the fit's value. The hyperparameters' prior is uniform
+ * on the search box.
  */
 export function logPosterior(st: any, sseAll: number): number {
   let lp = -0.5 * st.nu * Math.log(Math.max(sseAll, 1e-300));
   for (let j = 0; j < st.nPaid; j++) {
-    if (st.roasSd[j] > 0) {
-      const z = (st.contrib[j] / st.spendTotal[j] - st.roasMean[j]) / st.roasSd[j];
-      lp -= 0.5 * z * z;
-    }
+    const cv = st.coefVar[j];
+    const mass = st.mSum[j];
+    if (st.roasSd[j] > 0) lp += gaussianLogDensity(st.contrib[j] / st.spendTotal[j], st.roasMean[j], st.roasSd[j] * st.roasSd[j] + (cv * mass * mass) / (st.spendTotal[j] * st.spendTotal[j]));
     if (st.roasLogSd[j] > 0) {
       const z = (Math.log(Math.max(st.contrib[j] / st.spendTotal[j], 1e-3)) - st.roasLogMean[j]) / st.roasLogSd[j];
       lp -= 0.5 * z * z;
     }
-    if (st.shareSd[j] > 0) {
-      const z = (st.contrib[j] / st.yTotal - st.shareMean[j]) / st.shareSd[j];
-      lp -= 0.5 * z * z;
-    }
+    if (st.shareSd[j] > 0) lp += gaussianLogDensity(st.contrib[j] / st.yTotal, st.shareMean[j], st.shareSd[j] * st.shareSd[j] + (cv * mass * mass) / (st.yTotal * st.yTotal));
   }
   for (let k = 0; k < st.calChannel.length; k++) {
-    const z = (st.calEffect[k] - st.calLift[k]) / st.liftSe[k];
-    lp -= 0.5 * z * z;
+    const m = st.calMass[k];
+    lp += gaussianLogDensity(st.calEffect[k], st.calLift[k], st.liftSe[k] * st.liftSe[k] + st.coefVar[st.calChannel[k]] * m * m);
   }
   return lp;
 }

@@ -26,6 +26,8 @@ export interface PosteriorEstimate {
   draws: BootstrapDraw[];
   /** Hyperparameters (kernel layout, lambda last) of the point model. */
   point: Float64Array;
+  /** The point model's all-weeks fit given its curves ({@link conditionalFit}). */
+  pointFit: Refit;
   summary: { chains: number; generations: number; acceptance: number; effectiveWeeks: number; draws: number; families?: Record<string, Record<string, number>> };
 }
 
@@ -166,7 +168,8 @@ export async function posteriorDraws(
     return { index: i, hp, design: mediaDesign(pr, hp) };
   });
   const all = allWeeks(n);
-  const point = pointHyperparameters(pr, spec, sample, states, chosenHp, lambda);
+  const fitOf = (hp: Float64Array, design: Design) => conditionalFit(pr, hp, design, nu, spendTotals);
+  const point = pointHyperparameters(pr, spec, sample, states, chosenHp, fitOf);
   const draws =
     o.bootstrap === 0
       ? []
@@ -179,6 +182,7 @@ export async function posteriorDraws(
   return {
     draws,
     point,
+    pointFit: fitOf(point, mediaDesign(pr, point)),
     summary: {
       chains: sample.chains,
       generations: sample.generations,
@@ -198,7 +202,14 @@ export async function posteriorDraws(
  * contributions are closest to the states' medians, 'map' the kept state with the highest log
  * posterior, 'search' the search's selected candidate.
  */
-function pointHyperparameters(pr: SearchProblem, spec: SearchSpec, sample: PosteriorSample, states: { hp: Float64Array; design: Design }[], chosenHp: Float64Array, lambda: number): Float64Array {
+function pointHyperparameters(
+  pr: SearchProblem,
+  spec: SearchSpec,
+  sample: PosteriorSample,
+  states: { hp: Float64Array; design: Design }[],
+  chosenHp: Float64Array,
+  fitOf: (hp: Float64Array, design: Design) => Refit,
+): Float64Array {
   const rule = pr.o.posteriorPoint;
   if (rule === 'search') return Float64Array.from(chosenHp);
   if (rule === 'map') {
@@ -206,8 +217,7 @@ function pointHyperparameters(pr: SearchProblem, spec: SearchSpec, sample: Poste
     for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;
     return unitToValues(spec, sample.states, best * sample.dims);
   }
-  const all = allWeeks(pr.n);
-  return states[medoid(states.map((st) => channelContributions(pr, ridgeOnRows(pr, st.design, all, pr.n, lambda)).subarray(0, pr.nc)))].hp;
+  return states[medoid(states.map((st) => channelContributions(pr, fitOf(st.hp, st.design)).subarray(0, pr.nc)))].hp;
 }
 
 /** Each media column's family index in a hyperparameter vector (0 with one family). */
@@ -380,31 +390,15 @@ function withTerms(A: Float64Array, b: number[], terms: LinearTerm[], scale: num
  * Columns without variation keep coefficient 0.
  */
 export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, rng: Rng, draw: number, candidate: number, spendTotals: number[]): BootstrapDraw {
-  const { n, nb, nm, dims, y } = pr;
-  const lambda = hp[dims - 1];
-  const fit = ridgeOnRows(pr, design, allWeeks(n), n, lambda);
+  const cp = coefficientPosterior(pr, hp, design, nu, spendTotals);
+  const { fit, sc, scale, A, mu, rhs, sign } = cp;
+  const { n, y } = pr;
   const cols = design.cols;
-  const sc = columnScales(cols, n, nb + nm);
   const { mean, sd, active } = sc;
   const q = active.length;
-  let sse = 0;
-  for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
-  const scale = sse / Math.max(1, n - q - 1) / nu;
-  const terms = linearTerms(pr, cols, sc, spendTotals);
-  const {
-    P: A,
-    mu,
-    rhs,
-  } = withTerms(
-    ridgeGram(cols, n, sc, lambda),
-    Array.from(active, (j) => fit.coef[j] * sd[j]),
-    terms,
-    scale,
-  );
   const x = gaussianWithPrecision(A, q, rng);
   // Standardised coefficients: the posterior mean plus the Gaussian noise.
   const beta = active.map((_, a) => mu[a] + Math.sqrt(scale) * x[a]);
-  const sign = coefficientSigns(pr);
   let ybar = 0;
   for (let t = 0; t < n; t++) ybar += y[t] / n;
   active.forEach((j, a) => {
@@ -417,19 +411,59 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     const s = Math.sqrt(scale / A[a * q + a]);
     beta[a] = sign[j] === 1 ? m + s * truncatedStandardNormal(rng, -m / s) : m - s * truncatedStandardNormal(rng, m / s);
   });
+  const r = withCoefficients(pr, cp, design, beta);
+  let sseDraw = 0;
+  for (let t = 0; t < n; t++) sseDraw += (y[t] - r.fitted[t]) ** 2;
+  return drawFromCoefficients(pr, hp, design, r.coef, r.intercept, sseDraw, draw, candidate, spendTotals);
+}
+
+/**
+ * The coefficients' Gaussian posterior given a state's curves: the all-weeks ridge fit, the
+ * standardised columns, the noise scale s^2 / nu, and the precision, mean and right-hand side of
+ * {@link withTerms} with the user's lift studies and Gaussian priors.
+ */
+function coefficientPosterior(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, spendTotals: number[]) {
+  const { n, nb, nm, dims, y } = pr;
+  const lambda = hp[dims - 1];
+  const fit = ridgeOnRows(pr, design, allWeeks(n), n, lambda);
+  const cols = design.cols;
+  const sc = columnScales(cols, n, nb + nm);
+  let sse = 0;
+  for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
+  const scale = sse / Math.max(1, n - sc.active.length - 1) / nu;
+  const terms = linearTerms(pr, cols, sc, spendTotals);
+  const post = withTerms(
+    ridgeGram(cols, n, sc, lambda),
+    Array.from(sc.active, (j) => fit.coef[j] * sc.sd[j]),
+    terms,
+    scale,
+  );
+  return { fit, sc, scale, terms, A: post.P, mu: post.mu, rhs: post.rhs, sign: coefficientSigns(pr) };
+}
+
+/** The fit with standardised coefficients `beta` (active columns), each floored at its sign's bound, the intercept keeping the fitted mean. */
+function withCoefficients(pr: SearchProblem, cp: ReturnType<typeof coefficientPosterior>, design: Design, beta: number[]): Refit {
+  const { n, nb, nm } = pr;
+  const { fit, sc, sign } = cp;
   const coef = Float64Array.from(fit.coef);
   let intercept = fit.intercept;
-  active.forEach((j, a) => {
-    let cj = beta[a] / sd[j];
+  sc.active.forEach((j, a) => {
+    let cj = beta[a] / sc.sd[j];
     if ((sign[j] === 1 && cj < 0) || (sign[j] === -1 && cj > 0)) cj = 0;
-    intercept -= (cj - fit.coef[j]) * mean[j];
+    intercept -= (cj - fit.coef[j]) * sc.mean[j];
     coef[j] = cj;
   });
-  let sseDraw = 0;
-  for (let t = 0; t < n; t++) {
-    let f = intercept;
-    for (let j = 0; j < nb + nm; j++) f += coef[j] * cols[j * n + t];
-    sseDraw += (y[t] - f) ** 2;
-  }
-  return drawFromCoefficients(pr, hp, design, coef, intercept, sseDraw, draw, candidate, spendTotals);
+  const fitted = new Float64Array(n).fill(intercept);
+  for (let j = 0; j < nb + nm; j++) for (let t = 0; t < n; t++) fitted[t] += coef[j] * design.cols[j * n + t];
+  return { design, coef, intercept, fitted };
+}
+
+/**
+ * A state's all-weeks fit given its curves: the ridge fit, or, with lift studies or Gaussian
+ * priors, the coefficients' posterior mean given those terms (floored at the sign bounds), so the
+ * point model agrees with what the draws take from them.
+ */
+export function conditionalFit(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, spendTotals: number[]): Refit {
+  const cp = coefficientPosterior(pr, hp, design, nu, spendTotals);
+  return cp.terms.length ? withCoefficients(pr, cp, design, cp.mu) : cp.fit;
 }

@@ -38,6 +38,9 @@ export function searchWorkerSource(): string {
   for (const f of fns) {
     if (!body.includes(`function ${f.name}(`)) throw new Error(`search worker: kernel function ${f.name} did not serialise as a declaration`);
   }
+  // A named inner function or arrow is wrapped by the TypeScript loader in a helper the worker lacks,
+  // and every candidate the worker scores would then fail (score NaN): kernel.ts must not have one.
+  if (body.includes('__name(')) throw new Error('search worker: kernel.ts has a named inner function or arrow, which does not serialise; make it a top-level function');
   return `'use strict';
 const { parentPort } = require('node:worker_threads');
 ${body}
@@ -143,6 +146,7 @@ export class EvaluatorPool {
    */
   evaluate(units: Float64Array, count: number, dims: number, local: (units: Float64Array, from: number, to: number, out: Float64Array) => void): Float64Array {
     const ctrl = this.ctrl;
+    if (count * dims > this.units.length) throw new Error(`search workers: a batch of ${count} is larger than the pool's ${this.units.length / dims}`);
     const start = this.issued;
     const end = start + count;
     if (end > 2 ** 31 - 1) throw new Error('search workers: more candidates than one pool can number; acquire a new pool');
@@ -153,7 +157,12 @@ export class EvaluatorPool {
     Atomics.add(ctrl, 0, 1);
     Atomics.notify(ctrl, 0);
     for (let j = claimCandidate(ctrl, end); j >= 0; j = claimCandidate(ctrl, end)) {
-      local(this.units as Float64Array, j - start, j - start + 1, this.out as Float64Array);
+      // As in the workers: a candidate that throws scores NaN, whichever thread takes it.
+      try {
+        local(this.units as Float64Array, j - start, j - start + 1, this.out as Float64Array);
+      } catch {
+        this.out[(j - start) * 3] = NaN;
+      }
       this.localCount++;
       Atomics.add(ctrl, 3, 1);
     }

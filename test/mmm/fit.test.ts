@@ -356,11 +356,13 @@ describe('lift-test calibration', () => {
     );
     const sc = scoreHyperparameters(s.data, { calibration: [study], ...one }, hp, f.model.lambda);
     expect(sc.objective).toBeCloseTo(f.model.selection.objectiveValue, 12);
-    expect(sc.mapeLift).toBeCloseTo(cal.mapeLift, 9);
+    // The candidate's own fit scores the study as the search did; the point model's coefficients also take the study in
+    // (their posterior mean given the curves), so it agrees with the study at least as well.
+    expect(cal.mapeLift).toBeLessThanOrEqual(sc.mapeLift!);
     expect(sc.validationNrmse).toBeCloseTo(f.model.metrics.validationNrmse, 12);
     // Weight 0: the studies are still measured against, they just do not steer the search.
     const w0 = scoreHyperparameters(s.data, { calibration: [study], calibrationWeight: 0, ...one }, hp, f.model.lambda);
-    expect(w0.mapeLift).toBeCloseTo(cal.mapeLift, 9);
+    expect(w0.mapeLift).toBeCloseTo(sc.mapeLift!, 12);
     expect(w0.objective).toBeCloseTo(scoreHyperparameters(s.data, one, hp, f.model.lambda).objective, 14);
     // Without studies the output has no calibration block (model.json unchanged for uncalibrated fits).
     expect((await fitMmm(s.data, { ...small, bootstrap: 0 })).model.calibration).toBeUndefined();

@@ -157,12 +157,14 @@ describe('priors on a channel the data leave undetermined', () => {
 });
 
 describe('logPosterior', () => {
-  it('adds -(nu / 2) ln SSE, the Gaussian ROAS and ln ROAS terms, and counts a ROAS of 0 as 0.001', () => {
+  it('adds -(nu / 2) ln SSE, the ln ROAS term at the fit (a ROAS of 0 as 0.001), and Gaussian terms with the variance the data leave added', () => {
     const st = {
       nu: 50,
       nPaid: 2,
       contrib: Float64Array.from([300, 0]),
       spendTotal: Float64Array.from([100, 80]),
+      mSum: Float64Array.from([500, 1000]),
+      coefVar: Float64Array.from([0.001, 0.0004]),
       yTotal: 10000,
       roasMean: Float64Array.from([0, 0]),
       roasSd: Float64Array.from([0, 0]),
@@ -171,14 +173,23 @@ describe('logPosterior', () => {
       shareMean: new Float64Array(2),
       shareSd: new Float64Array(2),
       calChannel: new Int32Array(0),
+      calEffect: new Float64Array(0),
+      calLift: new Float64Array(0),
+      calMass: new Float64Array(0),
+      liftSe: new Float64Array(0),
     };
     const z1 = (Math.log(3) - 0.2) / 0.9;
     const z2 = (Math.log(0.001) - 0.2) / 0.9;
     expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 - 0.5 * z2 * z2, 10);
+    // A ROAS prior N(1, 0.5^2) on channel 2, fitted at 0: the data leave 0.0004 x 1000^2 / 80^2 = 0.0625 of variance in its ROAS.
     st.roasLogSd[1] = 0;
     st.roasSd[1] = 0.5;
     st.roasMean[1] = 1;
-    expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 - 0.5 * 4, 10);
+    const roasTerm = -0.5 * (1 / 0.3125 + Math.log(0.3125));
+    expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 + roasTerm, 10);
+    // A lift of 60 (se 5) against channel 1's effect 50 over weeks whose transformed spend sums to 200: variance 25 + 0.001 x 200^2 = 65.
+    Object.assign(st, { calChannel: Int32Array.from([0]), calEffect: Float64Array.from([50]), calLift: Float64Array.from([60]), calMass: Float64Array.from([200]), liftSe: Float64Array.from([5]) });
+    expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 + roasTerm - 0.5 * (100 / 65 + Math.log(65)), 10);
   });
 });
 

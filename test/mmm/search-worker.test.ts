@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { dayToIso } from '../../src/core/csv.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { generateWeeklyData } from '../../src/lab/index.ts';
 import { buildSearchProblem, resolveFitOptions } from '../../src/mmm/index.ts';
@@ -24,26 +25,51 @@ describe('EvaluatorPool', () => {
   const s = generateWeeklyData({ seed: 4, channels: 2, noise: 0.05, weeks: 60 });
   const pr = buildSearchProblem(s.data, resolveFitOptions({ fourierOrder: 1, adstock: 'geometric', saturation: 'hill' }));
   const D = pr.dims;
-  const local = createEvaluator(pr.spec);
-  const evalLocal = (u: Float64Array, from: number, to: number, out: Float64Array) => {
-    for (let i = from; i < to; i++) evaluateCandidate(local, u, i * D, out, i * 3);
-  };
   let pool: EvaluatorPool | null = null;
   afterAll(async () => pool?.close());
 
   it('scores thousands of batches of changing sizes exactly as this thread does alone', async () => {
     pool = await EvaluatorPool.acquire(pr.spec, 1, 12, D);
+    expect(sameAsLocal(pool, pr.spec, 3000)).toBe(0);
+  });
+
+  it('the same for the posterior with a lift study and a ROAS prior (every kernel function serialises into the worker)', async () => {
+    const lifted = buildSearchProblem(
+      s.data,
+      resolveFitOptions({
+        fourierOrder: 1,
+        adstock: 'geometric',
+        saturation: 'hill',
+        calibration: [{ channel: s.data.channels[0].name, from: dayToIso(s.data.dates[20]), to: dayToIso(s.data.dates[27]), lift: 1e5 }],
+      }),
+    );
+    const z = new Float64Array(lifted.nc);
+    const spec = {
+      ...lifted.spec,
+      posterior: { nu: 60, roasMean: Float64Array.from(z, () => 2), roasSd: Float64Array.from(z, () => 0.5), roasLogMean: z, roasLogSd: z, shareMean: z, shareSd: z, liftSe: Float64Array.from([1e4]) },
+    };
+    await pool?.close();
+    pool = await EvaluatorPool.acquire(spec, 1, 12, D);
+    expect(sameAsLocal(pool, spec, 500)).toBe(0);
+  });
+
+  /** Batches of 1-12 random candidates scored by the pool and by this thread alone: the count of batches that differ. */
+  function sameAsLocal(p: EvaluatorPool, spec: unknown, batches: number): number {
+    const mine = createEvaluator(spec);
+    const alone = (u: Float64Array, from: number, to: number, out: Float64Array) => {
+      for (let i = from; i < to; i++) evaluateCandidate(mine, u, i * D, out, i * 3);
+    };
     const rng = new Rng(11, 1);
     let mismatches = 0;
-    for (let b = 0; b < 3000; b++) {
+    for (let b = 0; b < batches; b++) {
       const count = 1 + Math.floor(rng.uniform() * 12);
       const units = new Float64Array(count * D);
       for (let i = 0; i < units.length; i++) units[i] = rng.uniform();
-      const got = pool.evaluate(units, count, D, evalLocal);
+      const got = p.evaluate(units, count, D, alone);
       const want = new Float64Array(count * 3);
-      evalLocal(units, 0, count, want);
-      if (got.length !== want.length || got.some((v, i) => !Object.is(v, want[i]))) mismatches++;
+      alone(units, 0, count, want);
+      if (got.some((v) => Number.isNaN(v)) || got.length !== want.length || got.some((v, i) => !Object.is(v, want[i]))) mismatches++;
     }
-    expect(mismatches).toBe(0);
-  });
+    return mismatches;
+  }
 });
