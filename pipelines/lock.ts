@@ -7,7 +7,7 @@
  * minute (another host's too), is taken over with a warning.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -53,6 +53,15 @@ async function readHolder(path: string): Promise<LockHolder | null> {
   }
 }
 
+/** Milliseconds since the lock folder was last refreshed (its mtime); -1 when there is none. */
+async function lockAge(lockDir: string): Promise<number> {
+  try {
+    return Date.now() - (await stat(lockDir)).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
 const describe = (h: LockHolder | null) => (h ? `pid ${h.pid} on ${h.host}, started ${h.startedAt}` : 'a process that has not yet written its name');
 
 /**
@@ -75,12 +84,15 @@ export async function lockStore(store: string, log: Log, now: () => Date = () =>
     },
   };
   const take = () => lockfile.lock(store, opts);
-  // A lock nobody refreshed for a minute is stale and taken without asking whose it was (another host's included): say so.
-  const left = existsSync(lockDir) ? await readHolder(holderFile) : null;
+  // A lock nobody refreshed for a minute is stale, and proper-lockfile takes it without asking whose it was (another
+  // host's included): say so. A live holder on this host is in a long step that kept its refresh from running: refuse.
+  const left = (await lockAge(lockDir)) >= opts.stale ? { holder: await readHolder(holderFile) } : null;
+  if (left?.holder && left.holder.host === hostname() && left.holder.pid !== process.pid && pidAlive(left.holder.pid))
+    throw new LockBusyError(`another run holds the store ${store}: ${describe(left.holder)} (its lock has not been refreshed for a minute)`);
   let release: () => Promise<void>;
   try {
     release = await take();
-    if (left) log.warn(`took over a lock no run had refreshed for a minute (${describe(left)})`, { holder: left });
+    if (left) log.warn(`took over a lock no run had refreshed for a minute (${describe(left.holder)})`, { holder: left.holder });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
     const holder = await readHolder(holderFile);

@@ -7,6 +7,11 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
+/** A turn of the event loop (timers, signal handlers) inside a long computation that is otherwise synchronous. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Number of worker threads to use by default: every core. */
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());

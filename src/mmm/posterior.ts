@@ -8,6 +8,7 @@
  * spread and correlations, and run as batches on the search's worker pool.
  */
 import { Rng } from '../core/rng.ts';
+import { yieldToEventLoop } from '../core/workers.ts';
 import { createEvaluator, evaluateCandidate } from './kernel.ts';
 import { EvaluatorPool } from './search-worker.ts';
 import type { SearchSpec } from './search.ts';
@@ -109,6 +110,8 @@ export async function samplePosterior(spec: SearchSpec, s: PosteriorSettings): P
       logp.set(lp, g * N);
       for (let i = 0; i < N; i++) archive.push(Array.from(x.subarray(i * D, (i + 1) * D)));
       s.onProgress?.(g + 1, s.generations);
+      // Let timers and signals in now and then (the store lock's refresh, SIGTERM): scheduling only, results unchanged.
+      if (g % 16 === 15) await yieldToEventLoop();
     }
   } catch (e) {
     failed = true;

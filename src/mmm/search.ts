@@ -5,6 +5,7 @@
  * the Pareto front and choosing one model by an error-led rule.
  */
 import { Rng } from '../core/rng.ts';
+import { yieldToEventLoop } from '../core/workers.ts';
 import { createEvaluator, evaluateCandidate } from './kernel.ts';
 import { EvaluatorPool } from './search-worker.ts';
 
@@ -188,6 +189,8 @@ export async function runSearch(spec: SearchSpec, s: SearchSettings): Promise<Se
         }
       }
       if (count === 0) break;
+      // Timers and signals get a turn between batches (the store lock's refresh, SIGTERM); results are unchanged.
+      await yieldToEventLoop();
       const res = await evaluate(batch.subarray(0, count * D), count);
       for (let k = 0; k < count; k++) {
         const t = owner[k];

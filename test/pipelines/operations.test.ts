@@ -88,7 +88,7 @@ describe('one run at a time', () => {
 });
 
 describe('a stale lock', () => {
-  it("another host's lock that nobody refreshed for a minute is taken over with a warning naming its holder (trial 6)", () => {
+  it("another host's lock that nobody refreshed for a minute is taken over with a warning naming its holder; a live holder's on this host is not", () => {
     const dir = project('stale');
     const store = join(dir, 'data');
     mkdirSync(join(store, 'run.lock'), { recursive: true });
@@ -102,6 +102,15 @@ describe('a stale lock', () => {
         .filter((l) => l.level === 'warn' && l.message.startsWith('took over'))
         .map((l) => l.message),
     ).toEqual(['took over a lock no run had refreshed for a minute (pid 4242 on otherhost, started 2026-01-05T06:00:00.000Z)']);
+    // On this host, a stale lock whose holder is alive (a long step kept its refresh from running) is not taken.
+    mkdirSync(join(store, 'run.lock'), { recursive: true });
+    writeFileSync(join(store, 'run.lock.json'), `${JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-05T06:00:00.000Z' })}\n`);
+    utimesSync(join(store, 'run.lock'), old, old);
+    const busy = runCli(['weekly'], dir);
+    expect(busy.code).toBe(75);
+    expect(errorLine(busy.stderr)).toBe(
+      `error: another run holds the store ${store}: pid ${process.pid} on ${hostname()}, started 2026-01-05T06:00:00.000Z (its lock has not been refreshed for a minute)`,
+    );
   });
 });
 
