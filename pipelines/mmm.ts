@@ -256,6 +256,15 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
   }
   const calibration = opts.calibration ? await readCalibrationCsv(opts.calibration) : [];
   const model = await modelOptions(opts, data);
+  // The ingest's checks of the target's weeks over the model's window (rows of the file as read), before any fit.
+  const { from, to } = resolveWindow(data.dates, model.window);
+  const targetWarnings = targetWeekWarnings(
+    opts.weekly,
+    data.targetName,
+    Array.from(data.dates, (day, i) => ({ row: i + 1, week: dayToIso(day), value: data.target[i], day }))
+      .filter((w) => w.day >= data.dates[from] && w.day <= data.dates[to])
+      .sort((a, b) => a.day - b.day),
+  );
   const params = {
     dateCol: opts.dateCol,
     target: opts.target,
@@ -297,12 +306,7 @@ export async function runFitCommand(opts: FitCommandOptions): Promise<{ manifest
         ...model,
       });
       const written = await writeFitFiles(fit, tmp, data);
-      // The ingest's warning of implausible target weeks, over the model's window (rows of the file as read).
-      const { firstDay, lastDay } = fit.model.window;
-      const weeks = Array.from(data.dates, (day, i) => ({ row: i + 1, week: dayToIso(day), value: data.target[i], day }))
-        .filter((w) => w.day >= firstDay && w.day <= lastDay)
-        .sort((a, b) => a.day - b.day);
-      return { ...written, warnings: [...targetWeekWarnings(opts.weekly, data.targetName, weeks), ...(written.warnings ?? [])], timingsMs: { fit: Math.round(performance.now() - t0) } };
+      return { ...written, warnings: [...targetWarnings, ...(written.warnings ?? [])], timingsMs: { fit: Math.round(performance.now() - t0) } };
     },
   });
   return { ...result, outDir: opts.out };

@@ -78,8 +78,8 @@ export const EXIT_PARTIAL = 3;
  * runs of the config's store.
  */
 export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | 'input' | 'store' | 'reports'>): Promise<Config> {
-  const root = resolve(opts.root ?? (opts.config ? dirname(opts.config) : '.'));
-  const file = opts.config ?? join(root, 'mmm.config.json');
+  const file = resolve(opts.root ?? '.', opts.config ?? 'mmm.config.json');
+  const root = resolve(opts.root ?? dirname(file));
   const shown = relative(process.cwd(), file) || file;
   const fromCli = (p: string) => resolve(opts.root === undefined ? '.' : root, p);
   let parsed: Record<string, unknown> = {};

@@ -107,8 +107,8 @@ export function roasUndetermined(c: { roas: number; roasLow: number; roasHigh: n
 
 /**
  * Warnings for channels the data leave undetermined: at least 10% of the
- * media effect or of the spend (a large channel fitted at no effect counts),
- * a ROAS the data leave open ({@link roasUndetermined}), and no lift study.
+ * media effect, or fitted at no effect with at least 10% of the spend, a ROAS
+ * the data leave open ({@link roasUndetermined}), and no lift study.
  * On unseen recovery seeds 13-42 that rule flagged 28 of the 33 large
  * channels whose ROAS the data cannot pin within 20% (bench/mmm-identifiability.ts),
  * none of the 39 they can, and all 9 that missed 20%.
@@ -116,7 +116,8 @@ export function roasUndetermined(c: { roas: number; roasLow: number; roasHigh: n
 export function uncertaintyWarnings(pr: SearchProblem, channels: ChannelSummary[], draws: BootstrapDraw[]): string[] {
   const out: string[] = [];
   channels.forEach((c, j) => {
-    if (draws.length < 2 || (c.contributionShare < 0.1 && c.spendShare < 0.1) || !roasUndetermined(c)) return;
+    const large = c.contributionShare >= 0.1 || (c.roas <= 0 && c.spendShare >= 0.1);
+    if (draws.length < 2 || !large || !roasUndetermined(c)) return;
     if (pr.o.calibration.some((st) => st.channel === c.name)) return;
     const x = pr.data.channels[j].values;
     let min = Infinity;

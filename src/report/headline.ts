@@ -71,7 +71,9 @@ function statedPlan(d: ReportData, p: ReportPlan, current: Money): { plan: Money
   if (!r || r.upliftUnderDraws === null || r.pointUplift === null) return { plan: point, note: '' };
   const a = totals(d, current);
   const what = a.total ? 'total revenue' : 'media revenue';
-  const note = ` (on average over the model's draws, which favour it over the current plan in ${pct(r.probabilityBetter, 0)} of cases; the point model alone promises ${what} ${signedPct(totals(d, point).revenue / a.revenue - 1)})`;
+  // How often the draws favour the plan compares revenue: said only of a re-split, where the spend is the same.
+  const favour = p.budgetIsCurrent ? `, which favour it over the current plan in ${pct(r.probabilityBetter, 0)} of cases` : '';
+  const note = ` (on average over the model's draws${favour}; the point model alone promises ${what} ${signedPct(totals(d, point).revenue / a.revenue - 1)})`;
   return { plan: { spend: p.budget, revenue: current.revenue + r.upliftUnderDraws }, note };
 }
 

@@ -382,11 +382,13 @@ describe('lift-test calibration', () => {
   });
   it('warns of a channel with a tenth of the spend that the fit gives no effect, when the data allow it a ROAS of 0.5 or more', () => {
     const always = Float64Array.from({ length: 10 }, () => 100);
-    const pr = { n: 10, o: { calibration: [] }, data: { channels: ['search', 'dud', 'small'].map((name) => ({ name, values: always })) } } as unknown as SearchProblem;
+    const pr = { n: 10, o: { calibration: [] }, data: { channels: ['search', 'dud', 'small', 'minor'].map((name) => ({ name, values: always })) } } as unknown as SearchProblem;
     const channel = (name: string, roasHigh: number, spendShare: number) => ({ name, roas: 0, roasLow: 0, roasHigh, contributionShare: 0, spendShare, spend: 1000 }) as unknown as ChannelSummary;
     const draws = [{}, {}] as unknown as BootstrapDraw[];
     // dud's interval stops below 0.5 (it does not pay, and the data say so); small has under a tenth of the spend.
-    expect(uncertaintyWarnings(pr, [channel('search', 2.28, 0.37), channel('dud', 0.3, 0.37), channel('small', 2.28, 0.05)], draws)).toEqual([
+    // A channel with a positive ROAS and a tenth of the spend but under a tenth of the effect is not large enough to warn of.
+    const minor = { ...channel('minor', 9, 0.37), roas: 1, contributionShare: 0.05 } as ChannelSummary;
+    expect(uncertaintyWarnings(pr, [channel('search', 2.28, 0.37), channel('dud', 0.3, 0.37), channel('small', 2.28, 0.05), minor], draws)).toEqual([
       'search: the fit gives it no effect, but the data allow a ROAS up to 2.28 (90% interval 0.00-2.28; its spend never fell below 100% of its average, so its response below that was never observed); a lift test of it (calibration.csv, or mmm fit --calibration) would pin it down',
     ]);
   });

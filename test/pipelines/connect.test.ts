@@ -4,9 +4,9 @@
  * hand-written file, the same way the weekly pipeline does it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from '../helpers/tmp.ts';
+import { errorLine, runCli, tempDir } from '../helpers/tmp.ts';
 import { TINY } from '../helpers/configs.ts';
 import { ROBYN } from '../helpers/robyn.ts';
 
@@ -118,5 +118,24 @@ describe('commands that connect', () => {
         'm',
       ),
     );
+    // A week at 100 times the median is refused before any fit, naming its row and column; no output folder.
+    const far = join(t.dir, 'far-week.csv');
+    writeFileSync(
+      far,
+      `${rows
+        .map((l, i) =>
+          i === 100
+            ? l
+                .split(',')
+                .map((c, j) => (j === 1 ? '1e15' : c))
+                .join(',')
+            : l,
+        )
+        .join('\n')}\n`,
+    );
+    const refused = runCli(['fit', '--weekly', far, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,search_S', '--out', join(t.dir, 'far-fit')]);
+    expect(refused.code).toBe(2);
+    expect(errorLine(refused.stderr)).toMatch(/^error: .*far-week\.csv row 100 column "revenue": 1000000000000000 is [0-9.e+]+ times the median week/);
+    expect(existsSync(join(t.dir, 'far-fit'))).toBe(false);
   });
 });

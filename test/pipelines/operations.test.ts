@@ -232,6 +232,7 @@ describe('what an operator sees', () => {
     for (const how of [
       ['--root', dir],
       ['--config', join(dir, 'mmm.config.json')],
+      ['--root', dir, '--config', 'mmm.config.json'],
     ]) {
       const runs = runCli(['runs', ...how], cwd);
       expect(runs.code, runs.stderr).toBe(0);

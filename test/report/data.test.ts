@@ -206,6 +206,13 @@ describe('the headline: one story in two sentences', () => {
     expect(headlineSentences(d)[0]).toBe(
       "Re-split the current budget of 100 per week as the recommended plan does: total revenue +0.8%, profit +0.9% (on average over the model's draws, which favour it over the current plan in 90% of cases; the point model alone promises total revenue +1.5%).",
     );
+    // A set budget: more spend gains revenue in nearly every draw, so how often the draws favour the plan is not said.
+    // 120 spends for 350 on the point model (+3.8%); under the draws +40: 1340 / 550 against 1300 / 550, revenue +3.1%, profit +0.0%.
+    const set = story({ current, plan: { spend: 120, revenue: 350 }, profit: { spend: 121, revenue: 351 } });
+    set.plan!.robustness = { pointUplift: 50, upliftUnderDraws: 40, probabilityBetter: 0.99 };
+    expect(headlineSentences(set)[0]).toBe(
+      "Spend the set budget of 120 per week (+20.0% on the current 100) as the recommended plan splits it: total revenue +3.1%, profit 0.0% (on average over the model's draws; the point model alone promises total revenue +3.8%).",
+    );
     d.plan!.robustness = { pointUplift: 20, upliftUnderDraws: 2, probabilityBetter: 0.55 };
     expect(headlineSentences(d)[0]).toBe("Keep the current split of 100 per week: no other split within the channel limits earns 0.5% more profit on average over the model's draws.");
   });
