@@ -380,7 +380,7 @@ function withTerms(A: Float64Array, b: number[], terms: LinearTerm[], scale: num
  * z standard normal, and the intercept keeping the fitted mean. Lift studies
  * and Gaussian ROAS or share priors are measurements of linear functions of
  * the coefficients and move both (withTerms), so a channel a lift test pins
- * is pinned in every draw, not only in the choice of curves. A
+ * is pinned in every draw. A
  * sign-bounded coefficient (media, signed controls) inside its bound is
  * floored there if its draw crosses it. One the fit leaves at its bound is
  * drawn from its conditional given the others' draws, N(m, s^2 / A_jj / nu)

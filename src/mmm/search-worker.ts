@@ -141,8 +141,7 @@ export class EvaluatorPool {
    * simply takes fewer; this thread blocks (Atomics.wait) until all are done.
    * Candidates are numbered on from the last batch and the counters never go
    * back, so a worker still leaving the last batch can neither take nor
-   * uncount one of this batch (resetting them let a late worker's count be
-   * wiped out, and the batch wait 120 s and fail on a loaded machine).
+   * uncount one of this batch.
    */
   evaluate(units: Float64Array, count: number, dims: number, local: (units: Float64Array, from: number, to: number, out: Float64Array) => void): Float64Array {
     const ctrl = this.ctrl;

@@ -121,7 +121,7 @@ describe('mmm weekly --weekly', () => {
       expect(logLines(b.stderr).filter((l) => l.level === 'error')).toHaveLength(1);
       expect(errorLine(b.stderr)).toMatch(line);
     }
-    // The same mistakes in a config's input block are named by its keys (trial 6), and an unknown top-level key by its name alone.
+    // The same mistakes in a config's input block are named by its keys, and an unknown top-level key by its name alone.
     const input = { weekly: 'two.csv', dateCol: 'week', target: 'sales', channels: ['TV Spend', 'Search Spend'], controls: ['price'] };
     const configured: [string, object, RegExp][] = [
       ['factors', { factors: ['nope'] }, /^error: two\.csv column "nope": input\.factors names a column that is not in the file \(found: /],
@@ -168,7 +168,7 @@ describe('mmm weekly --weekly', () => {
 });
 
 describe('a control constant over the weeks', () => {
-  // Also with a window whose end is left open: it follows the data, so a new week is not a changed window (trial 6).
+  // Also with a window whose end is left open: it follows the data, so a new week is not a changed window.
   it.each([
     ['no window', {}],
     ['a window with only a start', { window: { start: '2022-01-17' } }],

@@ -198,7 +198,7 @@ describe('the headline: one story in two sentences', () => {
     );
   });
 
-  it("states the plan's gain averaged over the model's draws when they were simulated, the point model's beside it (trial 7)", () => {
+  it("states the plan's gain averaged over the model's draws when they were simulated, the point model's beside it", () => {
     // The point model: 1320 / 560 (revenue +1.5%). Under the draws the plan gains 10, not 20: 1310 / 555 against 1300 / 550:
     // revenue +0.8%, profit +0.9%. Under the draws a gain of 2 is 551 against 550: under 0.5% of profit, so keep the split.
     const d = story({ current, plan: { spend: 100, revenue: 320 }, profit: { spend: 101, revenue: 321 } });
