@@ -18,6 +18,7 @@ import type { CoefficientSign } from '../../src/mmm/index.ts';
 import { generateWeeklyData, withContextAndOrganic } from '../../src/lab/index.ts';
 import { logPosterior } from '../../src/mmm/kernel.ts';
 import { dayToIso } from '../../src/core/csv.ts';
+import { invertSymmetricPositiveDefinite } from '../../src/core/linalg.ts';
 
 describe('samplePosterior (DE-MCz)', () => {
   // One channel (TV) of synthetic data; only its adstock theta is sampled, alpha, gamma and lambda
@@ -305,10 +306,33 @@ describe('gaussianDraw', () => {
     const effects = Array.from({ length: 400 }, (_, b) => (gaussianDraw(pr, hp, design, n, rng, b, 0, totals).contribution[1] / sum) * effectOver(pr, design, 1, 1, 40, 60));
     const m = momentsOf(effects);
     expect(Math.min(...effects)).toBeGreaterThan(0.5 * lift);
-    expect(Math.abs(m.mean / lift - 1)).toBeLessThan(0.1);
+    // Reference, computed here: the Gaussian posterior of the standardised coefficients with the study as one more
+    // measurement, P = A / s2 + a a' / se^2, mean P^-1 (Z'y / n / s2 + a lift / se^2), s2 the fit's SSE / (n - p - 1) / n.
+    const p = pr.nb + pr.nm;
+    const fit = ridgeOnRows(pr, design, allWeeks(n), n, 1e-4);
+    const z = Array.from({ length: p }, (_, j) => {
+      const col = design.cols.subarray(j * n, (j + 1) * n);
+      const mu = col.reduce((a, v) => a + v, 0) / n;
+      const sd = Math.sqrt(col.reduce((a, v) => a + (v - mu) ** 2, 0) / n);
+      return { z: Float64Array.from(col, (v) => (v - mu) / sd), sd };
+    });
+    const s2 = y.reduce((a, v, t) => a + (v - fit.fitted[t]) ** 2, 0) / (n - p - 1) / n;
+    const se = 0.02 * lift;
+    const dudAt = pr.nb + 1;
+    const a = new Float64Array(p);
+    a[dudAt] = effectOver(pr, design, 1, 1, 40, 60) / z[dudAt].sd;
+    const P = Array.from({ length: p }, (_, i) =>
+      Float64Array.from({ length: p }, (_, k) => z[i].z.reduce((acc, v, t) => acc + v * z[k].z[t], 0) / n / s2 + (i === k ? 1e-4 / s2 : 0) + (a[i] * a[k]) / se ** 2),
+    );
+    const rhs = Array.from({ length: p }, (_, i) => z[i].z.reduce((acc, v, t) => acc + v * (y[t] - mean), 0) / n / s2 + (a[i] * lift) / se ** 2);
+    const inv = invertSymmetricPositiveDefinite(P)!;
+    const reference = a[dudAt] * inv[dudAt].reduce((acc, v, k) => acc + v * rhs[k], 0);
+    const referenceSd = Math.sqrt(a[dudAt] ** 2 * inv[dudAt][dudAt]);
+    expect(Math.abs(m.mean / reference - 1)).toBeLessThan(0.01);
+    expect(Math.abs(m.sd / referenceSd - 1)).toBeLessThan(0.15);
   });
 
-  it('takes a Gaussian ROAS prior into the draws in the same way', () => {
+  it('takes a Gaussian ROAS or share prior into the draws in the same way', () => {
     const dud = Float64Array.from(y, (v) => Math.max(100, 5000 - 2 * (v - mean)));
     const data = { ...s.data, channels: [...s.data.channels, { name: 'dud_spend', values: dud }] };
     const hp = Float64Array.from([0.3, 1.5, 0.6, 0.3, 1.5, 0.6, 1e-4]);
@@ -319,5 +343,10 @@ describe('gaussianDraw', () => {
     const roas = Array.from({ length: 400 }, (_, b) => gaussianDraw(pr, hp, design, n, rng, b, 0, totals).roas[1]);
     expect(Math.min(...roas)).toBeGreaterThan(0.5);
     expect(Math.abs(momentsOf(roas).mean / 0.8 - 1)).toBeLessThan(0.05);
+    // A share prior: the channel's effect as a share of the target's total, 5% with sd 0.05 pp.
+    const yTotal = y.reduce((a, v) => a + v, 0);
+    const shared = buildSearchProblem(data, resolveFitOptions({ fourierOrder: 2, adstock: 'geometric', saturation: 'hill', priors: { dud_spend: { contribution: { mean: 0.05, sd: 0.0005 } } } }));
+    const shares = Array.from({ length: 400 }, (_, b) => gaussianDraw(shared, hp, design, n, rng, b, 0, totals).contribution[1] / yTotal);
+    expect(Math.abs(momentsOf(shares).mean / 0.05 - 1)).toBeLessThan(0.05);
   });
 });
