@@ -4,6 +4,7 @@
  * words. Pure: the pipeline reads the files and calls
  * {@link assembleReportData}.
  */
+import { quantileSorted } from '../core/quantile.ts';
 import { marginalRoi, type CurveSpec } from '../optimise/index.ts';
 import { EXTRAPOLATION } from '../simulate/index.ts';
 import { adstockSummary } from './adstock.ts';
@@ -198,8 +199,7 @@ export function nextUnitUnderDraws(draws: Record<string, CurveSpec>[], channel: 
   const curves = draws.map((d) => d[channel]).filter((c) => c !== undefined);
   if (spend === undefined || curves.length < 20) return null;
   const m = curves.map((c) => marginalRoi(c, spend)).sort((a, b) => a - b);
-  const q = (p: number) => m[Math.min(m.length - 1, Math.max(0, Math.round(p * (m.length - 1))))];
-  return { low: q(0.05), high: q(0.95), paying: m.filter((v) => v > breakEven).length / m.length };
+  return { low: quantileSorted(m, 0.05), high: quantileSorted(m, 0.95), paying: m.filter((v) => v > breakEven).length / m.length };
 }
 
 /** Evenly spaced draws, at most `max` (deterministic: draw floor(i n / max)). */

@@ -230,9 +230,10 @@ describe("the next unit's return under the model's draws", () => {
     // Hill curves with alpha 1 and k 100: the slope at 100 is beta / 400, so betas 8, 16, ..., 800 give slopes 0.02, 0.04, ..., 2.00.
     const draws = Array.from({ length: 100 }, (_, i) => ({ tv: { type: 'hill' as const, beta: 8 * (i + 1), alpha: 1, k: 100 } }));
     const next = nextUnitUnderDraws(draws, 'tv', 100, 1.01)!;
-    // Sorted slopes m[i] = (i + 1) / 50: the 5th percentile is m[round(4.95)] = m[5], the 95th m[round(94.05)] = m[94]; above 1.01: 51..100 of 50.
-    expect(next.low).toBeCloseTo(0.12, 12);
-    expect(next.high).toBeCloseTo(1.9, 12);
+    // Sorted slopes m[i] = (i + 1) / 50, interpolated (type 7): the 5th percentile is m[4] + 0.95 (m[5] - m[4]) = 0.119,
+    // the 95th m[94] + 0.05 (m[95] - m[94]) = 1.901; above 1.01: 51..100 of 50.
+    expect(next.low).toBeCloseTo(0.119, 12);
+    expect(next.high).toBeCloseTo(1.901, 12);
     expect(next.paying).toBe(0.5);
     expect(nextUnitUnderDraws(draws.slice(0, 19), 'tv', 100, 1)).toBeNull();
     expect(nextUnitUnderDraws(draws, 'tv', undefined, 1)).toBeNull();
