@@ -284,13 +284,13 @@ describe('a table dated on Sundays', () => {
 });
 
 describe('a table with implausible revenue weeks', () => {
+  const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
+  const setRevenue = (line: string, v: string) =>
+    line
+      .split(',')
+      .map((c, j) => (j === 1 ? v : c))
+      .join(',');
   it('warns of weeks at or below 0 and of a week under a fifth of the median week, naming their rows', async () => {
-    const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
-    const setRevenue = (line: string, v: string) =>
-      line
-        .split(',')
-        .map((c, j) => (j === 1 ? v : c))
-        .join(',');
     // Data rows 90 and 100 (the header is not counted), and the last week an incomplete export.
     const edited = rows.map((l, i) => (i === 90 ? setRevenue(l, '-5000') : i === 100 ? setRevenue(l, '0') : i === rows.length - 1 ? setRevenue(l, '1234') : l));
     const file = join(t.dir, 'low.csv');
@@ -310,15 +310,7 @@ describe('a table with implausible revenue weeks', () => {
     );
     expect(windowed.manifest.warnings.find((w) => w.includes('at or below 0'))).toMatch(/: 2 week\(s\) .*: row 90 \(.*\), row 100 \([^)]*\) \(an incomplete/);
   });
-});
 
-describe('a table with a revenue week far above the rest', () => {
-  const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
-  const setRevenue = (line: string, v: string) =>
-    line
-      .split(',')
-      .map((c, j) => (j === 1 ? v : c))
-      .join(',');
   const revenue = col(source, 'revenue').map(Number);
   const sorted = [...revenue].sort((a, b) => a - b);
   const median = (sorted[103] + sorted[104]) / 2;

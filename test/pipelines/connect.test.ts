@@ -95,21 +95,14 @@ describe('commands that connect', () => {
 
   it('mmm fit --weekly warns of implausible target weeks in its window, naming the rows, as the ingest does', () => {
     const rows = readFileSync(ROBYN, 'utf8').trimEnd().split('\n');
-    const file = join(t.dir, 'zero-week.csv');
-    // Data row 100 (the week of 2017-10-16) set to 0; the window ends before the last week, which is left as it is.
-    writeFileSync(
-      file,
-      `${rows
-        .map((l, i) =>
-          i === 100
-            ? l
-                .split(',')
-                .map((c, j) => (j === 1 ? '0' : c))
-                .join(',')
-            : l,
-        )
-        .join('\n')}\n`,
-    );
+    /** Robyn's table with data row 100 (the week of 2017-10-16)'s revenue set to `v`. */
+    const withRow100 = (name: string, v: string) => {
+      const path = join(t.dir, name);
+      writeFileSync(path, `${rows.map((l, i) => (i === 100 ? l.replace(/^([^,]*),[^,]*/, `$1,${v}`) : l)).join('\n')}\n`);
+      return path;
+    };
+    // Row 100 set to 0; the window ends before the last week, which is left as it is.
+    const file = withRow100('zero-week.csv', '0');
     const r = runCli(['fit', '--weekly', file, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,search_S', '--trials', '1', '--iterations', '300', '--out', join(t.dir, 'zero-fit')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
@@ -119,20 +112,7 @@ describe('commands that connect', () => {
       ),
     );
     // A week at 100 times the median is refused before any fit, naming its row and column; no output folder.
-    const far = join(t.dir, 'far-week.csv');
-    writeFileSync(
-      far,
-      `${rows
-        .map((l, i) =>
-          i === 100
-            ? l
-                .split(',')
-                .map((c, j) => (j === 1 ? '1e15' : c))
-                .join(',')
-            : l,
-        )
-        .join('\n')}\n`,
-    );
+    const far = withRow100('far-week.csv', '1e15');
     const refused = runCli(['fit', '--weekly', far, '--date-col', 'DATE', '--target', 'revenue', '--channels', 'tv_S,search_S', '--out', join(t.dir, 'far-fit')]);
     expect(refused.code).toBe(2);
     expect(errorLine(refused.stderr)).toMatch(/^error: .*far-week\.csv row 100 column "revenue": 1000000000000000 is [0-9.e+]+ times the median week/);
