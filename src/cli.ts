@@ -344,6 +344,12 @@ const COMMANDS: Record<string, CommandSpec> = {
           })
         : await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
       out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
+      // Each channel's spend per period, against the current plan's when the problem has one.
+      const vs = r.againstCurrent;
+      for (const [c, x] of r.status === 'optimal' ? Object.entries(r.allocation) : []) {
+        const pct = vs?.changePct[c];
+        out(`  ${c}: ${x.toFixed(2)}${vs ? ` (current ${vs.current[c].toFixed(2)}${pct === null || pct === undefined ? '' : `, ${pct >= 0 ? '+' : ''}${(100 * pct).toFixed(1)}%`})` : ''}`);
+      }
       if (r.status !== 'optimal') err(r.message.startsWith(r.status) ? r.message : `${r.status}: ${r.message}`);
       for (const w of r.warnings) err(`warning: ${w}`);
       return optimiseExitCode(r);

@@ -28,6 +28,11 @@ describe('commands that connect', () => {
     expect(opt.stdout).toMatch(/^optimal: objective \d+\.\d{4} -> alloc\.json$/m);
     const mine = JSON.parse(readFileSync(join(dir, 'alloc.json'), 'utf8'));
     expect(mine.allocation).toEqual(stage.allocation);
+    // One line per channel: its spend per week, against the current plan's.
+    for (const [c, x] of Object.entries(mine.allocation as Record<string, number>)) {
+      const was = mine.againstCurrent.current[c] as number;
+      expect(opt.stdout).toContain(`  ${c}: ${x.toFixed(2)} (current ${was.toFixed(2)}, ${x >= was ? '+' : ''}${((100 * (x - was)) / was).toFixed(1)}%)\n`);
+    }
     // The same warnings of moves the data leave open as the stage's, on stderr and in the output.
     const stageRaises = JSON.parse(readFileSync(join(dir, weekly.stdout.match(/^optimise +built +(\S+)$/m)![1], 'manifest.json'), 'utf8')).warnings.filter((w: string) =>
       /^the plan (raises|cuts) /.test(w),
