@@ -653,11 +653,17 @@ export function createEvaluator(spec: any): any {
     mapeLift: 0,
     calEffect: new Float64Array((spec.calChannel ?? []).length),
     calMass: new Float64Array((spec.calChannel ?? []).length),
-    coefVar: new Float64Array(nPaid),
+    // coefficientVariances: L^-1 e_c per paid channel (rows of q) and s^2 / nu; the joint terms' scratch (logPosterior).
+    coefY: new Float64Array(nPaid * q),
+    coefS2: 0,
+    termCh: new Int32Array(2 * nPaid + (spec.calChannel ?? []).length),
+    termT: new Float64Array(2 * nPaid + (spec.calChannel ?? []).length),
+    termR: new Float64Array(2 * nPaid + (spec.calChannel ?? []).length),
+    termV: new Float64Array(2 * nPaid + (spec.calChannel ?? []).length),
+    termC: new Float64Array((2 * nPaid + (spec.calChannel ?? []).length) ** 2),
     // Gaussian terms on what the coefficients imply need their variance (coefficientVariances).
     needVar: (spec.calChannel ?? []).length > 0 || anyPositive(spec.posterior?.roasSd) || anyPositive(spec.posterior?.shareSd),
     Lv: new Float64Array(q * q),
-    yv: new Float64Array(q),
     posterior: spec.posterior ? 1 : 0,
     nu: spec.posterior?.nu ?? n,
     spendTotal: spendTotals,
@@ -969,76 +975,122 @@ export function anyPositive(v: ArrayLike<number> | undefined): boolean {
   return false;
 }
 
-/** -0.5 ((x - mean)^2 / v + ln v): the log density of N(mean, v) at x, up to its constant. */
-export function gaussianLogDensity(x: number, mean: number, v: number): number {
-  return -0.5 * (((x - mean) * (x - mean)) / v + Math.log(v));
-}
-
 /**
- * Each paid channel's coefficient variance given the curves, per unit of its
- * transformed column (st.coefVar[j]; times a sum of that column squared it is
- * the variance of the channel's effect over those weeks): (s^2 / nu) (A^-1)_cc
- * / sd^2, with A the all-weeks ridge system (st.A, standardised columns), s^2
- * = SSE / (n - q) and c the channel's coordinate, as the coefficient draws
- * take it. (A^-1)_cc is |L^-1 e_c|^2, L the Cholesky factor of A.
+ * What the data leave uncertain in each paid channel's coefficient given the
+ * curves: Cov(b_c / sd_c, b_d / sd_d) = (s^2 / nu) (A^-1)_cd / (sd_c sd_d),
+ * with A the all-weeks ridge system (st.A, standardised columns), s^2 = SSE /
+ * (n - q), as the coefficient draws take it. (A^-1)_cd is y_c . y_d with
+ * y_c = L^-1 e_c, L the Cholesky factor of A: st.coefY holds y_c / sd_c per
+ * channel (zero for a column without variation), st.coefS2 holds s^2 / nu.
  */
 export function coefficientVariances(st: any, sseAll: number): void {
   const q = st.q;
   const A = st.A;
   const L = st.Lv;
-  const y = st.yv;
   for (let i = 0; i < q; i++) {
     for (let j = 0; j <= i; j++) {
       let s = A[i * q + j];
       for (let k = 0; k < j; k++) s -= L[i * q + k] * L[j * q + k];
-      L[i * q + j] = i === j ? Math.sqrt(Math.max(s, 1e-300)) : s / L[j * q + j];
+      L[i * q + j] = i === j ? Math.sqrt(Math.max(s, 1e-12 * A[i * q + i], 1e-300)) : s / L[j * q + j];
     }
   }
-  const s2 = sseAll / Math.max(1, st.n - q) / st.nu;
+  st.coefS2 = sseAll / Math.max(1, st.n - q) / st.nu;
   for (let j = 0; j < st.nPaid; j++) {
     const c = 1 + st.nb + j;
     const sd = st.mSd[j];
-    let sum = 0;
+    const y = st.coefY;
+    const o = j * q;
+    for (let i = 0; i < q; i++) y[o + i] = 0;
+    if (!(sd > 0)) continue;
     for (let i = c; i < q; i++) {
       let s = i === c ? 1 : 0;
-      for (let k = c; k < i; k++) s -= L[i * q + k] * y[k];
-      y[i] = s / L[i * q + i];
-      sum += y[i] * y[i];
+      for (let k = c; k < i; k++) s -= L[i * q + k] * y[o + k];
+      y[o + i] = s / L[i * q + i];
     }
-    st.coefVar[j] = sd > 0 ? (s2 * sum) / (sd * sd) : 0;
+    for (let i = c; i < q; i++) y[o + i] /= sd;
   }
+}
+
+/** The data's covariance of paid channels c and d's coefficients (per unit of their transformed columns), from {@link coefficientVariances}. */
+export function coefficientCovariance(st: any, c: number, d: number): number {
+  const q = st.q;
+  let s = 0;
+  for (let i = 0; i < q; i++) s += st.coefY[c * q + i] * st.coefY[d * q + i];
+  return st.coefS2 * s;
 }
 
 /**
  * Log posterior density of the candidate just scored (up to a constant), from
  * its all-weeks fit: -(nu / 2) ln SSE (Gaussian likelihood with the noise sd
  * and the coefficients profiled out; nu is the effective number of weeks,
- * n when the residuals are independent), plus each Gaussian term on a
- * channel's ROAS (roasMean, roasSd; sd 0 = none), its share of the target's
- * total (shareMean, shareSd) or its effect over a lift study's weeks (standard
- * error liftSe) as the density of the measured value given the curves: the
- * fit's value with the term's variance plus the variance the data leave in
- * that value (the coefficients integrated out, st.coefVar), so a precise term
- * does not count as if the coefficient could not move. The ln ROAS prior for
- * the channels without one (roasLogMean, roasLogSd; a ROAS below 0.001 counts
- * as 0.001) is taken at the fit's value. The hyperparameters' prior is uniform
- * on the search box.
+ * n when the residuals are independent), plus the Gaussian terms on what the
+ * coefficients imply: each paid channel's ROAS (roasMean, roasSd; sd 0 =
+ * none), its share of the target's total (shareMean, shareSd) and its effect
+ * over each lift study's weeks (standard error liftSe). They are taken
+ * jointly as the density of the measured values given the curves, the
+ * coefficients integrated out: mean the fit's values, covariance the terms'
+ * own variances plus what the data leave uncertain in the fit's values
+ * (coefficientCovariance), so terms on one channel share that uncertainty and
+ * a precise term does not count as if the coefficient could not move. The
+ * ln ROAS prior for the channels without one (roasLogMean, roasLogSd; a ROAS
+ * below 0.001 counts as 0.001) is taken at the fit's value. The
+ * hyperparameters' prior is uniform on the search box.
  */
 export function logPosterior(st: any, sseAll: number): number {
   let lp = -0.5 * st.nu * Math.log(Math.max(sseAll, 1e-300));
+  let K = 0;
+  // One Gaussian term: channel j's value t * (its coefficient per unit), measured as `value` with variance v.
   for (let j = 0; j < st.nPaid; j++) {
-    const cv = st.coefVar[j];
     const mass = st.mSum[j];
-    if (st.roasSd[j] > 0) lp += gaussianLogDensity(st.contrib[j] / st.spendTotal[j], st.roasMean[j], st.roasSd[j] * st.roasSd[j] + (cv * mass * mass) / (st.spendTotal[j] * st.spendTotal[j]));
+    if (st.roasSd[j] > 0) K = addTerm(st, K, j, mass / st.spendTotal[j], st.roasMean[j] - st.contrib[j] / st.spendTotal[j], st.roasSd[j] * st.roasSd[j]);
     if (st.roasLogSd[j] > 0) {
       const z = (Math.log(Math.max(st.contrib[j] / st.spendTotal[j], 1e-3)) - st.roasLogMean[j]) / st.roasLogSd[j];
       lp -= 0.5 * z * z;
     }
-    if (st.shareSd[j] > 0) lp += gaussianLogDensity(st.contrib[j] / st.yTotal, st.shareMean[j], st.shareSd[j] * st.shareSd[j] + (cv * mass * mass) / (st.yTotal * st.yTotal));
+    if (st.shareSd[j] > 0) K = addTerm(st, K, j, mass / st.yTotal, st.shareMean[j] - st.contrib[j] / st.yTotal, st.shareSd[j] * st.shareSd[j]);
   }
-  for (let k = 0; k < st.calChannel.length; k++) {
-    const m = st.calMass[k];
-    lp += gaussianLogDensity(st.calEffect[k], st.calLift[k], st.liftSe[k] * st.liftSe[k] + st.coefVar[st.calChannel[k]] * m * m);
+  for (let k = 0; k < st.calChannel.length; k++) K = addTerm(st, K, st.calChannel[k], st.calMass[k], st.calLift[k] - st.calEffect[k], st.liftSe[k] * st.liftSe[k]);
+  return K ? lp + jointGaussianTerms(st, K) : lp;
+}
+
+/** Appends a term (channel, factor, residual, own variance) to the scratch arrays; returns the new count. */
+export function addTerm(st: any, K: number, channel: number, factor: number, residual: number, variance: number): number {
+  st.termCh[K] = channel;
+  st.termT[K] = factor;
+  st.termR[K] = residual;
+  st.termV[K] = variance;
+  return K + 1;
+}
+
+/** -0.5 (r' C^-1 r + ln det C) for the first K terms, C = diag(own variances) + t t' * the coefficients' covariance (Cholesky in place). */
+export function jointGaussianTerms(st: any, K: number): number {
+  const C = st.termC;
+  for (let a = 0; a < K; a++) {
+    for (let b = 0; b <= a; b++) {
+      const cov = st.termT[a] * st.termT[b] * (st.coefY ? coefficientCovariance(st, st.termCh[a], st.termCh[b]) : 0);
+      C[a * K + b] = cov + (a === b ? st.termV[a] : 0);
+    }
   }
-  return lp;
+  let logDet = 0;
+  for (let a = 0; a < K; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = C[a * K + b];
+      for (let k = 0; k < b; k++) s -= C[a * K + k] * C[b * K + k];
+      if (a === b) {
+        const d = Math.sqrt(Math.max(s, 1e-300));
+        C[a * K + a] = d;
+        logDet += 2 * Math.log(d);
+      } else C[a * K + b] = s / C[b * K + b];
+    }
+  }
+  // |L^-1 r|^2 by forward substitution.
+  let quad = 0;
+  const z = st.termR;
+  for (let a = 0; a < K; a++) {
+    let s = z[a];
+    for (let k = 0; k < a; k++) s -= C[a * K + k] * z[k];
+    z[a] = s / C[a * K + a];
+    quad += z[a] * z[a];
+  }
+  return -0.5 * (quad + logDet);
 }

@@ -355,7 +355,7 @@ function linearTerms(pr: SearchProblem, cols: Float64Array, sc: ReturnType<typeo
  * per coordinate, what the terms add to the data's normal equations (`rhs`,
  * for the conditional of a coefficient at its bound). Without terms: A, b, 0.
  */
-function withTerms(A: Float64Array, b: number[], terms: LinearTerm[], scale: number): { P: Float64Array; mu: number[]; rhs: Float64Array } {
+function withTerms(A: Float64Array, b: number[], terms: LinearTerm[], scale: number, dataRhs?: number[]): { P: Float64Array; mu: number[]; rhs: Float64Array } {
   const q = b.length;
   const rhs = new Float64Array(q);
   if (!terms.length) return { P: A, mu: b, rhs };
@@ -368,8 +368,9 @@ function withTerms(A: Float64Array, b: number[], terms: LinearTerm[], scale: num
     }
   }
   const inv = invertSymmetricPositiveDefinite(Array.from({ length: q }, (_, i) => P.subarray(i * q, (i + 1) * q)));
-  if (!inv) return { P: A, mu: b, rhs: new Float64Array(q) };
-  const Ab = b.map((_, i) => b.reduce((s, bk, k) => s + A[i * q + k] * bk, 0) + rhs[i]);
+  if (!inv) throw new Error("the coefficients' posterior with the lift studies and priors is not positive definite");
+  const data = dataRhs ?? b.map((_, i) => b.reduce((s, bk, k) => s + A[i * q + k] * bk, 0));
+  const Ab = data.map((v, i) => v + rhs[i]);
   return { P, mu: inv.map((row) => row.reduce((s, v, k) => s + v * Ab[k], 0)), rhs };
 }
 
@@ -405,7 +406,7 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     if (fit.coef[j] !== 0 || sign[j] === 0) return;
     let c = 0;
     for (let t = 0; t < n; t++) c += ((cols[j * n + t] - mean[j]) / sd[j]) * (y[t] - ybar);
-    let m = c / n + rhs[a];
+    let m = c / n + cp.m[a] * ybar + rhs[a];
     for (let k = 0; k < q; k++) if (k !== a) m -= A[a * q + k] * beta[k];
     m /= A[a * q + a];
     const s = Math.sqrt(scale / A[a * q + a]);
@@ -422,7 +423,7 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
  * standardised columns, the noise scale s^2 / nu, and the precision, mean and right-hand side of
  * {@link withTerms} with the user's lift studies and Gaussian priors.
  */
-function coefficientPosterior(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, spendTotals: number[]) {
+function coefficientPosterior(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, spendTotals: number[], pin = false) {
   const { n, nb, nm, dims, y } = pr;
   const lambda = hp[dims - 1];
   const fit = ridgeOnRows(pr, design, allWeeks(n), n, lambda);
@@ -432,16 +433,28 @@ function coefficientPosterior(pr: SearchProblem, hp: Float64Array, design: Desig
   for (let t = 0; t < n; t++) sse += (y[t] - fit.fitted[t]) ** 2;
   const scale = sse / Math.max(1, n - sc.active.length - 1) / nu;
   const terms = linearTerms(pr, cols, sc, spendTotals);
+  const A = ridgeGram(cols, n, sc, lambda);
+  // With terms and the intercept held at its bound 0, the coefficients move in the fit without an intercept, on
+  // the uncentred columns x / sd: Gram A + m m' and right-hand side c + m ybar, m = mean / sd (as fitRidgeRows).
+  const pinned = terms.length > 0 && pr.spec.interceptSign === 1 && (pin || fit.intercept === 0);
+  const m = sc.active.map((j) => (pinned ? sc.mean[j] / sc.sd[j] : 0));
+  if (pinned) for (let a = 0; a < m.length; a++) for (let b = 0; b < m.length; b++) A[a * m.length + b] += m[a] * m[b];
+  // Held at 0, the data's right-hand side is the no-intercept fit's own: (1/n) sum (x / sd) y.
+  const dataRhs = pinned ? sc.active.map((j) => design.cols.subarray(j * n, (j + 1) * n).reduce((acc, v, t) => acc + (v / sc.sd[j]) * y[t], 0) / n) : undefined;
   const post = withTerms(
-    ridgeGram(cols, n, sc, lambda),
+    A,
     Array.from(sc.active, (j) => fit.coef[j] * sc.sd[j]),
     terms,
     scale,
+    dataRhs,
   );
-  return { fit, sc, scale, terms, A: post.P, mu: post.mu, rhs: post.rhs, sign: coefficientSigns(pr) };
+  return { fit, sc, scale, terms, pinned, m, A: post.P, mu: post.mu, rhs: post.rhs, sign: coefficientSigns(pr) };
 }
 
-/** The fit with standardised coefficients `beta` (active columns), each floored at its sign's bound, the intercept keeping the fitted mean. */
+/**
+ * The fit with standardised coefficients `beta` (active columns), each floored at its sign's bound, the
+ * intercept keeping the fitted mean (or held at 0 when the fit held it there).
+ */
 function withCoefficients(pr: SearchProblem, cp: ReturnType<typeof coefficientPosterior>, design: Design, beta: number[]): Refit {
   const { n, nb, nm } = pr;
   const { fit, sc, sign } = cp;
@@ -450,7 +463,8 @@ function withCoefficients(pr: SearchProblem, cp: ReturnType<typeof coefficientPo
   sc.active.forEach((j, a) => {
     let cj = beta[a] / sc.sd[j];
     if ((sign[j] === 1 && cj < 0) || (sign[j] === -1 && cj > 0)) cj = 0;
-    intercept -= (cj - fit.coef[j]) * sc.mean[j];
+    if (!cp.pinned) intercept -= (cj - fit.coef[j]) * sc.mean[j];
+    else intercept = 0;
     coef[j] = cj;
   });
   const fitted = new Float64Array(n).fill(intercept);
@@ -460,10 +474,16 @@ function withCoefficients(pr: SearchProblem, cp: ReturnType<typeof coefficientPo
 
 /**
  * A state's all-weeks fit given its curves: the ridge fit, or, with lift studies or Gaussian
- * priors, the coefficients' posterior mean given those terms (floored at the sign bounds), so the
- * point model agrees with what the draws take from them.
+ * priors and Gaussian coefficient draws, the coefficients' posterior mean given those terms
+ * (floored at the sign bounds), so the point model agrees with what the draws take from them.
  */
 export function conditionalFit(pr: SearchProblem, hp: Float64Array, design: Design, nu: number, spendTotals: number[]): Refit {
+  const terms = pr.cal.channel.length > 0 || Object.values(pr.o.priors).some((p) => p.roas || p.contribution);
+  if (!terms || pr.o.posteriorCoefficients !== 'gaussian') return ridgeOnRows(pr, design, allWeeks(pr.n), pr.n, hp[pr.dims - 1]);
   const cp = coefficientPosterior(pr, hp, design, nu, spendTotals);
-  return cp.terms.length ? withCoefficients(pr, cp, design, cp.mu) : cp.fit;
+  const free = withCoefficients(pr, cp, design, cp.mu);
+  if (!(pr.spec.interceptSign === 1 && free.intercept < 0)) return free;
+  // The terms would take the intercept below its bound 0: hold it there, as the ridge fit does.
+  const pinned = coefficientPosterior(pr, hp, design, nu, spendTotals, true);
+  return withCoefficients(pr, pinned, design, pinned.mu);
 }

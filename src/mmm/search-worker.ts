@@ -64,7 +64,7 @@ parentPort.on('message', (m) => {
       try {
         evaluateCandidate(st, units, (j - start) * dims, out, (j - start) * 3);
       } catch (e) {
-        out[(j - start) * 3] = NaN;
+        out[(j - start) * 3] = out[(j - start) * 3 + 1] = out[(j - start) * 3 + 2] = NaN;
       }
       if (Atomics.add(ctrl, 3, 1) + 1 === end) Atomics.notify(ctrl, 3);
     }
@@ -160,7 +160,7 @@ export class EvaluatorPool {
       try {
         local(this.units as Float64Array, j - start, j - start + 1, this.out as Float64Array);
       } catch {
-        this.out[(j - start) * 3] = NaN;
+        this.out.fill(NaN, (j - start) * 3, (j - start) * 3 + 3);
       }
       this.localCount++;
       Atomics.add(ctrl, 3, 1);

@@ -13,7 +13,7 @@ import {
   ridgeOnRows,
   samplePosterior,
 } from '../../src/mmm/index.ts';
-import { gaussianDraw, truncatedStandardNormal } from '../../src/mmm/posterior-draws.ts';
+import { conditionalFit, gaussianDraw, truncatedStandardNormal } from '../../src/mmm/posterior-draws.ts';
 import type { CoefficientSign } from '../../src/mmm/index.ts';
 import { generateWeeklyData, withContextAndOrganic } from '../../src/lab/index.ts';
 import { logPosterior } from '../../src/mmm/kernel.ts';
@@ -158,14 +158,18 @@ describe('priors on a channel the data leave undetermined', () => {
 });
 
 describe('logPosterior', () => {
-  it('adds -(nu / 2) ln SSE, the ln ROAS term at the fit (a ROAS of 0 as 0.001), and Gaussian terms with the variance the data leave added', () => {
+  it('adds -(nu / 2) ln SSE, the ln ROAS term at the fit (a ROAS of 0 as 0.001), and the Gaussian terms jointly with the variance the data leave added', () => {
+    // Two channels; the data's covariance of their coefficients is coefS2 (y_c . y_d) with y rows of coefY (q = 2):
+    // channel 1 (row 0) variance 0.001, channel 2 (row 1) 0.0004, uncorrelated.
     const st = {
       nu: 50,
       nPaid: 2,
+      q: 2,
+      coefS2: 1,
+      coefY: Float64Array.from([Math.sqrt(0.001), 0, 0, 0.02]),
       contrib: Float64Array.from([300, 0]),
       spendTotal: Float64Array.from([100, 80]),
       mSum: Float64Array.from([500, 1000]),
-      coefVar: Float64Array.from([0.001, 0.0004]),
       yTotal: 10000,
       roasMean: Float64Array.from([0, 0]),
       roasSd: Float64Array.from([0, 0]),
@@ -178,11 +182,16 @@ describe('logPosterior', () => {
       calLift: new Float64Array(0),
       calMass: new Float64Array(0),
       liftSe: new Float64Array(0),
+      termCh: new Int32Array(8),
+      termT: new Float64Array(8),
+      termR: new Float64Array(8),
+      termV: new Float64Array(8),
+      termC: new Float64Array(64),
     };
     const z1 = (Math.log(3) - 0.2) / 0.9;
     const z2 = (Math.log(0.001) - 0.2) / 0.9;
     expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 - 0.5 * z2 * z2, 10);
-    // A ROAS prior N(1, 0.5^2) on channel 2, fitted at 0: the data leave 0.0004 x 1000^2 / 80^2 = 0.0625 of variance in its ROAS.
+    // A ROAS prior N(1, 0.5^2) on channel 2, fitted at 0: the data leave 0.0004 x (1000 / 80)^2 = 0.0625 of variance in its ROAS.
     st.roasLogSd[1] = 0;
     st.roasSd[1] = 0.5;
     st.roasMean[1] = 1;
@@ -190,7 +199,20 @@ describe('logPosterior', () => {
     expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 + roasTerm, 10);
     // A lift of 60 (se 5) against channel 1's effect 50 over weeks whose transformed spend sums to 200: variance 25 + 0.001 x 200^2 = 65.
     Object.assign(st, { calChannel: Int32Array.from([0]), calEffect: Float64Array.from([50]), calLift: Float64Array.from([60]), calMass: Float64Array.from([200]), liftSe: Float64Array.from([5]) });
-    expect(logPosterior(st, 400)).toBeCloseTo(-25 * Math.log(400) - 0.5 * z1 * z1 + roasTerm - 0.5 * (100 / 65 + Math.log(65)), 10);
+    const base = -25 * Math.log(400) - 0.5 * z1 * z1 + roasTerm;
+    expect(logPosterior(st, 400)).toBeCloseTo(base - 0.5 * (100 / 65 + Math.log(65)), 10);
+    // A second study of channel 1 (sums 100, residual 4, se 5) shares its coefficient's uncertainty: the pair is bivariate
+    // normal with covariance [[65, 20], [20, 35]] (20 = 200 x 100 x 0.001), by the 2 x 2 inverse and determinant.
+    Object.assign(st, {
+      calChannel: Int32Array.from([0, 0]),
+      calEffect: Float64Array.from([50, 26]),
+      calLift: Float64Array.from([60, 30]),
+      calMass: Float64Array.from([200, 100]),
+      liftSe: Float64Array.from([5, 5]),
+    });
+    const det = 65 * 35 - 20 * 20;
+    const quad = (35 * 10 * 10 - 2 * 20 * 10 * 4 + 65 * 4 * 4) / det;
+    expect(logPosterior(st, 400)).toBeCloseTo(base - 0.5 * (quad + Math.log(det)), 10);
   });
 });
 
@@ -330,6 +352,30 @@ describe('gaussianDraw', () => {
     const referenceSd = Math.sqrt(a[dudAt] ** 2 * inv[dudAt][dudAt]);
     expect(Math.abs(m.mean / reference - 1)).toBeLessThan(0.01);
     expect(Math.abs(m.sd / referenceSd - 1)).toBeLessThan(0.15);
+  });
+
+  it("the point model's coefficients take a lift study in, and keep the intercept at its bound 0 where the terms would push it below", () => {
+    const avg = y.reduce((a, v) => a + v, 0) / n;
+    const opts = { fourierOrder: 2, adstock: 'geometric' as const, saturation: 'hill' as const };
+    const hp = Float64Array.from([0.3, 1.5, 0.6, 1e-4]);
+    // Revenue lowered so the ridge fit's intercept sits just above 0 (1.2 x the mean off) or at its bound (1.5 x).
+    for (const shift of [1.2, 1.5]) {
+      const data = { ...s.data, target: Float64Array.from(y, (v) => v - shift * avg) };
+      const plain = buildSearchProblem(data, resolveFitOptions(opts));
+      const design = mediaDesign(plain, hp);
+      const fit = ridgeOnRows(plain, design, allWeeks(n), n, 1e-4);
+      const there = effectOver(plain, design, fit.coef[plain.nb], 0, 40, 60);
+      const pr = buildSearchProblem(data, resolveFitOptions({ ...opts, calibration: [study(s.data.channels[0].name, 2 * there, 0.02 * there)] }));
+      const cf = conditionalFit(pr, hp, design, n, [s.data.channels[0].values.reduce((a, v) => a + v, 0)]);
+      if (shift === 1.5) expect(fit.intercept).toBe(0);
+      else expect(fit.intercept).toBeGreaterThan(0);
+      expect(cf.intercept, `shift ${shift}`).toBe(0);
+      expect(effectOver(pr, design, cf.coef[pr.nb], 0, 40, 60) / there, `shift ${shift}`).toBeGreaterThan(1.5);
+      // The fitted values are the coefficients' own, with no intercept.
+      let f = 0;
+      for (let j = 0; j < pr.nb + pr.nm; j++) f += cf.coef[j] * design.cols[j * n + 7];
+      expect(cf.fitted[7]).toBeCloseTo(f, 6);
+    }
   });
 
   it('takes a Gaussian ROAS or share prior into the draws in the same way', () => {

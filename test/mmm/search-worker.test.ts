@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { dayToIso } from '../../src/core/csv.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { generateWeeklyData } from '../../src/lab/index.ts';
@@ -18,6 +20,17 @@ describe('claimCandidate', () => {
     taken.push(claimCandidate(ctrl, 7), claimCandidate(ctrl, 7), claimCandidate(ctrl, 7));
     expect(taken).toEqual([3, 4, 5, 6, -1]);
     expect(Atomics.load(ctrl, 1)).toBe(7);
+  });
+});
+
+describe('searchWorkerSource', () => {
+  it('serialises the kernel under the loader mmm runs with (tsx), not only under the test runner', () => {
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url)), fileURLToPath(new URL('../helpers/worker-source.ts', import.meta.url))], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(Number(r.stdout)).toBeGreaterThan(1000);
   });
 });
 
