@@ -86,8 +86,10 @@ export async function lockStore(store: string, log: Log, now: () => Date = () =>
   const take = () => lockfile.lock(store, opts);
   // A lock nobody refreshed for a minute is stale, and proper-lockfile takes it without asking whose it was (another
   // host's included): say so. A live holder on this host is in a long step that kept its refresh from running: refuse.
-  const left = (await lockAge(lockDir)) >= opts.stale ? { holder: await readHolder(holderFile) } : null;
-  if (left?.holder && left.holder.host === hostname() && left.holder.pid !== process.pid && pidAlive(left.holder.pid))
+  const age = await lockAge(lockDir);
+  const left = age >= opts.stale ? { holder: await readHolder(holderFile) } : null;
+  // Past half an hour the pid is more likely another process's by now (pids are reused) than a run's that still holds it.
+  if (left?.holder && age < 30 * 60_000 && left.holder.host === hostname() && left.holder.pid !== process.pid && pidAlive(left.holder.pid))
     throw new LockBusyError(`another run holds the store ${store}: ${describe(left.holder)} (its lock has not been refreshed for a minute)`);
   let release: () => Promise<void>;
   try {

@@ -88,7 +88,7 @@ describe('one run at a time', () => {
 });
 
 describe('a stale lock', () => {
-  it("another host's lock that nobody refreshed for a minute is taken over with a warning naming its holder; a live holder's on this host is not", () => {
+  it("another host's lock that nobody refreshed for a minute is taken over with a warning naming its holder; a live holder's on this host is not, for half an hour", () => {
     const dir = project('stale');
     const store = join(dir, 'data');
     mkdirSync(join(store, 'run.lock'), { recursive: true });
@@ -102,15 +102,21 @@ describe('a stale lock', () => {
         .filter((l) => l.level === 'warn' && l.message.startsWith('took over'))
         .map((l) => l.message),
     ).toEqual(['took over a lock no run had refreshed for a minute (pid 4242 on otherhost, started 2026-01-05T06:00:00.000Z)']);
-    // On this host, a stale lock whose holder is alive (a long step kept its refresh from running) is not taken.
+    // On this host, a lock stale for 5 minutes whose holder is alive (a long step kept its refresh from running) is not taken;
+    // one stale for 2 hours is, with a warning: its pid is more likely another process's by now.
     mkdirSync(join(store, 'run.lock'), { recursive: true });
     writeFileSync(join(store, 'run.lock.json'), `${JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-05T06:00:00.000Z' })}\n`);
-    utimesSync(join(store, 'run.lock'), old, old);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    utimesSync(join(store, 'run.lock'), minutesAgo(5), minutesAgo(5));
     const busy = runCli(['weekly'], dir);
     expect(busy.code).toBe(75);
     expect(errorLine(busy.stderr)).toBe(
       `error: another run holds the store ${store}: pid ${process.pid} on ${hostname()}, started 2026-01-05T06:00:00.000Z (its lock has not been refreshed for a minute)`,
     );
+    utimesSync(join(store, 'run.lock'), minutesAgo(120), minutesAgo(120));
+    const reused = runCli(['weekly'], dir);
+    expect(reused.code, reused.stderr).toBe(0);
+    expect(logLines(reused.stderr).some((l) => l.level === 'warn' && l.message.startsWith(`took over a lock no run had refreshed for a minute (pid ${process.pid} on `))).toBe(true);
   });
 });
 
