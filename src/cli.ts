@@ -2,7 +2,8 @@
  * The `mmm` command. Each subcommand declares its options in one table
  * ({@link COMMANDS}); commander parses them (unknown option, missing value, bad
  * number refused before any work starts) and writes the help. Errors are one
- * line, `error: ...`, with the exit codes of EXIT_CODES.
+ * line, `error: ...` (a JSON log line for a command that logs them, when stderr
+ * is not a terminal), with the exit codes of EXIT_CODES.
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
