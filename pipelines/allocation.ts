@@ -83,7 +83,7 @@ export function undeterminedMoves(model: MmmModel, recent: Record<string, number
     const verb = to > 1.1 * from ? 'raises' : to < 0.9 * from ? 'cuts' : null;
     if (!verb || !roasUndetermined(c)) return [];
     return [
-      `the plan ${verb} ${c.name} from ${round2(from)} to ${round2(to)} a week, but the data leave its ROAS open (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}): a lift test of it before moving budget`,
+      `the plan ${verb} ${c.name} from ${round2(from)} to ${round2(to)} a week, but the data leave its ROAS open (90% interval ${c.roasLow.toFixed(2)}-${c.roasHigh.toFixed(2)} around ${c.roas.toFixed(2)}): run a lift test of it before moving budget`,
     ];
   });
 }
@@ -92,11 +92,13 @@ export function undeterminedMoves(model: MmmModel, recent: Record<string, number
  * A warning naming the paid channels no customer was acquired through (no touch events in the CLV's
  * attribution): their customer value is 0 in the CLV plan, for want of data, not of value; or null.
  */
-export function channelsWithoutCustomers(model: MmmModel, clv: ClvSummary | null, channelOf: Record<string, string>): string | null {
+export function channelsWithoutCustomers(model: MmmModel, clv: ClvSummary | null, channelOf: Record<string, string>, source: 'events' | 'transactions' = 'events'): string | null {
   if (!clv) return null;
   const none = model.channels.filter((c) => !clv.byChannel.some((b) => b.channel === channelOf[c.name] && b.customers > 0)).map((c) => channelOf[c.name] ?? c.name);
   if (!none.length) return null;
-  return `no customer is attributed to ${none.join(', ')} (no touch events of ${none.length === 1 ? 'it' : 'them'} in events.csv): ${none.length === 1 ? 'its' : 'their'} customer value counts as 0 in the CLV plan`;
+  const them = none.length === 1 ? 'it' : 'them';
+  const why = source === 'events' ? `no touch events of ${them} in events.csv` : `no order names ${them} in the transaction log's channel column`;
+  return `no customer is attributed to ${none.join(', ')} (${why}): ${none.length === 1 ? 'its' : 'their'} customer value counts as 0 in the CLV plan`;
 }
 
 /** Constraints with channels named as the raw input names them (`tv`) renamed to the model's spend columns (`tv_spend`). */

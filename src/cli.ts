@@ -344,7 +344,7 @@ const COMMANDS: Record<string, CommandSpec> = {
             margin: o.margin as number | undefined,
           })
         : await runOptimiseCommand({ problem: o.problem as string, out: o.out as string });
-      out(`${r.status}: objective ${typeof r.objective === 'number' ? r.objective.toFixed(4) : r.objective} -> ${rel(o.out as string)}`);
+      out(`${r.status}: ${typeof r.objective === 'number' ? `objective ${r.objective.toFixed(4)}` : 'no plan'} -> ${rel(o.out as string)}`);
       // Each channel's spend per period, against the current plan's when the problem has one.
       const vs = r.againstCurrent;
       for (const [c, x] of r.status === 'optimal' ? Object.entries(r.allocation) : []) {

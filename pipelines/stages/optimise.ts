@@ -136,7 +136,7 @@ export function optimiseStage(cfg: Config): Stage<Config['optimise']> {
           ...fw.warnings,
           ...(revenue.status === 'optimal' ? [] : [`no budget recommendation (amounts per week): ${revenue.message}`]),
           ...undeterminedMoves(model, recent, revenue),
-          ...[channelsWithoutCustomers(model, clv, channelOf)].filter((w): w is string => w !== null),
+          ...[channelsWithoutCustomers(model, clv, channelOf, cfg.input ? 'transactions' : 'events')].filter((w): w is string => w !== null),
           ...(scenarios?.warnings ?? []),
         ],
       };

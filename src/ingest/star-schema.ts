@@ -136,7 +136,7 @@ async function stageRawHolidays(ctx: RawContext, first: string, last: string, op
     return true;
   }
   await stgHolidays(ctx);
-  ctx.warnings.push('no holidays file and no --country: the weeks have no holiday flag');
+  ctx.warnings.push('no holidays.csv and no country (the config\'s "country", or mmm ingest --country): the weeks have no holiday flag');
   return false;
 }
 

@@ -110,7 +110,7 @@ describe('warnings of the raw ingest', () => {
 
   it('says so when there is no holiday source, and leaves the holiday column out', async () => {
     const r = await run('no-holidays', (d) => rmSync(join(d, 'holidays.csv')));
-    expect(r.manifest.warnings).toContain('no holidays file and no --country: the weeks have no holiday flag');
+    expect(r.manifest.warnings).toContain('no holidays.csv and no country (the config\'s "country", or mmm ingest --country): the weeks have no holiday flag');
     expect(readFileSync(join(r.dir, 'mmm_input.csv'), 'utf8').split('\n', 1)[0].split(',')).not.toContain('holiday');
     expect(r.manifest.metrics).toMatchObject({ columns: { holiday: null } });
   });
@@ -140,6 +140,6 @@ describe('warnings of the raw ingest', () => {
     const dir = copy('cli', (d) => rmSync(join(d, 'holidays.csv')));
     const r = runCli(['ingest', '--raw', dir, '--out', join(t.dir, 'cli-out'), '--as-of', '2024-01-01']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('warning: no holidays file and no --country: the weeks have no holiday flag\n');
+    expect(r.stderr).toBe('warning: no holidays.csv and no country (the config\'s "country", or mmm ingest --country): the weeks have no holiday flag\n');
   });
 });

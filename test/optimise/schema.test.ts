@@ -451,6 +451,7 @@ describe('the schema beyond the problem file', () => {
       );
       const r = runCli(['optimise', '--problem', problem, '--out', out], t.dir);
       expect(r.code, r.stderr).toBe(3);
+      expect(r.stdout).toBe('infeasible: no plan -> out.json\n');
       const result = JSON.parse(readFileSync(out, 'utf8'));
       expect(result.status).toBe('infeasible');
       expect(result.conflict.constraints).toEqual(['budget', 'constraints[0]', 'constraints[1]']);

@@ -17,9 +17,9 @@ describe('undeterminedMoves', () => {
 
   it('names each channel the plan raises or cuts by more than 10% whose ROAS the data leave open, a channel fitted at no effect included', () => {
     expect(undeterminedMoves(model, recent, plan({ facebook_S: 2000, tv_S: 10000, print_S: 1000, search_S: 1500, dud_S: 0 }))).toEqual([
-      'the plan raises facebook_S from 1000 to 2000 a week, but the data leave its ROAS open (90% interval 0.00-38.01 around 7.88): a lift test of it before moving budget',
-      'the plan cuts print_S from 2000 to 1000 a week, but the data leave its ROAS open (90% interval 0.00-33.94 around 8.36): a lift test of it before moving budget',
-      'the plan cuts search_S from 3000 to 1500 a week, but the data leave its ROAS open (90% interval 0.00-2.28 around 0.00): a lift test of it before moving budget',
+      'the plan raises facebook_S from 1000 to 2000 a week, but the data leave its ROAS open (90% interval 0.00-38.01 around 7.88): run a lift test of it before moving budget',
+      'the plan cuts print_S from 2000 to 1000 a week, but the data leave its ROAS open (90% interval 0.00-33.94 around 8.36): run a lift test of it before moving budget',
+      'the plan cuts search_S from 3000 to 1500 a week, but the data leave its ROAS open (90% interval 0.00-2.28 around 0.00): run a lift test of it before moving budget',
     ]);
   });
 
@@ -47,6 +47,17 @@ describe('channelsWithoutCustomers', () => {
     ).toBe('no customer is attributed to tv, radio (no touch events of them in events.csv): their customer value counts as 0 in the CLV plan');
   });
   it('says nothing without a CLV, or when every paid channel has customers', () => {
+    expect(
+      channelsWithoutCustomers(
+        model,
+        clv([
+          { channel: 'search', customers: 4 },
+          { channel: 'radio', customers: 3 },
+        ]),
+        channelOf,
+        'transactions',
+      ),
+    ).toBe("no customer is attributed to tv (no order names it in the transaction log's channel column): its customer value counts as 0 in the CLV plan");
     expect(channelsWithoutCustomers(model, null, channelOf)).toBeNull();
     expect(channelsWithoutCustomers(model, clv(['tv', 'search', 'radio'].map((channel) => ({ channel, customers: 1 }))), channelOf)).toBeNull();
   });
