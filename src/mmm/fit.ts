@@ -131,9 +131,23 @@ export async function fitMmm(data: WeeklyData, options: FitOptions = {}): Promis
     decomposition: decompose(pr, refit),
     pareto: paretoFront(search.scores, search.trials * search.iterations).map(report),
     draws,
-    warnings: fitWarnings(pr, refit, lambda, channels, draws),
+    warnings: [...fitWarnings(pr, refit, lambda, channels, draws), ...holdoutWarning(pr, model.metrics)],
     diagnostics: { candidates: search.trials * search.iterations, trials: pr.o.trials, iterations: pr.o.iterations, populationSize: search.populationSize, threads },
   };
+}
+
+/** A holdout error at or above this (MAPE over the weeks the model did not see) is warned about. */
+export const HOLDOUT_WARN = 0.2;
+
+/**
+ * A warning when the model, fitted without its last weeks, misses them by {@link HOLDOUT_WARN} or more on
+ * average: its forecasts and plans then rest on a baseline that does not carry forward.
+ */
+function holdoutWarning(pr: SearchProblem, m: { holdoutMape: number; mape: number }): string[] {
+  if (!(m.holdoutMape >= HOLDOUT_WARN)) return [];
+  return [
+    `the model, fitted without the last ${pr.n - pr.nTrain} weeks, misses them by ${(100 * m.holdoutMape).toFixed(1)}% on average (${(100 * m.mape).toFixed(1)}% on the weeks it fits): its forecast and plan rest on a baseline that may not carry forward (a trend that bends: mmm.trendKnotSpacing; a missing control; a change in the business)`,
+  ];
 }
 
 /** The point model's own validation NRMSE and DECOMP.RSSD (scored as the search scores a candidate), with the selection's trial and index. */

@@ -144,6 +144,23 @@ describe('fitMmm invariants', () => {
     expect(JSON.stringify(b.model)).toBe(JSON.stringify(a.model));
     expect(JSON.stringify(b.pareto)).toBe(JSON.stringify(a.pareto));
   });
+  it('warns when the model misses the weeks it held out by 20% or more, and not when it follows them', async () => {
+    const plain = await fitMmm(s.data, { ...small, bootstrap: 0 });
+    expect(plain.model.metrics.holdoutMape).toBeLessThan(0.2);
+    expect(plain.warnings.filter((w) => w.includes('misses them by'))).toEqual([]);
+    // The business doubles over the last fifth of the weeks: no curve or trend fitted before it writes that.
+    const n = s.data.target.length;
+    const shifted = { ...s.data, target: Float64Array.from(s.data.target, (v, t) => (t >= Math.floor(0.8 * n) ? 2 * v : v)) };
+    const f = await fitMmm(shifted, { ...small, bootstrap: 0 });
+    expect(f.model.metrics.holdoutMape).toBeGreaterThanOrEqual(0.2);
+    expect(f.warnings.filter((w) => w.includes('misses them by'))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^the model, fitted without the last \\d+ weeks, misses them by ${(100 * f.model.metrics.holdoutMape).toFixed(1)}% on average \\(${(100 * f.model.metrics.mape).toFixed(1)}% on the weeks it fits\\)`,
+        ),
+      ),
+    ]);
+  });
   it('scoreHyperparameters gives the chosen candidate the scores the search gave it; a candidate away from it scores worse', async () => {
     const searchOnly = { ...small, adstock: 'geometric' as const, saturation: 'hill' as const, estimator: 'search' as const };
     const f = await fitMmm(s.data, searchOnly);
