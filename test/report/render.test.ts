@@ -107,6 +107,22 @@ describe('renderReport: content', () => {
     expect(row.slice(0, row.indexOf('</tr>'))).toContain('no effect fitted');
   });
 
+  it("marks a scenario's figure that lies outside its own P5-P95 band, and says what the mark means", async () => {
+    const scenarios = html.slice(html.indexOf('<section id="scenarios"'), html.indexOf('<ul class="questions">'));
+    expect(scenarios).not.toContain('>†</span>');
+    const d = assembleReportData(artifacts);
+    const s = d.scenarios!;
+    const shifted = s.scenarios.map((x) => {
+      if (x.id !== 'current' || !x.plan?.bands) return x;
+      const r = x.plan.revenue;
+      return { ...x, plan: { ...x.plan, bands: { revenue: { p5: 1.5 * r, p50: 2 * r, p95: 3 * r, mean: 2 * r }, profit: x.plan.bands.profit } } };
+    });
+    const page = await renderReport({ ...d, scenarios: { ...s, scenarios: shifted } });
+    const table = page.slice(page.indexOf('<section id="scenarios"'), page.indexOf('<ul class="questions">'));
+    expect(table.match(/>†<\/span>/g)).toHaveLength(1);
+    expect(table).toContain("† the point model's figure lies outside the 90% range of the model's draws");
+  });
+
   it('says why a section is empty: CLV skipped on a weekly-table input, forecast failed', async () => {
     const partial = assembleReportData({
       ...artifacts,

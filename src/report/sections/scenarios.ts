@@ -18,10 +18,15 @@ export function glyph(kind: PlanKind): string {
 
 const kindOf = (s: Scenario): PlanKind => (s.id === 'current' ? 'current' : s.id);
 
-/** "12.3k (10.1k – 14.2k)" */
+/** "12.3k (10.1k – 14.2k)", with a mark when the point model's figure lies outside its draws' band. */
 function withBand(v: number, band: { p5: number; p95: number } | undefined): string {
-  return band ? `${compact(v)} <span class="muted">(${compact(band.p5)} – ${compact(band.p95)})</span>` : compact(v);
+  if (!band) return compact(v);
+  const outside = v < band.p5 || v > band.p95 ? ` <span class="down" title="${OUTSIDE}">†</span>` : '';
+  return `${compact(v)}${outside} <span class="muted">(${compact(band.p5)} – ${compact(band.p95)})</span>`;
 }
+
+/** What the † beside a figure says. */
+const OUTSIDE = "the point model's figure lies outside the 90% range of the model's draws: they see this plan differently, so trust the range more than the figure";
 
 /** The sweep chart: media revenue and profit against the total budget, bands, scenario markers. */
 function sweepSpec(s: BudgetScenarios, width: number): TopLevelSpec {
@@ -118,5 +123,7 @@ export async function scenariosSection(d: ReportData): Promise<string> {
   const note = s.draws > 0 ? `Shaded: ${t('band')} under the model's ${s.draws} ${t('draws', 'draws')}. The dashed line is zero profit.` : 'No draws of the model: no bands.';
   const chart = await responsiveFigure('Media revenue and profit per week against the total budget', (w) => sweepSpec(s, w), note);
   const plan = d.plan?.status === 'optimal' ? Object.fromEntries(d.plan.rows.map((r) => [r.channel, r.recommended])) : null;
-  return `${intro}${scenarioTable(s, plan)}${questions}${chart}`;
+  const table = scenarioTable(s, plan);
+  const dagger = table.includes('>†</span>') ? `<p class="muted">† ${OUTSIDE}.</p>` : '';
+  return `${intro}${table}${dagger}${questions}${chart}`;
 }
