@@ -4,10 +4,12 @@
  * transaction file); a refit with the last `holdoutWeeks` held out validates it.
  */
 import type { Config } from '../../src/core/config.ts';
-import { dayToIso } from '../../src/core/csv.ts';
-import { MmmError } from '../../src/core/errors.ts';
+import { basename } from 'node:path';
+import { dayToIso, parseDateToDay } from '../../src/core/csv.ts';
+import { MmmError, ValidationError } from '../../src/core/errors.ts';
 import { analyseClv } from '../../src/clv/index.ts';
 import { queryFiles, sqlString } from '../../src/ingest/duckdb.ts';
+import { FAR_GAP_WEEKS } from '../../src/ingest/index.ts';
 import { readTransactions, toSummary, writeClvFiles, type ClvSummary } from '../clv.ts';
 import type { Stage } from '../runner.ts';
 import { STAGE_VERSIONS } from '../versions.ts';
@@ -70,7 +72,7 @@ export function clvFileStage(cfg: Config, transactions: string): Stage<Config['c
     name: 'clv',
     version: STAGE_VERSIONS.clv,
     module: import.meta.url,
-    needs: [],
+    needs: ['ingest'],
     reads: {},
     outputs: CLV_OUTPUTS,
     files: () => [{ path: transactions, label: 'transactions.csv' }],
@@ -78,7 +80,28 @@ export function clvFileStage(cfg: Config, transactions: string): Stage<Config['c
     run: async (ctx) => {
       const warnings: string[] = [];
       const tx = await readTransactions({ transactions: ctx.files['transactions.csv'] }, warnings);
+      const weeks = ctx.up.ingest.manifest.metrics as { firstWeek?: string; lastWeek?: string };
+      if (weeks.firstWeek && weeks.lastWeek) warnings.push(...transactionSpan(basename(transactions), tx.days, weeks.firstWeek, weeks.lastWeek));
       return buildClv(tx, ctx.params, ctx.dir, warnings);
     },
   };
+}
+
+/**
+ * The transaction log against the weekly table's weeks: refused when the two are {@link FAR_GAP_WEEKS}
+ * weeks or more apart (another business's log, a mistyped year), a warning when they do not overlap.
+ * @throws ValidationError naming the log's date column
+ */
+export function transactionSpan(file: string, days: Int32Array, firstWeek: string, lastWeek: string): string[] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const d of days) [lo, hi] = [Math.min(lo, d), Math.max(hi, d)];
+  const first = parseDateToDay(firstWeek);
+  const last = parseDateToDay(lastWeek) + 6;
+  const gap = Math.max(first - hi, lo - last);
+  if (gap <= 0) return [];
+  const span = `the transactions (${dayToIso(lo)} to ${dayToIso(hi)}) and the weekly table (${firstWeek} to ${dayToIso(last)})`;
+  if (gap >= 7 * FAR_GAP_WEEKS)
+    throw new ValidationError(`${span} are ${Math.floor(gap / 7)} weeks apart: the same business's data? (${FAR_GAP_WEEKS} weeks or more apart is refused)`, { file, column: 'date' });
+  return [`${span} do not overlap (${Math.floor(gap / 7)} weeks apart): the customer values are of other weeks than the model's`];
 }

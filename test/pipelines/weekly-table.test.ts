@@ -104,7 +104,15 @@ describe('mmm weekly --weekly', () => {
       .trim()
       .split('\n')
       .map((l) => l.trim().split(/\s+/));
-    writeFileSync(join(dir, 'tx.csv'), `customer_id,date,amount\n${cdnow.map(([id, , date, , amount]) => `${id},${date},${amount}`).join('\n')}\n`);
+    // Moved 25 years on (1997-98 to 2022-23), into the weeks of the table; as it is, it is refused (a year or more apart).
+    const txCsv = (years: number) => `customer_id,date,amount\n${cdnow.map(([id, , date, , amount]) => `${id},${Number(date.slice(0, 4)) + years}${date.slice(4)},${amount}`).join('\n')}\n`;
+    writeFileSync(join(dir, 'tx.csv'), txCsv(0));
+    const apart = runCli(['weekly', '--weekly', 'two.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--controls', 'price', '--transactions', 'tx.csv'], dir);
+    expect(apart.code).toBe(2);
+    expect(errorLine(apart.stderr)).toMatch(
+      /^error: tx\.csv column "date": the transactions \(1997-01-01 to 1998-06-30\) and the weekly table \(2022-01-03 to .*\) are \d+ weeks apart: the same business's data\?/,
+    );
+    writeFileSync(join(dir, 'tx.csv'), txCsv(25));
     const flags = ['--weekly', 'two.csv', '--date-col', 'week', '--target', 'sales', '--channels', 'TV Spend,Search Spend', '--controls', 'price'];
     const r = runCli(['weekly', ...flags, '--transactions', 'tx.csv'], dir);
     expect(r.code, r.stderr).toBe(0);
