@@ -46,18 +46,16 @@ describe('channelsWithoutCustomers', () => {
       ),
     ).toBe('no customer is attributed to tv, radio (no touch events of them in events.csv): their customer value counts as 0 in the CLV plan');
   });
+  it("names the transaction log's channel column on a weekly table's run", () => {
+    const some = clv([
+      { channel: 'search', customers: 4 },
+      { channel: 'radio', customers: 3 },
+    ]);
+    expect(channelsWithoutCustomers(model, some, channelOf, 'transactions')).toBe(
+      "no customer is attributed to tv (no order names it in the transaction log's channel column): its customer value counts as 0 in the CLV plan",
+    );
+  });
   it('says nothing without a CLV, or when every paid channel has customers', () => {
-    expect(
-      channelsWithoutCustomers(
-        model,
-        clv([
-          { channel: 'search', customers: 4 },
-          { channel: 'radio', customers: 3 },
-        ]),
-        channelOf,
-        'transactions',
-      ),
-    ).toBe("no customer is attributed to tv (no order names it in the transaction log's channel column): its customer value counts as 0 in the CLV plan");
     expect(channelsWithoutCustomers(model, null, channelOf)).toBeNull();
     expect(channelsWithoutCustomers(model, clv(['tv', 'search', 'radio'].map((channel) => ({ channel, customers: 1 }))), channelOf)).toBeNull();
   });
