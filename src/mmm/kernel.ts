@@ -530,6 +530,7 @@ export function createEvaluator(spec: any): any {
   const nb = spec.nBase;
   const nc = spec.nMedia;
   const nPaid = spec.nChannels;
+  const nCal = (spec.calChannel ?? []).length;
   const N = n + spec.warmup;
   const q = 1 + nb + nc;
   const K = spec.cuts.length;
@@ -652,17 +653,18 @@ export function createEvaluator(spec: any): any {
     calWeight: spec.calWeight ?? 0,
     mapeLift: 0,
     calEffect: new Float64Array((spec.calChannel ?? []).length),
-    calMass: new Float64Array((spec.calChannel ?? []).length),
-    // coefficientVariances: L^-1 e_c per paid channel (rows of q) and s^2 / nu; the joint terms' scratch (logPosterior).
+    calMass: new Float64Array(nCal),
+    // coefficientVariances: L^-1 e_c per paid channel (rows of q) and s^2 / nu; the joint terms' scratch (logPosterior):
+    // at most a ROAS and a share prior per paid channel and one term per lift study.
     coefY: new Float64Array(nPaid * q),
     coefS2: 0,
-    termCh: new Int32Array(2 * nPaid + (spec.calChannel ?? []).length),
-    termT: new Float64Array(2 * nPaid + (spec.calChannel ?? []).length),
-    termR: new Float64Array(2 * nPaid + (spec.calChannel ?? []).length),
-    termV: new Float64Array(2 * nPaid + (spec.calChannel ?? []).length),
-    termC: new Float64Array((2 * nPaid + (spec.calChannel ?? []).length) ** 2),
+    termCh: new Int32Array(2 * nPaid + nCal),
+    termT: new Float64Array(2 * nPaid + nCal),
+    termR: new Float64Array(2 * nPaid + nCal),
+    termV: new Float64Array(2 * nPaid + nCal),
+    termC: new Float64Array((2 * nPaid + nCal) ** 2),
     // Gaussian terms on what the coefficients imply need their variance (coefficientVariances).
-    needVar: (spec.calChannel ?? []).length > 0 || anyPositive(spec.posterior?.roasSd) || anyPositive(spec.posterior?.shareSd),
+    needVar: nCal > 0 || anyPositive(spec.posterior?.roasSd) || anyPositive(spec.posterior?.shareSd),
     Lv: new Float64Array(q * q),
     posterior: spec.posterior ? 1 : 0,
     nu: spec.posterior?.nu ?? n,
@@ -976,6 +978,27 @@ export function anyPositive(v: ArrayLike<number> | undefined): boolean {
 }
 
 /**
+ * The lower Cholesky factor L of a p x p symmetric positive definite A (row-major; L may be A
+ * itself) and ln det A. A pivot under 1e-12 of its diagonal (a numerically singular A) is
+ * raised to that, so a near-singular system gives a large variance, not an infinite one.
+ */
+export function choleskyLower(A: Float64Array, p: number, L: Float64Array): number {
+  let logDet = 0;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * p + j];
+      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
+      if (i === j) {
+        const d = Math.sqrt(Math.max(s, 1e-12 * A[i * p + i], 1e-300));
+        L[i * p + i] = d;
+        logDet += 2 * Math.log(d);
+      } else L[i * p + j] = s / L[j * p + j];
+    }
+  }
+  return logDet;
+}
+
+/**
  * What the data leave uncertain in each paid channel's coefficient given the
  * curves: Cov(b_c / sd_c, b_d / sd_d) = (s^2 / nu) (A^-1)_cd / (sd_c sd_d),
  * with A the all-weeks ridge system (st.A, standardised columns), s^2 = SSE /
@@ -985,15 +1008,8 @@ export function anyPositive(v: ArrayLike<number> | undefined): boolean {
  */
 export function coefficientVariances(st: any, sseAll: number): void {
   const q = st.q;
-  const A = st.A;
   const L = st.Lv;
-  for (let i = 0; i < q; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * q + j];
-      for (let k = 0; k < j; k++) s -= L[i * q + k] * L[j * q + k];
-      L[i * q + j] = i === j ? Math.sqrt(Math.max(s, 1e-12 * A[i * q + i], 1e-300)) : s / L[j * q + j];
-    }
-  }
+  choleskyLower(st.A, q, L);
   st.coefS2 = sseAll / Math.max(1, st.n - q) / st.nu;
   for (let j = 0; j < st.nPaid; j++) {
     const c = 1 + st.nb + j;
@@ -1039,7 +1055,6 @@ export function coefficientCovariance(st: any, c: number, d: number): number {
 export function logPosterior(st: any, sseAll: number): number {
   let lp = -0.5 * st.nu * Math.log(Math.max(sseAll, 1e-300));
   let K = 0;
-  // One Gaussian term: channel j's value t * (its coefficient per unit), measured as `value` with variance v.
   for (let j = 0; j < st.nPaid; j++) {
     const mass = st.mSum[j];
     if (st.roasSd[j] > 0) K = addTerm(st, K, j, mass / st.spendTotal[j], st.roasMean[j] - st.contrib[j] / st.spendTotal[j], st.roasSd[j] * st.roasSd[j]);
@@ -1067,22 +1082,11 @@ export function jointGaussianTerms(st: any, K: number): number {
   const C = st.termC;
   for (let a = 0; a < K; a++) {
     for (let b = 0; b <= a; b++) {
-      const cov = st.termT[a] * st.termT[b] * (st.coefY ? coefficientCovariance(st, st.termCh[a], st.termCh[b]) : 0);
+      const cov = st.termT[a] * st.termT[b] * coefficientCovariance(st, st.termCh[a], st.termCh[b]);
       C[a * K + b] = cov + (a === b ? st.termV[a] : 0);
     }
   }
-  let logDet = 0;
-  for (let a = 0; a < K; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = C[a * K + b];
-      for (let k = 0; k < b; k++) s -= C[a * K + k] * C[b * K + k];
-      if (a === b) {
-        const d = Math.sqrt(Math.max(s, 1e-300));
-        C[a * K + a] = d;
-        logDet += 2 * Math.log(d);
-      } else C[a * K + b] = s / C[b * K + b];
-    }
-  }
+  const logDet = choleskyLower(C, K, C);
   // |L^-1 r|^2 by forward substitution.
   let quad = 0;
   const z = st.termR;

@@ -459,12 +459,11 @@ function withCoefficients(pr: SearchProblem, cp: ReturnType<typeof coefficientPo
   const { n, nb, nm } = pr;
   const { fit, sc, sign } = cp;
   const coef = Float64Array.from(fit.coef);
-  let intercept = fit.intercept;
+  let intercept = cp.pinned ? 0 : fit.intercept;
   sc.active.forEach((j, a) => {
     let cj = beta[a] / sc.sd[j];
     if ((sign[j] === 1 && cj < 0) || (sign[j] === -1 && cj > 0)) cj = 0;
     if (!cp.pinned) intercept -= (cj - fit.coef[j]) * sc.mean[j];
-    else intercept = 0;
     coef[j] = cj;
   });
   const fitted = new Float64Array(n).fill(intercept);
