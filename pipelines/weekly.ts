@@ -84,10 +84,11 @@ export async function loadConfig(opts: Pick<WeeklyOptions, 'config' | 'root' | '
   const fromCli = (p: string) => resolve(opts.root === undefined ? '.' : root, p);
   let parsed: Record<string, unknown> = {};
   if (existsSync(file)) {
+    const text = await readFile(file, 'utf8');
     try {
-      parsed = JSON.parse(await readFile(file, 'utf8'));
+      parsed = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`${shown}: not valid JSON: ${jsonErrorWhere(e as Error, await readFile(file, 'utf8'))}`);
+      throw new UsageError(`${shown}: not valid JSON: ${jsonErrorWhere(e as Error, text)}`);
     }
   } else if (!opts.input || opts.config) throw new UsageError(`no config file ${shown} (run from the project folder, or give --config FILE or --root DIR)`);
   const cfg = resolveConfig(opts.input ? { ...parsed, raw: undefined, input: undefined, country: undefined } : parsed, root, shown);

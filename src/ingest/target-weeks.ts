@@ -1,5 +1,6 @@
 /** The target's implausible weeks, one rule for the ingest and for `mmm fit` on a CSV (pure: no DuckDB). */
 import { ValidationError } from '../core/errors.ts';
+import { quantileSorted } from '../core/quantile.ts';
 
 /** A target week at or below this fraction of the median week is warned about (an incomplete export, a gap, a typo). */
 export const TARGET_DROP = 0.2;
@@ -20,11 +21,11 @@ type TargetWeek = { row: number; week: string; value: number };
  * @throws ValidationError for a week far above the rest
  */
 export function targetWeekWarnings(file: string, column: string, weeks: TargetWeek[]): string[] {
-  const far = farTargetWeek(weeks);
-  if (far) throw new ValidationError(`${far.week.value} is ${farDetail(far)}`, { file, row: far.week.row, column });
   const median = medianOf(weeks);
+  const far = farTargetWeek(weeks, median);
+  if (far) throw new ValidationError(`${far.week.value} is ${farDetail(far)}`, { file, row: far.week.row, column });
   const high = median > 0 ? weeks.filter((w) => w.value >= TARGET_SPIKE * median) : [];
-  const low = lowTargetWarning(file, column, weeks);
+  const low = lowTargetWarning(file, column, weeks, median);
   return [
     ...(low ? [low] : []),
     ...(high.length
@@ -36,8 +37,7 @@ export function targetWeekWarnings(file: string, column: string, weeks: TargetWe
 }
 
 /** The first week at {@link TARGET_FAR} times the median week or more, with that median; null when none is. */
-export function farTargetWeek<W extends { value: number }>(weeks: W[]): { week: W; median: number } | null {
-  const median = medianOf(weeks);
+export function farTargetWeek<W extends { value: number }>(weeks: W[], median = medianOf(weeks)): { week: W; median: number } | null {
   const week = median > 0 ? weeks.find((w) => w.value >= TARGET_FAR * median) : undefined;
   return week ? { week, median } : null;
 }
@@ -47,11 +47,9 @@ export function farDetail(far: { week: { value: number }; median: number }): str
   return `${Number((far.week.value / far.median).toPrecision(3))} times the median week (${Number(far.median.toPrecision(6))}): a unit or typing error, or a total row? (a week at ${TARGET_FAR} times the median or more is refused)`;
 }
 
+/** The median week's value (0 without weeks). */
 function medianOf(weeks: { value: number }[]): number {
-  if (!weeks.length) return 0;
-  const sorted = weeks.map((w) => w.value).sort((a, b) => a - b);
-  const h = (sorted.length - 1) / 2;
-  return (sorted[Math.floor(h)] + sorted[Math.ceil(h)]) / 2;
+  return weeks.length ? quantileSorted(Float64Array.from(weeks, (w) => w.value).sort(), 0.5) : 0;
 }
 
 /**
@@ -59,10 +57,10 @@ function medianOf(weeks: { value: number }[]): number {
  * below 0, and weeks under {@link TARGET_DROP} of the median week (an incomplete last week of an export, a
  * gap filled with 0); null when there are none. The model takes every week of the window as real.
  * @param weeks the window's weeks in date order: file row, week label and target value
+ * @param median their median week
  */
-function lowTargetWarning(file: string, column: string, weeks: TargetWeek[]): string | null {
+function lowTargetWarning(file: string, column: string, weeks: TargetWeek[], median: number): string | null {
   if (!weeks.length) return null;
-  const median = medianOf(weeks);
   const low = weeks.filter((w) => w.value <= 0 || w.value < TARGET_DROP * median);
   if (!low.length) return null;
   const list = firstFive(low.map((w) => `row ${w.row} (${w.week}: ${w.value})`));
