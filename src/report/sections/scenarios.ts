@@ -21,9 +21,11 @@ const kindOf = (s: Scenario): PlanKind => (s.id === 'current' ? 'current' : s.id
 /** "12.3k (10.1k – 14.2k)", with a mark when the point model's figure lies outside its draws' band. */
 function withBand(v: number, band: { p5: number; p95: number } | undefined): string {
   if (!band) return compact(v);
-  const outside = v < band.p5 || v > band.p95 ? ` <span class="down" title="${OUTSIDE}">†</span>` : '';
+  const outside = outsideBand(v, band) ? ` <span class="down" title="${OUTSIDE}">†</span>` : '';
   return `${compact(v)}${outside} <span class="muted">(${compact(band.p5)} – ${compact(band.p95)})</span>`;
 }
+
+const outsideBand = (v: number, band: { p5: number; p95: number } | undefined) => band !== undefined && (v < band.p5 || v > band.p95);
 
 /** What the † beside a figure says. */
 const OUTSIDE = "the point model's figure lies outside the 90% range of the model's draws: they see this plan differently, so trust the range more than the figure";
@@ -123,7 +125,7 @@ export async function scenariosSection(d: ReportData): Promise<string> {
   const note = s.draws > 0 ? `Shaded: ${t('band')} under the model's ${s.draws} ${t('draws', 'draws')}. The dashed line is zero profit.` : 'No draws of the model: no bands.';
   const chart = await responsiveFigure('Media revenue and profit per week against the total budget', (w) => sweepSpec(s, w), note);
   const plan = d.plan?.status === 'optimal' ? Object.fromEntries(d.plan.rows.map((r) => [r.channel, r.recommended])) : null;
-  const table = scenarioTable(s, plan);
-  const dagger = table.includes('>†</span>') ? `<p class="muted">† ${OUTSIDE}.</p>` : '';
-  return `${intro}${table}${dagger}${questions}${chart}`;
+  const marked = s.scenarios.some((x) => x.plan && (outsideBand(x.plan.revenue, x.plan.bands?.revenue) || outsideBand(x.plan.profit, x.plan.bands?.profit)));
+  const dagger = marked ? `<p class="muted">† ${OUTSIDE}.</p>` : '';
+  return `${intro}${scenarioTable(s, plan)}${dagger}${questions}${chart}`;
 }
