@@ -103,6 +103,7 @@ export const fitOptionsSchema = z.strictObject({
   posteriorGenerations: int(10).default(800),
   likelihoodTempering: z.enum(['autocorrelation', 'none']).default('autocorrelation'),
   likelihoodWeight: z.number().gt(0).max(1).default(0.5),
+  pointLikelihoodWeight: z.number().gt(0).max(1).optional(),
   posteriorCoefficients: z.enum(['gaussian', 'bootstrap', 'fixed']).default('gaussian'),
   posteriorPoint: z.enum(['medoid', 'map', 'search']).default('medoid'),
   populationSize: int(4).optional(),
@@ -139,7 +140,12 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
   const o = parsed.data;
   if (o.trendKnotSpacing > 0 && !o.trend) throw new UsageError('fit option trendKnotSpacing: needs the trend (trend is false)');
   if (o.estimator === 'search') {
-    const unused = [...(o.roasPrior ? ['roasPrior'] : []), ...(Object.keys(o.priors).length ? ['priors'] : []), ...(o.posteriorPoint !== 'medoid' ? ['posteriorPoint'] : [])];
+    const unused = [
+      ...(o.roasPrior ? ['roasPrior'] : []),
+      ...(Object.keys(o.priors).length ? ['priors'] : []),
+      ...(o.posteriorPoint !== 'medoid' ? ['posteriorPoint'] : []),
+      ...(o.pointLikelihoodWeight !== undefined ? ['pointLikelihoodWeight'] : []),
+    ];
     if (unused.length) throw new UsageError(`fit option ${unused[0]}: only the posterior estimator uses it (estimator is 'search')`);
   }
   return {

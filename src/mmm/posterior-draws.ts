@@ -1,10 +1,10 @@
 /**
  * The posterior estimator: draws of the model whose transform
  * hyperparameters and families come from the posterior (posterior.ts), each
- * refitted on a moving-block resample of the weeks, and the point model as
- * the draw whose channel contributions are closest to the draws' medians.
- * The intervals thus carry the uncertainty of the curves' shape and
- * carryover, not only of the coefficients given one chosen shape.
+ * with its coefficients drawn given its curves, and the point model as the
+ * draw whose channel contributions are closest to the draws' medians. The
+ * intervals thus carry the uncertainty of the curves' shape and carryover,
+ * not only of the coefficients given one chosen shape.
  */
 import { invertSymmetricPositiveDefinite } from '../core/linalg.ts';
 import { Rng } from '../core/rng.ts';
@@ -19,7 +19,7 @@ import { channelContributions } from './decompose.ts';
 import { allWeeks, mediaDesign, ridgeOnRows } from './refit.ts';
 import type { Refit } from './refit.ts';
 import type { PosteriorTerms, SearchResult, SearchSpec } from './search.ts';
-import type { BootstrapDraw } from './types.ts';
+import type { BootstrapDraw, MmmModel } from './types.ts';
 
 /** What the posterior step returns: the draws, the point model's hyperparameters, and a summary for model.json. */
 export interface PosteriorEstimate {
@@ -28,7 +28,7 @@ export interface PosteriorEstimate {
   point: Float64Array;
   /** The point model's all-weeks fit given its curves ({@link conditionalFit}). */
   pointFit: Refit;
-  summary: { chains: number; generations: number; acceptance: number; effectiveWeeks: number; draws: number; families?: Record<string, Record<string, number>> };
+  summary: NonNullable<MmmModel['posterior']>;
 }
 
 /**
@@ -127,13 +127,56 @@ function medoid(contributions: Float64Array[]): number {
   return best;
 }
 
+/** One run of the posterior sampler at likelihood weight nu, and `count` of its kept states with their media designs. */
+interface PosteriorRun {
+  spec: SearchSpec;
+  sample: PosteriorSample;
+  nu: number;
+  states: { index: number; hp: Float64Array; design: Design }[];
+}
+
+/** Samples the posterior with nu effective weeks (the sampler seeded by `seed`), starting from the search's near-optimal candidates picked with rng. */
+async function runPosterior(
+  pr: SearchProblem,
+  search: SearchResult,
+  chosen: number,
+  lambda: number,
+  nu: number,
+  threads: number,
+  count: number,
+  seed: number,
+  rng: Rng,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PosteriorRun> {
+  const { o, dims } = pr;
+  const spec = posteriorSpec(pr, lambda, nu);
+  const free = new Uint8Array(dims).fill(1);
+  free[dims - 1] = 0;
+  const sample = await samplePosterior(spec, {
+    seed,
+    chains: o.posteriorChains,
+    generations: o.posteriorGenerations,
+    threads,
+    free,
+    start: startingArchive(pr, search, chosen, rng, o.posteriorChains),
+    onProgress,
+  });
+  const states = drawIndices(sample, count).map((i) => {
+    const hp = unitToValues(spec, sample.states, i * dims);
+    return { index: i, hp, design: mediaDesign(pr, hp) };
+  });
+  return { spec, sample, nu, states };
+}
+
 /**
  * Samples the posterior from the search's near-optimal candidates and turns
  * `o.bootstrap` evenly spaced states of the chains' second halves into
- * draws: each state's design refitted on a moving-block resample of the weeks
- * (seeded by o.seed). The point model is chosen by o.posteriorPoint
- * (default: the state whose all-weeks contributions are closest to the
- * states' medians; see pointHyperparameters).
+ * draws: each state's coefficients drawn given its curves (or refitted on a
+ * moving-block resample of the weeks; seeded by o.seed). The draws come
+ * from the posterior with the likelihood at weight o.likelihoodWeight, widened
+ * for a model that cannot write the truth; the point model, by
+ * o.posteriorPoint (see pointHyperparameters), from the same run or, with
+ * another o.pointLikelihoodWeight, from a second run at that weight.
  * @param chosen the search's selected candidate (index, hyperparameters); its all-weeks refit gives lambda and the residuals' autocorrelation
  */
 export async function posteriorDraws(
@@ -146,34 +189,26 @@ export async function posteriorDraws(
   threads: number,
   spendTotals: number[],
 ): Promise<PosteriorEstimate> {
-  const { o, n, dims } = pr;
+  const { o, n } = pr;
   const rng = new Rng(o.seed, 0x64726177);
-  const nu = o.likelihoodWeight * (o.likelihoodTempering === 'autocorrelation' ? effectiveWeeks(pr.y, chosenRefit.fitted) : n);
-  const spec = posteriorSpec(pr, lambda, nu);
-  const free = new Uint8Array(dims).fill(1);
-  free[dims - 1] = 0;
-  const sample = await samplePosterior(spec, {
-    seed: o.seed,
-    chains: o.posteriorChains,
-    generations: o.posteriorGenerations,
-    threads,
-    free,
-    start: startingArchive(pr, search, chosen, rng, o.posteriorChains),
-    onProgress: o.onProgress ? (d, t) => o.onProgress!('posterior', d, t) : undefined,
-  });
+  const weeks = o.likelihoodTempering === 'autocorrelation' ? effectiveWeeks(pr.y, chosenRefit.fitted) : n;
+  const nu = o.likelihoodWeight * weeks;
   // Without bootstrap draws, 100 states still choose the point model.
   const count = o.bootstrap > 0 ? o.bootstrap : 100;
-  const states = drawIndices(sample, count).map((i) => {
-    const hp = unitToValues(spec, sample.states, i * dims);
-    return { index: i, hp, design: mediaDesign(pr, hp) };
-  });
+  const pointWeight = o.pointLikelihoodWeight ?? o.likelihoodWeight;
+  const ownPoint = pointWeight !== o.likelihoodWeight && o.posteriorPoint !== 'search';
+  const runs = ownPoint ? 2 : 1;
+  const progress = (run: number) => (o.onProgress ? (d: number, t: number) => o.onProgress!('posterior', run * t + d, runs * t) : undefined);
+  const main = await runPosterior(pr, search, chosen, lambda, nu, threads, count, o.seed, rng, progress(0));
+  const pointNu = pointWeight * weeks;
+  const pointRun = ownPoint ? await runPosterior(pr, search, chosen, lambda, pointNu, threads, count, o.seed + 1, new Rng(o.seed, 0x706f696e), progress(1)) : main;
   const all = allWeeks(n);
   const fitOf = (hp: Float64Array, design: Design) => conditionalFit(pr, hp, design, nu, spendTotals);
-  const point = pointHyperparameters(pr, spec, sample, states, chosenHp, fitOf);
+  const point = pointHyperparameters(pr, pointRun, chosenHp, (hp, design) => conditionalFit(pr, hp, design, pointRun.nu, spendTotals));
   const draws =
     o.bootstrap === 0
       ? []
-      : states.map((st, b) => {
+      : main.states.map((st, b) => {
           o.onProgress?.('bootstrap', b + 1, count);
           if (o.posteriorCoefficients === 'gaussian') return gaussianDraw(pr, st.hp, st.design, nu, rng, b, st.index, spendTotals);
           const rows = o.posteriorCoefficients === 'bootstrap' ? movingBlockRows(n, o.blockLength, rng) : all;
@@ -184,34 +219,29 @@ export async function posteriorDraws(
     point,
     pointFit: fitOf(point, mediaDesign(pr, point)),
     summary: {
-      chains: sample.chains,
-      generations: sample.generations,
-      acceptance: sample.acceptance,
+      chains: main.sample.chains,
+      generations: main.sample.generations,
+      acceptance: main.sample.acceptance,
       effectiveWeeks: nu,
+      ...(ownPoint ? { pointEffectiveWeeks: pointRun.nu } : {}),
       draws: count,
       families: familyShares(
         pr,
-        states.map((st) => st.hp),
+        main.states.map((st) => st.hp),
       ),
     },
   };
 }
 
 /**
- * The point model's hyperparameters by o.posteriorPoint: 'medoid' the state whose all-weeks
- * contributions are closest to the states' medians, 'map' the kept state with the highest log
- * posterior, 'search' the search's selected candidate.
+ * The point model's hyperparameters by o.posteriorPoint: 'medoid' the run's state whose
+ * all-weeks contributions are closest to its states' medians, 'map' the run's kept state with the
+ * highest log posterior, 'search' the search's selected candidate.
  */
-function pointHyperparameters(
-  pr: SearchProblem,
-  spec: SearchSpec,
-  sample: PosteriorSample,
-  states: { hp: Float64Array; design: Design }[],
-  chosenHp: Float64Array,
-  fitOf: (hp: Float64Array, design: Design) => Refit,
-): Float64Array {
+function pointHyperparameters(pr: SearchProblem, run: PosteriorRun, chosenHp: Float64Array, fitOf: (hp: Float64Array, design: Design) => Refit): Float64Array {
   const rule = pr.o.posteriorPoint;
   if (rule === 'search') return Float64Array.from(chosenHp);
+  const { sample, spec, states } = run;
   if (rule === 'map') {
     let best = Math.floor(sample.generations / 2) * sample.chains;
     for (let i = best; i < sample.generations * sample.chains; i++) if (sample.logp[i] > sample.logp[best]) best = i;

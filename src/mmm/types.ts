@@ -236,8 +236,8 @@ export interface FitOptions {
   /**
    * How the point model and the intervals are estimated (default 'posterior'). 'posterior': the
    * posterior over every channel's hyperparameters and family (coefficients profiled out; sampled
-   * by DE-MCz from the search's near-best candidates), its draws refitted on moving-block resamples
-   * of the weeks; the point model is the draw closest to the draws' median contributions.
+   * by DE-MCz from the search's near-best candidates), each draw's coefficients drawn given its
+   * curves (see posteriorCoefficients); the point model by posteriorPoint and pointLikelihoodWeight.
    * 'search': the search's selected candidate, with bootstrap draws whose hyperparameters come from
    * the near-best candidates (the estimator before issue 12; see bootstrapTolerance).
    */
@@ -267,6 +267,13 @@ export interface FitOptions {
    * tuning seeds (README, "Measured figures").
    */
   likelihoodWeight?: number;
+  /**
+   * Weight of the likelihood in the posterior the point model is chosen from (default: likelihoodWeight,
+   * one sampler run). The draws, and so every interval, come from the posterior at `likelihoodWeight`; with
+   * another weight here the sampler runs a second time for the point model (1: the model's own posterior).
+   * Measured on the generator battery and not made the default (README, "Measured figures").
+   */
+  pointLikelihoodWeight?: number;
   /**
    * Coefficients of each posterior draw (default 'gaussian': drawn from their Gaussian posterior given
    * the draw's transforms, N(b, s^2 A^-1 / nu) on standardised columns with A = Z'Z / n + lambda I and
@@ -440,8 +447,20 @@ export interface MmmModel extends MediaModel {
   validation: { folds: number; horizon: number; cuts: number[] };
   selection: { rule: string; objective: string; trial: number; candidate: number; validationNrmse: number; objectiveValue: number; decompRssd: number };
   validationWeeks: number;
-  /** The posterior estimator's run (absent with estimator 'search'): chains, generations, acceptance rate, effective weeks, draws, and the share of the draws in each family per channel with several. */
-  posterior?: { chains: number; generations: number; acceptance: number; effectiveWeeks: number; draws: number; families?: Record<string, Record<string, number>> };
+  /**
+   * The posterior estimator's run (absent with estimator 'search'): chains, generations, acceptance rate, effective weeks
+   * (nu of the draws' posterior; pointEffectiveWeeks: of the point model's, present when it had its own run), draws, and
+   * the share of the draws in each family per channel with several.
+   */
+  posterior?: {
+    chains: number;
+    generations: number;
+    acceptance: number;
+    effectiveWeeks: number;
+    pointEffectiveWeeks?: number;
+    draws: number;
+    families?: Record<string, Record<string, number>>;
+  };
   /** Lift-test calibration: each study against the model's effect of its channel over its weeks (only when studies were given). */
   calibration?: { weight: number; mapeLift: number; studies: { channel: string; from: string; to: string; weeks: number; lift: number; modelled: number; error: number }[] };
 }

@@ -128,13 +128,19 @@ function channelRows(model: ModelForReport): ReportChannel[] {
   }));
 }
 
+/** How the posterior estimator's point model was chosen, in words. */
+function pointRule(p: NonNullable<ModelForReport['posterior']>): string {
+  if (p.pointEffectiveWeeks === undefined) return "the point model is the draw nearest the draws' medians";
+  return `the point model is the state nearest the medians of a second run with the likelihood counting ${p.pointEffectiveWeeks.toFixed(0)} effective weeks (the draws' run counts ${p.effectiveWeeks.toFixed(0)}, to widen the intervals for a model that cannot write the truth exactly)`;
+}
+
 /** The model section's data. */
 function reportModel(model: ModelForReport, csv: CsvLike): ReportModel {
   const m = model.metrics;
   return {
     metrics: { r2: m.r2, nrmse: m.nrmse, mape: m.mape, holdoutMape: m.holdoutMape, decompRssd: m.decompRssd, durbinWatson: m.durbinWatson, residualSd: m.residualSd },
     selection: model.posterior
-      ? `the posterior over each channel's curve family and hyperparameters (${model.posterior.chains} chains, ${model.posterior.draws} draws, the coefficients drawn given each draw's curves); the point model is the draw nearest the draws' medians, and every interval is read from the draws`
+      ? `the posterior over each channel's curve family and hyperparameters (${model.posterior.chains} chains, ${model.posterior.draws} draws, the coefficients drawn given each draw's curves); ${pointRule(model.posterior)}, and every interval is read from the draws`
       : model.selection
         ? `${model.selection.rule}; intervals from refits on resampled blocks of weeks`
         : null,

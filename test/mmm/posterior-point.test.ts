@@ -29,3 +29,31 @@ describe('posteriorPoint', () => {
     });
   }
 });
+
+describe('pointLikelihoodWeight', () => {
+  const data = generateCase('simmmulator', 3).data;
+  const fitWith = (o: { pointLikelihoodWeight?: number; likelihoodWeight?: number } = {}) => fitMmm(data, { ...budget, ...o });
+  it('chooses the point model from its own run of the sampler, with the likelihood at that weight; the draws are the same bytes', async () => {
+    // By default, and when the two weights are equal, one run: no point run is recorded.
+    const [single, same] = [await fitWith(), await fitWith({ pointLikelihoodWeight: 0.5 })];
+    expect(JSON.stringify(same.model)).toBe(JSON.stringify(single.model));
+    const [full, mid] = [await fitWith({ pointLikelihoodWeight: 1 }), await fitWith({ pointLikelihoodWeight: 0.8 })];
+    expect(single.model.posterior?.pointEffectiveWeeks).toBeUndefined();
+    const nu = single.model.posterior!.effectiveWeeks;
+    expect(full.model.posterior?.effectiveWeeks).toBe(nu);
+    expect(full.model.posterior?.pointEffectiveWeeks).toBeCloseTo(nu / 0.5, 9);
+    expect(mid.model.posterior?.pointEffectiveWeeks).toBeCloseTo((nu / 0.5) * 0.8, 9);
+    for (const f of [full, mid]) expect(JSON.stringify(f.draws)).toBe(JSON.stringify(single.draws));
+    // The point differs from the single run's on at least one channel, and lies inside the draws' band on every one.
+    expect(full.model.channels.some((c, j) => c.roas !== single.model.channels[j].roas)).toBe(true);
+    for (const c of [full, mid].flatMap((f) => f.model.channels)) {
+      expect(c.roas).toBeGreaterThanOrEqual(c.roasLow);
+      expect(c.roas).toBeLessThanOrEqual(c.roasHigh);
+    }
+  });
+  it("is one of the posterior estimator's options: with estimator 'search' it is refused", async () => {
+    await expect(fitMmm(data, { ...budget, estimator: 'search', pointLikelihoodWeight: 0.5 })).rejects.toThrow(
+      "fit option pointLikelihoodWeight: only the posterior estimator uses it (estimator is 'search')",
+    );
+  });
+});

@@ -178,7 +178,11 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
     const posterior = { chains: 16, generations: 800, acceptance: 0.3, effectiveWeeks: 50, draws: 200 };
     const page = await renderReport(assembleReportData({ ...artifacts, mmm: { status: 'ok', data: { ...mmm, model: { ...mmm.model, posterior } } } }));
     expect(sectionOf(page, 'appendix')).toContain('How it was estimated: the posterior over each channel&#39;s curve family and hyperparameters (16 chains, 200 draws,');
+    expect(sectionOf(page, 'appendix')).toContain('the point model is the draw nearest the draws&#39; medians, and every interval');
     expect(page).not.toMatch(/bootstrap/i);
+    // With pointLikelihoodWeight, the point model came from a run of its own.
+    const own = await renderReport(assembleReportData({ ...artifacts, mmm: { status: 'ok', data: { ...mmm, model: { ...mmm.model, posterior: { ...posterior, pointEffectiveWeeks: 100 } } } } }));
+    expect(sectionOf(own, 'appendix')).toContain('the point model is the state nearest the medians of a second run with the likelihood counting 100 effective weeks (the draws&#39; run counts 50,');
   });
 
   it('calls the hash a build, not a run, and explains it beside the lineage', () => {
