@@ -10,7 +10,7 @@
  * stops it before anything moves (exit 2).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveConfig, weeklyInputSchema, type Config } from '../src/core/config.ts';
 import { describeError } from '../src/core/schema.ts';
@@ -393,6 +393,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const asOf = resolveAsOf(opts.asOf, now);
   if (!cfg.raw && !cfg.input)
     throw new UsageError(`${configFile}: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv`);
+  // The commit writes the report there: a folder that cannot be made fails now, not after every stage ran.
+  await mkdir(cfg.reports, { recursive: true });
   const lock = await lockStore(cfg.store, log, now);
   const interrupted = interruption();
   const startedAt = now();
