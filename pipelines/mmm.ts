@@ -4,9 +4,9 @@
  * into --out DIR through the one artifact writer.
  */
 import { targetWeekWarnings } from '../src/ingest/target-weeks.ts';
-import { readFile } from 'node:fs/promises';
+import { readUserCsv } from '../src/ingest/read-error.ts';
 import { join } from 'node:path';
-import { dateColumn, dayToIso, numericColumn, parseCsv, requireColumn, toCsv } from '../src/core/csv.ts';
+import { dateColumn, dayToIso, numericColumn, requireColumn, toCsv } from '../src/core/csv.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { recordInputs, writeArtifact, writeFileAtomic } from '../src/core/artifacts.ts';
 import type { BuildResult, Manifest } from '../src/core/artifacts.ts';
@@ -16,7 +16,7 @@ import { STAGE_VERSIONS } from './versions.ts';
 import { weeklyHolidayFlags } from './holidays.ts';
 import type { z } from 'zod';
 import { readJsonValue, type bootstrapFileSchema, type modelFileSchema } from './schemas.ts';
-import { fitMmm, resolveWindow } from '../src/mmm/index.ts';
+import { checkDates, fitMmm, resolveWindow } from '../src/mmm/index.ts';
 import type { CalibrationStudy, FitOptions, MmmFit, WeeklyData } from '../src/mmm/index.ts';
 
 /** Code version of the MMM stage (bump when outputs change for the same inputs). */
@@ -74,7 +74,7 @@ export interface FitCommandOptions {
  * @throws ValidationError naming the file, row and column
  */
 export async function readCalibrationCsv(path: string, aliases: Record<string, string> = {}): Promise<CalibrationStudy[]> {
-  const table = parseCsv(await readFile(path, 'utf8'), path);
+  const table = await readUserCsv(path);
   const cols = ['channel', 'from', 'to'].map((c) => requireColumn(table, c));
   const lift = numericColumn(table, 'lift');
   if (table.rows.length === 0) throw new ValidationError('no lift studies (expected a header channel,from,to,lift and one row per study)', { file: path });
@@ -93,8 +93,9 @@ export async function readCalibrationCsv(path: string, aliases: Record<string, s
 
 /**
  * Reads a weekly CSV into WeeklyData: numeric target, spend (>= 0), controls
- * and organic activity (>= 0); factors as strings. Errors name the file, row
- * and column (a missing column lists the columns found).
+ * and organic activity (>= 0); factors as strings. The file is refused as the
+ * ingest refuses it (readUserCsv); errors name the file, row and column (a
+ * missing column lists the columns found).
  */
 export async function readWeeklyCsv(
   path: string,
@@ -104,7 +105,8 @@ export async function readWeeklyCsv(
   controls: string[],
   extra: { factors?: string[]; organic?: string[] } = {},
 ): Promise<WeeklyData> {
-  const table = parseCsv(await readFile(path, 'utf8'), path);
+  const table = await readUserCsv(path);
+  if (table.rows.length === 0) throw new ValidationError('file is empty (a header but no data rows)', { file: path });
   requireColumn(table, target);
   const data: WeeklyData = {
     file: path,
@@ -115,6 +117,8 @@ export async function readWeeklyCsv(
     channels: channels.map((name) => ({ name, values: numericColumn(table, name, { nonNegative: true }) })),
     controls: controls.map((name) => ({ name, values: numericColumn(table, name) })),
   };
+  // In file order, before a window is looked up in them.
+  checkDates(data);
   if (extra.organic?.length) data.organic = extra.organic.map((name) => ({ name, values: numericColumn(table, name, { nonNegative: true }) }));
   if (extra.factors?.length) {
     data.factors = extra.factors.map((name) => {

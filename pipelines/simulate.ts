@@ -3,9 +3,8 @@
  * second plan to compare with), from a `mmm fit` output folder.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseCsv } from '../src/core/csv.ts';
+import { readUserCsv } from '../src/ingest/read-error.ts';
 import { UsageError, ValidationError } from '../src/core/errors.ts';
 import { readManifest, recordInputs, writeArtifact, writeFileAtomic, type Manifest } from '../src/core/artifacts.ts';
 import { stableJson } from '../src/core/hash.ts';
@@ -141,7 +140,7 @@ async function commandPlans(
   const plans: Plan[] = [];
   for (const f of planFiles) {
     if (!existsSync(f)) throw new UsageError(`plan file not found: ${f}`);
-    const plan = planFromTable(model, parseCsv(await readFile(f, 'utf8'), f));
+    const plan = planFromTable(model, await readUserCsv(f));
     // A holiday flag the plan leaves out: from the fit's calendar when it has one, else 0, said.
     for (const b of model.baseline.filter((t) => t.kind === 'dummy' && plan.controls[t.name] === undefined)) {
       if (calendar && b.name === 'holiday') plan.controls[b.name] = await weeklyHolidayFlags(plan.dates, calendar.country, '--country', calendar.weekEnding);

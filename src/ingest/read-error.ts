@@ -3,7 +3,9 @@
  * naming the file and, where it can be found, the data row and column.
  */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { parseCsv, type CsvTable } from '../core/csv.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Db } from './duckdb.ts';
 
@@ -24,13 +26,7 @@ export async function readError(db: Db, e: unknown, file: string, path: string):
   if (path.endsWith('.parquet')) return new ValidationError(`cannot be read as Parquet: ${first}`, { file });
   if (/Invalid unicode|not utf-8 encoded/i.test(message)) {
     const at = await firstNonUtf8(path);
-    if (at)
-      return new ValidationError(`not UTF-8 text (byte 0x${at.byte.toString(16).toUpperCase().padStart(2, '0')}); save the file as UTF-8`, {
-        file,
-        row: at.row > 0 ? at.row : undefined,
-        column: at.column,
-      });
-    return new ValidationError('not UTF-8 text; save the file as UTF-8', { file });
+    return at ? utf8Error(file, at) : new ValidationError('not UTF-8 text; save the file as UTF-8', { file });
   }
   const delim = wrongDelimiter(await firstLine(path));
   if (delim) return delimiterError(file, delim);
@@ -49,6 +45,47 @@ export async function readError(db: Db, e: unknown, file: string, path: string):
     // Not even readable with rejects stored: report DuckDB's own first line.
   }
   return new ValidationError(`cannot be read as CSV: ${first}`, { file });
+}
+
+/** The error for the first byte of a file that is not UTF-8 ({@link firstNonUtf8}). */
+function utf8Error(file: string, at: Utf8Fault): ValidationError {
+  const byte = at.byte.toString(16).toUpperCase().padStart(2, '0');
+  return new ValidationError(`not UTF-8 text (byte 0x${byte}); save the file as UTF-8`, { file, row: at.row > 0 ? at.row : undefined, column: at.column });
+}
+
+/** UTF-16 (Excel's "Unicode text") puts a zero byte beside every ASCII character of the header. */
+export function refuseUtf16(header: string, file: string): void {
+  if (header.includes('\u0000')) throw new ValidationError('UTF-16 text, not UTF-8; save the file as UTF-8 CSV', { file });
+}
+
+/**
+ * A CSV header that names a column twice is an error: a reader would take
+ * one of the two silently. Columns without a name (a spreadsheet's empty
+ * trailing columns) are never read, so several of them are no error.
+ */
+export function refuseRepeatedHeader(names: string[], file: string): void {
+  const twice = names.find((c, i) => c.trim() !== '' && names.indexOf(c) !== i);
+  if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
+}
+
+/**
+ * Reads a CSV file a user gave (a weekly table, lift studies, a plan) as the
+ * ingest would refuse it: empty, UTF-16, not UTF-8 (naming the row and
+ * column), separated by something other than commas, or a header naming a
+ * column twice; then parsed by {@link parseCsv} (ragged rows, quoting).
+ */
+export async function readUserCsv(path: string): Promise<CsvTable> {
+  const bytes = await readFile(path);
+  if (bytes.length === 0) throw new ValidationError('file is empty', { file: path });
+  const header = await firstLine(path);
+  refuseUtf16(header, path);
+  const at = await firstNonUtf8(path);
+  if (at) throw utf8Error(path, at);
+  const delim = wrongDelimiter(header);
+  if (delim) throw delimiterError(path, delim);
+  const table = parseCsv(bytes.toString('utf8'), path);
+  refuseRepeatedHeader(table.header, path);
+  return table;
 }
 
 /** The error for a CSV written with another separator (`delim` as {@link wrongDelimiter} names it). */

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { sqlIdent, sqlString, type Db } from './duckdb.ts';
-import { delimiterError, firstLine, readError, wrongDelimiter } from './read-error.ts';
+import { delimiterError, firstLine, readError, refuseRepeatedHeader, refuseUtf16, wrongDelimiter } from './read-error.ts';
 import { parseCsv } from '../core/csv.ts';
 
 /** A column a source must (or may) have. */
@@ -60,8 +60,7 @@ export async function loadRaw(db: Db, spec: SourceSpec, path: string, opts: { st
   const reader = path.endsWith('.parquet') ? `read_parquet(${sqlString(path)})` : csvReader(path);
   const streamed = opts.stream === true;
   const header = path.endsWith('.parquet') ? null : await firstLine(path);
-  // UTF-16 (Excel's "Unicode text") puts a zero byte beside every ASCII character of the header.
-  if (header?.includes('\u0000')) throw new ValidationError('UTF-16 text, not UTF-8; save the file as UTF-8 CSV', { file });
+  if (header) refuseUtf16(header, file);
   try {
     await db.run(`CREATE ${streamed ? 'VIEW' : 'TABLE'} raw_${spec.name} AS SELECT * FROM ${reader}`);
   } catch (e) {
@@ -125,17 +124,6 @@ async function refuseValuesUnnamed(db: Db, table: string, cols: string[], names:
       file,
       row: bad[0].r,
     });
-}
-
-/**
- * A CSV header that names a column twice is an error: DuckDB would rename the
- * second (`spend_1`) and the ingest would silently read only the first.
- * Columns without a name (a spreadsheet's empty trailing columns) are never
- * read, so several of them are no error.
- */
-function refuseRepeatedHeader(names: string[], file: string): void {
-  const twice = names.find((c, i) => c.trim() !== '' && names.indexOf(c) !== i);
-  if (twice !== undefined) throw new ValidationError('the header names this column twice', { file, column: twice });
 }
 
 /**

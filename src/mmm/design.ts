@@ -32,7 +32,7 @@ function isBinary(v: Float64Array, from: number): boolean {
 }
 
 /** Errors in the dates: duplicated, unordered or missing weeks (exactly 7 days apart). */
-function checkDates(data: WeeklyData): void {
+export function checkDates(data: Pick<WeeklyData, 'file' | 'dates' | 'dateName'>): void {
   const file = data.file;
   for (let i = 1; i < data.dates.length; i++) {
     const gap = data.dates[i] - data.dates[i - 1];
@@ -46,6 +46,15 @@ function checkDates(data: WeeklyData): void {
       throw new ValidationError(detail, { file, row: i + 1, column: data.dateName });
     }
   }
+}
+
+/** A target with one value over the modelling window (from the week `from` on) leaves nothing to model: refused, as the ingest does. */
+function refuseConstantTarget(data: WeeklyData, from: number): void {
+  const y = data.target;
+  for (let i = from + 1; i < y.length; i++) if (y[i] !== y[from]) return;
+  const value = y[from] === 0 ? 'is 0 in every week' : `is the same (${y[from]}) in every week`;
+  const span = `${y.length - from} weeks, ${dayToIso(data.dates[from])} to ${dayToIso(data.dates[y.length - 1])}`;
+  throw new ValidationError(`the target ${value} (${span}): there is nothing to model`, { file: data.file, column: data.targetName });
 }
 
 /** Errors in a spend or activity series: non-finite or negative values, none or constant in the window. */
@@ -105,6 +114,7 @@ export function checkWeeklyData(data: WeeklyData, parameterCount: number, trainW
   };
   finite(data.target, data.targetName);
   checkDates(data);
+  refuseConstantTarget(data, from);
   for (const ch of data.channels) checkMediaSeries(data, ch, 'spend', from, from + trainWeeks, warnings);
   for (const og of organic) checkMediaSeries(data, og, 'activity', from, from + trainWeeks, warnings);
   const inWindow = from > 0 ? ' in the modelling window' : ' over all weeks';

@@ -338,3 +338,60 @@ describe('runFitCommand checks its own flags before reading the data', () => {
     );
   });
 });
+
+describe('mmm fit refuses a weekly table as the ingest does (file, row, column), before any fit', () => {
+  const s = generateWeeklyData({ seed: 2, channels: 3 });
+  const { header, rows } = weeklyDataToCsvRows(s.data);
+  const channels = s.data.channels.map((c) => c.name);
+  const fitFile = async (name: string, content: string | Buffer) => {
+    const dir = await mkdtemp(join(tmpdir(), 'mmm-table-'));
+    const file = join(dir, name);
+    await writeFile(file, content);
+    const out = join(dir, 'out');
+    const error = await runFitCommand({ weekly: file, dateCol: 'date', target: 'revenue', channels, out, trials: 1, iterations: 50, bootstrap: 0, threads: 1 }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    await expect(stat(out)).rejects.toThrow();
+    return { file, message: error?.message };
+  };
+  const csv = toCsv(header, rows);
+  it('a header naming a column twice, text that is not UTF-8, UTF-16, another separator, a header without rows', async () => {
+    const twice = await fitFile(
+      'twice.csv',
+      toCsv(
+        header.map((h) => (h === channels[1] ? channels[0] : h)),
+        rows,
+      ),
+    );
+    expect(twice.message).toBe(`${twice.file} column "${channels[0]}": the header names this column twice`);
+    const lines = csv.split('\n');
+    const latin1 = await fitFile('latin1.csv', Buffer.concat([Buffer.from(`${lines.slice(0, 5).join('\n')}\n`), Buffer.from([0x46, 0xea, 0x0a]), Buffer.from(lines.slice(5).join('\n'))]));
+    expect(latin1.message).toBe(`${latin1.file} row 5 column "date": not UTF-8 text (byte 0xEA); save the file as UTF-8`);
+    const utf16 = await fitFile('utf16.csv', Buffer.from(`\ufeff${csv}`, 'utf16le'));
+    expect(utf16.message).toBe(`${utf16.file}: UTF-16 text, not UTF-8; save the file as UTF-8 CSV`);
+    const semicolons = await fitFile('semicolons.csv', csv.replaceAll(',', ';'));
+    expect(semicolons.message).toBe(`${semicolons.file}: columns are separated by ";", not commas; save the file as comma-separated CSV`);
+    const headerOnly = await fitFile('header.csv', `${header.join(',')}\n`);
+    expect(headerOnly.message).toBe(`${headerOnly.file}: file is empty (a header but no data rows)`);
+  });
+  it('a target with one value in every week (the fit itself refuses it too: it would have nothing to model)', async () => {
+    const zero = await fitFile(
+      'zero.csv',
+      toCsv(
+        header,
+        rows.map((r) => r.map((v, j) => (header[j] === 'revenue' ? 0 : v))),
+      ),
+    );
+    expect(zero.message).toBe(`${zero.file} column "revenue": the target is 0 in every week (156 weeks, ${dayToIso(s.data.dates[0])} to ${dayToIso(s.data.dates[155])}): there is nothing to model`);
+    const flat = { ...s.data, target: new Float64Array(s.data.target.length).fill(1000) };
+    await expect(fitMmm(flat, small)).rejects.toThrow(ValidationError);
+    await expect(fitMmm(flat, small)).rejects.toThrow('the target is the same (1000) in every week (156 weeks,');
+  });
+  it('rows out of order are named before a window is looked up in them', async () => {
+    const reversed = await fitFile('reversed.csv', toCsv(header, [...rows].reverse()));
+    const dir = join(reversed.file, '..');
+    const e = await runFitCommand({ weekly: reversed.file, dateCol: 'date', target: 'revenue', channels, out: join(dir, 'out'), windowStart: dayToIso(s.data.dates[10]) }).catch((x: Error) => x);
+    expect((e as Error).message).toBe(`${reversed.file} row 2 column "date": weeks are not in ascending order (${dayToIso(s.data.dates[154])} after ${dayToIso(s.data.dates[155])})`);
+  });
+});
