@@ -329,6 +329,8 @@ function gaussianWithPrecision(A: Float64Array, q: number, rng: Rng): Float64Arr
  * Computing 5:121), exact and quick however far out a is.
  */
 export function truncatedStandardNormal(rng: Rng, a: number): number {
+  // No draw lies at or beyond +inf, and NaN compares false: either would loop forever.
+  if (!(a < Number.POSITIVE_INFINITY)) throw new RangeError(`truncatedStandardNormal: the bound must be below +inf (got ${a})`);
   if (a <= 0.5) {
     for (;;) {
       const z = rng.normal();
@@ -440,7 +442,9 @@ export function gaussianDraw(pr: SearchProblem, hp: Float64Array, design: Design
     for (let k = 0; k < q; k++) if (k !== a) m -= A[a * q + k] * beta[k];
     m /= A[a * q + a];
     const s = Math.sqrt(scale / A[a * q + a]);
-    beta[a] = sign[j] === 1 ? m + s * truncatedStandardNormal(rng, -m / s) : m - s * truncatedStandardNormal(rng, m / s);
+    // A fit with no residual left (s = 0) leaves nothing to draw: the mean, held to its side of the bound.
+    if (!(s > 0)) beta[a] = sign[j] === 1 ? Math.max(m, 0) : Math.min(m, 0);
+    else beta[a] = sign[j] === 1 ? m + s * truncatedStandardNormal(rng, -m / s) : m - s * truncatedStandardNormal(rng, m / s);
   });
   const r = withCoefficients(pr, cp, design, beta);
   let sseDraw = 0;

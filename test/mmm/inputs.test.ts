@@ -348,7 +348,7 @@ describe('mmm fit refuses a weekly table as the ingest does (file, row, column),
     const file = join(dir, name);
     await writeFile(file, content);
     const out = join(dir, 'out');
-    const error = await runFitCommand({ weekly: file, dateCol: 'date', target: 'revenue', channels, out, trials: 1, iterations: 50, bootstrap: 0, threads: 1 }).then(
+    const error = await runFitCommand({ weekly: file, dateCol: 'date', target: 'revenue', channels, controls: [], out, trials: 1, iterations: 50, bootstrap: 0, threads: 1 }).then(
       () => null,
       (e: unknown) => e as Error,
     );
@@ -391,7 +391,9 @@ describe('mmm fit refuses a weekly table as the ingest does (file, row, column),
   it('rows out of order are named before a window is looked up in them', async () => {
     const reversed = await fitFile('reversed.csv', toCsv(header, [...rows].reverse()));
     const dir = join(reversed.file, '..');
-    const e = await runFitCommand({ weekly: reversed.file, dateCol: 'date', target: 'revenue', channels, out: join(dir, 'out'), windowStart: dayToIso(s.data.dates[10]) }).catch((x: Error) => x);
+    const e = await runFitCommand({ weekly: reversed.file, dateCol: 'date', target: 'revenue', channels, controls: [], out: join(dir, 'out'), windowStart: dayToIso(s.data.dates[10]) }).catch(
+      (x: Error) => x,
+    );
     expect((e as Error).message).toBe(`${reversed.file} row 2 column "date": weeks are not in ascending order (${dayToIso(s.data.dates[154])} after ${dayToIso(s.data.dates[155])})`);
   });
 });

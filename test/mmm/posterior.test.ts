@@ -237,6 +237,11 @@ describe('truncatedStandardNormal', () => {
       expect(v.reduce((s, z) => s + z, 0) / v.length).toBeCloseTo(reference(a), 1);
     }
   });
+  it('refuses a bound of +inf or NaN (a coefficient with no residual spread), where rejection would never accept', () => {
+    const rng = new Rng(11, 3);
+    for (const a of [Number.POSITIVE_INFINITY, Number.NaN]) expect(() => truncatedStandardNormal(rng, a)).toThrow(RangeError);
+    expect(truncatedStandardNormal(rng, Number.NEGATIVE_INFINITY)).toBeGreaterThan(Number.NEGATIVE_INFINITY);
+  });
 });
 
 describe('gaussianDraw', () => {
