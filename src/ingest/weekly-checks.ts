@@ -7,6 +7,7 @@
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { isModelTermName } from '../mmm/design.ts';
 import { sqlString, type Db } from './duckdb.ts';
+import { addDays } from './models/intermediate.ts';
 import { FAR_GAP_WEEKS } from './plausibility.ts';
 import { delimiterError, wrongDelimiter } from './read-error.ts';
 import { checkAll, isBadDate, isBadNumber, type Check, type RawSource } from './source.ts';
@@ -91,6 +92,8 @@ export async function checkWeeklyRows(db: Db, src: RawSource, spec: WeeklyTableS
   const checks: Check[] = [
     { column: d, bad: isBadDate(q(d)), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
     { column: d, bad: `TRY_CAST(${q(d)} AS DATE) > DATE ${sqlString(asOf)}`, detail: (v) => `${v} is after the as-of date ${asOf} (a date in the future; pass --as-of to replay an older run)` },
+    // A date that starts its week: the week must be over by the as-of date, or its figures are part of a week.
+    ...(spec.weekEnding ? [] : [unfinishedWeek(q(d), d, asOf)]),
     number(spec.target),
     ...spec.channels.flatMap((c) => [number(c), nonNegative(c, 'spend')]),
     ...spec.organic.flatMap((c) => [number(c), nonNegative(c, 'organic activity')]),
@@ -98,6 +101,17 @@ export async function checkWeeklyRows(db: Db, src: RawSource, spec: WeeklyTableS
     ...spec.exposures.flatMap((e) => [number(e.column), nonNegative(e.column, 'exposure')]),
   ];
   await checkAll(db, src, checks);
+}
+
+/** The check that a week dated by its first day ended by the as-of date (an export taken mid-week carries part of a week as if whole). */
+function unfinishedWeek(sql: string, column: string, asOf: string): Check {
+  const date = `TRY_CAST(${sql} AS DATE)`;
+  return {
+    column,
+    bad: `(${date} <= DATE ${sqlString(asOf)} AND ${date} + 6 > DATE ${sqlString(asOf)})`,
+    detail: (v) =>
+      `the week of ${v} runs to ${addDays(v.trim(), 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending (input.weekEnding) if each date ends its week`,
+  };
 }
 
 interface Step {

@@ -315,6 +315,22 @@ describe('a table with implausible revenue weeks', () => {
   const sorted = [...revenue].sort((a, b) => a - b);
   const median = (sorted[103] + sorted[104]) / 2;
 
+  it('refuses a week that is not over by the as-of date (dated by its first day), naming its row; a week-ending date that day is whole', async () => {
+    const last = col(source, 'DATE').at(-1)!;
+    const spec = { file: ROBYN, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'] };
+    for (const asOf of [last, addDays(last, 5)]) {
+      const out = join(t.dir, `mid-week-${asOf}`);
+      const e = await ingestWeeklyTable(spec, { out, asOf }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as Error).message).toBe(
+        `dt_simulated_weekly.csv row ${source.rows.length} column "DATE": the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending (input.weekEnding) if each date ends its week`,
+      );
+      expect(existsSync(out)).toBe(false);
+    }
+    await ingestWeeklyTable(spec, { out: join(t.dir, 'week-over'), asOf: addDays(last, 6) });
+    await ingestWeeklyTable({ ...spec, weekEnding: true }, { out: join(t.dir, 'week-ending-today'), asOf: last });
+  });
+
   it('refuses a week at 100 times the median week or more, naming its row and column', async () => {
     const file = join(t.dir, 'far.csv');
     writeFileSync(file, `${rows.map((l, i) => (i === 49 ? setRevenue(l, '1e15') : l)).join('\n')}\n`);
