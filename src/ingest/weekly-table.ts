@@ -11,7 +11,7 @@
  */
 import { basename } from 'node:path';
 import { recordInputs, writeArtifact, type BuildResult } from '../core/artifacts.ts';
-import { UsageError } from '../core/errors.ts';
+import { UsageError, ValidationError } from '../core/errors.ts';
 import { sqlIdent, type Db } from './duckdb.ts';
 import { checkCountry, countryHolidays, stageHolidayList } from './holidays.ts';
 import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } from './run.ts';
@@ -106,6 +106,7 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   await checkWeeklySpacing(db, file, spec.dateCol);
   const { condition: inWindow, window } = await windowCondition(db, file, spec.window);
   await refuseConstantTarget(db, 'stg_weekly', spec.target, { file, column: spec.target }, 'the target', inWindow);
+  await refuseIdleMedia(db, spec, file, window ? inWindow : null);
 
   await intWeeksFromTable(db);
   const { first, last } = (await db.all<{ first: string; last: string }>(`SELECT strftime(min(week_start), '%Y-%m-%d') AS first, strftime(max(week_start), '%Y-%m-%d') AS last FROM int_weeks`))[0];
@@ -138,6 +139,24 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   const columns: InputColumns = { date: spec.dateCol, target: spec.target, channels: spec.channels, organic: spec.organic, controls: kept.controls, factors: kept.factors, holiday: holidayCol };
   const metrics = await weeklyMetrics(db, spec, { first, last, columns, dropped: dropped.map((d) => d.column), asOf, window });
   return { metrics, warnings, rows };
+}
+
+/**
+ * A channel with no spend in any week of the window, or the same spend every week (an organic variable:
+ * activity), cannot be fitted: refused here, in the fit's words (src/mmm/design.ts), before any stage after
+ * the ingest runs. `inWindow` is the window's SQL condition, null for all weeks.
+ */
+async function refuseIdleMedia(db: Db, spec: WeeklyTableSpec, file: string, inWindow: string | null): Promise<void> {
+  const media = [...spec.channels.map((name) => ({ name, spend: true })), ...spec.organic.map((name) => ({ name, spend: false }))];
+  const range = media.map((m, i) => `min(${sqlIdent(m.name)})::DOUBLE AS lo${i}, max(${sqlIdent(m.name)})::DOUBLE AS hi${i}`).join(', ');
+  const r = (await db.all<Record<string, number>>(`SELECT ${range} FROM stg_weekly WHERE ${inWindow ?? 'true'}`))[0];
+  const span = inWindow ? ' in the modelling window' : '';
+  media.forEach((m, i) => {
+    const [kind, what, option] = m.spend ? ['channel', 'spend', '--channels'] : ['organic variable', 'activity', '--organic'];
+    if (r[`hi${i}`] === 0) throw new ValidationError(`${kind} has no ${what} in any week${span}; remove it from ${option}`, { file, column: m.name });
+    if (r[`hi${i}`] === r[`lo${i}`])
+      throw new ValidationError(`${kind} ${what} is the same (${r[`hi${i}`]}) every week${span}, so its effect cannot be separated from the baseline`, { file, column: m.name });
+  });
 }
 
 /**

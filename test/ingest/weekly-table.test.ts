@@ -331,6 +331,47 @@ describe('a table with implausible revenue weeks', () => {
     await ingestWeeklyTable({ ...spec, weekEnding: true }, { out: join(t.dir, 'week-ending-today'), asOf: last });
   });
 
+  it("refuses a channel with no spend, or an organic variable with the same activity every week, in the fit's words (over the window when one is given)", async () => {
+    const header = rows[0].split(',').map((h) => h.replaceAll('"', ''));
+    const setColumn = (name: string, v: (i: number) => string) =>
+      rows.map((l, i) =>
+        i === 0
+          ? l
+          : l
+              .split(',')
+              .map((c, j) => (header[j] === name ? v(i) : c))
+              .join(','),
+      );
+    const spec = { dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'print_S'], organic: ['newsletter'] };
+    const refused = async (name: string, lines: string[], window?: { start: string; end: string }) => {
+      const file = join(t.dir, `${name}.csv`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const out = join(t.dir, name);
+      const e = await ingestWeeklyTable({ ...spec, file, ...(window ? { window } : {}) }, { out, asOf: '2026-01-01' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect(existsSync(out)).toBe(false);
+      return (e as Error).message;
+    };
+    expect(
+      await refused(
+        'no-print',
+        setColumn('print_S', () => '0'),
+      ),
+    ).toBe('no-print.csv column "print_S": channel has no spend in any week; remove it from --channels');
+    expect(
+      await refused(
+        'flat-newsletter',
+        setColumn('newsletter', () => '7'),
+      ),
+    ).toBe('flat-newsletter.csv column "newsletter": organic variable activity is the same (7) every week, so its effect cannot be separated from the baseline');
+    // print_S spent only in the weeks before the window: none in it.
+    const dates = col(source, 'DATE');
+    const early = setColumn('print_S', (i) => (dates[i - 1] < '2017-01-01' ? '100' : '0'));
+    expect(await refused('early-print', early, { start: '2017-01-02', end: '2018-12-31' })).toBe(
+      'early-print.csv column "print_S": channel has no spend in any week in the modelling window; remove it from --channels',
+    );
+  });
+
   it('refuses a week at 100 times the median week or more, naming its row and column', async () => {
     const file = join(t.dir, 'far.csv');
     writeFileSync(file, `${rows.map((l, i) => (i === 49 ? setRevenue(l, '1e15') : l)).join('\n')}\n`);
