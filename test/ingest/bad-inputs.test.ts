@@ -160,6 +160,11 @@ const cases: Case[] = [
       writeFileSync(join(d, 'orders.csv'), Buffer.concat([Buffer.from('order_id,customer_id,timestamp,amount,currency\no1,c1,2023-01-02T10:00:00Z,10.00,US'), Buffer.from([0xe9]), Buffer.from('\n')])),
     'error: orders.csv row 1 column "currency": not UTF-8 text (byte 0xE9); save the file as UTF-8',
   ),
+  raw(
+    'an image renamed .csv',
+    (d) => writeFileSync(join(d, 'spend.csv'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xd8, 0x00, 0x10])),
+    'error: spend.csv: not UTF-8 text (byte 0x89); save the file as UTF-8',
+  ),
   raw('extra field', (d) => editRow(join(d, 'orders.csv'), 9, (f) => [...f, 'oops']), 'error: orders.csv row 9: cannot be read as CSV: expected 5 columns, found 6'),
   raw('extra field in the event stream', (d) => editRow(join(d, 'events.csv'), 3000, (f) => [...f, 'oops']), 'error: events.csv row 3000: cannot be read as CSV: expected 5 columns, found 6'),
   raw('bad date', (d) => setField(join(d, 'spend.csv'), 3, 0, '2023-13-02'), 'error: spend.csv row 3 column "date": unparseable date "2023-13-02" (expected YYYY-MM-DD)'),
