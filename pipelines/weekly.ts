@@ -269,7 +269,8 @@ function refitAlerts(decisions: RunRecord['decisions'], modelBefore: string | nu
 /**
  * The run's decisions, against what was in use before it: the model is
  * reused when the run ends on the model that was in use, refitted otherwise
- * (with the drift stage's reasons); the CLV is refitted when its stage built.
+ * (with the drift stage's reasons; a model an earlier run built and a killed
+ * run never put in use is one too); the CLV is refitted when its stage built.
  */
 function decisionsOf(outcomes: Map<string, StageOutcome>, decision: { decision: 'refit' | 'reuse'; reasons: string[] } | null, modelBefore: string | null): RunRecord['decisions'] {
   const d: RunRecord['decisions'] = [];
@@ -282,7 +283,7 @@ function decisionsOf(outcomes: Map<string, StageOutcome>, decision: { decision: 
       ? decision.reasons.join('; ')
       : reused
         ? 'data and settings unchanged since the model in use was chosen'
-        : `back to the model an earlier run chose for these data and settings (then: ${decision.reasons.join('; ')})`;
+        : `a model an earlier run built for these data and settings (its reasons then: ${decision.reasons.join('; ')})`;
     d.push({ model: 'mmm', action: reused ? 'reuse' : 'refit', reason });
   }
   const clv = outcomes.get('clv');

@@ -98,9 +98,10 @@ export function describeIssue(issue: Issue, schema?: z.ZodType, input?: unknown)
   }
 }
 
-/** The first issue of a failed parse as `path: words`. */
+/** The issue of a failed parse that explains it (an unknown key, else the first) as `path: words`. */
 export function describeError(error: z.ZodError, schema?: z.ZodType, input?: unknown): string {
-  const issue = error.issues[0];
+  // A misspelt key (`chanels`) also leaves its key missing: the unknown key is the cause to name.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   return `${pathPrefix(issue.path)}${describeIssue(issue, schema, input)}`;
 }
 

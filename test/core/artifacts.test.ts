@@ -157,6 +157,9 @@ describe('paths and config', () => {
     expect(c.raw).toBeNull(); // no input configured: a run refuses to start (weekly.test)
     expect(resolveConfig({ raw: 'data/sample' }, '/r').raw).toBe('/r/data/sample');
     expect(() => resolveConfig({ mmm: { trails: 3 } }, '/r', 'c.json')).toThrow('c.json: mmm: unknown key "trails"');
+    // A misspelt required key is named as the unknown key it is, not as the key it leaves missing.
+    const typo = { input: { weekly: 'w.csv', target: 'revenue', chanels: ['tv'] } };
+    expect(() => resolveConfig(typo, '/r', 'c.json')).toThrow('c.json: input: unknown key "chanels" (allowed: ');
     expect(() => resolveConfig({ seed: 'x' }, '/r', 'c.json')).toThrow('c.json: seed: must be a number');
     expect(() => resolveConfig({ simulate: { draws: 5 } }, '/r', 'c.json')).toThrow('c.json: simulate.draws: must be >= 100');
     expect(() => resolveConfig({ reports: '../../tmp' }, '/r', 'c.json')).toThrow('reports "../../tmp" is outside the project folder /r');

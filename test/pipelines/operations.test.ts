@@ -401,7 +401,7 @@ describe('what an operator sees', () => {
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).not.toMatch(/ built /);
     const record = JSON.parse(readFileSync(join(dir, back.stdout.match(/^run +(\S+)$/m)![1]), 'utf8'));
-    expect(record.decisions[0]).toEqual({ model: 'mmm', action: 'refit', reason: 'back to the model an earlier run chose for these data and settings (then: no fitted model yet)' });
+    expect(record.decisions[0]).toEqual({ model: 'mmm', action: 'refit', reason: 'a model an earlier run built for these data and settings (its reasons then: no fitted model yet)' });
     expect(record.alerts.map((a: { kind: string }) => a.kind)).toEqual(['refit']);
   });
 
