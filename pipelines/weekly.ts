@@ -394,8 +394,6 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
   const asOf = resolveAsOf(opts.asOf, now);
   if (!cfg.raw && !cfg.input)
     throw new UsageError(`${configFile}: no input: give "raw" (a folder of raw exports; "data/sample" is generated) or "input" (a weekly table), or run with --weekly FILE.csv`);
-  // The commit writes the report there: a folder that cannot be made fails now, not after every stage ran.
-  await mkdir(cfg.reports, { recursive: true });
   const lock = await lockStore(cfg.store, log, now);
   const interrupted = interruption();
   const startedAt = now();
@@ -422,6 +420,8 @@ export async function runWeekly(opts: WeeklyOptions = {}): Promise<WeeklyResult>
       if (interrupted.received()) throw interrupted.received();
       const input = await interrupted.race(prepareInput(cfg, asOf, log));
       current = await readCurrent(cfg.store);
+      // The commit writes the report there: a folder that cannot be made fails now, not after every stage ran.
+      await mkdir(cfg.reports, { recursive: true });
       staging = true;
       outcomes = await interrupted.race(runStages(weeklyStages(cfg, input, current.fit, asOf), cfg.store, runId, log, stageHooks(cfg, configFile, asOf, log), done));
     } catch (e) {

@@ -4,6 +4,7 @@
  * spend spike, a control that never varies), before any model sees them.
  */
 import { ValidationError, type Location } from '../core/errors.ts';
+import { constantTargetMessage } from '../mmm/design.ts';
 import { sqlIdent, type Db } from './duckdb.ts';
 import { inFileOrder, numberedRelation, utcDate, type RawSource } from './source.ts';
 
@@ -79,8 +80,7 @@ export async function refuseConstantTarget(db: Db, table: string, column: string
     )
   )[0];
   if (r.n === 0 || r.lo !== r.hi) return;
-  const value = r.lo === 0 ? 'is 0 in every week' : `is the same (${r.lo}) in every week`;
-  throw new ValidationError(`${what} ${value} (${r.n} weeks, ${r.first} to ${r.last}): there is nothing to model`, loc);
+  throw new ValidationError(constantTargetMessage(what, r.lo, r.n, r.first, r.last), loc);
 }
 
 /** One week of a channel at {@link SPEND_SPIKE_FACTOR} times its usual spend or more. */

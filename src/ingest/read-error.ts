@@ -24,10 +24,14 @@ export async function readError(db: Db, e: unknown, file: string, path: string):
   // Anything but a failure to read the input (e.g. running out of memory) stays what it is.
   if (!/^(Invalid Input Error|IO Error|Conversion Error|Invalid Error)/.test(first)) return e as Error;
   if (path.endsWith('.parquet')) return new ValidationError(`cannot be read as Parquet: ${first}`, { file });
-  // Bytes that are not UTF-8 (Latin-1 text, or no text at all: an image, a spreadsheet) fail DuckDB's reader or its sniffer.
-  const at = await firstNonUtf8(path);
-  if (at) return utf8Error(file, at);
-  if (/Invalid unicode|not utf-8 encoded/i.test(message)) return new ValidationError('not UTF-8 text; save the file as UTF-8', { file });
+  // Bytes that are not UTF-8 (Latin-1 text, or no text at all: an image, a spreadsheet) fail DuckDB's reader or its
+  // sniffer; only then is the file scanned (a large file failing for another reason is not read twice). A file the
+  // scan cannot read either (a truncated .gz) falls through to the CSV error below.
+  if (/Invalid unicode|not utf-8 encoded|sniffing/i.test(message)) {
+    const at = await firstNonUtf8(path).catch(() => null);
+    if (at) return utf8Error(file, at);
+    if (!/sniffing/i.test(message)) return new ValidationError('not UTF-8 text; save the file as UTF-8', { file });
+  }
   const delim = wrongDelimiter(await firstLine(path));
   if (delim) return delimiterError(file, delim);
   const table = 'csv_rejects'; // one per database: the first read error ends the ingest

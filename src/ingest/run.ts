@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Manifest } from '../core/artifacts.ts';
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { openDb, type Db } from './duckdb.ts';
+import { addDays } from './models/intermediate.ts';
 
 /** Weeks of future holiday flags by default (a year of plans). */
 export const DEFAULT_FUTURE_WEEKS = 52;
@@ -26,12 +27,20 @@ export function resolveAsOf(asOf: string | undefined, now: () => Date = () => ne
  * @throws ValidationError when that date is after `asOf`
  */
 export function checkSkippedAsOf(manifest: Manifest, asOf: string): void {
-  const last = (manifest.metrics as { lastDate?: string }).lastDate;
+  const m = manifest.metrics as { lastDate?: string; input?: string; weekEnding?: boolean };
+  const last = m.lastDate;
+  const file = manifest.inputs[0]?.path;
   if (last !== undefined && last > asOf) {
     throw new ValidationError(`the data run to ${last}, after the as-of date ${asOf}: rows dated after it are refused, not cut off (to replay a past week, give the data as they were then)`, {
-      file: manifest.inputs[0]?.path,
+      file,
     });
   }
+  if (last !== undefined && m.input === 'weekly' && m.weekEnding === false && addDays(last, 6) > asOf) throw new ValidationError(unfinishedWeekMessage(last, asOf), { file });
+}
+
+/** A weekly table's week, dated by its first day, that is not over by the as-of date: why it is refused and what to do. */
+export function unfinishedWeekMessage(date: string, asOf: string): string {
+  return `the week of ${date} runs to ${addDays(date, 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending if each date ends its week`;
 }
 
 /** Runs `fn` on a DuckDB database in a scratch file beside `dir`, removed afterwards. */

@@ -7,7 +7,7 @@
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { isModelTermName } from '../mmm/design.ts';
 import { sqlString, type Db } from './duckdb.ts';
-import { addDays } from './models/intermediate.ts';
+import { unfinishedWeekMessage } from './run.ts';
 import { FAR_GAP_WEEKS } from './plausibility.ts';
 import { delimiterError, wrongDelimiter } from './read-error.ts';
 import { checkAll, isBadDate, isBadNumber, type Check, type RawSource } from './source.ts';
@@ -43,11 +43,12 @@ const CONFIG_KEYS: Record<string, string> = {
   '--window-end': 'input.window.end',
   '--country': 'input.holidays.country',
   '--holidays': 'input.holidays.file',
+  '--week-ending': 'input.weekEnding',
 };
 
 /** An error of the weekly-table ingest with the options it names written as the config's keys; other errors as they are. */
 export function withConfigKeys(e: unknown): unknown {
-  const keys = (m: string) => m.replace(/--(date-col|target|channels|controls|factors|organic|exposures|window-start|window-end|country|holidays)\b/g, (f) => CONFIG_KEYS[f]);
+  const keys = (m: string) => m.replace(/--(date-col|week-ending|target|channels|controls|factors|organic|exposures|window-start|window-end|country|holidays)\b/g, (f) => CONFIG_KEYS[f]);
   if (e instanceof ValidationError) return new ValidationError(keys(e.detail), e.location);
   if (e instanceof UsageError) return new UsageError(keys(e.message));
   return e;
@@ -80,8 +81,8 @@ export function checkRoles(src: RawSource, spec: WeeklyTableSpec, holiday: strin
 }
 
 /**
- * Row checks of a weekly table, in one scan: dates (YYYY-MM-DD, not after `asOf`), numbers in every numeric
- * column, spend, organic activity and exposures >= 0.
+ * Row checks of a weekly table, in one scan: dates (YYYY-MM-DD, not after `asOf`; a date that starts its
+ * week, a week over by `asOf`), numbers in every numeric column, spend, organic activity and exposures >= 0.
  * @throws ValidationError naming the file, row and column of the first bad cell
  */
 export async function checkWeeklyRows(db: Db, src: RawSource, spec: WeeklyTableSpec, asOf: string): Promise<void> {
@@ -109,8 +110,7 @@ function unfinishedWeek(sql: string, column: string, asOf: string): Check {
   return {
     column,
     bad: `(${date} <= DATE ${sqlString(asOf)} AND ${date} + 6 > DATE ${sqlString(asOf)})`,
-    detail: (v) =>
-      `the week of ${v} runs to ${addDays(v.trim(), 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending (input.weekEnding) if each date ends its week`,
+    detail: (v) => unfinishedWeekMessage(v.trim(), asOf),
   };
 }
 

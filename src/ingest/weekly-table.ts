@@ -12,6 +12,8 @@
 import { basename } from 'node:path';
 import { recordInputs, writeArtifact, type BuildResult } from '../core/artifacts.ts';
 import { UsageError, ValidationError } from '../core/errors.ts';
+import { idleMediaMessage } from '../mmm/design.ts';
+import { describeError } from '../core/schema.ts';
 import { sqlIdent, type Db } from './duckdb.ts';
 import { checkCountry, countryHolidays, stageHolidayList } from './holidays.ts';
 import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } from './run.ts';
@@ -50,8 +52,7 @@ export const HOLIDAY_COLUMN = 'holiday';
 export function parseWeeklySpec(input: unknown): WeeklyTableSpec {
   const r = WeeklyTableSpecSchema.safeParse(input);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new UsageError(`weekly table spec: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new UsageError(`weekly table spec: ${describeError(r.error, WeeklyTableSpecSchema, input)}`);
 }
 
 /** The files a weekly-table ingest reads (for the manifest's input hashes), with their labels. */
@@ -143,19 +144,16 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
 
 /**
  * A channel with no spend in any week of the window, or the same spend every week (an organic variable:
- * activity), cannot be fitted: refused here, in the fit's words (src/mmm/design.ts), before any stage after
- * the ingest runs. `inWindow` is the window's SQL condition, null for all weeks.
+ * activity), cannot be fitted: refused here, as the fit refuses it (idleMediaMessage), before any stage
+ * after the ingest runs. `inWindow` is the window's SQL condition, null for all weeks.
  */
 async function refuseIdleMedia(db: Db, spec: WeeklyTableSpec, file: string, inWindow: string | null): Promise<void> {
   const media = [...spec.channels.map((name) => ({ name, spend: true })), ...spec.organic.map((name) => ({ name, spend: false }))];
   const range = media.map((m, i) => `min(${sqlIdent(m.name)})::DOUBLE AS lo${i}, max(${sqlIdent(m.name)})::DOUBLE AS hi${i}`).join(', ');
   const r = (await db.all<Record<string, number>>(`SELECT ${range} FROM stg_weekly WHERE ${inWindow ?? 'true'}`))[0];
-  const span = inWindow ? ' in the modelling window' : '';
   media.forEach((m, i) => {
-    const [kind, what, option] = m.spend ? ['channel', 'spend', '--channels'] : ['organic variable', 'activity', '--organic'];
-    if (r[`hi${i}`] === 0) throw new ValidationError(`${kind} has no ${what} in any week${span}; remove it from ${option}`, { file, column: m.name });
-    if (r[`hi${i}`] === r[`lo${i}`])
-      throw new ValidationError(`${kind} ${what} is the same (${r[`hi${i}`]}) every week${span}, so its effect cannot be separated from the baseline`, { file, column: m.name });
+    const idle = idleMediaMessage(m.spend ? 'spend' : 'activity', r[`lo${i}`], r[`hi${i}`], inWindow !== null);
+    if (idle) throw new ValidationError(idle, { file, column: m.name });
   });
 }
 

@@ -48,13 +48,29 @@ export function checkDates(data: Pick<WeeklyData, 'file' | 'dates' | 'dateName'>
   }
 }
 
+/** Why a target (`what`) with one value in every week leaves nothing to model; the fit and the ingest say it alike. */
+export function constantTargetMessage(what: string, value: number, weeks: number, first: string, last: string): string {
+  return `${what} ${value === 0 ? 'is 0 in every week' : `is the same (${value}) in every week`} (${weeks} weeks, ${first} to ${last}): there is nothing to model`;
+}
+
+/**
+ * Why a channel (spend) or organic variable (activity) whose values over the window run from lo to hi
+ * cannot be fitted, or null when they vary; the fit and the ingest say it alike.
+ */
+export function idleMediaMessage(what: 'spend' | 'activity', lo: number, hi: number, windowed: boolean): string | null {
+  const kind = what === 'spend' ? 'channel' : 'organic variable';
+  const inWindow = windowed ? ' in the modelling window' : '';
+  if (hi === 0) return `${kind} has no ${what} in any week${inWindow}; remove it from --${what === 'spend' ? 'channels' : 'organic'}`;
+  if (hi === lo) return `${kind} ${what} is the same (${hi}) every week${inWindow}, so its effect cannot be separated from the baseline`;
+  return null;
+}
+
 /** A target with one value over the modelling window (from the week `from` on) leaves nothing to model: refused, as the ingest does. */
 function refuseConstantTarget(data: WeeklyData, from: number): void {
   const y = data.target;
   for (let i = from + 1; i < y.length; i++) if (y[i] !== y[from]) return;
-  const value = y[from] === 0 ? 'is 0 in every week' : `is the same (${y[from]}) in every week`;
-  const span = `${y.length - from} weeks, ${dayToIso(data.dates[from])} to ${dayToIso(data.dates[y.length - 1])}`;
-  throw new ValidationError(`the target ${value} (${span}): there is nothing to model`, { file: data.file, column: data.targetName });
+  const message = constantTargetMessage('the target', y[from], y.length - from, dayToIso(data.dates[from]), dayToIso(data.dates[y.length - 1]));
+  throw new ValidationError(message, { file: data.file, column: data.targetName });
 }
 
 /** Errors in a spend or activity series: non-finite or negative values, none or constant in the window. */
@@ -73,10 +89,8 @@ function checkMediaSeries(data: WeeklyData, s: NamedSeries, what: 'spend' | 'act
     if (v > hi) hi = v;
     if (i < trainEnd) trainSum += v;
   }
-  const kind = what === 'spend' ? 'channel' : 'organic variable';
-  const inWindow = from > 0 ? ' in the modelling window' : '';
-  if (hi === 0) throw new ValidationError(`${kind} has no ${what} in any week${inWindow}; remove it from --${what === 'spend' ? 'channels' : 'organic'}`, { file, column: s.name });
-  if (hi === lo) throw new ValidationError(`${kind} ${what} is the same (${hi}) every week${inWindow}, so its effect cannot be separated from the baseline`, { file, column: s.name });
+  const idle = idleMediaMessage(what, lo, hi, from > 0);
+  if (idle) throw new ValidationError(idle, { file, column: s.name });
   if (what === 'spend' && trainSum === 0) warnings.push(`channel ${s.name} has no spend in the training weeks; the search cannot score it`);
 }
 

@@ -139,6 +139,8 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
   }
   const o = parsed.data;
   if (o.trendKnotSpacing > 0 && !o.trend) throw new UsageError('fit option trendKnotSpacing: needs the trend (trend is false)');
+  if (o.pointLikelihoodWeight !== undefined && o.posteriorPoint === 'search')
+    throw new UsageError("fit option pointLikelihoodWeight: the point model is the search's candidate (posteriorPoint is 'search'), so no posterior weight chooses it");
   if (o.estimator === 'search') {
     const unused = [
       ...(o.roasPrior ? ['roasPrior'] : []),

@@ -203,8 +203,9 @@ export async function posteriorDraws(
   const pointNu = pointWeight * weeks;
   const pointRun = ownPoint ? await runPosterior(pr, search, chosen, lambda, pointNu, threads, count, o.seed + 1, new Rng(o.seed, 0x706f696e), progress(1)) : main;
   const all = allWeeks(n);
-  const fitOf = (hp: Float64Array, design: Design) => conditionalFit(pr, hp, design, nu, spendTotals);
-  const point = pointHyperparameters(pr, pointRun, chosenHp, (hp, design) => conditionalFit(pr, hp, design, pointRun.nu, spendTotals));
+  // The point model's coefficients given its curves, at its run's weight: the fit it was chosen by is the one reported.
+  const pointFitOf = (hp: Float64Array, design: Design) => conditionalFit(pr, hp, design, pointRun.nu, spendTotals);
+  const point = pointHyperparameters(pr, pointRun, chosenHp, pointFitOf);
   const draws =
     o.bootstrap === 0
       ? []
@@ -217,7 +218,7 @@ export async function posteriorDraws(
   return {
     draws,
     point,
-    pointFit: fitOf(point, mediaDesign(pr, point)),
+    pointFit: pointFitOf(point, mediaDesign(pr, point)),
     summary: {
       chains: main.sample.chains,
       generations: main.sample.generations,
@@ -327,6 +328,7 @@ function gaussianWithPrecision(A: Float64Array, q: number, rng: Rng): Float64Arr
  * A standard normal truncated to [a, inf): rejection from the normal for a <= 0.5, else
  * from a shifted exponential with rate (a + sqrt(a^2 + 4)) / 2 (Robert 1995, Statistics and
  * Computing 5:121), exact and quick however far out a is.
+ * @throws RangeError for a bound of +inf or NaN (no draw lies there)
  */
 export function truncatedStandardNormal(rng: Rng, a: number): number {
   // No draw lies at or beyond +inf, and NaN compares false: either would loop forever.
@@ -337,7 +339,7 @@ export function truncatedStandardNormal(rng: Rng, a: number): number {
       if (z >= a) return z;
     }
   }
-  const rate = (a + Math.sqrt(a * a + 4)) / 2;
+  const rate = (a + Math.hypot(a, 2)) / 2; // hypot: a * a would overflow to +inf for a above 1e154
   for (;;) {
     const z = a + rng.exponential() / rate;
     if (rng.uniform() <= Math.exp(-0.5 * (z - rate) ** 2)) return z;

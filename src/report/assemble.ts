@@ -131,7 +131,8 @@ function channelRows(model: ModelForReport): ReportChannel[] {
 /** How the posterior estimator's point model was chosen, in words. */
 function pointRule(p: NonNullable<ModelForReport['posterior']>): string {
   if (p.pointEffectiveWeeks === undefined) return "the point model is the draw nearest the draws' medians";
-  return `the point model is the state nearest the medians of a second run with the likelihood counting ${p.pointEffectiveWeeks.toFixed(0)} effective weeks (the draws' run counts ${p.effectiveWeeks.toFixed(0)}, to widen the intervals for a model that cannot write the truth exactly)`;
+  const why = p.pointEffectiveWeeks > p.effectiveWeeks ? ', tempered to widen the intervals for a model that cannot write the truth exactly' : '';
+  return `the point model is chosen from a second run with the likelihood counting ${p.pointEffectiveWeeks.toFixed(0)} effective weeks (the draws' run counts ${p.effectiveWeeks.toFixed(0)}${why})`;
 }
 
 /** The model section's data. */

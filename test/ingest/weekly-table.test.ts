@@ -11,7 +11,7 @@ import { parseCsv, type CsvTable } from '../../src/core/csv.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { sha256File } from '../../src/core/hash.ts';
 import { queryFiles } from '../../src/ingest/duckdb.ts';
-import { ingestWeeklyTable, readInputColumns } from '../../src/ingest/index.ts';
+import { checkSkippedAsOf, ingestWeeklyTable, readInputColumns } from '../../src/ingest/index.ts';
 import { ROBYN, ROBYN_ROLES } from '../helpers/robyn.ts';
 import { runCli, tempDir } from '../helpers/tmp.ts';
 
@@ -323,12 +323,15 @@ describe('a table with implausible revenue weeks', () => {
       const e = await ingestWeeklyTable(spec, { out, asOf }).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(ValidationError);
       expect((e as Error).message).toBe(
-        `dt_simulated_weekly.csv row ${source.rows.length} column "DATE": the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending (input.weekEnding) if each date ends its week`,
+        `dt_simulated_weekly.csv row ${source.rows.length} column "DATE": the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending if each date ends its week`,
       );
       expect(existsSync(out)).toBe(false);
     }
-    await ingestWeeklyTable(spec, { out: join(t.dir, 'week-over'), asOf: addDays(last, 6) });
+    const built = await ingestWeeklyTable(spec, { out: join(t.dir, 'week-over'), asOf: addDays(last, 6) });
     await ingestWeeklyTable({ ...spec, weekEnding: true }, { out: join(t.dir, 'week-ending-today'), asOf: last });
+    // A replay that reuses the built tables is held to the same rule (the as-of date is not one of its parameters).
+    expect(() => checkSkippedAsOf(built.manifest, addDays(last, 5))).toThrow(`the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${addDays(last, 5)}: it is not over`);
+    expect(() => checkSkippedAsOf(built.manifest, addDays(last, 6))).not.toThrow();
   });
 
   it("refuses a channel with no spend, or an organic variable with the same activity every week, in the fit's words (over the window when one is given)", async () => {

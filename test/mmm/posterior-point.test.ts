@@ -51,6 +51,11 @@ describe('pointLikelihoodWeight', () => {
       expect(c.roas).toBeLessThanOrEqual(c.roasHigh);
     }
   });
+  it("is refused where no posterior chooses the point: posteriorPoint 'search'", async () => {
+    await expect(fitMmm(data, { ...budget, posteriorPoint: 'search', pointLikelihoodWeight: 1 })).rejects.toThrow(
+      "fit option pointLikelihoodWeight: the point model is the search's candidate (posteriorPoint is 'search'), so no posterior weight chooses it",
+    );
+  });
   it("is one of the posterior estimator's options: with estimator 'search' it is refused", async () => {
     await expect(fitMmm(data, { ...budget, estimator: 'search', pointLikelihoodWeight: 0.5 })).rejects.toThrow(
       "fit option pointLikelihoodWeight: only the posterior estimator uses it (estimator is 'search')",

@@ -241,6 +241,8 @@ describe('truncatedStandardNormal', () => {
     const rng = new Rng(11, 3);
     for (const a of [Number.POSITIVE_INFINITY, Number.NaN]) expect(() => truncatedStandardNormal(rng, a)).toThrow(RangeError);
     expect(truncatedStandardNormal(rng, Number.NEGATIVE_INFINITY)).toBeGreaterThan(Number.NEGATIVE_INFINITY);
+    // Far out (a * a would overflow): the draw is the bound plus an exponential of mean 1 / a, so the bound itself here.
+    expect(truncatedStandardNormal(rng, 1e200)).toBe(1e200);
   });
 });
 

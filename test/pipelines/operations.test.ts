@@ -229,13 +229,14 @@ describe('what an operator sees', () => {
     expect(readdirSync(empty)).toEqual([]);
   });
 
-  it('a reports folder that cannot be made fails at the start with exit 2 naming it, before any stage runs', () => {
+  it('a reports folder that cannot be made fails with exit 2 naming it before any stage runs, and gives up the lock', () => {
     const dir = project('reports-in-the-way', { ...TINY, reports: 'out/reports' });
     writeFileSync(join(dir, 'out'), 'a file where the reports folder should go');
     const r = runCli(['weekly'], dir);
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toBe(`error: cannot write ${join(dir, 'out/reports')}: a part of the path is not a folder`);
-    expect(readdirSync(dir).sort()).toEqual(['mmm.config.json', 'out']);
+    // No stage ran (no artifact), nothing is on record, and the lock is gone.
+    expect(readdirSync(join(dir, 'data')).sort()).toEqual(['sample']);
   });
 
   it("from another folder, as Airflow runs it: paths on the command line are the --root project's, and runs and report find its store", () => {

@@ -182,7 +182,7 @@ describe('renderReport: one story, one period, precise labels (issue 14 follow-u
     expect(page).not.toMatch(/bootstrap/i);
     // With pointLikelihoodWeight, the point model came from a run of its own.
     const own = await renderReport(assembleReportData({ ...artifacts, mmm: { status: 'ok', data: { ...mmm, model: { ...mmm.model, posterior: { ...posterior, pointEffectiveWeeks: 100 } } } } }));
-    expect(sectionOf(own, 'appendix')).toContain('the point model is the state nearest the medians of a second run with the likelihood counting 100 effective weeks (the draws&#39; run counts 50,');
+    expect(sectionOf(own, 'appendix')).toContain('the point model is chosen from a second run with the likelihood counting 100 effective weeks (the draws&#39; run counts 50, tempered to widen');
   });
 
   it('calls the hash a build, not a run, and explains it beside the lineage', () => {
