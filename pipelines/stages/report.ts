@@ -61,6 +61,7 @@ async function artifact<T>(inputs: StageInputs, missing: Record<string, string>,
 async function optimiseFiles(inputs: StageInputs): Promise<OptimiseForReport> {
   const f = (name: string) => inputs.file('optimise', name);
   const plan = parseCsv(await readFile(f('plan.csv'), 'utf8'), 'plan.csv');
+  const current = parseCsv(await readFile(f('current.csv'), 'utf8'), 'current.csv');
   const curves = await readChecked<OptimiseForReport['curves']>(curvesFileSchema, f('curves.json'));
   const channels = new Set(curves.channels.map((c) => c.channel));
   // The plan's other columns (the planned weeks' holiday flags and held controls), for the planner's download.
@@ -74,6 +75,7 @@ async function optimiseFiles(inputs: StageInputs): Promise<OptimiseForReport> {
     robustness: await readChecked(robustnessFileSchema, f('robustness.json')),
     planDates: plan.rows.map((r) => r[0]),
     planControls,
+    currentPlan: Object.fromEntries(current.header.flatMap((h, j) => (channels.has(h) && current.rows.length ? [[h, Number(current.rows[0][j])]] : []))),
   };
 }
 
@@ -93,7 +95,7 @@ export function reportStage(root: string, alertsOf: (inputs: StageInputs) => Pro
       drift: ['decision.json'],
       mmm: ['model.json', 'decomposition.csv'],
       clv: ['clv.json'],
-      optimise: ['allocation.json', 'allocation-clv.json', 'curves.json', 'scenarios.json', 'curve-draws.json', 'robustness.json', 'plan.csv'],
+      optimise: ['allocation.json', 'allocation-clv.json', 'curves.json', 'scenarios.json', 'curve-draws.json', 'robustness.json', 'plan.csv', 'current.csv'],
       simulate: ['bands.json'],
     },
     outputs: ['report.html'],

@@ -158,12 +158,17 @@ function reportModel(model: ModelForReport, csv: CsvLike): ReportModel {
 /** Budgets within this relative distance are the same budget. */
 const SAME_BUDGET = 0.005;
 
+/** The current plan's spend per week by channel: the allocation's comparison, else current.csv's (no allocation found). */
+function currentPlanOf(o: OptimiseForReport): Record<string, number> {
+  return o.allocation.againstCurrent?.current ?? o.currentPlan ?? {};
+}
+
 /** The recommended plan per week. */
 function reportPlan(o: OptimiseForReport): ReportPlan {
   const a = o.allocation;
   const clv = o.allocationClv?.status === 'optimal' ? o.allocationClv.allocation : null;
   const budget = a.spend ?? 0;
-  const currentSpend = Object.values(a.againstCurrent?.current ?? {}).reduce((s, v) => s + v, 0);
+  const currentSpend = Object.values(currentPlanOf(o)).reduce((s, v) => s + v, 0);
   return {
     status: a.status,
     message: a.message,
@@ -173,7 +178,7 @@ function reportPlan(o: OptimiseForReport): ReportPlan {
     budgetIsCurrent: !(currentSpend > 0) || Math.abs(budget / currentSpend - 1) < SAME_BUDGET,
     rows: Object.keys(a.allocation).map((c) => ({
       channel: c,
-      current: a.againstCurrent?.current[c] ?? 0,
+      current: currentPlanOf(o)[c] ?? 0,
       recommended: a.allocation[c],
       marginalRoi: a.marginalRoi[c] ?? null,
       atBound: a.atBound?.[c] ?? null,
@@ -221,13 +226,13 @@ function plannerData(o: OptimiseForReport, margin: number): PlannerData {
   const scenarioMax = (name: string) => Math.max(0, ...(o.scenarios?.scenarios ?? []).map((s) => s.plan?.allocation[name] ?? 0));
   return {
     channels: o.curves.channels.map((c) => {
-      const current = a.againstCurrent?.current[c.channel] ?? 0;
+      const current = currentPlanOf(o)[c.channel] ?? 0;
       const recommended = a.allocation[c.channel] ?? current;
       const max = niceCeil(Math.max(2 * current, 1.5 * recommended, 1.2 * scenarioMax(c.channel), 1));
       return { name: c.channel, curve: c.curve, current, recommended, max, seen: c.seenWeekly ?? null };
     }),
     draws: spacedDraws(o.curveDraws, PLANNER_DRAWS),
-    budget: a.spend ?? 0,
+    budget: a.spend ?? Object.values(currentPlanOf(o)).reduce((s, v) => s + v, 0),
     extrapolation: EXTRAPOLATION,
     margin,
     dates: o.planDates,
@@ -235,13 +240,15 @@ function plannerData(o: OptimiseForReport, margin: number): PlannerData {
   };
 }
 
-function reportForecast(b: BandsDoc): ReportForecast {
+/** The forecast's bands; with no recommended plan (the optimiser found none, and the simulate stage planned the current spend) only the current plan's. */
+function reportForecast(b: BandsDoc, recommended: boolean): ReportForecast {
   return {
     weeks: b.weekly.length,
     draws: b.draws,
+    plan: recommended ? 'recommended' : 'current',
     recommended: { total: b.total, weekly: b.weekly },
-    current: b.compare ?? null,
-    probabilityBetter: b.probabilityBetter ?? null,
+    current: recommended ? (b.compare ?? null) : null,
+    probabilityBetter: recommended ? (b.probabilityBetter ?? null) : null,
   };
 }
 
@@ -329,7 +336,7 @@ export function assembleReportData(a: ReportArtifacts): ReportData {
     });
     data.planner = plannerData(opt, margin);
   }
-  if (a.simulate.status === 'ok') data.forecast = reportForecast(a.simulate.data);
+  if (a.simulate.status === 'ok') data.forecast = reportForecast(a.simulate.data, opt?.allocation.status === 'optimal');
   if (a.clv.status === 'ok') data.customers = reportCustomers(a.clv.data);
   data.expectedBaseline = expectedBaseline(opt, a.simulate.status === 'ok' ? a.simulate.data : null, data.model, data.horizonWeeks || 13);
   return data;

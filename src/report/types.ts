@@ -95,6 +95,8 @@ export interface OptimiseForReport {
   planDates: string[];
   /** plan.csv's columns besides the date and the channels (holiday flags, held controls), by name; older stages wrote none. */
   planControls?: Record<string, number[]>;
+  /** current.csv's spend per week by channel (its first week): the current plan, also when no allocation was found. */
+  currentPlan?: Record<string, number>;
 }
 
 /** Everything the report is made from; each stage either delivered its files or says why not. */
@@ -209,6 +211,8 @@ export interface PlannerData {
 export interface ReportForecast {
   weeks: number;
   draws: number;
+  /** Which plan `recommended` holds: the recommended one, or the current one when the optimiser found no plan. */
+  plan: 'recommended' | 'current';
   recommended: { total: Band; weekly: (Band & { date: string })[] };
   current: { total: Band; weekly: (Band & { date: string })[] } | null;
   probabilityBetter: number | null;

@@ -137,6 +137,26 @@ describe('renderReport: content', () => {
     expect(page).toContain('<a href="#forecast">Forecast</a>: The forecast failed: the plan goes beyond the data</li>');
   });
 
+  it('with no allocation found (infeasible limits): the forecast is the current plan alone, and the planner starts from the current spend', async () => {
+    if (artifacts.optimise.status !== 'ok' || artifacts.simulate.status !== 'ok') throw new Error('fixture');
+    const o = artifacts.optimise.data;
+    const current = Object.fromEntries(Object.keys(o.allocation.allocation).map((c, i) => [c, 1000 * (i + 1)]));
+    const infeasible = { ...o.allocation, status: 'infeasible', allocation: {}, againstCurrent: undefined, spend: null, binding: [], marginalRoi: {}, atBound: {} } as unknown as typeof o.allocation;
+    const { compare: _, probabilityBetter: __, ...alone } = artifacts.simulate.data;
+    const data = assembleReportData({ ...artifacts, optimise: { status: 'ok', data: { ...o, allocation: infeasible, currentPlan: current } }, simulate: { status: 'ok', data: alone } });
+    const page = await renderReport(data);
+    const forecast = sectionOf(page, 'forecast');
+    expect(forecast).toContain('with the current plan (the optimiser found no plan within the limits this run, so there is none to compare)');
+    expect(forecast).not.toContain('recommended plan');
+    expect(page).not.toContain('comes out ahead');
+    expect(data.planner?.channels.map((c) => [c.name, c.current, c.recommended])).toEqual(Object.entries(current).map(([c, v]) => [c, v, v]));
+    expect(data.planner?.budget).toBe(Object.values(current).reduce((a, v) => a + v, 0));
+    // No figure is NaN (the planner's script names NaN in its code; its values and the text must not hold it).
+    const visible = page.replace(/<script[\s\S]*?<\/script>/g, '');
+    const nan = [...visible.matchAll(/NaN/g)].map((m) => visible.slice(m.index - 120, m.index + 10));
+    expect(nan).toEqual([]);
+  });
+
   it('without an optimisation there is no planner and no script, and the policy allows none', async () => {
     const page = await renderReport(assembleReportData({ ...artifacts, optimise: { status: 'failed', reason: 'infeasible: budget below the minimums' } }));
     expect(page).not.toContain('<script');
