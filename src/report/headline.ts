@@ -103,7 +103,13 @@ function budgetSentence(d: ReportData, from: Money, against: string): string | n
   const step = Math.abs(from.spend - profit.spend);
   const perUnit = Math.abs(from.revenue - profit.revenue) / step;
   const limits = limitsClause(profit, find('current')?.allocation ?? null, cut);
-  const why = `${cut ? 'the last' : 'the next'} ${compact(step)} per week ${cut ? 'returns' : 'would return'} ${ratio(perUnit)} per unit, ${cut ? 'below' : 'above'} break-even ${ratio(1 / d.margin)}`;
+  const breakEven = 1 / d.margin;
+  // A cut whose money returns at or above break-even (a raise below it) is a limit's doing, not the returns': a budget cap, the channels' limits.
+  const byLimit = cut ? perUnit >= breakEven : perUnit <= breakEven;
+  const side = cut === byLimit ? 'above' : 'below';
+  const why = `${cut ? 'the last' : 'the next'} ${compact(step)} per week ${cut ? 'returns' : 'would return'} ${ratio(perUnit)} per unit, ${side} break-even ${ratio(breakEven)}`;
+  if (byLimit)
+    return `The most profitable budget within the limits is ${compact(profit.spend)} per week (${signedPct(change)} on ${against})${limits}: a limit sets it there (the budget cap or the channels' limits), not the returns, as ${why}.`;
   return `The budget itself is too ${cut ? 'high' : 'low'}: ${cut ? 'cutting' : 'raising'} it by ${pct(Math.abs(change), 0)} to ${compact(profit.spend)} per week${limits} gives ${changes(d, from, profit)} against ${against}, as ${why}.`;
 }
 

@@ -174,6 +174,15 @@ describe('the headline: one story in two sentences', () => {
     );
   });
 
+  it("a cut the limits force (a budget cap) while its money still returns above break-even is said to be the limit's, not called too high", () => {
+    // profit plan 80 (capped): the last 20 returned (320 - 250) / 20 = 3.50, above break-even 2.00.
+    const profit: Fig = { spend: 80, revenue: 250, allocation: { tv: 40, radio: 15, search: 25 } };
+    expect(headline(story({ current, plan: { spend: 100, revenue: 320 }, profit }))).toBe(
+      'Re-split the current budget of 100 per week as the recommended plan does: total revenue +1.5%, profit +1.8%. ' +
+        "The most profitable budget within the limits is 80 per week (-20.0% on that plan): a limit sets it there (the budget cap or the channels' limits), not the returns, as the last 20 per week returns 3.50 per unit, above break-even 2.00.",
+    );
+  });
+
   it('keep the split when re-splitting earns under 0.5% more profit, and the total when the best one is within 2%', () => {
     // plan 1300.5 / 550.25: +0.25 < 0.5% of 550; the most profitable total 101 is 1% away
     expect(headline(story({ current, plan: { spend: 100, revenue: 300.5 }, profit: { spend: 101, revenue: 302 } }))).toBe(
