@@ -638,8 +638,10 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
     const x = X[t];
     p.channels.forEach((ch, i) => {
       const colDual = rc ? rc[t][i] : null;
+      // The reduced cost is what one more unit of the channel's spend earns: loosening a maximum (raising it) gains
+      // that, loosening a minimum (lowering it) gains minus that.
       if (ch.lo > 0 && near(x[i], ch.lo))
-        out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${short(ch.lo)}`, activity: x[i], limit: ch.lo, shadowPrice: colDual });
+        out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${short(ch.lo)}`, activity: x[i], limit: ch.lo, shadowPrice: colDual === null ? null : -colDual });
       if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) {
         out.push({ id: `${pfx(t)}channels[${ch.name}].max`, description: `${ch.name} at its maximum ${short(ch.hi)}`, activity: x[i], limit: ch.hi, shadowPrice: colDual });
       }

@@ -272,6 +272,28 @@ describe('optimality against independent references', () => {
     const fd = (r2.objective! - r.objective!) / 0.01;
     expect(r.binding.find((b) => b.id === 'budget')!.shadowPrice!).toBeCloseTo(fd, 2);
   });
+
+  it("a channel's minimum and maximum: the shadow price is what loosening the limit gains (a finite-difference re-solve)", async () => {
+    // c returns little, so its minimum binds; b returns much, so its maximum binds.
+    const base: AllocationProblem = {
+      budget: 6,
+      channels: [
+        { name: 'a', response: log(3, 1) },
+        { name: 'b', response: hill(5, 0.8, 2), max: 1 },
+        { name: 'c', response: log(0.2, 0.5), min: 1 },
+      ],
+    };
+    const r = await allocateBudget(base);
+    const price = (id: string) => r.binding.find((b) => b.id === id)!.shadowPrice!;
+    const loosened = async (i: number, key: 'min' | 'max', by: number) => {
+      const channels = base.channels.map((c, j) => (j === i ? { ...c, [key]: c[key]! + by } : c));
+      return ((await allocateBudget({ ...base, channels })).objective! - r.objective!) / Math.abs(by);
+    };
+    expect(price('channels[c].min')).toBeGreaterThan(0);
+    expect(price('channels[c].min')).toBeCloseTo(await loosened(2, 'min', -0.01), 2);
+    expect(price('channels[b].max')).toBeGreaterThan(0);
+    expect(price('channels[b].max')).toBeCloseTo(await loosened(1, 'max', 0.01), 2);
+  });
 });
 
 describe('constraints always hold', () => {
