@@ -286,7 +286,7 @@ describe('optimality against independent references', () => {
     const r = await allocateBudget(base);
     const price = (id: string) => r.binding.find((b) => b.id === id)!.shadowPrice!;
     const loosened = async (i: number, key: 'min' | 'max', by: number) => {
-      const channels = base.channels.map((c, j) => (j === i ? { ...c, [key]: c[key]! + by } : c));
+      const channels = base.channels!.map((c, j) => (j === i ? { ...c, [key]: c[key]! + by } : c));
       return ((await allocateBudget({ ...base, channels })).objective! - r.objective!) / Math.abs(by);
     };
     expect(price('channels[c].min')).toBeGreaterThan(0);
