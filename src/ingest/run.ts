@@ -35,13 +35,12 @@ export function checkSkippedAsOf(manifest: Manifest, asOf: string): void {
       file,
     });
   }
-  if (last !== undefined && m.input === 'weekly' && m.weekEnding === false && addDays(last, 6) > asOf)
-    throw new ValidationError(`${unfinishedWeekMessage(last, asOf)}, and this replay reuses tables built when it was (to replay a past week, give the data as they were then)`, { file });
+  if (last !== undefined && m.input === 'weekly' && m.weekEnding === false && addDays(last, 6) > asOf) throw new ValidationError(unfinishedWeekMessage(last, asOf), { file });
 }
 
-/** A weekly table's week, dated by its first day, that is not over by the as-of date: the start of what is said of it. */
+/** A weekly table's week, dated by its first day, that is not over by the as-of date: why it is refused and what to do. */
 export function unfinishedWeekMessage(date: string, asOf: string): string {
-  return `the week of ${date} runs to ${addDays(date, 6)}, after the as-of date ${asOf}: it is not over`;
+  return `the week of ${date} runs to ${addDays(date, 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending if each date ends its week`;
 }
 
 /** Runs `fn` on a DuckDB database in a scratch file beside `dir`, removed afterwards. */

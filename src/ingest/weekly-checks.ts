@@ -7,6 +7,7 @@
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { isModelTermName } from '../mmm/design.ts';
 import { sqlString, type Db } from './duckdb.ts';
+import { unfinishedWeekMessage } from './run.ts';
 import { FAR_GAP_WEEKS } from './plausibility.ts';
 import { delimiterError, wrongDelimiter } from './read-error.ts';
 import { checkAll, isBadDate, isBadNumber, type Check, type RawSource } from './source.ts';
@@ -80,8 +81,8 @@ export function checkRoles(src: RawSource, spec: WeeklyTableSpec, holiday: strin
 }
 
 /**
- * Row checks of a weekly table, in one scan: dates (YYYY-MM-DD, not after `asOf`), numbers in every numeric
- * column, spend, organic activity and exposures >= 0.
+ * Row checks of a weekly table, in one scan: dates (YYYY-MM-DD, not after `asOf`; a date that starts its
+ * week, a week over by `asOf`), numbers in every numeric column, spend, organic activity and exposures >= 0.
  * @throws ValidationError naming the file, row and column of the first bad cell
  */
 export async function checkWeeklyRows(db: Db, src: RawSource, spec: WeeklyTableSpec, asOf: string): Promise<void> {
@@ -92,6 +93,8 @@ export async function checkWeeklyRows(db: Db, src: RawSource, spec: WeeklyTableS
   const checks: Check[] = [
     { column: d, bad: isBadDate(q(d)), detail: (v) => `unparseable date "${v}" (expected YYYY-MM-DD)` },
     { column: d, bad: `TRY_CAST(${q(d)} AS DATE) > DATE ${sqlString(asOf)}`, detail: (v) => `${v} is after the as-of date ${asOf} (a date in the future; pass --as-of to replay an older run)` },
+    // A date that starts its week: the week must be over by the as-of date, or its figures are part of a week.
+    ...(spec.weekEnding ? [] : [unfinishedWeek(q(d), d, asOf)]),
     number(spec.target),
     ...spec.channels.flatMap((c) => [number(c), nonNegative(c, 'spend')]),
     ...spec.organic.flatMap((c) => [number(c), nonNegative(c, 'organic activity')]),
@@ -99,6 +102,16 @@ export async function checkWeeklyRows(db: Db, src: RawSource, spec: WeeklyTableS
     ...spec.exposures.flatMap((e) => [number(e.column), nonNegative(e.column, 'exposure')]),
   ];
   await checkAll(db, src, checks);
+}
+
+/** The check that a week dated by its first day ended by the as-of date (an export taken mid-week carries part of a week as if whole). */
+function unfinishedWeek(sql: string, column: string, asOf: string): Check {
+  const date = `TRY_CAST(${sql} AS DATE)`;
+  return {
+    column,
+    bad: `(${date} <= DATE ${sqlString(asOf)} AND ${date} + 6 > DATE ${sqlString(asOf)})`,
+    detail: (v) => unfinishedWeekMessage(v.trim(), asOf),
+  };
 }
 
 interface Step {

@@ -14,9 +14,9 @@ import { recordInputs, writeArtifact, type BuildResult } from '../core/artifacts
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { idleMediaMessage } from '../mmm/design.ts';
 import { describeError } from '../core/schema.ts';
-import { sqlIdent, sqlString, type Db } from './duckdb.ts';
+import { sqlIdent, type Db } from './duckdb.ts';
 import { checkCountry, countryHolidays, stageHolidayList } from './holidays.ts';
-import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, unfinishedWeekMessage, withScratchDb } from './run.ts';
+import { DEFAULT_FUTURE_WEEKS, checkSkippedAsOf, resolveAsOf, withScratchDb } from './run.ts';
 import { dimWeek, dimWeekFuture, futureHolidayGap, weekCoverOffset } from './models/dim-week.ts';
 import { addDays } from './models/intermediate.ts';
 import { dimChannelFromTable, fctControlsFromTable, fctExposuresFromTable, fctRevenueFromTable, fctSpendFromTable, intWeeksFromTable, mmmInputFromTable, stgWeekly } from './models/weekly.ts';
@@ -105,7 +105,6 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   await checkWeeklyRows(db, src, spec, asOf);
   await stgWeekly(db, spec);
   await checkWeeklySpacing(db, file, spec.dateCol);
-  if (!spec.weekEnding) warnings.push(...(await dropUnfinishedWeek(db, file, asOf)));
   const { condition: inWindow, window } = await windowCondition(db, file, spec.window);
   await refuseConstantTarget(db, 'stg_weekly', spec.target, { file, column: spec.target }, 'the target', inWindow);
   await refuseIdleMedia(db, spec, file, window ? inWindow : null);
@@ -141,22 +140,6 @@ async function weeklyStarSchema(db: Db, spec: WeeklyTableSpec, outDir: string, a
   const columns: InputColumns = { date: spec.dateCol, target: spec.target, channels: spec.channels, organic: spec.organic, controls: kept.controls, factors: kept.factors, holiday: holidayCol };
   const metrics = await weeklyMetrics(db, spec, { first, last, columns, dropped: dropped.map((d) => d.column), asOf, window });
   return { metrics, warnings, rows };
-}
-
-/**
- * A last row whose week (dated by its first day) is not over by the as-of date is left out of the tables
- * until it is, with a warning naming its row, as the raw ingest leaves out a partial last week: its figures
- * are part of a week (an export taken mid-week). A replay that reuses the tables is held to it by
- * checkSkippedAsOf.
- */
-async function dropUnfinishedWeek(db: Db, file: string, asOf: string): Promise<string[]> {
-  const unfinished = `week_start + 6 > DATE ${sqlString(asOf)}`;
-  const rows = await db.all<{ row: number; week: string }>(`SELECT _row::INTEGER AS row, strftime(week_start, '%Y-%m-%d') AS week FROM stg_weekly WHERE ${unfinished} ORDER BY week_start`);
-  if (!rows.length) return [];
-  await db.run(`DELETE FROM stg_weekly WHERE ${unfinished}`);
-  return rows.map(
-    (r) => `${file} row ${r.row}: ${unfinishedWeekMessage(r.week, asOf)}, so it is left out of the weekly tables until it is (an export taken mid-week? give --week-ending if each date ends its week)`,
-  );
 }
 
 /**

@@ -315,27 +315,22 @@ describe('a table with implausible revenue weeks', () => {
   const sorted = [...revenue].sort((a, b) => a - b);
   const median = (sorted[103] + sorted[104]) / 2;
 
-  it('leaves out a last week that is not over by the as-of date (dated by its first day), with a warning naming its row; a week-ending date that day is whole', async () => {
-    const dates = col(source, 'DATE');
-    const last = dates.at(-1)!;
+  it('refuses a week that is not over by the as-of date (dated by its first day), naming its row; a week-ending date that day is whole', async () => {
+    const last = col(source, 'DATE').at(-1)!;
     const spec = { file: ROBYN, dateCol: 'DATE', target: 'revenue', channels: ['tv_S', 'search_S'] };
     for (const asOf of [last, addDays(last, 5)]) {
-      const r = await ingestWeeklyTable(spec, { out: join(t.dir, `mid-week-${asOf}`), asOf });
-      expect(r.manifest.warnings).toContain(
-        `dt_simulated_weekly.csv row ${source.rows.length}: the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${asOf}: it is not over, so it is left out of the weekly tables until it is (an export taken mid-week? give --week-ending if each date ends its week)`,
+      const out = join(t.dir, `mid-week-${asOf}`);
+      const e = await ingestWeeklyTable(spec, { out, asOf }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as Error).message).toBe(
+        `dt_simulated_weekly.csv row ${source.rows.length} column "DATE": the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${asOf}: it is not over, so its figures are part of a week (an export taken mid-week?); drop the row until the week ends, or give --week-ending if each date ends its week`,
       );
-      const m = r.manifest.metrics as { lastWeek: string; weeks: number };
-      expect([m.lastWeek, m.weeks]).toEqual([dates.at(-2), source.rows.length - 1]);
+      expect(existsSync(out)).toBe(false);
     }
     const built = await ingestWeeklyTable(spec, { out: join(t.dir, 'week-over'), asOf: addDays(last, 6) });
-    expect((built.manifest.metrics as { lastWeek: string }).lastWeek).toBe(last);
-    expect(built.manifest.warnings.filter((w) => w.includes('not over'))).toEqual([]);
-    const ending = await ingestWeeklyTable({ ...spec, weekEnding: true }, { out: join(t.dir, 'week-ending-today'), asOf: last });
-    expect((ending.manifest.metrics as { lastWeek: string }).lastWeek).toBe(last);
-    // A replay that reuses tables built when the week was over is refused (the as-of date is not one of their parameters).
-    expect(() => checkSkippedAsOf(built.manifest, addDays(last, 5))).toThrow(
-      `the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${addDays(last, 5)}: it is not over, and this replay reuses tables built when it was`,
-    );
+    await ingestWeeklyTable({ ...spec, weekEnding: true }, { out: join(t.dir, 'week-ending-today'), asOf: last });
+    // A replay that reuses the built tables is held to the same rule (the as-of date is not one of its parameters).
+    expect(() => checkSkippedAsOf(built.manifest, addDays(last, 5))).toThrow(`the week of ${last} runs to ${addDays(last, 6)}, after the as-of date ${addDays(last, 5)}: it is not over`);
     expect(() => checkSkippedAsOf(built.manifest, addDays(last, 6))).not.toThrow();
   });
 
