@@ -167,8 +167,9 @@ function currentPlanOf(o: OptimiseForReport): Record<string, number> {
 function reportPlan(o: OptimiseForReport): ReportPlan {
   const a = o.allocation;
   const clv = o.allocationClv?.status === 'optimal' ? o.allocationClv.allocation : null;
-  const budget = a.spend ?? 0;
   const currentSpend = Object.values(currentPlanOf(o)).reduce((s, v) => s + v, 0);
+  // No plan found (infeasible limits): the current spend is what runs, so the plan's budget is the current one.
+  const budget = a.spend ?? currentSpend;
   return {
     status: a.status,
     message: a.message,

@@ -142,8 +142,9 @@ describe('renderReport: content', () => {
     const o = artifacts.optimise.data;
     const current = Object.fromEntries(Object.keys(o.allocation.allocation).map((c, i) => [c, 1000 * (i + 1)]));
     const infeasible = { ...o.allocation, status: 'infeasible', allocation: {}, againstCurrent: undefined, spend: null, binding: [], marginalRoi: {}, atBound: {} } as unknown as typeof o.allocation;
-    const { compare: _, probabilityBetter: __, ...alone } = artifacts.simulate.data;
-    const data = assembleReportData({ ...artifacts, optimise: { status: 'ok', data: { ...o, allocation: infeasible, currentPlan: current } }, simulate: { status: 'ok', data: alone } });
+    const data = assembleReportData({ ...artifacts, optimise: { status: 'ok', data: { ...o, allocation: infeasible, currentPlan: current } } });
+    expect([data.forecast?.plan, data.forecast?.current, data.forecast?.probabilityBetter]).toEqual(['current', null, null]);
+    expect(data.plan?.budgetIsCurrent).toBe(true);
     const page = await renderReport(data);
     const forecast = sectionOf(page, 'forecast');
     expect(forecast).toContain('with the current plan (the optimiser found no plan within the limits this run, so there is none to compare)');
