@@ -634,6 +634,9 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
   };
   const pfx = (t: number) => (problem.multiPeriod ? `periods[${t}].` : '');
   const rc = duals.rowDuals ? trueReducedCosts(problem, core, X, duals.rowDuals) : null;
+  // A floor is loosened by lowering it: what that gains is minus the derivative in the limit.
+  const floor = (v: number | null): number | null => (v === null ? null : -v);
+  const mapNull = (v: number | null, f: (v: number) => number): number | null => (v === null ? null : f(v));
   problem.periods.forEach((p, t) => {
     const x = X[t];
     p.channels.forEach((ch, i) => {
@@ -641,7 +644,7 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
       // The reduced cost is what one more unit of the channel's spend earns: loosening a maximum (raising it) gains
       // that, loosening a minimum (lowering it) gains minus that.
       if (ch.lo > 0 && near(x[i], ch.lo))
-        out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${short(ch.lo)}`, activity: x[i], limit: ch.lo, shadowPrice: colDual === null ? null : -colDual });
+        out.push({ id: `${pfx(t)}channels[${ch.name}].min`, description: `${ch.name} at its minimum ${short(ch.lo)}`, activity: x[i], limit: ch.lo, shadowPrice: floor(colDual) });
       if (Number.isFinite(ch.hi) && near(x[i], ch.hi)) {
         out.push({ id: `${pfx(t)}channels[${ch.name}].max`, description: `${ch.name} at its maximum ${short(ch.hi)}`, activity: x[i], limit: ch.hi, shadowPrice: colDual });
       }
@@ -651,7 +654,7 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
           description: `${ch.name} active at its minimum active spend ${short(ch.minIfActive)}`,
           activity: x[i],
           limit: ch.minIfActive,
-          shadowPrice: rowDual(`${pfx(t)}channels[${ch.name}].minIfActive`),
+          shadowPrice: floor(colDual),
         });
       }
     });
@@ -667,16 +670,23 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
       if (c.kind === 'group') {
         const s = c.channels.reduce((a, i) => a + x[i], 0);
         if (c.max !== null && near(s, c.max)) out.push({ id, description: `group at its cap ${short(c.max)}`, activity: s, limit: c.max, shadowPrice: rowDual(id) });
-        else if (c.min !== null && near(s, c.min)) out.push({ id, description: `group at its floor ${short(c.min)}`, activity: s, limit: c.min, shadowPrice: rowDual(id) });
+        else if (c.min !== null && near(s, c.min)) out.push({ id, description: `group at its floor ${short(c.min)}`, activity: s, limit: c.min, shadowPrice: floor(rowDual(id)) });
       } else if (c.kind === 'ratio') {
         const l = c.left.reduce((a, i) => a + x[i], 0);
         const r = c.factor * c.right.reduce((a, i) => a + x[i], 0);
         if (Math.abs(l - r) <= 1e-6 * Math.max(1, l, r) && (l > 0 || r > 0))
-          out.push({ id, description: `ratio holds with equality (left ${short(l)}, factor x right ${short(r)})`, activity: l - r, limit: 0, shadowPrice: rowDual(id) });
+          out.push({
+            id,
+            description: `ratio holds with equality (left ${short(l)}, factor x right ${short(r)})`,
+            activity: l - r,
+            limit: 0,
+            shadowPrice: c.sense === '>=' ? floor(rowDual(id)) : rowDual(id),
+          });
       } else {
         const lhs = revenue - c.value * spend;
         if (Math.abs(lhs) <= 1e-6 * Math.max(1, revenue))
-          out.push({ id, description: `ROAS at its floor ${c.value}`, activity: spend > 0 ? revenue / spend : 0, limit: c.value, shadowPrice: rowDual(id) });
+          // The row is revenue - value x spend >= 0: lowering the value by one loosens it by the spend.
+          out.push({ id, description: `ROAS at its floor ${c.value}`, activity: spend > 0 ? revenue / spend : 0, limit: c.value, shadowPrice: mapNull(floor(rowDual(id)), (v) => v * spend) });
       }
     }
     if (problem.targetRevenue !== null && near(revenue, problem.targetRevenue)) {
@@ -685,7 +695,7 @@ function bindingConstraints(problem: ResolvedProblem, X: number[][], duals: Retu
         description: `revenue at its target ${short(problem.targetRevenue)}`,
         activity: revenue,
         limit: problem.targetRevenue,
-        shadowPrice: rowDual(`${pfx(t)}target.revenue`),
+        shadowPrice: floor(rowDual(`${pfx(t)}target.revenue`)),
       });
     }
     if (t > 0) {

@@ -163,8 +163,9 @@ export interface BindingConstraint {
   activity: number;
   limit: number;
   /**
-   * d objective / d limit: the change in the objective per unit the limit is
-   * raised (e.g. per extra unit of budget). null when not available.
+   * The change in the objective per unit the limit is loosened: a cap or the
+   * budget raised, a floor (a minimum, a group's floor, a ROAS floor, a revenue
+   * target) lowered. null when not available.
    */
   shadowPrice: number | null;
 }

@@ -294,6 +294,25 @@ describe('optimality against independent references', () => {
     expect(price('channels[b].max')).toBeGreaterThan(0);
     expect(price('channels[b].max')).toBeCloseTo(await loosened(1, 'max', 0.01), 2);
   });
+
+  it('a group floor and a ROAS floor: the shadow price is what lowering the floor gains (a finite-difference re-solve)', async () => {
+    const channels: AllocationProblem['channels'] = [
+      { name: 'a', response: log(3, 1) },
+      { name: 'b', response: hill(5, 0.8, 2), max: 1 },
+      { name: 'c', response: log(0.2, 0.5) },
+    ];
+    const gain = async (p: AllocationProblem, q: AllocationProblem, by: number) => ((await allocateBudget(q)).objective! - (await allocateBudget(p)).objective!) / by;
+    // c returns little: a floor on its group binds.
+    const group = (min: number): AllocationProblem => ({ budget: 6, channels, constraints: [{ type: 'group', channels: ['c'], min }] });
+    const g = (await allocateBudget(group(1))).binding.find((b) => b.id === 'constraints[0]')!;
+    expect(g.shadowPrice!).toBeGreaterThan(0);
+    expect(g.shadowPrice!).toBeCloseTo(await gain(group(1), group(0.99), 0.01), 2);
+    // Without a budget the revenue objective spends while the ROAS floor allows: the floor binds.
+    const roas = (value: number): AllocationProblem => ({ channels, constraints: [{ type: 'roasFloor', value }] });
+    const r = (await allocateBudget(roas(1.5))).binding.find((b) => b.id === 'constraints[0]')!;
+    expect(r.shadowPrice!).toBeGreaterThan(0);
+    expect(r.shadowPrice!).toBeCloseTo(await gain(roas(1.5), roas(1.49), 0.01), 1);
+  });
 });
 
 describe('constraints always hold', () => {

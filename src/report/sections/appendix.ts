@@ -62,7 +62,7 @@ function optimiserDetail(d: ReportData): string {
         .map((s) => `${esc(s.label)} ${s.plan!.spend.toFixed(2)}`)
         .join('; ')}.</p>`
     : '';
-  return `<h3>The optimiser</h3><p>Binding limits of the recommended plan and their ${t('shadowPrice', 'shadow prices')} (revenue per week gained per unit the limit is loosened).</p>${binding}${curse}${scenarios}`;
+  return `<h3>The optimiser</h3><p>Binding limits of the recommended plan and their ${t('shadowPrice', 'shadow prices')} (what one unit of loosening, a cap raised or a floor lowered, gains per week in the plan's objective).</p>${binding}${curse}${scenarios}`;
 }
 
 function customerDetail(d: ReportData): string {
