@@ -92,6 +92,9 @@ function planSentence(d: ReportData, p: ReportPlan): string {
   return `Re-split the current budget of ${compact(p.budget)} per week as the recommended plan does: ${changes(d, current, plan)}${note}.`;
 }
 
+/** A cut whose last money returns more than this times break-even is said to be the budget cap's (not a tie at break-even). */
+const CAPPED_ABOVE = 1.01;
+
 /** The second sentence: whether the total should move, from `from` (the recommended plan, else the current budget re-split) to the most profitable budget. */
 function budgetSentence(d: ReportData, from: Money, against: string): string | null {
   const find = (id: Scenario['id']) => d.scenarios?.scenarios.find((s) => s.id === id)?.plan ?? null;
@@ -104,12 +107,13 @@ function budgetSentence(d: ReportData, from: Money, against: string): string | n
   const perUnit = Math.abs(from.revenue - profit.revenue) / step;
   const limits = limitsClause(profit, find('current')?.allocation ?? null, cut);
   const breakEven = 1 / d.margin;
-  // A cut whose money returns at or above break-even (a raise below it) is a limit's doing, not the returns': a budget cap, the channels' limits.
-  const byLimit = cut ? perUnit >= breakEven : perUnit <= breakEven;
-  const side = cut === byLimit ? 'above' : 'below';
+  // A cut whose money still returns clearly above break-even is not the returns' doing: only a cap on the budget
+  // below the current one (optimise.maxBudget) forces it. (A raise always returns at least break-even.)
+  const capped = cut && perUnit > CAPPED_ABOVE * breakEven;
+  const side = cut && !capped ? 'below' : 'above';
   const why = `${cut ? 'the last' : 'the next'} ${compact(step)} per week ${cut ? 'returns' : 'would return'} ${ratio(perUnit)} per unit, ${side} break-even ${ratio(breakEven)}`;
-  if (byLimit)
-    return `The most profitable budget within the limits is ${compact(profit.spend)} per week (${signedPct(change)} on ${against})${limits}: a limit sets it there (the budget cap or the channels' limits), not the returns, as ${why}.`;
+  if (capped)
+    return `The most profitable budget within the limits is ${compact(profit.spend)} per week (${signedPct(change)} on ${against}): the budget cap (optimise.maxBudget) sets it there, not the returns, as ${why}.`;
   return `The budget itself is too ${cut ? 'high' : 'low'}: ${cut ? 'cutting' : 'raising'} it by ${pct(Math.abs(change), 0)} to ${compact(profit.spend)} per week${limits} gives ${changes(d, from, profit)} against ${against}, as ${why}.`;
 }
 

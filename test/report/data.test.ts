@@ -174,12 +174,20 @@ describe('the headline: one story in two sentences', () => {
     );
   });
 
-  it("a cut the limits force (a budget cap) while its money still returns above break-even is said to be the limit's, not called too high", () => {
+  it("a cut a budget cap forces while its money still returns above break-even is said to be the cap's, not called too high", () => {
     // profit plan 80 (capped): the last 20 returned (320 - 250) / 20 = 3.50, above break-even 2.00.
     const profit: Fig = { spend: 80, revenue: 250, allocation: { tv: 40, radio: 15, search: 25 } };
     expect(headline(story({ current, plan: { spend: 100, revenue: 320 }, profit }))).toBe(
       'Re-split the current budget of 100 per week as the recommended plan does: total revenue +1.5%, profit +1.8%. ' +
-        "The most profitable budget within the limits is 80 per week (-20.0% on that plan): a limit sets it there (the budget cap or the channels' limits), not the returns, as the last 20 per week returns 3.50 per unit, above break-even 2.00.",
+        'The most profitable budget within the limits is 80 per week (-20.0% on that plan): the budget cap (optimise.maxBudget) sets it there, not the returns, as the last 20 per week returns 3.50 per unit, above break-even 2.00.',
+    );
+  });
+
+  it("a cut whose last money returns break-even to within the solver (a tie) is not said to be a cap's", () => {
+    // profit plan 80: the last 20 returned (320 - 280) / 20 = 2.00, break-even 2.00.
+    const profit: Fig = { spend: 80, revenue: 280, allocation: { tv: 40, radio: 15, search: 25 } };
+    expect(headline(story({ current, plan: { spend: 100, revenue: 320 }, profit }))).toMatch(
+      /The budget itself is too high: cutting it by 20% to 80 per week .* returns 2\.00 per unit, below break-even 2\.00\.$/,
     );
   });
 
