@@ -177,10 +177,11 @@ function reportPlan(o: OptimiseForReport): ReportPlan {
     budget,
     currentSpend,
     budgetIsCurrent: !(currentSpend > 0) || Math.abs(budget / currentSpend - 1) < SAME_BUDGET,
-    rows: Object.keys(a.allocation).map((c) => ({
+    // With no plan found, the channels of the current plan, which is what runs.
+    rows: Object.keys(Object.keys(a.allocation).length ? a.allocation : currentPlanOf(o)).map((c) => ({
       channel: c,
       current: currentPlanOf(o)[c] ?? 0,
-      recommended: a.allocation[c],
+      recommended: a.allocation[c] ?? currentPlanOf(o)[c] ?? 0,
       marginalRoi: a.marginalRoi[c] ?? null,
       atBound: a.atBound?.[c] ?? null,
       clvRecommended: clv ? (clv[c] ?? null) : null,
@@ -332,7 +333,7 @@ export function assembleReportData(a: ReportArtifacts): ReportData {
     if (opt.scenarios) data.scenarios = opt.scenarios;
     data.plan = reportPlan(opt);
     data.curves = opt.curves.channels.map((c) => {
-      const next = nextUnitUnderDraws(opt.curveDraws, c.channel, opt.allocation.againstCurrent?.current[c.channel], 1 / margin);
+      const next = nextUnitUnderDraws(opt.curveDraws, c.channel, currentPlanOf(opt)[c.channel], 1 / margin);
       return { channel: c.channel, curve: c.curve, ...(next ? { next } : {}) };
     });
     data.planner = plannerData(opt, margin);

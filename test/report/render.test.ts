@@ -145,6 +145,9 @@ describe('renderReport: content', () => {
     const data = assembleReportData({ ...artifacts, optimise: { status: 'ok', data: { ...o, allocation: infeasible, currentPlan: current } } });
     expect([data.forecast?.plan, data.forecast?.current, data.forecast?.probabilityBetter]).toEqual(['current', null, null]);
     expect(data.plan?.budgetIsCurrent).toBe(true);
+    // The curves mark the current plan, and each channel's next unit is read at its current spend.
+    expect(data.plan?.rows.map((r) => [r.channel, r.current])).toEqual(Object.entries(current));
+    expect(data.curves?.every((c) => c.next !== undefined)).toBe(true);
     const page = await renderReport(data);
     const forecast = sectionOf(page, 'forecast');
     expect(forecast).toContain('with the current plan (the optimiser found no plan within the limits this run, so there is none to compare)');
