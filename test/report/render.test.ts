@@ -149,6 +149,8 @@ describe('renderReport: content', () => {
     expect(data.plan?.rows.map((r) => [r.channel, r.current])).toEqual(Object.entries(current));
     expect(data.curves?.every((c) => c.next !== undefined)).toBe(true);
     const page = await renderReport(data);
+    expect(sectionOf(page, 'appendix')).toContain('<h3>The optimiser</h3><p>No plan within the limits this run (status infeasible): ');
+    expect(sectionOf(page, 'appendix')).not.toContain('Binding limits of the recommended plan');
     const forecast = sectionOf(page, 'forecast');
     expect(forecast).toContain('with the current plan (the optimiser found no plan within the limits this run, so there is none to compare)');
     expect(forecast).not.toContain('recommended plan');

@@ -45,6 +45,7 @@ export function upliftUnderDraws(pointUplift: number, drawsUplift: number, money
 function optimiserDetail(d: ReportData): string {
   const p = d.plan;
   if (!p) return '';
+  if (p.status !== 'optimal') return `<h3>The optimiser</h3><p>No plan within the limits this run (status ${esc(p.status)}): ${esc(p.message)}</p>`;
   const binding = p.binding.length
     ? table(
         ['Limit', 'What it says', t('shadowPrice')],
