@@ -3,6 +3,7 @@
  * naming the file and, where it can be found, the data row and column.
  */
 import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { parseCsv, type CsvTable } from '../core/csv.ts';
@@ -81,13 +82,17 @@ export function refuseRepeatedHeader(names: string[], file: string): void {
 export async function readUserCsv(path: string): Promise<CsvTable> {
   const bytes = await readFile(path);
   if (bytes.length === 0) throw new ValidationError('file is empty', { file: path });
-  const header = await firstLine(path);
+  const text = bytes.toString('utf8');
+  const header = text.split(/\r?\n/, 1)[0];
   refuseUtf16(header, path);
-  const at = await firstNonUtf8(path);
-  if (at) throw utf8Error(path, at);
+  // The file is read again only to locate a byte that is not UTF-8.
+  if (!isUtf8(bytes)) {
+    const at = await firstNonUtf8(path);
+    throw at ? utf8Error(path, at) : new ValidationError('not UTF-8 text; save the file as UTF-8', { file: path });
+  }
   const delim = wrongDelimiter(header);
   if (delim) throw delimiterError(path, delim);
-  const table = parseCsv(bytes.toString('utf8'), path);
+  const table = parseCsv(text, path);
   refuseRepeatedHeader(table.header, path);
   return table;
 }

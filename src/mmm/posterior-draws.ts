@@ -484,7 +484,7 @@ function coefficientPosterior(pr: SearchProblem, hp: Float64Array, design: Desig
     scale,
     dataRhs,
   );
-  return { fit, sc, scale, terms, pinned, m, A: post.P, mu: post.mu, rhs: post.rhs, sign: coefficientSigns(pr) };
+  return { fit, sc, scale, pinned, m, A: post.P, mu: post.mu, rhs: post.rhs, sign: coefficientSigns(pr) };
 }
 
 /**
