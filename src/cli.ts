@@ -493,11 +493,12 @@ function usageErrorOf(e: CommanderError, argv: string[]): UsageError {
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  // A reader that stops early (`mmm weekly | head`) is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // A reader that stops early (`mmm weekly | head`, also `2>&1 | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
   let result = 0;
   const prog = program((code) => {
     result = code;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -396,4 +396,20 @@ describe('mmm fit refuses a weekly table as the ingest does (file, row, column),
     );
     expect((e as Error).message).toBe(`${reversed.file} row 2 column "date": weeks are not in ascending order (${dayToIso(s.data.dates[154])} after ${dayToIso(s.data.dates[155])})`);
   });
+});
+
+describe('a reader that stops early', () => {
+  it('is no error on stderr either: the warnings of mmm fit to a closed pipe, exit 0 (it was 1)', async () => {
+    const s = generateWeeklyData({ seed: 2, channels: 3 });
+    const dir = await mkdtemp(join(tmpdir(), 'mmm-epipe-'));
+    const { header, rows } = weeklyDataToCsvRows(s.data);
+    await writeFile(join(dir, 'weekly.csv'), toCsv(header, rows));
+    const channels = s.data.channels.map((c) => c.name).join(',');
+    // The fit writes its warnings to stderr, which nobody reads (without the handler this exited 1).
+    const args = ['bin/mmm.mjs', 'fit', '--weekly', join(dir, 'weekly.csv'), '--target', 'revenue', '--channels', channels, '--controls', 'price_index,competitor_spend,holiday'];
+    const child = spawn('node', [...args, '--trials', '1', '--iterations', '100', '--bootstrap', '20', '--threads', '1', '--out', join(dir, 'out')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.destroy();
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(0);
+  }, 30_000);
 });
